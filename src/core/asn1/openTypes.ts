@@ -1,0 +1,156 @@
+/**
+ * The types behind `ANY DEFINED BY` and behind OCTET STRINGs that hold DER, keyed by the OID that
+ * selects them. One table per open field; the annotator uses them to name what is inside.
+ */
+import { AsnPropTypes } from '@peculiar/asn1-schema';
+import { ContentInfo, EnvelopedData, SignedData } from '@peculiar/asn1-cms';
+import { ECDSASigValue } from '@peculiar/asn1-ecc';
+import { RSAPublicKey, RsaSaPssParams } from '@peculiar/asn1-rsa';
+import * as x509 from '@peculiar/asn1-x509';
+import { CertReqTemplateContent, CRLStatusListValue, AlgorithmIdentifiers, CAKeyUpdContent, ObjectIdentifiers, RootCaKeyUpdateContent, UTF8Strings } from './cmpGenInfo';
+import { CAKeyUpdAnnContent, CMPCertificate, CMPCertificates, CRLAnnContent } from './cmpCertRep';
+import { KemCiphertextInfo, PBKDF2Params, PBMAC1Params, DHBMParameter, KemBMParameter, PBMParameter } from './cmpAlgorithms';
+import { PKIMessages } from './cmpMessage';
+import { CertId, EncryptedKey, PKIArchiveOptions, PKIPublicationInfo } from './crmfControls';
+import { AttributeTypeAndValue, CertRequest } from './crmfTemplate';
+import { InfoTypeAndValue } from './cmpMessages';
+import { POPOSigningKey } from './crmfPop';
+import { CertificationRequest } from '@peculiar/asn1-csr';
+import { oids } from './oids';
+
+/** A schema class, or a built-in type. */
+export type OpenType = AsnPropTypes | (new () => object);
+
+/**
+ * An open field: `owner.field` holds a value whose type `selector` (a path of field names in the
+ * owner, e.g. "algorithm.algorithm") chooses from `types`. `encapsulated`: the value is the content
+ * of an OCTET/BIT STRING rather than the element itself.
+ */
+export interface OpenField {
+  owner: new () => object;
+  field: string;
+  selector: string;
+  types: ReadonlyMap<string, OpenType>;
+  encapsulated?: boolean;
+}
+
+/** infoValue by infoType (RFC 9810 §5.3.19). */
+export const infoValueTypes: ReadonlyMap<string, OpenType> = new Map<string, OpenType>([
+  [oids.itCaProtEncCert, CMPCertificate],
+  [oids.itSignKeyPairTypes, AlgorithmIdentifiers],
+  [oids.itEncKeyPairTypes, AlgorithmIdentifiers],
+  [oids.itPreferredSymmAlg, x509.AlgorithmIdentifier],
+  [oids.itCaKeyUpdateInfo, CAKeyUpdAnnContent],
+  [oids.itCurrentCRL, x509.CertificateList],
+  [oids.itUnsupportedOIDs, ObjectIdentifiers],
+  [oids.itKeyPairParamReq, AsnPropTypes.ObjectIdentifier],
+  [oids.itKeyPairParamRep, x509.AlgorithmIdentifier],
+  [oids.itRevPassphrase, EncryptedKey],
+  [oids.itImplicitConfirm, AsnPropTypes.Null],
+  [oids.itConfirmWaitTime, AsnPropTypes.GeneralizedTime],
+  [oids.itOrigPKIMessage, PKIMessages],
+  [oids.itSuppLangTags, UTF8Strings],
+  [oids.itCaCerts, CMPCertificates],
+  [oids.itRootCaKeyUpdate, RootCaKeyUpdateContent],
+  [oids.itCertReqTemplate, CertReqTemplateContent],
+  [oids.itRootCaCert, CMPCertificate],
+  [oids.itCertProfile, UTF8Strings],
+  [oids.itCrlStatusList, CRLStatusListValue],
+  [oids.itCrls, CRLAnnContent],
+  [oids.itKemCiphertextInfo, KemCiphertextInfo],
+]);
+
+/** The value of id-it-caKeyUpdateInfo in a genp since RFC 9480 is CAKeyUpdContent; kept for lookup. */
+export const caKeyUpdContentType = CAKeyUpdContent;
+
+/** Control and regInfo values by OID (RFC 4211 §6, §7; RFC 9810 App. F). */
+export const controlValueTypes: ReadonlyMap<string, OpenType> = new Map<string, OpenType>([
+  [oids.regCtrlRegToken, AsnPropTypes.Utf8String],
+  [oids.regCtrlAuthenticator, AsnPropTypes.Utf8String],
+  [oids.regCtrlPkiPublicationInfo, PKIPublicationInfo],
+  [oids.regCtrlPkiArchiveOptions, PKIArchiveOptions],
+  [oids.regCtrlOldCertID, CertId],
+  [oids.regCtrlProtocolEncrKey, x509.SubjectPublicKeyInfo],
+  [oids.regCtrlAlgId, x509.AlgorithmIdentifier],
+  [oids.regCtrlRsaKeyLen, AsnPropTypes.Integer],
+  [oids.regInfoUtf8Pairs, AsnPropTypes.Utf8String],
+  [oids.regInfoCertReq, CertRequest],
+]);
+
+/** AlgorithmIdentifier parameters by algorithm. */
+export const algorithmParameterTypes: ReadonlyMap<string, OpenType> = new Map<string, OpenType>([
+  [oids.passwordBasedMac, PBMParameter],
+  [oids.dhBasedMac, DHBMParameter],
+  [oids.kemBasedMac, KemBMParameter],
+  [oids.pbmac1, PBMAC1Params],
+  [oids.pbkdf2, PBKDF2Params],
+  ['1.2.840.113549.1.1.10', RsaSaPssParams],
+  ['1.2.840.113549.1.1.8', x509.AlgorithmIdentifier],
+  ['1.2.840.10045.2.1', AsnPropTypes.ObjectIdentifier],
+]);
+
+/** Certificate and CRL extensions by extnID (RFC 5280 §4.2, §5.2, §5.3). */
+export const extensionTypes: ReadonlyMap<string, OpenType> = new Map<string, OpenType>([
+  [x509.id_ce_subjectKeyIdentifier, x509.SubjectKeyIdentifier],
+  [x509.id_ce_authorityKeyIdentifier, x509.AuthorityKeyIdentifier],
+  [x509.id_ce_keyUsage, x509.KeyUsage],
+  [x509.id_ce_extKeyUsage, x509.ExtendedKeyUsage],
+  [x509.id_ce_subjectAltName, x509.SubjectAlternativeName],
+  [x509.id_ce_issuerAltName, x509.IssueAlternativeName],
+  [x509.id_ce_basicConstraints, x509.BasicConstraints],
+  [x509.id_ce_certificatePolicies, x509.CertificatePolicies],
+  [x509.id_ce_cRLDistributionPoints, x509.CRLDistributionPoints],
+  [x509.id_ce_freshestCRL, x509.FreshestCRL],
+  [x509.id_pe_authorityInfoAccess, x509.AuthorityInfoAccessSyntax],
+  [x509.id_pe_subjectInfoAccess, x509.SubjectInfoAccessSyntax],
+  [x509.id_ce_nameConstraints, x509.NameConstraints],
+  [x509.id_ce_policyConstraints, x509.PolicyConstraints],
+  [x509.id_ce_policyMappings, x509.PolicyMappings],
+  [x509.id_ce_inhibitAnyPolicy, x509.InhibitAnyPolicy],
+  [x509.id_ce_privateKeyUsagePeriod, x509.PrivateKeyUsagePeriod],
+  [x509.id_ce_subjectDirectoryAttributes, x509.SubjectDirectoryAttributes],
+  [x509.id_ce_cRLNumber, x509.CRLNumber],
+  [x509.id_ce_deltaCRLIndicator, x509.BaseCRLNumber],
+  [x509.id_ce_cRLReasons, x509.CRLReason],
+  [x509.id_ce_invalidityDate, x509.InvalidityDate],
+  [x509.id_ce_issuingDistributionPoint, x509.IssuingDistributionPoint],
+  [x509.id_ce_certificateIssuer, x509.CertificateIssuer],
+]);
+
+/** Values of CSR and directory attributes by type (PKCS #9). */
+export const attributeValueTypes: ReadonlyMap<string, OpenType> = new Map<string, OpenType>([
+  [oids.extensionRequest, x509.Extensions],
+  [oids.challengePassword, x509.DirectoryString],
+]);
+
+/** CMS content by contentType (RFC 5652). */
+export const contentTypes: ReadonlyMap<string, OpenType> = new Map<string, OpenType>([
+  ['1.2.840.113549.1.7.2', SignedData],
+  ['1.2.840.113549.1.7.3', EnvelopedData],
+]);
+
+/** Public keys inside subjectPublicKey by algorithm. */
+export const publicKeyTypes: ReadonlyMap<string, OpenType> = new Map<string, OpenType>([
+  ['1.2.840.113549.1.1.1', RSAPublicKey],
+]);
+
+/** Signature values inside signature BIT STRINGs by algorithm. */
+export const signatureValueTypes: ReadonlyMap<string, OpenType> = new Map<string, OpenType>(
+  ['1.2.840.10045.4.1', '1.2.840.10045.4.3.1', '1.2.840.10045.4.3.2', '1.2.840.10045.4.3.3', '1.2.840.10045.4.3.4']
+    .map((oid) => [oid, ECDSASigValue] as [string, OpenType]),
+);
+
+/** Every open field the annotator resolves. */
+export const openFields: readonly OpenField[] = [
+  { owner: InfoTypeAndValue, field: 'infoValue', selector: 'infoType', types: infoValueTypes },
+  { owner: AttributeTypeAndValue, field: 'value', selector: 'type', types: controlValueTypes },
+  { owner: x509.AlgorithmIdentifier, field: 'parameters', selector: 'algorithm', types: algorithmParameterTypes },
+  { owner: x509.Extension, field: 'extnValue', selector: 'extnID', types: extensionTypes, encapsulated: true },
+  { owner: x509.Attribute, field: 'values', selector: 'type', types: attributeValueTypes },
+  { owner: ContentInfo, field: 'content', selector: 'contentType', types: contentTypes },
+  { owner: x509.SubjectPublicKeyInfo, field: 'subjectPublicKey', selector: 'algorithm.algorithm', types: publicKeyTypes, encapsulated: true },
+  { owner: x509.Certificate, field: 'signatureValue', selector: 'signatureAlgorithm.algorithm', types: signatureValueTypes, encapsulated: true },
+  { owner: x509.CertificateList, field: 'signature', selector: 'signatureAlgorithm.algorithm', types: signatureValueTypes, encapsulated: true },
+  { owner: CertificationRequest, field: 'signature', selector: 'signatureAlgorithm.algorithm', types: signatureValueTypes, encapsulated: true },
+  { owner: POPOSigningKey, field: 'signature', selector: 'algorithmIdentifier.algorithm', types: signatureValueTypes, encapsulated: true },
+];

@@ -1,0 +1,117 @@
+/** Decoders of primitive contents into text for people. None of them throws. */
+
+const maxOidArcs = 64;
+
+/** Dotted OID; an OID with very many arcs is cut with "…" (the count is given). */
+export function decodeOid(content: Uint8Array): string | undefined {
+  if (content.length === 0 || (content[content.length - 1] & 0x80) !== 0) return undefined;
+  const arcs: string[] = [];
+  let value = 0n;
+  let total = 0;
+  for (let i = 0; i < content.length; i++) {
+    value = (value << 7n) | BigInt(content[i] & 0x7f);
+    if ((content[i] & 0x80) !== 0) continue;
+    if (total === 0) {
+      const first = value < 40n ? 0n : value < 80n ? 1n : 2n;
+      if (arcs.length < maxOidArcs) arcs.push(first.toString(), (value - first * 40n).toString());
+      total = 2;
+    } else {
+      total++;
+      if (arcs.length < maxOidArcs) arcs.push(value.toString());
+    }
+    value = 0n;
+  }
+  return total > maxOidArcs ? `${arcs.join('.')}…(${total} arcs)` : arcs.join('.');
+}
+
+/** Two's-complement INTEGER content as a bigint. */
+export function decodeInteger(content: Uint8Array): bigint {
+  let value = 0n;
+  for (const b of content) value = (value << 8n) | BigInt(b);
+  if (content.length > 0 && (content[0] & 0x80) !== 0) value -= 1n << BigInt(content.length * 8);
+  return value;
+}
+
+export function toHex(bytes: Uint8Array, max = Infinity): string {
+  const n = Math.min(bytes.length, max);
+  let s = '';
+  for (let i = 0; i < n; i++) s += bytes[i].toString(16).padStart(2, '0');
+  return n < bytes.length ? `${s}…` : s;
+}
+
+/** INTEGER for people: decimal, plus hex when large (serial numbers, nonces). */
+export function formatInteger(content: Uint8Array): string {
+  if (content.length > 64) return `(${content.length * 8}-bit) 0x${toHex(content, 64)}`;
+  const value = decodeInteger(content);
+  if (content.length <= 6) return value.toString();
+  return `${value.toString()} (0x${toHex(content)})`;
+}
+
+/** Bits set in a BIT STRING, bit 0 first (X.690 §8.6). */
+export function bitsSet(content: Uint8Array): number[] {
+  const bits: number[] = [];
+  if (content.length === 0) return bits;
+  const unused = content[0] & 7;
+  const total = (content.length - 1) * 8 - unused;
+  for (let i = 0; i < total; i++) {
+    if ((content[1 + (i >> 3)] & (0x80 >> (i & 7))) !== 0) bits.push(i);
+  }
+  return bits;
+}
+
+function latin1(content: Uint8Array): string {
+  let s = '';
+  for (const b of content) s += String.fromCharCode(b);
+  return s;
+}
+
+/** String types by universal tag number; undefined when `tag` is no string type. */
+export function decodeString(tag: number, content: Uint8Array): string | undefined {
+  switch (tag) {
+    case 12: return new TextDecoder('utf-8', { fatal: false }).decode(content);
+    case 30: {
+      let s = '';
+      for (let i = 0; i + 1 < content.length; i += 2) s += String.fromCharCode((content[i] << 8) | content[i + 1]);
+      return s;
+    }
+    case 28: {
+      let s = '';
+      for (let i = 0; i + 3 < content.length; i += 4) {
+        const cp = ((content[i] << 24) | (content[i + 1] << 16) | (content[i + 2] << 8) | content[i + 3]) >>> 0;
+        s += cp <= 0x10ffff ? String.fromCodePoint(cp) : '\ufffd';
+      }
+      return s;
+    }
+    case 18: case 19: case 20: case 21: case 22: case 25: case 26: case 27: case 7:
+      return latin1(content);
+    default:
+      return undefined;
+  }
+}
+
+/** UTCTime / GeneralizedTime as ISO 8601 (UTC), or undefined when it is not well formed. */
+export function decodeTime(tag: number, content: Uint8Array): string | undefined {
+  const s = latin1(content);
+  const m = tag === 23
+    ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(Z|[+-]\d{4})$/.exec(s)
+    : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})?(\d{2})?([.,]\d+)?(Z|[+-]\d{4})?$/.exec(s);
+  if (!m) return undefined;
+  let year = Number(m[1]);
+  if (tag === 23) year += year < 50 ? 2000 : 1900; // RFC 5280 §4.1.2.5.1
+  const [mo, d, h] = [m[2], m[3], m[4]];
+  const mi = m[5] ?? '00';
+  const sec = m[6] ?? '00';
+  const frac = tag === 24 && m[7] ? `.${m[7].slice(1)}` : '';
+  const zone = tag === 23 ? m[7] : m[8] ?? '';
+  const zoneText = zone === 'Z' ? 'Z' : zone ? `${zone.slice(0, 3)}:${zone.slice(3)}` : ' (local time)';
+  return `${String(year).padStart(4, '0')}-${mo}-${d}T${h}:${mi}:${sec}${frac}${zoneText}`;
+}
+
+/** Makes control, bidi and zero-width characters visible, so a value cannot pretend to be another. */
+export function visible(text: string, max = 4096): string {
+  const cut = text.length > max ? text.slice(0, max) : text;
+  // eslint-disable-next-line no-control-regex
+  const shown = cut.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g,
+    (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+  return text.length > max ? `${shown}… (${text.length} characters)` : shown;
+}

@@ -1,0 +1,81 @@
+/**
+ * The annotated tree: the view model that the CLI, the inspector webview and later the composer
+ * share. Produced by src/core/inspect; plain data (JSON-safe), so it crosses postMessage as is.
+ */
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Problem {
+  /** Byte offset in the input the problem is about. */
+  offset: number;
+  message: string;
+  severity: Severity;
+  /** Field path of the node it is about, when known. */
+  path?: string;
+}
+
+export interface AnnotatedNode {
+  /** Field name as the RFC writes it ("senderNonce", "ir", "[0]" for list items); '' when unexplained. */
+  name: string;
+  /** Path of field names from the root: "header.senderNonce", "body.ir[0].certReq". */
+  path: string;
+  /** ASN.1 type: a production ("PKIHeader") or a built-in type ("OCTET STRING"). */
+  type: string;
+  /** The tag as encoded: "SEQUENCE", "[4]". */
+  tag: string;
+  /** Offset of the identifier octet. */
+  offset: number;
+  headerLength: number;
+  /** Length of the content octets. */
+  length: number;
+  indefinite?: boolean;
+  /** The value for people: decoded text, OID with its name, ISO time, hex. */
+  value?: string;
+  /** Further lines about the value (OID in numbers, bit names, decimal of a large integer). */
+  notes?: string[];
+  /** Where the production is defined ("RFC 9810 §5.1.1"). */
+  ref?: string;
+  /** Whether a schema named this node. */
+  explained: boolean;
+  /** The children were decoded from inside this OCTET/BIT STRING's content. */
+  encapsulates?: boolean;
+  problems?: string[];
+  children: AnnotatedNode[];
+}
+
+/** What the bytes were recognised as. */
+export type DocumentKind =
+  | 'PKIMessage' | 'PKIMessages' | 'Certificate' | 'CertificationRequest' | 'CertificateList'
+  | 'PrivateKeyInfo' | 'ContentInfo' | 'SubjectPublicKeyInfo' | 'CertReqMessages' | 'ASN.1';
+
+export interface MessageSummary {
+  bodyType: string;
+  bodyDescription: string;
+  pvno?: number;
+  sender?: string;
+  recipient?: string;
+  transactionID?: string;
+  senderNonce?: string;
+  recipNonce?: string;
+  messageTime?: string;
+  senderKID?: string;
+  protectionAlg?: string;
+  extraCerts: number;
+  protected: boolean;
+  /** PKIStatus of responses that carry one (first response, error). */
+  status?: string;
+  failInfo?: string[];
+}
+
+export interface AnnotatedDocument {
+  kind: DocumentKind;
+  /** How the input was wrapped: raw DER, PEM (with its label) or base64. */
+  format: 'der' | 'pem' | 'base64';
+  pemLabel?: string;
+  /** Size of the decoded DER. */
+  size: number;
+  roots: AnnotatedNode[];
+  problems: Problem[];
+  summary?: MessageSummary;
+  stats: { nodes: number; explained: number };
+}
