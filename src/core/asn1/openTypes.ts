@@ -4,13 +4,14 @@
  */
 import { AsnPropTypes } from '@peculiar/asn1-schema';
 import { ContentInfo, EnvelopedData, SignedData } from '@peculiar/asn1-cms';
-import { ECDSASigValue } from '@peculiar/asn1-ecc';
-import { RSAPublicKey, RsaSaPssParams } from '@peculiar/asn1-rsa';
+import { ECDSASigValue, ECPrivateKey } from '@peculiar/asn1-ecc';
+import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
+import { RSAPrivateKey, RSAPublicKey, RsaSaPssParams } from '@peculiar/asn1-rsa';
 import * as x509 from '@peculiar/asn1-x509';
 import { CertReqTemplateContent, CRLStatusListValue, AlgorithmIdentifiers, CAKeyUpdContent, ObjectIdentifiers, RootCaKeyUpdateContent, UTF8Strings } from './cmpGenInfo';
 import { CAKeyUpdAnnContent, CMPCertificate, CMPCertificates, CRLAnnContent } from './cmpCertRep';
 import { KemCiphertextInfo, PBKDF2Params, PBMAC1Params, DHBMParameter, KemBMParameter, PBMParameter } from './cmpAlgorithms';
-import { PKIMessages } from './cmpMessage';
+import { PKIMessage, PKIMessages } from './cmpMessage';
 import { CertId, EncryptedKey, PKIArchiveOptions, PKIPublicationInfo } from './crmfControls';
 import { AttributeTypeAndValue, CertRequest } from './crmfTemplate';
 import { InfoTypeAndValue } from './cmpMessages';
@@ -134,6 +135,14 @@ export const publicKeyTypes: ReadonlyMap<string, OpenType> = new Map<string, Ope
   ['1.2.840.113549.1.1.1', RSAPublicKey],
 ]);
 
+/** Private keys inside PrivateKeyInfo.privateKey by algorithm (RFC 5208, RFC 5915, RFC 8410). */
+export const privateKeyTypes: ReadonlyMap<string, OpenType> = new Map<string, OpenType>([
+  ['1.2.840.113549.1.1.1', RSAPrivateKey],
+  ['1.2.840.10045.2.1', ECPrivateKey],
+  ['1.3.101.112', AsnPropTypes.OctetString],
+  ['1.3.101.113', AsnPropTypes.OctetString],
+]);
+
 /** Signature values inside signature BIT STRINGs by algorithm. */
 export const signatureValueTypes: ReadonlyMap<string, OpenType> = new Map<string, OpenType>(
   ['1.2.840.10045.4.1', '1.2.840.10045.4.3.1', '1.2.840.10045.4.3.2', '1.2.840.10045.4.3.3', '1.2.840.10045.4.3.4']
@@ -152,5 +161,7 @@ export const openFields: readonly OpenField[] = [
   { owner: x509.Certificate, field: 'signatureValue', selector: 'signatureAlgorithm.algorithm', types: signatureValueTypes, encapsulated: true },
   { owner: x509.CertificateList, field: 'signature', selector: 'signatureAlgorithm.algorithm', types: signatureValueTypes, encapsulated: true },
   { owner: CertificationRequest, field: 'signature', selector: 'signatureAlgorithm.algorithm', types: signatureValueTypes, encapsulated: true },
+  { owner: PrivateKeyInfo, field: 'privateKey', selector: 'privateKeyAlgorithm.algorithm', types: privateKeyTypes, encapsulated: true },
+  { owner: PKIMessage, field: 'protection', selector: 'header.protectionAlg.algorithm', types: signatureValueTypes, encapsulated: true },
   { owner: POPOSigningKey, field: 'signature', selector: 'algorithmIdentifier.algorithm', types: signatureValueTypes, encapsulated: true },
 ];

@@ -234,11 +234,10 @@ export function readDer(bytes: Uint8Array, options: { start?: number; end?: numb
     return { bytes, roots: [], problems: reader.problems, nodeCount: 0 };
   }
   const { nodes, next } = reader.readList(start, end, 0, false);
-  if (nodes.length > 1) {
-    const first = nodes[0];
+  const first = nodes[0];
+  if (first && first.end < end) {
     reader.problem(first.end, `${end - first.end} trailing bytes after the end of the first element (which ends at offset ${hexOffset(first.end)})`);
-  }
-  if (next < end && nodes.length > 0 && reader.problems.length === 0) {
+  } else if (!first && next < end && reader.problems.length === 0) {
     reader.problem(next, `${end - next} bytes at offset ${hexOffset(next)} could not be read`);
   }
   return { bytes, roots: nodes, problems: reader.problems, nodeCount: reader.nodeCount };

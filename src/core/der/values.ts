@@ -110,7 +110,6 @@ export function decodeTime(tag: number, content: Uint8Array): string | undefined
 /** Makes control, bidi and zero-width characters visible, so a value cannot pretend to be another. */
 export function visible(text: string, max = 4096): string {
   const cut = text.length > max ? text.slice(0, max) : text;
-  // eslint-disable-next-line no-control-regex
   const shown = cut.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g,
     (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
   return text.length > max ? `${shown}… (${text.length} characters)` : shown;

@@ -1,0 +1,33 @@
+// Bundles the extension host, the CLI and each webview. `--production` minifies; `--watch` rebuilds.
+import * as esbuild from 'esbuild';
+import { mkdirSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** @type {esbuild.BuildOptions} */
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  sourcesContent: false,
+  logLevel: 'warning',
+  // The CommonJS builds of @peculiar/* everywhere: asn1-schema's schema table must be one instance.
+  mainFields: ['main', 'module'],
+  tsconfig: 'tsconfig.json',
+  legalComments: 'none',
+  // Production names come from class names (PKIHeader, CertTemplate): keep them through bundling.
+  keepNames: true,
+};
+
+const builds = [
+  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  { ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+];
+
+mkdirSync('dist', { recursive: true });
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

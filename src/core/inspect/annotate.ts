@@ -1,0 +1,297 @@
+/**
+ * Schema-directed annotation: walks the TLV tree beside a schema class and names every node with
+ * its RFC field name, type and value. Nodes the schema does not explain stay in the tree, generic
+ * and counted as unexplained. Never throws on bad input: mismatches become problems.
+ */
+import type { AnnotatedNode, Problem } from '../../shared/annotated';
+import { openFields, productionRefs, PKIStatus, PVNO, PubMethod, PublicationAction, SubsequentMessage, type OpenField, type OpenType } from '../asn1';
+import { contentOf, readDer } from '../der/reader';
+import { hexOffset, tagName, type TlvNode } from '../der/types';
+import { describe, fieldTags, tagMatches, typeTags, universalTag, type ArraySpec, type ConvertibleSpec, type FieldSpec, type StructSpec, type TypeSpec } from './schemaTable';
+import { nameText, namedBits, namedInteger, renderPrimitive, summarize } from './render';
+import { AsnPropTypes } from '@peculiar/asn1-schema';
+
+/** Named INTEGER values by "Owner.field". */
+const namedIntegers: Record<string, Record<number, string>> = {
+  'PKIHeader.pvno': PVNO,
+  'PKIStatusInfo.status': PKIStatus,
+  'RevAnnContent.status': PKIStatus,
+  'PKIPublicationInfo.action': PublicationAction,
+  'SinglePubInfo.pubMethod': PubMethod,
+  'POPOPrivKey.subsequentMessage': SubsequentMessage,
+};
+
+export interface AnnotateLimits {
+  /** Nesting followed through encapsulated DER, in total. */
+  maxDepth: number;
+  /** Annotated nodes at most; the rest is shown as "not annotated". */
+  maxNodes: number;
+}
+
+export class Annotator {
+  readonly problems: Problem[] = [];
+  nodes = 0;
+  explained = 0;
+  private readonly oids = new WeakMap<AnnotatedNode, string>();
+  private readonly openByOwner = new Map<unknown, OpenField[]>();
+
+  constructor(
+    readonly bytes: Uint8Array,
+    private readonly limits: AnnotateLimits = { maxDepth: 200, maxNodes: 1_000_000 },
+  ) {
+    for (const f of openFields) this.openByOwner.set(f.owner, [...(this.openByOwner.get(f.owner) ?? []), f]);
+  }
+
+  oidOf = (node: AnnotatedNode): string | undefined => this.oids.get(node);
+
+  problem(node: TlvNode, path: string, message: string, severity: Problem['severity'] = 'error'): void {
+    this.problems.push({ offset: node.offset, message, severity, path: path || undefined });
+  }
+
+  /** A node for `tlv` without children or value yet. */
+  private base(tlv: TlvNode, name: string, path: string, type: string, explained: boolean): AnnotatedNode {
+    this.nodes++;
+    if (explained) this.explained++;
+    const node: AnnotatedNode = {
+      name, path, type, tag: tagName(tlv), offset: tlv.offset, headerLength: tlv.headerLength, length: tlv.length,
+      explained, children: [],
+    };
+    if (tlv.indefinite) node.indefinite = true;
+    if (tlv.truncated) node.problems = [`cut off: ${tlv.length} content bytes present`];
+    return node;
+  }
+
+  /** Annotates `tlv` as `type`; `implicit` when the element's own tag was replaced by a context tag. */
+  annotate(tlv: TlvNode, type: OpenType, name: string, path: string, depth: number, implicit = false): AnnotatedNode {
+    if (this.nodes >= this.limits.maxNodes || depth > this.limits.maxDepth) return this.generic(tlv, name, path, depth, true);
+    const spec = describe(type);
+    if (!implicit && spec.kind !== 'choice' && !tagMatches(typeTags(type), tlv.tagClass, tlv.tagNumber)) {
+      this.problem(tlv, path, `${path || 'value'} at offset ${hexOffset(tlv.offset)}: expected ${typeLabel(spec)} but found ${tagName(tlv)}`);
+      return this.generic(tlv, name, path, depth, true);
+    }
+    switch (spec.kind) {
+      case 'builtin': return spec.asn === AsnPropTypes.Any ? this.generic(tlv, name, path, depth, true) : this.primitive(tlv, name, path, spec.asn, depth);
+      case 'convertible': return this.convertible(tlv, name, path, spec, depth);
+      case 'choice': return this.choice(tlv, name, path, spec, depth);
+      case 'array': return this.array(tlv, name, path, spec, depth);
+      default: return this.sequence(tlv, name, path, spec, depth);
+    }
+  }
+
+  private primitive(tlv: TlvNode, name: string, path: string, asn: AsnPropTypes, depth: number, bitNames?: readonly string[]): AnnotatedNode {
+    const universal = universalTag(asn) ?? tlv.tagNumber;
+    const node = this.base(tlv, name, path, tagName({ tagClass: 0, tagNumber: universal }), true);
+    if (tlv.constructed) {
+      node.children = (tlv.children ?? []).map((c, i) => this.generic(c, '', `${path}[${i}]`, depth + 1, false));
+      node.notes = ['constructed encoding (BER)'];
+      return node;
+    }
+    this.fillPrimitive(node, universal, contentOf(this.bytes, tlv), bitNames);
+    if (universal === 4) this.tryEncapsulated(node, tlv, path, depth);
+    return node;
+  }
+
+  private fillPrimitive(node: AnnotatedNode, universal: number, content: Uint8Array, bitNames?: readonly string[]): void {
+    const r = renderPrimitive(universal, content, bitNames);
+    node.value = r.value;
+    if (r.notes) node.notes = r.notes;
+    if (r.oid) this.oids.set(node, r.oid);
+  }
+
+  private convertible(tlv: TlvNode, name: string, path: string, spec: ConvertibleSpec, depth: number): AnnotatedNode {
+    const universal = spec.tag === 'any' ? tlv.tagNumber : spec.tag.num;
+    const asn = universal === 3 ? AsnPropTypes.BitString : universal === 4 ? AsnPropTypes.OctetString : AsnPropTypes.Any;
+    const node = this.primitive(tlv, name, path, asn, depth, namedBits.get(spec.ctor));
+    if (!['BitString', 'OctetString'].includes(spec.name)) {
+      node.type = spec.name;
+      const ref = productionRefs.get(spec.ctor);
+      if (ref) node.ref = ref;
+    }
+    return node;
+  }
+
+  private choice(tlv: TlvNode, name: string, path: string, spec: StructSpec, depth: number): AnnotatedNode {
+    const alt = spec.fields.find((f) => tagMatches(fieldTags(f), tlv.tagClass, tlv.tagNumber));
+    if (!alt) {
+      this.problem(tlv, path, `${path || 'value'} at offset ${hexOffset(tlv.offset)}: ${tagName(tlv)} is none of the alternatives of ${spec.name}`);
+      return this.generic(tlv, name, path, depth, true);
+    }
+    let node: AnnotatedNode;
+    if (alt.context !== undefined && !alt.implicit) {
+      node = this.base(tlv, name, path, `${spec.name} ${alt.name} [${alt.context}] EXPLICIT`, true);
+      node.children = this.explicitInner(tlv, alt, alt.name, path ? `${path}.${alt.name}` : alt.name, depth);
+      node.value = node.children[0]?.value;
+    } else {
+      node = this.fieldValue(tlv, alt, name, path, depth, undefined);
+      node.type = `${spec.name} ${alt.name}: ${node.type}`;
+    }
+    const ref = productionRefs.get(spec.ctor);
+    if (ref) node.ref = ref;
+    return node;
+  }
+
+  /** The single element inside an explicit tag. */
+  private explicitInner(tlv: TlvNode, field: FieldSpec, name: string, path: string, depth: number, open?: OpenType, encapsulated = false): AnnotatedNode[] {
+    const inner = tlv.children ?? [];
+    if (!tlv.constructed || inner.length !== 1) {
+      this.problem(tlv, path, `${path} at offset ${hexOffset(tlv.offset)}: an explicit tag [${field.context}] must hold exactly one element, found ${inner.length}`);
+      return inner.map((c, i) => this.generic(c, '', `${path}[${i}]`, depth + 1, false));
+    }
+    const bare = { ...field, context: undefined, implicit: false };
+    if (encapsulated) return [this.encapsulatedField(inner[0], bare, path, depth + 1, open)];
+    return [this.fieldValue(inner[0], bare, name, path, depth + 1, open)];
+  }
+
+  /** Annotates a field's element once any explicit wrapper is removed. */
+  private fieldValue(tlv: TlvNode, field: FieldSpec, name: string, path: string, depth: number, open: OpenType | undefined): AnnotatedNode {
+    const implicit = field.context !== undefined && field.implicit;
+    if (field.repeated) return this.repeated(tlv, field, name, path, depth, open);
+    if (open !== undefined) {
+      if (!implicit && !tagMatches(typeTags(open), tlv.tagClass, tlv.tagNumber)) {
+        this.problem(tlv, path, `${path} at offset ${hexOffset(tlv.offset)}: by its OID this value should be ${typeLabel(describe(open))}, but it is ${tagName(tlv)}`, 'warning');
+        return this.generic(tlv, name, path, depth, true);
+      }
+      return this.annotate(tlv, open, name, path, depth, implicit);
+    }
+    return this.annotate(tlv, field.type, name, path, depth, implicit);
+  }
+
+  private repeated(tlv: TlvNode, field: FieldSpec, name: string, path: string, depth: number, open: OpenType | undefined): AnnotatedNode {
+    const itemType = open ?? field.type;
+    const node = this.base(tlv, name, path, `${field.repeated === 'set' ? 'SET' : 'SEQUENCE'} OF ${typeLabel(describe(field.type))}`, true);
+    node.children = (tlv.children ?? []).map((c, i) => this.annotate(c, itemType, `[${i}]`, `${path}[${i}]`, depth + 1));
+    return node;
+  }
+
+  private array(tlv: TlvNode, name: string, path: string, spec: ArraySpec, depth: number): AnnotatedNode {
+    const node = this.base(tlv, name, path, spec.name, true);
+    const ref = productionRefs.get(spec.ctor);
+    if (ref) node.ref = ref;
+    node.children = (tlv.children ?? []).map((c, i) => this.annotate(c, spec.itemType, `[${i}]`, `${path}[${i}]`, depth + 1));
+    if (spec.name === 'Name' || spec.name === 'RDNSequence') node.value = nameText(node, this.oidOf);
+    else if (node.children.length !== 1) node.notes = [`${node.children.length} items`];
+    return node;
+  }
+
+  private sequence(tlv: TlvNode, name: string, path: string, spec: StructSpec, depth: number): AnnotatedNode {
+    const node = this.base(tlv, name, path, spec.name, true);
+    const ref = productionRefs.get(spec.ctor);
+    if (ref) node.ref = ref;
+    const children = tlv.children ?? [];
+    const opens = this.openByOwner.get(spec.ctor);
+    let next = 0;
+    for (const field of spec.fields) {
+      const child = children[next];
+      if (child && tagMatches(fieldTags(field), child.tagClass, child.tagNumber)) {
+        node.children.push(this.field(child, field, path, depth + 1, node, opens));
+        next++;
+      } else if (!field.optional) {
+        const where = child ? `found ${tagName(child)} at offset ${hexOffset(child.offset)}` : 'it is missing';
+        this.problem(child ?? tlv, path, `${spec.name}${path ? ` (${path})` : ''}: required field ${field.name} expected, ${where}`);
+        if (!child) break;
+      }
+    }
+    for (; next < children.length; next++) {
+      const extra = children[next];
+      this.problem(extra, path, `${spec.name}${path ? ` (${path})` : ''}: unexpected ${tagName(extra)} at offset ${hexOffset(extra.offset)} after the last field`, 'warning');
+      node.children.push(this.generic(extra, '', `${path}[${next}]`, depth + 1, false));
+    }
+    const summary = summarize(spec.name, node);
+    if (summary !== undefined) node.value = summary;
+    return node;
+  }
+
+  private field(tlv: TlvNode, field: FieldSpec, ownerPath: string, depth: number, owner: AnnotatedNode, opens: OpenField[] | undefined): AnnotatedNode {
+    const path = ownerPath ? `${ownerPath}.${field.name}` : field.name;
+    const open = opens?.find((o) => o.field === field.name);
+    const openType = open ? open.types.get(this.select(owner, open.selector) ?? '') : undefined;
+    if (field.context !== undefined && !field.implicit) {
+      const wrapper = this.base(tlv, field.name, path, `[${field.context}] EXPLICIT`, true);
+      wrapper.children = this.explicitInner(tlv, field, field.name, path, depth, openType, !!open?.encapsulated);
+      wrapper.value = wrapper.children[0]?.value;
+      return wrapper;
+    }
+    if (open?.encapsulated) return this.encapsulatedField(tlv, field, path, depth, openType);
+    const node = this.fieldValue(tlv, field, field.name, path, depth, openType);
+    const names = namedIntegers[`${owner.type}.${field.name}`];
+    if (names && tlv.tagNumber === 2 && !tlv.constructed) node.value = namedInteger(contentOf(this.bytes, tlv), names);
+    return node;
+  }
+
+  /** An OCTET/BIT STRING whose content is DER of the type chosen by an OID. */
+  private encapsulatedField(tlv: TlvNode, field: FieldSpec, path: string, depth: number, inner: OpenType | undefined): AnnotatedNode {
+    const node = this.annotate(tlv, field.type, field.name, path, depth);
+    if (inner === undefined || tlv.constructed) return node;
+    this.forget(node.children);
+    node.children = [];
+    node.encapsulates = false;
+    const skip = tlv.tagNumber === 3 ? 1 : 0;
+    const start = tlv.offset + tlv.headerLength + skip;
+    const doc = readDer(this.bytes, { start, end: tlv.end, limits: { maxDepth: Math.max(1, this.limits.maxDepth - depth) } });
+    if (doc.roots.length !== 1 || doc.problems.some((p) => p.severity === 'error')) {
+      this.problem(tlv, path, `${path} at offset ${hexOffset(tlv.offset)}: its content does not decode as ${typeLabel(describe(inner))} (${doc.problems[0]?.message ?? 'no single element'})`, 'warning');
+      return node;
+    }
+    node.encapsulates = true;
+    node.children = [this.annotate(doc.roots[0], inner, field.name, path, depth + 1)];
+    return node;
+  }
+
+  /** Takes nodes back out of the counts when a better reading replaces them. */
+  private forget(nodes: AnnotatedNode[]): void {
+    const stack = [...nodes];
+    while (stack.length) {
+      const n = stack.pop()!;
+      this.nodes--;
+      if (n.explained) this.explained--;
+      stack.push(...n.children);
+    }
+  }
+
+  /** Follows a selector path ("algorithm.algorithm") through annotated siblings to an OID. */
+  private select(owner: AnnotatedNode, selector: string): string | undefined {
+    let node: AnnotatedNode | undefined = owner;
+    for (const part of selector.split('.')) {
+      node = node?.children.find((c) => c.name === part);
+      while (node && node.type.endsWith('EXPLICIT') && node.children.length === 1 && node.children[0].name === part) node = node.children[0];
+    }
+    return node ? this.oids.get(node) : undefined;
+  }
+
+  /** OCTET STRING content that is itself one DER element: decoded generically below it. */
+  private tryEncapsulated(node: AnnotatedNode, tlv: TlvNode, path: string, depth: number): void {
+    const content = contentOf(this.bytes, tlv);
+    if (content.length < 2 || (content[0] !== 0x30 && content[0] !== 0x31)) return;
+    const start = tlv.offset + tlv.headerLength;
+    const doc = readDer(this.bytes, { start, end: tlv.end, limits: { maxDepth: Math.max(1, this.limits.maxDepth - depth) } });
+    if (doc.roots.length !== 1 || doc.problems.length) return;
+    node.encapsulates = true;
+    node.children = [this.generic(doc.roots[0], '', `${path}.<DER>`, depth + 1, false)];
+  }
+
+  /** A node the schema does not explain: its own tag and value, children likewise. */
+  generic(tlv: TlvNode, name: string, path: string, depth: number, named: boolean): AnnotatedNode {
+    const node = this.base(tlv, name, path, tagName(tlv), named);
+    if (this.nodes > this.limits.maxNodes) {
+      node.notes = ['not annotated: node limit reached'];
+      return node;
+    }
+    if (tlv.constructed) {
+      node.children = (tlv.children ?? []).map((c, i) => this.generic(c, '', `${path}[${i}]`, depth + 1, false));
+    } else if (tlv.tagClass === 0) {
+      this.fillPrimitive(node, tlv.tagNumber, contentOf(this.bytes, tlv));
+      if (tlv.tagNumber === 4) this.tryEncapsulated(node, tlv, path, depth);
+    } else {
+      this.fillPrimitive(node, 4, contentOf(this.bytes, tlv));
+    }
+    return node;
+  }
+}
+
+function typeLabel(spec: TypeSpec): string {
+  if (spec.kind === 'builtin') {
+    const num = universalTag(spec.asn);
+    return num === undefined ? 'ANY' : tagName({ tagClass: 0, tagNumber: num });
+  }
+  return spec.name;
+}

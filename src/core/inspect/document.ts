@@ -1,0 +1,114 @@
+/**
+ * From file bytes to the annotated document: unwrap PEM/base64, read the TLV tree, recognise what
+ * it is (a PKIMessage, or a certificate, CSR, CRL, key, CMS …) and annotate it with that schema.
+ */
+import { ContentInfo } from '@peculiar/asn1-cms';
+import { CertificationRequest } from '@peculiar/asn1-csr';
+import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
+import { Certificate, CertificateList, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
+import type { AnnotatedDocument, AnnotatedNode, DocumentKind, Problem } from '../../shared/annotated';
+import { CertReqMessages, PKIMessage, PKIMessages, type OpenType } from '../asn1';
+import { readDer, type DerLimits } from '../der/reader';
+import type { TlvNode } from '../der/types';
+import { Annotator } from './annotate';
+import { unwrapInput } from './input';
+import { summarizeMessage } from './summary';
+
+const candidates: [Exclude<DocumentKind, 'ASN.1'>, OpenType][] = [
+  ['PKIMessage', PKIMessage],
+  ['Certificate', Certificate],
+  ['CertificationRequest', CertificationRequest],
+  ['CertificateList', CertificateList],
+  ['PKIMessages', PKIMessages],
+  ['PrivateKeyInfo', PrivateKeyInfo],
+  ['ContentInfo', ContentInfo],
+  ['SubjectPublicKeyInfo', SubjectPublicKeyInfo],
+  ['CertReqMessages', CertReqMessages],
+];
+
+export interface InspectOptions {
+  /** Take this kind instead of recognising one. */
+  kind?: DocumentKind;
+  limits?: Partial<DerLimits>;
+}
+
+interface Attempt {
+  kind: DocumentKind;
+  root: AnnotatedNode;
+  annotator: Annotator;
+  errors: number;
+}
+
+function attempt(bytes: Uint8Array, tlv: TlvNode, kind: DocumentKind, type: OpenType | undefined, maxDepth: number): Attempt {
+  const annotator = new Annotator(bytes, { maxDepth, maxNodes: 2_000_000 });
+  const root = type ? annotator.annotate(tlv, type, '', '', 0) : annotator.generic(tlv, '', '', 0, false);
+  return { kind, root, annotator, errors: annotator.problems.filter((p) => p.severity === 'error').length };
+}
+
+/** Tries the schemas in order; the first that explains the element without errors wins. */
+function recognise(bytes: Uint8Array, tlv: TlvNode, maxDepth: number, forced?: DocumentKind): Attempt {
+  if (forced) {
+    const type = candidates.find(([k]) => k === forced)?.[1];
+    return attempt(bytes, tlv, forced, type, maxDepth);
+  }
+  let asMessage: Attempt | undefined;
+  if (tlv.tagClass === 0 && tlv.tagNumber === 16) {
+    for (const [kind, type] of candidates) {
+      const a = attempt(bytes, tlv, kind, type, maxDepth);
+      if (a.errors === 0) return a;
+      if (kind === 'PKIMessage') asMessage = a;
+    }
+  }
+  // A damaged PKIMessage (header and body found) is best shown as one, with its problems.
+  const names = asMessage?.root.children.map((c) => c.name) ?? [];
+  if (asMessage && names.includes('header') && names.includes('body')) return asMessage;
+  return attempt(bytes, tlv, 'ASN.1', undefined, maxDepth);
+}
+
+function countNodes(nodes: AnnotatedNode[]): { nodes: number; explained: number } {
+  let total = 0;
+  let explained = 0;
+  const stack = [...nodes];
+  while (stack.length) {
+    const n = stack.pop()!;
+    total++;
+    if (n.explained) explained++;
+    for (const c of n.children) stack.push(c);
+  }
+  return { nodes: total, explained };
+}
+
+/** The annotated document for file content. Never throws: faults are in `problems`. */
+export function inspectBytes(input: Uint8Array, options: InspectOptions = {}): AnnotatedDocument {
+  const unwrapped = unwrapInput(input);
+  const problems: Problem[] = [];
+  if (unwrapped.error) problems.push({ offset: 0, message: unwrapped.error, severity: 'error' });
+  const bytes = unwrapped.der;
+  const doc = readDer(bytes, { limits: options.limits });
+  problems.push(...doc.problems);
+  const roots: AnnotatedNode[] = [];
+  let kind = 'ASN.1' as DocumentKind;
+  const maxDepth = options.limits?.maxDepth ?? 200;
+  doc.roots.forEach((tlv, i) => {
+    if (i === 0) {
+      const a = recognise(bytes, tlv, maxDepth, options.kind);
+      kind = a.kind;
+      roots.push(a.root);
+      problems.push(...a.annotator.problems);
+    } else {
+      roots.push(new Annotator(bytes, { maxDepth, maxNodes: 2_000_000 }).generic(tlv, '', `<trailing ${i}>`, 0, false));
+    }
+  });
+  problems.sort((a, b) => a.offset - b.offset);
+  const result: AnnotatedDocument = {
+    kind,
+    format: unwrapped.format,
+    size: bytes.length,
+    roots,
+    problems,
+    stats: countNodes(roots),
+  };
+  if (unwrapped.pemLabel) result.pemLabel = unwrapped.pemLabel;
+  if (kind === 'PKIMessage' && roots[0]) result.summary = summarizeMessage(roots[0]);
+  return result;
+}

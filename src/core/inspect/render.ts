@@ -1,0 +1,123 @@
+/** Values for people: primitives by type, and short summaries of composite productions. */
+import { KeyUsage, Reason } from '@peculiar/asn1-x509';
+import type { AnnotatedNode } from '../../shared/annotated';
+import { dnShortNames, oidName, pkiFailureInfoNames, PKIFailureInfo } from '../asn1';
+import { bitsSet, decodeInteger, decodeOid, decodeString, decodeTime, formatInteger, toHex, visible } from '../der/values';
+
+export interface Rendered {
+  value?: string;
+  notes?: string[];
+  /** Raw OID, kept so open types can be selected by it. */
+  oid?: string;
+}
+
+const keyUsageNames = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly'];
+const reasonFlagNames = ['unused', 'keyCompromise', 'cACompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', 'certificateHold', 'privilegeWithdrawn', 'aACompromise'];
+
+/** Named-bit BIT STRING classes and their bit names. */
+export const namedBits = new Map<unknown, readonly string[]>([
+  [PKIFailureInfo, pkiFailureInfoNames],
+  [KeyUsage, keyUsageNames],
+  [Reason, reasonFlagNames],
+]);
+
+export function oidText(oid: string): string {
+  const name = oidName(oid);
+  return name ? `${name} (${oid})` : oid;
+}
+
+/** A primitive value by universal tag number. */
+export function renderPrimitive(universal: number, content: Uint8Array, bitNames?: readonly string[]): Rendered {
+  switch (universal) {
+    case 1: return { value: content.length === 1 ? (content[0] === 0 ? 'FALSE' : 'TRUE') : `(bad BOOLEAN ${toHex(content)})` };
+    case 2: case 10: return { value: content.length ? formatInteger(content) : '(empty)' };
+    case 3: return renderBitString(content, bitNames);
+    case 4: return { value: content.length ? toHex(content, 256) : '(empty)', notes: [`${content.length} bytes`] };
+    case 5: return { value: 'NULL' };
+    case 6: case 13: {
+      const oid = decodeOid(content);
+      return oid === undefined ? { value: `(bad OID ${toHex(content, 32)})` } : { value: oidText(oid), oid };
+    }
+    case 23: case 24: {
+      const iso = decodeTime(universal, content);
+      const raw = decodeString(26, content) ?? '';
+      return iso ? { value: iso, notes: [`encoded as ${visible(raw, 64)}`] } : { value: `(bad time "${visible(raw, 64)}")` };
+    }
+    default: {
+      const text = decodeString(universal, content);
+      if (text !== undefined) return { value: visible(text) };
+      return { value: toHex(content, 256) };
+    }
+  }
+}
+
+function renderBitString(content: Uint8Array, bitNames?: readonly string[]): Rendered {
+  if (content.length === 0) return { value: '(empty)' };
+  const unused = content[0];
+  const bits = content.length - 1;
+  if (bitNames) {
+    const set = bitsSet(content).map((b) => bitNames[b] ?? `bit ${b}`);
+    return { value: set.length ? set.join(', ') : '(no bits set)', notes: [`bits ${toHex(content.subarray(1))}, ${unused} unused`] };
+  }
+  return { value: toHex(content.subarray(1), 256), notes: [`${bits * 8 - unused} bits (${bits} bytes, ${unused} unused)`] };
+}
+
+/** Value of an INTEGER field that has named values (PKIStatus, pvno, …). */
+export function namedInteger(content: Uint8Array, names: Record<number, string>): string {
+  const n = Number(decodeInteger(content.subarray(0, 8)));
+  const name = names[n];
+  return name ? `${name} (${n})` : `${n} (not a named value)`;
+}
+
+function childValue(node: AnnotatedNode, name: string): string | undefined {
+  const child = node.children.find((c) => c.name === name);
+  if (!child) return undefined;
+  if (child.value === undefined && child.children.length === 1 && child.children[0].name === name) return child.children[0].value;
+  return child.value;
+}
+
+function rdnText(node: AnnotatedNode, oidOf: (n: AnnotatedNode) => string | undefined): string {
+  return node.children.map((atv) => {
+    const typeNode = atv.children[0];
+    const valueNode = atv.children[1];
+    const oid = typeNode ? oidOf(typeNode) : undefined;
+    const key = oid ? dnShortNames.get(oid) ?? oid : '?';
+    const raw = valueNode?.value ?? '';
+    return `${key}=${raw.replace(/([,+"\\<>;])/g, '\\$1').replace(/^([ #])/, '\\$1')}`;
+  }).join('+');
+}
+
+/** RFC 4514 form: last RDN first. */
+export function nameText(node: AnnotatedNode, oidOf: (n: AnnotatedNode) => string | undefined): string {
+  const rdns = node.children.map((rdn) => rdnText(rdn, oidOf));
+  return rdns.length ? rdns.reverse().join(',') : '(empty name)';
+}
+
+/** Summaries of composite productions, by production name. */
+export function summarize(type: string, node: AnnotatedNode): string | undefined {
+  switch (type) {
+    case 'AlgorithmIdentifier': return childValue(node, 'algorithm');
+    case 'Time': return node.children[0]?.value;
+    case 'Extension': return childValue(node, 'extnID');
+    case 'InfoTypeAndValue': return childValue(node, 'infoType');
+    case 'AttributeTypeAndValue': case 'Attribute': return childValue(node, 'type');
+    case 'PKIStatusInfo': {
+      const status = childValue(node, 'status');
+      const fail = childValue(node, 'failInfo');
+      return fail ? `${status}; failInfo: ${fail}` : status;
+    }
+    case 'Certificate': {
+      const tbs = node.children.find((c) => c.name === 'tbsCertificate');
+      return tbs ? childValue(tbs, 'subject') : undefined;
+    }
+    case 'CertificationRequest': {
+      const info = node.children.find((c) => c.name === 'certificationRequestInfo');
+      return info ? childValue(info, 'subject') : undefined;
+    }
+    case 'CertificateList': {
+      const tbs = node.children.find((c) => c.name === 'tbsCertList');
+      return tbs ? `issuer ${childValue(tbs, 'issuer') ?? '?'}` : undefined;
+    }
+    default: return undefined;
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The one module that reads @peculiar/asn1-schema's field table (`schemaStorage`, not exported from
+ * the package root). It turns a schema class into plain descriptions the annotator walks.
+ */
+import { AsnPropTypes, AsnTypeTypes } from '@peculiar/asn1-schema';
+import { schemaStorage } from '@peculiar/asn1-schema/build/cjs/storage';
+import type { OpenType } from '../asn1';
+
+/** A tag to match: class (0 universal … 3 private) and number; `any` matches every tag. */
+export type TagMatch = { cls: number; num: number } | 'any';
+
+export interface FieldSpec {
+  name: string;
+  type: OpenType;
+  optional: boolean;
+  context?: number;
+  implicit: boolean;
+  repeated?: 'sequence' | 'set';
+}
+
+export interface StructSpec { kind: 'sequence' | 'set' | 'choice'; name: string; ctor: OpenType; fields: FieldSpec[] }
+export interface ArraySpec { kind: 'array'; name: string; ctor: OpenType; set: boolean; itemType: OpenType }
+export interface ConvertibleSpec { kind: 'convertible'; name: string; ctor: OpenType; tag: TagMatch }
+
+export type TypeSpec = { kind: 'builtin'; asn: AsnPropTypes } | ConvertibleSpec | StructSpec | ArraySpec;
+
+const universalOf: Partial<Record<AsnPropTypes, number>> = {
+  [AsnPropTypes.Boolean]: 1, [AsnPropTypes.Integer]: 2, [AsnPropTypes.BitString]: 3, [AsnPropTypes.OctetString]: 4,
+  [AsnPropTypes.Null]: 5, [AsnPropTypes.ObjectIdentifier]: 6, [AsnPropTypes.Enumerated]: 10, [AsnPropTypes.Utf8String]: 12,
+  [AsnPropTypes.RelativeObjectIdentifier]: 13, [AsnPropTypes.TIME]: 14, [AsnPropTypes.NumericString]: 18,
+  [AsnPropTypes.PrintableString]: 19, [AsnPropTypes.TeletexString]: 20, [AsnPropTypes.VideotexString]: 21,
+  [AsnPropTypes.IA5String]: 22, [AsnPropTypes.UTCTime]: 23, [AsnPropTypes.GeneralizedTime]: 24,
+  [AsnPropTypes.GraphicString]: 25, [AsnPropTypes.VisibleString]: 26, [AsnPropTypes.GeneralString]: 27,
+  [AsnPropTypes.UniversalString]: 28, [AsnPropTypes.CharacterString]: 29, [AsnPropTypes.BmpString]: 30,
+  [AsnPropTypes.DATE]: 31, [AsnPropTypes.TimeOfDay]: 32, [AsnPropTypes.DateTime]: 33, [AsnPropTypes.Duration]: 34,
+};
+
+/** Universal tag number of a built-in type; undefined for ANY. */
+export function universalTag(asn: AsnPropTypes): number | undefined {
+  return universalOf[asn];
+}
+
+const cache = new Map<OpenType, TypeSpec>();
+
+/** Describes a type; classes without a schema are reported as ANY. */
+export function describe(type: OpenType): TypeSpec {
+  if (typeof type === 'number') return { kind: 'builtin', asn: type };
+  const known = cache.get(type);
+  if (known) return known;
+  const spec = describeClass(type);
+  cache.set(type, spec);
+  return spec;
+}
+
+function describeClass(ctor: new () => object): TypeSpec {
+  const proto = ctor.prototype as { toASN?: unknown; fromASN?: unknown };
+  if (typeof proto.toASN === 'function' && typeof proto.fromASN === 'function') {
+    return { kind: 'convertible', name: ctor.name, ctor, tag: convertibleTag(ctor) };
+  }
+  if (!schemaStorage.has(ctor)) return { kind: 'builtin', asn: AsnPropTypes.Any };
+  const schema = schemaStorage.get(ctor);
+  if (isArrayClass(ctor)) {
+    return { kind: 'array', name: ctor.name, ctor, set: schema.type === AsnTypeTypes.Set, itemType: schema.itemType as OpenType };
+  }
+  const fields: FieldSpec[] = Object.entries(schema.items).map(([name, item]) => ({
+    name,
+    type: item.type as OpenType,
+    optional: !!item.optional || item.defaultValue !== undefined,
+    context: item.context,
+    implicit: !!item.implicit,
+    repeated: item.repeated,
+  }));
+  const kind = schema.type === AsnTypeTypes.Choice ? 'choice' : schema.type === AsnTypeTypes.Set ? 'set' : 'sequence';
+  return { kind, name: ctor.name, ctor, fields };
+}
+
+function isArrayClass(ctor: object): boolean {
+  let proto: unknown = ctor;
+  while (proto) {
+    if (proto === Array) return true;
+    proto = Object.getPrototypeOf(proto);
+  }
+  return false;
+}
+
+function convertibleTag(ctor: new () => object): TagMatch {
+  const schema = (new ctor() as { toSchema?: (name: string) => { idBlock: { tagClass: number; tagNumber: number } } }).toSchema?.('');
+  if (!schema || schema.idBlock.tagClass < 1) return 'any';
+  return { cls: schema.idBlock.tagClass - 1, num: schema.idBlock.tagNumber };
+}
+
+/** The tags a field's element may carry, context tag included. */
+export function fieldTags(field: FieldSpec): TagMatch[] {
+  if (field.context !== undefined) return [{ cls: 2, num: field.context }];
+  if (field.repeated) return [{ cls: 0, num: field.repeated === 'set' ? 17 : 16 }];
+  return typeTags(field.type, 0);
+}
+
+/** The tags an element of `type` may carry (several for a CHOICE). */
+export function typeTags(type: OpenType, depth = 0): TagMatch[] {
+  const spec = describe(type);
+  switch (spec.kind) {
+    case 'builtin': {
+      const num = universalTag(spec.asn);
+      return num === undefined ? ['any'] : [{ cls: 0, num }];
+    }
+    case 'convertible': return [spec.tag];
+    case 'sequence': return [{ cls: 0, num: 16 }];
+    case 'set': return [{ cls: 0, num: 17 }];
+    case 'array': return [{ cls: 0, num: spec.set ? 17 : 16 }];
+    case 'choice':
+      return depth > 8 ? ['any'] : spec.fields.flatMap((f) => (f.context !== undefined ? [{ cls: 2, num: f.context }] : typeTags(f.type, depth + 1)));
+  }
+}
+
+export function tagMatches(tags: TagMatch[], cls: number, num: number): boolean {
+  return tags.some((t) => t === 'any' || (t.cls === cls && t.num === num));
+}

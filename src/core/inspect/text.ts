@@ -1,0 +1,43 @@
+/** Plain-text rendering of an annotated document for terminals. */
+import type { AnnotatedDocument, AnnotatedNode } from '../../shared/annotated';
+
+export interface TextOptions {
+  offsets: boolean;
+  /** Deepest level printed (0: no limit). */
+  depth: number;
+}
+
+/** Keeps control and bidi characters out of the terminal. */
+function safe(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+}
+
+function line(node: AnnotatedNode, indent: number, opts: TextOptions): string {
+  const pad = '  '.repeat(indent);
+  const where = opts.offsets ? `${String(node.offset).padStart(6)}+${node.headerLength}+${node.length} ` : '';
+  const label = node.name ? `${node.name} ` : '';
+  const type = node.explained ? node.type : `${node.type} (unexplained)`;
+  const value = node.value !== undefined ? ` = ${safe(node.value)}` : '';
+  const problems = node.problems?.length ? `  !! ${node.problems.map(safe).join('; ')}` : '';
+  return `${where}${pad}${label}${type}${value}${problems}`;
+}
+
+export function formatDocument(doc: AnnotatedDocument, opts: TextOptions): string {
+  const out: string[] = [];
+  const wrap = doc.format === 'der' ? 'DER' : doc.format === 'pem' ? `PEM "${safe(doc.pemLabel ?? '')}"` : 'base64';
+  out.push(`${doc.kind} (${wrap}, ${doc.size} bytes)`);
+  if (doc.summary) {
+    const s = doc.summary;
+    out.push(`body: ${s.bodyType} — ${s.bodyDescription}${s.status ? `; status ${s.status}` : ''}`);
+  }
+  const walk = (node: AnnotatedNode, indent: number): void => {
+    out.push(line(node, indent, opts));
+    if (opts.depth && indent + 1 >= opts.depth) return;
+    for (const c of node.children) walk(c, indent + 1);
+  };
+  for (const root of doc.roots) walk(root, 0);
+  const pct = doc.stats.nodes ? ((100 * doc.stats.explained) / doc.stats.nodes).toFixed(1) : '0';
+  out.push(`${doc.stats.nodes} nodes, ${doc.stats.explained} named by the schema (${pct}%)`);
+  for (const p of doc.problems) out.push(`${p.severity}: ${safe(p.message)}${p.path ? ` [${p.path}]` : ''}`);
+  return out.join('\n');
+}

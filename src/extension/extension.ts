@@ -1,0 +1,11 @@
+/** Entry point of the extension host: registers each feature, nothing else. */
+import * as vscode from 'vscode';
+import { registerTreeText } from './treeText';
+
+export function activate(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(registerTreeText(context));
+}
+
+export function deactivate(): void {
+  // Every feature is a Disposable in context.subscriptions.
+}

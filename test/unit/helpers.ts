@@ -1,0 +1,27 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const fixtures = join(__dirname, '..', 'fixtures');
+
+export function fixture(rel: string): Uint8Array {
+  return new Uint8Array(readFileSync(join(fixtures, rel)));
+}
+
+/** Files under a fixture folder, relative to test/fixtures. */
+export function fixtureFiles(folder: string, filter: (name: string) => boolean = () => true): string[] {
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    for (const name of readdirSync(join(fixtures, rel)).sort()) {
+      const r = join(rel, name);
+      if (statSync(join(fixtures, r)).isDirectory()) walk(r);
+      else if (filter(name)) out.push(r);
+    }
+  };
+  walk(folder);
+  return out;
+}
+
+export function hex(text: string): Uint8Array {
+  const clean = text.replace(/\s+/g, '');
+  return new Uint8Array(clean.match(/../g)?.map((b) => parseInt(b, 16)) ?? []);
+}
