@@ -230,7 +230,7 @@ export function readDer(bytes: Uint8Array, options: { start?: number; end?: numb
     return { bytes, roots: [], problems: reader.problems, nodeCount: 0 };
   }
   if (end <= start) {
-    reader.problem(start, 'the input is empty: no ASN.1 element to read');
+    reader.problem(start, `the input is empty: no ASN.1 element at offset ${hexOffset(start)}`);
     return { bytes, roots: [], problems: reader.problems, nodeCount: 0 };
   }
   const { nodes, next } = reader.readList(start, end, 0, false);
