@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { run, type Io } from '../../src/cli/main';
 import { fixture } from './helpers';
 
-function cli(args: string[], stdin = new Uint8Array()): { code: number; out: string; err: string } {
+function cli(args: string[], stdin: Uint8Array = new Uint8Array()): { code: number; out: string; err: string } {
   let out = '';
   let err = '';
   const io: Io = {
