@@ -10,13 +10,14 @@ const steps = [
   ['unit tests (node:test)', 'npm', ['run', '--silent', 'test:unit']],
 ];
 
+let previous = Date.now();
 for (const [name, cmd, args] of steps) {
-  console.log(`\n=== ${name} ===`);
-  const started = Date.now();
+  // Timings go in the next header, so the last suite's own summary stays the last lines printed.
+  console.log(`\n=== ${name} (${((Date.now() - previous) / 1000).toFixed(1)} s since the last step) ===`);
+  previous = Date.now();
   const r = spawnSync(cmd, args, { stdio: 'inherit' });
   if (r.status !== 0) {
     console.error(`\n${name} failed (exit ${r.status ?? r.signal}).`);
     process.exit(r.status ?? 1);
   }
-  console.log(`=== ${name}: ok in ${((Date.now() - started) / 1000).toFixed(1)} s ===`);
 }
