@@ -1,6 +1,6 @@
 // Bundles the extension host, the CLI and each webview. `--production` minifies; `--watch` rebuilds.
 import * as esbuild from 'esbuild';
-import { mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -21,11 +21,16 @@ const common = {
 };
 
 const builds = [
+  { ...common, entryPoints: ['webview/inspector/main.ts'], outfile: 'dist/webview/inspector.js', platform: 'browser', format: 'iife', target: 'chrome120', tsconfig: 'webview/tsconfig.json' },
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
 ];
 
-mkdirSync('dist', { recursive: true });
+// Static webview assets: our stylesheet and the codicon font (its CSS looks for codicon.ttf beside it).
+mkdirSync('dist/webview', { recursive: true });
+cpSync('webview/inspector/inspector.css', 'dist/webview/inspector.css');
+cpSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/webview/codicon.css');
+cpSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf');
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {

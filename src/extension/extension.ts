@@ -1,9 +1,10 @@
 /** Entry point of the extension host: registers each feature, nothing else. */
 import * as vscode from 'vscode';
+import { registerInspector } from './inspector/provider';
 import { registerTreeText } from './treeText';
 
 export function activate(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(registerTreeText(context));
+  context.subscriptions.push(registerInspector(context), registerTreeText(context));
 }
 
 export function deactivate(): void {

@@ -1,10 +1,11 @@
 /**
- * "CMP Lens: Show Annotated Tree as Text": the CLI's text rendering of a file, as a read-only
- * document (handy for diffing two messages or searching with the editor's own tools).
+ * "CMP Lens: Show as Text": the annotated tree as a read-only, line-oriented document (language
+ * cmp-tree, coloured by syntaxes/cmp-tree.tmLanguage.json), and "Compare with…", the diff of two
+ * messages' trees. Offsets are left out of the text so a diff shows content changes, not shifts.
  */
 import * as vscode from 'vscode';
-import { formatDocument } from '../core/inspect/text';
 import { inspectBytes } from '../core/inspect';
+import { formatDocument } from '../core/inspect/text';
 
 export const treeTextScheme = 'cmp-lens-tree';
 
@@ -12,25 +13,45 @@ class TreeTextProvider implements vscode.TextDocumentContentProvider {
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const source = vscode.Uri.parse(uri.query, true);
     const bytes = await vscode.workspace.fs.readFile(source);
-    return formatDocument(inspectBytes(bytes), { offsets: true, depth: 0 });
+    return formatDocument(inspectBytes(bytes), { offsets: false, depth: 0 });
   }
 }
 
+function treeUri(source: vscode.Uri): vscode.Uri {
+  const name = source.path.split('/').pop() ?? 'message';
+  return vscode.Uri.from({ scheme: treeTextScheme, path: `/${name}.cmptree`, query: source.toString() });
+}
+
+function targetOf(resource?: vscode.Uri): vscode.Uri | undefined {
+  const target = resource instanceof vscode.Uri ? resource : vscode.window.activeTextEditor?.document.uri;
+  if (!target) void vscode.window.showWarningMessage('CMP Lens: select a .pkimsg/.der/PEM file in the explorer first.');
+  return target;
+}
+
 async function showTreeText(resource?: vscode.Uri): Promise<void> {
-  const target = resource ?? vscode.window.activeTextEditor?.document.uri;
-  if (!target) {
-    void vscode.window.showWarningMessage('CMP Lens: open or select a .der/.pkimsg/PEM file first.');
-    return;
-  }
-  const name = target.path.split('/').pop() ?? 'message';
-  const uri = vscode.Uri.from({ scheme: treeTextScheme, path: `/${name}.cmptree`, query: target.toString() });
-  const doc = await vscode.workspace.openTextDocument(uri);
+  const target = targetOf(resource);
+  if (!target) return;
+  const doc = await vscode.workspace.openTextDocument(treeUri(target));
   await vscode.window.showTextDocument(doc, { preview: true });
+}
+
+async function compareWith(resource?: vscode.Uri): Promise<void> {
+  const left = targetOf(resource);
+  if (!left) return;
+  const picked = await vscode.window.showOpenDialog({
+    canSelectMany: false, openLabel: 'Compare', title: 'CMP Lens: compare with which message?',
+    defaultUri: vscode.Uri.joinPath(left, '..'),
+  });
+  const right = picked?.[0];
+  if (!right) return;
+  const name = (u: vscode.Uri) => u.path.split('/').pop();
+  await vscode.commands.executeCommand('vscode.diff', treeUri(left), treeUri(right), `${name(left)} ↔ ${name(right)} (CMP)`);
 }
 
 export function registerTreeText(_context: vscode.ExtensionContext): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.workspace.registerTextDocumentContentProvider(treeTextScheme, new TreeTextProvider()),
     vscode.commands.registerCommand('cmpLens.showTreeText', showTreeText),
+    vscode.commands.registerCommand('cmpLens.compareWith', compareWith),
   );
 }

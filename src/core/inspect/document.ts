@@ -80,6 +80,11 @@ function countNodes(nodes: AnnotatedNode[]): { nodes: number; explained: number 
 
 /** The annotated document for file content. Never throws: faults are in `problems`. */
 export function inspectBytes(input: Uint8Array, options: InspectOptions = {}): AnnotatedDocument {
+  return inspectInput(input, options).doc;
+}
+
+/** Like inspectBytes, with the DER the tree's offsets refer to (the input once PEM/base64 is removed). */
+export function inspectInput(input: Uint8Array, options: InspectOptions = {}): { doc: AnnotatedDocument; der: Uint8Array } {
   const unwrapped = unwrapInput(input);
   const problems: Problem[] = [];
   if (unwrapped.error) problems.push({ offset: 0, message: unwrapped.error, severity: 'error' });
@@ -110,5 +115,5 @@ export function inspectBytes(input: Uint8Array, options: InspectOptions = {}): A
   };
   if (unwrapped.pemLabel) result.pemLabel = unwrapped.pemLabel;
   if (kind === 'PKIMessage' && roots[0]) result.summary = summarizeMessage(roots[0]);
-  return result;
+  return { doc: result, der: bytes };
 }

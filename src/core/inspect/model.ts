@@ -1,0 +1,128 @@
+/**
+ * Answers the inspector's questions about one annotated document: rows for a node's children,
+ * details, filter matches, the node under a byte, byte pages. Pure, so it is tested in plain Node
+ * and the host only forwards messages.
+ */
+import type { AnnotatedDocument, AnnotatedNode } from '../../shared/annotated';
+import type { CopyWhat, FilterMatch, NodeDetails, NodeRow } from '../../shared/protocol';
+import { toHex } from '../der/values';
+
+const rowValueMax = 300;
+const savableTypes = new Set(['Certificate', 'CertificationRequest', 'CertificateList', 'PKIMessage', 'PrivateKeyInfo', 'SubjectPublicKeyInfo', 'ContentInfo', 'EnvelopedData', 'SignedData']);
+
+function bytesToBase64(bytes: Uint8Array): string {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
+
+export class InspectorModel {
+  constructor(
+    readonly doc: AnnotatedDocument,
+    readonly der: Uint8Array,
+  ) {}
+
+  /** The node at an index path ("0.2.1"), or undefined. */
+  node(id: string): AnnotatedNode | undefined {
+    const parts = id.split('.').map(Number);
+    let node: AnnotatedNode | undefined = this.doc.roots[parts[0]];
+    for (let i = 1; i < parts.length && node; i++) node = node.children[parts[i]];
+    return node;
+  }
+
+  row(node: AnnotatedNode, id: string): NodeRow {
+    const row: NodeRow = {
+      id, name: node.name, type: node.type, offset: node.offset, headerLength: node.headerLength, length: node.length,
+      childCount: node.children.length, explained: node.explained, hasProblem: !!node.problems?.length,
+    };
+    if (node.value !== undefined) row.value = node.value.length > rowValueMax ? `${node.value.slice(0, rowValueMax)}…` : node.value;
+    return row;
+  }
+
+  roots(): NodeRow[] {
+    return this.doc.roots.map((n, i) => this.row(n, String(i)));
+  }
+
+  children(id: string): NodeRow[] {
+    const node = this.node(id);
+    return node ? node.children.map((c, i) => this.row(c, `${id}.${i}`)) : [];
+  }
+
+  details(id: string): NodeDetails | undefined {
+    const n = this.node(id);
+    if (!n) return undefined;
+    return {
+      id, path: n.path, name: n.name, type: n.type, tag: n.tag, value: n.value, notes: n.notes ?? [], ref: n.ref,
+      offset: n.offset, tagLength: this.tagLength(n.offset), headerLength: n.headerLength, length: n.length, indefinite: !!n.indefinite,
+      explained: n.explained, encapsulates: !!n.encapsulates, problems: n.problems ?? [],
+      savable: savableTypes.has(n.type.replace(/^.*: /, '')) || n.tag === 'SEQUENCE',
+    };
+  }
+
+  private tagLength(offset: number): number {
+    if ((this.der[offset] & 0x1f) !== 0x1f) return 1;
+    let i = offset + 1;
+    while (i < this.der.length && (this.der[i] & 0x80) !== 0) i++;
+    return i - offset + 1;
+  }
+
+  /** Case-insensitive search of name, type, value and path; depth-first order, at most `limit`. */
+  filter(query: string, limit = 500): { matches: FilterMatch[]; total: number } {
+    const q = query.trim().toLowerCase();
+    const matches: FilterMatch[] = [];
+    let total = 0;
+    if (!q) return { matches, total };
+    const visit = (node: AnnotatedNode, id: string): void => {
+      const hay = `${node.name}\u0000${node.type}\u0000${node.value ?? ''}\u0000${node.path}`.toLowerCase();
+      if (hay.includes(q)) {
+        total++;
+        if (matches.length < limit) {
+          const m: FilterMatch = { id, path: node.path || node.type, type: node.type };
+          if (node.value !== undefined) m.value = node.value.length > rowValueMax ? `${node.value.slice(0, rowValueMax)}…` : node.value;
+          matches.push(m);
+        }
+      }
+      node.children.forEach((c, i) => visit(c, `${id}.${i}`));
+    };
+    this.doc.roots.forEach((r, i) => visit(r, String(i)));
+    return { matches, total };
+  }
+
+  /** Ids from a root down to the innermost node whose bytes cover `offset`. */
+  reveal(offset: number): string[] {
+    const chain: string[] = [];
+    let list = this.doc.roots;
+    let prefix = '';
+    for (;;) {
+      const i = list.findIndex((n) => offset >= n.offset && offset < n.offset + n.headerLength + n.length + (n.indefinite ? 2 : 0));
+      if (i < 0) return chain;
+      const id = prefix ? `${prefix}.${i}` : String(i);
+      chain.push(id);
+      list = list[i].children;
+      prefix = id;
+    }
+  }
+
+  bytes(offset: number, length: number): string {
+    const start = Math.max(0, Math.min(offset, this.der.length));
+    return toHex(this.der.subarray(start, Math.min(this.der.length, start + Math.max(0, Math.min(length, 65536)))));
+  }
+
+  /** The encoded element (tag, length and value) of a node. */
+  elementBytes(id: string): Uint8Array | undefined {
+    const n = this.node(id);
+    return n ? this.der.subarray(n.offset, n.offset + n.headerLength + n.length + (n.indefinite ? 2 : 0)) : undefined;
+  }
+
+  copyText(id: string, what: CopyWhat): string | undefined {
+    const n = this.node(id);
+    const bytes = this.elementBytes(id);
+    if (!n || !bytes) return undefined;
+    switch (what) {
+      case 'value': return n.value ?? '';
+      case 'path': return n.path;
+      case 'hex': return toHex(bytes);
+      case 'base64': return bytesToBase64(bytes);
+    }
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The inspector as a read-only custom editor (default for .pkimsg/.pki, "Open With…" for .der and
+ * friends), the "Inspect as CMP" command for PEM/base64 text, and the webview context-menu actions.
+ */
+import * as vscode from 'vscode';
+import type { CopyWhat } from '../../shared/protocol';
+import { inspectorHtml, webviewOptions } from './html';
+import { InspectorSession } from './session';
+
+export const inspectorViewType = 'cmpLens.inspector';
+export const inspectorPanelType = 'cmpLens.inspectorPanel';
+
+/** Sessions by panel, and the one last active, for context-menu commands. */
+class Sessions {
+  private active: InspectorSession | undefined;
+
+  track(panel: vscode.WebviewPanel, session: InspectorSession): vscode.Disposable {
+    if (panel.active) this.active = session;
+    return vscode.Disposable.from(
+      panel.onDidChangeViewState((e) => {
+        if (e.webviewPanel.active) this.active = session;
+      }),
+      panel.onDidDispose(() => {
+        if (this.active === session) this.active = undefined;
+      }),
+    );
+  }
+
+  get current(): InspectorSession | undefined {
+    return this.active;
+  }
+}
+
+function baseName(uri: vscode.Uri): string {
+  return uri.path.split('/').pop() ?? 'message';
+}
+
+class InspectorProvider implements vscode.CustomReadonlyEditorProvider {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly sessions: Sessions,
+  ) {}
+
+  openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
+    return { uri, dispose: () => undefined };
+  }
+
+  resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): void {
+    panel.webview.options = webviewOptions(this.extensionUri);
+    panel.webview.html = inspectorHtml(panel.webview, this.extensionUri);
+    const name = baseName(document.uri);
+    const session = new InspectorSession(panel.webview, name, name.replace(/\.[^.]+$/, ''), async () => vscode.workspace.fs.readFile(document.uri));
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(document.uri, '..'), name));
+    const reload = () => void session.reload();
+    const disposables = [session, watcher, watcher.onDidChange(reload), watcher.onDidCreate(reload), this.sessions.track(panel, session)];
+    panel.onDidDispose(() => disposables.forEach((d) => d.dispose()));
+  }
+}
+
+/** "CMP Lens: Inspect as CMP": the active text editor's selection (or whole text) as PEM/base64. */
+function inspectText(extensionUri: vscode.Uri, sessions: Sessions): void {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) {
+    void vscode.window.showWarningMessage('CMP Lens: open a text file holding PEM or base64 first.');
+    return;
+  }
+  const text = editor.selection.isEmpty ? editor.document.getText() : editor.document.getText(editor.selection);
+  const bytes = new TextEncoder().encode(text);
+  const name = baseName(editor.document.uri);
+  const panel = vscode.window.createWebviewPanel(inspectorPanelType, `${name} (CMP)`, vscode.ViewColumn.Beside, webviewOptions(extensionUri));
+  panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
+  panel.webview.html = inspectorHtml(panel.webview, extensionUri);
+  const session = new InspectorSession(panel.webview, name, name.replace(/\.[^.]+$/, ''), async () => bytes);
+  const tracking = sessions.track(panel, session);
+  panel.onDidDispose(() => {
+    session.dispose();
+    tracking.dispose();
+  });
+}
+
+interface NodeContext {
+  nodeId?: string;
+}
+
+export function registerInspector(context: vscode.ExtensionContext): vscode.Disposable {
+  const sessions = new Sessions();
+  const copy = (what: CopyWhat) => (ctx?: NodeContext) => {
+    if (ctx?.nodeId) void sessions.current?.copy(ctx.nodeId, what);
+  };
+  return vscode.Disposable.from(
+    vscode.window.registerCustomEditorProvider(inspectorViewType, new InspectorProvider(context.extensionUri, sessions), {
+      supportsMultipleEditorsPerDocument: true,
+    }),
+    vscode.commands.registerCommand('cmpLens.inspectAsCmp', () => inspectText(context.extensionUri, sessions)),
+    vscode.commands.registerCommand('cmpLens.copyValue', copy('value')),
+    vscode.commands.registerCommand('cmpLens.copyPath', copy('path')),
+    vscode.commands.registerCommand('cmpLens.copyHex', copy('hex')),
+    vscode.commands.registerCommand('cmpLens.copyBase64', copy('base64')),
+    vscode.commands.registerCommand('cmpLens.saveNodeAsDer', (ctx?: NodeContext) => {
+      if (ctx?.nodeId) void sessions.current?.saveDer(ctx.nodeId);
+    }),
+  );
+}

@@ -1,0 +1,125 @@
+/**
+ * One inspector view: owns the decoded model of its bytes and answers the webview's requests.
+ * Used by the custom editor (files) and by "Inspect as CMP" (text editors).
+ */
+import * as vscode from 'vscode';
+import { inspectInput, InspectorModel } from '../../core/inspect';
+import type { CopyWhat, HostToWebview, WebviewToHost } from '../../shared/protocol';
+
+export class InspectorSession implements vscode.Disposable {
+  private model: InspectorModel | undefined;
+  private version = 0;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly webview: vscode.Webview,
+    private readonly title: string,
+    private readonly suggestedName: string,
+    private load: () => Promise<Uint8Array>,
+  ) {
+    this.disposables.push(webview.onDidReceiveMessage((m: WebviewToHost) => void this.onMessage(m)));
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+
+  /** Decodes again (the file changed) and shows the result. */
+  async reload(load?: () => Promise<Uint8Array>): Promise<void> {
+    if (load) this.load = load;
+    this.model = undefined;
+    await this.show();
+  }
+
+  private post(message: HostToWebview): void {
+    void this.webview.postMessage(message);
+  }
+
+  private async ensureModel(): Promise<InspectorModel> {
+    if (!this.model) {
+      const bytes = await this.load();
+      const { doc, der } = inspectInput(bytes);
+      this.model = new InspectorModel(doc, der);
+      this.version++;
+    }
+    return this.model;
+  }
+
+  private async show(): Promise<void> {
+    const m = await this.ensureModel();
+    const { doc } = m;
+    this.post({
+      type: 'show',
+      payload: {
+        title: this.title, kind: doc.kind, format: doc.format, pemLabel: doc.pemLabel, size: doc.size, summary: doc.summary,
+        problems: doc.problems, stats: doc.stats, roots: m.roots(), version: this.version,
+      },
+    });
+  }
+
+  private async onMessage(message: WebviewToHost): Promise<void> {
+    try {
+      switch (message.type) {
+        case 'ready': return await this.show();
+        case 'expand': return this.onExpand(await this.ensureModel(), message.id);
+        case 'select': return this.onSelect(await this.ensureModel(), message.id);
+        case 'filter': return this.onFilter(await this.ensureModel(), message.query);
+        case 'reveal': return this.onReveal(await this.ensureModel(), message.offset);
+        case 'bytes': return this.onBytes(await this.ensureModel(), message.offset, message.length);
+        case 'copy': return await this.copy(message.id, message.what);
+        case 'saveDer': return await this.saveDer(message.id);
+        default: {
+          const never: never = message;
+          throw new Error(`unknown message ${JSON.stringify(never)}`);
+        }
+      }
+    } catch (e) {
+      this.post({ type: 'error', message: (e as Error).message });
+    }
+  }
+
+  private onExpand(m: InspectorModel, id: string): void {
+    this.post({ type: 'children', id, version: this.version, nodes: m.children(id) });
+  }
+
+  private onSelect(m: InspectorModel, id: string): void {
+    const details = m.details(id);
+    if (details) this.post({ type: 'details', version: this.version, details });
+  }
+
+  private onFilter(m: InspectorModel, query: string): void {
+    const { matches, total } = m.filter(query);
+    this.post({ type: 'filterResult', query, version: this.version, matches, total });
+  }
+
+  private onReveal(m: InspectorModel, offset: number): void {
+    this.post({ type: 'revealed', offset, version: this.version, chain: m.reveal(offset) });
+  }
+
+  private onBytes(m: InspectorModel, offset: number, length: number): void {
+    this.post({ type: 'bytes', offset, version: this.version, hex: m.bytes(offset, length) });
+  }
+
+  /** Copy a node's value, path, or encoded bytes (hex/base64) to the clipboard. */
+  async copy(id: string, what: CopyWhat): Promise<void> {
+    const text = (await this.ensureModel()).copyText(id, what);
+    if (text === undefined) return;
+    await vscode.env.clipboard.writeText(text);
+    vscode.window.setStatusBarMessage(`CMP Lens: copied ${what} (${text.length} characters)`, 3000);
+  }
+
+  /** Save a node's DER (an embedded certificate, CSR …) to a file the user picks. */
+  async saveDer(id: string): Promise<void> {
+    const m = await this.ensureModel();
+    const bytes = m.elementBytes(id);
+    const node = m.node(id);
+    if (!bytes || !node) return;
+    const ext = /Certificate$/.test(node.type) ? 'cer' : node.type === 'CertificationRequest' ? 'csr' : node.type === 'CertificateList' ? 'crl' : 'der';
+    const base = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const defaultUri = base ? vscode.Uri.joinPath(base, `${this.suggestedName}-${(node.path || 'node').replace(/[^\w.-]+/g, '_')}.${ext}`) : undefined;
+    const target = await vscode.window.showSaveDialog({ defaultUri, saveLabel: 'Save DER', filters: { DER: [ext, 'der'] } });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, bytes);
+    vscode.window.setStatusBarMessage(`CMP Lens: saved ${bytes.length} bytes to ${target.fsPath}`, 4000);
+  }
+}

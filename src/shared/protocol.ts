@@ -1,0 +1,109 @@
+/**
+ * Messages between the inspector webview and the extension host. The host keeps the annotated
+ * document; the webview asks for what it shows (children on expand, byte pages, details), so a
+ * message of any size costs the webview only what is on screen.
+ */
+import type { AnnotatedDocument, MessageSummary, Problem } from './annotated';
+
+/** A tree row as the webview shows it. `id` is the index path from the root: "0", "0.1", "0.1.3". */
+export interface NodeRow {
+  id: string;
+  name: string;
+  type: string;
+  /** The value cut to a few hundred characters; the details pane has it whole. */
+  value?: string;
+  offset: number;
+  headerLength: number;
+  length: number;
+  childCount: number;
+  explained: boolean;
+  hasProblem: boolean;
+}
+
+/** Everything the details pane shows for one node. */
+export interface NodeDetails {
+  id: string;
+  path: string;
+  name: string;
+  type: string;
+  tag: string;
+  value?: string;
+  notes: string[];
+  ref?: string;
+  offset: number;
+  /** Identifier octets; the rest of the header is the length octets. */
+  tagLength: number;
+  headerLength: number;
+  length: number;
+  indefinite: boolean;
+  explained: boolean;
+  encapsulates: boolean;
+  problems: string[];
+  /** Whether "save as DER" makes sense (a whole element that is a certificate, CSR, CRL …). */
+  savable: boolean;
+}
+
+export interface ShowPayload {
+  title: string;
+  kind: AnnotatedDocument['kind'];
+  format: AnnotatedDocument['format'];
+  pemLabel?: string;
+  size: number;
+  summary?: MessageSummary;
+  problems: Problem[];
+  stats: AnnotatedDocument['stats'];
+  roots: NodeRow[];
+  /** Bumped on every re-decode, so stale answers can be told apart. */
+  version: number;
+}
+
+export type CopyWhat = 'value' | 'path' | 'hex' | 'base64';
+
+/** Small UI state the webview keeps across hide/show and reloads (getState/setState). */
+export interface InspectorState {
+  expanded: string[];
+  selected?: string;
+  scrollTop: number;
+  filter: string;
+}
+
+export type WebviewToHost =
+  /** The webview is loaded (or restored) and wants the document. */
+  | { type: 'ready' }
+  /** Children of a node, for expanding it. */
+  | { type: 'expand'; id: string }
+  /** Details of the selected node. */
+  | { type: 'select'; id: string }
+  /** Nodes whose name, type, value or path contains the query. */
+  | { type: 'filter'; query: string }
+  /** The innermost node covering a byte, for a click in the hex view. */
+  | { type: 'reveal'; offset: number }
+  /** A page of bytes for the hex view. */
+  | { type: 'bytes'; offset: number; length: number }
+  /** Copy something about a node to the clipboard. */
+  | { type: 'copy'; id: string; what: CopyWhat }
+  /** Save a node's DER to a file the user picks. */
+  | { type: 'saveDer'; id: string };
+
+export interface FilterMatch {
+  id: string;
+  path: string;
+  type: string;
+  value?: string;
+}
+
+export type HostToWebview =
+  /** The document to show (first load and every re-decode). */
+  | { type: 'show'; payload: ShowPayload }
+  /** The children of `id`. */
+  | { type: 'children'; id: string; version: number; nodes: NodeRow[] }
+  /** Details for the details pane. */
+  | { type: 'details'; version: number; details: NodeDetails }
+  /** Filter results (at most `limit`; `total` counts all). */
+  | { type: 'filterResult'; query: string; version: number; matches: FilterMatch[]; total: number }
+  /** The chain of ids from a root down to the node covering `offset`. */
+  | { type: 'revealed'; offset: number; version: number; chain: string[] }
+  /** Bytes for the hex view, as lowercase hex. */
+  | { type: 'bytes'; offset: number; version: number; hex: string }
+  /** Something went wrong answering a request. */
+  | { type: 'error'; message: string };

@@ -1,0 +1,115 @@
+/**
+ * The hex view: 16 bytes a row, only the rows in view in the DOM, bytes fetched from the host in
+ * pages. The selected node's tag, length and value bytes get three shades; a click on a byte asks
+ * for the innermost node covering it.
+ */
+import { clear, el } from './dom';
+
+export const hexRowHeight = 20;
+const pageSize = 4096;
+const overscan = 4;
+
+export interface Highlight {
+  offset: number;
+  tagLength: number;
+  headerLength: number;
+  end: number;
+}
+
+export class HexView {
+  private size = 0;
+  private readonly pages = new Map<number, Uint8Array>();
+  private readonly asked = new Set<number>();
+  private highlight: Highlight | undefined;
+  private readonly spacer = el('div', 'hex-spacer');
+  private readonly rowsEl = el('div', 'hex-rows');
+
+  constructor(
+    readonly container: HTMLElement,
+    private readonly needBytes: (offset: number, length: number) => void,
+    private readonly clicked: (offset: number) => void,
+  ) {
+    container.append(this.spacer);
+    this.spacer.append(this.rowsEl);
+    container.addEventListener('scroll', () => this.render());
+    container.addEventListener('click', (e) => {
+      const b = (e.target as HTMLElement).closest<HTMLElement>('[data-offset]');
+      if (b?.dataset.offset) this.clicked(Number(b.dataset.offset));
+    });
+    new ResizeObserver(() => this.render()).observe(container);
+  }
+
+  reset(size: number): void {
+    this.size = size;
+    this.pages.clear();
+    this.asked.clear();
+    this.highlight = undefined;
+    this.spacer.style.height = `${Math.ceil(size / 16) * hexRowHeight}px`;
+    this.render();
+  }
+
+  setBytes(offset: number, hex: string): void {
+    const bytes = new Uint8Array(hex.length / 2);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.substr(i * 2, 2), 16);
+    this.pages.set(Math.floor(offset / pageSize), bytes);
+    this.render();
+  }
+
+  show(h: Highlight | undefined, scroll = true): void {
+    this.highlight = h;
+    if (h && scroll) {
+      const top = Math.floor(h.offset / 16) * hexRowHeight;
+      const c = this.container;
+      if (top < c.scrollTop || top > c.scrollTop + c.clientHeight - hexRowHeight) c.scrollTop = Math.max(0, top - hexRowHeight * 2);
+    }
+    this.render();
+  }
+
+  private byteAt(offset: number): number | undefined {
+    const page = Math.floor(offset / pageSize);
+    const bytes = this.pages.get(page);
+    if (!bytes) {
+      if (!this.asked.has(page)) {
+        this.asked.add(page);
+        this.needBytes(page * pageSize, pageSize);
+      }
+      return undefined;
+    }
+    return bytes[offset - page * pageSize];
+  }
+
+  private shade(offset: number): string {
+    const h = this.highlight;
+    if (!h || offset < h.offset || offset >= h.end) return '';
+    if (offset < h.offset + h.tagLength) return ' hl-tag';
+    if (offset < h.offset + h.headerLength) return ' hl-len';
+    return ' hl-val';
+  }
+
+  render(): void {
+    const c = this.container;
+    const rows = Math.ceil(this.size / 16);
+    const first = Math.max(0, Math.floor(c.scrollTop / hexRowHeight) - overscan);
+    const last = Math.min(rows, Math.ceil((c.scrollTop + c.clientHeight) / hexRowHeight) + overscan);
+    this.rowsEl.style.transform = `translateY(${first * hexRowHeight}px)`;
+    clear(this.rowsEl);
+    for (let r = first; r < last; r++) this.rowsEl.append(this.rowElement(r * 16));
+  }
+
+  private rowElement(start: number): HTMLElement {
+    const row = el('div', 'hex-row');
+    row.append(el('span', 'hex-offset', start.toString(16).padStart(8, '0')));
+    let ascii = '';
+    for (let i = 0; i < 16; i++) {
+      const off = start + i;
+      if (off >= this.size) break;
+      const b = this.byteAt(off);
+      const cell = el('span', `hex-byte${this.shade(off)}`, b === undefined ? '··' : b.toString(16).padStart(2, '0'));
+      cell.dataset.offset = String(off);
+      row.append(cell);
+      ascii += b === undefined ? ' ' : b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
+    }
+    row.append(el('span', 'hex-ascii', ascii));
+    return row;
+  }
+}

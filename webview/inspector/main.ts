@@ -1,0 +1,189 @@
+/**
+ * The inspector webview: summary header, filter, annotated tree, hex view, details and problems.
+ * It holds no document: it asks the host for what it shows (src/shared/protocol.ts).
+ */
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import type { FilterMatch, HostToWebview, InspectorState, NodeDetails, ShowPayload } from '../../src/shared/protocol';
+import { clear, el, hexOffset } from './dom';
+import { HexView } from './hex';
+import { loadState, onMessage, saveState, send } from './host';
+import { renderSummary } from './summary';
+import { TreeView } from './tree';
+
+const app = document.getElementById('app')!;
+const header = el('header', 'summary');
+const filterBox = el('vscode-textfield', 'filter') as HTMLElement & { value: string; placeholder: string };
+filterBox.placeholder = 'Filter: field name, type or value';
+filterBox.setAttribute('aria-label', 'Filter the tree');
+const matchesEl = el('div', 'matches');
+const treeEl = el('div', 'tree');
+const hexEl = el('div', 'hex');
+const detailsEl = el('section', 'details');
+const problemsEl = el('section', 'problems');
+const left = el('div', 'pane-left');
+const right = el('div', 'pane-right');
+left.append(filterBox, matchesEl, treeEl);
+right.append(hexEl, detailsEl);
+const main = el('main', 'panes');
+main.append(left, right);
+app.append(header, main, problemsEl);
+
+let state: InspectorState = loadState();
+let version = -1;
+let restoring = false;
+
+const persist = () => {
+  state = { expanded: [...tree.expanded], selected: tree.selected, scrollTop: treeEl.scrollTop, filter: filterBox.value ?? '' };
+  if (!restoring) saveState(state);
+};
+
+const tree = new TreeView(treeEl, {
+  select: (id) => send({ type: 'select', id }),
+  needChildren: (id) => send({ type: 'expand', id }),
+  changed: persist,
+});
+const hex = new HexView(hexEl, (offset, length) => send({ type: 'bytes', offset, length }), (offset) => send({ type: 'reveal', offset }));
+
+/** Expands every id of `chain` but the last (asking for children as needed), then selects the last. */
+let pendingReveal: string[] | undefined;
+function continueReveal(): void {
+  if (!pendingReveal) return;
+  for (const id of pendingReveal.slice(0, -1)) {
+    if (!tree.expanded.has(id) || !tree.hasChildrenLoaded(id)) {
+      tree.expand(id);
+      if (!tree.hasChildrenLoaded(id)) return;
+    }
+  }
+  const target = pendingReveal[pendingReveal.length - 1];
+  pendingReveal = undefined;
+  if (target) tree.select(target);
+}
+
+function reveal(chain: string[]): void {
+  pendingReveal = chain;
+  continueReveal();
+}
+
+function show(p: ShowPayload): void {
+  const firstShow = version === -1;
+  version = p.version;
+  document.title = p.title;
+  renderSummary(header, p);
+  tree.expanded.clear();
+  tree.reset(p.roots);
+  hex.reset(p.size);
+  renderProblems(p);
+  clear(detailsEl);
+  detailsEl.append(el('p', 'hint', 'Select a node to see its details.'));
+  // Restore expansion and selection (first load after a reload, or a re-decode of a changed file).
+  const expanded = firstShow ? state.expanded : [...state.expanded];
+  restoring = true;
+  for (const id of expanded.sort((a, b) => a.split('.').length - b.split('.').length)) tree.expand(id);
+  if (!expanded.length && p.roots[0]?.childCount) tree.expand(p.roots[0].id);
+  restoring = false;
+  if (state.selected) reveal(state.selected.split('.').map((_, i, a) => a.slice(0, i + 1).join('.')));
+  if (firstShow) treeEl.scrollTop = state.scrollTop;
+  if (state.filter) {
+    filterBox.value = state.filter;
+    send({ type: 'filter', query: state.filter });
+  }
+}
+
+function renderProblems(p: ShowPayload): void {
+  clear(problemsEl);
+  if (!p.problems.length) return;
+  problemsEl.append(el('h2', undefined, `Problems (${p.problems.length})`));
+  const list = el('ul');
+  for (const prob of p.problems.slice(0, 200)) {
+    const item = el('li', `problem-${prob.severity}`);
+    const link = el('button', 'link', `${hexOffset(prob.offset)}`);
+    link.addEventListener('click', () => send({ type: 'reveal', offset: prob.offset }));
+    item.append(el('span', `codicon codicon-${prob.severity === 'error' ? 'error' : prob.severity === 'warning' ? 'warning' : 'info'}`), link, el('span', 'message', prob.message));
+    if (prob.path) item.append(el('span', 'path', prob.path));
+    list.append(item);
+  }
+  problemsEl.append(list);
+}
+
+function detailLine(label: string, value: string): HTMLElement {
+  const row = el('div', 'kv');
+  row.append(el('span', 'k', label), el('span', 'v', value));
+  return row;
+}
+
+function renderDetails(d: NodeDetails): void {
+  clear(detailsEl);
+  hex.show({ offset: d.offset, tagLength: d.tagLength, headerLength: d.headerLength, end: d.offset + d.headerLength + d.length + (d.indefinite ? 2 : 0) });
+  detailsEl.append(el('h2', undefined, d.path || d.type));
+  detailsEl.append(detailLine('type', d.type), detailLine('tag', d.tag));
+  if (d.ref) detailsEl.append(detailLine('defined in', d.ref));
+  detailsEl.append(detailLine('bytes', `offset ${d.offset} (${hexOffset(d.offset)}), header ${d.headerLength}, content ${d.length}${d.indefinite ? ' (indefinite length)' : ''}`));
+  if (!d.explained) detailsEl.append(detailLine('schema', 'not explained by a schema'));
+  if (d.value !== undefined) {
+    const v = el('pre', 'full-value', d.value);
+    detailsEl.append(el('div', 'k', 'value'), v);
+  }
+  for (const n of d.notes) detailsEl.append(el('div', 'note', n));
+  for (const p of d.problems) detailsEl.append(el('div', 'problem-error', p));
+  const actions = el('div', 'actions');
+  const button = (label: string, run: () => void) => {
+    const b = el('vscode-button', undefined, label) as HTMLElement;
+    b.setAttribute('secondary', '');
+    b.addEventListener('click', run);
+    actions.append(b);
+  };
+  button('Copy value', () => send({ type: 'copy', id: d.id, what: 'value' }));
+  button('Copy path', () => send({ type: 'copy', id: d.id, what: 'path' }));
+  button('Copy hex', () => send({ type: 'copy', id: d.id, what: 'hex' }));
+  button('Copy base64', () => send({ type: 'copy', id: d.id, what: 'base64' }));
+  if (d.savable) button('Save as DER…', () => send({ type: 'saveDer', id: d.id }));
+  detailsEl.append(actions);
+}
+
+function renderMatches(query: string, matches: FilterMatch[], total: number): void {
+  clear(matchesEl);
+  if (!query) return;
+  matchesEl.append(el('div', 'matches-count', total > matches.length ? `${total} matches (first ${matches.length} shown)` : `${total} match${total === 1 ? '' : 'es'}`));
+  for (const m of matches) {
+    const item = el('div', 'match');
+    item.dataset.id = m.id;
+    item.append(el('span', 'name', m.path), el('span', 'type', m.type));
+    if (m.value !== undefined) item.append(el('span', 'value', m.value));
+    item.addEventListener('click', () => reveal(m.id.split('.').map((_, i, a) => a.slice(0, i + 1).join('.'))));
+    matchesEl.append(item);
+  }
+}
+
+let filterTimer: ReturnType<typeof setTimeout> | undefined;
+filterBox.addEventListener('input', () => {
+  clearTimeout(filterTimer);
+  filterTimer = setTimeout(() => {
+    send({ type: 'filter', query: filterBox.value });
+    persist();
+  }, 150);
+});
+
+onMessage((m: HostToWebview) => {
+  switch (m.type) {
+    case 'show': return show(m.payload);
+    case 'children':
+      if (m.version !== version) return;
+      tree.setChildren(m.id, m.nodes);
+      return continueReveal();
+    case 'details': return m.version === version ? renderDetails(m.details) : undefined;
+    case 'filterResult': return m.version === version && m.query === filterBox.value ? renderMatches(m.query, m.matches, m.total) : undefined;
+    case 'revealed': return m.version === version ? reveal(m.chain) : undefined;
+    case 'bytes': return m.version === version ? hex.setBytes(m.offset, m.hex) : undefined;
+    case 'error':
+      problemsEl.prepend(el('div', 'problem-error', `CMP Lens: ${m.message}`));
+      return;
+    default: {
+      const never: never = m;
+      return never;
+    }
+  }
+});
+
+send({ type: 'ready' });

@@ -1,0 +1,209 @@
+/**
+ * The annotated tree as a virtual list: only the rows in view are in the DOM, children are asked
+ * for on expand. Keyboard: arrows, Home/End, Enter, and type-ahead on field names.
+ */
+import type { NodeRow } from '../../src/shared/protocol';
+import { clear, el } from './dom';
+
+export const rowHeight = 22;
+const overscan = 10;
+
+interface FlatRow {
+  row: NodeRow;
+  depth: number;
+}
+
+export interface TreeCallbacks {
+  select(id: string): void;
+  needChildren(id: string): void;
+  changed(): void;
+}
+
+export class TreeView {
+  private roots: NodeRow[] = [];
+  private readonly children = new Map<string, NodeRow[]>();
+  readonly expanded = new Set<string>();
+  selected: string | undefined;
+  private flat: FlatRow[] = [];
+  private readonly spacer = el('div', 'tree-spacer');
+  private readonly rowsEl = el('div', 'tree-rows');
+  private typed = '';
+  private typedAt = 0;
+
+  constructor(
+    readonly container: HTMLElement,
+    private readonly cb: TreeCallbacks,
+  ) {
+    container.tabIndex = 0;
+    container.setAttribute('role', 'tree');
+    container.append(this.spacer);
+    this.spacer.append(this.rowsEl);
+    container.addEventListener('scroll', () => {
+      this.render();
+      this.cb.changed();
+    });
+    container.addEventListener('click', (e) => this.onClick(e));
+    container.addEventListener('keydown', (e) => this.onKey(e));
+    new ResizeObserver(() => this.render()).observe(container);
+  }
+
+  reset(roots: NodeRow[]): void {
+    this.roots = roots;
+    this.children.clear();
+    this.reflatten();
+  }
+
+  hasChildrenLoaded(id: string): boolean {
+    return this.children.has(id);
+  }
+
+  setChildren(id: string, rows: NodeRow[]): void {
+    this.children.set(id, rows);
+    if (this.expanded.has(id)) this.reflatten();
+  }
+
+  expand(id: string): void {
+    this.expanded.add(id);
+    if (!this.children.has(id)) this.cb.needChildren(id);
+    else this.reflatten();
+    this.cb.changed();
+  }
+
+  collapse(id: string): void {
+    this.expanded.delete(id);
+    this.reflatten();
+    this.cb.changed();
+  }
+
+  select(id: string, reveal = true): void {
+    this.selected = id;
+    if (reveal) {
+      const i = this.flat.findIndex((f) => f.row.id === id);
+      if (i >= 0) this.scrollIntoView(i);
+    }
+    this.render();
+    this.cb.select(id);
+    this.cb.changed();
+  }
+
+  rowById(id: string): NodeRow | undefined {
+    return this.flat.find((f) => f.row.id === id)?.row;
+  }
+
+  private scrollIntoView(i: number): void {
+    const top = i * rowHeight;
+    const c = this.container;
+    if (top < c.scrollTop) c.scrollTop = top;
+    else if (top + rowHeight > c.scrollTop + c.clientHeight) c.scrollTop = top + rowHeight - c.clientHeight;
+  }
+
+  private reflatten(): void {
+    const out: FlatRow[] = [];
+    const walk = (rows: NodeRow[], depth: number): void => {
+      for (const row of rows) {
+        out.push({ row, depth });
+        const kids = this.expanded.has(row.id) ? this.children.get(row.id) : undefined;
+        if (kids) walk(kids, depth + 1);
+      }
+    };
+    walk(this.roots, 0);
+    this.flat = out;
+    this.spacer.style.height = `${out.length * rowHeight}px`;
+    this.render();
+  }
+
+  /** Puts the rows in view (plus a few) in the DOM, nothing else. */
+  render(): void {
+    const c = this.container;
+    const first = Math.max(0, Math.floor(c.scrollTop / rowHeight) - overscan);
+    const last = Math.min(this.flat.length, Math.ceil((c.scrollTop + c.clientHeight) / rowHeight) + overscan);
+    this.rowsEl.style.transform = `translateY(${first * rowHeight}px)`;
+    clear(this.rowsEl);
+    for (let i = first; i < last; i++) this.rowsEl.append(this.rowElement(this.flat[i]));
+  }
+
+  private rowElement({ row, depth }: FlatRow): HTMLElement {
+    const e = el('div', 'row');
+    e.dataset.id = row.id;
+    e.setAttribute('role', 'treeitem');
+    e.dataset.vscodeContext = JSON.stringify({ webviewSection: 'node', nodeId: row.id, preventDefaultContextMenuItems: true });
+    if (row.id === this.selected) e.classList.add('selected');
+    if (!row.explained) e.classList.add('unexplained');
+    if (row.hasProblem) e.classList.add('problem');
+    e.style.paddingLeft = `${depth * 14 + 4}px`;
+    const open = this.expanded.has(row.id);
+    if (row.childCount) e.setAttribute('aria-expanded', String(open));
+    const twistie = el('span', `twistie codicon ${row.childCount ? (open ? 'codicon-chevron-down' : 'codicon-chevron-right') : 'codicon-blank'}`);
+    e.append(twistie, el('span', 'name', row.name || '·'), el('span', 'type', row.type));
+    if (row.value !== undefined) e.append(el('span', 'value', row.value));
+    return e;
+  }
+
+  private onClick(e: MouseEvent): void {
+    const target = (e.target as HTMLElement).closest<HTMLElement>('.row');
+    const id = target?.dataset.id;
+    if (!id) return;
+    const row = this.rowById(id);
+    if ((e.target as HTMLElement).classList.contains('twistie') && row?.childCount) {
+      if (this.expanded.has(id)) this.collapse(id);
+      else this.expand(id);
+      return;
+    }
+    this.select(id, false);
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const i = this.flat.findIndex((f) => f.row.id === this.selected);
+    const current = this.flat[i]?.row;
+    const go = (j: number) => {
+      const f = this.flat[Math.max(0, Math.min(this.flat.length - 1, j))];
+      if (f) this.select(f.row.id);
+    };
+    switch (e.key) {
+      case 'ArrowDown': go(i + 1); break;
+      case 'ArrowUp': go(i - 1); break;
+      case 'Home': go(0); break;
+      case 'End': go(this.flat.length - 1); break;
+      case 'PageDown': go(i + Math.floor(this.container.clientHeight / rowHeight)); break;
+      case 'PageUp': go(i - Math.floor(this.container.clientHeight / rowHeight)); break;
+      case 'ArrowRight':
+        if (current?.childCount && !this.expanded.has(current.id)) this.expand(current.id);
+        else if (current?.childCount) go(i + 1);
+        break;
+      case 'ArrowLeft':
+        if (current && this.expanded.has(current.id)) this.collapse(current.id);
+        else if (current && current.id.includes('.')) this.select(current.id.slice(0, current.id.lastIndexOf('.')));
+        break;
+      case 'Enter':
+        if (current?.childCount) {
+          if (this.expanded.has(current.id)) this.collapse(current.id);
+          else this.expand(current.id);
+        }
+        break;
+      default:
+        if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) this.typeAhead(e.key, i);
+        else return;
+    }
+    e.preventDefault();
+  }
+
+  /** Jumps to the next visible row whose field name starts with what was typed. */
+  private typeAhead(key: string, from: number): void {
+    const now = Date.now();
+    this.typed = now - this.typedAt > 800 ? key : this.typed + key;
+    this.typedAt = now;
+    const q = this.typed.toLowerCase();
+    for (let k = 1; k <= this.flat.length; k++) {
+      const f = this.flat[(from + (this.typed.length > 1 ? 0 : 1) + k - 1 + this.flat.length) % this.flat.length];
+      if (f.row.name.toLowerCase().startsWith(q)) {
+        this.select(f.row.id);
+        return;
+      }
+    }
+  }
+
+  /** DOM rows currently rendered (for tests and for the DOM budget). */
+  get renderedRows(): number {
+    return this.rowsEl.childElementCount;
+  }
+}
