@@ -70,8 +70,8 @@ export interface InspectorState {
 export type WebviewToHost =
   /** The webview is loaded (or restored) and wants the document. */
   | { type: 'ready' }
-  /** Children of a node, for expanding it. */
-  | { type: 'expand'; id: string }
+  /** Children `start`… of a node (a page at most), for expanding it and scrolling through it. */
+  | { type: 'expand'; id: string; start: number; count: number }
   /** Details of the selected node. */
   | { type: 'select'; id: string }
   /** Nodes whose name, type, value or path contains the query. */
@@ -95,8 +95,8 @@ export interface FilterMatch {
 export type HostToWebview =
   /** The document to show (first load and every re-decode). */
   | { type: 'show'; payload: ShowPayload }
-  /** The children of `id`. */
-  | { type: 'children'; id: string; version: number; nodes: NodeRow[] }
+  /** Children `start`… of `id`, out of `total`. */
+  | { type: 'children'; id: string; version: number; start: number; total: number; nodes: NodeRow[] }
   /** Details for the details pane. */
   | { type: 'details'; version: number; details: NodeDetails }
   /** Filter results (at most `limit`; `total` counts all). */

@@ -13,7 +13,7 @@ function all(doc: AnnotatedDocument): AnnotatedNode[] {
   while (stack.length) {
     const n = stack.pop()!;
     out.push(n);
-    stack.push(...n.children);
+    for (const c of n.children) stack.push(c);
   }
   return out;
 }

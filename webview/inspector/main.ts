@@ -41,7 +41,7 @@ const persist = () => {
 
 const tree = new TreeView(treeEl, {
   select: (id) => send({ type: 'select', id }),
-  needChildren: (id) => send({ type: 'expand', id }),
+  needChildren: (id, start, count) => send({ type: 'expand', id, start, count }),
   changed: persist,
 });
 const hex = new HexView(hexEl, (offset, length) => send({ type: 'bytes', offset, length }), (offset) => send({ type: 'reveal', offset }));
@@ -50,11 +50,12 @@ const hex = new HexView(hexEl, (offset, length) => send({ type: 'bytes', offset,
 let pendingReveal: string[] | undefined;
 function continueReveal(): void {
   if (!pendingReveal) return;
-  for (const id of pendingReveal.slice(0, -1)) {
-    if (!tree.expanded.has(id) || !tree.hasChildrenLoaded(id)) {
-      tree.expand(id);
-      if (!tree.hasChildrenLoaded(id)) return;
-    }
+  const chain = pendingReveal;
+  for (let k = 0; k < chain.length - 1; k++) {
+    const id = chain[k];
+    if (!tree.expanded.has(id)) tree.expand(id);
+    const next = chain[k + 1];
+    if (!tree.hasChildrenLoaded(id) || !tree.ensureChild(id, Number(next.slice(next.lastIndexOf('.') + 1)))) return;
   }
   const target = pendingReveal[pendingReveal.length - 1];
   pendingReveal = undefined;
@@ -77,17 +78,17 @@ function show(p: ShowPayload): void {
   renderProblems(p);
   clear(detailsEl);
   detailsEl.append(el('p', 'hint', 'Select a node to see its details.'));
-  // Restore expansion and selection (first load after a reload, or a re-decode of a changed file).
-  const expanded = firstShow ? state.expanded : [...state.expanded];
+  // Restore expansion, selection and filter (first load after a reload, or a re-decode of a changed file).
+  const { expanded, selected, scrollTop, filter } = state;
   restoring = true;
   for (const id of expanded.sort((a, b) => a.split('.').length - b.split('.').length)) tree.expand(id);
   if (!expanded.length && p.roots[0]?.childCount) tree.expand(p.roots[0].id);
   restoring = false;
-  if (state.selected) reveal(state.selected.split('.').map((_, i, a) => a.slice(0, i + 1).join('.')));
-  if (firstShow) treeEl.scrollTop = state.scrollTop;
-  if (state.filter) {
-    filterBox.value = state.filter;
-    send({ type: 'filter', query: state.filter });
+  if (selected) reveal(selected.split('.').map((_, i, a) => a.slice(0, i + 1).join('.')));
+  if (firstShow) treeEl.scrollTop = scrollTop;
+  if (filter) {
+    filterBox.value = filter;
+    send({ type: 'filter', query: filter });
   }
 }
 
@@ -170,7 +171,7 @@ onMessage((m: HostToWebview) => {
     case 'show': return show(m.payload);
     case 'children':
       if (m.version !== version) return;
-      tree.setChildren(m.id, m.nodes);
+      tree.setChildren(m.id, m.start, m.total, m.nodes);
       return continueReveal();
     case 'details': return m.version === version ? renderDetails(m.details) : undefined;
     case 'filterResult': return m.version === version && m.query === filterBox.value ? renderMatches(m.query, m.matches, m.total) : undefined;

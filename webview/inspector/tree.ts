@@ -7,21 +7,33 @@ import { clear, el } from './dom';
 
 export const rowHeight = 22;
 const overscan = 10;
+/** Children are fetched in pages: a node with 200,000 children costs what is scrolled through. */
+export const childPage = 500;
 
+/** A row in view order; `row` is undefined while its page of children is on its way. */
 interface FlatRow {
-  row: NodeRow;
+  row: NodeRow | undefined;
+  parent: string;
+  index: number;
   depth: number;
+}
+
+interface Children {
+  total: number;
+  rows: (NodeRow | undefined)[];
 }
 
 export interface TreeCallbacks {
   select(id: string): void;
-  needChildren(id: string): void;
+  needChildren(id: string, start: number, count: number): void;
   changed(): void;
 }
 
 export class TreeView {
   private roots: NodeRow[] = [];
-  private readonly children = new Map<string, NodeRow[]>();
+  private readonly children = new Map<string, Children>();
+  private readonly asked = new Set<string>();
+  private index = new Map<string, number>();
   readonly expanded = new Set<string>();
   selected: string | undefined;
   private flat: FlatRow[] = [];
@@ -50,6 +62,7 @@ export class TreeView {
   reset(roots: NodeRow[]): void {
     this.roots = roots;
     this.children.clear();
+    this.asked.clear();
     this.reflatten();
   }
 
@@ -57,14 +70,33 @@ export class TreeView {
     return this.children.has(id);
   }
 
-  setChildren(id: string, rows: NodeRow[]): void {
-    this.children.set(id, rows);
+  /** Whether child `index` of `parent` is loaded; if not, asks for its page. */
+  ensureChild(parent: string, index: number): boolean {
+    if (this.children.get(parent)?.rows[index]) return true;
+    this.askPage(parent, Math.floor(index / childPage));
+    return false;
+  }
+
+  private askPage(id: string, page: number): void {
+    const key = `${id}@${page}`;
+    if (this.asked.has(key)) return;
+    this.asked.add(key);
+    this.cb.needChildren(id, page * childPage, childPage);
+  }
+
+  setChildren(id: string, start: number, total: number, rows: NodeRow[]): void {
+    let entry = this.children.get(id);
+    if (!entry) {
+      entry = { total, rows: new Array<NodeRow | undefined>(total) };
+      this.children.set(id, entry);
+    }
+    rows.forEach((r, i) => { entry.rows[start + i] = r; });
     if (this.expanded.has(id)) this.reflatten();
   }
 
   expand(id: string): void {
     this.expanded.add(id);
-    if (!this.children.has(id)) this.cb.needChildren(id);
+    if (!this.children.has(id)) this.askPage(id, 0);
     else this.reflatten();
     this.cb.changed();
   }
@@ -78,8 +110,8 @@ export class TreeView {
   select(id: string, reveal = true): void {
     this.selected = id;
     if (reveal) {
-      const i = this.flat.findIndex((f) => f.row.id === id);
-      if (i >= 0) this.scrollIntoView(i);
+      const i = this.index.get(id);
+      if (i !== undefined) this.scrollIntoView(i);
     }
     this.render();
     this.cb.select(id);
@@ -87,7 +119,8 @@ export class TreeView {
   }
 
   rowById(id: string): NodeRow | undefined {
-    return this.flat.find((f) => f.row.id === id)?.row;
+    const i = this.index.get(id);
+    return i === undefined ? undefined : this.flat[i].row;
   }
 
   private scrollIntoView(i: number): void {
@@ -99,15 +132,20 @@ export class TreeView {
 
   private reflatten(): void {
     const out: FlatRow[] = [];
-    const walk = (rows: NodeRow[], depth: number): void => {
-      for (const row of rows) {
-        out.push({ row, depth });
+    const index = new Map<string, number>();
+    const walk = (parent: string, rows: (NodeRow | undefined)[], total: number, depth: number): void => {
+      for (let i = 0; i < total; i++) {
+        const row = rows[i];
+        out.push({ row, parent, index: i, depth });
+        if (!row) continue;
+        index.set(row.id, out.length - 1);
         const kids = this.expanded.has(row.id) ? this.children.get(row.id) : undefined;
-        if (kids) walk(kids, depth + 1);
+        if (kids) walk(row.id, kids.rows, kids.total, depth + 1);
       }
     };
-    walk(this.roots, 0);
+    walk('', this.roots, this.roots.length, 0);
     this.flat = out;
+    this.index = index;
     this.spacer.style.height = `${out.length * rowHeight}px`;
     this.render();
   }
@@ -122,7 +160,13 @@ export class TreeView {
     for (let i = first; i < last; i++) this.rowsEl.append(this.rowElement(this.flat[i]));
   }
 
-  private rowElement({ row, depth }: FlatRow): HTMLElement {
+  private rowElement({ row, parent, index, depth }: FlatRow): HTMLElement {
+    if (!row) {
+      this.askPage(parent, Math.floor(index / childPage));
+      const waiting = el('div', 'row loading', `[${index}] …`);
+      waiting.style.paddingLeft = `${depth * 14 + 20}px`;
+      return waiting;
+    }
     const e = el('div', 'row');
     e.dataset.id = row.id;
     e.setAttribute('role', 'treeitem');
@@ -153,11 +197,11 @@ export class TreeView {
   }
 
   private onKey(e: KeyboardEvent): void {
-    const i = this.flat.findIndex((f) => f.row.id === this.selected);
+    const i = this.selected === undefined ? -1 : this.index.get(this.selected) ?? -1;
     const current = this.flat[i]?.row;
     const go = (j: number) => {
       const f = this.flat[Math.max(0, Math.min(this.flat.length - 1, j))];
-      if (f) this.select(f.row.id);
+      if (f?.row) this.select(f.row.id);
     };
     switch (e.key) {
       case 'ArrowDown': go(i + 1); break;
@@ -195,7 +239,7 @@ export class TreeView {
     const q = this.typed.toLowerCase();
     for (let k = 1; k <= this.flat.length; k++) {
       const f = this.flat[(from + (this.typed.length > 1 ? 0 : 1) + k - 1 + this.flat.length) % this.flat.length];
-      if (f.row.name.toLowerCase().startsWith(q)) {
+      if (f.row?.name.toLowerCase().startsWith(q)) {
         this.select(f.row.id);
         return;
       }

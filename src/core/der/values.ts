@@ -26,25 +26,41 @@ export function decodeOid(content: Uint8Array): string | undefined {
 
 /** Two's-complement INTEGER content as a bigint. */
 export function decodeInteger(content: Uint8Array): bigint {
-  let value = 0n;
-  for (const b of content) value = (value << 8n) | BigInt(b);
-  if (content.length > 0 && (content[0] & 0x80) !== 0) value -= 1n << BigInt(content.length * 8);
+  if (content.length === 0) return 0n;
+  if (content.length <= 6) {
+    let n = 0;
+    for (const b of content) n = n * 256 + b;
+    if ((content[0] & 0x80) !== 0) n -= 2 ** (content.length * 8);
+    return BigInt(n);
+  }
+  let value = BigInt(`0x${toHex(content)}`);
+  if ((content[0] & 0x80) !== 0) value -= 1n << BigInt(content.length * 8);
   return value;
 }
+
+const hexByte = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 export function toHex(bytes: Uint8Array, max = Infinity): string {
   const n = Math.min(bytes.length, max);
   let s = '';
-  for (let i = 0; i < n; i++) s += bytes[i].toString(16).padStart(2, '0');
+  for (let i = 0; i < n; i++) s += hexByte[bytes[i]];
   return n < bytes.length ? `${s}…` : s;
 }
 
-/** INTEGER for people: decimal, plus hex when large (serial numbers, nonces). */
+/**
+ * INTEGER for people: decimal up to 8 octets (with hex from 7), hex beyond, as serial numbers are
+ * usually written; `integerDecimal` gives the decimal of any size for the details pane.
+ */
 export function formatInteger(content: Uint8Array): string {
   if (content.length > 64) return `(${content.length * 8}-bit) 0x${toHex(content, 64)}`;
+  if (content.length > 8) return `0x${toHex(content)}`;
   const value = decodeInteger(content);
   if (content.length <= 6) return value.toString();
   return `${value.toString()} (0x${toHex(content)})`;
+}
+
+export function integerDecimal(content: Uint8Array): string {
+  return decodeInteger(content).toString();
 }
 
 /** Bits set in a BIT STRING, bit 0 first (X.690 §8.6). */
@@ -91,6 +107,20 @@ export function decodeString(tag: number, content: Uint8Array): string | undefin
 
 /** UTCTime / GeneralizedTime as ISO 8601 (UTC), or undefined when it is not well formed. */
 export function decodeTime(tag: number, content: Uint8Array): string | undefined {
+  // Fast path for the DER forms (YYMMDDHHMMSSZ, YYYYMMDDHHMMSSZ) that make up nearly every time.
+  const n = content.length;
+  if ((tag === 23 && n === 13) || (tag === 24 && n === 15)) {
+    let ok = content[n - 1] === 0x5a;
+    for (let i = 0; ok && i < n - 1; i++) ok = content[i] >= 0x30 && content[i] <= 0x39;
+    if (ok) {
+      const d = (i: number) => (content[i] - 48) * 10 + content[i + 1] - 48;
+      const o = tag === 23 ? 0 : 2;
+      let year = tag === 23 ? d(0) : d(0) * 100 + d(2);
+      if (tag === 23) year += year < 50 ? 2000 : 1900;
+      const two = (v: number) => (v < 10 ? `0${v}` : String(v));
+      return `${year}-${two(d(o + 2))}-${two(d(o + 4))}T${two(d(o + 6))}:${two(d(o + 8))}:${two(d(o + 10))}Z`;
+    }
+  }
   const s = latin1(content);
   const m = tag === 23
     ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(Z|[+-]\d{4})$/.exec(s)
@@ -108,7 +138,10 @@ export function decodeTime(tag: number, content: Uint8Array): string | undefined
 }
 
 /** Makes control, bidi and zero-width characters visible, so a value cannot pretend to be another. */
+const invisible = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
+
 export function visible(text: string, max = 4096): string {
+  if (text.length <= max && !invisible.test(text)) return text;
   const cut = text.length > max ? text.slice(0, max) : text;
   const shown = cut.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g,
     (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);

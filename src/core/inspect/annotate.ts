@@ -11,6 +11,9 @@ import { describe, fieldTags, tagMatches, typeTags, universalTag, type ArraySpec
 import { nameText, namedBits, namedInteger, renderPrimitive, summarize } from './render';
 import { AsnPropTypes } from '@peculiar/asn1-schema';
 
+/** Leaves share one empty, frozen list: most nodes are leaves, and a list each is a lot of garbage. */
+const noChildren: AnnotatedNode[] = Object.freeze([]) as unknown as AnnotatedNode[];
+
 /** Named INTEGER values by "Owner.field". */
 const namedIntegers: Record<string, Record<number, string>> = {
   'PKIHeader.pvno': PVNO,
@@ -52,9 +55,11 @@ export class Annotator {
   private base(tlv: TlvNode, name: string, path: string, type: string, explained: boolean): AnnotatedNode {
     this.nodes++;
     if (explained) this.explained++;
+    // Every field present from the start keeps one object shape (undefined fields vanish in JSON).
     const node: AnnotatedNode = {
       name, path, type, tag: tagName(tlv), offset: tlv.offset, headerLength: tlv.headerLength, length: tlv.length,
-      explained, children: [],
+      indefinite: undefined, value: undefined, notes: undefined, ref: undefined, explained, encapsulates: undefined,
+      problems: undefined, children: noChildren,
     };
     if (tlv.indefinite) node.indefinite = true;
     if (tlv.truncated) node.problems = [`cut off: ${tlv.length} content bytes present`];
@@ -178,6 +183,7 @@ export class Annotator {
     const ref = productionRefs.get(spec.ctor);
     if (ref) node.ref = ref;
     const children = tlv.children ?? [];
+    node.children = [];
     const opens = this.openByOwner.get(spec.ctor);
     let next = 0;
     for (const field of spec.fields) {
@@ -223,7 +229,7 @@ export class Annotator {
     const node = this.annotate(tlv, field.type, field.name, path, depth);
     if (inner === undefined || tlv.constructed) return node;
     this.forget(node.children);
-    node.children = [];
+    node.children = noChildren;
     node.encapsulates = false;
     const skip = tlv.tagNumber === 3 ? 1 : 0;
     const start = tlv.offset + tlv.headerLength + skip;
@@ -244,7 +250,7 @@ export class Annotator {
       const n = stack.pop()!;
       this.nodes--;
       if (n.explained) this.explained--;
-      stack.push(...n.children);
+      for (const c of n.children) stack.push(c);
     }
   }
 

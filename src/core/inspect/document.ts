@@ -90,7 +90,7 @@ export function inspectInput(input: Uint8Array, options: InspectOptions = {}): {
   if (unwrapped.error) problems.push({ offset: 0, message: unwrapped.error, severity: 'error' });
   const bytes = unwrapped.der;
   const doc = readDer(bytes, { limits: options.limits });
-  problems.push(...doc.problems);
+  for (const p of doc.problems) problems.push(p);
   const roots: AnnotatedNode[] = [];
   let kind = 'ASN.1' as DocumentKind;
   const maxDepth = options.limits?.maxDepth ?? 200;
@@ -99,7 +99,7 @@ export function inspectInput(input: Uint8Array, options: InspectOptions = {}): {
       const a = recognise(bytes, tlv, maxDepth, options.kind);
       kind = a.kind;
       roots.push(a.root);
-      problems.push(...a.annotator.problems);
+      for (const p of a.annotator.problems) problems.push(p);
     } else {
       roots.push(new Annotator(bytes, { maxDepth, maxNodes: 2_000_000 }).generic(tlv, '', `<trailing ${i}>`, 0, false));
     }

@@ -5,7 +5,7 @@
  */
 import type { AnnotatedDocument, AnnotatedNode } from '../../shared/annotated';
 import type { CopyWhat, FilterMatch, NodeDetails, NodeRow } from '../../shared/protocol';
-import { toHex } from '../der/values';
+import { integerDecimal, toHex } from '../der/values';
 
 const rowValueMax = 300;
 const savableTypes = new Set(['Certificate', 'CertificationRequest', 'CertificateList', 'PKIMessage', 'PrivateKeyInfo', 'SubjectPublicKeyInfo', 'ContentInfo', 'EnvelopedData', 'SignedData']);
@@ -43,16 +43,27 @@ export class InspectorModel {
     return this.doc.roots.map((n, i) => this.row(n, String(i)));
   }
 
-  children(id: string): NodeRow[] {
+  /** Rows for children `start` to `start + count` (at most 2,000 at a time) and how many there are. */
+  children(id: string, start = 0, count = 2000): { total: number; nodes: NodeRow[] } {
     const node = this.node(id);
-    return node ? node.children.map((c, i) => this.row(c, `${id}.${i}`)) : [];
+    if (!node) return { total: 0, nodes: [] };
+    const from = Math.max(0, start);
+    const to = Math.min(node.children.length, from + Math.min(Math.max(0, count), 2000));
+    const nodes: NodeRow[] = [];
+    for (let i = from; i < to; i++) nodes.push(this.row(node.children[i], `${id}.${i}`));
+    return { total: node.children.length, nodes };
   }
 
   details(id: string): NodeDetails | undefined {
     const n = this.node(id);
     if (!n) return undefined;
+    const notes = [...(n.notes ?? [])];
+    // Large INTEGERs are shown in hex in the tree; the details pane adds the decimal.
+    if (n.type === 'INTEGER' && n.length > 8 && n.length <= 4096) {
+      notes.push(`decimal ${integerDecimal(this.der.subarray(n.offset + n.headerLength, n.offset + n.headerLength + n.length))}`);
+    }
     return {
-      id, path: n.path, name: n.name, type: n.type, tag: n.tag, value: n.value, notes: n.notes ?? [], ref: n.ref,
+      id, path: n.path, name: n.name, type: n.type, tag: n.tag, value: n.value, notes, ref: n.ref,
       offset: n.offset, tagLength: this.tagLength(n.offset), headerLength: n.headerLength, length: n.length, indefinite: !!n.indefinite,
       explained: n.explained, encapsulates: !!n.encapsulates, problems: n.problems ?? [],
       savable: savableTypes.has(n.type.replace(/^.*: /, '')) || n.tag === 'SEQUENCE',

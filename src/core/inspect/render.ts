@@ -32,7 +32,7 @@ export function renderPrimitive(universal: number, content: Uint8Array, bitNames
     case 1: return { value: content.length === 1 ? (content[0] === 0 ? 'FALSE' : 'TRUE') : `(bad BOOLEAN ${toHex(content)})` };
     case 2: case 10: return { value: content.length ? formatInteger(content) : '(empty)' };
     case 3: return renderBitString(content, bitNames);
-    case 4: return { value: content.length ? toHex(content, 256) : '(empty)', notes: [`${content.length} bytes`] };
+    case 4: return { value: content.length ? toHex(content, 256) : '(empty)' };
     case 5: return { value: 'NULL' };
     case 6: case 13: {
       const oid = decodeOid(content);
@@ -40,8 +40,7 @@ export function renderPrimitive(universal: number, content: Uint8Array, bitNames
     }
     case 23: case 24: {
       const iso = decodeTime(universal, content);
-      const raw = decodeString(26, content) ?? '';
-      return iso ? { value: iso, notes: [`encoded as ${visible(raw, 64)}`] } : { value: `(bad time "${visible(raw, 64)}")` };
+      return iso ? { value: iso } : { value: `(bad time "${visible(decodeString(26, content) ?? '', 64)}")` };
     }
     default: {
       const text = decodeString(universal, content);

@@ -89,15 +89,32 @@ function convertibleTag(ctor: new () => object): TagMatch {
   return { cls: schema.idBlock.tagClass - 1, num: schema.idBlock.tagNumber };
 }
 
+const fieldTagCache = new WeakMap<FieldSpec, TagMatch[]>();
+const typeTagCache = new Map<OpenType, TagMatch[]>();
+
 /** The tags a field's element may carry, context tag included. */
 export function fieldTags(field: FieldSpec): TagMatch[] {
-  if (field.context !== undefined) return [{ cls: 2, num: field.context }];
-  if (field.repeated) return [{ cls: 0, num: field.repeated === 'set' ? 17 : 16 }];
-  return typeTags(field.type, 0);
+  let tags = fieldTagCache.get(field);
+  if (!tags) {
+    if (field.context !== undefined) tags = [{ cls: 2, num: field.context }];
+    else if (field.repeated) tags = [{ cls: 0, num: field.repeated === 'set' ? 17 : 16 }];
+    else tags = typeTags(field.type, 0);
+    fieldTagCache.set(field, tags);
+  }
+  return tags;
 }
 
 /** The tags an element of `type` may carry (several for a CHOICE). */
 export function typeTags(type: OpenType, depth = 0): TagMatch[] {
+  let tags = typeTagCache.get(type);
+  if (!tags) {
+    tags = computeTypeTags(type, depth);
+    if (depth === 0) typeTagCache.set(type, tags);
+  }
+  return tags;
+}
+
+function computeTypeTags(type: OpenType, depth: number): TagMatch[] {
   const spec = describe(type);
   switch (spec.kind) {
     case 'builtin': {

@@ -20,14 +20,16 @@ function child(node: AnnotatedNode | undefined, name: string): AnnotatedNode | u
   return c;
 }
 
-function find(node: AnnotatedNode, pred: (n: AnnotatedNode) => boolean): AnnotatedNode | undefined {
-  const stack = [node];
-  while (stack.length) {
-    const n = stack.shift()!;
-    if (pred(n)) return n;
-    stack.push(...n.children);
+/** The PKIStatusInfo a response carries, by body type (RFC 9810 §5.3). */
+function statusInfo(body: AnnotatedNode | undefined, bodyType: string): AnnotatedNode | undefined {
+  const content = child(body, bodyType);
+  switch (bodyType) {
+    case 'ip': case 'cp': case 'kup': case 'ccp': return child(child(content, 'response')?.children[0], 'status');
+    case 'error': return child(content, 'pKIStatusInfo');
+    case 'rp': return child(content, 'status')?.children[0];
+    case 'krp': return child(content, 'status');
+    default: return undefined;
   }
-  return undefined;
 }
 
 export function summarizeMessage(root: AnnotatedNode): MessageSummary {
@@ -52,10 +54,10 @@ export function summarizeMessage(root: AnnotatedNode): MessageSummary {
   };
   const pv = pvno ? /\((\d+)\)/.exec(pvno) ?? /^(\d+)/.exec(pvno) : null;
   if (pv) summary.pvno = Number(pv[1]);
-  const statusInfo = body ? find(body, (n) => n.type === 'PKIStatusInfo') : undefined;
-  if (statusInfo) {
-    summary.status = child(statusInfo, 'status')?.value;
-    const fail = child(statusInfo, 'failInfo')?.value;
+  const info = statusInfo(body, bodyType);
+  if (info) {
+    summary.status = child(info, 'status')?.value;
+    const fail = child(info, 'failInfo')?.value;
     if (fail) summary.failInfo = fail.split(', ');
   }
   for (const k of Object.keys(summary) as (keyof MessageSummary)[]) if (summary[k] === undefined) delete summary[k];

@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { inspectInput, InspectorModel } from '../../core/inspect';
+import { respond, showPayload } from '../../core/inspect/respond';
 import type { CopyWhat, HostToWebview, WebviewToHost } from '../../shared/protocol';
 
 export class InspectorSession implements vscode.Disposable {
@@ -47,27 +48,20 @@ export class InspectorSession implements vscode.Disposable {
 
   private async show(): Promise<void> {
     const m = await this.ensureModel();
-    const { doc } = m;
-    this.post({
-      type: 'show',
-      payload: {
-        title: this.title, kind: doc.kind, format: doc.format, pemLabel: doc.pemLabel, size: doc.size, summary: doc.summary,
-        problems: doc.problems, stats: doc.stats, roots: m.roots(), version: this.version,
-      },
-    });
+    this.post({ type: 'show', payload: showPayload(m, this.title, this.version) });
   }
 
   private async onMessage(message: WebviewToHost): Promise<void> {
     try {
       switch (message.type) {
         case 'ready': return await this.show();
-        case 'expand': return this.onExpand(await this.ensureModel(), message.id);
-        case 'select': return this.onSelect(await this.ensureModel(), message.id);
-        case 'filter': return this.onFilter(await this.ensureModel(), message.query);
-        case 'reveal': return this.onReveal(await this.ensureModel(), message.offset);
-        case 'bytes': return this.onBytes(await this.ensureModel(), message.offset, message.length);
         case 'copy': return await this.copy(message.id, message.what);
         case 'saveDer': return await this.saveDer(message.id);
+        case 'expand': case 'select': case 'filter': case 'reveal': case 'bytes': {
+          const answer = respond(await this.ensureModel(), message, this.version);
+          if (answer) this.post(answer);
+          return;
+        }
         default: {
           const never: never = message;
           throw new Error(`unknown message ${JSON.stringify(never)}`);
@@ -76,28 +70,6 @@ export class InspectorSession implements vscode.Disposable {
     } catch (e) {
       this.post({ type: 'error', message: (e as Error).message });
     }
-  }
-
-  private onExpand(m: InspectorModel, id: string): void {
-    this.post({ type: 'children', id, version: this.version, nodes: m.children(id) });
-  }
-
-  private onSelect(m: InspectorModel, id: string): void {
-    const details = m.details(id);
-    if (details) this.post({ type: 'details', version: this.version, details });
-  }
-
-  private onFilter(m: InspectorModel, query: string): void {
-    const { matches, total } = m.filter(query);
-    this.post({ type: 'filterResult', query, version: this.version, matches, total });
-  }
-
-  private onReveal(m: InspectorModel, offset: number): void {
-    this.post({ type: 'revealed', offset, version: this.version, chain: m.reveal(offset) });
-  }
-
-  private onBytes(m: InspectorModel, offset: number, length: number): void {
-    this.post({ type: 'bytes', offset, version: this.version, hex: m.bytes(offset, length) });
   }
 
   /** Copy a node's value, path, or encoded bytes (hex/base64) to the clipboard. */

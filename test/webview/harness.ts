@@ -1,0 +1,121 @@
+/**
+ * Runs the built inspector webview (dist/webview) in headless Debian Chromium with a stubbed
+ * acquireVsCodeApi. The stub forwards the webview's requests to the real InspectorModel in this
+ * process, so the page talks to the same logic the extension host uses.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { inspectInput, InspectorModel } from '../../src/core/inspect';
+import { respond, showPayload } from '../../src/core/inspect/respond';
+import type { HostToWebview, WebviewToHost } from '../../src/shared/protocol';
+
+const root = join(__dirname, '..', '..');
+export const resultsDir = join(root, 'test-results');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export function chromiumMissing(): string | undefined {
+  if (!existsSync(chromiumPath)) return `Chromium not found at ${chromiumPath} (apt-get install chromium, or set CHROMIUM_PATH)`;
+  if (!existsSync(join(root, 'dist', 'webview', 'inspector.js'))) return 'dist/webview/inspector.js missing: run npm run build first';
+  return undefined;
+}
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Serves the test page and dist/webview on loopback; the page carries the same CSP as the extension's. */
+export async function serve(): Promise<{ server: Server; origin: string }> {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/') {
+      const nonce = 'dGVzdG5vbmNldGVzdG5vbmNl';
+      const origin = `http://${req.headers.host}`;
+      const csp = `default-src 'none'; style-src ${origin} 'nonce-${nonce}'; font-src ${origin}; img-src ${origin}; script-src 'nonce-${nonce}'`;
+      res.setHeader('content-type', 'text/html');
+      res.end(`<!DOCTYPE html><html><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${csp}">
+<link rel="stylesheet" href="/dist/webview/codicon.css" id="vscode-codicon-stylesheet"><link rel="stylesheet" href="/dist/webview/inspector.css">
+<style nonce="${nonce}">body{--vscode-font-family:sans-serif;--vscode-editor-font-family:monospace;--vscode-font-size:13px;--vscode-editor-font-size:13px;--vscode-foreground:#ccc;--vscode-editor-background:#1e1e1e;--vscode-list-activeSelectionBackground:#04395e;--vscode-editor-selectionBackground:#264f78;--vscode-editor-findMatchBackground:#515c6a;--vscode-editor-findMatchHighlightBackground:#623315;--vscode-descriptionForeground:#999;--vscode-errorForeground:#f48771;}</style>
+</head><body><div id="app"></div>
+<script nonce="${nonce}">
+window.__state = window.__initialState;
+window.acquireVsCodeApi = () => ({
+  postMessage: (m) => window.__toHost(JSON.stringify(m)),
+  getState: () => window.__state,
+  setState: (s) => { window.__state = s; },
+});
+</script>
+<script nonce="${nonce}" src="/dist/webview/inspector.js"></script></body></html>`);
+      return;
+    }
+    if (url.pathname === '/favicon.ico') {
+      res.statusCode = 204;
+      res.end();
+      return;
+    }
+    const file = join(root, url.pathname);
+    if (!url.pathname.startsWith('/dist/webview/') || !existsSync(file)) {
+      res.statusCode = 404;
+      res.end();
+      return;
+    }
+    res.setHeader('content-type', file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'font/ttf');
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { server, origin: `http://127.0.0.1:${port}` };
+}
+
+export interface Opened {
+  page: Page;
+  model: InspectorModel;
+  /** Every message the webview sent. */
+  sent: WebviewToHost[];
+  /** Page errors and console errors. */
+  errors: string[];
+  /** Time from the host's `show` to the first painted tree row. */
+  firstPaintMs: number;
+}
+
+/** Opens the inspector page for `bytes`, answering its requests from a real model. */
+export async function openInspector(browser: Browser, origin: string, bytes: Uint8Array, title: string, viewport = { width: 1280, height: 800 }): Promise<Opened> {
+  const page = await browser.newPage({ viewport });
+  const { doc, der } = inspectInput(bytes);
+  const model = new InspectorModel(doc, der);
+  const sent: WebviewToHost[] = [];
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  let shownAt = 0;
+  const post = async (m: HostToWebview) => page.evaluate((msg) => window.postMessage(msg, '*'), m as unknown as Record<string, unknown>);
+  await page.exposeFunction('__toHost', async (json: string) => {
+    const m = JSON.parse(json) as WebviewToHost;
+    sent.push(m);
+    if (m.type === 'ready') {
+      shownAt = Date.now();
+      await post({ type: 'show', payload: showPayload(model, title, 1) });
+      return;
+    }
+    const answer = respond(model, m, 1);
+    if (answer) await post(answer);
+  });
+  await page.goto(`${origin}/`);
+  await page.waitForSelector('.tree .row', { timeout: 30_000 });
+  const firstPaintMs = Date.now() - shownAt;
+  return { page, model, sent, errors, firstPaintMs };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}

@@ -1,0 +1,215 @@
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { AnnotatedNode } from '../../src/shared/annotated';
+import { bigCrlann, hostileMessage, hostileStrings, manyExtraCerts } from '../gen/inputs';
+import { fixture, fixtureFiles } from '../unit/helpers';
+import { chromiumMissing, launch, openInspector, screenshot, serve, type Opened } from './harness';
+
+const missing = chromiumMissing();
+if (missing) {
+  // Never pretend: without Chromium this suite fails with the reason.
+  console.error(`webview tests cannot run: ${missing}`);
+}
+
+let browser: Browser;
+let server: Server;
+let origin: string;
+
+before(async () => {
+  if (missing) throw new Error(`webview tests cannot run: ${missing}`);
+  browser = await launch();
+  ({ server, origin } = await serve());
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+function findPath(roots: AnnotatedNode[], path: string): AnnotatedNode | undefined {
+  const stack = [...roots];
+  let best: AnnotatedNode | undefined;
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.path === path && (!best || n.length < best.length)) best = n;
+    for (const c of n.children) stack.push(c);
+  }
+  return best;
+}
+
+const rowNames = (page: Page) => page.$$eval('.tree .row .name', (els) => els.map((e) => e.textContent));
+const domSize = (page: Page) => page.evaluate(() => document.querySelectorAll('*').length);
+const selectedName = (page: Page) => page.$eval('.tree .row.selected .name', (e) => e.textContent).catch(() => undefined);
+
+async function closeAll(o: Opened): Promise<void> {
+  assert.deepEqual(o.errors, [], 'no page errors');
+  await o.page.close();
+}
+
+describe('inspector webview: corpus fixtures render with field names', () => {
+  for (const file of [...fixtureFiles('openssl-mock'), 'keys/ca.crt', 'bad/truncated-ip.der']) {
+    it(file, async () => {
+      const o = await openInspector(browser, origin, fixture(file), file);
+      const names = await rowNames(o.page);
+      if (file.startsWith('keys/')) assert.ok(names.includes('tbsCertificate'), names.join(','));
+      else assert.ok(names.includes('header') && names.includes('body'), names.join(','));
+      const kind = await o.page.$eval('.summary .kind', (e) => e.textContent);
+      if (o.model.doc.summary) assert.equal(kind, `${o.model.doc.summary.bodyType} — ${o.model.doc.summary.bodyDescription}`);
+      if (file === 'bad/truncated-ip.der') {
+        assert.ok(await o.page.$$eval('.problems li', (l) => l.length) > 0, 'problems listed');
+        await screenshot(o.page, 'inspector-truncated-ip');
+      }
+      if (file.endsWith('ir-pbm.der')) await screenshot(o.page, 'inspector-ir-pbm');
+      await closeAll(o);
+    });
+  }
+});
+
+describe('inspector webview: tree, hex view, details, filter, keyboard', () => {
+  it('selecting a node highlights its tag, length and value bytes', async () => {
+    const o = await openInspector(browser, origin, fixture('openssl-mock/ir-pbm.der'), 'ir-pbm');
+    await o.page.click('.tree .row:has(.name:text-is("header")) .name');
+    await o.page.waitForSelector('.hex .hl-tag');
+    const header = findPath(o.model.doc.roots, 'header')!;
+    const tag = await o.page.$$eval('.hex .hl-tag', (els) => els.map((e) => Number((e as HTMLElement).dataset.offset)));
+    const len = await o.page.$$eval('.hex .hl-len', (els) => els.length);
+    assert.deepEqual(tag, [header.offset]);
+    assert.equal(len, header.headerLength - 1);
+    assert.ok((await o.page.$$eval('.hex .hl-val', (els) => els.length)) > 100);
+    assert.match(await o.page.$eval('.details h2', (e) => e.textContent ?? ''), /^header$/);
+    assert.match(await o.page.$eval('.details', (e) => e.textContent ?? ''), /RFC 9810 §5\.1\.1/);
+    await screenshot(o.page, 'inspector-select-header');
+    await closeAll(o);
+  });
+
+  it('clicking a byte selects the innermost node covering it', async () => {
+    const o = await openInspector(browser, origin, fixture('openssl-mock/ir-pbm.der'), 'ir-pbm');
+    const nonce = findPath(o.model.doc.roots, 'header.senderNonce')!;
+    await o.page.click(`.hex [data-offset="${nonce.offset + nonce.headerLength + 3}"]`);
+    await o.page.waitForFunction(() => document.querySelector('.tree .row.selected .name')?.textContent === 'senderNonce');
+    assert.equal(await selectedName(o.page), 'senderNonce');
+    assert.match(await o.page.$eval('.details .full-value', (e) => e.textContent ?? ''), /^f5cc79dd2f512db9a937bba1e4e53c00$/);
+    await screenshot(o.page, 'inspector-hex-click');
+    await closeAll(o);
+  });
+
+  it('the filter finds a value and a click reveals it', async () => {
+    const o = await openInspector(browser, origin, fixture('openssl-mock/ir-pbm.der'), 'ir-pbm');
+    await o.page.click('vscode-textfield.filter');
+    await o.page.keyboard.type('New EE');
+    await o.page.waitForSelector('.matches .match');
+    const paths = await o.page.$$eval('.matches .match .name', (els) => els.map((e) => e.textContent));
+    assert.ok(paths.includes('body.ir[0].certReq.certTemplate.subject'), paths.join(', '));
+    await o.page.click('.matches .match:has(.name:text-is("body.ir[0].certReq.certTemplate.subject"))');
+    await o.page.waitForFunction(() => document.querySelector('.tree .row.selected .name')?.textContent === 'subject');
+    await screenshot(o.page, 'inspector-filter');
+    await closeAll(o);
+  });
+
+  it('keyboard: arrows move and expand, Home/End, type-ahead', async () => {
+    const o = await openInspector(browser, origin, fixture('openssl-mock/ir-pbm.der'), 'ir-pbm');
+    await o.page.click('.tree .row .name');
+    await o.page.keyboard.press('ArrowDown');
+    assert.equal(await selectedName(o.page), 'header');
+    await o.page.keyboard.press('ArrowRight');
+    await o.page.waitForFunction(() => [...document.querySelectorAll('.tree .row .name')].some((e) => e.textContent === 'pvno'));
+    await o.page.keyboard.press('ArrowRight');
+    assert.equal(await selectedName(o.page), 'pvno');
+    await o.page.keyboard.type('tra');
+    assert.equal(await selectedName(o.page), 'transactionID');
+    await o.page.keyboard.press('End');
+    assert.equal(await selectedName(o.page), 'protection');
+    await o.page.keyboard.press('Home');
+    assert.equal(await selectedName(o.page), '·');
+    await closeAll(o);
+  });
+
+  it('keeps expansion and selection in webview state and restores them', async () => {
+    const o = await openInspector(browser, origin, fixture('openssl-mock/ir-pbm.der'), 'ir-pbm');
+    await o.page.click('.tree .row:has(.name:text-is("header")) .twistie');
+    await o.page.waitForSelector('.tree .row:has(.name:text-is("senderKID"))');
+    await o.page.click('.tree .row:has(.name:text-is("senderKID")) .name');
+    const state = await o.page.evaluate(() => (window as unknown as { __state: unknown }).__state) as { expanded: string[]; selected: string };
+    assert.ok(state.expanded.includes('0.0'), JSON.stringify(state));
+    assert.ok(state.selected);
+    await o.page.addInitScript((s) => {
+      (window as unknown as { __initialState: unknown }).__initialState = s;
+    }, state);
+    await o.page.reload();
+    await o.page.waitForFunction(() => document.querySelector('.tree .row.selected .name')?.textContent === 'senderKID');
+    await closeAll(o);
+  });
+});
+
+describe('inspector webview: hostile content', () => {
+  it('the probe detects script execution when there is no CSP (control)', async () => {
+    const page = await browser.newPage();
+    await page.setContent('<div id="x"></div>');
+    await page.evaluate((html) => { document.getElementById('x')!.innerHTML = html; }, hostileStrings.img);
+    await page.waitForFunction(() => (window as unknown as { __pwned?: number }).__pwned === 1, undefined, { timeout: 5000 });
+    await page.close();
+  });
+
+  it('HTML, script, bidi and a 1 MB string render as literal text and run nothing', async () => {
+    const o = await openInspector(browser, origin, hostileMessage(), '<b>hostile</b>');
+    const { page } = o;
+    await page.click('.tree .row:has(.name:text-is("header")) .twistie');
+    await page.click('vscode-textfield.filter');
+    await page.keyboard.type('onerror');
+    await page.waitForSelector('.matches .match');
+    await page.click('.matches .match .name');
+    await page.waitForSelector('.details .full-value');
+    const text = await page.evaluate(() => document.getElementById('app')!.textContent ?? '');
+    assert.ok(text.includes(hostileStrings.img), 'the <img> markup is shown as text');
+    assert.equal(await page.$$eval('#app img, #app script', (e) => e.length), 0, 'no element was created from file content');
+    // A deliberate injection past our code: the CSP must still stop it.
+    const before = o.errors.length;
+    await page.evaluate((html) => { const d = document.createElement('div'); d.innerHTML = html; document.body.append(d); }, hostileStrings.img);
+    await page.waitForTimeout(300);
+    // The injected <img src=x> itself may fetch "x" (a 404): that is the injection, not our page.
+    o.errors.splice(before, o.errors.length - before, ...o.errors.slice(before).filter((e) => !/404/.test(e)));
+    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined, 'no script ran');
+    const blocked = o.errors.findIndex((e) => /violates the following Content Security Policy directive 'script-src/.test(e));
+    assert.ok(blocked >= 0, 'the CSP reported blocking the injected handler');
+    o.errors.splice(blocked, 1);
+    await page.fill('vscode-textfield.filter input', 'xxxxxxxx');
+    await page.waitForFunction(() => document.querySelector('.matches-count')?.textContent === '1 match');
+    await page.click('.matches .match .name');
+    await page.waitForFunction(() => document.querySelector('.details h2')?.textContent === 'header.freeText[4]');
+    assert.match(await page.$eval('.details .full-value', (e) => e.textContent ?? ''), /^x{4096}… \(1048576 characters\)$/);
+    assert.ok(await domSize(page) < 5000);
+    await screenshot(page, 'inspector-hostile');
+    await closeAll(o);
+  });
+});
+
+describe('inspector webview: large messages keep the DOM bounded', () => {
+  const cases: [string, () => Uint8Array, string[]][] = [
+    ['3,000 extraCerts', () => manyExtraCerts(3000), ['extraCerts', 'extraCerts']],
+    ['crlann with 200,000 CRL entries', () => bigCrlann(200_000), ['body', 'crlann', '[0]', 'tbsCertList', 'revokedCertificates']],
+  ];
+  for (const [label, make, chain] of cases) {
+    it(label, async () => {
+      const o = await openInspector(browser, origin, make(), label);
+      const { page } = o;
+      console.log(`# ${label}: first paint ${o.firstPaintMs} ms after show`);
+      for (const name of chain) {
+        const row = page.locator('.tree .row').filter({ has: page.locator('.name', { hasText: new RegExp(`^${name.replace(/[[\]]/g, '\\$&')}$`) }) }).last();
+        await row.locator('.twistie').click();
+        await page.waitForTimeout(100);
+      }
+      await page.waitForFunction(() => document.querySelectorAll('.tree .row').length > 30);
+      assert.ok(await domSize(page) < 5000, `DOM ${await domSize(page)} elements`);
+      await page.$eval('.tree', (t) => { t.scrollTop = t.scrollHeight; });
+      await page.waitForTimeout(200);
+      assert.ok(await domSize(page) < 5000, `DOM ${await domSize(page)} elements after scrolling to the end`);
+      await page.$eval('.hex', (h) => { h.scrollTop = h.scrollHeight; });
+      await page.waitForTimeout(200);
+      assert.ok(await domSize(page) < 5000);
+      await screenshot(page, `inspector-large-${label.replace(/\W+/g, '-')}`);
+      await closeAll(o);
+    });
+  }
+});
