@@ -7,6 +7,7 @@ const steps = [
   ['type check', 'npm', ['run', '--silent', 'check']],
   ['lint', 'npm', ['run', '--silent', 'lint']],
   ['build', 'npm', ['run', '--silent', 'build']],
+  ['grammar tests (vscode-tmgrammar-test)', 'npm', ['run', '--silent', 'test:grammar']],
   ['webview tests (headless Chromium)', 'npm', ['run', '--silent', 'test:webview']],
   ['unit tests (node:test)', 'npm', ['run', '--silent', 'test:unit']],
 ];

@@ -1,37 +1,88 @@
 // Benchmarks: measure and print, never assert. npm run bench
-import { readdirSync, readFileSync } from 'node:fs';
+// Side by side on the same bytes: our decode+annotate, @lapo/asn1js decode (comparison only), and
+// `openssl asn1parse -i` as a process; then first paint of the inspector webview in headless Chromium.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readDer } from '../../src/core/der/reader';
 import { inspectBytes } from '../../src/core/inspect';
+import { bigCrlann, manyExtraCerts } from '../gen/inputs';
+import { chromiumMissing, launch, openInspector, serve } from '../webview/harness';
 
-function time(label: string, bytes: number, runs: number, fn: () => void): void {
-  fn();
-  const started = process.hrtime.bigint();
-  for (let i = 0; i < runs; i++) fn();
-  const ms = Number(process.hrtime.bigint() - started) / 1e6 / runs;
-  const mbps = bytes / 1024 / 1024 / (ms / 1000);
-  console.log(`${label.padEnd(44)} ${ms.toFixed(3).padStart(9)} ms/run  ${mbps.toFixed(1).padStart(7)} MiB/s  (${runs} runs, ${bytes} bytes)`);
+type Decode = (bytes: Uint8Array) => number;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
 }
 
-const dir = join(__dirname, '..', 'fixtures', 'openssl-mock');
-const files = readdirSync(dir).map((f) => new Uint8Array(readFileSync(join(dir, f))));
-const total = files.reduce((n, f) => n + f.length, 0);
-time(`readDer: ${files.length} openssl-mock messages`, total, 200, () => files.forEach((f) => readDer(f)));
-time(`inspectBytes: ${files.length} openssl-mock messages`, total, 50, () => files.forEach((f) => inspectBytes(f)));
+function timeIt(runs: number, fn: () => void): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = process.hrtime.bigint();
+    fn();
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return median(times);
+}
 
-// One big message: a real header and body with 3,000 extraCerts.
-const msg = new Uint8Array(readFileSync(join(dir, 'cr-sig-rsa.der')));
-const doc = readDer(msg);
-const extra = doc.roots[0].children!.find((c) => c.tagClass === 2 && c.tagNumber === 1)!;
-const certTlv = extra.children![0].children![0];
-const one = msg.subarray(certTlv.offset, certTlv.end);
-const len = (n: number) => (n < 0x80 ? [n] : n < 0x10000 ? [0x82, n >> 8, n & 0xff] : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff]);
-const certs = new Uint8Array(one.length * 3000);
-for (let i = 0; i < 3000; i++) certs.set(one, i * one.length);
-const headerBody = msg.subarray(4, doc.roots[0].children![2].offset);
-const seq = [0x30, ...len(certs.length)];
-const content = new Uint8Array([...headerBody, 0xa1, ...len(seq.length + certs.length), ...seq, ...certs]);
-const big = new Uint8Array([0x30, ...len(content.length), ...content]);
-time('readDer: 3,000 extraCerts', big.length, 10, () => readDer(big));
-time('inspectBytes: 3,000 extraCerts', big.length, 3, () => inspectBytes(big));
-console.log(`memory: ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB RSS`);
+async function main(): Promise<void> {
+  const { ASN1 } = (await import('@lapo/asn1js')) as { ASN1: { decode(b: Uint8Array): { sub: unknown[] | null } } };
+  const ours: Decode = (b) => inspectBytes(b).stats.nodes;
+  const lapo: Decode = (b) => {
+    // Decode and visit every node, as the annotator does.
+    let n = 0;
+    const stack = [ASN1.decode(b)];
+    while (stack.length) {
+      const x = stack.pop() as { sub: unknown[] | null };
+      n++;
+      if (x.sub) for (const s of x.sub) stack.push(s as { sub: unknown[] | null });
+    }
+    return n;
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'cmp-lens-bench-'));
+  const inputs: [string, Uint8Array][] = [
+    ['3.8 KB cp (Siemens)', new Uint8Array(readFileSync(join(__dirname, '..', 'fixtures', 'siemens-interop', 'CrDelayed', 'downstream_CERT_REP.PKI')))],
+    ['2 MB, 3,000 extraCerts', manyExtraCerts(3000)],
+    ['7 MB crlann, 200,000 CRL entries', bigCrlann(200_000)],
+  ];
+  console.log(`${'input'.padEnd(34)} ${'nodes'.padStart(8)} ${'ours ms'.padStart(9)} ${'lapo ms'.padStart(9)} ${'openssl ms'.padStart(10)} ${'ours/lapo'.padStart(9)} ${'ours/openssl'.padStart(12)}`);
+  for (const [label, bytes] of inputs) {
+    const file = join(dir, 'in.der');
+    writeFileSync(file, bytes);
+    const runs = bytes.length < 100_000 ? 50 : 3;
+    // Warm up each decoder the same way (the JIT), then take the median of the runs.
+    timeIt(2, () => { ours(bytes); lapo(bytes); });
+    const nodes = ours(bytes);
+    const tOurs = timeIt(runs, () => ours(bytes));
+    const tLapo = timeIt(runs, () => lapo(bytes));
+    const tSsl = timeIt(Math.min(runs, 5), () => execFileSync('openssl', ['asn1parse', '-inform', 'DER', '-i', '-in', file], { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] }));
+    console.log(`${label.padEnd(34)} ${String(nodes).padStart(8)} ${tOurs.toFixed(2).padStart(9)} ${tLapo.toFixed(2).padStart(9)} ${tSsl.toFixed(2).padStart(10)} ${(tOurs / tLapo).toFixed(2).padStart(9)} ${(tOurs / tSsl).toFixed(2).padStart(12)}`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  console.log(`peak memory of this process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB RSS`);
+
+  const missing = chromiumMissing();
+  if (missing) {
+    console.log(`first paint: not measured (${missing})`);
+    return;
+  }
+  const browser = await launch();
+  const { server, origin } = await serve();
+  try {
+    for (const [label, bytes] of inputs) {
+      const paints: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const o = await openInspector(browser, origin, bytes, label);
+        paints.push(o.firstPaintMs);
+        await o.page.close();
+      }
+      console.log(`first paint (host show → first tree row) ${label.padEnd(34)} ${median(paints)} ms (median of 3)`);
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+void main();

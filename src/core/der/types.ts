@@ -41,12 +41,14 @@ const universalNames: Record<number, string> = {
   33: 'DATE-TIME', 34: 'DURATION',
 };
 
+const contextNames = Array.from({ length: 64 }, (_, i) => `[${i}]`);
+
 /** "SEQUENCE", "[0]", "[APPLICATION 3]" — the tag as ASN.1 writes it. */
 export function tagName(node: Pick<TlvNode, 'tagClass' | 'tagNumber'>): string {
   switch (node.tagClass) {
     case 0: return universalNames[node.tagNumber] ?? `[UNIVERSAL ${node.tagNumber}]`;
     case 1: return `[APPLICATION ${node.tagNumber}]`;
-    case 2: return `[${node.tagNumber}]`;
+    case 2: return node.tagNumber < contextNames.length ? contextNames[node.tagNumber] : `[${node.tagNumber}]`;
     default: return `[PRIVATE ${node.tagNumber}]`;
   }
 }

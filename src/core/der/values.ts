@@ -5,23 +5,32 @@ const maxOidArcs = 64;
 /** Dotted OID; an OID with very many arcs is cut with "…" (the count is given). */
 export function decodeOid(content: Uint8Array): string | undefined {
   if (content.length === 0 || (content[content.length - 1] & 0x80) !== 0) return undefined;
-  const arcs: string[] = [];
-  let value = 0n;
+  let text = '';
+  let value = 0;
+  let big: bigint | undefined;
   let total = 0;
   for (let i = 0; i < content.length; i++) {
-    value = (value << 7n) | BigInt(content[i] & 0x7f);
-    if ((content[i] & 0x80) !== 0) continue;
+    const b = content[i];
+    // Numbers while exact; BigInt only for arcs past 2^53 (UUID-based OIDs).
+    if (big !== undefined) big = (big << 7n) | BigInt(b & 0x7f);
+    else if (value > 0x3ffffffffffff) big = (BigInt(value) << 7n) | BigInt(b & 0x7f);
+    else value = value * 128 + (b & 0x7f);
+    if ((b & 0x80) !== 0) continue;
+    let arc: string;
     if (total === 0) {
-      const first = value < 40n ? 0n : value < 80n ? 1n : 2n;
-      if (arcs.length < maxOidArcs) arcs.push(first.toString(), (value - first * 40n).toString());
+      const v = big ?? BigInt(value);
+      const first = v < 40n ? 0n : v < 80n ? 1n : 2n;
+      arc = `${first}.${v - first * 40n}`;
       total = 2;
     } else {
+      arc = big !== undefined ? big.toString() : String(value);
       total++;
-      if (arcs.length < maxOidArcs) arcs.push(value.toString());
     }
-    value = 0n;
+    if (total <= maxOidArcs) text = text ? `${text}.${arc}` : arc;
+    value = 0;
+    big = undefined;
   }
-  return total > maxOidArcs ? `${arcs.join('.')}…(${total} arcs)` : arcs.join('.');
+  return total > maxOidArcs ? `${text}…(${total} arcs)` : text;
 }
 
 /** Two's-complement INTEGER content as a bigint. */
@@ -38,12 +47,22 @@ export function decodeInteger(content: Uint8Array): bigint {
   return value;
 }
 
-const hexByte = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const hexDigits = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];
 
+/** Lowercase hex, built as one flat string (a `+=` chain would keep a rope of small pieces alive). */
 export function toHex(bytes: Uint8Array, max = Infinity): string {
   const n = Math.min(bytes.length, max);
   let s = '';
-  for (let i = 0; i < n; i++) s += hexByte[bytes[i]];
+  const codes = new Array<number>(Math.min(n, 4096) * 2);
+  for (let start = 0; start < n; start += 4096) {
+    const end = Math.min(n, start + 4096);
+    codes.length = (end - start) * 2;
+    for (let i = start, j = 0; i < end; i++, j += 2) {
+      codes[j] = hexDigits[bytes[i] >> 4];
+      codes[j + 1] = hexDigits[bytes[i] & 15];
+    }
+    s += String.fromCharCode.apply(null, codes);
+  }
   return n < bytes.length ? `${s}…` : s;
 }
 
@@ -113,12 +132,20 @@ export function decodeTime(tag: number, content: Uint8Array): string | undefined
     let ok = content[n - 1] === 0x5a;
     for (let i = 0; ok && i < n - 1; i++) ok = content[i] >= 0x30 && content[i] <= 0x39;
     if (ok) {
-      const d = (i: number) => (content[i] - 48) * 10 + content[i + 1] - 48;
+      // Built from char codes: one flat 20-character string instead of a rope of pieces.
+      const c = content;
       const o = tag === 23 ? 0 : 2;
-      let year = tag === 23 ? d(0) : d(0) * 100 + d(2);
-      if (tag === 23) year += year < 50 ? 2000 : 1900;
-      const two = (v: number) => (v < 10 ? `0${v}` : String(v));
-      return `${year}-${two(d(o + 2))}-${two(d(o + 4))}T${two(d(o + 6))}:${two(d(o + 8))}:${two(d(o + 10))}Z`;
+      let y0: number, y1: number;
+      if (tag === 23) {
+        const late = (c[0] - 48) * 10 + c[1] - 48 < 50;
+        y0 = late ? 50 : 49;
+        y1 = late ? 48 : 57;
+      } else {
+        y0 = c[0];
+        y1 = c[1];
+      }
+      return String.fromCharCode(y0, y1, c[o], c[o + 1], 45, c[o + 2], c[o + 3], 45, c[o + 4], c[o + 5], 84,
+        c[o + 6], c[o + 7], 58, c[o + 8], c[o + 9], 58, c[o + 10], c[o + 11], 90);
     }
   }
   const s = latin1(content);

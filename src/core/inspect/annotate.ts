@@ -24,6 +24,32 @@ const namedIntegers: Record<string, Record<number, string>> = {
   'POPOPrivKey.subsequentMessage': SubsequentMessage,
 };
 
+const namedFor = new WeakMap<FieldSpec, Record<number, string> | null>();
+function namedIntegerCache(owner: string, field: FieldSpec): Record<number, string> | undefined {
+  let names = namedFor.get(field);
+  if (names === undefined) {
+    names = namedIntegers[`${owner}.${field.name}`] ?? null;
+    namedFor.set(field, names);
+  }
+  return names ?? undefined;
+}
+
+const indexNames: string[] = [];
+function indexName(i: number): string {
+  return i < 4096 ? (indexNames[i] ??= `[${i}]`) : `[${i}]`;
+}
+
+function itemPath(path: string, i: number): string {
+  return `${path}${indexName(i)}`;
+}
+
+const selectorCache = new Map<string, string[]>();
+function selectorParts(selector: string): string[] {
+  let parts = selectorCache.get(selector);
+  if (!parts) selectorCache.set(selector, (parts = selector.split('.')));
+  return parts;
+}
+
 export interface AnnotateLimits {
   /** Nesting followed through encapsulated DER, in total. */
   maxDepth: number;
@@ -37,6 +63,7 @@ export class Annotator {
   explained = 0;
   private readonly oids = new WeakMap<AnnotatedNode, string>();
   private readonly openByOwner = new Map<unknown, OpenField[]>();
+  private skipNested = false;
 
   constructor(
     readonly bytes: Uint8Array,
@@ -58,8 +85,7 @@ export class Annotator {
     // Every field present from the start keeps one object shape (undefined fields vanish in JSON).
     const node: AnnotatedNode = {
       name, path, type, tag: tagName(tlv), offset: tlv.offset, headerLength: tlv.headerLength, length: tlv.length,
-      indefinite: undefined, value: undefined, notes: undefined, ref: undefined, explained, encapsulates: undefined,
-      problems: undefined, children: noChildren,
+      value: undefined, explained, children: noChildren,
     };
     if (tlv.indefinite) node.indefinite = true;
     if (tlv.truncated) node.problems = [`cut off: ${tlv.length} content bytes present`];
@@ -87,7 +113,7 @@ export class Annotator {
     const universal = universalTag(asn) ?? tlv.tagNumber;
     const node = this.base(tlv, name, path, tagName({ tagClass: 0, tagNumber: universal }), true);
     if (tlv.constructed) {
-      node.children = (tlv.children ?? []).map((c, i) => this.generic(c, '', `${path}[${i}]`, depth + 1, false));
+      node.children = (tlv.children ?? []).map((c, i) => this.generic(c, '', itemPath(path, i), depth + 1, false));
       node.notes = ['constructed encoding (BER)'];
       return node;
     }
@@ -140,7 +166,7 @@ export class Annotator {
     const inner = tlv.children ?? [];
     if (!tlv.constructed || inner.length !== 1) {
       this.problem(tlv, path, `${path} at offset ${hexOffset(tlv.offset)}: an explicit tag [${field.context}] must hold exactly one element, found ${inner.length}`);
-      return inner.map((c, i) => this.generic(c, '', `${path}[${i}]`, depth + 1, false));
+      return inner.map((c, i) => this.generic(c, '', itemPath(path, i), depth + 1, false));
     }
     const bare = { ...field, context: undefined, implicit: false };
     if (encapsulated) return [this.encapsulatedField(inner[0], bare, path, depth + 1, open)];
@@ -164,7 +190,7 @@ export class Annotator {
   private repeated(tlv: TlvNode, field: FieldSpec, name: string, path: string, depth: number, open: OpenType | undefined): AnnotatedNode {
     const itemType = open ?? field.type;
     const node = this.base(tlv, name, path, `${field.repeated === 'set' ? 'SET' : 'SEQUENCE'} OF ${typeLabel(describe(field.type))}`, true);
-    node.children = (tlv.children ?? []).map((c, i) => this.annotate(c, itemType, `[${i}]`, `${path}[${i}]`, depth + 1));
+    node.children = (tlv.children ?? []).map((c, i) => this.annotate(c, itemType, indexName(i), itemPath(path, i), depth + 1));
     return node;
   }
 
@@ -172,7 +198,7 @@ export class Annotator {
     const node = this.base(tlv, name, path, spec.name, true);
     const ref = productionRefs.get(spec.ctor);
     if (ref) node.ref = ref;
-    node.children = (tlv.children ?? []).map((c, i) => this.annotate(c, spec.itemType, `[${i}]`, `${path}[${i}]`, depth + 1));
+    node.children = (tlv.children ?? []).map((c, i) => this.annotate(c, spec.itemType, indexName(i), itemPath(path, i), depth + 1));
     if (spec.name === 'Name' || spec.name === 'RDNSequence') node.value = nameText(node, this.oidOf);
     else if (node.children.length !== 1) node.notes = [`${node.children.length} items`];
     return node;
@@ -219,18 +245,18 @@ export class Annotator {
     }
     if (open?.encapsulated) return this.encapsulatedField(tlv, field, path, depth, openType);
     const node = this.fieldValue(tlv, field, field.name, path, depth, openType);
-    const names = namedIntegers[`${owner.type}.${field.name}`];
+    const names = namedIntegerCache(owner.type, field);
     if (names && tlv.tagNumber === 2 && !tlv.constructed) node.value = namedInteger(contentOf(this.bytes, tlv), names);
     return node;
   }
 
   /** An OCTET/BIT STRING whose content is DER of the type chosen by an OID. */
   private encapsulatedField(tlv: TlvNode, field: FieldSpec, path: string, depth: number, inner: OpenType | undefined): AnnotatedNode {
+    // With a known inner type, skip the generic look inside: the typed decode below replaces it.
+    this.skipNested = inner !== undefined;
     const node = this.annotate(tlv, field.type, field.name, path, depth);
+    this.skipNested = false;
     if (inner === undefined || tlv.constructed) return node;
-    this.forget(node.children);
-    node.children = noChildren;
-    node.encapsulates = false;
     const skip = tlv.tagNumber === 3 ? 1 : 0;
     const start = tlv.offset + tlv.headerLength + skip;
     const doc = readDer(this.bytes, { start, end: tlv.end, limits: { maxDepth: Math.max(1, this.limits.maxDepth - depth) } });
@@ -243,21 +269,10 @@ export class Annotator {
     return node;
   }
 
-  /** Takes nodes back out of the counts when a better reading replaces them. */
-  private forget(nodes: AnnotatedNode[]): void {
-    const stack = [...nodes];
-    while (stack.length) {
-      const n = stack.pop()!;
-      this.nodes--;
-      if (n.explained) this.explained--;
-      for (const c of n.children) stack.push(c);
-    }
-  }
-
   /** Follows a selector path ("algorithm.algorithm") through annotated siblings to an OID. */
   private select(owner: AnnotatedNode, selector: string): string | undefined {
     let node: AnnotatedNode | undefined = owner;
-    for (const part of selector.split('.')) {
+    for (const part of selectorParts(selector)) {
       node = node?.children.find((c) => c.name === part);
       while (node && node.type.endsWith('EXPLICIT') && node.children.length === 1 && node.children[0].name === part) node = node.children[0];
     }
@@ -266,6 +281,7 @@ export class Annotator {
 
   /** OCTET STRING content that is itself one DER element: decoded generically below it. */
   private tryEncapsulated(node: AnnotatedNode, tlv: TlvNode, path: string, depth: number): void {
+    if (this.skipNested) return;
     const content = contentOf(this.bytes, tlv);
     if (content.length < 2 || (content[0] !== 0x30 && content[0] !== 0x31)) return;
     const start = tlv.offset + tlv.headerLength;
@@ -283,7 +299,7 @@ export class Annotator {
       return node;
     }
     if (tlv.constructed) {
-      node.children = (tlv.children ?? []).map((c, i) => this.generic(c, '', `${path}[${i}]`, depth + 1, false));
+      node.children = (tlv.children ?? []).map((c, i) => this.generic(c, '', itemPath(path, i), depth + 1, false));
     } else if (tlv.tagClass === 0) {
       this.fillPrimitive(node, tlv.tagNumber, contentOf(this.bytes, tlv));
       if (tlv.tagNumber === 4) this.tryEncapsulated(node, tlv, path, depth);
