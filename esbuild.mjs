@@ -1,6 +1,6 @@
 // Bundles the extension host, the CLI and each webview. `--production` minifies; `--watch` rebuilds.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -25,6 +25,9 @@ const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
 ];
+
+// A production build starts clean, so no stale source map ends up in the .vsix.
+if (production) rmSync('dist', { recursive: true, force: true });
 
 // Static webview assets: our stylesheet and the codicon font (its CSS looks for codicon.ttf beside it).
 mkdirSync('dist/webview', { recursive: true });

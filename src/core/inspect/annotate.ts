@@ -34,6 +34,14 @@ function namedIntegerCache(owner: string, field: FieldSpec): Record<number, stri
   return names ?? undefined;
 }
 
+// Type labels repeat across nodes: keep one string each instead of one per node.
+const labels = new Map<string, string>();
+function label(text: string): string {
+  let l = labels.get(text);
+  if (l === undefined) labels.set(text, (l = text));
+  return l;
+}
+
 const indexNames: string[] = [];
 function indexName(i: number): string {
   return i < 4096 ? (indexNames[i] ??= `[${i}]`) : `[${i}]`;
@@ -149,12 +157,12 @@ export class Annotator {
     }
     let node: AnnotatedNode;
     if (alt.context !== undefined && !alt.implicit) {
-      node = this.base(tlv, name, path, `${spec.name} ${alt.name} [${alt.context}] EXPLICIT`, true);
+      node = this.base(tlv, name, path, label(`${spec.name} ${alt.name} [${alt.context}] EXPLICIT`), true);
       node.children = this.explicitInner(tlv, alt, alt.name, path ? `${path}.${alt.name}` : alt.name, depth);
       node.value = node.children[0]?.value;
     } else {
       node = this.fieldValue(tlv, alt, name, path, depth, undefined);
-      node.type = `${spec.name} ${alt.name}: ${node.type}`;
+      node.type = label(`${spec.name} ${alt.name}: ${node.type}`);
     }
     const ref = productionRefs.get(spec.ctor);
     if (ref) node.ref = ref;
@@ -238,7 +246,7 @@ export class Annotator {
     const open = opens?.find((o) => o.field === field.name);
     const openType = open ? open.types.get(this.select(owner, open.selector) ?? '') : undefined;
     if (field.context !== undefined && !field.implicit) {
-      const wrapper = this.base(tlv, field.name, path, `[${field.context}] EXPLICIT`, true);
+      const wrapper = this.base(tlv, field.name, path, label(`[${field.context}] EXPLICIT`), true);
       wrapper.children = this.explicitInner(tlv, field, field.name, path, depth, openType, !!open?.encapsulated);
       wrapper.value = wrapper.children[0]?.value;
       return wrapper;
