@@ -1,0 +1,2 @@
+export { verifyMessage, type VerifyOptions } from './verify';
+export { certName } from './chain';

@@ -1,0 +1,96 @@
+/**
+ * MAC-based protection: PasswordBasedMac (RFC 9810 §5.1.3.1, RFC 4211 §4.4) and PBMAC1
+ * (RFC 8018 PBKDF2 + HMAC, as RFC 9481 §6.1.1 profiles it). WebCrypto is passed in.
+ */
+import { AsnParser } from '@peculiar/asn1-schema';
+import type { AlgorithmIdentifier } from '@peculiar/asn1-x509';
+import { PBKDF2Params, PBMAC1Params, PBMParameter, oids } from '../asn1';
+import { hashByOid, hmacByOid, hmacName } from './algorithms';
+
+export type Subtle = typeof globalThis.crypto.subtle;
+
+export class UnsupportedAlgorithm extends Error {}
+
+function hmacHash(alg: AlgorithmIdentifier): string {
+  const hash = hmacByOid[alg.algorithm];
+  if (!hash) throw new UnsupportedAlgorithm(`MAC algorithm ${hmacName(alg.algorithm)} is not supported`);
+  return hash;
+}
+
+async function hmac(subtle: Subtle, hash: string, key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
+  const k = await subtle.importKey('raw', key, { name: 'HMAC', hash }, false, ['sign']);
+  return new Uint8Array(await subtle.sign('HMAC', k, data));
+}
+
+export interface MacPlan {
+  /** "PBM, SHA-256 × 500, HMAC-SHA1" */
+  summary: string;
+  /** The MAC of `data` under `secret`. */
+  compute(secret: Uint8Array, data: Uint8Array, subtle: Subtle): Promise<Uint8Array>;
+  /** A second reading that a known producer bug would have used, with its explanation. */
+  alternative?: { explanation: string; compute(secret: Uint8Array, data: Uint8Array, subtle: Subtle): Promise<Uint8Array> };
+}
+
+/** RFC 4211 §4.4: K = H^iterationCount(secret || salt); MAC = HMAC(K, data). */
+export function pbmPlan(parameters: ArrayBuffer | undefined): MacPlan {
+  if (!parameters) throw new Error('passwordBasedMac without PBMParameter');
+  const p = AsnParser.parse(parameters, PBMParameter);
+  const owf = hashByOid[p.owf.algorithm];
+  if (!owf) throw new UnsupportedAlgorithm(`PBM one-way function ${p.owf.algorithm} is not supported`);
+  const macHash = hmacHash(p.mac);
+  if (p.iterationCount < 1 || p.iterationCount > 10_000_000) throw new Error(`PBM iterationCount ${p.iterationCount} is out of range (1…10,000,000)`);
+  const salt = new Uint8Array(p.salt.buffer);
+  return {
+    summary: `PBM, ${owf} × ${p.iterationCount}, ${hmacName(p.mac.algorithm)}, salt ${salt.length} bytes`,
+    async compute(secret, data, subtle) {
+      let k = new Uint8Array(secret.length + salt.length);
+      k.set(secret);
+      k.set(salt, secret.length);
+      for (let i = 0; i < p.iterationCount; i++) k = new Uint8Array(await subtle.digest(owf, k));
+      return hmac(subtle, macHash, k, data);
+    },
+  };
+}
+
+/** RFC 8018 §7.1 PBMAC1 with PBKDF2 (keyLength in octets; absent: the MAC's output size). */
+export function pbmac1Plan(parameters: ArrayBuffer | undefined): MacPlan {
+  if (!parameters) throw new Error('PBMAC1 without PBMAC1-params');
+  const p = AsnParser.parse(parameters, PBMAC1Params);
+  if (p.keyDerivationFunc.algorithm !== oids.pbkdf2) throw new UnsupportedAlgorithm(`PBMAC1 key derivation ${p.keyDerivationFunc.algorithm} is not supported (only PBKDF2)`);
+  if (!p.keyDerivationFunc.parameters) throw new Error('PBKDF2 without parameters');
+  const kdf = AsnParser.parse(p.keyDerivationFunc.parameters, PBKDF2Params);
+  if (!kdf.salt.specified) throw new UnsupportedAlgorithm('PBKDF2 with a salt from otherSource is not supported');
+  const salt = new Uint8Array(kdf.salt.specified.buffer);
+  const prfHash = kdf.prf ? hmacHash(kdf.prf) : 'SHA-1';
+  const macHash = hmacHash(p.messageAuthScheme);
+  const outBytes: Record<string, number> = { 'SHA-1': 20, 'SHA-224': 28, 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 };
+  const keyLength = kdf.keyLength ?? outBytes[macHash];
+  if (kdf.iterationCount < 1 || kdf.iterationCount > 10_000_000) throw new Error(`PBKDF2 iterationCount ${kdf.iterationCount} is out of range`);
+  if (keyLength < 1 || keyLength > 65536) throw new Error(`PBKDF2 keyLength ${keyLength} is out of range`);
+  const derive = async (secret: Uint8Array, length: number, subtle: Subtle) => {
+    const base = await subtle.importKey('raw', secret, 'PBKDF2', false, ['deriveBits']);
+    return new Uint8Array(await subtle.deriveBits({ name: 'PBKDF2', hash: prfHash, salt, iterations: kdf.iterationCount }, base, length * 8));
+  };
+  const plan: MacPlan = {
+    summary: `PBMAC1, PBKDF2 with ${hmacName(kdf.prf?.algorithm ?? '1.2.840.113549.2.7')} × ${kdf.iterationCount}, key ${keyLength} bytes, ${hmacName(p.messageAuthScheme.algorithm)}, salt ${salt.length} bytes`,
+    async compute(secret, data, subtle) {
+      return hmac(subtle, macHash, await derive(secret, keyLength, subtle), data);
+    },
+  };
+  if (kdf.keyLength !== undefined && kdf.keyLength % 8 === 0 && kdf.keyLength >= 64) {
+    plan.alternative = {
+      explanation: `keyLength ${kdf.keyLength} counts octets (RFC 8018); it would match if read as bits (${kdf.keyLength / 8} octets), a known producer mistake`,
+      async compute(secret, data, subtle) {
+        return hmac(subtle, macHash, await derive(secret, kdf.keyLength! / 8, subtle), data);
+      },
+    };
+  }
+  return plan;
+}
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
+  return diff === 0;
+}

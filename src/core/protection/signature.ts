@@ -1,0 +1,99 @@
+/** Signature verification with WebCrypto for the schemes CMP uses (RFC 9481 §3). */
+import { AsnParser } from '@peculiar/asn1-schema';
+import { ECDSASigValue } from '@peculiar/asn1-ecc';
+import { RsaSaPssParams } from '@peculiar/asn1-rsa';
+import { AlgorithmIdentifier, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
+import { decodeOid } from '../der/values';
+import { algName, curveByOid, hashByOid, signatureByOid } from './algorithms';
+import { UnsupportedAlgorithm, type Subtle } from './mac';
+
+/** ECDSA's DER SEQUENCE { r, s } as the fixed-size r || s WebCrypto wants. */
+function ecdsaRaw(der: Uint8Array, size: number): Uint8Array {
+  const v = AsnParser.parse(der, ECDSASigValue);
+  const out = new Uint8Array(size * 2);
+  const put = (n: ArrayBuffer, at: number) => {
+    let b = new Uint8Array(n);
+    while (b.length > size && b[0] === 0) b = b.subarray(1);
+    if (b.length > size) throw new Error('ECDSA signature value is longer than the curve allows');
+    out.set(b, at + size - b.length);
+  };
+  put(v.r, 0);
+  put(v.s, size);
+  return out;
+}
+
+/** "ecdsa-with-SHA256", "RSASSA-PSS (SHA-256, MGF1 SHA-256, salt 32)". */
+export function describeSignature(alg: AlgorithmIdentifier): string {
+  if (signatureByOid[alg.algorithm]?.kind !== 'RSA-PSS') return algName(alg.algorithm);
+  const p = pssParams(alg);
+  return `RSASSA-PSS (${p.hash}, MGF1 ${p.mgfHash}, salt ${p.saltLength})`;
+}
+
+function pssParams(alg: AlgorithmIdentifier): { hash: string; mgfHash: string; saltLength: number } {
+  const p = alg.parameters ? AsnParser.parse(alg.parameters, RsaSaPssParams) : new RsaSaPssParams();
+  const hash = hashByOid[p.hashAlgorithm.algorithm] ?? p.hashAlgorithm.algorithm;
+  const mgf = p.maskGenAlgorithm.parameters ? AsnParser.parse(p.maskGenAlgorithm.parameters, AlgorithmIdentifier) : undefined;
+  const mgfHash = mgf ? hashByOid[mgf.algorithm] ?? mgf.algorithm : 'SHA-1';
+  return { hash, mgfHash, saltLength: p.saltLength };
+}
+
+/**
+ * Verifies `signature` over `data` with the public key `spki` (DER SubjectPublicKeyInfo) under the
+ * algorithm `alg`. Throws UnsupportedAlgorithm for schemes WebCrypto here cannot do.
+ */
+export async function verifySignature(subtle: Subtle, spki: Uint8Array, alg: AlgorithmIdentifier, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  const scheme = signatureByOid[alg.algorithm];
+  if (!scheme) throw new UnsupportedAlgorithm(`signature algorithm ${algName(alg.algorithm)} is not supported`);
+  switch (scheme.kind) {
+    case 'RSASSA-PKCS1-v1_5': {
+      const key = await subtle.importKey('spki', spki, { name: scheme.kind, hash: scheme.hash }, false, ['verify']);
+      return subtle.verify(scheme.kind, key, signature, data);
+    }
+    case 'RSA-PSS': {
+      const p = pssParams(alg);
+      if (p.hash !== p.mgfHash) throw new UnsupportedAlgorithm(`RSASSA-PSS with MGF1 ${p.mgfHash} and hash ${p.hash} (WebCrypto needs them equal)`);
+      if (!p.hash.startsWith('SHA-')) throw new UnsupportedAlgorithm(`RSASSA-PSS with hash ${p.hash}`);
+      // WebCrypto imports an RSA key for PSS from an rsaEncryption SPKI.
+      const key = await subtle.importKey('spki', rsaEncryptionSpki(spki), { name: 'RSA-PSS', hash: p.hash }, false, ['verify']);
+      return subtle.verify({ name: 'RSA-PSS', saltLength: p.saltLength }, key, signature, data);
+    }
+    case 'ECDSA': {
+      const info = AsnParser.parse(spki, SubjectPublicKeyInfo);
+      const params = info.algorithm.parameters ? new Uint8Array(info.algorithm.parameters) : new Uint8Array();
+      const curveOid = params[0] === 0x06 && params[1] === params.length - 2 ? decodeOid(params.subarray(2)) ?? '' : '';
+      const curve = curveByOid[curveOid];
+      if (!curve) throw new UnsupportedAlgorithm(`ECDSA on curve ${algName(curveOid)} is not supported`);
+      const key = await subtle.importKey('spki', spki, { name: 'ECDSA', namedCurve: curve.name }, false, ['verify']);
+      return subtle.verify({ name: 'ECDSA', hash: scheme.hash }, key, ecdsaRaw(signature, curve.size), data);
+    }
+    case 'Ed25519': case 'Ed448': {
+      let key: CryptoKey;
+      try {
+        key = await subtle.importKey('spki', spki, { name: scheme.kind }, false, ['verify']);
+      } catch (e) {
+        throw new UnsupportedAlgorithm(`${scheme.kind} is not supported by this runtime's WebCrypto (${(e as Error).message})`);
+      }
+      return subtle.verify({ name: scheme.kind }, key, signature, data);
+    }
+  }
+}
+
+type CryptoKey = Awaited<ReturnType<Subtle['importKey']>>;
+
+/** An SPKI with the id-RSASSA-PSS OID rewritten as rsaEncryption, which WebCrypto imports. */
+function rsaEncryptionSpki(spki: Uint8Array): Uint8Array {
+  const info = AsnParser.parse(spki, SubjectPublicKeyInfo);
+  if (info.algorithm.algorithm !== '1.2.840.113549.1.1.10') return spki;
+  // Rebuild: SEQUENCE { SEQUENCE { rsaEncryption, NULL }, BIT STRING key }.
+  const key = new Uint8Array(info.subjectPublicKey);
+  const algId = [0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00];
+  const bits = [0x03, ...derLength(key.length + 1), 0x00, ...key];
+  return new Uint8Array([0x30, ...derLength(algId.length + bits.length), ...algId, ...bits]);
+}
+
+function derLength(n: number): number[] {
+  if (n < 0x80) return [n];
+  const out: number[] = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) out.unshift(v & 0xff);
+  return [0x80 | out.length, ...out];
+}

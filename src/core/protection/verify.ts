@@ -1,0 +1,255 @@
+/**
+ * Checks a PKIMessage's protection over the bytes as received (ProtectedPart built from the
+ * original header and body), the protecting certificate, and POP / CSR signatures inside.
+ * Pure: WebCrypto comes in as a parameter. Never throws on bad input: faults are results.
+ */
+import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
+import { AlgorithmIdentifier, Certificate, Extensions, KeyUsage, SubjectKeyIdentifier, id_ce_keyUsage, id_ce_subjectKeyIdentifier } from '@peculiar/asn1-x509';
+import type { CheckResult } from '../../shared/protection';
+import { oids, PKIHeader } from '../asn1';
+import { readDer } from '../der/reader';
+import type { TlvNode } from '../der/types';
+import { toHex } from '../der/values';
+import { algName, signatureByOid } from './algorithms';
+import { equalBytes, pbmac1Plan, pbmPlan, UnsupportedAlgorithm, type MacPlan, type Subtle } from './mac';
+import { describeSignature, verifySignature } from './signature';
+import { certName, checkChain } from './chain';
+
+export interface VerifyOptions {
+  /** The shared secret for MAC protection. */
+  secret?: Uint8Array;
+  /** DER of the certificate to check the signature with, instead of extraCerts[0]. */
+  cert?: Uint8Array;
+  /** DER certificates that end a chain (reported separately from the signature). */
+  trustAnchors?: Uint8Array[];
+  crypto?: { subtle: Subtle };
+  /** Clock for certificate validity when the message has no messageTime. */
+  now?: () => Date;
+}
+
+const bodyNames = ['ir', 'ip', 'cr', 'cp', 'p10cr', 'popdecc', 'popdecr', 'kur', 'kup', 'krr', 'krp', 'rr', 'rp', 'ccr', 'ccp', 'ckuann', 'cann', 'rann', 'crlann', 'pkiconf', 'nested', 'genm', 'genp', 'error', 'certConf', 'pollReq', 'pollRep'];
+
+export function slice(bytes: Uint8Array, n: TlvNode): Uint8Array {
+  return bytes.subarray(n.offset, n.end);
+}
+
+/** The element with its first identifier octet replaced (undoing an IMPLICIT tag). */
+export function retag(bytes: Uint8Array, n: TlvNode, tag: number): Uint8Array {
+  const out = slice(bytes, n).slice();
+  out[0] = tag;
+  return out;
+}
+
+function concatSequence(parts: Uint8Array[]): Uint8Array {
+  const len = parts.reduce((a, p) => a + p.length, 0);
+  const lenBytes: number[] = [];
+  if (len < 0x80) lenBytes.push(len);
+  else {
+    for (let v = len; v > 0; v = Math.floor(v / 256)) lenBytes.unshift(v & 0xff);
+    lenBytes.unshift(0x80 | lenBytes.length);
+  }
+  const out = new Uint8Array(1 + lenBytes.length + len);
+  out.set([0x30, ...lenBytes]);
+  let o = 1 + lenBytes.length;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** Content of a BIT STRING without its unused-bits octet. */
+function bitStringBytes(bytes: Uint8Array, n: TlvNode): Uint8Array {
+  return bytes.subarray(n.offset + n.headerLength + 1, n.end);
+}
+
+function child(n: TlvNode | undefined, cls: number, num: number): TlvNode | undefined {
+  return n?.children?.find((c) => c.tagClass === cls && c.tagNumber === num);
+}
+
+/** Checks everything that can be checked in one message. */
+export async function verifyMessage(der: Uint8Array, options: VerifyOptions = {}): Promise<CheckResult[]> {
+  const subtle = (options.crypto ?? globalThis.crypto).subtle;
+  const doc = readDer(der);
+  const root = doc.roots[0];
+  if (!root || root.tagNumber !== 16 || (root.children?.length ?? 0) < 2 || doc.problems.some((p) => p.severity === 'error')) {
+    return [{ check: 'protection', verdict: 'invalid', summary: 'not a decodable PKIMessage', reason: doc.problems[0]?.message ?? 'not a SEQUENCE of header and body' }];
+  }
+  const [headerTlv, bodyTlv] = root.children!;
+  let header: PKIHeader;
+  try {
+    header = AsnParser.parse(slice(der, headerTlv), PKIHeader);
+  } catch (e) {
+    return [{ check: 'protection', verdict: 'invalid', summary: 'header does not decode', reason: (e as Error).message, path: 'header', offset: headerTlv.offset }];
+  }
+  const results: CheckResult[] = [];
+  // After header and body: the body's own tag is context-specific too ([0] for an ir).
+  const rest = { ...root, children: root.children!.slice(2) };
+  const protWrap = child(rest, 2, 0);
+  const extraWrap = child(rest, 2, 1);
+  const extraCerts = extraWrap?.children?.[0]?.children ?? [];
+  const protectedPart = concatSequence([slice(der, headerTlv), slice(der, bodyTlv)]);
+  const alg = header.protectionAlg;
+  const protBits = protWrap?.children?.[0];
+  if (!alg && !protWrap) {
+    results.push({ check: 'protection', verdict: 'unprotected', summary: 'no protectionAlg, no protection' });
+  } else if (!alg || !protBits || protBits.tagNumber !== 3) {
+    results.push({ check: 'protection', verdict: 'invalid', summary: alg ? algName(alg.algorithm) : 'protection without protectionAlg', reason: alg ? 'protectionAlg is set but the protection BIT STRING is missing' : 'protection is present but header.protectionAlg is missing', path: 'protection', offset: (protWrap ?? headerTlv).offset });
+  } else {
+    const value = bitStringBytes(der, protBits);
+    results.push(...await checkProtection(subtle, alg, header, value, protectedPart, der, extraCerts, options, protBits.offset));
+  }
+  results.push(...await checkInnerSignatures(subtle, der, bodyTlv));
+  return results;
+}
+
+async function checkProtection(subtle: Subtle, alg: AlgorithmIdentifier, header: PKIHeader, value: Uint8Array, data: Uint8Array, der: Uint8Array, extraCerts: TlvNode[], options: VerifyOptions, offset: number): Promise<CheckResult[]> {
+  const base = { check: 'protection' as const, path: 'protection', offset };
+  try {
+    if (alg.algorithm === oids.passwordBasedMac || alg.algorithm === oids.pbmac1) {
+      const plan = alg.algorithm === oids.passwordBasedMac ? pbmPlan(alg.parameters ?? undefined) : pbmac1Plan(alg.parameters ?? undefined);
+      return [await checkMac(subtle, plan, value, data, options.secret, base)];
+    }
+    if (alg.algorithm === oids.dhBasedMac || alg.algorithm === oids.kemBasedMac) {
+      const kind = alg.algorithm === oids.dhBasedMac ? 'DHBasedMac' : 'KemBasedMac';
+      return [{ ...base, verdict: 'cannot-verify', summary: kind, reason: `cannot verify without the private key: ${kind} needs the recipient's ${kind === 'DHBasedMac' ? 'Diffie-Hellman' : 'KEM'} private key` }];
+    }
+    if (signatureByOid[alg.algorithm]) return await checkSignatureProtection(subtle, alg, header, value, data, der, extraCerts, options, base);
+    return [{ ...base, verdict: 'unsupported', summary: algName(alg.algorithm), reason: `protection algorithm ${algName(alg.algorithm)} is not supported` }];
+  } catch (e) {
+    if (e instanceof UnsupportedAlgorithm) return [{ ...base, verdict: 'unsupported', summary: algName(alg.algorithm), reason: e.message }];
+    return [{ ...base, verdict: 'invalid', summary: algName(alg.algorithm), reason: `protection parameters do not decode: ${(e as Error).message}` }];
+  }
+}
+
+async function checkMac(subtle: Subtle, plan: MacPlan, value: Uint8Array, data: Uint8Array, secret: Uint8Array | undefined, base: Pick<CheckResult, 'check' | 'path' | 'offset'>): Promise<CheckResult> {
+  if (!secret) return { ...base, verdict: 'needs-secret', summary: plan.summary, reason: 'a shared secret is needed to check the MAC' };
+  if (equalBytes(await plan.compute(secret, data, subtle), value)) return { ...base, verdict: 'valid', summary: plan.summary };
+  let reason = 'MAC does not match with the given secret';
+  if (plan.alternative && equalBytes(await plan.alternative.compute(secret, data, subtle), value)) reason += `; ${plan.alternative.explanation}`;
+  return { ...base, verdict: 'invalid', summary: plan.summary, reason };
+}
+
+async function checkSignatureProtection(subtle: Subtle, alg: AlgorithmIdentifier, header: PKIHeader, value: Uint8Array, data: Uint8Array, der: Uint8Array, extraCerts: TlvNode[], options: VerifyOptions, base: Pick<CheckResult, 'check' | 'path' | 'offset'>): Promise<CheckResult[]> {
+  const summary = describeSignature(alg);
+  const certDer = options.cert ?? (extraCerts[0] ? slice(der, extraCerts[0]) : undefined);
+  const from = options.cert ? 'the given certificate' : 'extraCerts[0]';
+  if (!certDer) return [{ ...base, verdict: 'needs-cert', summary, reason: 'no certificate: extraCerts is empty and none was given (RFC 9483 §3.3 puts the protecting certificate first in extraCerts)' }];
+  let cert: Certificate;
+  try {
+    cert = AsnParser.parse(certDer, Certificate);
+  } catch (e) {
+    return [{ ...base, verdict: 'invalid', summary, reason: `${from} does not decode as a certificate: ${(e as Error).message}` }];
+  }
+  const spki = spkiBytes(certDer);
+  const ok = await verifySignature(subtle, spki, alg, data, value);
+  const who = `${from} ${certName(cert)}`;
+  const results: CheckResult[] = [ok
+    ? { ...base, verdict: 'valid', summary: `${summary}, with ${who}` }
+    : { ...base, verdict: 'invalid', summary, reason: `signature does not verify with ${who}` }];
+  results.push(certificateCheck(cert, header, options.now?.() ?? new Date(), from));
+  if (options.trustAnchors?.length) {
+    const intermediates = extraCerts.slice(1).map((n) => slice(der, n));
+    results.push(await checkChain(subtle, certDer, intermediates, options.trustAnchors));
+  }
+  return results;
+}
+
+/** The SubjectPublicKeyInfo bytes of a certificate, as encoded in it. */
+function spkiBytes(certDer: Uint8Array): Uint8Array {
+  const tbs = readDer(certDer).roots[0]?.children?.[0];
+  const fields = tbs?.children ?? [];
+  const start = fields[0]?.tagClass === 2 && fields[0].tagNumber === 0 ? 1 : 0;
+  const spki = fields[start + 5];
+  return spki ? slice(certDer, spki) : new Uint8Array();
+}
+
+/** senderKID = subject key identifier, sender = subject, keyUsage allows digitalSignature, valid at messageTime. */
+function certificateCheck(cert: Certificate, header: PKIHeader, now: Date, from: string): CheckResult {
+  const problems: string[] = [];
+  const tbs = cert.tbsCertificate;
+  const ext = (id: string) => (tbs.extensions as Extensions | undefined)?.find((e) => e.extnID === id);
+  const ski = ext(id_ce_subjectKeyIdentifier);
+  if (header.senderKID) {
+    const kid = new Uint8Array(header.senderKID.buffer);
+    const skiValue = ski ? new Uint8Array(AsnParser.parse(ski.extnValue.buffer, SubjectKeyIdentifier).buffer) : undefined;
+    if (!skiValue) problems.push('senderKID is set but the certificate has no subject key identifier');
+    else if (!equalBytes(kid, skiValue)) problems.push(`certificate does not match senderKID (${toHex(kid)} ≠ subject key identifier ${toHex(skiValue)})`);
+  }
+  const sender = header.sender.directoryName;
+  if (sender && !equalBytes(new Uint8Array(AsnSerializer.serialize(sender)), new Uint8Array(AsnSerializer.serialize(tbs.subject)))) {
+    problems.push('certificate subject does not match sender');
+  }
+  const ku = ext(id_ce_keyUsage);
+  if (ku) {
+    const usage = AsnParser.parse(ku.extnValue.buffer, KeyUsage);
+    if ((usage.toNumber() & 1) === 0) problems.push('its key usage does not allow digitalSignature');
+  }
+  const at = header.messageTime ?? now;
+  const nb = tbs.validity.notBefore.getTime();
+  const na = tbs.validity.notAfter.getTime();
+  if (at < nb || at > na) problems.push(`it was not valid at ${header.messageTime ? 'messageTime' : 'the current time'} ${at.toISOString()} (valid ${nb.toISOString()} to ${na.toISOString()})`);
+  const summary = `${from}: ${certName(cert)}`;
+  return problems.length
+    ? { check: 'certificate', verdict: 'invalid', summary, reason: problems.join('; '), path: 'extraCerts[0]' }
+    : { check: 'certificate', verdict: 'valid', summary: `${summary} matches ${header.senderKID ? 'senderKID, ' : ''}sender, key usage and messageTime`, path: 'extraCerts[0]' };
+}
+
+/** POP signatures of CertReqMsgs (RFC 4211 §4.1) and the p10cr CSR's self-signature. */
+async function checkInnerSignatures(subtle: Subtle, der: Uint8Array, bodyTlv: TlvNode): Promise<CheckResult[]> {
+  const type = bodyNames[bodyTlv.tagNumber];
+  const content = bodyTlv.children?.[0];
+  if (!content) return [];
+  const results: CheckResult[] = [];
+  if (['ir', 'cr', 'kur', 'krr', 'ccr'].includes(type)) {
+    for (const [i, msg] of (content.children ?? []).entries()) {
+      const r = await checkPop(subtle, der, msg, `body.${type}[${i}]`);
+      if (r) results.push(r);
+    }
+  } else if (type === 'p10cr') {
+    results.push(await checkSigned(subtle, der, content, 'csr', 'body.p10cr', (f) => f[2]));
+  }
+  return results;
+}
+
+async function checkPop(subtle: Subtle, der: Uint8Array, msg: TlvNode, path: string): Promise<CheckResult | undefined> {
+  const [certReq, popo] = msg.children ?? [];
+  if (!certReq || !popo || popo.tagClass !== 2 || popo.tagNumber !== 1) return undefined;
+  const template = certReq.children?.[1];
+  const publicKey = child(template, 2, 6);
+  const parts = popo.children ?? [];
+  const input = parts[0]?.tagClass === 2 && parts[0].tagNumber === 0 ? parts[0] : undefined;
+  const algTlv = parts[input ? 1 : 0];
+  const sigTlv = parts[input ? 2 : 1];
+  const base = { check: 'pop' as const, path: `${path}.popo`, offset: popo.offset };
+  if (!algTlv || !sigTlv) return { ...base, verdict: 'invalid', summary: 'POPOSigningKey', reason: 'POPOSigningKey lacks algorithmIdentifier or signature' };
+  const alg = AsnParser.parse(slice(der, algTlv), AlgorithmIdentifier);
+  const summary = `POP ${describeSignature(alg)}`;
+  // With poposkInput the key is in it; without, in certTemplate.publicKey (RFC 4211 §4.1).
+  const spkiTlv = input ? input.children?.[1] : publicKey;
+  if (!spkiTlv) return { ...base, verdict: 'invalid', summary, reason: 'no public key in certTemplate to check the POP with' };
+  const spki = input ? slice(der, spkiTlv) : retag(der, spkiTlv, 0x30);
+  const data = input ? retag(der, input, 0x30) : slice(der, certReq);
+  try {
+    const ok = await verifySignature(subtle, spki, alg, data, bitStringBytes(der, sigTlv));
+    return ok ? { ...base, verdict: 'valid', summary } : { ...base, verdict: 'invalid', summary, reason: `POP signature does not verify with the requested public key over ${input ? 'poposkInput' : 'certReq'}` };
+  } catch (e) {
+    return { ...base, verdict: e instanceof UnsupportedAlgorithm ? 'unsupported' : 'invalid', summary, reason: (e as Error).message };
+  }
+}
+
+/** A self-signed structure: SEQUENCE { info, AlgorithmIdentifier, BIT STRING } whose key is in info. */
+async function checkSigned(subtle: Subtle, der: Uint8Array, node: TlvNode, check: 'csr', path: string, keyOf: (fields: TlvNode[]) => TlvNode | undefined): Promise<CheckResult> {
+  const [info, algTlv, sigTlv] = node.children ?? [];
+  const base = { check, path, offset: node.offset };
+  const spki = info && keyOf(info.children ?? []);
+  if (!info || !algTlv || !sigTlv || !spki) return { ...base, verdict: 'invalid', summary: 'CSR', reason: 'the CSR is incomplete' };
+  const alg = AsnParser.parse(slice(der, algTlv), AlgorithmIdentifier);
+  const summary = `CSR self-signature ${describeSignature(alg)}`;
+  try {
+    const ok = await verifySignature(subtle, slice(der, spki), alg, slice(der, info), bitStringBytes(der, sigTlv));
+    return ok ? { ...base, verdict: 'valid', summary } : { ...base, verdict: 'invalid', summary, reason: 'the CSR signature does not verify with its own public key' };
+  } catch (e) {
+    return { ...base, verdict: e instanceof UnsupportedAlgorithm ? 'unsupported' : 'invalid', summary, reason: (e as Error).message };
+  }
+}
