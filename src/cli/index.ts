@@ -1,3 +1,5 @@
 import { nodeIo, run } from './main';
 
-process.exitCode = run(process.argv.slice(2), nodeIo);
+void run(process.argv.slice(2), nodeIo).then((code) => {
+  process.exitCode = code;
+});

@@ -4,6 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { inspectBytes } from '../core/inspect';
+import { unwrapInput } from '../core/inspect/input';
+import { verifyMessage } from '../core/protection';
+import type { CheckResult } from '../shared/protection';
 import { formatDocument } from '../core/inspect/text';
 
 const usage = `Usage: cmp-lens <command> [options]
@@ -15,14 +18,22 @@ Commands:
     --depth N        print at most N levels
     --json           print the whole view model as JSON
     --strict         exit 1 on warnings too
+  verify FILE|-      check the protection (MAC or signature), the protecting certificate, POP and CSR signatures
+    --secret-file F  the shared secret for MAC protection, read from a file (one trailing newline dropped)
+    --secret-env V   the shared secret from environment variable V (never pass it as an argument)
+    --cert F         check the signature with this certificate (PEM or DER) instead of extraCerts[0]
+    --trust F        a trust anchor certificate for chain building (repeatable)
 
-Exit codes: 0 no errors, 1 errors (or warnings with --strict) found in the input, 2 usage error.`;
+Exit codes: inspect: 0 no errors, 1 errors (or warnings with --strict) found in the input.
+verify: 0 valid or unprotected, 1 invalid, 3 needs input or cannot decide (secret, certificate,
+unsupported algorithm, DH/KEM-based MAC). Both: 2 usage error.`;
 
 export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
   readFile: (path: string) => Uint8Array;
   readStdin: () => Uint8Array;
+  env: (name: string) => string | undefined;
 }
 
 class UsageError extends Error {}
@@ -47,25 +58,91 @@ function parseInspectArgs(args: string[]): { file: string; offsets: boolean; jso
 
 function inspectCommand(args: string[], io: Io): number {
   const opts = parseInspectArgs(args);
-  let bytes: Uint8Array;
-  try {
-    bytes = opts.file === '-' ? io.readStdin() : io.readFile(opts.file);
-  } catch (e) {
-    io.err(`cmp-lens: cannot read ${opts.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    return 2;
-  }
-  const doc = inspectBytes(bytes);
+  const doc = inspectBytes(readInput(opts.file, io));
   io.out(opts.json ? JSON.stringify(doc, null, 2) : formatDocument(doc, { offsets: opts.offsets, depth: opts.depth }));
   const errors = doc.problems.filter((p) => p.severity === 'error' || (opts.strict && p.severity === 'warning'));
   return errors.length ? 1 : 0;
 }
 
-/** Runs the CLI with `args` (without node and script); returns the exit code. */
-export function run(args: string[], io: Io): number {
+function readInput(file: string, io: Io): Uint8Array {
+  try {
+    return file === '-' ? io.readStdin() : io.readFile(file);
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+interface VerifyArgs {
+  file: string;
+  secretFile?: string;
+  secretEnv?: string;
+  cert?: string;
+  trust: string[];
+}
+
+function parseVerifyArgs(args: string[]): VerifyArgs {
+  const opts: VerifyArgs = { file: '', trust: [] };
+  const value = (i: number, flag: string) => {
+    if (i >= args.length || args[i].startsWith('--')) throw new UsageError(`${flag} needs a value`);
+    return args[i];
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--secret-file') opts.secretFile = value(++i, a);
+    else if (a === '--secret-env') opts.secretEnv = value(++i, a);
+    else if (a === '--cert') opts.cert = value(++i, a);
+    else if (a === '--trust') opts.trust.push(value(++i, a));
+    else if (a === '--secret') throw new UsageError('--secret would put the secret in the process list and shell history: use --secret-file or --secret-env');
+    else if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
+    else if (opts.file) throw new UsageError(`only one FILE, got "${opts.file}" and "${a}"`);
+    else opts.file = a;
+  }
+  if (!opts.file) throw new UsageError('verify needs a FILE (or - for standard input)');
+  if (opts.secretFile && opts.secretEnv) throw new UsageError('give --secret-file or --secret-env, not both');
+  return opts;
+}
+
+function secretOf(opts: VerifyArgs, io: Io): Uint8Array | undefined {
+  if (opts.secretFile) {
+    const bytes = readInput(opts.secretFile, io);
+    const n = bytes.length;
+    const cut = n > 1 && bytes[n - 2] === 0x0d && bytes[n - 1] === 0x0a ? 2 : n > 0 && bytes[n - 1] === 0x0a ? 1 : 0;
+    return bytes.subarray(0, n - cut);
+  }
+  if (opts.secretEnv) {
+    const v = io.env(opts.secretEnv);
+    if (v === undefined) throw new UsageError(`environment variable ${opts.secretEnv} is not set`);
+    return new TextEncoder().encode(v);
+  }
+  return undefined;
+}
+
+function resultLine(r: CheckResult): string {
+  const why = r.reason ? `: ${r.reason}` : '';
+  return `${r.check}: ${r.verdict} — ${r.summary}${why}`;
+}
+
+async function verifyCommand(args: string[], io: Io): Promise<number> {
+  const opts = parseVerifyArgs(args);
+  const der = unwrapInput(readInput(opts.file, io)).der;
+  const results = await verifyMessage(der, {
+    secret: secretOf(opts, io),
+    cert: opts.cert ? unwrapInput(readInput(opts.cert, io)).der : undefined,
+    trustAnchors: opts.trust.map((t) => unwrapInput(readInput(t, io)).der),
+  });
+  for (const r of results) io.out(resultLine(r));
+  if (results.some((r) => r.verdict === 'invalid')) return 1;
+  if (results.some((r) => r.verdict !== 'valid' && r.verdict !== 'unprotected')) return 3;
+  return 0;
+}
+
+/** Runs the CLI with `args` (without node and script); resolves to the exit code. */
+export async function run(args: string[], io: Io): Promise<number> {
   const [command, ...rest] = args;
   try {
     switch (command) {
       case 'inspect': return inspectCommand(rest, io);
+      case 'verify': return await verifyCommand(rest, io);
       case undefined: case '-h': case '--help': case 'help':
         io.out(usage);
         return command === undefined ? 2 : 0;
@@ -86,4 +163,5 @@ export const nodeIo: Io = {
   err: (t) => process.stderr.write(`${t}\n`),
   readFile: (p) => readFileSync(p),
   readStdin: () => readFileSync(0),
+  env: (name) => process.env[name],
 };

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { run, type Io } from '../../src/cli/main';
 import { fixture } from './helpers';
 
-function cli(args: string[], stdin: Uint8Array = new Uint8Array()): { code: number; out: string; err: string } {
+async function cli(args: string[], stdin: Uint8Array = new Uint8Array(), env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
   const io: Io = {
@@ -14,54 +14,85 @@ function cli(args: string[], stdin: Uint8Array = new Uint8Array()): { code: numb
       return fixture(p);
     },
     readStdin: () => stdin,
+    env: (name) => env[name],
   };
-  return { code: run(args, io), out, err };
+  return { code: await run(args, io), out, err };
 }
 
-describe('cmp-lens inspect', () => {
-  it('prints the annotated tree of a message, exit 0', () => {
-    const r = cli(['inspect', 'openssl-mock/ir-pbm.der']);
+describe('cmp-lens inspect', async () => {
+  it('prints the annotated tree of a message, exit 0', async () => {
+    const r = await cli(['inspect', 'openssl-mock/ir-pbm.der']);
     assert.equal(r.code, 0);
     assert.match(r.out, /^PKIMessage \(DER, 899 bytes\)$/m);
     assert.match(r.out, /^body: ir — initialization request$/m);
     assert.match(r.out, /^ {6}senderNonce OCTET STRING = f5cc79dd2f512db9a937bba1e4e53c00$/m);
     assert.match(r.out, /75 nodes, 75 named by the schema \(100\.0%\)/);
   });
-  it('shows offsets with --offsets and limits depth with --depth', () => {
-    const r = cli(['inspect', '--offsets', '--depth', '2', 'openssl-mock/ir-pbm.der']);
+  it('shows offsets with --offsets and limits depth with --depth', async () => {
+    const r = await cli(['inspect', '--offsets', '--depth', '2', 'openssl-mock/ir-pbm.der']);
     assert.match(r.out, /^ {5}4\+3\+196 {3}header PKIHeader$/m);
     assert.doesNotMatch(r.out, /pvno/);
   });
-  it('--json gives the whole view model', () => {
-    const doc = JSON.parse(cli(['inspect', '--json', 'openssl-mock/ir-pbm.der']).out);
+  it('--json gives the whole view model', async () => {
+    const doc = JSON.parse((await cli(['inspect', '--json', 'openssl-mock/ir-pbm.der'])).out);
     assert.equal(doc.kind, 'PKIMessage');
     assert.equal(doc.summary.bodyType, 'ir');
     assert.equal(doc.roots[0].children[0].name, 'header');
   });
-  it('reads PEM and base64, and standard input with -', () => {
-    assert.match(cli(['inspect', 'bad/pem-wrapped-ip.pem']).out, /^PKIMessage \(PEM "PKIMESSAGE", 1751 bytes\)/m);
-    const r = cli(['inspect', '-'], fixture('bad/base64-ir.b64'));
+  it('reads PEM and base64, and standard input with -', async () => {
+    assert.match((await cli(['inspect', 'bad/pem-wrapped-ip.pem'])).out, /^PKIMessage \(PEM "PKIMESSAGE", 1751 bytes\)/m);
+    const r = await cli(['inspect', '-'], fixture('bad/base64-ir.b64'));
     assert.equal(r.code, 0);
     assert.match(r.out, /^PKIMessage \(base64, 899 bytes\)/m);
   });
   for (const bad of ['bad/truncated-ip.der', 'bad/wrong-length-ip.der', 'bad/trailing-bytes-ip.der', 'bad/random-2k.bin', 'bad/empty.der']) {
-    it(`${bad}: a clear problem with its offset, exit 1, no stack trace`, () => {
-      const r = cli(['inspect', bad]);
+    it(`${bad}: a clear problem with its offset, exit 1, no stack trace`, async () => {
+      const r = await cli(['inspect', bad]);
       assert.equal(r.code, 1);
       assert.match(r.out, /^error: .*offset 0x[0-9a-f]+/m);
       assert.doesNotMatch(r.out + r.err, /\n\s+at /);
     });
   }
-  it('warnings exit 0, or 1 with --strict', () => {
-    assert.equal(cli(['inspect', 'siemens-interop/Rr/upstream_REVOCATION_REQ.PKI']).code, 0);
-    assert.equal(cli(['inspect', '--strict', 'siemens-interop/Rr/upstream_REVOCATION_REQ.PKI']).code, 1);
+  it('warnings exit 0, or 1 with --strict', async () => {
+    assert.equal((await cli(['inspect', 'siemens-interop/Rr/upstream_REVOCATION_REQ.PKI'])).code, 0);
+    assert.equal((await cli(['inspect', '--strict', 'siemens-interop/Rr/upstream_REVOCATION_REQ.PKI'])).code, 1);
   });
-  it('usage errors exit 2', () => {
-    assert.equal(cli(['inspect']).code, 2);
-    assert.equal(cli(['inspect', '--bogus', 'x']).code, 2);
-    assert.equal(cli(['frobnicate']).code, 2);
-    const missing = cli(['inspect', 'missing.der']);
+  it('usage errors exit 2', async () => {
+    assert.equal((await cli(['inspect'])).code, 2);
+    assert.equal((await cli(['inspect', '--bogus', 'x'])).code, 2);
+    assert.equal((await cli(['frobnicate'])).code, 2);
+    const missing = await cli(['inspect', 'missing.der']);
     assert.equal(missing.code, 2);
     assert.match(missing.err, /cannot read missing\.der: ENOENT/);
+  });
+});
+
+describe('cmp-lens verify', () => {
+  it('PBM: valid with the secret from a file, exit 0', async () => {
+    const r = await cli(['verify', '--secret-file', 'keys/secret.txt', 'openssl-mock/ir-pbm.der']);
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /^protection: valid — PBM, SHA-256 × 500, HMAC-SHA1, salt 16 bytes$/m);
+    assert.match(r.out, /^pop: valid — POP sha256WithRSAEncryption$/m);
+  });
+  it('PBM: invalid with a wrong secret from the environment, exit 1; no secret, exit 3', async () => {
+    const bad = await cli(['verify', '--secret-env', 'CMP_SECRET', 'openssl-mock/ir-wrongsecret.der'], undefined, { CMP_SECRET: 's3cret' });
+    assert.equal(bad.code, 1);
+    assert.match(bad.out, /^protection: invalid — .*: MAC does not match with the given secret$/m);
+    assert.doesNotMatch(bad.out + bad.err, /s3cret/, 'the secret is never printed');
+    const none = await cli(['verify', 'openssl-mock/ir-pbm.der']);
+    assert.equal(none.code, 3);
+    assert.match(none.out, /^protection: needs-secret/m);
+  });
+  it('signature: valid with extraCerts[0], chain to --trust', async () => {
+    const r = await cli(['verify', '--trust', 'keys/ca.crt', 'openssl-mock/rr-sig-ec.der']);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /^protection: valid — ecdsa-with-SHA256, with extraCerts\[0\] CN=Existing EE$/m);
+    assert.match(r.out, /^chain: valid — chain CN=Existing EE ← CN=Test CA \(trust anchor\)$/m);
+  });
+  it('unprotected: exit 0; refuses --secret on the command line', async () => {
+    assert.equal((await cli(['verify', 'openssl-mock/ir-unprot2-ip.der'])).code, 0);
+    const r = await cli(['verify', '--secret', 'x', 'openssl-mock/ir-pbm.der']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--secret-file or --secret-env/);
   });
 });

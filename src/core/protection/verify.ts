@@ -142,11 +142,18 @@ async function checkSignatureProtection(subtle: Subtle, alg: AlgorithmIdentifier
     return [{ ...base, verdict: 'invalid', summary, reason: `${from} does not decode as a certificate: ${(e as Error).message}` }];
   }
   const spki = spkiBytes(certDer);
-  const ok = await verifySignature(subtle, spki, alg, data, value);
   const who = `${from} ${certName(cert)}`;
+  let ok = false;
+  let why = '';
+  try {
+    ok = await verifySignature(subtle, spki, alg, data, value);
+  } catch (e) {
+    if (e instanceof UnsupportedAlgorithm) throw e;
+    why = `: its ${algName(cert.tbsCertificate.subjectPublicKeyInfo.algorithm.algorithm)} key does not fit ${summary} (${(e as Error).message})`;
+  }
   const results: CheckResult[] = [ok
     ? { ...base, verdict: 'valid', summary: `${summary}, with ${who}` }
-    : { ...base, verdict: 'invalid', summary, reason: `signature does not verify with ${who}` }];
+    : { ...base, verdict: 'invalid', summary, reason: `signature does not verify with ${who}${why}` }];
   results.push(certificateCheck(cert, header, options.now?.() ?? new Date(), from));
   if (options.trustAnchors?.length) {
     const intermediates = extraCerts.slice(1).map((n) => slice(der, n));

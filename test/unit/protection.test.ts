@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
+import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
+import * as cmp from '../../src/core/asn1';
+import { readDer } from '../../src/core/der/reader';
+import { unwrapInput } from '../../src/core/inspect/input';
+import { verifyMessage, type VerifyOptions } from '../../src/core/protection';
+import type { CheckResult } from '../../src/shared/protection';
+import { fixture, fixtureFiles } from './helpers';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const s3cret = enc('s3cret');
+const ca = unwrapInput(fixture('keys/ca.crt')).der;
+const der = (rel: string) => unwrapInput(fixture(rel)).der;
+
+async function check(rel: string | Uint8Array, options: VerifyOptions = {}): Promise<Record<string, CheckResult>> {
+  const results = await verifyMessage(typeof rel === 'string' ? der(rel) : rel, options);
+  return Object.fromEntries(results.map((r) => [r.check, r]));
+}
+
+// From the corpus MANIFEST: which messages are MAC-protected, signed, or unprotected.
+const unprotected = ['ir-unprot.der', 'ir-unprot2.der', 'ir-unprot2-ip.der'];
+const signed = (f: string) => /-sig[-.]/.test(f);
+
+describe('protection: the openssl-mock corpus gives what MANIFEST.md expects', () => {
+  for (const file of fixtureFiles('openssl-mock').map((f) => f.replace(/^openssl-mock\//, ''))) {
+    it(file, async () => {
+      const rel = `openssl-mock/${file}`;
+      if (unprotected.includes(file)) {
+        assert.equal((await check(rel)).protection.verdict, 'unprotected');
+      } else if (signed(file)) {
+        const r = await check(rel, { trustAnchors: [ca] });
+        assert.equal(r.protection.verdict, 'valid', r.protection.reason);
+        assert.match(r.protection.summary, /with extraCerts\[0\] /);
+        assert.equal(r.certificate.verdict, 'valid', r.certificate.reason);
+        assert.equal(r.chain.verdict, 'valid', r.chain.reason);
+      } else if (file === 'ir-wrongsecret.der') {
+        assert.equal((await check(rel, { secret: s3cret })).protection.verdict, 'invalid');
+        assert.equal((await check(rel, { secret: enc('WRONG') })).protection.verdict, 'valid');
+      } else {
+        const ok = await check(rel, { secret: s3cret });
+        assert.equal(ok.protection.verdict, 'valid', ok.protection.reason);
+        assert.match(ok.protection.summary, /^PBM, SHA-256 × 500, HMAC-SHA1, salt 16 bytes$/);
+        const bad = await check(rel, { secret: enc('s3cret!') });
+        assert.equal(bad.protection.verdict, 'invalid');
+        assert.equal(bad.protection.reason, 'MAC does not match with the given secret');
+        assert.equal((await check(rel)).protection.verdict, 'needs-secret');
+      }
+    });
+  }
+  it('bad/tampered-mac-ir.der is invalid with s3cret', async () => {
+    assert.equal((await check('bad/tampered-mac-ir.der', { secret: s3cret })).protection.verdict, 'invalid');
+  });
+  it('the Wireshark sample needs its (unknown) secret', async () => {
+    const r = await check('wireshark-sample/cmpv2-from-wireshark-sample.der');
+    assert.equal(r.protection.verdict, 'needs-secret');
+    assert.match(r.protection.summary, /^PBM, SHA-1 × \d+, /);
+  });
+});
+
+describe('protection: Siemens interop messages', () => {
+  for (const file of fixtureFiles('siemens-interop', (n) => n.endsWith('.PKI'))) {
+    const pbmac1 = /IrWithMacProtection\/downstream_(INIT_REQ|CERT_CONFIRM)/.test(file);
+    it(`${file}: ${pbmac1 ? 'PBMAC1, invalid by RFC 8018, with the bits-for-octets explanation' : 'signature valid with extraCerts[0]'}`, async () => {
+      const r = await check(file, { secret: enc('Password') });
+      if (pbmac1) {
+        assert.equal(r.protection.verdict, 'invalid');
+        assert.match(r.protection.summary, /^PBMAC1, PBKDF2 with HMAC-SHA256 × 10000, key 4096 bytes, HMAC-SHA256/);
+        assert.match(r.protection.reason!, /would match if read as bits \(512 octets\)/);
+      } else {
+        assert.equal(r.protection.verdict, 'valid', r.protection.reason);
+        assert.equal(r.certificate.verdict, 'valid', r.certificate.reason);
+      }
+    });
+  }
+});
+
+/** Flips one bit at `offset`. */
+function flip(bytes: Uint8Array, offset: number): Uint8Array {
+  const out = bytes.slice();
+  out[offset] ^= 0x01;
+  return out;
+}
+
+/** Offsets inside the header (transactionID content), the body and the protection value. */
+function tamperPoints(msg: Uint8Array): Record<'header' | 'body' | 'protection', number> {
+  const root = readDer(msg).roots[0];
+  const [header, body, ...rest] = root.children!;
+  const tid = header.children!.find((c) => c.tagClass === 2 && c.tagNumber === 4)!.children![0];
+  const prot = rest.find((c) => c.tagClass === 2 && c.tagNumber === 0)!;
+  return { header: tid.offset + tid.headerLength + 3, body: body.offset + Math.floor((body.end - body.offset) / 2), protection: prot.end - 1 };
+}
+
+describe('protection: our own fixtures (made by scripts/make-protection-fixtures.ts with openssl)', () => {
+  const cases: [string, RegExp][] = [
+    ['generated/cr-rsassa-pss.der', /^RSASSA-PSS \(SHA-256, MGF1 SHA-256, salt 32\), with extraCerts\[0\] CN=PSS EE$/],
+    ['generated/cr-ecdsa-p384.der', /^ecdsa-with-SHA384, with extraCerts\[0\] CN=P-384 EE$/],
+    ['generated/cr-ed25519.der', /^id-Ed25519, with extraCerts\[0\] CN=Ed25519 EE$/],
+    ['generated/cr-pbmac1.der', /^PBMAC1, PBKDF2 with HMAC-SHA256 × 10000, key 32 bytes, HMAC-SHA256, salt 16 bytes$/],
+  ];
+  for (const [file, summary] of cases) {
+    it(`${file}: valid, and invalid after one bit flipped in header, body or protection`, async () => {
+      const msg = der(file);
+      const ok = await check(msg, { secret: s3cret, trustAnchors: [ca] });
+      assert.equal(ok.protection.verdict, 'valid', ok.protection.reason);
+      assert.match(ok.protection.summary, summary);
+      if (ok.certificate) assert.equal(ok.certificate.verdict, 'valid', ok.certificate.reason);
+      if (ok.chain) assert.equal(ok.chain.verdict, 'valid', ok.chain.reason);
+      for (const [where, offset] of Object.entries(tamperPoints(msg))) {
+        const r = await check(flip(msg, offset), { secret: s3cret });
+        assert.equal(r.protection.verdict, 'invalid', `tampered ${where}: ${JSON.stringify(r.protection)}`);
+      }
+    });
+  }
+});
+
+describe('protection: the protecting certificate and other signatures', () => {
+  it('a certificate that does not belong to the sender is reported', async () => {
+    const r = await check('openssl-mock/cr-sig-rsa.der', { cert: unwrapInput(fixture('keys/srv-ca.crt')).der });
+    assert.equal(r.protection.verdict, 'invalid');
+    assert.match(r.protection.reason!, /^signature does not verify with the given certificate CN=/);
+    assert.equal(r.certificate.verdict, 'invalid');
+    assert.match(r.certificate.reason!, /certificate subject does not match sender/);
+  });
+  it('chain building without the right anchor says so', async () => {
+    const r = await check('openssl-mock/cr-sig-rsa.der', { trustAnchors: [unwrapInput(fixture('keys/ee-ec.crt')).der] });
+    assert.equal(r.chain.verdict, 'invalid');
+    assert.match(r.chain.reason!, /no path to a configured trust anchor/);
+  });
+  it('POP signatures of CertReqMsgs are checked, and a tampered one fails', async () => {
+    const msg = der('openssl-mock/ir-pbm.der');
+    assert.equal((await check(msg)).pop.verdict, 'valid');
+    const popo = readDer(msg).roots[0].children![1].children![0].children![0].children![0].children![1];
+    assert.equal((await check(flip(msg, popo.end - 1))).pop.verdict, 'invalid');
+  });
+  it('the p10cr CSR self-signature is checked', async () => {
+    assert.equal((await check('openssl-mock/p10cr-pbm.der')).csr.verdict, 'valid');
+  });
+  it('DHBasedMac and KemBasedMac cannot be verified without the private key (not a failure)', async () => {
+    for (const oid of [cmp.oids.dhBasedMac, cmp.oids.kemBasedMac]) {
+      const msg = AsnParser.parse(der('openssl-mock/genm-pbm.der'), cmp.PKIMessage);
+      msg.header.protectionAlg = new AlgorithmIdentifier({ algorithm: oid });
+      const r = await check(new Uint8Array(AsnSerializer.serialize(msg)));
+      assert.equal(r.protection.verdict, 'cannot-verify');
+      assert.match(r.protection.reason!, /^cannot verify without the private key/);
+    }
+  });
+  it('an unknown protection algorithm is unsupported, named', async () => {
+    const msg = AsnParser.parse(der('openssl-mock/genm-pbm.der'), cmp.PKIMessage);
+    msg.header.protectionAlg = new AlgorithmIdentifier({ algorithm: '1.2.3.4' });
+    const r = await check(new Uint8Array(AsnSerializer.serialize(msg)));
+    assert.equal(r.protection.verdict, 'unsupported');
+    assert.match(r.protection.reason!, /1\.2\.3\.4/);
+  });
+  it('garbage is a result, not an exception', async () => {
+    const r = await verifyMessage(fixture('bad/random-2k.bin'));
+    assert.equal(r[0].verdict, 'invalid');
+  });
+});
