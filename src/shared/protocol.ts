@@ -4,6 +4,7 @@
  * message of any size costs the webview only what is on screen.
  */
 import type { AnnotatedDocument, MessageSummary, Problem } from './annotated';
+import type { CheckResult } from './protection';
 
 /** A tree row as the webview shows it. `id` is the index path from the root: "0", "0.1", "0.1.3". */
 export interface NodeRow {
@@ -83,7 +84,9 @@ export type WebviewToHost =
   /** Copy something about a node to the clipboard. */
   | { type: 'copy'; id: string; what: CopyWhat }
   /** Save a node's DER to a file the user picks. */
-  | { type: 'saveDer'; id: string };
+  | { type: 'saveDer'; id: string }
+  /** The user wants to give the shared secret for a MAC-protected message. */
+  | { type: 'enterSecret' };
 
 export interface FilterMatch {
   id: string;
@@ -105,5 +108,7 @@ export type HostToWebview =
   | { type: 'revealed'; offset: number; version: number; chain: string[] }
   /** Bytes for the hex view, as lowercase hex. */
   | { type: 'bytes'; offset: number; version: number; hex: string }
+  /** Results of the protection check (sent after `show`, and again when a secret is given). */
+  | { type: 'protection'; version: number; results: CheckResult[] }
   /** Something went wrong answering a request. */
   | { type: 'error'; message: string };

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { inspectInput, InspectorModel } from '../../src/core/inspect';
 import { respond, showPayload } from '../../src/core/inspect/respond';
+import { verifyMessage } from '../../src/core/protection';
 import type { HostToWebview, WebviewToHost } from '../../src/shared/protocol';
 
 const root = join(__dirname, '..', '..');
@@ -81,10 +82,12 @@ export interface Opened {
   errors: string[];
   /** Time from the host's `show` to the first painted tree row. */
   firstPaintMs: number;
+  /** Every message the host sent, as JSON. */
+  received: string[];
 }
 
 /** Opens the inspector page for `bytes`, answering its requests from a real model. */
-export async function openInspector(browser: Browser, origin: string, bytes: Uint8Array, title: string, viewport = { width: 1280, height: 800 }): Promise<Opened> {
+export async function openInspector(browser: Browser, origin: string, bytes: Uint8Array, title: string, viewport = { width: 1280, height: 800 }, secretOnRequest?: Uint8Array): Promise<Opened> {
   const page = await browser.newPage({ viewport });
   const { doc, der } = inspectInput(bytes);
   const model = new InspectorModel(doc, der);
@@ -95,13 +98,23 @@ export async function openInspector(browser: Browser, origin: string, bytes: Uin
     if (m.type() === 'error') errors.push(m.text());
   });
   let shownAt = 0;
-  const post = async (m: HostToWebview) => page.evaluate((msg) => window.postMessage(msg, '*'), m as unknown as Record<string, unknown>);
+  const received: string[] = [];
+  const post = async (m: HostToWebview) => {
+    received.push(JSON.stringify(m));
+    await page.evaluate((msg) => window.postMessage(msg, '*'), m as unknown as Record<string, unknown>);
+  };
   await page.exposeFunction('__toHost', async (json: string) => {
     const m = JSON.parse(json) as WebviewToHost;
     sent.push(m);
     if (m.type === 'ready') {
       shownAt = Date.now();
       await post({ type: 'show', payload: showPayload(model, title, 1) });
+      if (doc.kind === 'PKIMessage') await post({ type: 'protection', version: 1, results: await verifyMessage(der) });
+      return;
+    }
+    if (m.type === 'enterSecret') {
+      // What the host does after its password input box: check with the secret, send only results.
+      await post({ type: 'protection', version: 1, results: await verifyMessage(der, { secret: secretOnRequest }) });
       return;
     }
     const answer = respond(model, m, 1);
@@ -110,7 +123,7 @@ export async function openInspector(browser: Browser, origin: string, bytes: Uin
   await page.goto(`${origin}/`);
   await page.waitForSelector('.tree .row', { timeout: 30_000 });
   const firstPaintMs = Date.now() - shownAt;
-  return { page, model, sent, errors, firstPaintMs };
+  return { page, model, sent, errors, firstPaintMs, received };
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

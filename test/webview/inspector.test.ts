@@ -143,6 +143,35 @@ describe('inspector webview: tree, hex view, details, filter, keyboard', () => {
   });
 });
 
+describe('inspector webview: protection results', () => {
+  it('a signed message shows its valid signature and certificate checks', async () => {
+    const o = await openInspector(browser, origin, fixture('openssl-mock/rr-sig-ec.der'), 'rr');
+    await o.page.waitForSelector('.checks .check');
+    assert.equal(await o.page.$eval('.summary .protection', (e) => e.textContent), 'protection: valid');
+    const rows = await o.page.$$eval('.checks .check', (els) => els.map((e) => e.textContent ?? ''));
+    assert.ok(rows.some((r) => /protection\s*valid\s*ecdsa-with-SHA256, with extraCerts\[0\] CN=Existing EE/.test(r)), rows.join(' | '));
+    await screenshot(o.page, 'inspector-protection-signed');
+    await closeAll(o);
+  });
+
+  it('a MAC needs the secret; after "Enter secret…" the result shows, and the secret is nowhere in the webview', async () => {
+    const secret = 's3cret';
+    const o = await openInspector(browser, origin, fixture('openssl-mock/ir-pbm.der'), 'ir-pbm', undefined, new TextEncoder().encode(secret));
+    await o.page.waitForSelector('.checks .enter-secret');
+    assert.equal(await o.page.$eval('.summary .protection', (e) => e.textContent), 'protection: needs-secret');
+    await o.page.click('.checks .enter-secret');
+    await o.page.waitForFunction(() => document.querySelector('.summary .protection')?.textContent === 'protection: valid');
+    assert.ok(o.sent.some((m) => m.type === 'enterSecret'));
+    const html = await o.page.content();
+    const state = String(JSON.stringify(await o.page.evaluate(() => (window as unknown as { __state: unknown }).__state)));
+    for (const [where, text] of [['DOM', html], ['webview state', state], ['messages to the host', JSON.stringify(o.sent)], ['messages from the host', o.received.join('\n')]]) {
+      assert.ok(!text.includes(secret), `the secret appears in ${where}`);
+    }
+    await screenshot(o.page, 'inspector-protection-mac');
+    await closeAll(o);
+  });
+});
+
 describe('inspector webview: hostile content', () => {
   it('the probe detects script execution when there is no CSP (control)', async () => {
     const page = await browser.newPage();

@@ -5,6 +5,7 @@
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import type { CheckResult } from '../../src/shared/protection';
 import type { FilterMatch, HostToWebview, InspectorState, NodeDetails, ShowPayload } from '../../src/shared/protocol';
 import { clear, el, hexOffset } from './dom';
 import { HexView } from './hex';
@@ -22,13 +23,14 @@ const treeEl = el('div', 'tree');
 const hexEl = el('div', 'hex');
 const detailsEl = el('section', 'details');
 const problemsEl = el('section', 'problems');
+const checksEl = el('section', 'checks');
 const left = el('div', 'pane-left');
 const right = el('div', 'pane-right');
 left.append(filterBox, matchesEl, treeEl);
 right.append(hexEl, detailsEl);
 const main = el('main', 'panes');
 main.append(left, right);
-app.append(header, main, problemsEl);
+app.append(header, checksEl, main, problemsEl);
 
 let state: InspectorState = loadState();
 let version = -1;
@@ -89,6 +91,57 @@ function show(p: ShowPayload): void {
   if (filter) {
     filterBox.value = filter;
     send({ type: 'filter', query: filter });
+  }
+}
+
+const verdictIcon: Record<CheckResult['verdict'], string> = {
+  valid: 'pass', unprotected: 'unlock', invalid: 'error', 'needs-secret': 'key', 'needs-cert': 'question', unsupported: 'question', 'cannot-verify': 'question',
+};
+
+/** The protection check results under the summary, with "Enter secret…" where a secret would help. */
+function renderChecks(results: CheckResult[]): void {
+  clear(checksEl);
+  const badge = header.querySelector('.protection');
+  const main = results.find((r) => r.check === 'protection');
+  if (badge && main) {
+    badge.textContent = `protection: ${main.verdict}`;
+    badge.className = `protection verdict-${main.verdict}`;
+  }
+  for (const r of results) {
+    const row = el('div', `check verdict-${r.verdict}`);
+    row.append(el('span', `codicon codicon-${verdictIcon[r.verdict]}`), el('span', 'check-kind', r.check), el('span', 'check-verdict', r.verdict), el('span', 'check-summary', r.summary));
+    if (r.reason) row.append(el('span', 'check-reason', r.reason));
+    if (r.offset !== undefined) {
+      const link = el('button', 'link', hexOffset(r.offset));
+      link.addEventListener('click', () => send({ type: 'reveal', offset: r.offset! }));
+      row.append(link);
+    }
+    if (r.check === 'protection' && (r.verdict === 'needs-secret' || (r.verdict === 'invalid' && /MAC/.test(r.reason ?? '')))) {
+      const b = el('vscode-button', 'enter-secret', 'Enter secret…') as HTMLElement;
+      b.addEventListener('click', () => send({ type: 'enterSecret' }));
+      row.append(b);
+    }
+    checksEl.append(row);
+  }
+  // Failed checks also join the problems list, with their offsets.
+  problemsEl.querySelectorAll('.from-check').forEach((e) => e.remove());
+  const failed = results.filter((r) => r.verdict === 'invalid');
+  if (!failed.length) return;
+  let list = problemsEl.querySelector('ul');
+  if (!list) {
+    problemsEl.append(el('h2', undefined, 'Problems'));
+    list = problemsEl.appendChild(el('ul'));
+  }
+  for (const r of failed) {
+    const item = el('li', 'problem-error from-check');
+    item.append(el('span', 'codicon codicon-error'));
+    if (r.offset !== undefined) {
+      const link = el('button', 'link', hexOffset(r.offset));
+      link.addEventListener('click', () => send({ type: 'reveal', offset: r.offset! }));
+      item.append(link);
+    }
+    item.append(el('span', 'message', `${r.check}: ${r.reason ?? r.summary}`));
+    list.prepend(item);
   }
 }
 
@@ -177,6 +230,7 @@ onMessage((m: HostToWebview) => {
     case 'filterResult': return m.version === version && m.query === filterBox.value ? renderMatches(m.query, m.matches, m.total) : undefined;
     case 'revealed': return m.version === version ? reveal(m.chain) : undefined;
     case 'bytes': return m.version === version ? hex.setBytes(m.offset, m.hex) : undefined;
+    case 'protection': return m.version === version ? renderChecks(m.results) : undefined;
     case 'error':
       problemsEl.prepend(el('div', 'problem-error', `CMP Lens: ${m.message}`));
       return;

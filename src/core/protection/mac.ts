@@ -11,6 +11,13 @@ export type Subtle = typeof globalThis.crypto.subtle;
 
 export class UnsupportedAlgorithm extends Error {}
 
+/** Bytes in an ArrayBuffer of their own, as WebCrypto's BufferSource type (DOM lib) asks. */
+export function own(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    ? (bytes as Uint8Array<ArrayBuffer>)
+    : new Uint8Array(bytes);
+}
+
 function hmacHash(alg: AlgorithmIdentifier): string {
   const hash = hmacByOid[alg.algorithm];
   if (!hash) throw new UnsupportedAlgorithm(`MAC algorithm ${hmacName(alg.algorithm)} is not supported`);
@@ -18,8 +25,8 @@ function hmacHash(alg: AlgorithmIdentifier): string {
 }
 
 async function hmac(subtle: Subtle, hash: string, key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
-  const k = await subtle.importKey('raw', key, { name: 'HMAC', hash }, false, ['sign']);
-  return new Uint8Array(await subtle.sign('HMAC', k, data));
+  const k = await subtle.importKey('raw', own(key), { name: 'HMAC', hash }, false, ['sign']);
+  return new Uint8Array(await subtle.sign('HMAC', k, own(data)));
 }
 
 export interface MacPlan {
@@ -46,7 +53,7 @@ export function pbmPlan(parameters: ArrayBuffer | undefined): MacPlan {
       let k = new Uint8Array(secret.length + salt.length);
       k.set(secret);
       k.set(salt, secret.length);
-      for (let i = 0; i < p.iterationCount; i++) k = new Uint8Array(await subtle.digest(owf, k));
+      for (let i = 0; i < p.iterationCount; i++) k = new Uint8Array(await subtle.digest(owf, own(k)));
       return hmac(subtle, macHash, k, data);
     },
   };
@@ -68,8 +75,8 @@ export function pbmac1Plan(parameters: ArrayBuffer | undefined): MacPlan {
   if (kdf.iterationCount < 1 || kdf.iterationCount > 10_000_000) throw new Error(`PBKDF2 iterationCount ${kdf.iterationCount} is out of range`);
   if (keyLength < 1 || keyLength > 65536) throw new Error(`PBKDF2 keyLength ${keyLength} is out of range`);
   const derive = async (secret: Uint8Array, length: number, subtle: Subtle) => {
-    const base = await subtle.importKey('raw', secret, 'PBKDF2', false, ['deriveBits']);
-    return new Uint8Array(await subtle.deriveBits({ name: 'PBKDF2', hash: prfHash, salt, iterations: kdf.iterationCount }, base, length * 8));
+    const base = await subtle.importKey('raw', own(secret), 'PBKDF2', false, ['deriveBits']);
+    return new Uint8Array(await subtle.deriveBits({ name: 'PBKDF2', hash: prfHash, salt: own(salt), iterations: kdf.iterationCount }, base, length * 8));
   };
   const plan: MacPlan = {
     summary: `PBMAC1, PBKDF2 with ${hmacName(kdf.prf?.algorithm ?? '1.2.840.113549.2.7')} × ${kdf.iterationCount}, key ${keyLength} bytes, ${hmacName(p.messageAuthScheme.algorithm)}, salt ${salt.length} bytes`,

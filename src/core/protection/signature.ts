@@ -5,7 +5,7 @@ import { RsaSaPssParams } from '@peculiar/asn1-rsa';
 import { AlgorithmIdentifier, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { decodeOid } from '../der/values';
 import { algName, curveByOid, hashByOid, signatureByOid } from './algorithms';
-import { UnsupportedAlgorithm, type Subtle } from './mac';
+import { own, UnsupportedAlgorithm, type Subtle } from './mac';
 
 /** ECDSA's DER SEQUENCE { r, s } as the fixed-size r || s WebCrypto wants. */
 function ecdsaRaw(der: Uint8Array, size: number): Uint8Array {
@@ -46,16 +46,16 @@ export async function verifySignature(subtle: Subtle, spki: Uint8Array, alg: Alg
   if (!scheme) throw new UnsupportedAlgorithm(`signature algorithm ${algName(alg.algorithm)} is not supported`);
   switch (scheme.kind) {
     case 'RSASSA-PKCS1-v1_5': {
-      const key = await subtle.importKey('spki', spki, { name: scheme.kind, hash: scheme.hash }, false, ['verify']);
-      return subtle.verify(scheme.kind, key, signature, data);
+      const key = await subtle.importKey('spki', own(spki), { name: scheme.kind, hash: scheme.hash }, false, ['verify']);
+      return subtle.verify(scheme.kind, key, own(signature), own(data));
     }
     case 'RSA-PSS': {
       const p = pssParams(alg);
       if (p.hash !== p.mgfHash) throw new UnsupportedAlgorithm(`RSASSA-PSS with MGF1 ${p.mgfHash} and hash ${p.hash} (WebCrypto needs them equal)`);
       if (!p.hash.startsWith('SHA-')) throw new UnsupportedAlgorithm(`RSASSA-PSS with hash ${p.hash}`);
       // WebCrypto imports an RSA key for PSS from an rsaEncryption SPKI.
-      const key = await subtle.importKey('spki', rsaEncryptionSpki(spki), { name: 'RSA-PSS', hash: p.hash }, false, ['verify']);
-      return subtle.verify({ name: 'RSA-PSS', saltLength: p.saltLength }, key, signature, data);
+      const key = await subtle.importKey('spki', own(rsaEncryptionSpki(spki)), { name: 'RSA-PSS', hash: p.hash }, false, ['verify']);
+      return subtle.verify({ name: 'RSA-PSS', saltLength: p.saltLength }, key, own(signature), own(data));
     }
     case 'ECDSA': {
       const info = AsnParser.parse(spki, SubjectPublicKeyInfo);
@@ -63,17 +63,17 @@ export async function verifySignature(subtle: Subtle, spki: Uint8Array, alg: Alg
       const curveOid = params[0] === 0x06 && params[1] === params.length - 2 ? decodeOid(params.subarray(2)) ?? '' : '';
       const curve = curveByOid[curveOid];
       if (!curve) throw new UnsupportedAlgorithm(`ECDSA on curve ${algName(curveOid)} is not supported`);
-      const key = await subtle.importKey('spki', spki, { name: 'ECDSA', namedCurve: curve.name }, false, ['verify']);
-      return subtle.verify({ name: 'ECDSA', hash: scheme.hash }, key, ecdsaRaw(signature, curve.size), data);
+      const key = await subtle.importKey('spki', own(spki), { name: 'ECDSA', namedCurve: curve.name }, false, ['verify']);
+      return subtle.verify({ name: 'ECDSA', hash: scheme.hash }, key, own(ecdsaRaw(signature, curve.size)), own(data));
     }
     case 'Ed25519': case 'Ed448': {
       let key: CryptoKey;
       try {
-        key = await subtle.importKey('spki', spki, { name: scheme.kind }, false, ['verify']);
+        key = await subtle.importKey('spki', own(spki), { name: scheme.kind }, false, ['verify']);
       } catch (e) {
         throw new UnsupportedAlgorithm(`${scheme.kind} is not supported by this runtime's WebCrypto (${(e as Error).message})`);
       }
-      return subtle.verify({ name: scheme.kind }, key, signature, data);
+      return subtle.verify({ name: scheme.kind }, key, own(signature), own(data));
     }
   }
 }

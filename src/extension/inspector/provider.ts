@@ -4,26 +4,58 @@
  */
 import * as vscode from 'vscode';
 import type { CopyWhat } from '../../shared/protocol';
+import type { CheckResult } from '../../shared/protection';
+import { readTrustAnchors, SecretStore } from '../secrets';
 import { inspectorHtml, webviewOptions } from './html';
-import { InspectorSession } from './session';
+import { InspectorSession, type ProtectionContext } from './session';
 
 export const inspectorViewType = 'cmpLens.inspector';
 export const inspectorPanelType = 'cmpLens.inspectorPanel';
 
-/** Sessions by panel, and the one last active, for context-menu commands. */
+const icons: Record<CheckResult['verdict'], string> = {
+  valid: '$(pass)', unprotected: '$(unlock)', invalid: '$(error)', 'needs-secret': '$(key)', 'needs-cert': '$(question)',
+  unsupported: '$(question)', 'cannot-verify': '$(question)',
+};
+
+/** Sessions by panel, the one last active (for context-menu commands), and its status bar item. */
 class Sessions {
   private active: InspectorSession | undefined;
+  readonly status = vscode.window.createStatusBarItem('cmpLens.protection', vscode.StatusBarAlignment.Left, 100);
+
+  constructor() {
+    this.status.name = 'CMP Lens protection';
+    this.status.command = 'cmpLens.enterSecret';
+  }
 
   track(panel: vscode.WebviewPanel, session: InspectorSession): vscode.Disposable {
-    if (panel.active) this.active = session;
+    if (panel.active) this.setActive(session);
     return vscode.Disposable.from(
       panel.onDidChangeViewState((e) => {
-        if (e.webviewPanel.active) this.active = session;
+        if (e.webviewPanel.active) this.setActive(session);
+        else if (this.active === session) this.setActive(undefined);
       }),
       panel.onDidDispose(() => {
-        if (this.active === session) this.active = undefined;
+        if (this.active === session) this.setActive(undefined);
       }),
     );
+  }
+
+  private setActive(session: InspectorSession | undefined): void {
+    this.active = session;
+    this.update(session);
+  }
+
+  /** Shows the active inspector's protection verdict in the status bar. */
+  update(session: InspectorSession | undefined): void {
+    if (session !== this.active) return;
+    const r = session?.results.find((x) => x.check === 'protection');
+    if (!r) {
+      this.status.hide();
+      return;
+    }
+    this.status.text = `${icons[r.verdict]} CMP: ${r.verdict}`;
+    this.status.tooltip = `${r.summary}${r.reason ? `\n${r.reason}` : ''}${r.verdict === 'needs-secret' || r.verdict === 'invalid' ? '\nClick to enter the shared secret.' : ''}`;
+    this.status.show();
   }
 
   get current(): InspectorSession | undefined {
@@ -39,6 +71,7 @@ class InspectorProvider implements vscode.CustomReadonlyEditorProvider {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly sessions: Sessions,
+    private readonly protection: ProtectionContext,
   ) {}
 
   openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
@@ -49,7 +82,7 @@ class InspectorProvider implements vscode.CustomReadonlyEditorProvider {
     panel.webview.options = webviewOptions(this.extensionUri);
     panel.webview.html = inspectorHtml(panel.webview, this.extensionUri);
     const name = baseName(document.uri);
-    const session = new InspectorSession(panel.webview, name, name.replace(/\.[^.]+$/, ''), async () => vscode.workspace.fs.readFile(document.uri));
+    const session = new InspectorSession(panel.webview, name, name.replace(/\.[^.]+$/, ''), async () => vscode.workspace.fs.readFile(document.uri), this.protection);
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(document.uri, '..'), name));
     const reload = () => void session.reload();
     const disposables = [session, watcher, watcher.onDidChange(reload), watcher.onDidCreate(reload), this.sessions.track(panel, session)];
@@ -58,7 +91,7 @@ class InspectorProvider implements vscode.CustomReadonlyEditorProvider {
 }
 
 /** "CMP Lens: Inspect as CMP": the active text editor's selection (or whole text) as PEM/base64. */
-function inspectText(extensionUri: vscode.Uri, sessions: Sessions): void {
+function inspectText(extensionUri: vscode.Uri, sessions: Sessions, protection: ProtectionContext): void {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
     void vscode.window.showWarningMessage('CMP Lens: open a text file holding PEM or base64 first.');
@@ -70,7 +103,7 @@ function inspectText(extensionUri: vscode.Uri, sessions: Sessions): void {
   const panel = vscode.window.createWebviewPanel(inspectorPanelType, `${name} (CMP)`, vscode.ViewColumn.Beside, webviewOptions(extensionUri));
   panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
   panel.webview.html = inspectorHtml(panel.webview, extensionUri);
-  const session = new InspectorSession(panel.webview, name, name.replace(/\.[^.]+$/, ''), async () => bytes);
+  const session = new InspectorSession(panel.webview, name, name.replace(/\.[^.]+$/, ''), async () => bytes, protection);
   const tracking = sessions.track(panel, session);
   panel.onDidDispose(() => {
     session.dispose();
@@ -84,14 +117,31 @@ interface NodeContext {
 
 export function registerInspector(context: vscode.ExtensionContext): vscode.Disposable {
   const sessions = new Sessions();
+  const log = vscode.window.createOutputChannel('CMP Lens', { log: true });
+  const secrets = new SecretStore(context);
+  const protection: ProtectionContext = {
+    secrets,
+    trustAnchors: () => readTrustAnchors((m) => log.warn(m)),
+    changed: (session) => sessions.update(session),
+  };
   const copy = (what: CopyWhat) => (ctx?: NodeContext) => {
     if (ctx?.nodeId) void sessions.current?.copy(ctx.nodeId, what);
   };
   return vscode.Disposable.from(
-    vscode.window.registerCustomEditorProvider(inspectorViewType, new InspectorProvider(context.extensionUri, sessions), {
+    sessions.status,
+    log,
+    vscode.window.registerCustomEditorProvider(inspectorViewType, new InspectorProvider(context.extensionUri, sessions, protection), {
       supportsMultipleEditorsPerDocument: true,
     }),
-    vscode.commands.registerCommand('cmpLens.inspectAsCmp', () => inspectText(context.extensionUri, sessions)),
+    vscode.commands.registerCommand('cmpLens.inspectAsCmp', () => inspectText(context.extensionUri, sessions, protection)),
+    vscode.commands.registerCommand('cmpLens.enterSecret', () => {
+      if (sessions.current) void sessions.current.enterSecret();
+      else void vscode.window.showInformationMessage('CMP Lens: open a MAC-protected message in the inspector first.');
+    }),
+    vscode.commands.registerCommand('cmpLens.forgetSecrets', async () => {
+      const n = await secrets.forgetAll();
+      void vscode.window.showInformationMessage(`CMP Lens: forgot ${n} stored secret${n === 1 ? '' : 's'}.`);
+    }),
     vscode.commands.registerCommand('cmpLens.copyValue', copy('value')),
     vscode.commands.registerCommand('cmpLens.copyPath', copy('path')),
     vscode.commands.registerCommand('cmpLens.copyHex', copy('hex')),

@@ -5,11 +5,24 @@
 import * as vscode from 'vscode';
 import { inspectInput, InspectorModel } from '../../core/inspect';
 import { respond, showPayload } from '../../core/inspect/respond';
+import { unwrapInput } from '../../core/inspect/input';
+import { verifyMessage } from '../../core/protection';
+import type { CheckResult } from '../../shared/protection';
 import type { CopyWhat, HostToWebview, WebviewToHost } from '../../shared/protocol';
+import type { SecretStore } from '../secrets';
+
+/** What the protection check needs from the extension: stored secrets, trust anchors, and a listener. */
+export interface ProtectionContext {
+  secrets: SecretStore;
+  trustAnchors(): Promise<Uint8Array[]>;
+  changed(session: InspectorSession): void;
+}
 
 export class InspectorSession implements vscode.Disposable {
   private model: InspectorModel | undefined;
   private version = 0;
+  /** The last protection results, for the status bar. */
+  results: CheckResult[] = [];
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -17,6 +30,7 @@ export class InspectorSession implements vscode.Disposable {
     private readonly title: string,
     private readonly suggestedName: string,
     private load: () => Promise<Uint8Array>,
+    private readonly protection?: ProtectionContext,
   ) {
     this.disposables.push(webview.onDidReceiveMessage((m: WebviewToHost) => void this.onMessage(m)));
   }
@@ -49,6 +63,44 @@ export class InspectorSession implements vscode.Disposable {
   private async show(): Promise<void> {
     const m = await this.ensureModel();
     this.post({ type: 'show', payload: showPayload(m, this.title, this.version) });
+    if (m.doc.kind === 'PKIMessage') await this.check();
+  }
+
+  /** senderKID in hex: the key a stored secret is filed under. */
+  private senderKid(): string | undefined {
+    const v = this.model?.doc.summary?.senderKID;
+    return v && /^[0-9a-f]+$/.test(v) ? v : undefined;
+  }
+
+  /** Runs the protection check with `secret`, else a stored one, and posts the results. */
+  private async check(secret?: Uint8Array): Promise<CheckResult[]> {
+    const m = await this.ensureModel();
+    if (!this.protection) return [];
+    const kid = this.senderKid();
+    const stored = !secret && kid ? await this.protection.secrets.get(kid) : undefined;
+    const anchors = (await this.protection.trustAnchors()).map((a) => unwrapInput(a).der);
+    this.results = await verifyMessage(m.der, { secret: secret ?? stored, trustAnchors: anchors });
+    this.post({ type: 'protection', version: this.version, results: this.results });
+    this.protection.changed(this);
+    return this.results;
+  }
+
+  /** Asks for the shared secret, checks with it, and offers to remember it if it is right. */
+  async enterSecret(): Promise<void> {
+    const kid = this.senderKid();
+    const value = await vscode.window.showInputBox({
+      title: 'CMP Lens: shared secret', password: true, ignoreFocusOut: true,
+      prompt: `The shared secret for the MAC of ${this.title}${kid ? ` (senderKID ${kid})` : ''}. It is used only to check the MAC.`,
+    });
+    if (value === undefined) return;
+    const results = await this.check(new TextEncoder().encode(value));
+    const verdict = results.find((r) => r.check === 'protection')?.verdict;
+    if (verdict === 'valid' && kid && this.protection) {
+      const choice = await vscode.window.showInformationMessage(`CMP Lens: the MAC is valid. Remember this secret for senderKID ${kid} in VS Code's secret storage?`, 'Remember', 'Not now');
+      if (choice === 'Remember') await this.protection.secrets.store(kid, value);
+    } else if (verdict === 'invalid') {
+      void vscode.window.showWarningMessage('CMP Lens: the MAC does not match with this secret.');
+    }
   }
 
   private async onMessage(message: WebviewToHost): Promise<void> {
@@ -57,6 +109,7 @@ export class InspectorSession implements vscode.Disposable {
         case 'ready': return await this.show();
         case 'copy': return await this.copy(message.id, message.what);
         case 'saveDer': return await this.saveDer(message.id);
+        case 'enterSecret': return await this.enterSecret();
         case 'expand': case 'select': case 'filter': case 'reveal': case 'bytes': {
           const answer = respond(await this.ensureModel(), message, this.version);
           if (answer) this.post(answer);
