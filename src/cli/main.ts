@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { inspectBytes } from '../core/inspect';
 import { unwrapInput } from '../core/inspect/input';
-import { verifyMessage } from '../core/protection';
+import { checkCertHashes, issuedCertificates, verifyMessage } from '../core/protection';
 import type { CheckResult } from '../shared/protection';
 import { formatDocument } from '../core/inspect/text';
 
@@ -23,6 +23,7 @@ Commands:
     --secret-env V   the shared secret from environment variable V (never pass it as an argument)
     --cert F         check the signature with this certificate (PEM or DER) instead of extraCerts[0]
     --trust F        a trust anchor certificate for chain building (repeatable)
+    --issued F       for a certConf: the issued certificate, or the ip/cp/kup that carried it (repeatable)
 
 Exit codes: inspect: 0 no errors, 1 errors (or warnings with --strict) found in the input.
 verify: 0 valid or unprotected, 1 invalid, 3 needs input or cannot decide (secret, certificate,
@@ -78,10 +79,11 @@ interface VerifyArgs {
   secretEnv?: string;
   cert?: string;
   trust: string[];
+  issued: string[];
 }
 
 function parseVerifyArgs(args: string[]): VerifyArgs {
-  const opts: VerifyArgs = { file: '', trust: [] };
+  const opts: VerifyArgs = { file: '', trust: [], issued: [] };
   const value = (i: number, flag: string) => {
     if (i >= args.length || args[i].startsWith('--')) throw new UsageError(`${flag} needs a value`);
     return args[i];
@@ -92,6 +94,7 @@ function parseVerifyArgs(args: string[]): VerifyArgs {
     else if (a === '--secret-env') opts.secretEnv = value(++i, a);
     else if (a === '--cert') opts.cert = value(++i, a);
     else if (a === '--trust') opts.trust.push(value(++i, a));
+    else if (a === '--issued') opts.issued.push(value(++i, a));
     else if (a === '--secret') throw new UsageError('--secret would put the secret in the process list and shell history: use --secret-file or --secret-env');
     else if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
     else if (opts.file) throw new UsageError(`only one FILE, got "${opts.file}" and "${a}"`);
@@ -130,6 +133,15 @@ async function verifyCommand(args: string[], io: Io): Promise<number> {
     cert: opts.cert ? unwrapInput(readInput(opts.cert, io)).der : undefined,
     trustAnchors: opts.trust.map((t) => unwrapInput(readInput(t, io)).der),
   });
+  if (opts.issued.length) {
+    // Each --issued file is a certificate, or a response message whose issued certificates are taken.
+    const certs = opts.issued.flatMap((f) => {
+      const bytes = unwrapInput(readInput(f, io)).der;
+      const fromMessage = issuedCertificates(bytes).map((c) => c.der);
+      return fromMessage.length ? fromMessage : [bytes];
+    });
+    results.push(...await checkCertHashes(der, certs));
+  }
   for (const r of results) io.out(resultLine(r));
   if (results.some((r) => r.verdict === 'invalid')) return 1;
   if (results.some((r) => r.verdict !== 'valid' && r.verdict !== 'unprotected')) return 3;

@@ -86,7 +86,9 @@ export type WebviewToHost =
   /** Save a node's DER to a file the user picks. */
   | { type: 'saveDer'; id: string }
   /** The user wants to give the shared secret for a MAC-protected message. */
-  | { type: 'enterSecret' };
+  | { type: 'enterSecret' }
+  /** The user wants to check the signature with a certificate file instead of extraCerts[0]. */
+  | { type: 'chooseCert' };
 
 export interface FilterMatch {
   id: string;

@@ -89,6 +89,13 @@ describe('cmp-lens verify', () => {
     assert.match(r.out, /^protection: valid — ecdsa-with-SHA256, with extraCerts\[0\] CN=Existing EE$/m);
     assert.match(r.out, /^chain: valid — chain CN=Existing EE ← CN=Test CA \(trust anchor\)$/m);
   });
+  it('certConf: --issued takes the ip of the transaction and checks certHash', async () => {
+    const r = await cli(['verify', '--secret-file', 'keys/secret.txt', '--issued', 'openssl-mock/ir-pbm-ip.der', 'openssl-mock/ir-pbm-certConf.der']);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /^certHash: valid — certHash for certReqId 0 matches CN=Issued EE \(SHA-256 of its signature algorithm\)$/m);
+    const bad = await cli(['verify', '--secret-file', 'keys/secret.txt', '--issued', 'keys/ca.crt', 'openssl-mock/ir-pbm-certConf.der']);
+    assert.equal(bad.code, 1);
+  });
   it('unprotected: exit 0; refuses --secret on the command line', async () => {
     assert.equal((await cli(['verify', 'openssl-mock/ir-unprot2-ip.der'])).code, 0);
     const r = await cli(['verify', '--secret', 'x', 'openssl-mock/ir-pbm.der']);

@@ -5,7 +5,7 @@ import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import * as cmp from '../../src/core/asn1';
 import { readDer } from '../../src/core/der/reader';
 import { unwrapInput } from '../../src/core/inspect/input';
-import { verifyMessage, type VerifyOptions } from '../../src/core/protection';
+import { checkCertHashes, issuedCertificates, transactionIdOf, verifyMessage, type VerifyOptions } from '../../src/core/protection';
 import type { CheckResult } from '../../src/shared/protection';
 import { fixture, fixtureFiles } from './helpers';
 
@@ -87,7 +87,7 @@ function flip(bytes: Uint8Array, offset: number): Uint8Array {
 function tamperPoints(msg: Uint8Array): Record<'header' | 'body' | 'protection', number> {
   const root = readDer(msg).roots[0];
   const [header, body, ...rest] = root.children!;
-  const tid = header.children!.find((c) => c.tagClass === 2 && c.tagNumber === 4)!.children![0];
+  const tid = header.children!.slice(3).find((c) => c.tagClass === 2 && c.tagNumber === 4)!.children![0];
   const prot = rest.find((c) => c.tagClass === 2 && c.tagNumber === 0)!;
   return { header: tid.offset + tid.headerLength + 3, body: body.offset + Math.floor((body.end - body.offset) / 2), protection: prot.end - 1 };
 }
@@ -156,5 +156,30 @@ describe('protection: the protecting certificate and other signatures', () => {
   it('garbage is a result, not an exception', async () => {
     const r = await verifyMessage(fixture('bad/random-2k.bin'));
     assert.equal(r[0].verdict, 'invalid');
+  });
+});
+
+describe('certConf certHash', () => {
+  const flows: [string, string][] = [['ir-pbm', 'ir-pbm-ip'], ['cr-pbm', 'cr-pbm-cp'], ['cr-sig-rsa', 'cr-sig-rsa-cp'], ['p10cr-pbm', 'p10cr-pbm-cp'], ['ir-poll', 'ir-poll-ip']];
+  for (const [flow, rep] of flows) {
+    it(`${flow}: certHash matches the certificate of ${rep} (same transactionID)`, async () => {
+      const conf = der(`openssl-mock/${flow}-certConf.der`);
+      const response = der(`openssl-mock/${rep}.der`);
+      assert.equal(transactionIdOf(conf), transactionIdOf(response));
+      const issued = issuedCertificates(response);
+      assert.equal(issued.length, 1);
+      assert.equal(issued[0].certReqId, flow === 'p10cr-pbm' ? -1 : 0);
+      const [r] = await checkCertHashes(conf, issued.map((c) => c.der));
+      assert.equal(r.verdict, 'valid', r.reason);
+      assert.match(r.summary, /matches CN=Issued EE \(SHA-256 of its signature algorithm\)$/);
+    });
+  }
+  it('a different certificate does not match, and none given needs one', async () => {
+    const conf = der('openssl-mock/ir-pbm-certConf.der');
+    const [bad] = await checkCertHashes(conf, [ca]);
+    assert.equal(bad.verdict, 'invalid');
+    assert.match(bad.reason!, /matches none of: CN=Test CA \(SHA-256\)/);
+    const [none] = await checkCertHashes(conf, []);
+    assert.equal(none.verdict, 'needs-cert');
   });
 });

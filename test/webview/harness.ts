@@ -112,6 +112,7 @@ export async function openInspector(browser: Browser, origin: string, bytes: Uin
       if (doc.kind === 'PKIMessage') await post({ type: 'protection', version: 1, results: await verifyMessage(der) });
       return;
     }
+    if (m.type === 'chooseCert') return;
     if (m.type === 'enterSecret') {
       // What the host does after its password input box: check with the secret, send only results.
       await post({ type: 'protection', version: 1, results: await verifyMessage(der, { secret: secretOnRequest }) });

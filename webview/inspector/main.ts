@@ -121,6 +121,12 @@ function renderChecks(results: CheckResult[]): void {
       b.addEventListener('click', () => send({ type: 'enterSecret' }));
       row.append(b);
     }
+    if (r.check === 'protection' && /with (extraCerts\[0\]|the given certificate)|needs-cert/.test(`${r.summary} ${r.reason ?? ''} ${r.verdict}`)) {
+      const b = el('vscode-button', 'choose-cert', 'Use another certificate…') as HTMLElement;
+      b.setAttribute('secondary', '');
+      b.addEventListener('click', () => send({ type: 'chooseCert' }));
+      row.append(b);
+    }
     checksEl.append(row);
   }
   // Failed checks also join the problems list, with their offsets.

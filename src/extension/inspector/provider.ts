@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { CopyWhat } from '../../shared/protocol';
 import type { CheckResult } from '../../shared/protection';
+import { issuedCertificates, transactionIdOf } from '../../core/protection';
 import { readTrustAnchors, SecretStore } from '../secrets';
 import { inspectorHtml, webviewOptions } from './html';
 import { InspectorSession, type ProtectionContext } from './session';
@@ -63,6 +64,28 @@ class Sessions {
   }
 }
 
+/** Certificates issued (ip/cp/kup beside `uri`, same transactionID): what a certConf's certHash covers. */
+async function issuedBeside(uri: vscode.Uri, der: Uint8Array): Promise<Uint8Array[]> {
+  const tid = transactionIdOf(der);
+  if (!tid) return [];
+  const dir = vscode.Uri.joinPath(uri, '..');
+  const out: Uint8Array[] = [];
+  let entries: [string, vscode.FileType][] = [];
+  try {
+    entries = await vscode.workspace.fs.readDirectory(dir);
+  } catch {
+    return [];
+  }
+  for (const [name, type] of entries.slice(0, 500)) {
+    if (type !== vscode.FileType.File || !/\.(der|pkimsg|pki)$/i.test(name)) continue;
+    const file = vscode.Uri.joinPath(dir, name);
+    if ((await vscode.workspace.fs.stat(file)).size > 1024 * 1024) continue;
+    const bytes = await vscode.workspace.fs.readFile(file);
+    if (transactionIdOf(bytes) === tid) out.push(...issuedCertificates(bytes).map((c) => c.der));
+  }
+  return out;
+}
+
 function baseName(uri: vscode.Uri): string {
   return uri.path.split('/').pop() ?? 'message';
 }
@@ -82,7 +105,7 @@ class InspectorProvider implements vscode.CustomReadonlyEditorProvider {
     panel.webview.options = webviewOptions(this.extensionUri);
     panel.webview.html = inspectorHtml(panel.webview, this.extensionUri);
     const name = baseName(document.uri);
-    const session = new InspectorSession(panel.webview, name, name.replace(/\.[^.]+$/, ''), async () => vscode.workspace.fs.readFile(document.uri), this.protection);
+    const session = new InspectorSession(panel.webview, name, name.replace(/\.[^.]+$/, ''), async () => vscode.workspace.fs.readFile(document.uri), this.protection, (der) => issuedBeside(document.uri, der));
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(document.uri, '..'), name));
     const reload = () => void session.reload();
     const disposables = [session, watcher, watcher.onDidChange(reload), watcher.onDidCreate(reload), this.sessions.track(panel, session)];
@@ -137,6 +160,10 @@ export function registerInspector(context: vscode.ExtensionContext): vscode.Disp
     vscode.commands.registerCommand('cmpLens.enterSecret', () => {
       if (sessions.current) void sessions.current.enterSecret();
       else void vscode.window.showInformationMessage('CMP Lens: open a MAC-protected message in the inspector first.');
+    }),
+    vscode.commands.registerCommand('cmpLens.checkWithCertificate', () => {
+      if (sessions.current) void sessions.current.chooseCertificate();
+      else void vscode.window.showInformationMessage('CMP Lens: open a signature-protected message in the inspector first.');
     }),
     vscode.commands.registerCommand('cmpLens.forgetSecrets', async () => {
       const n = await secrets.forgetAll();

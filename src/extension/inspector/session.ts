@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { inspectInput, InspectorModel } from '../../core/inspect';
 import { respond, showPayload } from '../../core/inspect/respond';
 import { unwrapInput } from '../../core/inspect/input';
-import { verifyMessage } from '../../core/protection';
+import { checkCertHashes, verifyMessage } from '../../core/protection';
 import type { CheckResult } from '../../shared/protection';
 import type { CopyWhat, HostToWebview, WebviewToHost } from '../../shared/protocol';
 import type { SecretStore } from '../secrets';
@@ -31,6 +31,8 @@ export class InspectorSession implements vscode.Disposable {
     private readonly suggestedName: string,
     private load: () => Promise<Uint8Array>,
     private readonly protection?: ProtectionContext,
+    /** For a certConf: the certificates issued in the same transaction (from files beside it). */
+    private readonly findIssued?: (der: Uint8Array) => Promise<Uint8Array[]>,
   ) {
     this.disposables.push(webview.onDidReceiveMessage((m: WebviewToHost) => void this.onMessage(m)));
   }
@@ -79,10 +81,23 @@ export class InspectorSession implements vscode.Disposable {
     const kid = this.senderKid();
     const stored = !secret && kid ? await this.protection.secrets.get(kid) : undefined;
     const anchors = (await this.protection.trustAnchors()).map((a) => unwrapInput(a).der);
-    this.results = await verifyMessage(m.der, { secret: secret ?? stored, trustAnchors: anchors });
+    this.results = await verifyMessage(m.der, { secret: secret ?? stored, trustAnchors: anchors, cert: this.certOverride });
+    if (m.doc.summary?.bodyType === 'certConf' && this.findIssued) {
+      this.results.push(...await checkCertHashes(m.der, await this.findIssued(m.der)));
+    }
     this.post({ type: 'protection', version: this.version, results: this.results });
     this.protection.changed(this);
     return this.results;
+  }
+
+  private certOverride: Uint8Array | undefined;
+
+  /** Checks the signature with a certificate file the user picks instead of extraCerts[0]. */
+  async chooseCertificate(): Promise<void> {
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use certificate', title: 'CMP Lens: check the signature with which certificate?', filters: { Certificates: ['pem', 'crt', 'cer', 'der'] } });
+    if (!picked?.[0]) return;
+    this.certOverride = unwrapInput(await vscode.workspace.fs.readFile(picked[0])).der;
+    await this.check();
   }
 
   /** Asks for the shared secret, checks with it, and offers to remember it if it is right. */
@@ -110,6 +125,7 @@ export class InspectorSession implements vscode.Disposable {
         case 'copy': return await this.copy(message.id, message.what);
         case 'saveDer': return await this.saveDer(message.id);
         case 'enterSecret': return await this.enterSecret();
+        case 'chooseCert': return await this.chooseCertificate();
         case 'expand': case 'select': case 'filter': case 'reveal': case 'bytes': {
           const answer = respond(await this.ensureModel(), message, this.version);
           if (answer) this.post(answer);
