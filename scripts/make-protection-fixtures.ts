@@ -1,5 +1,5 @@
 // Makes the protection fixtures the corpus lacks (test/fixtures/generated/): messages protected with
-// RSASSA-PSS, ECDSA P-384, Ed25519 and PBMAC1. The structure is built with our schema classes; every
+// RSASSA-PSS, ECDSA P-384, Ed25519, Ed448 and PBMAC1. The structure is built with our schema classes; every
 // signature and MAC is computed by the openssl CLI, independently of our verification code.
 // Keys are made fresh in a temporary folder and thrown away. Run: npx tsx scripts/make-protection-fixtures.ts
 import { execFileSync } from 'node:child_process';
@@ -84,6 +84,11 @@ try {
   const ed = makeCert('ed', ['-algorithm', 'ED25519'], 'Ed25519 EE', '0x1003');
   const m3 = base(new AlgorithmIdentifier({ algorithm: '1.3.101.112' }), ed.cert);
   finish('cr-ed25519.der', m3, signWith(m3, ['pkeyutl', '-sign', '-inkey', ed.key, '-rawin']));
+
+  // Ed448 (RFC 8419), where the runtime's WebCrypto has it.
+  const ed448 = makeCert('ed448', ['-algorithm', 'ED448'], 'Ed448 EE', '0x1004');
+  const m5 = base(new AlgorithmIdentifier({ algorithm: '1.3.101.113' }), ed448.cert);
+  finish('cr-ed448.der', m5, signWith(m5, ['pkeyutl', '-sign', '-inkey', ed448.key, '-rawin']));
 
   // PBMAC1: PBKDF2-HMAC-SHA256 × 10,000 with a 32-octet key, then HMAC-SHA256; secret s3cret.
   const salt = new Uint8Array(16).map((_, i) => 0x30 + i);

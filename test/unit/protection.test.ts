@@ -97,6 +97,7 @@ describe('protection: our own fixtures (made by scripts/make-protection-fixtures
     ['generated/cr-rsassa-pss.der', /^RSASSA-PSS \(SHA-256, MGF1 SHA-256, salt 32\), with extraCerts\[0\] CN=PSS EE$/],
     ['generated/cr-ecdsa-p384.der', /^ecdsa-with-SHA384, with extraCerts\[0\] CN=P-384 EE$/],
     ['generated/cr-ed25519.der', /^id-Ed25519, with extraCerts\[0\] CN=Ed25519 EE$/],
+    ['generated/cr-ed448.der', /^id-Ed448, with extraCerts\[0\] CN=Ed448 EE$/],
     ['generated/cr-pbmac1.der', /^PBMAC1, PBKDF2 with HMAC-SHA256 × 10000, key 32 bytes, HMAC-SHA256, salt 16 bytes$/],
   ];
   for (const [file, summary] of cases) {
