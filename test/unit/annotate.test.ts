@@ -53,6 +53,17 @@ describe('annotator: corpus score does not drop', () => {
   }
 });
 
+describe('annotator: stats', () => {
+  it('count exactly the nodes in the tree, for every fixture', () => {
+    for (const file of fixtureFiles('.', (n) => !/\.(md|txt|json)$/.test(n) && !n.startsWith('LICENSE'))) {
+      const doc = inspectBytes(fixture(file));
+      const nodes = all(doc);
+      assert.equal(doc.stats.nodes, nodes.length, file);
+      assert.equal(doc.stats.explained, nodes.filter((n) => n.explained).length, file);
+    }
+  });
+});
+
 describe('annotator: names and values', () => {
   const doc = inspectBytes(fixture('openssl-mock/ir-pbm.der'));
   it('uses the RFC field names as paths', () => {

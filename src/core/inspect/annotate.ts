@@ -42,6 +42,16 @@ function label(text: string): string {
   return l;
 }
 
+const altLabels = new WeakMap<FieldSpec, Map<string, string>>();
+/** "Time utcTime: UTCTime", made once per alternative and inner type. */
+function altLabel(choice: string, alt: FieldSpec, inner: string): string {
+  let byType = altLabels.get(alt);
+  if (!byType) altLabels.set(alt, (byType = new Map()));
+  let l = byType.get(inner);
+  if (l === undefined) byType.set(inner, (l = `${choice} ${alt.name}: ${inner}`));
+  return l;
+}
+
 const indexNames: string[] = [];
 function indexName(i: number): string {
   return i < 4096 ? (indexNames[i] ??= `[${i}]`) : `[${i}]`;
@@ -162,7 +172,7 @@ export class Annotator {
       node.value = node.children[0]?.value;
     } else {
       node = this.fieldValue(tlv, alt, name, path, depth, undefined);
-      node.type = label(`${spec.name} ${alt.name}: ${node.type}`);
+      node.type = altLabel(spec.name, alt, node.type);
     }
     const ref = productionRefs.get(spec.ctor);
     if (ref) node.ref = ref;

@@ -65,19 +65,6 @@ function recognise(bytes: Uint8Array, tlv: TlvNode, maxDepth: number, forced?: D
   return attempt(bytes, tlv, 'ASN.1', undefined, maxDepth);
 }
 
-function countNodes(nodes: AnnotatedNode[]): { nodes: number; explained: number } {
-  let total = 0;
-  let explained = 0;
-  const stack = [...nodes];
-  while (stack.length) {
-    const n = stack.pop()!;
-    total++;
-    if (n.explained) explained++;
-    for (const c of n.children) stack.push(c);
-  }
-  return { nodes: total, explained };
-}
-
 /** The annotated document for file content. Never throws: faults are in `problems`. */
 export function inspectBytes(input: Uint8Array, options: InspectOptions = {}): AnnotatedDocument {
   return inspectInput(input, options).doc;
@@ -94,15 +81,20 @@ export function inspectInput(input: Uint8Array, options: InspectOptions = {}): {
   const roots: AnnotatedNode[] = [];
   let kind = 'ASN.1' as DocumentKind;
   const maxDepth = options.limits?.maxDepth ?? 200;
+  // The annotators count nodes as they make them: no second walk of the tree.
+  const stats = { nodes: 0, explained: 0 };
   doc.roots.forEach((tlv, i) => {
-    if (i === 0) {
-      const a = recognise(bytes, tlv, maxDepth, options.kind);
+    const a = i === 0 ? recognise(bytes, tlv, maxDepth, options.kind) : undefined;
+    const annotator = a?.annotator ?? new Annotator(bytes, { maxDepth, maxNodes: 2_000_000 });
+    if (a) {
       kind = a.kind;
       roots.push(a.root);
       for (const p of a.annotator.problems) problems.push(p);
     } else {
-      roots.push(new Annotator(bytes, { maxDepth, maxNodes: 2_000_000 }).generic(tlv, '', `<trailing ${i}>`, 0, false));
+      roots.push(annotator.generic(tlv, '', `<trailing ${i}>`, 0, false));
     }
+    stats.nodes += annotator.nodes;
+    stats.explained += annotator.explained;
   });
   problems.sort((a, b) => a.offset - b.offset);
   const result: AnnotatedDocument = {
@@ -111,7 +103,7 @@ export function inspectInput(input: Uint8Array, options: InspectOptions = {}): {
     size: bytes.length,
     roots,
     problems,
-    stats: countNodes(roots),
+    stats,
   };
   if (unwrapped.pemLabel) result.pemLabel = unwrapped.pemLabel;
   if (kind === 'PKIMessage' && roots[0]) result.summary = summarizeMessage(roots[0]);
