@@ -158,6 +158,11 @@ describe('annotator: bad input gives a partial tree and problems with offsets', 
       }
     });
   }
+  it('regression (fuzzer): base64 text with misplaced padding is not an exception', () => {
+    assert.doesNotThrow(() => inspectBytes(new TextEncoder().encode('abcde=')));
+    const doc = inspectBytes(new TextEncoder().encode('-----BEGIN PKIXCMP-----\nMIIB=x\n-----END PKIXCMP-----\n'));
+    assert.match(doc.problems[0].message, /not valid base64/);
+  });
   it('a PEM block with broken base64 says so', () => {
     const doc = inspectBytes(new TextEncoder().encode('-----BEGIN PKIXCMP-----\n%%%%\n-----END PKIXCMP-----\n'));
     assert.match(doc.problems[0].message, /not valid base64/);

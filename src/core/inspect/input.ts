@@ -13,7 +13,12 @@ const pemRe = /-----BEGIN ([A-Z0-9 ._-]+)-----([\s\S]*?)-----END \1-----/;
 function base64ToBytes(text: string): Uint8Array | undefined {
   const clean = text.replace(/\s+/g, '');
   if (clean.length === 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 === 1) return undefined;
-  const bin = atob(clean.padEnd(Math.ceil(clean.length / 4) * 4, '='));
+  let bin: string;
+  try {
+    bin = atob(clean.padEnd(Math.ceil(clean.length / 4) * 4, '='));
+  } catch {
+    return undefined; // padding in the wrong place ("abcde="): not base64 (found by the fuzzer)
+  }
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;

@@ -11,6 +11,10 @@ export type Subtle = typeof globalThis.crypto.subtle;
 
 export class UnsupportedAlgorithm extends Error {}
 
+/** Limits on work a file can ask for (RFC 9481 §6.1 asks for at least 1,000 / 10,000 iterations). */
+export const maxPbmIterations = 100_000;
+export const maxPbkdf2Iterations = 2_000_000;
+
 /** Bytes in an ArrayBuffer of their own, as WebCrypto's BufferSource type (DOM lib) asks. */
 export function own(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
@@ -45,7 +49,8 @@ export function pbmPlan(parameters: ArrayBuffer | undefined): MacPlan {
   const owf = hashByOid[p.owf.algorithm];
   if (!owf) throw new UnsupportedAlgorithm(`PBM one-way function ${p.owf.algorithm} is not supported`);
   const macHash = hmacHash(p.mac);
-  if (p.iterationCount < 1 || p.iterationCount > 10_000_000) throw new Error(`PBM iterationCount ${p.iterationCount} is out of range (1…10,000,000)`);
+  if (p.iterationCount < 1) throw new Error(`PBM iterationCount ${p.iterationCount} is out of range`);
+  if (p.iterationCount > maxPbmIterations) throw new UnsupportedAlgorithm(`PBM iterationCount ${p.iterationCount} is above this tool's limit of ${maxPbmIterations} (one digest each: a hostile file could keep the check busy for minutes)`);
   const salt = new Uint8Array(p.salt.buffer);
   return {
     summary: `PBM, ${owf} × ${p.iterationCount}, ${hmacName(p.mac.algorithm)}, salt ${salt.length} bytes`,
@@ -72,7 +77,8 @@ export function pbmac1Plan(parameters: ArrayBuffer | undefined): MacPlan {
   const macHash = hmacHash(p.messageAuthScheme);
   const outBytes: Record<string, number> = { 'SHA-1': 20, 'SHA-224': 28, 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 };
   const keyLength = kdf.keyLength ?? outBytes[macHash];
-  if (kdf.iterationCount < 1 || kdf.iterationCount > 10_000_000) throw new Error(`PBKDF2 iterationCount ${kdf.iterationCount} is out of range`);
+  if (kdf.iterationCount < 1) throw new Error(`PBKDF2 iterationCount ${kdf.iterationCount} is out of range`);
+  if (kdf.iterationCount > maxPbkdf2Iterations) throw new UnsupportedAlgorithm(`PBKDF2 iterationCount ${kdf.iterationCount} is above this tool's limit of ${maxPbkdf2Iterations}`);
   if (keyLength < 1 || keyLength > 65536) throw new Error(`PBKDF2 keyLength ${keyLength} is out of range`);
   const derive = async (secret: Uint8Array, length: number, subtle: Subtle) => {
     const base = await subtle.importKey('raw', own(secret), 'PBKDF2', false, ['deriveBits']);

@@ -1,0 +1,131 @@
+/**
+ * Structured-mutation fuzzing with fast-check (chosen over Jazzer.js: no native build, runs under
+ * plain Node/tsx, deterministic by seed so CI replays the same inputs). Seeds: the corpus fixtures;
+ * mutations flip bits, rewrite tags and length octets, insert, delete, truncate and splice.
+ * Invariants: no exception escapes inspectBytes, readDer or verifyMessage; decoding takes at most
+ * 100 ms per KB (verification, whose work the file's iteration counts set within our limits, 5 s);
+ * a message that parses re-encodes stably (encode(parse(encode(parse(x)))) = encode(parse(x))).
+ */
+import fc from 'fast-check';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
+import { PKIMessage } from '../../src/core/asn1';
+import { readDer } from '../../src/core/der/reader';
+import { inspectBytes } from '../../src/core/inspect';
+import { verifyMessage } from '../../src/core/protection';
+
+const fixtures = join(__dirname, '..', 'fixtures');
+
+export function seeds(): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (!/\.(md|txt|json)$/.test(name) && !name.startsWith('LICENSE')) out.push(new Uint8Array(readFileSync(p)));
+    }
+  };
+  walk(fixtures);
+  return out.filter((b) => b.length < 64 * 1024);
+}
+
+type Mutation =
+  | { kind: 'flip'; at: number; bit: number }
+  | { kind: 'set'; at: number; value: number }
+  | { kind: 'length'; at: number; value: number }
+  | { kind: 'insert'; at: number; bytes: number[] }
+  | { kind: 'delete'; at: number; count: number }
+  | { kind: 'truncate'; at: number }
+  | { kind: 'splice'; at: number; from: number; count: number };
+
+const pos = fc.double({ min: 0, max: 1, noNaN: true });
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({ kind: fc.constant('flip' as const), at: pos.map((x) => x), bit: fc.integer({ min: 0, max: 7 }) }),
+  fc.record({ kind: fc.constant('set' as const), at: pos, value: fc.constantFrom(0x00, 0x30, 0x31, 0x80, 0x81, 0x82, 0x84, 0x85, 0xa0, 0xbf, 0x1f, 0xff, 0x03, 0x04, 0x06) }),
+  fc.record({ kind: fc.constant('length' as const), at: pos, value: fc.integer({ min: 0, max: 255 }) }),
+  fc.record({ kind: fc.constant('insert' as const), at: pos, bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 16 }) }),
+  fc.record({ kind: fc.constant('delete' as const), at: pos, count: fc.integer({ min: 1, max: 32 }) }),
+  fc.record({ kind: fc.constant('truncate' as const), at: pos }),
+  fc.record({ kind: fc.constant('splice' as const), at: pos, from: pos, count: fc.integer({ min: 1, max: 64 }) }),
+) as fc.Arbitrary<Mutation>;
+
+export function mutate(base: Uint8Array, mutations: Mutation[]): Uint8Array {
+  let b = Array.from(base);
+  for (const m of mutations) {
+    const at = Math.min(b.length, Math.floor(m.at * b.length));
+    switch (m.kind) {
+      case 'flip': if (at < b.length) b[at] ^= 1 << m.bit; break;
+      case 'set': if (at < b.length) b[at] = m.value; break;
+      case 'length': if (at + 1 < b.length) b[at + 1] = m.value; break;
+      case 'insert': b.splice(at, 0, ...m.bytes); break;
+      case 'delete': b.splice(at, m.count); break;
+      case 'truncate': b = b.slice(0, at); break;
+      case 'splice': {
+        const from = Math.floor(m.from * b.length);
+        b.splice(at, 0, ...b.slice(from, from + m.count));
+        break;
+      }
+    }
+  }
+  return new Uint8Array(b);
+}
+
+export interface FuzzReport {
+  runs: number;
+  failures: string[];
+  slowestMsPerKb: number;
+  slowestInputBytes: number;
+}
+
+/** Checks the invariants on one input; returns a failure description or undefined. */
+export async function checkInput(input: Uint8Array, report: FuzzReport): Promise<string | undefined> {
+  const started = performance.now();
+  try {
+    readDer(input);
+    const doc = inspectBytes(input);
+    const ms = performance.now() - started;
+    // Verification's cost is set by the file's iteration counts (bounded by limits), so it has its own bound.
+    const verifyStarted = performance.now();
+    await verifyMessage(input, { secret: new TextEncoder().encode('s3cret') });
+    const verifyMs = performance.now() - verifyStarted;
+    if (verifyMs > 5000) return `verification took ${verifyMs.toFixed(0)} ms`;
+    const perKb = ms / Math.max(1, input.length / 1024);
+    if (perKb > report.slowestMsPerKb) {
+      report.slowestMsPerKb = perKb;
+      report.slowestInputBytes = input.length;
+    }
+    if (perKb > 100 && ms > 20) return `took ${ms.toFixed(1)} ms for ${input.length} bytes (over 100 ms per KB)`;
+    if (doc.kind === 'PKIMessage' && !doc.problems.some((p) => p.severity === 'error')) {
+      let first: ArrayBuffer | undefined;
+      try {
+        first = AsnSerializer.serialize(AsnParser.parse(input, PKIMessage));
+      } catch {
+        return undefined; // asn1-schema refuses what our reader read: not a stability question
+      }
+      const second = AsnSerializer.serialize(AsnParser.parse(first, PKIMessage));
+      if (Buffer.compare(Buffer.from(first), Buffer.from(second)) !== 0) return 'decode → encode → decode is not stable';
+    }
+    return undefined;
+  } catch (e) {
+    return `exception escaped: ${(e as Error).stack ?? e}`;
+  }
+}
+
+/** Runs `runs` mutated inputs from `seed`; deterministic for a given seed and corpus. */
+export async function fuzz(runs: number, seed: number): Promise<FuzzReport> {
+  const bases = seeds();
+  const report: FuzzReport = { runs: 0, failures: [], slowestMsPerKb: 0, slowestInputBytes: 0 };
+  const arb = fc.tuple(fc.integer({ min: 0, max: bases.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 6 }));
+  await fc.assert(fc.asyncProperty(arb, async ([i, muts]) => {
+    report.runs++;
+    const input = mutate(bases[i], muts);
+    const failure = await checkInput(input, report);
+    if (failure) {
+      report.failures.push(`${failure}\n  input (hex): ${Buffer.from(input).toString('hex').slice(0, 400)}`);
+      return false;
+    }
+    return true;
+  }), { numRuns: runs, seed, endOnFailure: true }).catch(() => undefined);
+  return report;
+}
