@@ -106,6 +106,7 @@ function renderChecks(results: CheckResult[]): void {
   if (badge && main) {
     badge.textContent = `protection: ${main.verdict}`;
     badge.className = `protection verdict-${main.verdict}`;
+    (badge as HTMLElement).title = `${main.summary}${main.reason ? `\n${main.reason}` : ''}`;
   }
   for (const r of results) {
     const row = el('div', `check verdict-${r.verdict}`);
