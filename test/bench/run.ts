@@ -16,9 +16,13 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+/** Full GC before each timed run (when node runs with --expose-gc), so no decoder pays for another's garbage. */
+const gc = (globalThis as { gc?: () => void }).gc;
+
 function timeIt(runs: number, fn: () => void): number {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
+    gc?.();
     const t = process.hrtime.bigint();
     fn();
     times.push(Number(process.hrtime.bigint() - t) / 1e6);
@@ -40,6 +44,7 @@ async function main(): Promise<void> {
     }
     return n;
   };
+  console.log(gc ? 'full GC before each timed run' : 'note: run with --expose-gc (npm run bench does) for a GC before each timed run');
   const dir = mkdtempSync(join(tmpdir(), 'cmp-lens-bench-'));
   const inputs: [string, Uint8Array][] = [
     ['3.8 KB cp (Siemens)', new Uint8Array(readFileSync(join(__dirname, '..', 'fixtures', 'siemens-interop', 'CrDelayed', 'downstream_CERT_REP.PKI')))],
