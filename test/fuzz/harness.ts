@@ -7,8 +7,8 @@
  * a message that parses re-encodes stably (encode(parse(encode(parse(x)))) = encode(parse(x))).
  */
 import fc from 'fast-check';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
 import { PKIMessage } from '../../src/core/asn1';
 import { readDer } from '../../src/core/der/reader';
@@ -95,7 +95,16 @@ export async function checkInput(input: Uint8Array, report: FuzzReport): Promise
       report.slowestMsPerKb = perKb;
       report.slowestInputBytes = input.length;
     }
-    if (perKb > 100 && ms > 20) return `took ${ms.toFixed(1)} ms for ${input.length} bytes (over 100 ms per KB)`;
+    if (perKb > 100 && ms > 20) {
+      // A GC pause or another process can stall one run: only a repeatable slowness is a finding.
+      let best = ms;
+      for (let i = 0; i < 3; i++) {
+        const t = performance.now();
+        inspectBytes(input);
+        best = Math.min(best, performance.now() - t);
+      }
+      if (best / Math.max(1, input.length / 1024) > 100) return `took ${best.toFixed(1)} ms (best of 4) for ${input.length} bytes (over 100 ms per KB)`;
+    }
     if (doc.kind === 'PKIMessage' && !doc.problems.some((p) => p.severity === 'error')) {
       let first: ArrayBuffer | undefined;
       try {
@@ -122,7 +131,10 @@ export async function fuzz(runs: number, seed: number): Promise<FuzzReport> {
     const input = mutate(bases[i], muts);
     const failure = await checkInput(input, report);
     if (failure) {
-      report.failures.push(`${failure}\n  input (hex): ${Buffer.from(input).toString('hex').slice(0, 400)}`);
+      const file = join(__dirname, '..', '..', 'test-results', `fuzz-failure-${report.failures.length + 1}.bin`);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, input);
+      report.failures.push(`${failure}\n  input saved as ${file} (${input.length} bytes)`);
       return false;
     }
     return true;
