@@ -135,6 +135,15 @@ describe('protection: the protecting certificate and other signatures', () => {
     const popo = readDer(msg).roots[0].children![1].children![0].children![0].children![0].children![1];
     assert.equal((await check(flip(msg, popo.end - 1))).pop.verdict, 'invalid');
   });
+  it('regression: a Node Buffer input gives the same results and is left unchanged', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const buf = readFileSync(join(__dirname, '..', 'fixtures', 'openssl-mock', 'ir-pbm.der'));
+    const before = Buffer.from(buf).toString('hex');
+    const r = Object.fromEntries((await verifyMessage(buf, { secret: s3cret })).map((x) => [x.check, x.verdict]));
+    assert.deepEqual(r, { protection: 'valid', pop: 'valid' });
+    assert.equal(buf.toString('hex'), before);
+  });
   it('the p10cr CSR self-signature is checked', async () => {
     assert.equal((await check('openssl-mock/p10cr-pbm.der')).csr.verdict, 'valid');
   });

@@ -72,7 +72,7 @@ export function inspectBytes(input: Uint8Array, options: InspectOptions = {}): A
 
 /** Like inspectBytes, with the DER the tree's offsets refer to (the input once PEM/base64 is removed). */
 export function inspectInput(input: Uint8Array, options: InspectOptions = {}): { doc: AnnotatedDocument; der: Uint8Array } {
-  const unwrapped = unwrapInput(input);
+  const unwrapped = unwrapInput(new Uint8Array(input.buffer, input.byteOffset, input.byteLength));
   const problems: Problem[] = [];
   if (unwrapped.error) problems.push({ offset: 0, message: unwrapped.error, severity: 'error' });
   const bytes = unwrapped.der;

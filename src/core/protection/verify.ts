@@ -35,7 +35,8 @@ export function slice(bytes: Uint8Array, n: TlvNode): Uint8Array {
 
 /** The element with its first identifier octet replaced (undoing an IMPLICIT tag). */
 export function retag(bytes: Uint8Array, n: TlvNode, tag: number): Uint8Array {
-  const out = slice(bytes, n).slice();
+  // A copy: Buffer#slice would be a view, and writing the tag into it would change the input.
+  const out = new Uint8Array(slice(bytes, n));
   out[0] = tag;
   return out;
 }
@@ -68,8 +69,10 @@ function child(n: TlvNode | undefined, cls: number, num: number): TlvNode | unde
 }
 
 /** Checks everything that can be checked in one message. */
-export async function verifyMessage(der: Uint8Array, options: VerifyOptions = {}): Promise<CheckResult[]> {
+export async function verifyMessage(input: Uint8Array, options: VerifyOptions = {}): Promise<CheckResult[]> {
   const subtle = (options.crypto ?? globalThis.crypto).subtle;
+  // A plain view, so a Node Buffer's different slice() semantics cannot reach the input.
+  const der = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   const doc = readDer(der);
   const root = doc.roots[0];
   if (!root || root.tagNumber !== 16 || (root.children?.length ?? 0) < 2 || doc.problems.some((p) => p.severity === 'error')) {
