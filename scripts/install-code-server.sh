@@ -11,12 +11,16 @@ LOG="$ROOT/install.log"
 mkdir -p "$ROOT/node24" "$ROOT/code-server"
 : > "$LOG"
 
+# Run from `npm test`, npm's own npm_* variables (local prefix, package name …) would steer the nested
+# installs into the project: drop them.
+for v in $(env | grep -o '^npm_[A-Za-z0-9_]*' || true); do unset "$v"; done
+
 # npm's output goes to a log, shown when a step fails; a failed install is tried once more.
 npm_install() {
   local dir="$1"; shift
-  (cd "$dir" && { [ -f package.json ] || npm init -y >>"$LOG" 2>&1; })
+  [ -f "$dir/package.json" ] || printf '{ "name": "cmp-lens-%s", "private": true }\n' "$(basename "$dir")" > "$dir/package.json"
   for attempt in 1 2; do
-    if (cd "$dir" && "$@" >>"$LOG" 2>&1); then return 0; fi
+    if (cd "$dir" && "$@" --prefix "$dir" >>"$LOG" 2>&1); then return 0; fi
     echo "install-code-server: attempt $attempt of '$*' failed" >&2
   done
   tail -40 "$LOG" >&2
