@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,23 @@ let browser: Browser | undefined;
 let page: Page;
 let work: string;
 let serverLog = '';
+
+/** Files under `dir` whose bytes contain `needle` (skipping paths that match `skip`). */
+function grepTree(dir: string, needle: string, skip: RegExp[]): string[] {
+  const hits: string[] = [];
+  const bytes = Buffer.from(needle);
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (skip.some((r) => r.test(p))) continue;
+      const st = statSync(p);
+      if (st.isDirectory()) walk(p);
+      else if (st.isFile() && st.size < 50 * 1024 * 1024 && readFileSync(p).includes(bytes)) hits.push(p);
+    }
+  };
+  walk(dir);
+  return hits;
+}
 
 async function freePort(): Promise<number> {
   return new Promise((ok) => {
@@ -96,6 +113,7 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
   it('a .pkimsg opens in the inspector by double-click, with summary, tree and protection state', async () => {
     await openFromExplorer('ir-pbm.pkimsg');
     const frame = await webviewFrame('initialization request', 45_000);
+    await frame.waitForSelector('.tree .row .name:text-is("header")', { timeout: 15_000 });
     const text = await frame.evaluate(() => document.body.innerText);
     assert.match(text, /ir — initialization request/);
     assert.match(text, /header/);
@@ -117,6 +135,32 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
     await frame.click('.tree .row:has(.name:text-is("header")) .name');
     await frame.waitForSelector('.hex .hl-tag', { timeout: 10_000 });
     assert.equal(await frame.$$eval('.hex .hl-tag', (e) => e.length), 1);
+  });
+
+  it('"Enter secret…" asks in VS Code, checks the MAC, stores the secret in SecretStorage only', async () => {
+    const secret = 's3cret-for-the-vscode-test';
+    // A message protected with a known secret: ir-pbm needs s3cret, so use a wrong one first, then the right one.
+    await page.getByRole('tab', { name: /ir-pbm\.pkimsg/ }).first().click();
+    const frame = await webviewFrame('initialization request');
+    await frame.click('.checks .enter-secret');
+    const box = page.locator('.quick-input-widget input');
+    await box.waitFor({ timeout: 10_000 });
+    await box.fill(secret);
+    await box.press('Enter');
+    await frame.waitForFunction(() => document.querySelector('.summary .protection')?.textContent === 'protection: invalid', undefined, { timeout: 15_000 });
+    await frame.click('.checks .enter-secret');
+    await box.waitFor({ timeout: 10_000 });
+    await box.fill('s3cret');
+    await box.press('Enter');
+    await frame.waitForFunction(() => document.querySelector('.summary .protection')?.textContent === 'protection: valid', undefined, { timeout: 15_000 });
+    await page.getByRole('button', { name: 'Remember' }).first().click({ timeout: 10_000 });
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: join(results, 'vscode-inspector-secret.png') });
+    // Neither secret may be in settings, logs, the workspace, or the webview's state and DOM.
+    const found = [secret, 's3cret'].flatMap((s) => grepTree(work, s, [/state\.vscdb/, /extensions/]).map((f) => `${s} in ${f}`));
+    assert.deepEqual(found, []);
+    const dom = await frame.content();
+    assert.ok(!dom.includes(secret) && !dom.includes('s3cret'), 'the webview DOM holds no secret');
   });
 
   it('the extension host logged no error from CMP Lens', () => {

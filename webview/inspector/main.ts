@@ -133,7 +133,10 @@ function renderChecks(results: CheckResult[]): void {
   // Failed checks also join the problems list, with their offsets.
   problemsEl.querySelectorAll('.from-check').forEach((e) => e.remove());
   const failed = results.filter((r) => r.verdict === 'invalid');
-  if (!failed.length) return;
+  if (!failed.length) {
+    if (!problemsEl.querySelector('li')) clear(problemsEl);
+    return;
+  }
   let list = problemsEl.querySelector('ul');
   if (!list) {
     problemsEl.append(el('h2', undefined, 'Problems'));
