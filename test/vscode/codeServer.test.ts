@@ -163,6 +163,15 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
     assert.ok(!dom.includes(secret) && !dom.includes('s3cret'), 'the webview DOM holds no secret');
   });
 
+  it('the view re-decodes when the file changes on disk', async () => {
+    await page.getByRole('tab', { name: /rr-sig-ec\.pkimsg/ }).first().click();
+    await webviewFrame('revocation request');
+    copyFileSync(join(fixtures, 'openssl-mock', 'genm-sig.der'), join(work, 'workspace', 'rr-sig-ec.pkimsg'));
+    const frame = await webviewFrame('general message', 30_000);
+    await frame.waitForFunction(() => document.querySelector('.summary .kind')?.textContent === 'genm — general message', undefined, { timeout: 15_000 });
+    await page.screenshot({ path: join(results, 'vscode-inspector-redecoded.png') });
+  });
+
   it('the extension host logged no error from CMP Lens', () => {
     assert.doesNotMatch(serverLog, /cmp-lens.*(error|exception)/i);
   });
