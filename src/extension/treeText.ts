@@ -22,8 +22,11 @@ function treeUri(source: vscode.Uri): vscode.Uri {
   return vscode.Uri.from({ scheme: treeTextScheme, path: `/${name}.cmptree`, query: source.toString() });
 }
 
+/** The explorer's resource, else the active inspector's file, else the active text editor's. */
 function targetOf(resource?: vscode.Uri): vscode.Uri | undefined {
-  const target = resource instanceof vscode.Uri ? resource : vscode.window.activeTextEditor?.document.uri;
+  const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  const fromTab = tab instanceof vscode.TabInputCustom ? tab.uri : undefined;
+  const target = resource instanceof vscode.Uri ? resource : fromTab ?? vscode.window.activeTextEditor?.document.uri;
   if (!target) void vscode.window.showWarningMessage('CMP Lens: select a .pkimsg/.der/PEM file in the explorer first.');
   return target;
 }

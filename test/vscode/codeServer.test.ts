@@ -163,6 +163,36 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
     assert.ok(!dom.includes(secret) && !dom.includes('s3cret'), 'the webview DOM holds no secret');
   });
 
+  it('"CMP Lens: Show as Text" from the palette opens the tree as text, coloured by our grammar', async () => {
+    await page.getByRole('tab', { name: /ir-pbm\.pkimsg/ }).first().click();
+    await webviewFrame('initialization request');
+    await page.keyboard.press('F1');
+    const box = page.locator('.quick-input-widget input');
+    await box.waitFor({ timeout: 10_000 });
+    await box.fill('>CMP Lens: Show as Text');
+    await page.waitForTimeout(500);
+    await box.press('Enter');
+    // The chat input is a Monaco editor too: look for the one that shows our text.
+    // Monaco renders spaces as U+00A0.
+    const ours = () => [...document.querySelectorAll('.monaco-editor .view-lines')].find((e) => (e.textContent ?? '').replace(/\u00a0/g, ' ').includes('PKIMessage (DER, 899 bytes)'));
+    await page.waitForFunction(ours, undefined, { timeout: 15_000 }).catch(async (e) => {
+      await page.screenshot({ path: join(results, 'vscode-show-as-text-failed.png') });
+      throw e;
+    });
+    // Tokens from the grammar get colours of their own (tokenizing is asynchronous: wait for it).
+    const colours = () => {
+      const lines = [...document.querySelectorAll('.monaco-editor .view-lines')].find((e) => (e.textContent ?? '').replace(/\u00a0/g, ' ').includes('PKIMessage (DER, 899 bytes)'));
+      return new Set([...(lines?.querySelectorAll('span[class*="mtk"]') ?? [])].map((e) => getComputedStyle(e).color)).size;
+    };
+    await page.waitForFunction(() => {
+      const lines = [...document.querySelectorAll('.monaco-editor .view-lines')].find((e) => (e.textContent ?? '').replace(/\u00a0/g, ' ').includes('PKIMessage (DER, 899 bytes)'));
+      return new Set([...(lines?.querySelectorAll('span[class*="mtk"]') ?? [])].map((e) => getComputedStyle(e).color)).size >= 3;
+    }, undefined, { timeout: 15_000 }).catch(async () => {
+      assert.fail(`only ${await page.evaluate(colours)} colours in the text form`);
+    });
+    await page.screenshot({ path: join(results, 'vscode-show-as-text.png') });
+  });
+
   it('the view re-decodes when the file changes on disk', async () => {
     await page.getByRole('tab', { name: /rr-sig-ec\.pkimsg/ }).first().click();
     await webviewFrame('revocation request');
