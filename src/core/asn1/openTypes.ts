@@ -8,7 +8,7 @@ import { ECDSASigValue, ECPrivateKey } from '@peculiar/asn1-ecc';
 import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import { RSAPrivateKey, RSAPublicKey, RsaSaPssParams } from '@peculiar/asn1-rsa';
 import * as x509 from '@peculiar/asn1-x509';
-import { CertReqTemplateContent, CRLStatusListValue, AlgorithmIdentifiers, CAKeyUpdContent, ObjectIdentifiers, RootCaKeyUpdateContent, UTF8Strings } from './cmpGenInfo';
+import { CertReqTemplateContent, CRLStatusListValue, AlgorithmIdentifiers, ObjectIdentifiers, RootCaKeyUpdateContent, UTF8Strings } from './cmpGenInfo';
 import { CAKeyUpdAnnContent, CMPCertificate, CMPCertificates, CRLAnnContent } from './cmpCertRep';
 import { KemCiphertextInfo, PBKDF2Params, PBMAC1Params, DHBMParameter, KemBMParameter, PBMParameter } from './cmpAlgorithms';
 import { PKIMessage, PKIMessages } from './cmpMessage';
@@ -60,9 +60,6 @@ export const infoValueTypes: ReadonlyMap<string, OpenType> = new Map<string, Ope
   [oids.itCrls, CRLAnnContent],
   [oids.itKemCiphertextInfo, KemCiphertextInfo],
 ]);
-
-/** The value of id-it-caKeyUpdateInfo in a genp since RFC 9480 is CAKeyUpdContent; kept for lookup. */
-export const caKeyUpdContentType = CAKeyUpdContent;
 
 /** Control and regInfo values by OID (RFC 4211 §6, §7; RFC 9810 App. F). */
 export const controlValueTypes: ReadonlyMap<string, OpenType> = new Map<string, OpenType>([

@@ -8,17 +8,13 @@ import { Certificate } from '@peculiar/asn1-x509';
 import type { CheckResult } from '../../shared/protection';
 import { PKIMessage, oidName } from '../asn1';
 import { readDer } from '../der/reader';
-import type { TlvNode } from '../der/types';
 import { decodeInteger, toHex } from '../der/values';
 import { hashByOid, signatureByOid } from './algorithms';
 import { certName } from './chain';
+import { slice } from './der';
 import { equalBytes, own, type Subtle } from './mac';
 
 const repBodies = new Set([1, 3, 8, 14]); // ip, cp, kup, ccp
-
-function slice(bytes: Uint8Array, n: TlvNode): Uint8Array {
-  return bytes.subarray(n.offset, n.end);
-}
 
 /** transactionID of a message, as hex, or undefined. */
 export function transactionIdOf(der: Uint8Array): string | undefined {

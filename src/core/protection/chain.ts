@@ -2,7 +2,8 @@
 import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import type { CheckResult } from '../../shared/protection';
-import { readDer } from '../der/reader';
+import { dnShortNames } from '../asn1';
+import { bitStringBytes, certificateParts, slice } from './der';
 import { equalBytes, type Subtle } from './mac';
 import { verifySignature } from './signature';
 
@@ -11,7 +12,7 @@ export function certName(cert: Certificate): string {
   const parts: string[] = [];
   for (const rdn of cert.tbsCertificate.subject) {
     for (const atv of rdn) {
-      const key = { '2.5.4.3': 'CN', '2.5.4.10': 'O', '2.5.4.11': 'OU', '2.5.4.6': 'C' }[atv.type] ?? atv.type;
+      const key = dnShortNames.get(atv.type) ?? atv.type;
       parts.push(`${key}=${atv.value.toString()}`);
     }
   }
@@ -36,14 +37,11 @@ function parse(der: Uint8Array): Parsed | undefined {
 
 /** The TBSCertificate bytes as encoded, the signature and the SPKI of the issuer. */
 async function issuedBy(subtle: Subtle, child: Parsed, issuer: Parsed): Promise<boolean> {
-  const doc = readDer(child.der);
-  const [tbs, , sig] = doc.roots[0]?.children ?? [];
-  const issuerTbs = readDer(issuer.der).roots[0]?.children?.[0];
-  const fields = issuerTbs?.children ?? [];
-  const spki = fields[(fields[0]?.tagClass === 2 && fields[0].tagNumber === 0 ? 1 : 0) + 5];
-  if (!tbs || !sig || !spki) return false;
+  const { tbs, signature } = certificateParts(child.der);
+  const { spki } = certificateParts(issuer.der);
+  if (!tbs || !signature || !spki) return false;
   try {
-    return await verifySignature(subtle, issuer.der.subarray(spki.offset, spki.end), child.cert.signatureAlgorithm, child.der.subarray(tbs.offset, tbs.end), child.der.subarray(sig.offset + sig.headerLength + 1, sig.end));
+    return await verifySignature(subtle, slice(issuer.der, spki), child.cert.signatureAlgorithm, slice(child.der, tbs), bitStringBytes(child.der, signature));
   } catch {
     return false;
   }

@@ -5,6 +5,7 @@ import { RsaSaPssParams } from '@peculiar/asn1-rsa';
 import { AlgorithmIdentifier, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { decodeOid } from '../der/values';
 import { algName, curveByOid, hashByOid, signatureByOid } from './algorithms';
+import { derLength } from './der';
 import { own, UnsupportedAlgorithm, type Subtle } from './mac';
 
 /** ECDSA's DER SEQUENCE { r, s } as the fixed-size r || s WebCrypto wants. */
@@ -89,11 +90,4 @@ function rsaEncryptionSpki(spki: Uint8Array): Uint8Array {
   const algId = [0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00];
   const bits = [0x03, ...derLength(key.length + 1), 0x00, ...key];
   return new Uint8Array([0x30, ...derLength(algId.length + bits.length), ...algId, ...bits]);
-}
-
-function derLength(n: number): number[] {
-  if (n < 0x80) return [n];
-  const out: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) out.unshift(v & 0xff);
-  return [0x80 | out.length, ...out];
 }

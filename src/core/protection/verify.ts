@@ -6,8 +6,10 @@
 import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier, Certificate, Extensions, KeyUsage, SubjectKeyIdentifier, id_ce_keyUsage, id_ce_subjectKeyIdentifier } from '@peculiar/asn1-x509';
 import type { CheckResult } from '../../shared/protection';
-import { oids, PKIHeader } from '../asn1';
+import { oids, PKIBody, PKIHeader } from '../asn1';
+import { describe } from '../inspect/schemaTable';
 import { readDer } from '../der/reader';
+import { bitStringBytes, certificateParts, retag, sequenceOf, slice } from './der';
 import type { TlvNode } from '../der/types';
 import { toHex } from '../der/values';
 import { algName, signatureByOid } from './algorithms';
@@ -27,41 +29,11 @@ export interface VerifyOptions {
   now?: () => Date;
 }
 
-const bodyNames = ['ir', 'ip', 'cr', 'cp', 'p10cr', 'popdecc', 'popdecr', 'kur', 'kup', 'krr', 'krp', 'rr', 'rp', 'ccr', 'ccp', 'ckuann', 'cann', 'rann', 'crlann', 'pkiconf', 'nested', 'genm', 'genp', 'error', 'certConf', 'pollReq', 'pollRep'];
 
-export function slice(bytes: Uint8Array, n: TlvNode): Uint8Array {
-  return bytes.subarray(n.offset, n.end);
-}
-
-/** The element with its first identifier octet replaced (undoing an IMPLICIT tag). */
-export function retag(bytes: Uint8Array, n: TlvNode, tag: number): Uint8Array {
-  // A copy: Buffer#slice would be a view, and writing the tag into it would change the input.
-  const out = new Uint8Array(slice(bytes, n));
-  out[0] = tag;
-  return out;
-}
-
-function concatSequence(parts: Uint8Array[]): Uint8Array {
-  const len = parts.reduce((a, p) => a + p.length, 0);
-  const lenBytes: number[] = [];
-  if (len < 0x80) lenBytes.push(len);
-  else {
-    for (let v = len; v > 0; v = Math.floor(v / 256)) lenBytes.unshift(v & 0xff);
-    lenBytes.unshift(0x80 | lenBytes.length);
-  }
-  const out = new Uint8Array(1 + lenBytes.length + len);
-  out.set([0x30, ...lenBytes]);
-  let o = 1 + lenBytes.length;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
-/** Content of a BIT STRING without its unused-bits octet. */
-function bitStringBytes(bytes: Uint8Array, n: TlvNode): Uint8Array {
-  return bytes.subarray(n.offset + n.headerLength + 1, n.end);
+/** The PKIBody alternative for a context tag, from the schema (RFC 9810 §5.1.2). */
+function bodyNameOf(tag: number): string | undefined {
+  const spec = describe(PKIBody);
+  return spec.kind === 'choice' ? spec.fields.find((f) => f.context === tag)?.name : undefined;
 }
 
 function child(n: TlvNode | undefined, cls: number, num: number): TlvNode | undefined {
@@ -91,7 +63,7 @@ export async function verifyMessage(input: Uint8Array, options: VerifyOptions = 
   const protWrap = child(rest, 2, 0);
   const extraWrap = child(rest, 2, 1);
   const extraCerts = extraWrap?.children?.[0]?.children ?? [];
-  const protectedPart = concatSequence([slice(der, headerTlv), slice(der, bodyTlv)]);
+  const protectedPart = sequenceOf([slice(der, headerTlv), slice(der, bodyTlv)]);
   const alg = header.protectionAlg;
   const protBits = protWrap?.children?.[0];
   if (!alg && !protWrap) {
@@ -167,10 +139,7 @@ async function checkSignatureProtection(subtle: Subtle, alg: AlgorithmIdentifier
 
 /** The SubjectPublicKeyInfo bytes of a certificate, as encoded in it. */
 function spkiBytes(certDer: Uint8Array): Uint8Array {
-  const tbs = readDer(certDer).roots[0]?.children?.[0];
-  const fields = tbs?.children ?? [];
-  const start = fields[0]?.tagClass === 2 && fields[0].tagNumber === 0 ? 1 : 0;
-  const spki = fields[start + 5];
+  const { spki } = certificateParts(certDer);
   return spki ? slice(certDer, spki) : new Uint8Array();
 }
 
@@ -207,11 +176,11 @@ function certificateCheck(cert: Certificate, header: PKIHeader, now: Date, from:
 
 /** POP signatures of CertReqMsgs (RFC 4211 §4.1) and the p10cr CSR's self-signature. */
 async function checkInnerSignatures(subtle: Subtle, der: Uint8Array, bodyTlv: TlvNode): Promise<CheckResult[]> {
-  const type = bodyNames[bodyTlv.tagNumber];
+  const type = bodyNameOf(bodyTlv.tagNumber);
   const content = bodyTlv.children?.[0];
   if (!content) return [];
   const results: CheckResult[] = [];
-  if (['ir', 'cr', 'kur', 'krr', 'ccr'].includes(type)) {
+  if (['ir', 'cr', 'kur', 'krr', 'ccr'].includes(type ?? '')) {
     for (const [i, msg] of (content.children ?? []).entries()) {
       const r = await checkPop(subtle, der, msg, `body.${type}[${i}]`);
       if (r) results.push(r);
