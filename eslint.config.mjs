@@ -48,6 +48,12 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/node/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['vscode'], message: 'src/node is shared by the CLI and the extension: no vscode.' }, { group: ['**/extension/**', '**/cli/**'], message: 'src/node must not depend on its users.' }] }],
+    },
+  },
+  {
     files: ['src/cli/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['vscode'], message: 'The CLI runs without VS Code.' }] }],

@@ -174,3 +174,12 @@ export function visible(text: string, max = 4096): string {
     (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
   return text.length > max ? `${shown}… (${text.length} characters)` : shown;
 }
+
+/** Bytes from hex ("0a1b", "0A:1B", "0a 1b"); undefined if it is not hex. */
+export function fromHex(text: string): Uint8Array | undefined {
+  const clean = text.replace(/[\s:]/g, '');
+  if (clean.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(clean)) return undefined;
+  const out = new Uint8Array(clean.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}

@@ -47,7 +47,8 @@ export function issuedCertificates(der: Uint8Array): { certReqId: number; der: U
   return out;
 }
 
-function hashFor(cert: Certificate, hashAlg: string | undefined): string | undefined {
+/** The digest certConf uses for `cert`: hashAlg's when given, else its signature's (RFC 9810 §5.3.18). */
+export function certHashFor(cert: Certificate, hashAlg: string | undefined): string | undefined {
   if (hashAlg) return hashByOid[hashAlg];
   const scheme = signatureByOid[cert.signatureAlgorithm.algorithm];
   if (!scheme) return undefined;
@@ -79,7 +80,7 @@ export async function checkCertHashes(certConfDer: Uint8Array, candidates: Uint8
     let matched: string | undefined;
     const tried: string[] = [];
     for (const c of certs) {
-      const hash = hashFor(c.cert, st.hashAlg?.algorithm);
+      const hash = certHashFor(c.cert, st.hashAlg?.algorithm);
       if (!hash) {
         tried.push(`${certName(c.cert)}: no hash for ${oidName(c.cert.signatureAlgorithm.algorithm) ?? c.cert.signatureAlgorithm.algorithm}`);
         continue;

@@ -1,0 +1,114 @@
+/**
+ * Key pairs for requests and for the test CA, with WebCrypto only: generate, load PKCS#8, sign
+ * (signatures come out DER-encoded as X.509 and CMP carry them).
+ */
+import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
+import { ECDSASigValue } from '@peculiar/asn1-ecc';
+import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
+import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
+import { decodeOid } from '../der/values';
+import { curveByOid } from '../protection/algorithms';
+import { own, type Subtle } from '../protection/mac';
+
+type CryptoKey = Awaited<ReturnType<Subtle['importKey']>>;
+
+/** The key types the composer offers (issue 5), as a user names them. */
+export const keyKinds = ['RSA-2048', 'RSA-3072', 'RSA-4096', 'P-256', 'P-384', 'P-521', 'Ed25519'] as const;
+export type KeyKind = (typeof keyKinds)[number];
+
+export interface KeyPair {
+  kind: KeyKind | 'RSA' | 'Ed448';
+  privateKey: CryptoKey;
+  /** DER SubjectPublicKeyInfo. */
+  spki: Uint8Array;
+  /** DER PKCS#8 PrivateKeyInfo (a secret: written with mode 0600 and said so). */
+  pkcs8: Uint8Array;
+}
+
+const ecHash: Record<string, string> = { 'P-256': 'SHA-256', 'P-384': 'SHA-384', 'P-521': 'SHA-512' };
+const ecSigOid: Record<string, string> = { 'SHA-256': '1.2.840.10045.4.3.2', 'SHA-384': '1.2.840.10045.4.3.3', 'SHA-512': '1.2.840.10045.4.3.4' };
+
+function importParams(kind: string): { name: string; hash?: string; namedCurve?: string } {
+  if (kind.startsWith('RSA')) return { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+  if (kind.startsWith('P-')) return { name: 'ECDSA', namedCurve: kind };
+  return { name: kind };
+}
+
+/** A fresh key pair (extractable, so the private key can be saved beside the request). */
+export async function generateKeyPair(kind: KeyKind, subtle: Subtle = globalThis.crypto.subtle): Promise<KeyPair> {
+  const params = kind.startsWith('RSA')
+    ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', modulusLength: Number(kind.slice(4)), publicExponent: new Uint8Array([1, 0, 1]) }
+    : importParams(kind);
+  const pair = (await subtle.generateKey(params, true, ['sign', 'verify'])) as { privateKey: CryptoKey; publicKey: CryptoKey };
+  return {
+    kind,
+    privateKey: pair.privateKey,
+    spki: new Uint8Array(await subtle.exportKey('spki', pair.publicKey)),
+    pkcs8: new Uint8Array(await subtle.exportKey('pkcs8', pair.privateKey)),
+  };
+}
+
+/** The key type of a PKCS#8 PrivateKeyInfo, from its algorithm OID (and curve). */
+function kindOf(info: PrivateKeyInfo): KeyPair['kind'] {
+  const alg = info.privateKeyAlgorithm.algorithm;
+  if (alg === '1.2.840.113549.1.1.1') return 'RSA';
+  if (alg === '1.3.101.112') return 'Ed25519';
+  if (alg === '1.3.101.113') return 'Ed448';
+  if (alg === '1.2.840.10045.2.1') {
+    const p = info.privateKeyAlgorithm.parameters ? new Uint8Array(info.privateKeyAlgorithm.parameters) : new Uint8Array();
+    const curve = p[0] === 0x06 ? curveByOid[decodeOid(p.subarray(2)) ?? ''] : undefined;
+    if (curve) return curve.name as KeyKind;
+    throw new Error('the EC private key is on a curve WebCrypto does not support (P-256, P-384, P-521 are)');
+  }
+  throw new Error(`private keys of type ${alg} are not supported (RSA, EC P-256/384/521, Ed25519, Ed448 are)`);
+}
+
+/** Loads a DER PKCS#8 key; the public key is derived through JWK (WebCrypto has no direct way). */
+export async function importPrivateKey(pkcs8: Uint8Array, subtle: Subtle = globalThis.crypto.subtle): Promise<KeyPair> {
+  let info: PrivateKeyInfo;
+  try {
+    info = AsnParser.parse(own(pkcs8), PrivateKeyInfo);
+  } catch (e) {
+    throw new Error(`not a PKCS#8 private key: ${(e as Error).message}`);
+  }
+  const kind = kindOf(info);
+  const params = importParams(kind);
+  const privateKey = await subtle.importKey('pkcs8', own(pkcs8), params, true, ['sign']);
+  const jwk = (await subtle.exportKey('jwk', privateKey)) as Record<string, unknown>;
+  const pub = Object.fromEntries(Object.entries(jwk).filter(([k]) => ['kty', 'crv', 'n', 'e', 'x', 'y'].includes(k)));
+  const publicKey = await subtle.importKey('jwk', pub, params, true, ['verify']);
+  return { kind, privateKey, spki: new Uint8Array(await subtle.exportKey('spki', publicKey)), pkcs8: new Uint8Array(pkcs8) };
+}
+
+/** The signature algorithm a key signs with: SHA-256 with RSA, ECDSA with the curve's hash, EdDSA. */
+export function signatureAlgorithm(key: KeyPair): AlgorithmIdentifier {
+  if (key.kind.startsWith('RSA')) return new AlgorithmIdentifier({ algorithm: '1.2.840.113549.1.1.11', parameters: null });
+  if (key.kind.startsWith('P-')) return new AlgorithmIdentifier({ algorithm: ecSigOid[ecHash[key.kind]] });
+  return new AlgorithmIdentifier({ algorithm: key.kind === 'Ed25519' ? '1.3.101.112' : '1.3.101.113' });
+}
+
+/** Signs `data`; ECDSA's r || s comes back as the DER Ecdsa-Sig-Value. */
+export async function signBytes(key: KeyPair, data: Uint8Array, subtle: Subtle = globalThis.crypto.subtle): Promise<Uint8Array> {
+  if (key.kind.startsWith('P-')) {
+    const raw = new Uint8Array(await subtle.sign({ name: 'ECDSA', hash: ecHash[key.kind] }, key.privateKey, own(data)));
+    const half = raw.length / 2;
+    const int = (b: Uint8Array) => {
+      let i = 0;
+      while (i < b.length - 1 && b[i] === 0) i++;
+      const v = b.subarray(i);
+      return (v[0] & 0x80 ? new Uint8Array([0, ...v]) : new Uint8Array(v)).buffer;
+    };
+    return new Uint8Array(AsnSerializer.serialize(new ECDSASigValue({ r: int(raw.subarray(0, half)), s: int(raw.subarray(half)) })));
+  }
+  const name = key.kind.startsWith('RSA') ? 'RSASSA-PKCS1-v1_5' : key.kind;
+  return new Uint8Array(await subtle.sign(name, key.privateKey, own(data)));
+}
+
+/** PEM armour for DER (CERTIFICATE, PRIVATE KEY, CERTIFICATE REQUEST). */
+export function toPem(label: string, der: Uint8Array): string {
+  const chunk = 0x8000;
+  let bin = '';
+  for (let i = 0; i < der.length; i += chunk) bin += String.fromCharCode(...der.subarray(i, i + chunk));
+  const b64 = btoa(bin);
+  return `-----BEGIN ${label}-----\n${b64.replace(/.{1,64}/g, '$&\n')}-----END ${label}-----\n`;
+}

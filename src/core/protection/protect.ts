@@ -1,0 +1,95 @@
+/**
+ * Applies protection to a PKIMessage (RFC 9810 §5.1.3): the same algorithms verify.ts checks, so
+ * what we make is what we accept. protectionAlg is set first, because it is part of the protected
+ * header; the MAC or signature is then computed over the DER of ProtectedPart.
+ */
+import { AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
+import { AlgorithmIdentifier, Certificate, SubjectKeyIdentifier, id_ce_subjectKeyIdentifier } from '@peculiar/asn1-x509';
+import { CMPCertificate, CMPCertificates, PBKDF2Params, PBKDF2Salt, PBMAC1Params, PBMParameter, PKIMessage, PKIProtection, ProtectedPart, oids } from '../asn1';
+import { signatureAlgorithm, signBytes, type KeyPair } from '../compose/keys';
+import { pbmac1Plan, pbmPlan, type Subtle } from './mac';
+
+/** Hash names → OIDs (digest for PBM's owf, HMAC for the MAC), RFC 9481 §2 and §6.2. */
+const digestOid: Record<string, string> = { 'SHA-1': '1.3.14.3.2.26', 'SHA-256': '2.16.840.1.101.3.4.2.1', 'SHA-384': '2.16.840.1.101.3.4.2.2', 'SHA-512': '2.16.840.1.101.3.4.2.3' };
+const hmacOid: Record<string, string> = { 'SHA-1': '1.3.6.1.5.5.8.1.2', 'SHA-256': '1.2.840.113549.2.9', 'SHA-384': '1.2.840.113549.2.10', 'SHA-512': '1.2.840.113549.2.11' };
+export type HashName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+
+export type ProtectionSpec =
+  | { kind: 'none' }
+  /** PasswordBasedMac; defaults: 16-byte random salt, SHA-256 × 10,000, HMAC-SHA256. */
+  | { kind: 'pbm'; secret: Uint8Array; salt?: Uint8Array; iterations?: number; owf?: HashName; mac?: HashName }
+  /** PBMAC1 with PBKDF2; defaults: 16-byte salt, HMAC-SHA256 PRF × 10,000, 32-octet key, HMAC-SHA256. */
+  | { kind: 'pbmac1'; secret: Uint8Array; salt?: Uint8Array; iterations?: number; prf?: HashName; mac?: HashName }
+  /** Signature with `key`; `cert` goes first in extraCerts, `chain` after it (RFC 9483 §3.3). */
+  | { kind: 'signature'; key: KeyPair; cert: Uint8Array; chain?: Uint8Array[] };
+
+export interface ProtectEnv {
+  subtle?: Subtle;
+  random?: (n: number) => Uint8Array;
+}
+
+const defaultRandom = (n: number) => globalThis.crypto.getRandomValues(new Uint8Array(n));
+
+function macAlgorithm(spec: Extract<ProtectionSpec, { kind: 'pbm' | 'pbmac1' }>, random: (n: number) => Uint8Array): AlgorithmIdentifier {
+  const salt = spec.salt ?? random(16);
+  const iterations = spec.iterations ?? 10_000;
+  if (spec.kind === 'pbm') {
+    const p = new PBMParameter({
+      salt: new OctetString(salt),
+      owf: new AlgorithmIdentifier({ algorithm: digestOid[spec.owf ?? 'SHA-256'] }),
+      iterationCount: iterations,
+      mac: new AlgorithmIdentifier({ algorithm: hmacOid[spec.mac ?? 'SHA-256'] }),
+    });
+    return new AlgorithmIdentifier({ algorithm: oids.passwordBasedMac, parameters: AsnSerializer.serialize(p) });
+  }
+  const prf = hmacOid[spec.prf ?? 'SHA-256'];
+  const kdf = new PBKDF2Params({ salt: new PBKDF2Salt({ specified: new OctetString(salt) }), iterationCount: iterations, keyLength: 32, prf: new AlgorithmIdentifier({ algorithm: prf, parameters: null }) });
+  const p = new PBMAC1Params({
+    keyDerivationFunc: new AlgorithmIdentifier({ algorithm: oids.pbkdf2, parameters: AsnSerializer.serialize(kdf) }),
+    messageAuthScheme: new AlgorithmIdentifier({ algorithm: hmacOid[spec.mac ?? 'SHA-256'], parameters: null }),
+  });
+  return new AlgorithmIdentifier({ algorithm: oids.pbmac1, parameters: AsnSerializer.serialize(p) });
+}
+
+/** The subjectKeyIdentifier of a certificate, if it has one (senderKID for signature protection). */
+export function subjectKeyId(cert: Certificate): ArrayBuffer | undefined {
+  const ext = cert.tbsCertificate.extensions?.find((e) => e.extnID === id_ce_subjectKeyIdentifier);
+  return ext ? AsnParser.parse(ext.extnValue.buffer, SubjectKeyIdentifier).buffer : undefined;
+}
+
+/** Protects `msg` in place and returns its DER. */
+export async function protectMessage(msg: PKIMessage, spec: ProtectionSpec, env: ProtectEnv = {}): Promise<Uint8Array> {
+  const subtle = env.subtle ?? globalThis.crypto.subtle;
+  const random = env.random ?? defaultRandom;
+  msg.protection = undefined;
+  if (spec.kind === 'none') {
+    msg.header.protectionAlg = undefined;
+    return new Uint8Array(AsnSerializer.serialize(msg));
+  }
+  if (spec.kind === 'signature') {
+    const cert = AsnParser.parse(spec.cert, Certificate);
+    msg.header.protectionAlg = signatureAlgorithm(spec.key);
+    const kid = subjectKeyId(cert);
+    if (!msg.header.senderKID && kid) msg.header.senderKID = new OctetString(kid);
+    const first = [spec.cert, ...(spec.chain ?? [])];
+    const others = (msg.extraCerts ?? []).filter((c) => !first.some((der) => sameCert(c, der)));
+    msg.extraCerts = new CMPCertificates([...first.map((der) => new CMPCertificate({ x509v3PKCert: AsnParser.parse(der, Certificate) })), ...others]);
+    const data = protectedPartDer(msg);
+    msg.protection = new PKIProtection(await signBytes(spec.key, data, subtle));
+  } else {
+    msg.header.protectionAlg = macAlgorithm(spec, random);
+    const params = msg.header.protectionAlg.parameters ?? undefined;
+    const plan = spec.kind === 'pbm' ? pbmPlan(params) : pbmac1Plan(params);
+    msg.protection = new PKIProtection(await plan.compute(spec.secret, protectedPartDer(msg), subtle));
+  }
+  return new Uint8Array(AsnSerializer.serialize(msg));
+}
+
+export function protectedPartDer(msg: PKIMessage): Uint8Array {
+  return new Uint8Array(AsnSerializer.serialize(new ProtectedPart({ header: msg.header, body: msg.body })));
+}
+
+function sameCert(c: CMPCertificate, der: Uint8Array): boolean {
+  const a = new Uint8Array(AsnSerializer.serialize(c));
+  return a.length === der.length && a.every((b, i) => b === der[i]);
+}

@@ -1,0 +1,209 @@
+/**
+ * The embedded test CA: a real CMP server in our core (RFC 9810, RFC 9483 as a CA would). It takes
+ * the DER of a request and returns the DER of its answer; HTTP is somebody else's job (src/node).
+ * It issues real certificates for the requested key, remembers revocations, polls and confirms, and
+ * can be told to misbehave for debugging practice. Lenient on purpose where a test tool should be:
+ * any senderKID is accepted with the shared secret, and raVerified POP is taken at its word.
+ */
+import { AsnParser, OctetString } from '@peculiar/asn1-schema';
+import { Certificate, GeneralName, Name } from '@peculiar/asn1-x509';
+import { CMPCertificate, ErrorMsgContent, InfoTypeAndValue, InfoTypeAndValues, PKIBody, PKIFailureInfo, PKIFreeText, PKIHeader, PKIMessage, PKIStatus, PKIStatusInfo, oids, type PKIFailureInfoName } from '../asn1';
+import { generateKeyPair, importPrivateKey, type KeyPair } from '../compose/keys';
+import { parseName } from '../compose/names';
+import { certName } from '../protection/chain';
+import { type Subtle } from '../protection/mac';
+import { protectMessage, type ProtectionSpec } from '../protection/protect';
+import { verifyMessage } from '../protection/verify';
+import { readMessage, type ReadMessage } from '../transport/message';
+import { issueCertificate } from './certs';
+import { certRequestBodies, handleCertConf, handleCertRequest, handleGenm, handlePollReq, handleRevocation } from './handlers';
+import { fromBase64, toBase64, type CaStateJson, type IssuedRecord, type RevokedRecord } from './state';
+
+export interface TestCaBehaviour {
+  /** Answer `waiting`, then pollRep this many times in all, before issuing. */
+  pollCount?: number;
+  /** checkAfter in pollRep, seconds (default 1). */
+  checkAfter?: number;
+  /** Reject certificate requests with these failInfo bits. */
+  reject?: PKIFailureInfoName[];
+  /** Grant implicitConfirm when a request asks for it (default true). */
+  grantImplicitConfirm?: boolean;
+  /** Answer every request with an error message. */
+  sendError?: boolean;
+}
+
+export interface TestCaOptions {
+  /** The shared secret for MAC-protected requests (any senderKID). */
+  secret: Uint8Array;
+  behaviour?: TestCaBehaviour;
+  /** More anchors for signature-protected requests, beside the CA's own certificate. */
+  trustAnchors?: Uint8Array[];
+  validityDays?: number;
+  subtle?: Subtle;
+  random?: (n: number) => Uint8Array;
+  now?: () => Date;
+  /** Called after the state changed (issued, revoked), to store it. */
+  onStateChange?: (state: CaStateJson) => void | Promise<void>;
+}
+
+/** A transaction the CA is in the middle of (waiting for pollReq or certConf). */
+export interface PendingTransaction {
+  /** The final ip/cp/kup, once polling ends. */
+  response?: PKIBody;
+  pollsLeft: number;
+  /** Issued and awaiting certConf, by certReqId. */
+  awaiting: Map<number, Uint8Array>;
+  implicit: boolean;
+}
+
+export type Answer = { body: PKIBody; implicit?: boolean } | { error: PKIFailureInfoName[]; text: string; status?: PKIStatus };
+
+const maxTransactions = 1000;
+
+export class TestCa {
+  readonly transactions = new Map<string, PendingTransaction>();
+  behaviour: TestCaBehaviour;
+  readonly subtle: Subtle;
+  readonly random: (n: number) => Uint8Array;
+  readonly now: () => Date;
+
+  private constructor(readonly key: KeyPair, readonly cert: Certificate, readonly certDer: Uint8Array, private state: CaStateJson, readonly options: TestCaOptions) {
+    this.behaviour = options.behaviour ?? {};
+    this.subtle = options.subtle ?? globalThis.crypto.subtle;
+    this.random = options.random ?? ((n) => globalThis.crypto.getRandomValues(new Uint8Array(n)));
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** A new CA with a fresh EC P-256 key and a self-signed certificate valid for 10 years. */
+  static async create(options: TestCaOptions, name = 'CN=CMP Lens Test CA, O=CMP Lens'): Promise<TestCa> {
+    const subtle = options.subtle ?? globalThis.crypto.subtle;
+    const key = await generateKeyPair('P-256', subtle);
+    const now = (options.now ?? (() => new Date()))();
+    const { cert, der } = await issueCertificate({
+      issuerKey: key, subject: parseName(name), spki: key.spki, serial: 1n, ca: true, subtle,
+      notBefore: new Date(now.getTime() - 60_000), notAfter: new Date(now.getTime() + 3650 * 86_400_000),
+    });
+    const state: CaStateJson = { format: 'cmp-lens-testca/1', keyPkcs8Base64: toBase64(key.pkcs8), certBase64: toBase64(der), nextSerial: '2', issued: [], revoked: [] };
+    const ca = new TestCa(key, cert, der, state, options);
+    await options.onStateChange?.(state);
+    return ca;
+  }
+
+  static async load(state: CaStateJson, options: TestCaOptions): Promise<TestCa> {
+    const key = await importPrivateKey(fromBase64(state.keyPkcs8Base64), options.subtle);
+    const der = fromBase64(state.certBase64);
+    return new TestCa(key, AsnParser.parse(der, Certificate), der, state, options);
+  }
+
+  toJSON(): CaStateJson {
+    return this.state;
+  }
+
+  get name(): Name {
+    return this.cert.tbsCertificate.subject;
+  }
+
+  issuedBySerial(serialHex: string): IssuedRecord | undefined {
+    return this.state.issued.find((i) => i.serialHex === serialHex);
+  }
+
+  revokedBySerial(serialHex: string): RevokedRecord | undefined {
+    return this.state.revoked.find((r) => r.serialHex === serialHex);
+  }
+
+  /** Issues a certificate and records it. */
+  async issue(subject: Name, spki: Certificate['tbsCertificate']['subjectPublicKeyInfo'], extensions: Parameters<typeof issueCertificate>[0]['extensions'], validity?: { notBefore?: Date; notAfter?: Date }): Promise<Uint8Array> {
+    const serial = BigInt(this.state.nextSerial);
+    const now = this.now();
+    const notBefore = validity?.notBefore && validity.notBefore > now ? validity.notBefore : new Date(now.getTime() - 60_000);
+    const latest = new Date(now.getTime() + (this.options.validityDays ?? 365) * 86_400_000);
+    const notAfter = validity?.notAfter && validity.notAfter < latest && validity.notAfter > notBefore ? validity.notAfter : latest;
+    const { der } = await issueCertificate({ issuerKey: this.key, issuerCert: this.cert, subject, spki, serial, notBefore, notAfter, extensions, subtle: this.subtle });
+    this.state.nextSerial = (serial + 1n).toString();
+    this.state.issued.push({ serialHex: serial.toString(16), subject: certName(AsnParser.parse(der, Certificate)), certBase64: toBase64(der) });
+    await this.options.onStateChange?.(this.state);
+    return der;
+  }
+
+  async revoke(serialHex: string, reason: number | undefined): Promise<void> {
+    this.state.revoked.push({ serialHex, reason, at: this.now().toISOString() });
+    await this.options.onStateChange?.(this.state);
+  }
+
+  pending(tid: string, t: PendingTransaction): void {
+    if (this.transactions.size >= maxTransactions) this.transactions.delete(this.transactions.keys().next().value!);
+    this.transactions.set(tid, t);
+  }
+
+  /** Answers one request. Never throws: what cannot be handled becomes an error message. */
+  async handle(der: Uint8Array): Promise<Uint8Array> {
+    let req: ReadMessage;
+    try {
+      req = readMessage(der);
+    } catch (e) {
+      return this.respond(undefined, { error: ['badDataFormat'], text: `request does not decode: ${(e as Error).message}` }, false);
+    }
+    const mac = isMac(req.header.protectionAlg?.algorithm);
+    try {
+      return await this.respond(req, await this.answer(req, der, mac), mac);
+    } catch (e) {
+      return this.respond(req, { error: ['systemFailure'], text: `test CA: ${(e as Error).message}` }, mac);
+    }
+  }
+
+  private async answer(req: ReadMessage, der: Uint8Array, mac: boolean): Promise<Answer> {
+    const checks = await verifyMessage(der, { secret: this.options.secret, trustAnchors: [this.certDer, ...(this.options.trustAnchors ?? [])], now: this.now, crypto: { subtle: this.subtle } });
+    const prot = checks.find((c) => c.check === 'protection')!;
+    if (prot.verdict === 'unprotected') return { error: ['badMessageCheck'], text: 'requests must be protected (RFC 9483 §3.2)' };
+    if (prot.verdict !== 'valid') return { error: ['badMessageCheck'], text: `protection ${prot.verdict}: ${prot.reason ?? prot.summary}` };
+    if (!mac) {
+      const chain = checks.find((c) => c.check === 'chain');
+      if (chain?.verdict !== 'valid') return { error: ['signerNotTrusted'], text: `the protecting certificate does not chain to this CA: ${chain?.reason ?? 'no chain'}` };
+    }
+    if (this.behaviour.sendError) return { error: ['systemUnavail'], text: 'the test CA was told to answer with an error (sendError)' };
+    const b = req.body;
+    if (certRequestBodies(b)) return handleCertRequest(this, req, der, checks);
+    if (b.certConf) return handleCertConf(this, req);
+    if (b.pollReq) return handlePollReq(this, req);
+    if (b.rr) return handleRevocation(this, req);
+    if (b.genm) return handleGenm(this, req);
+    return { error: ['badRequest'], text: `the test CA does not answer ${req.bodyName}` };
+  }
+
+  /** The answer as a PKIMessage, protected as the request was (MAC with the secret, else our signature). */
+  private async respond(req: ReadMessage | undefined, a: Answer, mac: boolean): Promise<Uint8Array> {
+    const rh = req?.header;
+    const header = new PKIHeader({
+      pvno: rh?.pvno ?? 2,
+      sender: new GeneralName({ directoryName: this.name }),
+      recipient: rh?.sender ?? new GeneralName({ directoryName: new Name([]) }),
+      messageTime: new Date(Math.floor(this.now().getTime() / 1000) * 1000),
+      transactionID: rh?.transactionID ?? new OctetString(this.random(16)),
+      senderNonce: new OctetString(this.random(16)),
+      recipNonce: rh?.senderNonce,
+      senderKID: mac ? rh?.senderKID : undefined,
+    });
+    let body: PKIBody;
+    if ('error' in a) {
+      body = new PKIBody({
+        error: new ErrorMsgContent({
+          pKIStatusInfo: new PKIStatusInfo({ status: a.status ?? PKIStatus.rejection, statusString: new PKIFreeText([a.text]), failInfo: PKIFailureInfo.fromNames(a.error) }),
+        }),
+      });
+    } else {
+      body = a.body;
+      if (a.implicit) header.generalInfo = new InfoTypeAndValues([new InfoTypeAndValue({ infoType: oids.itImplicitConfirm, infoValue: new Uint8Array([5, 0]).buffer })]);
+    }
+    const protection: ProtectionSpec = mac ? { kind: 'pbm', secret: this.options.secret } : { kind: 'signature', key: this.key, cert: this.certDer };
+    return protectMessage(new PKIMessage({ header, body }), protection, { subtle: this.subtle, random: this.random });
+  }
+
+  caCertificate(): CMPCertificate {
+    return new CMPCertificate({ x509v3PKCert: this.cert });
+  }
+
+}
+
+function isMac(oid: string | undefined): boolean {
+  return oid === oids.passwordBasedMac || oid === oids.pbmac1;
+}
