@@ -8,6 +8,9 @@ import { unwrapInput } from '../core/inspect/input';
 import { checkCertHashes, issuedCertificates, verifyMessage } from '../core/protection';
 import type { CheckResult } from '../shared/protection';
 import { formatDocument } from '../core/inspect/text';
+import { UsageError } from './args';
+import { buildCommand } from './craft';
+import { demoCommand, sendCommand, serveCommand } from './send';
 
 const usage = `Usage: cmp-lens <command> [options]
 
@@ -25,9 +28,26 @@ Commands:
     --trust F        a trust anchor certificate for chain building (repeatable)
     --issued F       for a certConf: the issued certificate, or the ip/cp/kup that carried it (repeatable)
 
+  build --body B --out FILE   build a protected request (ir, cr, kur, p10cr, rr, genm, certConf, pollReq, error)
+    --subject DN --san dns:x|ip:a|email:e|uri:u (repeatable) --key-usage K --eku E
+    --sender DN --recipient DN --ref KID (senderKID) --implicit-confirm --pvno 2|3
+    --key-type P-256|P-384|P-521|RSA-2048|RSA-3072|RSA-4096|Ed25519 or --newkey KEY.pem
+    --csr F (p10cr)  --oldcert F (kur, rr)  --revoke-issuer DN --revoke-serial HEX --revreason N (rr)
+    --infotype caCerts|rootCaKeyUpdate|certReqTemplate|... (genm)  --confirm-cert F [--reject] (certConf)
+    --certreqid N (pollReq)  --status N --failinfo NAME --text T (error)  --spec FILE.json (same fields)
+    protection: --secret-env V | --secret-file F [--pbmac1] [--iterations N] | --cert F --key F | --unprotected
+    A generated key is written beside FILE as FILE.key.pem (mode 0600).
+  send FILE --server URL   post a request, follow the transaction (pollReq, certConf), save every message
+    --out DIR (default cmp-exchange-DATE)  --trust F  --ca-file F  --timeout MS  --max-response-bytes N
+    --insecure-skip-tls-verify (warned)  and the protection flags of build, used for certConf/pollReq
+  serve              run the embedded test CA on 127.0.0.1 (Ctrl+C stops it)
+    --port N (default: a free one)  --state DIR (keeps its key and certificate)  --secret-env V | --secret-file F
+    --poll-count N --check-after S --reject BIT,... --no-implicit-confirm --send-error (misbehave on purpose)
+  demo               start the test CA, enrol a new key with a PBM-protected ir, confirm, print the reply
+
 Exit codes: inspect: 0 no errors, 1 errors (or warnings with --strict) found in the input.
 verify: 0 valid or unprotected, 1 invalid, 3 needs input or cannot decide (secret, certificate,
-unsupported algorithm, DH/KEM-based MAC). Both: 2 usage error.`;
+unsupported algorithm, DH/KEM-based MAC). send, demo: 0 completed, 1 failed. All: 2 usage error.`;
 
 export interface Io {
   out: (text: string) => void;
@@ -37,7 +57,6 @@ export interface Io {
   env: (name: string) => string | undefined;
 }
 
-class UsageError extends Error {}
 
 function parseInspectArgs(args: string[]): { file: string; offsets: boolean; json: boolean; strict: boolean; depth: number } {
   const opts = { file: '', offsets: false, json: false, strict: false, depth: 0 };
@@ -155,6 +174,10 @@ export async function run(args: string[], io: Io): Promise<number> {
     switch (command) {
       case 'inspect': return inspectCommand(rest, io);
       case 'verify': return await verifyCommand(rest, io);
+      case 'build': return await buildCommand(rest, io);
+      case 'send': return await sendCommand(rest, io);
+      case 'serve': return await serveCommand(rest, io);
+      case 'demo': return await demoCommand(rest, io);
       case undefined: case '-h': case '--help': case 'help':
         io.out(usage);
         return command === undefined ? 2 : 0;

@@ -1,6 +1,6 @@
 /**
- * Distinguished names and general names as users type them: "CN=x, O=y" (RFC 4514 order as
- * written, escapes `\,`) or OpenSSL's "/CN=x/O=y"; SANs as "dns:host", "ip:10.0.0.1", "email:a@b",
+ * Distinguished names and general names as users type them: "CN=x, O=y" (RFC 4514: most
+ * specific first, escapes `\,`) or OpenSSL's "/CN=x/O=y"; SANs as "dns:host", "ip:10.0.0.1", "email:a@b",
  * "uri:https://x". Errors name the part that is wrong.
  */
 import { AttributeTypeAndValue, DirectoryString, GeneralName, Name, RelativeDistinguishedName } from '@peculiar/asn1-x509';
@@ -52,7 +52,8 @@ function attribute(part: string, where: string): AttributeTypeAndValue {
 export function parseName(text: string, where = 'name'): Name {
   const t = text.trim();
   if (t === '') return new Name([]);
-  const parts = t.startsWith('/') ? splitUnescaped(t.slice(1), '/') : splitUnescaped(t, ',');
+  // OpenSSL's "/CN=x/O=y" lists RDNs in encoding order; RFC 4514's "CN=x, O=y" lists them reversed.
+  const parts = t.startsWith('/') ? splitUnescaped(t.slice(1), '/') : splitUnescaped(t, ',').reverse();
   return new Name(parts.filter((p) => p.trim() !== '').map((p) => new RelativeDistinguishedName(splitUnescaped(p, '+').map((a) => attribute(a, where)))));
 }
 

@@ -1,0 +1,37 @@
+/** Keys and certificates from files (PEM or DER), and writing a generated key safely. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { importPrivateKey, toPem, type KeyPair } from '../core/compose/keys';
+import { unwrapInput } from '../core/inspect/input';
+
+function read(path: string, what: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (e) {
+    throw new Error(`cannot read the ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** DER of a certificate (or CSR) file in PEM, base64 or DER. */
+export function loadDer(path: string, what = 'certificate'): Uint8Array {
+  const u = unwrapInput(read(path, what));
+  if (u.error) throw new Error(`${path}: ${u.error}`);
+  return u.der;
+}
+
+/** A PKCS#8 private key ("PRIVATE KEY" PEM or DER). Legacy "EC/RSA PRIVATE KEY" PEM is refused with the fix. */
+export async function loadKey(path: string): Promise<KeyPair> {
+  const u = unwrapInput(read(path, 'private key'));
+  if (u.pemLabel && u.pemLabel !== 'PRIVATE KEY') {
+    throw new Error(`${path} is a "${u.pemLabel}" PEM; give a PKCS#8 key ("PRIVATE KEY"), e.g. openssl pkcs8 -topk8 -nocrypt -in ${path}`);
+  }
+  try {
+    return await importPrivateKey(u.der);
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`);
+  }
+}
+
+/** Writes a private key as PKCS#8 PEM readable only by its owner (mode 0600). */
+export function saveKey(path: string, key: KeyPair): void {
+  writeFileSync(path, toPem('PRIVATE KEY', key.pkcs8), { mode: 0o600 });
+}
