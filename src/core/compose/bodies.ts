@@ -34,7 +34,7 @@ export interface BodyContext {
 /** ir, cr, kur: one CertReqMsg with POP by signature over the CertRequest (RFC 4211 §4.1). */
 async function certRequest(ctx: BodyContext): Promise<CertReqMessages> {
   const { spec, key, problems } = ctx;
-  const req = new CertRequest({ certReqId: spec.certReqId ?? 0, certTemplate: buildTemplate(spec.template ?? {}, key?.spki, problems) });
+  const req = new CertRequest({ certReqId: spec.certReqId ?? 0, certTemplate: buildTemplate(spec.template ?? {}, key?.spki, problems, spec.body !== 'kur') });
   if (spec.body === 'kur') {
     if (!ctx.materials.oldCert) problems.add('oldCert', 'kur needs the certificate being updated (RFC 9483 §4.1.3)');
     else {

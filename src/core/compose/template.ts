@@ -70,11 +70,11 @@ function extensionsOf(t: TemplateSpec, problems: Problems): Extension[] {
   return out;
 }
 
-/** The CertTemplate for `t` with the public key `spki` (DER) when given. */
-export function buildTemplate(t: TemplateSpec, spki: Uint8Array | undefined, problems: Problems): CertTemplate {
+/** The CertTemplate for `t` with the public key `spki` (DER) when given; kur may leave the name to the old certificate. */
+export function buildTemplate(t: TemplateSpec, spki: Uint8Array | undefined, problems: Problems, needsName = true): CertTemplate {
   const tpl = new CertTemplate();
   if (t.subject?.trim()) tpl.subject = problems.try('template.subject', () => parseName(t.subject!, 'template.subject'));
-  if (!t.subject?.trim() && !t.sans?.length) problems.add('template.subject', 'give a subject or at least one subjectAltName (RFC 9483 §4.1.1)');
+  if (needsName && !t.subject?.trim() && !t.sans?.length) problems.add('template.subject', 'give a subject or at least one subjectAltName (RFC 9483 §4.1.1)');
   if (t.notBefore || t.notAfter) {
     tpl.validity = new OptionalValidity({
       notBefore: t.notBefore ? time(t.notBefore, 'template.notBefore', problems) : undefined,
