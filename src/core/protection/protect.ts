@@ -93,3 +93,25 @@ function sameCert(c: CMPCertificate, der: Uint8Array): boolean {
   const a = new Uint8Array(AsnSerializer.serialize(c));
   return a.length === der.length && a.every((b, i) => b === der[i]);
 }
+
+/**
+ * MAC protection like `alg` (the same kind, hashes and iteration count, a fresh salt), for answering
+ * in kind; falls back to the defaults for parameters it cannot map.
+ */
+export function macLike(alg: AlgorithmIdentifier | undefined, secret: Uint8Array): ProtectionSpec {
+  const nameOf = (table: Record<string, string>, oid: string | undefined) => Object.entries(table).find(([, o]) => o === oid)?.[0] as HashName | undefined;
+  try {
+    if (alg?.algorithm === oids.passwordBasedMac && alg.parameters) {
+      const p = AsnParser.parse(alg.parameters, PBMParameter);
+      return { kind: 'pbm', secret, iterations: Math.min(p.iterationCount, 100_000), owf: nameOf(digestOid, p.owf.algorithm), mac: nameOf(hmacOid, p.mac.algorithm) };
+    }
+    if (alg?.algorithm === oids.pbmac1 && alg.parameters) {
+      const p = AsnParser.parse(alg.parameters, PBMAC1Params);
+      const kdf = AsnParser.parse(p.keyDerivationFunc.parameters!, PBKDF2Params);
+      return { kind: 'pbmac1', secret, iterations: Math.min(kdf.iterationCount, 1_000_000), prf: nameOf(hmacOid, kdf.prf?.algorithm), mac: nameOf(hmacOid, p.messageAuthScheme.algorithm) };
+    }
+  } catch {
+    // Parameters that do not decode: answer with the defaults.
+  }
+  return { kind: 'pbm', secret };
+}

@@ -12,7 +12,7 @@ import { generateKeyPair, importPrivateKey, type KeyPair } from '../compose/keys
 import { parseName } from '../compose/names';
 import { certName } from '../protection/chain';
 import { type Subtle } from '../protection/mac';
-import { protectMessage, type ProtectionSpec } from '../protection/protect';
+import { macLike, protectMessage, type ProtectionSpec } from '../protection/protect';
 import { verifyMessage } from '../protection/verify';
 import { readMessage, type ReadMessage } from '../transport/message';
 import { issueCertificate } from './certs';
@@ -170,7 +170,7 @@ export class TestCa {
     return { error: ['badRequest'], text: `the test CA does not answer ${req.bodyName}` };
   }
 
-  /** The answer as a PKIMessage, protected as the request was (MAC with the secret, else our signature). */
+  /** The answer as a PKIMessage, protected as the request was (the same MAC with the secret, else our signature). */
   private async respond(req: ReadMessage | undefined, a: Answer, mac: boolean): Promise<Uint8Array> {
     const rh = req?.header;
     const header = new PKIHeader({
@@ -194,7 +194,7 @@ export class TestCa {
       body = a.body;
       if (a.implicit) header.generalInfo = new InfoTypeAndValues([new InfoTypeAndValue({ infoType: oids.itImplicitConfirm, infoValue: new Uint8Array([5, 0]).buffer })]);
     }
-    const protection: ProtectionSpec = mac ? { kind: 'pbm', secret: this.options.secret } : { kind: 'signature', key: this.key, cert: this.certDer };
+    const protection: ProtectionSpec = mac ? macLike(rh?.protectionAlg, this.options.secret) : { kind: 'signature', key: this.key, cert: this.certDer };
     return protectMessage(new PKIMessage({ header, body }), protection, { subtle: this.subtle, random: this.random });
   }
 

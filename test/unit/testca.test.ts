@@ -1,0 +1,162 @@
+// The embedded test CA with our client, in process (no HTTP): every request kind, and each way it
+// can be told to misbehave. HTTP, faults and OpenSSL as the peer are in transport/interop tests.
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
+import { Certificate } from '@peculiar/asn1-x509';
+import { buildRequest, importPrivateKey, type Materials, type RequestSpec } from '../../src/core/compose';
+import { TestCa, parseState, type TestCaBehaviour } from '../../src/core/testca';
+import { readMessage, runTransaction, type Post, type TransactionResult } from '../../src/core/transport';
+import type { ProtectionSpec } from '../../src/core/protection/protect';
+import { unwrapInput } from '../../src/core/inspect/input';
+import { fixture } from './helpers';
+
+const secret = new TextEncoder().encode('s3cret');
+const mac: ProtectionSpec = { kind: 'pbm', secret, iterations: 500 };
+
+/** A Post straight into the CA, as HTTP would deliver it. */
+const direct = (ca: TestCa): Post => async (req) => ({ status: 200, contentType: 'application/pkixcmp', body: await ca.handle(req.body) });
+
+async function exchange(ca: TestCa, spec: RequestSpec, materials: Partial<Materials> = {}, protection: ProtectionSpec = mac): Promise<TransactionResult> {
+  const built = await buildRequest({ recipient: 'CN=CMP Lens Test CA', senderKID: 'user1', ...spec }, { protection, ...materials });
+  if (!built.ok) assert.fail(JSON.stringify(built.errors));
+  return runTransaction(built.der, {
+    post: direct(ca), server: { name: 'in-process', url: 'http://in-process/' }, protection,
+    verify: { secret, trustAnchors: [ca.certDer] }, sleep: async () => undefined,
+  });
+}
+
+const bodies = (r: TransactionResult) => r.messages.map((m) => m.body).join(' ');
+const newCa = (behaviour: TestCaBehaviour = {}) => TestCa.create({ secret, behaviour });
+
+describe('test CA: requests', () => {
+  it('ir → ip with a certificate for the requested key → certConf → pkiConf', async () => {
+    const ca = await newCa();
+    const r = await exchange(ca, { body: 'ir', template: { subject: 'CN=Device, O=Example', sans: ['dns:device.example'] } });
+    assert.equal(r.ok, true, r.error);
+    assert.equal(bodies(r), 'ir ip certConf pkiconf');
+    const cert = AsnParser.parse(r.issued[0].der, Certificate);
+    const ir = readMessage(r.messages[0].der).body.ir![0].certReq.certTemplate;
+    assert.deepEqual(AsnSerializer.serialize(cert.tbsCertificate.subjectPublicKeyInfo), AsnSerializer.serialize(ir.publicKey!));
+    assert.deepEqual(AsnSerializer.serialize(cert.tbsCertificate.issuer), AsnSerializer.serialize(ca.cert.tbsCertificate.subject));
+    assert.ok(r.messages.filter((m) => m.direction === 'received').every((m) => m.protection?.verdict === 'valid'));
+    assert.equal(ca.toJSON().issued.length, 1);
+  });
+
+  it('cr, p10cr (certReqId -1), genm, implicitConfirm', async () => {
+    const ca = await newCa();
+    assert.equal(bodies(await exchange(ca, { body: 'cr', template: { subject: 'CN=cr' } })), 'cr cp certConf pkiconf');
+    const p10 = await exchange(ca, { body: 'p10cr', template: { subject: 'CN=p10' } });
+    assert.equal(bodies(p10), 'p10cr cp certConf pkiconf');
+    assert.equal(p10.issued[0].certReqId, -1);
+    const genm = await exchange(ca, { body: 'genm', infoTypes: ['caCerts', 'rootCaKeyUpdate', 'certReqTemplate', 'signKeyPairTypes', 'currentCRL'] });
+    const genp = readMessage(genm.reply!).body.genp!;
+    assert.deepEqual([...genp].map((i) => i.infoValue !== undefined), [true, true, true, true, false]);
+    const implicit = await exchange(ca, { body: 'ir', template: { subject: 'CN=implicit' }, implicitConfirm: true });
+    assert.equal(bodies(implicit), 'ir ip');
+  });
+
+  it('signature protection: kur signed with a certificate it issued; responses signed by the CA', async () => {
+    const ca = await newCa();
+    const key = await importPrivateKey(unwrapInput(fixture('keys/ee-ec.key')).der);
+    const first = await exchange(ca, { body: 'ir', template: { subject: 'CN=to update' } }, { key });
+    const sig: ProtectionSpec = { kind: 'signature', key, cert: first.issued[0].der };
+    const kur = await exchange(ca, { body: 'kur', template: {} }, { oldCert: first.issued[0].der }, sig);
+    assert.equal(kur.ok, true, kur.error);
+    assert.equal(bodies(kur), 'kur kup certConf pkiconf');
+    assert.match(kur.messages[1].protection!.summary, /ecdsa-with-SHA256/);
+    assert.equal(certSubject(kur.issued[0].der), 'CN=to update');
+  });
+
+  it('a signature from a certificate that does not chain to the CA: signerNotTrusted', async () => {
+    const ca = await newCa();
+    const key = await importPrivateKey(unwrapInput(fixture('keys/ee-ec.key')).der);
+    const r = await exchange(ca, { body: 'cr', template: { subject: 'CN=x' } }, {}, { kind: 'signature', key, cert: unwrapInput(fixture('keys/ee-ec.crt')).der });
+    assert.equal(r.ok, false);
+    assert.match(r.error!, /error message: rejection: signerNotTrusted/);
+  });
+
+  it('rr revokes what it issued, then says certRevoked; unknown certificates get badCertId', async () => {
+    const ca = await newCa();
+    const issued = (await exchange(ca, { body: 'ir', template: { subject: 'CN=revoke me' } })).issued[0].der;
+    const rr = await exchange(ca, { body: 'rr', revoke: { reason: 1 } }, { oldCert: issued });
+    assert.equal(bodies(rr), 'rr rp');
+    assert.equal(rr.ok, true);
+    assert.equal(ca.toJSON().revoked[0].reason, 1);
+    const again = await exchange(ca, { body: 'rr' }, { oldCert: issued });
+    assert.match(again.error!, /revocation not done: rejection: certRevoked/);
+    const other = await exchange(ca, { body: 'rr' }, { oldCert: unwrapInput(fixture('keys/ee-ec.crt')).der });
+    assert.match(other.error!, /badCertId/);
+  });
+
+  it('wrong secret, unprotected request, garbage', async () => {
+    const ca = await newCa();
+    const wrong = await exchange(ca, { body: 'genm', infoTypes: ['caCerts'] }, {}, { kind: 'pbm', secret: new TextEncoder().encode('WRONG') });
+    // The CA answers with our secret; the client checks it with the one it has, so the answer is invalid for it.
+    assert.equal(wrong.ok, false);
+    const reply = readMessage(wrong.reply!);
+    assert.deepEqual(reply.body.error!.pKIStatusInfo.failInfo!.toNames(), ['badMessageCheck']);
+    const unprot = await exchange(ca, { body: 'genm', infoTypes: ['caCerts'] }, {}, { kind: 'none' });
+    assert.match(unprot.error!, /badMessageCheck "requests must be protected/);
+    const garbage = readMessage(await ca.handle(new Uint8Array([0x30, 0x03, 0x02, 0x01])));
+    assert.deepEqual(garbage.body.error!.pKIStatusInfo.failInfo!.toNames(), ['badDataFormat']);
+  });
+
+  it('POP that does not verify: badPOP', async () => {
+    const ca = await newCa();
+    const built = await buildRequest({ body: 'ir', template: { subject: 'CN=x' } }, { protection: { kind: 'none' } });
+    assert.ok(built.ok);
+    const msg = built.message;
+    const sig = msg.body.ir![0].popo!.signature!;
+    new Uint8Array(sig.signature)[10] ^= 1;
+    const { protectMessage } = await import('../../src/core/protection/protect');
+    const der = await protectMessage(msg, mac);
+    const reply = readMessage(await ca.handle(der));
+    assert.deepEqual(reply.body.ip!.response[0].status.failInfo!.toNames(), ['badPOP']);
+  });
+});
+
+describe('test CA: told to misbehave', () => {
+  it('pollCount: waiting, pollRep, then the certificate', async () => {
+    const ca = await newCa({ pollCount: 3, checkAfter: 2 });
+    const r = await exchange(ca, { body: 'ir', template: { subject: 'CN=polled' } });
+    assert.equal(r.ok, true, r.error);
+    assert.equal(bodies(r), 'ir ip pollReq pollRep pollReq pollRep pollReq ip certConf pkiconf');
+    assert.equal(r.messages[1].status, 'waiting "the test CA makes you poll (pollCount behaviour)"');
+    assert.equal(r.messages[3].status, 'checkAfter 2 s');
+  });
+  it('reject with chosen failInfo bits', async () => {
+    const ca = await newCa({ reject: ['badCertTemplate', 'notAuthorized'] });
+    const r = await exchange(ca, { body: 'cr', template: { subject: 'CN=no' } });
+    assert.match(r.error!, /was not granted: rejection: badCertTemplate, notAuthorized/);
+  });
+  it('implicitConfirm refused: a certConf follows', async () => {
+    const ca = await newCa({ grantImplicitConfirm: false });
+    assert.equal(bodies(await exchange(ca, { body: 'ir', template: { subject: 'CN=x' }, implicitConfirm: true })), 'ir ip certConf pkiconf');
+  });
+  it('sendError', async () => {
+    const ca = await newCa({ sendError: true });
+    const r = await exchange(ca, { body: 'genm', infoTypes: ['caCerts'] });
+    assert.equal(bodies(r), 'genm error');
+    assert.match(r.error!, /systemUnavail/);
+  });
+});
+
+describe('test CA: state', () => {
+  it('survives a save and load: same key, serials continue, revocations kept', async () => {
+    const saved: string[] = [];
+    const ca = await TestCa.create({ secret, onStateChange: (s) => void saved.push(JSON.stringify(s)) });
+    await exchange(ca, { body: 'ir', template: { subject: 'CN=one' } });
+    const again = await TestCa.load(parseState(saved.at(-1)!), { secret });
+    assert.deepEqual(again.certDer, ca.certDer);
+    const r = await exchange(again, { body: 'ir', template: { subject: 'CN=two' } });
+    assert.equal(AsnParser.parse(r.issued[0].der, Certificate).tbsCertificate.serialNumber.byteLength, 1);
+    assert.equal(new Uint8Array(AsnParser.parse(r.issued[0].der, Certificate).tbsCertificate.serialNumber)[0], 3);
+    assert.throws(() => parseState('{"format":"x"}'), /format is not cmp-lens-testca\/1/);
+  });
+});
+
+function certSubject(der: Uint8Array): string {
+  const c = AsnParser.parse(der, Certificate);
+  return c.tbsCertificate.subject.map((rdn) => rdn.map((a) => `${a.type === '2.5.4.3' ? 'CN' : a.type}=${a.value.toString()}`).join('+')).reverse().join(',');
+}
