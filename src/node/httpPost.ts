@@ -27,7 +27,17 @@ export function nodePost(server: Pick<ServerConfig, 'caFile' | 'insecureSkipTlsV
 }
 
 function post(req: HttpRequest, ca: string[] | undefined, insecure: boolean): Promise<HttpResponse> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolveOuter, rejectOuter) => {
+    // Every way out clears the timer, so no request keeps the process alive after it ended.
+    let timer: NodeJS.Timeout | undefined;
+    const resolve = (v: HttpResponse) => {
+      clearTimeout(timer);
+      resolveOuter(v);
+    };
+    const reject = (e: Error) => {
+      clearTimeout(timer);
+      rejectOuter(e);
+    };
     let url: URL;
     try {
       url = new URL(req.url);
@@ -58,19 +68,17 @@ function post(req: HttpRequest, ca: string[] | undefined, insecure: boolean): Pr
         chunks.push(c);
       });
       res.on('end', () => {
-        clearTimeout(timer);
         if (!res.complete) reject(new TransportError('closed', 'the server closed the connection before the answer was complete'));
         else resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], body: new Uint8Array(Buffer.concat(chunks)) });
       });
       res.on('error', (e) => reject(describe(e as NodeJS.ErrnoException, url)));
       res.on('aborted', () => reject(new TransportError('closed', 'the server closed the connection before the answer was complete')));
     });
-    const timer = setTimeout(() => {
+    timer = setTimeout(() => {
       r.destroy();
       reject(new TransportError('timeout', `no complete answer from ${url.host} within ${req.timeoutMs} ms (timeoutMs)`));
     }, req.timeoutMs);
     r.on('error', (e: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
       if (e.name === 'AbortError') reject(new TransportError('cancelled', 'cancelled'));
       else reject(describe(e, url));
     });
