@@ -75,6 +75,15 @@ describe('compose: one request per body type', () => {
     assert.equal(m.body.ir![0].popo?.signature?.algorithmIdentifier.algorithm, '1.3.101.112');
   });
 
+  it('without a subject the POP signs POPOSigningKeyInput with the sender (RFC 4211 §4.1)', async () => {
+    const r = await buildRequest({ body: 'cr', sender: 'CN=requester', template: { sans: ['dns:only-san.example'] } }, { protection: { kind: 'none' } });
+    assert.ok(r.ok);
+    const popo = readMessage(r.der).body.cr![0].popo!.signature!;
+    assert.equal(popo.poposkInput?.authInfo.sender?.directoryName?.[0][0].value.toString(), 'requester');
+    const pop = (await verifyMessage(r.der)).find((c) => c.check === 'pop');
+    assert.equal(pop?.verdict, 'valid', pop?.reason);
+  });
+
   it('kur carries oldCertID; rr names issuer and serial with a reason', async () => {
     const old = AsnParser.parse(pem('keys/ee-ec.crt'), Certificate);
     const kur = readMessage((await build('kur')).der);

@@ -5,7 +5,7 @@ import { AlgorithmIdentifier, Attribute, Certificate, CRLReason, Extension, Exte
 import {
   AttributeTypeAndValue, CertConfirmContent, CertId, CertReqMessages, CertReqMsg, CertRequest, CertStatus, CertTemplate, Controls,
   ErrorMsgContent, GenMsgContent, InfoTypeAndValue, PKIBody, PKIFailureInfo, PKIFreeText, PKIStatus, PKIStatusInfo,
-  POPOSigningKey, PollReq, PollReqContent, ProofOfPossession, RevDetails, RevReqContent, oids,
+  POPOSigningKey, POPOSigningKeyInput, POPOSigningKeyInputAuthInfo, PollReq, PollReqContent, ProofOfPossession, RevDetails, RevReqContent, oids,
 } from '../asn1';
 import { fromHex } from '../der/values';
 import { certHashFor } from '../protection/certHash';
@@ -29,6 +29,8 @@ export interface BodyContext {
   key?: KeyPair;
   problems: Problems;
   subtle: Subtle;
+  /** The header's sender, for POPOSigningKeyInput. */
+  sender?: GeneralName;
 }
 
 /** ir, cr, kur: one CertReqMsg with POP by signature over the CertRequest (RFC 4211 §4.1). */
@@ -41,14 +43,19 @@ async function certRequest(ctx: BodyContext): Promise<CertReqMessages> {
       const old = AsnParser.parse(ctx.materials.oldCert, Certificate);
       const id = new CertId({ issuer: new GeneralName({ directoryName: old.tbsCertificate.issuer }), serialNumber: old.tbsCertificate.serialNumber });
       req.controls = new Controls([new AttributeTypeAndValue({ type: oids.regCtrlOldCertID, value: AsnSerializer.serialize(id) })]);
+      // The old certificate's subject when none is given, as OpenSSL's client does (RFC 9483 §4.1.3).
+      req.certTemplate.subject ??= old.tbsCertificate.subject;
     }
   }
   const msg = new CertReqMsg({ certReq: req });
   const pop = spec.pop ?? 'signature';
   if (pop === 'raVerified') msg.popo = new ProofOfPossession({ raVerified: null });
   else if (pop === 'signature' && key) {
-    const sig = await signBytes(key, new Uint8Array(AsnSerializer.serialize(req)), ctx.subtle);
-    msg.popo = new ProofOfPossession({ signature: new POPOSigningKey({ algorithmIdentifier: signatureAlgorithm(key), signature: own(sig).buffer }) });
+    // RFC 4211 §4.1: the signature covers certReq when the template has a subject; without one it
+    // covers POPOSigningKeyInput, naming the sender (the header's) and the public key.
+    const input = req.certTemplate.subject?.length ? undefined : new POPOSigningKeyInput({ authInfo: new POPOSigningKeyInputAuthInfo({ sender: ctx.sender }), publicKey: AsnParser.parse(key.spki, SubjectPublicKeyInfo) });
+    const sig = await signBytes(key, new Uint8Array(AsnSerializer.serialize(input ?? req)), ctx.subtle);
+    msg.popo = new ProofOfPossession({ signature: new POPOSigningKey({ poposkInput: input, algorithmIdentifier: signatureAlgorithm(key), signature: own(sig).buffer }) });
   }
   return new CertReqMessages([msg]);
 }

@@ -90,7 +90,7 @@ export async function buildRequest(spec: RequestSpec, materials: Materials, env:
   checkProtection(materials, problems);
   const msg = new PKIMessage({ header: header(spec, materials, { now, random }, problems) });
   try {
-    msg.body = await buildBody({ spec, materials, key, problems, subtle });
+    msg.body = await buildBody({ spec, materials, key, problems, subtle, sender: msg.header.sender });
   } catch (e) {
     problems.add('body', (e as Error).message);
   }
