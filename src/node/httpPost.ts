@@ -29,13 +29,13 @@ export function nodePost(server: Pick<ServerConfig, 'caFile' | 'insecureSkipTlsV
 function post(req: HttpRequest, ca: string[] | undefined, insecure: boolean): Promise<HttpResponse> {
   return new Promise((resolveOuter, rejectOuter) => {
     // Every way out clears the timer, so no request keeps the process alive after it ended.
-    let timer: NodeJS.Timeout | undefined;
+    const timer: { t?: NodeJS.Timeout } = {};
     const resolve = (v: HttpResponse) => {
-      clearTimeout(timer);
+      clearTimeout(timer.t);
       resolveOuter(v);
     };
     const reject = (e: Error) => {
-      clearTimeout(timer);
+      clearTimeout(timer.t);
       rejectOuter(e);
     };
     let url: URL;
@@ -74,7 +74,7 @@ function post(req: HttpRequest, ca: string[] | undefined, insecure: boolean): Pr
       res.on('error', (e) => reject(describe(e as NodeJS.ErrnoException, url)));
       res.on('aborted', () => reject(new TransportError('closed', 'the server closed the connection before the answer was complete')));
     });
-    timer = setTimeout(() => {
+    timer.t = setTimeout(() => {
       r.destroy();
       reject(new TransportError('timeout', `no complete answer from ${url.host} within ${req.timeoutMs} ms (timeoutMs)`));
     }, req.timeoutMs);
