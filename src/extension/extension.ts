@@ -1,10 +1,11 @@
 /** Entry point of the extension host: registers each feature, nothing else. */
 import * as vscode from 'vscode';
 import { registerInspector } from './inspector/provider';
+import { registerSend } from './send';
 import { registerTreeText } from './treeText';
 
 export function activate(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(registerInspector(context), registerTreeText(context));
+  context.subscriptions.push(registerInspector(context), registerTreeText(context), registerSend(context));
 }
 
 export function deactivate(): void {

@@ -23,7 +23,7 @@ function treeUri(source: vscode.Uri): vscode.Uri {
 }
 
 /** The explorer's resource, else the active inspector's file, else the active text editor's. */
-function targetOf(resource?: vscode.Uri): vscode.Uri | undefined {
+export function targetOf(resource?: vscode.Uri): vscode.Uri | undefined {
   const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
   const fromTab = tab instanceof vscode.TabInputCustom ? tab.uri : undefined;
   const target = resource instanceof vscode.Uri ? resource : fromTab ?? vscode.window.activeTextEditor?.document.uri;
