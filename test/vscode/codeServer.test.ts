@@ -83,6 +83,11 @@ before(async () => {
   mkdirSync(ws);
   copyFileSync(join(fixtures, 'openssl-mock', 'ir-pbm.der'), join(ws, 'ir-pbm.pkimsg'));
   copyFileSync(join(fixtures, 'openssl-mock', 'rr-sig-ec.der'), join(ws, 'rr-sig-ec.pkimsg'));
+  // A request for the embedded test CA, built by our CLI with the CA's public demo secret.
+  const built = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'build', '--body', 'ir', '--subject', 'CN=sent from VS Code', '--recipient', 'CN=CMP Lens Test CA, O=CMP Lens',
+    '--ref', 'demo', '--secret-env', 'DEMO_SECRET', '--out', join(ws, 'ir-demo.pkimsg')], { env: { ...process.env, DEMO_SECRET: 'cmp-lens-demo' }, encoding: 'utf8' });
+  assert.equal(built.status, 0, built.stderr);
+  rmSync(join(ws, 'ir-demo.key.pem'));
   const install = spawnSync(join(node24, 'node'), [entry, '--user-data-dir', ud, '--extensions-dir', ext, '--install-extension', vsix], { env, encoding: 'utf8', timeout: 120_000 });
   assert.equal(install.status, 0, `installing the .vsix failed: ${install.stdout}${install.stderr}`);
   assert.match(install.stdout, /cmp-lens/);
@@ -200,6 +205,35 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
     const frame = await webviewFrame('general message', 30_000);
     await frame.waitForFunction(() => document.querySelector('.summary .kind')?.textContent === 'genm — general message', undefined, { timeout: 15_000 });
     await page.screenshot({ path: join(results, 'vscode-inspector-redecoded.png') });
+  });
+
+  it('Send Message from the inspector to the embedded test CA: the reply opens, the exchange is saved and listed', async () => {
+    await openFromExplorer('ir-demo.pkimsg');
+    await webviewFrame('initialization request', 45_000);
+    await page.keyboard.press('F1');
+    const box = page.locator('.quick-input-widget input');
+    await box.waitFor({ timeout: 10_000 });
+    await box.fill('>CMP Lens: Send Message');
+    await page.waitForTimeout(500);
+    await box.press('Enter');
+    // The server pick: the embedded test CA is the default first entry.
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'CMP Lens test CA (embedded)' }).first().waitFor({ timeout: 10_000 });
+    await box.press('Enter');
+    const frame = await webviewFrame('initialization response', 45_000).catch(async (e) => {
+      await page.screenshot({ path: join(results, 'vscode-send-failed.png') });
+      throw e;
+    });
+    await frame.waitForFunction(() => document.querySelector('.summary .protection')?.textContent === 'protection: valid' || document.querySelector('.summary .protection')?.textContent === 'protection: needs-secret', undefined, { timeout: 15_000 });
+    const exchanges = join(work, 'workspace', 'cmp-exchanges');
+    const folder = readdirSync(exchanges)[0];
+    assert.deepEqual(readdirSync(join(exchanges, folder)).sort(), ['01-ir.pkimsg', '02-ip.pkimsg', '03-certConf.pkimsg', '04-pkiconf.pkimsg', 'issued-0.pem', 'summary.txt']);
+    assert.match(readFileSync(join(exchanges, folder, 'summary.txt'), 'utf8'), /result: completed/);
+    await page.waitForFunction(() => [...document.querySelectorAll('.statusbar-item')].some((e) => (e.textContent ?? '').includes('CMP test CA')), undefined, { timeout: 15_000 });
+    await page.locator('.monaco-list-row', { hasText: 'ir → CMP Lens test CA' }).first().waitFor({ timeout: 15_000 }).catch(async (e) => {
+      await page.screenshot({ path: join(results, 'vscode-send-view-failed.png') });
+      throw e;
+    });
+    await page.screenshot({ path: join(results, 'vscode-send-embedded.png') });
   });
 
   it('the extension host logged no error from CMP Lens', () => {

@@ -123,9 +123,12 @@ export async function sendMessage(resource: vscode.Uri | undefined, deps: SendDe
 }
 
 async function report(result: TransactionResult, folder: vscode.Uri, store: ExchangeStore, deps: SendDeps): Promise<void> {
-  const lastReceived = [...result.messages.keys()].reverse().find((i) => result.messages[i].direction === 'received');
-  if (lastReceived !== undefined) {
-    await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.joinPath(folder, store.files[lastReceived]), 'cmpLens.inspector');
+  // The reply that answers the request: the ip/cp/kup that issued, else the last answer (rp, genp, error…).
+  const received = [...result.messages.keys()].filter((i) => result.messages[i].direction === 'received');
+  const issuing = received.filter((i) => ['ip', 'cp', 'kup', 'ccp'].includes(result.messages[i].body));
+  const reply = issuing.at(-1) ?? received.at(-1);
+  if (reply !== undefined) {
+    await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.joinPath(folder, store.files[reply]), 'cmpLens.inspector');
   }
   if (result.ok) {
     const issued = result.issued.map((c) => certName(AsnParser.parse(c.der, Certificate))).join(', ');
