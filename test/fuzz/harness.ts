@@ -2,7 +2,8 @@
  * Structured-mutation fuzzing with fast-check (chosen over Jazzer.js: no native build, runs under
  * plain Node/tsx, deterministic by seed so CI replays the same inputs). Seeds: the corpus fixtures;
  * mutations flip bits, rewrite tags and length octets, insert, delete, truncate and splice.
- * Invariants: no exception escapes inspectBytes, readDer or verifyMessage; decoding takes at most
+ * Invariants: no exception escapes inspectBytes, readDer, verifyMessage, the test CA's handle or the
+ * client's transaction (fed the input as the server's answer); decoding takes at most
  * 100 ms per KB (verification, whose work the file's iteration counts set within our limits, 5 s);
  * a message that parses re-encodes stably (encode(parse(encode(parse(x)))) = encode(parse(x))).
  */
@@ -14,6 +15,9 @@ import { PKIMessage } from '../../src/core/asn1';
 import { readDer } from '../../src/core/der/reader';
 import { inspectBytes } from '../../src/core/inspect';
 import { verifyMessage } from '../../src/core/protection';
+import { buildRequest } from '../../src/core/compose';
+import { TestCa } from '../../src/core/testca';
+import { readMessage, runTransaction } from '../../src/core/transport';
 
 const fixtures = join(__dirname, '..', 'fixtures');
 
@@ -78,6 +82,32 @@ export interface FuzzReport {
   slowestInputBytes: number;
 }
 
+let testCa: Promise<TestCa> | undefined;
+
+/**
+ * The test CA's request handling and the client's answer reading: the CA answers anything with a
+ * PKIMessage (an error message for garbage), and a transaction fed the input as the server's answer
+ * ends with a stated reason, never with an exception or an "unexpected" one.
+ */
+async function checkPeers(input: Uint8Array): Promise<string | undefined> {
+  testCa ??= TestCa.create({ secret: new TextEncoder().encode('s3cret') });
+  const answer = await (await testCa).handle(input);
+  try {
+    readMessage(answer);
+  } catch (e) {
+    return `the test CA answered with something that is not a PKIMessage: ${(e as Error).message}`;
+  }
+  const request = fuzzRequest ?? await buildRequest({ body: 'genm', infoTypes: ['caCerts'] }, { protection: { kind: 'none' } }).then((r) => (r.ok ? r.der : new Uint8Array()));
+  fuzzRequest = request;
+  const result = await runTransaction(request, {
+    post: async () => ({ status: 200, contentType: 'application/pkixcmp', body: input }),
+    server: { name: 'fuzz', url: 'http://fuzz/' }, protection: { kind: 'none' }, verify: { secret: new TextEncoder().encode('s3cret') }, sleep: async () => undefined,
+  });
+  if (!result.ok && result.error?.startsWith('unexpected')) return `the client failed without a stated reason: ${result.error}`;
+  return undefined;
+}
+let fuzzRequest: Uint8Array | undefined;
+
 /** Checks the invariants on one input; returns a failure description or undefined. */
 export async function checkInput(input: Uint8Array, report: FuzzReport): Promise<string | undefined> {
   const started = performance.now();
@@ -90,6 +120,8 @@ export async function checkInput(input: Uint8Array, report: FuzzReport): Promise
     await verifyMessage(input, { secret: new TextEncoder().encode('s3cret') });
     const verifyMs = performance.now() - verifyStarted;
     if (verifyMs > 5000) return `verification took ${verifyMs.toFixed(0)} ms`;
+    const serverSide = await checkPeers(input);
+    if (serverSide) return serverSide;
     const perKb = ms / Math.max(1, input.length / 1024);
     if (perKb > report.slowestMsPerKb) {
       report.slowestMsPerKb = perKb;

@@ -96,19 +96,20 @@ function sameCert(c: CMPCertificate, der: Uint8Array): boolean {
 
 /**
  * MAC protection like `alg` (the same kind, hashes and iteration count, a fresh salt), for answering
- * in kind; falls back to the defaults for parameters it cannot map.
+ * in kind (iterations capped at 10,000 for PBM and 100,000 for PBKDF2: a request must not set our
+ * cost); falls back to the defaults for parameters it cannot map.
  */
 export function macLike(alg: AlgorithmIdentifier | undefined, secret: Uint8Array): ProtectionSpec {
   const nameOf = (table: Record<string, string>, oid: string | undefined) => Object.entries(table).find(([, o]) => o === oid)?.[0] as HashName | undefined;
   try {
     if (alg?.algorithm === oids.passwordBasedMac && alg.parameters) {
       const p = AsnParser.parse(alg.parameters, PBMParameter);
-      return { kind: 'pbm', secret, iterations: Math.min(p.iterationCount, 100_000), owf: nameOf(digestOid, p.owf.algorithm), mac: nameOf(hmacOid, p.mac.algorithm) };
+      return { kind: 'pbm', secret, iterations: Math.min(p.iterationCount, 10_000), owf: nameOf(digestOid, p.owf.algorithm), mac: nameOf(hmacOid, p.mac.algorithm) };
     }
     if (alg?.algorithm === oids.pbmac1 && alg.parameters) {
       const p = AsnParser.parse(alg.parameters, PBMAC1Params);
       const kdf = AsnParser.parse(p.keyDerivationFunc.parameters!, PBKDF2Params);
-      return { kind: 'pbmac1', secret, iterations: Math.min(kdf.iterationCount, 1_000_000), prf: nameOf(hmacOid, kdf.prf?.algorithm), mac: nameOf(hmacOid, p.messageAuthScheme.algorithm) };
+      return { kind: 'pbmac1', secret, iterations: Math.min(kdf.iterationCount, 100_000), prf: nameOf(hmacOid, kdf.prf?.algorithm), mac: nameOf(hmacOid, p.messageAuthScheme.algorithm) };
     }
   } catch {
     // Parameters that do not decode: answer with the defaults.
