@@ -97,8 +97,11 @@ async function checkPeers(input: Uint8Array): Promise<string | undefined> {
   } catch (e) {
     return `the test CA answered with something that is not a PKIMessage: ${(e as Error).message}`;
   }
-  const request = fuzzRequest ?? await buildRequest({ body: 'genm', infoTypes: ['caCerts'] }, { protection: { kind: 'none' } }).then((r) => (r.ok ? r.der : new Uint8Array()));
-  fuzzRequest = request;
+  if (!fuzzRequest) {
+    const built = await buildRequest({ body: 'genm', infoTypes: ['caCerts'] }, { protection: { kind: 'none' } });
+    fuzzRequest = built.ok ? built.der : new Uint8Array();
+  }
+  const request: Uint8Array = fuzzRequest;
   const result = await runTransaction(request, {
     post: async () => ({ status: 200, contentType: 'application/pkixcmp', body: input }),
     server: { name: 'fuzz', url: 'http://fuzz/' }, protection: { kind: 'none' }, verify: { secret: new TextEncoder().encode('s3cret') }, sleep: async () => undefined,
