@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,6 +88,9 @@ before(async () => {
     '--ref', 'demo', '--secret-env', 'DEMO_SECRET', '--out', join(ws, 'ir-demo.pkimsg')], { env: { ...process.env, DEMO_SECRET: 'cmp-lens-demo' }, encoding: 'utf8' });
   assert.equal(built.status, 0, built.stderr);
   rmSync(join(ws, 'ir-demo.key.pem'));
+  // User settings with the embedded server and one that Send must skip (ftp: is not an RFC 9811 URL).
+  mkdirSync(join(ud, 'User'), { recursive: true });
+  writeFileSync(join(ud, 'User', 'settings.json'), JSON.stringify({ 'cmpLens.servers': [{ name: 'CMP Lens test CA (embedded)', url: 'embedded:testca' }, { name: 'bad', url: 'ftp://nowhere.example' }] }, null, 2));
   const install = spawnSync(join(node24, 'node'), [entry, '--user-data-dir', ud, '--extensions-dir', ext, '--install-extension', vsix], { env, encoding: 'utf8', timeout: 120_000 });
   assert.equal(install.status, 0, `installing the .vsix failed: ${install.stdout}${install.stderr}`);
   assert.match(install.stdout, /cmp-lens/);
@@ -234,6 +237,30 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
       throw e;
     });
     await page.screenshot({ path: join(results, 'vscode-send-embedded.png') });
+  });
+
+  it('our settings appear in the Settings UI with their descriptions', async () => {
+    await page.keyboard.press('F1');
+    const box = page.locator('.quick-input-widget input');
+    await box.waitFor({ timeout: 10_000 });
+    await box.fill('>Preferences: Open Settings (UI)');
+    await page.waitForTimeout(500);
+    await box.press('Enter');
+    await page.waitForSelector('.settings-editor', { timeout: 15_000 });
+    await page.waitForTimeout(1000);
+    // The search box has focus when the Settings editor opens.
+    await page.keyboard.type('cmpLens');
+    // Our settings are machine-overridable: with code-server's remote extension host the Settings UI
+    // lists them under the Remote tab, not User.
+    await page.locator('.settings-editor .settings-tabs-widget .action-label', { hasText: 'Remote' }).first().click();
+    await page.waitForFunction(() => (document.querySelector('.settings-editor')?.textContent ?? '').includes('CMP servers that'), undefined, { timeout: 15_000 }).catch(async (e) => {
+      await page.screenshot({ path: join(results, 'vscode-settings-ui-failed.png') });
+      throw e;
+    });
+    const text = await page.evaluate(() => document.querySelector('.settings-editor')?.textContent ?? '');
+    assert.match(text, /Trust anchor certificates \(PEM or DER files\)/);
+    await page.screenshot({ path: join(results, 'vscode-settings-ui.png') });
+    await page.keyboard.press('Escape');
   });
 
   it('the extension host logged no error from CMP Lens', () => {
