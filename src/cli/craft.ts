@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { buildRequest, keyKinds, requestBodies, type KeyKind, type Materials, type RequestBody, type RequestSpec } from '../core/compose';
+import type { PKIFailureInfoName } from '../core/asn1';
 import type { ProtectionSpec } from '../core/protection/protect';
 import { loadDer, loadKey, saveKey } from '../node/materials';
 import { intFlag, parseFlags, UsageError, type FlagKind, type Parsed } from './args';
@@ -28,11 +29,19 @@ const buildFlags: Record<string, FlagKind> = {
 
 /** The shared secret from --secret-file (one trailing newline dropped) or --secret-env. */
 export function secretFrom(p: Parsed, io: Io): Uint8Array | undefined {
-  const file = p.value('--secret-file');
-  const env = p.value('--secret-env');
+  return readSecret(p.value('--secret-file'), p.value('--secret-env'), io);
+}
+
+/** A secret from a file (one trailing newline dropped) or an environment variable; never from an argument. */
+export function readSecret(file: string | undefined, env: string | undefined, io: Io): Uint8Array | undefined {
   if (file && env) throw new UsageError('give --secret-file or --secret-env, not both');
   if (file) {
-    const b = io.readFile(file);
+    let b: Uint8Array;
+    try {
+      b = io.readFile(file);
+    } catch (e) {
+      throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
     const n = b.length;
     const cut = n > 1 && b[n - 2] === 0x0d && b[n - 1] === 0x0a ? 2 : n > 0 && b[n - 1] === 0x0a ? 1 : 0;
     return b.subarray(0, n - cut);
@@ -103,7 +112,7 @@ function specFrom(p: Parsed, io: Io): RequestSpec {
   if (p.list('--infotype').length) spec.infoTypes = p.list('--infotype') as RequestSpec['infoTypes'];
   if (p.bool('--reject') || p.value('--reason')) spec.confirm = { accept: !p.bool('--reject'), reason: p.value('--reason') };
   if (p.value('--status') !== undefined || p.list('--failinfo').length || p.list('--text').length) {
-    spec.errorStatus = { status: intFlag(p, '--status', 0, 6) ?? 2, failInfo: p.list('--failinfo') as never, texts: p.list('--text') };
+    spec.errorStatus = { status: intFlag(p, '--status', 0, 6) ?? 2, failInfo: p.list('--failinfo') as PKIFailureInfoName[], texts: p.list('--text') };
   }
   return spec as RequestSpec;
 }

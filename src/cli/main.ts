@@ -9,7 +9,7 @@ import { checkCertHashes, issuedCertificates, verifyMessage } from '../core/prot
 import type { CheckResult } from '../shared/protection';
 import { formatDocument } from '../core/inspect/text';
 import { UsageError } from './args';
-import { buildCommand } from './craft';
+import { buildCommand, readSecret } from './craft';
 import { demoCommand, sendCommand, serveCommand } from './send';
 
 const usage = `Usage: cmp-lens <command> [options]
@@ -120,23 +120,7 @@ function parseVerifyArgs(args: string[]): VerifyArgs {
     else opts.file = a;
   }
   if (!opts.file) throw new UsageError('verify needs a FILE (or - for standard input)');
-  if (opts.secretFile && opts.secretEnv) throw new UsageError('give --secret-file or --secret-env, not both');
   return opts;
-}
-
-function secretOf(opts: VerifyArgs, io: Io): Uint8Array | undefined {
-  if (opts.secretFile) {
-    const bytes = readInput(opts.secretFile, io);
-    const n = bytes.length;
-    const cut = n > 1 && bytes[n - 2] === 0x0d && bytes[n - 1] === 0x0a ? 2 : n > 0 && bytes[n - 1] === 0x0a ? 1 : 0;
-    return bytes.subarray(0, n - cut);
-  }
-  if (opts.secretEnv) {
-    const v = io.env(opts.secretEnv);
-    if (v === undefined) throw new UsageError(`environment variable ${opts.secretEnv} is not set`);
-    return new TextEncoder().encode(v);
-  }
-  return undefined;
 }
 
 function resultLine(r: CheckResult): string {
@@ -148,7 +132,7 @@ async function verifyCommand(args: string[], io: Io): Promise<number> {
   const opts = parseVerifyArgs(args);
   const der = unwrapInput(readInput(opts.file, io)).der;
   const results = await verifyMessage(der, {
-    secret: secretOf(opts, io),
+    secret: readSecret(opts.secretFile, opts.secretEnv, io),
     cert: opts.cert ? unwrapInput(readInput(opts.cert, io)).der : undefined,
     trustAnchors: opts.trust.map((t) => unwrapInput(readInput(t, io)).der),
   });

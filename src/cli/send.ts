@@ -2,7 +2,7 @@
  * `cmp-lens send`, `cmp-lens serve` and `cmp-lens demo` (what `npm start` runs): the client
  * transaction and the embedded test CA from a terminal.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AsnParser } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
@@ -10,19 +10,18 @@ import { buildRequest, toPem } from '../core/compose';
 import { inspectBytes } from '../core/inspect';
 import { formatDocument } from '../core/inspect/text';
 import { certName } from '../core/protection';
-import { TestCa, parseState, type CaStateJson, type TestCaBehaviour } from '../core/testca';
+import { demoSecret, TestCa, type TestCaBehaviour } from '../core/testca';
 import { runTransaction, transportDefaults, type TransactionResult } from '../core/transport';
 import { pkiFailureInfoNames } from '../core/asn1';
 import { ExchangeStore, exchangeFolderName } from '../node/exchangeStore';
 import { nodePost } from '../node/httpPost';
 import { loadDer } from '../node/materials';
 import { serveTestCa } from '../node/testcaServer';
+import { openTestCa } from '../node/testcaState';
 import { intFlag, parseFlags, UsageError, type Parsed } from './args';
 import { noSecretArgs, protectionFlags, protectionFrom, secretFrom } from './craft';
 import type { Io } from './main';
 
-/** The test CA's shared secret when none is given: public, for demos only (README says so). */
-export const demoSecret = 'cmp-lens-demo';
 
 function printResult(io: Io, r: TransactionResult, store?: ExchangeStore): void {
   io.out(r.ok ? 'transaction completed' : `transaction failed: ${r.error}`);
@@ -80,16 +79,10 @@ function behaviourFrom(p: Parsed): TestCaBehaviour {
   };
 }
 
-/** Loads the CA from DIR/testca.json, or makes one and stores it there (mode 0600: it holds the CA key). */
+/** The CA kept in DIR (see openTestCa), or one in memory; DIR also gets testca.crt for clients' trust. */
 async function caFromState(dir: string | undefined, secret: Uint8Array, behaviour: TestCaBehaviour, trust: Uint8Array[]): Promise<TestCa> {
-  const file = dir ? join(dir, 'testca.json') : undefined;
-  const save = file ? (s: CaStateJson) => {
-    writeFileSync(file, JSON.stringify(s, null, 1), { mode: 0o600 });
-    chmodSync(file, 0o600);
-  } : undefined;
-  const options = { secret, behaviour, trustAnchors: trust, onStateChange: save };
-  if (dir) mkdirSync(dir, { recursive: true });
-  const ca = file && existsSync(file) ? await TestCa.load(parseState(readFileSync(file, 'utf8')), options) : await TestCa.create(options);
+  const options = { secret, behaviour, trustAnchors: trust };
+  const ca = dir ? await openTestCa(dir, options) : await TestCa.create(options);
   if (dir) writeFileSync(join(dir, 'testca.crt'), toPem('CERTIFICATE', ca.certDer));
   return ca;
 }

@@ -136,6 +136,9 @@ describe('compose: field errors, all at once', () => {
     assert.deepEqual((await fields({ body: 'kur', template: { subject: 'CN=x' } })).map((e) => e.field), ['oldCert']);
     assert.deepEqual((await fields({ body: 'rr' })).map((e) => e.field), ['revoke.issuer', 'revoke.serialHex']);
     assert.deepEqual((await fields({ body: 'pollReq', transactionID: 'xyz' })).map((e) => e.field), ['transactionID']);
+    const bits = await fields({ body: 'error', errorStatus: { status: 2, failInfo: ['badPOP', 'noSuchBit' as 'badPOP'] } });
+    assert.deepEqual(bits.map((e) => e.field), ['errorStatus.failInfo']);
+    assert.match(bits[0].message, /not PKIFailureInfo bit names: noSuchBit/);
   });
 });
 

@@ -68,6 +68,17 @@ async function webviewFrame(text: string, timeoutMs = 30_000): Promise<Frame> {
   throw new Error(`no webview frame shows "${text}"`);
 }
 
+/** Runs a command from the palette; returns the quick input box (for a pick that follows). */
+async function runCommand(title: string) {
+  await page.keyboard.press('F1');
+  const box = page.locator('.quick-input-widget input');
+  await box.waitFor({ timeout: 10_000 });
+  await box.fill(`>${title}`);
+  await page.waitForTimeout(500);
+  await box.press('Enter');
+  return box;
+}
+
 async function openFromExplorer(name: string): Promise<void> {
   await page.getByRole('treeitem', { name }).first().dblclick();
 }
@@ -174,12 +185,7 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
   it('"CMP Lens: Show as Text" from the palette opens the tree as text, coloured by our grammar', async () => {
     await page.getByRole('tab', { name: /ir-pbm\.pkimsg/ }).first().click();
     await webviewFrame('initialization request');
-    await page.keyboard.press('F1');
-    const box = page.locator('.quick-input-widget input');
-    await box.waitFor({ timeout: 10_000 });
-    await box.fill('>CMP Lens: Show as Text');
-    await page.waitForTimeout(500);
-    await box.press('Enter');
+    await runCommand('CMP Lens: Show as Text');
     // The chat input is a Monaco editor too: look for the one that shows our text.
     // Monaco renders spaces as U+00A0.
     const ours = () => [...document.querySelectorAll('.monaco-editor .view-lines')].find((e) => (e.textContent ?? '').replace(/\u00a0/g, ' ').includes('PKIMessage (DER, 899 bytes)'));
@@ -213,12 +219,7 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
   it('Send Message from the inspector to the embedded test CA: the reply opens, the exchange is saved and listed', async () => {
     await openFromExplorer('ir-demo.pkimsg');
     await webviewFrame('initialization request', 45_000);
-    await page.keyboard.press('F1');
-    const box = page.locator('.quick-input-widget input');
-    await box.waitFor({ timeout: 10_000 });
-    await box.fill('>CMP Lens: Send Message');
-    await page.waitForTimeout(500);
-    await box.press('Enter');
+    const box = await runCommand('CMP Lens: Send Message');
     // The server pick: the embedded test CA is the default first entry.
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'CMP Lens test CA (embedded)' }).first().waitFor({ timeout: 10_000 });
     await box.press('Enter');
@@ -240,12 +241,7 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
   });
 
   it('our settings appear in the Settings UI with their descriptions', async () => {
-    await page.keyboard.press('F1');
-    const box = page.locator('.quick-input-widget input');
-    await box.waitFor({ timeout: 10_000 });
-    await box.fill('>Preferences: Open Settings (UI)');
-    await page.waitForTimeout(500);
-    await box.press('Enter');
+    await runCommand('Preferences: Open Settings (UI)');
     await page.waitForSelector('.settings-editor', { timeout: 15_000 });
     await page.waitForTimeout(1000);
     // The search box has focus when the Settings editor opens.

@@ -5,9 +5,10 @@ import { AlgorithmIdentifier, Attribute, Certificate, CRLReason, Extension, Exte
 import {
   AttributeTypeAndValue, CertConfirmContent, CertId, CertReqMessages, CertReqMsg, CertRequest, CertStatus, CertTemplate, Controls,
   ErrorMsgContent, GenMsgContent, InfoTypeAndValue, PKIBody, PKIFailureInfo, PKIFreeText, PKIStatus, PKIStatusInfo,
-  POPOSigningKey, POPOSigningKeyInput, POPOSigningKeyInputAuthInfo, PollReq, PollReqContent, ProofOfPossession, RevDetails, RevReqContent, oids,
+  pkiFailureInfoNames, POPOSigningKey, POPOSigningKeyInput, POPOSigningKeyInputAuthInfo, PollReq, PollReqContent, ProofOfPossession, RevDetails, RevReqContent, oids,
 } from '../asn1';
 import { fromHex } from '../der/values';
+import { digestOidByHash } from '../protection/algorithms';
 import { certHashFor } from '../protection/certHash';
 import { own, type Subtle } from '../protection/mac';
 import { signatureAlgorithm, signBytes, type KeyPair } from './keys';
@@ -15,7 +16,6 @@ import { parseName } from './names';
 import type { GenmInfoType, Materials, RequestSpec } from './spec';
 import { buildTemplate, type Problems } from './template';
 
-const hashOids: Record<string, string> = { 'SHA-256': '2.16.840.1.101.3.4.2.1', 'SHA-384': '2.16.840.1.101.3.4.2.2', 'SHA-512': '2.16.840.1.101.3.4.2.3' };
 const infoTypeOids: Record<GenmInfoType, string> = {
   caCerts: oids.itCaCerts, rootCaKeyUpdate: oids.itRootCaKeyUpdate, certReqTemplate: oids.itCertReqTemplate,
   crlStatusList: oids.itCrlStatusList, signKeyPairTypes: oids.itSignKeyPairTypes, encKeyPairTypes: oids.itEncKeyPairTypes,
@@ -119,10 +119,10 @@ async function confirmation(ctx: BodyContext): Promise<CertConfirmContent> {
   }
   const cert = AsnParser.parse(materials.confirmCert, Certificate);
   const hashAlg = spec.confirm?.hashAlg;
-  const hash = certHashFor(cert, hashAlg ? hashOids[hashAlg] : undefined);
+  const hash = certHashFor(cert, hashAlg ? digestOidByHash[hashAlg] : undefined);
   if (!hash) problems.add('confirm.hashAlg', 'the certificate\'s signature algorithm names no hash: choose hashAlg (needs pvno 3, RFC 9810 §5.3.18)');
   else status.certHash = new OctetString(await ctx.subtle.digest(hash, own(materials.confirmCert)));
-  if (hashAlg) status.hashAlg = new AlgorithmIdentifier({ algorithm: hashOids[hashAlg] });
+  if (hashAlg) status.hashAlg = new AlgorithmIdentifier({ algorithm: digestOidByHash[hashAlg] });
   if (spec.confirm && !spec.confirm.accept) {
     status.statusInfo = new PKIStatusInfo({ status: PKIStatus.rejection, statusString: spec.confirm.reason ? new PKIFreeText([spec.confirm.reason]) : undefined });
   } else {
@@ -134,6 +134,8 @@ async function confirmation(ctx: BodyContext): Promise<CertConfirmContent> {
 function errorBody(ctx: BodyContext): ErrorMsgContent {
   const e = ctx.spec.errorStatus ?? { status: PKIStatus.rejection };
   if (!Number.isInteger(e.status) || e.status < 0 || e.status > 6) ctx.problems.add('errorStatus.status', `${e.status} is not a PKIStatus (0-6)`);
+  const unknown = (e.failInfo ?? []).filter((n) => !pkiFailureInfoNames.includes(n));
+  if (unknown.length) ctx.problems.add('errorStatus.failInfo', `not PKIFailureInfo bit names: ${unknown.join(', ')} (${pkiFailureInfoNames.join(', ')})`);
   return new ErrorMsgContent({
     pKIStatusInfo: new PKIStatusInfo({
       status: e.status,

@@ -6,7 +6,7 @@ import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
 import { ECDSASigValue } from '@peculiar/asn1-ecc';
 import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
-import { decodeOid } from '../der/values';
+import { decodeOid, toBase64 } from '../der/values';
 import { curveByOid } from '../protection/algorithms';
 import { own, type Subtle } from '../protection/mac';
 
@@ -106,9 +106,6 @@ export async function signBytes(key: KeyPair, data: Uint8Array, subtle: Subtle =
 
 /** PEM armour for DER (CERTIFICATE, PRIVATE KEY, CERTIFICATE REQUEST). */
 export function toPem(label: string, der: Uint8Array): string {
-  const chunk = 0x8000;
-  let bin = '';
-  for (let i = 0; i < der.length; i += chunk) bin += String.fromCharCode(...der.subarray(i, i + chunk));
-  const b64 = btoa(bin);
+  const b64 = toBase64(der);
   return `-----BEGIN ${label}-----\n${b64.replace(/.{1,64}/g, '$&\n')}-----END ${label}-----\n`;
 }

@@ -5,16 +5,10 @@
  */
 import type { AnnotatedDocument, AnnotatedNode } from '../../shared/annotated';
 import type { CopyWhat, FilterMatch, NodeDetails, NodeRow } from '../../shared/protocol';
-import { integerDecimal, toHex } from '../der/values';
+import { integerDecimal, toBase64, toHex } from '../der/values';
 
 const rowValueMax = 300;
 const savableTypes = new Set(['Certificate', 'CertificationRequest', 'CertificateList', 'PKIMessage', 'PrivateKeyInfo', 'SubjectPublicKeyInfo', 'ContentInfo', 'EnvelopedData', 'SignedData']);
-
-function bytesToBase64(bytes: Uint8Array): string {
-  let bin = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(bin);
-}
 
 export class InspectorModel {
   constructor(
@@ -133,7 +127,7 @@ export class InspectorModel {
       case 'value': return n.value ?? '';
       case 'path': return n.path;
       case 'hex': return toHex(bytes);
-      case 'base64': return bytesToBase64(bytes);
+      case 'base64': return toBase64(bytes);
     }
   }
 }

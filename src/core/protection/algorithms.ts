@@ -10,6 +10,9 @@ export const hashByOid: Record<string, string> = {
   '2.16.840.1.101.3.4.2.3': 'SHA-512',
 };
 
+/** Digest OID by WebCrypto hash name: the inverse of hashByOid. */
+export const digestOidByHash: Record<string, string> = Object.fromEntries(Object.entries(hashByOid).map(([oid, name]) => [name, oid]));
+
 /** HMAC algorithms (RFC 9481 §6.2) → hash. */
 export const hmacByOid: Record<string, string> = {
   '1.3.6.1.5.5.8.1.2': 'SHA-1',

@@ -7,10 +7,10 @@ import { AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier, Certificate, SubjectKeyIdentifier, id_ce_subjectKeyIdentifier } from '@peculiar/asn1-x509';
 import { CMPCertificate, CMPCertificates, PBKDF2Params, PBKDF2Salt, PBMAC1Params, PBMParameter, PKIMessage, PKIProtection, ProtectedPart, oids } from '../asn1';
 import { signatureAlgorithm, signBytes, type KeyPair } from '../compose/keys';
+import { digestOidByHash, hashByOid } from './algorithms';
 import { pbmac1Plan, pbmPlan, type Subtle } from './mac';
 
-/** Hash names → OIDs (digest for PBM's owf, HMAC for the MAC), RFC 9481 §2 and §6.2. */
-const digestOid: Record<string, string> = { 'SHA-1': '1.3.14.3.2.26', 'SHA-256': '2.16.840.1.101.3.4.2.1', 'SHA-384': '2.16.840.1.101.3.4.2.2', 'SHA-512': '2.16.840.1.101.3.4.2.3' };
+/** HMAC OIDs by hash name (RFC 9481 §6.2); for SHA-1 the hmac-sha1 OID that PBM uses. */
 const hmacOid: Record<string, string> = { 'SHA-1': '1.3.6.1.5.5.8.1.2', 'SHA-256': '1.2.840.113549.2.9', 'SHA-384': '1.2.840.113549.2.10', 'SHA-512': '1.2.840.113549.2.11' };
 export type HashName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
 
@@ -36,7 +36,7 @@ function macAlgorithm(spec: Extract<ProtectionSpec, { kind: 'pbm' | 'pbmac1' }>,
   if (spec.kind === 'pbm') {
     const p = new PBMParameter({
       salt: new OctetString(salt),
-      owf: new AlgorithmIdentifier({ algorithm: digestOid[spec.owf ?? 'SHA-256'] }),
+      owf: new AlgorithmIdentifier({ algorithm: digestOidByHash[spec.owf ?? 'SHA-256'] }),
       iterationCount: iterations,
       mac: new AlgorithmIdentifier({ algorithm: hmacOid[spec.mac ?? 'SHA-256'] }),
     });
@@ -104,7 +104,7 @@ export function macLike(alg: AlgorithmIdentifier | undefined, secret: Uint8Array
   try {
     if (alg?.algorithm === oids.passwordBasedMac && alg.parameters) {
       const p = AsnParser.parse(alg.parameters, PBMParameter);
-      return { kind: 'pbm', secret, iterations: Math.min(p.iterationCount, 10_000), owf: nameOf(digestOid, p.owf.algorithm), mac: nameOf(hmacOid, p.mac.algorithm) };
+      return { kind: 'pbm', secret, iterations: Math.min(p.iterationCount, 10_000), owf: hashByOid[p.owf.algorithm] as HashName | undefined, mac: nameOf(hmacOid, p.mac.algorithm) };
     }
     if (alg?.algorithm === oids.pbmac1 && alg.parameters) {
       const p = AsnParser.parse(alg.parameters, PBMAC1Params);

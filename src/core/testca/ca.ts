@@ -17,7 +17,8 @@ import { verifyMessage } from '../protection/verify';
 import { readMessage, type ReadMessage } from '../transport/message';
 import { issueCertificate } from './certs';
 import { certRequestBodies, handleCertConf, handleCertRequest, handleGenm, handlePollReq, handleRevocation } from './handlers';
-import { fromBase64, toBase64, type CaStateJson, type IssuedRecord, type RevokedRecord } from './state';
+import { fromBase64, toBase64 } from '../der/values';
+import type { CaStateJson, IssuedRecord, RevokedRecord } from './state';
 
 export interface TestCaBehaviour {
   /** Answer `waiting`, then pollRep this many times in all, before issuing. */
@@ -59,6 +60,9 @@ export interface PendingTransaction {
 export type Answer = { body: PKIBody; implicit?: boolean } | { error: PKIFailureInfoName[]; text: string; status?: PKIStatus };
 
 const maxTransactions = 1000;
+
+/** The shared secret when none is configured: public, for trying things on one's own machine (README). */
+export const demoSecret = 'cmp-lens-demo';
 
 export class TestCa {
   readonly transactions = new Map<string, PendingTransaction>();

@@ -7,10 +7,10 @@ import {
   AlgorithmIdentifiers, CertId, CertIds, CertOrEncCert, CertRepMessage, CertReqTemplateContent, CertResponse, CertResponses, CertTemplate,
   CertifiedKeyPair, CMPCertificate, CMPCertificates, Controls, AttributeTypeAndValue, GenRepContent, InfoTypeAndValue, PKIBody,
   PKIFailureInfo, PKIFreeText, PKIStatus, PKIStatusInfo, PKIStatusInfos, PollRep, PollRepContent, RevRepContent, RootCaKeyUpdateContent, oids,
-  type CertReqMsg,
+  type CertReqMsg, type PKIFailureInfoName,
 } from '../asn1';
 import { readDer } from '../der/reader';
-import { toHex } from '../der/values';
+import { fromBase64, toHex } from '../der/values';
 import { certHashFor } from '../protection/certHash';
 import { equalBytes, own } from '../protection/mac';
 import { transactionIdHex, type ReadMessage } from '../transport/message';
@@ -30,23 +30,23 @@ function repBody(kind: keyof typeof repOf, rep: CertRepMessage): PKIBody {
 }
 
 /** Why a request cannot be granted, or undefined. */
-function refusal(ca: TestCa, der: Uint8Array, m: CertReqMsg | undefined, checks: CheckResult[], kind: string): { fail: string; text: string } | undefined {
+function refusal(ca: TestCa, der: Uint8Array, m: CertReqMsg | undefined, checks: CheckResult[], kind: string): { fail: PKIFailureInfoName[]; text: string } | undefined {
   if (kind === 'p10cr') {
     const csr = checks.find((c) => c.check === 'csr');
-    if (csr?.verdict !== 'valid') return { fail: 'badPOP', text: `the CSR signature: ${csr?.reason ?? 'not checked'}` };
+    if (csr?.verdict !== 'valid') return { fail: ['badPOP'], text: `the CSR signature: ${csr?.reason ?? 'not checked'}` };
     return undefined;
   }
   const tpl = m!.certReq.certTemplate;
-  if (!tpl.publicKey) return { fail: 'badCertTemplate', text: 'certTemplate has no publicKey (central key generation is not offered by the test CA)' };
+  if (!tpl.publicKey) return { fail: ['badCertTemplate'], text: 'certTemplate has no publicKey (central key generation is not offered by the test CA)' };
   const pop = checks.find((c) => c.check === 'pop');
-  if (!m!.popo) return { fail: 'badPOP', text: 'proof of possession is missing' };
-  if (m!.popo.signature && pop?.verdict !== 'valid') return { fail: 'badPOP', text: `POP: ${pop?.reason ?? pop?.summary ?? 'not checked'}` };
-  if (m!.popo.keyEncipherment || m!.popo.keyAgreement) return { fail: 'badPOP', text: 'only signature and raVerified POP are supported by the test CA' };
-  if (!tpl.subject?.length && !tpl.extensions?.length && kind !== 'kur') return { fail: 'badCertTemplate', text: 'certTemplate has neither subject nor subjectAltName' };
+  if (!m!.popo) return { fail: ['badPOP'], text: 'proof of possession is missing' };
+  if (m!.popo.signature && pop?.verdict !== 'valid') return { fail: ['badPOP'], text: `POP: ${pop?.reason ?? pop?.summary ?? 'not checked'}` };
+  if (m!.popo.keyEncipherment || m!.popo.keyAgreement) return { fail: ['badPOP'], text: 'only signature and raVerified POP are supported by the test CA' };
+  if (!tpl.subject?.length && !tpl.extensions?.length && kind !== 'kur') return { fail: ['badCertTemplate'], text: 'certTemplate has neither subject nor subjectAltName' };
   if (kind === 'kur') {
     const signer = signerSerial(der);
-    if (!signer || !ca.issuedBySerial(signer)) return { fail: 'notAuthorized', text: 'kur must be signed with a certificate this CA issued (RFC 9483 §4.1.3)' };
-    if (ca.revokedBySerial(signer)) return { fail: 'certRevoked', text: 'the certificate to update is revoked' };
+    if (!signer || !ca.issuedBySerial(signer)) return { fail: ['notAuthorized'], text: 'kur must be signed with a certificate this CA issued (RFC 9483 §4.1.3)' };
+    if (ca.revokedBySerial(signer)) return { fail: ['certRevoked'], text: 'the certificate to update is revoked' };
   }
   return undefined;
 }
@@ -74,10 +74,10 @@ export async function handleCertRequest(ca: TestCa, req: ReadMessage, der: Uint8
   for (const m of msgs) {
     const certReqId = m ? m.certReq.certReqId : -1;
     const refused = ca.behaviour.reject?.length
-      ? { fail: ca.behaviour.reject.join(','), text: 'the test CA was told to reject (reject behaviour)' }
+      ? { fail: ca.behaviour.reject, text: 'the test CA was told to reject (reject behaviour)' }
       : refusal(ca, der, m, checks, kind);
     if (refused) {
-      responses.push(new CertResponse({ certReqId, status: status(PKIStatus.rejection, refused.text, PKIFailureInfo.fromNames(refused.fail.split(',') as never)) }));
+      responses.push(new CertResponse({ certReqId, status: status(PKIStatus.rejection, refused.text, PKIFailureInfo.fromNames(refused.fail)) }));
       continue;
     }
     const certDer = await issueFor(ca, req, m);
@@ -120,7 +120,7 @@ function oldCert(ca: TestCa, m: CertReqMsg): Certificate | undefined {
   if (!ctl) return undefined;
   const id = AsnParser.parse(ctl.value, CertId);
   const rec = ca.issuedBySerial(hexOf(id.serialNumber));
-  return rec ? AsnParser.parse(Uint8Array.from(atob(rec.certBase64), (c) => c.charCodeAt(0)), Certificate) : undefined;
+  return rec ? AsnParser.parse(fromBase64(rec.certBase64), Certificate) : undefined;
 }
 
 function extensionRequest(attrs: Attributes): Extension[] | undefined {

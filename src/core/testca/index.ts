@@ -1,2 +1,2 @@
-export { TestCa, type TestCaBehaviour, type TestCaOptions } from './ca';
+export { demoSecret, TestCa, type TestCaBehaviour, type TestCaOptions } from './ca';
 export { parseState, type CaStateJson } from './state';

@@ -24,19 +24,6 @@ export interface CaStateJson {
   revoked: RevokedRecord[];
 }
 
-export function toBase64(bytes: Uint8Array): string {
-  let bin = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(bin);
-}
-
-export function fromBase64(text: string): Uint8Array {
-  const bin = atob(text);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
 /** Checks the shape of a stored state, with the field that is wrong. */
 export function parseState(text: string): CaStateJson {
   let v: unknown;

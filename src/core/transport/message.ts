@@ -3,6 +3,7 @@ import { AsnParser } from '@peculiar/asn1-schema';
 import { PKIBody, PKIHeader, PKIStatus, pkiFailureInfoNames, type PKIStatusInfo } from '../asn1';
 import { readDer } from '../der/reader';
 import { slice } from '../protection/der';
+import { toHex } from '../der/values';
 
 export interface ReadMessage {
   header: PKIHeader;
@@ -51,5 +52,5 @@ export { pkiFailureInfoNames };
 
 /** Hex transactionID of a message ('' when absent). */
 export function transactionIdHex(m: ReadMessage): string {
-  return m.header.transactionID ? Array.from(new Uint8Array(m.header.transactionID.buffer), (b) => b.toString(16).padStart(2, '0')).join('') : '';
+  return m.header.transactionID ? toHex(new Uint8Array(m.header.transactionID.buffer)) : '';
 }

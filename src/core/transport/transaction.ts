@@ -6,7 +6,7 @@
 import { AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import type { CheckResult } from '../../shared/protection';
-import { CertConfirmContent, CertStatus, PKIBody, PKIFreeText, PKIHeader, PKIMessage, PKIStatus, PKIStatusInfo, PollReq, PollReqContent, oids } from '../asn1';
+import { CertConfirmContent, type CertResponses, CertStatus, PKIBody, PKIFreeText, PKIHeader, PKIMessage, PKIStatus, PKIStatusInfo, PollReq, PollReqContent, oids } from '../asn1';
 import { toHex } from '../der/values';
 import { certHashFor } from '../protection/certHash';
 import { own, type Subtle } from '../protection/mac';
@@ -172,7 +172,7 @@ class Transaction {
     throw new TransactionError(`unexpected ${msg.bodyName} in answer to ${this.req.bodyName}`);
   }
 
-  private async certResponse(msg: ReadMessage, responses: { certReqId: number; status: PKIStatusInfo; certifiedKeyPair?: { certOrEncCert: { certificate?: { x509v3PKCert?: Certificate } } } }[]): Promise<Uint8Array | undefined> {
+  private async certResponse(msg: ReadMessage, responses: CertResponses): Promise<Uint8Array | undefined> {
     const waiting = responses.filter((r) => r.status.status === PKIStatus.waiting);
     if (waiting.length) return this.poll(msg, 0, waiting.map((r) => r.certReqId));
     const statuses: CertStatus[] = [];

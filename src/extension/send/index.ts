@@ -22,9 +22,15 @@ export function registerSend(context: vscode.ExtensionContext): vscode.Disposabl
       }
     }),
     vscode.commands.registerCommand('cmpLens.startTestCa', async () => {
-      const url = await testCa.start();
-      void vscode.window.showInformationMessage(`CMP Lens: test CA running at ${url}.`);
-      return url;
+      try {
+        const url = await testCa.start();
+        void vscode.window.showInformationMessage(`CMP Lens: test CA running at ${url}.`);
+        return url;
+      } catch (e) {
+        log.error(`test CA: ${(e as Error).message}`);
+        void vscode.window.showErrorMessage(`CMP Lens: ${(e as Error).message}`);
+        return undefined;
+      }
     }),
     vscode.commands.registerCommand('cmpLens.stopTestCa', async () => {
       const stopped = await testCa.stop();

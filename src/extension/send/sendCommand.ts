@@ -7,6 +7,7 @@ import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import { PKIMessage, oids } from '../../core/asn1';
 import { importPrivateKey } from '../../core/compose';
+import { toHex } from '../../core/der/values';
 import { unwrapInput } from '../../core/inspect/input';
 import { certName } from '../../core/protection';
 import { macLike, type ProtectionSpec } from '../../core/protection/protect';
@@ -67,7 +68,7 @@ function firstExtraCert(der: Uint8Array): Uint8Array | undefined {
 
 /** senderKID as hex: the key the inspector stores secrets under. */
 function kidHex(req: ReadMessage): string | undefined {
-  return req.header.senderKID ? Array.from(new Uint8Array(req.header.senderKID.buffer), (b) => b.toString(16).padStart(2, '0')).join('') : undefined;
+  return req.header.senderKID ? toHex(new Uint8Array(req.header.senderKID.buffer)) : undefined;
 }
 
 async function exchangeFolder(): Promise<vscode.Uri | undefined> {

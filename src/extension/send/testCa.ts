@@ -2,15 +2,12 @@
  * The embedded test CA inside VS Code: "CMP Lens: Start/Stop Test CA", a status bar item while it
  * runs. Its key and certificate live in the extension's global storage (testca.json, mode 0600).
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { TestCa, parseState } from '../../core/testca';
+import { demoSecret, type TestCa } from '../../core/testca';
 import { serveTestCa, type RunningServer } from '../../node/testcaServer';
+import { openTestCa } from '../../node/testcaState';
 import { SecretStore } from '../secrets';
 
-/** The public demo secret the CLI also uses when none is set (README). */
-export const demoSecret = 'cmp-lens-demo';
 export const testCaSecretKey = 'testca';
 
 export class TestCaService implements vscode.Disposable {
@@ -38,25 +35,16 @@ export class TestCaService implements vscode.Disposable {
   async start(): Promise<string> {
     if (this.running) return this.running.server.url;
     const dir = this.context.globalStorageUri.fsPath;
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, 'testca.json');
-    const options = {
-      secret: await this.secret(),
-      onStateChange: (s: object) => {
-        writeFileSync(file, JSON.stringify(s, null, 1), { mode: 0o600 });
-        chmodSync(file, 0o600);
-      },
-    };
     let ca: TestCa;
     try {
-      ca = existsSync(file) ? await TestCa.load(parseState(readFileSync(file, 'utf8')), options) : await TestCa.create(options);
+      ca = await openTestCa(dir, { secret: await this.secret() });
     } catch (e) {
-      this.log.warn(`test CA state ${file} cannot be used (${(e as Error).message}): making a new CA`);
-      ca = await TestCa.create(options);
+      // A state that does not load is reported, never overwritten: it holds the CA key and what was issued.
+      throw new Error(`the test CA state in ${dir} cannot be used: ${(e as Error).message} (delete testca.json to start a new CA)`);
     }
     const server = await serveTestCa(ca, { log: (l) => this.log.debug(`test CA ${l}`) });
     this.running = { ca, server };
-    this.log.info(`test CA started at ${server.url} (state in ${file})`);
+    this.log.info(`test CA started at ${server.url} (state in ${dir})`);
     this.status.text = '$(server-process) CMP test CA';
     this.status.tooltip = `CMP Lens test CA at ${server.url}\nClick to stop it.`;
     this.status.show();
