@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { buildRequest, keyKinds, requestBodies, type KeyKind, type Materials, type RequestBody, type RequestSpec } from '../core/compose';
-import type { PKIFailureInfoName } from '../core/asn1';
+
 import type { ProtectionSpec } from '../core/protection/protect';
 import { loadDer, loadKey, saveKey } from '../node/materials';
 import { intFlag, parseFlags, UsageError, type FlagKind, type Parsed } from './args';
@@ -112,7 +112,7 @@ function specFrom(p: Parsed, io: Io): RequestSpec {
   if (p.list('--infotype').length) spec.infoTypes = p.list('--infotype') as RequestSpec['infoTypes'];
   if (p.bool('--reject') || p.value('--reason')) spec.confirm = { accept: !p.bool('--reject'), reason: p.value('--reason') };
   if (p.value('--status') !== undefined || p.list('--failinfo').length || p.list('--text').length) {
-    spec.errorStatus = { status: intFlag(p, '--status', 0, 6) ?? 2, failInfo: p.list('--failinfo') as PKIFailureInfoName[], texts: p.list('--text') };
+    spec.errorStatus = { status: intFlag(p, '--status', 0, 6) ?? 2, failInfo: p.list('--failinfo'), texts: p.list('--text') };
   }
   return spec as RequestSpec;
 }

@@ -1,11 +1,13 @@
 /** Entry point of the extension host: registers each feature, nothing else. */
 import * as vscode from 'vscode';
+import { registerComposer } from './composer/panel';
 import { registerInspector } from './inspector/provider';
+import { SecretStore } from './secrets';
 import { registerSend } from './send';
 import { registerTreeText } from './treeText';
 
 export function activate(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(registerInspector(context), registerTreeText(context), registerSend(context));
+  context.subscriptions.push(registerInspector(context), registerTreeText(context), registerSend(context), registerComposer(context, new SecretStore(context)));
 }
 
 export function deactivate(): void {

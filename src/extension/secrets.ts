@@ -22,6 +22,11 @@ export class SecretStore {
     await this.context.globalState.update(indexKey, [...keys]);
   }
 
+  /** The names secrets are stored under (never the secrets). */
+  names(): string[] {
+    return this.context.globalState.get<string[]>(indexKey, []);
+  }
+
   async forgetAll(): Promise<number> {
     const keys = this.context.globalState.get<string[]>(indexKey, []);
     for (const k of keys) await this.context.secrets.delete(prefix + k);

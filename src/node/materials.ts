@@ -1,5 +1,5 @@
 /** Keys and certificates from files (PEM or DER), and writing a generated key safely. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { importPrivateKey, toPem, type KeyPair } from '../core/compose/keys';
 import { unwrapInput } from '../core/inspect/input';
 
@@ -34,4 +34,6 @@ export async function loadKey(path: string): Promise<KeyPair> {
 /** Writes a private key as PKCS#8 PEM readable only by its owner (mode 0600). */
 export function saveKey(path: string, key: KeyPair): void {
   writeFileSync(path, toPem('PRIVATE KEY', key.pkcs8), { mode: 0o600 });
+  // `mode` applies only when the file is created: an existing file keeps its mode unless changed.
+  chmodSync(path, 0o600);
 }

@@ -34,12 +34,13 @@ export async function serve(): Promise<{ server: Server; origin: string }> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/') {
+      const view = url.searchParams.get('view') === 'composer' ? 'composer' : 'inspector';
       const nonce = 'dGVzdG5vbmNldGVzdG5vbmNl';
       const origin = `http://${req.headers.host}`;
       const csp = `default-src 'none'; style-src ${origin} 'nonce-${nonce}'; font-src ${origin}; img-src ${origin}; script-src 'nonce-${nonce}'`;
       res.setHeader('content-type', 'text/html');
       res.end(`<!DOCTYPE html><html><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${csp}">
-<link rel="stylesheet" href="/dist/webview/codicon.css" id="vscode-codicon-stylesheet"><link rel="stylesheet" href="/dist/webview/inspector.css">
+<link rel="stylesheet" href="/dist/webview/codicon.css" id="vscode-codicon-stylesheet"><link rel="stylesheet" href="/dist/webview/common.css"><link rel="stylesheet" href="/dist/webview/${view}.css">
 <style nonce="${nonce}">body{--vscode-font-family:sans-serif;--vscode-editor-font-family:monospace;--vscode-font-size:13px;--vscode-editor-font-size:13px;--vscode-foreground:#ccc;--vscode-editor-background:#1e1e1e;--vscode-list-activeSelectionBackground:#04395e;--vscode-editor-selectionBackground:#264f78;--vscode-editor-findMatchBackground:#515c6a;--vscode-editor-findMatchHighlightBackground:#623315;--vscode-descriptionForeground:#999;--vscode-errorForeground:#f48771;}</style>
 </head><body><div id="app"></div>
 <script nonce="${nonce}">
@@ -50,7 +51,7 @@ window.acquireVsCodeApi = () => ({
   setState: (s) => { window.__state = s; },
 });
 </script>
-<script nonce="${nonce}" src="/dist/webview/inspector.js"></script></body></html>`);
+<script nonce="${nonce}" src="/dist/webview/${view}.js"></script></body></html>`);
       return;
     }
     if (url.pathname === '/favicon.ico') {

@@ -3,7 +3,7 @@
  * pages. The selected node's tag, length and value bytes get three shades; a click on a byte asks
  * for the innermost node covering it.
  */
-import { clear, el } from './dom';
+import { clear, el } from '../common/dom';
 
 export const hexRowHeight = 20;
 const pageSize = 4096;

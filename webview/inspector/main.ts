@@ -7,11 +7,11 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import type { CheckResult } from '../../src/shared/protection';
 import type { FilterMatch, HostToWebview, InspectorState, NodeDetails, ShowPayload } from '../../src/shared/protocol';
-import { clear, el, hexOffset } from './dom';
+import { clear, el, hexOffset } from '../common/dom';
 import { HexView } from './hex';
 import { loadState, onMessage, saveState, send } from './host';
-import { renderSummary } from './summary';
-import { TreeView } from './tree';
+import { renderSummary } from '../common/summary';
+import { TreeView } from '../common/tree';
 
 const app = document.getElementById('app')!;
 const header = el('header', 'summary');

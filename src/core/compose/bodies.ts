@@ -6,6 +6,7 @@ import {
   AttributeTypeAndValue, CertConfirmContent, CertId, CertReqMessages, CertReqMsg, CertRequest, CertStatus, CertTemplate, Controls,
   ErrorMsgContent, GenMsgContent, InfoTypeAndValue, PKIBody, PKIFailureInfo, PKIFreeText, PKIStatus, PKIStatusInfo,
   pkiFailureInfoNames, POPOSigningKey, POPOSigningKeyInput, POPOSigningKeyInputAuthInfo, PollReq, PollReqContent, ProofOfPossession, RevDetails, RevReqContent, oids,
+  type PKIFailureInfoName,
 } from '../asn1';
 import { fromHex } from '../der/values';
 import { digestOidByHash } from '../protection/algorithms';
@@ -134,13 +135,13 @@ async function confirmation(ctx: BodyContext): Promise<CertConfirmContent> {
 function errorBody(ctx: BodyContext): ErrorMsgContent {
   const e = ctx.spec.errorStatus ?? { status: PKIStatus.rejection };
   if (!Number.isInteger(e.status) || e.status < 0 || e.status > 6) ctx.problems.add('errorStatus.status', `${e.status} is not a PKIStatus (0-6)`);
-  const unknown = (e.failInfo ?? []).filter((n) => !pkiFailureInfoNames.includes(n));
+  const unknown = (e.failInfo ?? []).filter((n) => !(pkiFailureInfoNames as readonly string[]).includes(n));
   if (unknown.length) ctx.problems.add('errorStatus.failInfo', `not PKIFailureInfo bit names: ${unknown.join(', ')} (${pkiFailureInfoNames.join(', ')})`);
   return new ErrorMsgContent({
     pKIStatusInfo: new PKIStatusInfo({
       status: e.status,
       statusString: e.texts?.length ? new PKIFreeText(e.texts) : undefined,
-      failInfo: e.failInfo?.length ? PKIFailureInfo.fromNames(e.failInfo) : undefined,
+      failInfo: e.failInfo?.length ? PKIFailureInfo.fromNames(e.failInfo as PKIFailureInfoName[]) : undefined,
     }),
     errorCode: e.errorCode,
   });

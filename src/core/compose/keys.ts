@@ -12,9 +12,9 @@ import { own, type Subtle } from '../protection/mac';
 
 type CryptoKey = Awaited<ReturnType<Subtle['importKey']>>;
 
-/** The key types the composer offers (issue 5), as a user names them. */
-export const keyKinds = ['RSA-2048', 'RSA-3072', 'RSA-4096', 'P-256', 'P-384', 'P-521', 'Ed25519'] as const;
-export type KeyKind = (typeof keyKinds)[number];
+import { keyKinds, type KeyKind } from '../../shared/requestSpec';
+
+export { keyKinds, type KeyKind };
 
 export interface KeyPair {
   kind: KeyKind | 'RSA' | 'Ed448';

@@ -1,68 +1,8 @@
-/**
- * What a request is made of, as the composer form and `cmp-lens build` give it: plain JSON
- * (strings, numbers, hex), so a spec file, the form's state and the CLI flags are the same thing.
- * Keys, certificates and secrets are not in the spec: they come in as Materials.
- */
-import type { PKIFailureInfoName } from '../asn1';
-import type { KeyKind, KeyPair } from './keys';
+/** The request spec (shared with the composer webview) and the materials only the host has. */
+import type { KeyPair } from './keys';
 import type { ProtectionSpec } from '../protection/protect';
 
-export const requestBodies = ['ir', 'cr', 'kur', 'p10cr', 'rr', 'genm', 'certConf', 'pollReq', 'error'] as const;
-export type RequestBody = (typeof requestBodies)[number];
-
-/** genm infoTypes by name (RFC 9810 §5.3.19, RFC 9483 §4.3). */
-export const genmInfoTypes = ['caCerts', 'rootCaKeyUpdate', 'certReqTemplate', 'crlStatusList', 'signKeyPairTypes', 'encKeyPairTypes', 'preferredSymmAlg', 'currentCRL', 'unsupportedOIDs'] as const;
-export type GenmInfoType = (typeof genmInfoTypes)[number];
-
-export interface TemplateSpec {
-  /** "CN=device 1, O=Example" or "/CN=device 1/O=Example". */
-  subject?: string;
-  /** "dns:host.example", "ip:192.0.2.1", "email:a@example.com", "uri:https://…". */
-  sans?: string[];
-  /** digitalSignature, keyEncipherment, … (RFC 5280 §4.2.1.3 names). */
-  keyUsage?: string[];
-  /** serverAuth, clientAuth, codeSigning, emailProtection, timeStamping, OCSPSigning, or OIDs. */
-  extKeyUsage?: string[];
-  /** ISO dates; absent: the CA chooses. */
-  notBefore?: string;
-  notAfter?: string;
-  /** Any extension as OID and DER value in hex. */
-  extensions?: { oid: string; critical?: boolean; valueHex: string }[];
-}
-
-export interface RequestSpec {
-  body: RequestBody;
-  /** Header (RFC 9810 §5.1.1). Names as DN text; empty means the NULL-DN. */
-  sender?: string;
-  recipient?: string;
-  /** senderKID as text (the reference a CA gave with the secret), or hex with `hex:`. */
-  senderKID?: string;
-  /** Hex; absent: 16 fresh random bytes (RFC 9483 §3.1). */
-  transactionID?: string;
-  senderNonce?: string;
-  recipNonce?: string;
-  /** ISO time; absent: now; "none": left out. */
-  messageTime?: string;
-  /** 2 (cmp2000) or 3 (cmp2021, needed for EnvelopedData / hashAlg in certConf). */
-  pvno?: 2 | 3;
-  implicitConfirm?: boolean;
-  /** Other generalInfo entries, as OID and DER value in hex (value may be absent). */
-  generalInfo?: { oid: string; valueHex?: string }[];
-  /** ir / cr / kur */
-  template?: TemplateSpec;
-  /** Key generated for the request when no key is loaded. Default EC P-256. */
-  keyType?: KeyKind;
-  pop?: 'signature' | 'raVerified' | 'none';
-  certReqId?: number;
-  /** rr: the certificate to revoke (from Materials.revokeCert) or issuer + serial (hex). */
-  revoke?: { issuer?: string; serialHex?: string; reason?: number };
-  /** genm */
-  infoTypes?: (GenmInfoType | { oid: string; valueHex?: string })[];
-  /** certConf: accept or reject the certificate in Materials.confirmCert. */
-  confirm?: { accept: boolean; reason?: string; hashAlg?: 'SHA-256' | 'SHA-384' | 'SHA-512' };
-  /** error */
-  errorStatus?: { status: number; failInfo?: PKIFailureInfoName[]; texts?: string[]; errorCode?: number };
-}
+export { genmInfoTypes, requestBodies, type FieldError, type GenmInfoType, type RequestBody, type RequestSpec, type TemplateSpec } from '../../shared/requestSpec';
 
 /** Keys, certificates and secrets, loaded by whoever has files and SecretStorage. */
 export interface Materials {
@@ -78,8 +18,3 @@ export interface Materials {
   protection: ProtectionSpec;
 }
 
-export interface FieldError {
-  /** Path in the spec: "template.sans[1]", "protection.secret". */
-  field: string;
-  message: string;
-}

@@ -7,7 +7,7 @@ import type { CopyWhat } from '../../shared/protocol';
 import type { CheckResult } from '../../shared/protection';
 import { issuedCertificates, transactionIdOf } from '../../core/protection';
 import { readTrustAnchors, SecretStore } from '../secrets';
-import { inspectorHtml, webviewOptions } from './html';
+import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { InspectorSession, type ProtectionContext } from './session';
 
 export const inspectorViewType = 'cmpLens.inspector';
@@ -103,7 +103,7 @@ class InspectorProvider implements vscode.CustomReadonlyEditorProvider {
 
   resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): void {
     panel.webview.options = webviewOptions(this.extensionUri);
-    panel.webview.html = inspectorHtml(panel.webview, this.extensionUri);
+    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, 'inspector');
     const name = baseName(document.uri);
     const session = new InspectorSession(panel.webview, name, name.replace(/\.[^.]+$/, ''), async () => vscode.workspace.fs.readFile(document.uri), this.protection, (der) => issuedBeside(document.uri, der));
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(document.uri, '..'), name));
@@ -121,11 +121,14 @@ function inspectText(extensionUri: vscode.Uri, sessions: Sessions, protection: P
     return;
   }
   const text = editor.selection.isEmpty ? editor.document.getText() : editor.document.getText(editor.selection);
-  const bytes = new TextEncoder().encode(text);
-  const name = baseName(editor.document.uri);
+  inspectBytes(extensionUri, sessions, protection, baseName(editor.document.uri), new TextEncoder().encode(text));
+}
+
+/** An inspector panel for bytes that are not a file (a text selection, the composer's message). */
+function inspectBytes(extensionUri: vscode.Uri, sessions: Sessions, protection: ProtectionContext, name: string, bytes: Uint8Array): void {
   const panel = vscode.window.createWebviewPanel(inspectorPanelType, `${name} (CMP)`, vscode.ViewColumn.Beside, webviewOptions(extensionUri));
   panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
-  panel.webview.html = inspectorHtml(panel.webview, extensionUri);
+  panel.webview.html = webviewHtml(panel.webview, extensionUri, 'inspector');
   const session = new InspectorSession(panel.webview, name, name.replace(/\.[^.]+$/, ''), async () => bytes, protection);
   const tracking = sessions.track(panel, session);
   panel.onDidDispose(() => {
@@ -157,6 +160,8 @@ export function registerInspector(context: vscode.ExtensionContext): vscode.Disp
       supportsMultipleEditorsPerDocument: true,
     }),
     vscode.commands.registerCommand('cmpLens.inspectAsCmp', () => inspectText(context.extensionUri, sessions, protection)),
+    // Internal (not in the palette): the composer's "Open in Inspector" for an unsaved message.
+    vscode.commands.registerCommand('cmpLens.inspectBytes', (name: string, bytes: Uint8Array) => inspectBytes(context.extensionUri, sessions, protection, name, bytes)),
     vscode.commands.registerCommand('cmpLens.enterSecret', () => {
       if (sessions.current) void sessions.current.enterSecret();
       else void vscode.window.showInformationMessage('CMP Lens: open a MAC-protected message in the inspector first.');

@@ -1,4 +1,4 @@
-/** The inspector webview's HTML: locked down with a strict CSP and a per-load nonce. */
+/** The webviews' HTML (inspector, composer): locked down with a strict CSP and a per-load nonce. */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
@@ -9,7 +9,7 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   };
 }
 
-export function inspectorHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, view: 'inspector' | 'composer'): string {
   const nonce = randomBytes(18).toString('base64');
   const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name)).toString();
   const csp = [
@@ -26,12 +26,13 @@ export function inspectorHtml(webview: vscode.Webview, extensionUri: vscode.Uri)
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${asset('codicon.css')}" id="vscode-codicon-stylesheet">
-<link rel="stylesheet" href="${asset('inspector.css')}">
+<link rel="stylesheet" href="${asset('common.css')}">
+<link rel="stylesheet" href="${asset(`${view}.css`)}">
 <title>CMP Lens</title>
 </head>
 <body>
 <div id="app" data-vscode-context='{"preventDefaultContextMenuItems": true}'></div>
-<script nonce="${nonce}" src="${asset('inspector.js')}"></script>
+<script nonce="${nonce}" src="${asset(`${view}.js`)}"></script>
 </body>
 </html>`;
 }

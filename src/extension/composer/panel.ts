@@ -1,0 +1,203 @@
+/**
+ * "CMP Lens: New Request": one composer panel (a singleton, restored after a reload by a
+ * serializer; the form itself lives in the webview's state). The host owns files, keys and
+ * secrets, builds with the core's ComposerEngine, and saves, opens or sends what it built.
+ */
+import * as vscode from 'vscode';
+import { ComposerEngine, formChoices } from '../../core/compose';
+import { demoSecret } from '../../core/testca';
+import { saveKey } from '../../node/materials';
+import { defaultComposerForm, type ComposerForm, type ComposerToHost, type FileField, type HostToComposer, type SecretSource } from '../../shared/composer';
+import type { SecretStore } from '../secrets';
+import { webviewHtml, webviewOptions } from '../webviewHtml';
+
+export const composerViewType = 'cmpLens.composer';
+
+const pickFilters: Record<FileField, Record<string, string[]>> = {
+  key: { 'PKCS#8 key': ['pem', 'key', 'p8', 'der'] },
+  signerKey: { 'PKCS#8 key': ['pem', 'key', 'p8', 'der'] },
+  csr: { 'PKCS#10 request': ['csr', 'p10', 'pem', 'der'] },
+  oldCert: { Certificate: ['crt', 'cer', 'pem', 'der'] },
+  confirmCert: { Certificate: ['crt', 'cer', 'pem', 'der'] },
+  signerCert: { Certificate: ['crt', 'cer', 'pem', 'der'] },
+  extraCerts: { Certificates: ['crt', 'cer', 'pem', 'der'] },
+  chain: { Certificates: ['crt', 'cer', 'pem', 'der'] },
+};
+
+export class ComposerPanel implements vscode.Disposable {
+  static current: ComposerPanel | undefined;
+  private readonly engine: ComposerEngine;
+  /** A secret typed for this panel: in memory only, gone when the panel closes. */
+  private typedSecret: Uint8Array | undefined;
+  private pending: { seq: number; form: ComposerForm } | undefined;
+  private building = false;
+  private saved: { uri: vscode.Uri; der: Uint8Array } | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly secrets: SecretStore, private readonly log: vscode.LogOutputChannel) {
+    ComposerPanel.current = this;
+    panel.webview.options = webviewOptions(extensionUri);
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'composer');
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
+    this.engine = new ComposerEngine({
+      readFile: async (path) => vscode.workspace.fs.readFile(vscode.Uri.file(path)),
+      secret: (source) => this.secret(source),
+    });
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((m: ComposerToHost) => void this.onMessage(m)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  dispose(): void {
+    if (ComposerPanel.current === this) ComposerPanel.current = undefined;
+    this.typedSecret = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  private post(message: HostToComposer): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private async secret(source: SecretSource): Promise<Uint8Array | undefined> {
+    switch (source.from) {
+      case 'testca': return (await this.secrets.get('testca')) ?? new TextEncoder().encode(demoSecret);
+      case 'stored': return this.secrets.get(source.name);
+      case 'typed': return this.typedSecret;
+    }
+  }
+
+  private secretChoices() {
+    return { stored: this.secrets.names().filter((n) => n !== 'testca'), typed: !!this.typedSecret };
+  }
+
+  private async onMessage(m: ComposerToHost): Promise<void> {
+    try {
+      switch (m.type) {
+        case 'ready': return this.post({ type: 'init', form: m.form ?? defaultComposerForm, secrets: this.secretChoices(), choices: formChoices() });
+        case 'change': return await this.change(m.seq, m.form);
+        case 'pickFile': return await this.pickFile(m.field);
+        case 'enterSecret': return await this.enterSecret();
+        case 'newKey': return this.engine.newKey();
+        case 'save': return void await this.save();
+        case 'openInInspector': return await this.openInInspector();
+        case 'send': return await this.send();
+        case 'expand': case 'select': {
+          const answer = this.engine.answer(m);
+          if (answer) this.post(answer);
+          return;
+        }
+        default: {
+          const never: never = m;
+          throw new Error(`unknown message ${JSON.stringify(never)}`);
+        }
+      }
+    } catch (e) {
+      this.log.error(`composer: ${(e as Error).message}`);
+      this.post({ type: 'status', level: 'error', message: (e as Error).message });
+    }
+  }
+
+  /** Builds the newest form only: changes that arrive while building replace each other. */
+  private async change(seq: number, form: ComposerForm): Promise<void> {
+    this.pending = { seq, form };
+    if (this.building) return;
+    this.building = true;
+    try {
+      while (this.pending) {
+        const next = this.pending;
+        this.pending = undefined;
+        this.post({ type: 'preview', payload: await this.engine.preview(next.form, next.seq) });
+      }
+    } finally {
+      this.building = false;
+    }
+  }
+
+  private async pickFile(field: FileField): Promise<void> {
+    const many = field === 'extraCerts' || field === 'chain';
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: many, openLabel: 'Choose', title: `CMP Lens: ${field}`, filters: { ...pickFilters[field], 'All files': ['*'] } });
+    if (picked?.length) this.post({ type: 'files', field, paths: picked.map((u) => u.fsPath) });
+  }
+
+  private async enterSecret(): Promise<void> {
+    const value = await vscode.window.showInputBox({
+      title: 'CMP Lens: shared secret for this request', password: true, ignoreFocusOut: true,
+      prompt: 'Kept in memory for this composer only (never in the form, settings or files).',
+    });
+    if (value === undefined) return;
+    this.typedSecret = new TextEncoder().encode(value);
+    this.post({ type: 'secrets', secrets: this.secretChoices() });
+  }
+
+  /** Saves the previewed message, and a generated key beside it (PKCS#8 PEM, mode 0600). */
+  private async save(): Promise<vscode.Uri | undefined> {
+    const built = this.engine.built;
+    if (!built) throw new Error('nothing to save yet: the form has errors');
+    const ws = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: ws ? vscode.Uri.joinPath(ws, `${built.body}.pkimsg`) : undefined,
+      saveLabel: 'Save request', filters: { 'CMP message': ['pkimsg', 'der'] },
+    });
+    if (!target) return undefined;
+    await vscode.workspace.fs.writeFile(target, built.der);
+    this.saved = { uri: target, der: built.der };
+    let note = `Saved ${target.fsPath} (${built.der.length} bytes).`;
+    if (built.generatedKey) {
+      if (target.scheme === 'file') {
+        const keyPath = `${target.fsPath.replace(/\.(pkimsg|der|pki)$/i, '')}.key.pem`;
+        saveKey(keyPath, built.generatedKey);
+        note += ` The new ${built.generatedKey.kind} private key is in ${keyPath} (PKCS#8, file mode 0600): it is a secret — keep it out of version control.`;
+      } else {
+        note += ' The generated private key was not saved: its file mode cannot be restricted outside the local file system.';
+      }
+    }
+    this.log.info(note);
+    this.post({ type: 'status', level: 'info', message: note });
+    void vscode.window.showInformationMessage(`CMP Lens: ${note}`);
+    return target;
+  }
+
+  private upToDate(): vscode.Uri | undefined {
+    const built = this.engine.built;
+    return built && this.saved && this.saved.der === built.der ? this.saved.uri : undefined;
+  }
+
+  private async openInInspector(): Promise<void> {
+    const built = this.engine.built;
+    if (!built) throw new Error('nothing to open yet: the form has errors');
+    const uri = this.upToDate();
+    if (uri) await vscode.commands.executeCommand('vscode.openWith', uri, 'cmpLens.inspector');
+    else await vscode.commands.executeCommand('cmpLens.inspectBytes', `${built.body} (new request)`, built.der);
+  }
+
+  /** Sends the saved message (saving it first) with "CMP Lens: Send Message". */
+  private async send(): Promise<void> {
+    const uri = this.upToDate() ?? await this.save();
+    if (uri) await vscode.commands.executeCommand('cmpLens.sendMessage', uri);
+  }
+}
+
+export function registerComposer(context: vscode.ExtensionContext, secrets: SecretStore): vscode.Disposable {
+  const log = vscode.window.createOutputChannel('CMP Lens Composer', { log: true });
+  const open = (panel: vscode.WebviewPanel) => new ComposerPanel(panel, context.extensionUri, secrets, log);
+  return vscode.Disposable.from(
+    log,
+    { dispose: () => ComposerPanel.current?.dispose() },
+    vscode.commands.registerCommand('cmpLens.newRequest', () => {
+      if (ComposerPanel.current) return ComposerPanel.current.reveal();
+      open(vscode.window.createWebviewPanel(composerViewType, 'New CMP Request', vscode.ViewColumn.Active, webviewOptions(context.extensionUri)));
+    }),
+    vscode.window.registerWebviewPanelSerializer(composerViewType, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
+        // The form comes back from the webview's own state with its `ready` message.
+        if (ComposerPanel.current) panel.dispose();
+        else open(panel);
+      },
+    }),
+  );
+}
