@@ -11,6 +11,9 @@ import { inspectInput, InspectorModel } from '../../src/core/inspect';
 import { respond, showPayload } from '../../src/core/inspect/respond';
 import { verifyMessage } from '../../src/core/protection';
 import type { HostToWebview, WebviewToHost } from '../../src/shared/protocol';
+import { ComposerEngine, formChoices } from '../../src/core/compose';
+import { demoSecret } from '../../src/core/testca';
+import { defaultComposerForm, type ComposerToHost, type HostToComposer, type PreviewPayload } from '../../src/shared/composer';
 
 const root = join(__dirname, '..', '..');
 export const resultsDir = join(root, 'test-results');
@@ -37,7 +40,7 @@ export async function serve(): Promise<{ server: Server; origin: string }> {
       const view = url.searchParams.get('view') === 'composer' ? 'composer' : 'inspector';
       const nonce = 'dGVzdG5vbmNldGVzdG5vbmNl';
       const origin = `http://${req.headers.host}`;
-      const csp = `default-src 'none'; style-src ${origin} 'nonce-${nonce}'; font-src ${origin}; img-src ${origin}; script-src 'nonce-${nonce}'`;
+      const csp = `default-src 'none'; style-src ${origin} 'nonce-${nonce}'; font-src ${origin}; img-src ${origin} data:; script-src 'nonce-${nonce}'`;
       res.setHeader('content-type', 'text/html');
       res.end(`<!DOCTYPE html><html><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${csp}">
 <link rel="stylesheet" href="/dist/webview/codicon.css" id="vscode-codicon-stylesheet"><link rel="stylesheet" href="/dist/webview/common.css"><link rel="stylesheet" href="/dist/webview/${view}.css">
@@ -133,4 +136,74 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = join(resultsDir, `${name}.png`);
   await page.screenshot({ path: file });
   return file;
+}
+
+export interface OpenedComposer {
+  page: Page;
+  engine: ComposerEngine;
+  /** Every message the webview sent. */
+  sent: ComposerToHost[];
+  errors: string[];
+  /** The last preview the host sent. */
+  last(): PreviewPayload | undefined;
+  /** Waits for the preview of the newest change. */
+  settled(): Promise<PreviewPayload>;
+}
+
+/** Opens the composer page, answering it with the real ComposerEngine (files from test/fixtures). */
+export async function openComposer(browser: Browser, origin: string, options: { secrets?: Record<string, string>; state?: unknown; viewport?: { width: number; height: number } } = {}): Promise<OpenedComposer> {
+  const page = await browser.newPage({ viewport: options.viewport ?? { width: 1280, height: 900 } });
+  const secrets = options.secrets ?? {};
+  const engine = new ComposerEngine({
+    readFile: async (path) => new Uint8Array(readFileSync(join(root, 'test', 'fixtures', path))),
+    secret: async (s) => {
+      const v = s.from === 'testca' ? demoSecret : s.from === 'stored' ? secrets[s.name] : secrets.typed;
+      return v === undefined ? undefined : new TextEncoder().encode(v);
+    },
+  });
+  const sent: ComposerToHost[] = [];
+  const errors: string[] = [];
+  let last: PreviewPayload | undefined;
+  let shown = 0;
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  const post = async (m: HostToComposer) => {
+    await page.evaluate((msg) => window.postMessage(msg, '*'), m as unknown as Record<string, unknown>);
+  };
+  await page.exposeFunction('__toHost', async (json: string) => {
+    const m = JSON.parse(json) as ComposerToHost;
+    sent.push(m);
+    switch (m.type) {
+      case 'ready': return post({ type: 'init', form: m.form ?? defaultComposerForm, secrets: { stored: Object.keys(secrets).filter((k) => k !== 'typed'), typed: 'typed' in secrets }, choices: formChoices() });
+      case 'change': {
+        const p = await engine.preview(m.form, m.seq);
+        last = p;
+        await post({ type: 'preview', payload: p });
+        shown = p.seq;
+        return;
+      }
+      case 'newKey': return engine.newKey();
+      case 'expand': case 'select': {
+        const a = engine.answer(m);
+        return a ? post(a) : undefined;
+      }
+      default: return undefined;
+    }
+  });
+  await page.addInitScript((s) => { (window as unknown as { __initialState: unknown }).__initialState = s; }, options.state);
+  await page.goto(`${origin}/?view=composer`);
+  await page.waitForSelector('.field-row', { timeout: 30_000 });
+  const settled = async (): Promise<PreviewPayload> => {
+    // Past the webview's 250 ms typing debounce, then until the newest change has its preview shown.
+    await page.waitForTimeout(300);
+    for (let i = 0; i < 600; i++) {
+      const newest = Math.max(0, ...sent.map((c) => (c.type === 'change' ? c.seq : 0)));
+      if (last && last.seq === newest && shown === newest) return last;
+      await page.waitForTimeout(25);
+    }
+    throw new Error('no preview for the last change');
+  };
+  return { page, engine, sent, errors, last: () => last, settled };
 }

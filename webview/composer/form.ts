@@ -59,6 +59,8 @@ export class ComposerFormView {
   private readonly sectionEls: { el: HTMLElement; bodies?: readonly RequestBody[] }[] = [];
   private files: Partial<Record<FileField, string[]>> = {};
   private secretSelect: Valued | undefined;
+  /** A select's value as last set or chosen: vscode-single-select reads '' until its options are slotted. */
+  private readonly selectValues = new Map<Valued, string>();
   private shownBody: string | undefined;
   private shownProtection: string | undefined;
 
@@ -120,7 +122,10 @@ export class ComposerFormView {
           o.setAttribute('value', value);
           select.append(o);
         }
-        select.addEventListener('change', () => this.cb.changed(true));
+        select.addEventListener('change', () => {
+          this.selectValues.set(select, select.value);
+          this.cb.changed(true);
+        });
         c.input = select;
         row.append(select);
         if (def.kind === 'secret') {
@@ -179,7 +184,7 @@ export class ComposerFormView {
   setSecrets(s: SecretChoices, current?: string): void {
     const select = this.secretSelect;
     if (!select) return;
-    const keep = current ?? select.value;
+    const keep = current ?? this.selectValues.get(select) ?? select.value;
     clear(select);
     const add = (value: string, text: string) => {
       const o = el('vscode-option' as 'option', undefined, text);
@@ -189,7 +194,9 @@ export class ComposerFormView {
     add('testca', 'the embedded test CA\'s');
     for (const name of s.stored) add(`stored:${name}`, `stored: ${name}`);
     add('typed', s.typed ? 'typed for this panel' : 'typed for this panel (not entered yet)');
-    select.value = keep || 'testca';
+    const value = (keep && (keep === 'testca' || keep === 'typed' || s.stored.includes(keep.slice(7))) ? keep : 'testca');
+    select.value = value;
+    this.selectValues.set(select, value);
   }
 
   private visible(def: FieldDef, body: string, protection: string): boolean {
@@ -207,7 +214,7 @@ export class ComposerFormView {
   private readControl(c: Control, target: Record<string, unknown>, extra: Record<string, unknown>, errors: FieldError[]): void {
     const { def } = c;
     const put = (v: unknown) => (def.path.startsWith('x.') ? setPath(extra, def.path, v) : setPath(target, def.path, v));
-    const text = c.input?.value ?? '';
+    const text = (c.input && this.selectValues.get(c.input)) ?? c.input?.value ?? '';
     const field = def.path.replace(/^spec\./, '');
     switch (def.kind) {
       case 'text': return put(text.trim() ? text.trim() : undefined);
@@ -250,13 +257,18 @@ export class ComposerFormView {
     }
   }
 
+  private selectValue(path: string): string {
+    const input = this.controls.find((c) => c.def.path === path)!.input!;
+    return this.selectValues.get(input) ?? input.value;
+  }
+
   /** The form as the controls show it, with errors the webview can see by itself (not a number …). */
   read(): { form: ComposerForm; errors: FieldError[] } {
     const target: Record<string, unknown> = { spec: {}, files: {}, protection: {} };
     const extra: Record<string, unknown> = {};
     const errors: FieldError[] = [];
-    const body = this.controls.find((c) => c.def.path === 'spec.body')!.input!.value;
-    const protection = this.controls.find((c) => c.def.path === 'protection.kind')!.input!.value;
+    const body = this.selectValue('spec.body');
+    const protection = this.selectValue('protection.kind');
     // Hidden controls first, so a field shown twice (certReqId, oldCert) takes the visible one's value.
     const ordered = [...this.controls].sort((a, b) => Number(this.visible(a.def, body, protection)) - Number(this.visible(b.def, body, protection)));
     for (const c of ordered) this.readControl(c, target, extra, this.visible(c.def, body, protection) ? errors : []);
@@ -275,13 +287,21 @@ export class ComposerFormView {
       if (def.path === 'spec.infoTypes') v = ((v ?? []) as unknown[]).filter((t) => typeof t === 'string');
       if (def.path === 'x.infoTypeOids') v = ((form.spec.infoTypes ?? []) as unknown[]).filter((t) => typeof t !== 'string');
       switch (def.kind) {
-        case 'text': case 'int': case 'select': c.input!.value = v === undefined ? (def.kind === 'select' ? this.optionsOf(def)[0]?.[0] ?? '' : '') : String(v); break;
+        case 'text': case 'int': c.input!.value = v === undefined ? '' : String(v); break;
+        case 'select': {
+          const value = v === undefined ? this.optionsOf(def)[0]?.[0] ?? '' : String(v);
+          c.input!.value = value;
+          this.selectValues.set(c.input!, value);
+          break;
+        }
         case 'lines': c.input!.value = ((v ?? []) as string[]).join('\n'); break;
         case 'oidValues': c.input!.value = ((v ?? []) as { oid: string; valueHex?: string }[]).map((e) => `${e.oid}${e.valueHex ? ` ${e.valueHex}` : ''}`).join('\n'); break;
         case 'extensions': c.input!.value = ((v ?? []) as { oid: string; critical?: boolean; valueHex: string }[]).map((e) => `${e.oid}${e.critical ? ' critical' : ''} ${e.valueHex}`).join('\n'); break;
         case 'secret': {
           const s = v as ComposerForm['protection']['secret'];
-          c.input!.value = !s || s.from === 'testca' ? 'testca' : s.from === 'typed' ? 'typed' : `stored:${s.name}`;
+          const value = !s || s.from === 'testca' ? 'testca' : s.from === 'typed' ? 'typed' : `stored:${s.name}`;
+          c.input!.value = value;
+          this.selectValues.set(c.input!, value);
           break;
         }
         case 'bool': c.checks![0].checked = v === undefined ? def.defaultValue ?? false : !!v; break;
