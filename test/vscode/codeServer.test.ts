@@ -240,6 +240,52 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
     await page.screenshot({ path: join(results, 'vscode-send-embedded.png') });
   });
 
+  it('New Request from the palette opens the composer; Save writes the request and its key (0600); Send gets a certificate', async () => {
+    const ws = join(work, 'workspace');
+    const exchanges = join(ws, 'cmp-exchanges');
+    const before = readdirSync(exchanges).length;
+    await runCommand('CMP Lens: New Request');
+    const frame = await webviewFrame('Proof of possession', 45_000).catch(async (e) => {
+      await page.screenshot({ path: join(results, 'vscode-composer-failed.png') });
+      throw e;
+    });
+    await frame.waitForSelector('.preview-pane .tree .row .name:text-is("header")', { timeout: 30_000 });
+    await frame.waitForFunction(() => /protection\s*valid/.test(document.querySelector('.preview-pane > .checks')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    const subject = frame.locator('.field-row[data-path="spec.template.subject"] input').first();
+    await subject.click();
+    await subject.press('Control+A');
+    await subject.pressSequentially('CN=made in the composer');
+    await frame.waitForFunction(() => /CN=made in the composer/.test(document.querySelector('.summary')?.textContent ?? ''), undefined, { timeout: 15_000 });
+    await page.screenshot({ path: join(results, 'vscode-composer.png') });
+    await frame.click('vscode-button.save');
+    // code-server's save dialog is VS Code's simple file dialog, a quick input holding the default path.
+    const box = page.locator('.quick-input-widget input');
+    await box.waitFor({ timeout: 10_000 });
+    // It fills in the default path (workspace/ir.pkimsg) a moment after it opens.
+    await page.waitForFunction(() => /ir\.pkimsg$/.test(document.querySelector<HTMLInputElement>('.quick-input-widget input')?.value ?? ''), undefined, { timeout: 10_000 }).catch(async (e) => {
+      await page.screenshot({ path: join(results, 'vscode-composer-save-failed.png') });
+      throw new Error(`the save dialog shows "${await box.inputValue()}": ${(e as Error).message}`);
+    });
+    await box.press('Enter');
+    const until = Date.now() + 15_000;
+    while (!existsSync(join(ws, 'ir.key.pem')) && Date.now() < until) await page.waitForTimeout(250);
+    assert.ok(existsSync(join(ws, 'ir.pkimsg')), 'the request was saved');
+    assert.equal(statSync(join(ws, 'ir.key.pem')).mode & 0o777, 0o600, 'the private key is readable by its owner only');
+    assert.match(readFileSync(join(ws, 'ir.key.pem'), 'utf8'), /^-----BEGIN PRIVATE KEY-----/);
+    await frame.click('vscode-button.send');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'CMP Lens test CA (embedded)' }).first().waitFor({ timeout: 10_000 });
+    await box.press('Enter');
+    await webviewFrame('initialization response', 45_000).catch(async (e) => {
+      await page.screenshot({ path: join(results, 'vscode-composer-send-failed.png') });
+      throw e;
+    });
+    const folders = readdirSync(exchanges).sort();
+    assert.equal(folders.length, before + 1);
+    const summary = readFileSync(join(exchanges, folders.at(-1)!, 'summary.txt'), 'utf8');
+    assert.match(summary, /result: completed/);
+    assert.match(readFileSync(join(exchanges, folders.at(-1)!, 'issued-0.pem'), 'utf8'), /BEGIN CERTIFICATE/);
+  });
+
   it('our settings appear in the Settings UI with their descriptions', async () => {
     await runCommand('Preferences: Open Settings (UI)');
     await page.waitForSelector('.settings-editor', { timeout: 15_000 });
