@@ -13,7 +13,7 @@ import type { Io } from './main';
 /** Flags that choose protection, shared by build and send. */
 export const protectionFlags: Record<string, FlagKind> = {
   '--secret-env': 'value', '--secret-file': 'value', '--pbmac1': 'bool', '--iterations': 'value',
-  '--cert': 'value', '--key': 'value', '--chain': 'list', '--unprotected': 'bool',
+  '--cert': 'value', '--key': 'value', '--chain': 'list', '--sig-hash': 'value', '--unprotected': 'bool',
 };
 export const noSecretArgs = { '--secret': '--secret would put the secret in the process list and shell history: use --secret-file or --secret-env' };
 
@@ -61,7 +61,9 @@ export async function protectionFrom(p: Parsed, io: Io): Promise<ProtectionSpec>
   const key = p.value('--key');
   if (!!cert !== !!key) throw new UsageError('signature protection needs both --cert and --key');
   if (cert && secret) throw new UsageError('choose one protection: --cert/--key (signature) or a secret (MAC)');
-  if (cert && key) return { kind: 'signature', cert: loadDer(cert), key: await loadKey(key), chain: p.list('--chain').map((c) => loadDer(c)) };
+  const hash = p.value('--sig-hash');
+  if (hash && !['SHA-256', 'SHA-384', 'SHA-512'].includes(hash)) throw new UsageError('--sig-hash must be SHA-256, SHA-384 or SHA-512');
+  if (cert && key) return { kind: 'signature', cert: loadDer(cert), key: await loadKey(key), chain: p.list('--chain').map((c) => loadDer(c)), hash: hash as 'SHA-256' | undefined };
   const iterations = intFlag(p, '--iterations', 1, 1_000_000);
   if (secret) return p.bool('--pbmac1') ? { kind: 'pbmac1', secret, iterations } : { kind: 'pbm', secret, iterations };
   if (p.bool('--unprotected')) return { kind: 'none' };

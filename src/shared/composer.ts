@@ -27,6 +27,8 @@ export interface ProtectionForm {
   /** PBM owf, or PBMAC1's PRF hash. */
   owf?: HashChoice;
   mac?: HashChoice;
+  /** Signature: the hash for RSA or ECDSA (EdDSA has none). */
+  hash?: 'SHA-256' | 'SHA-384' | 'SHA-512';
 }
 
 export interface ComposerForm {

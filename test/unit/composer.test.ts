@@ -108,6 +108,15 @@ describe('composer engine', () => {
     }
   });
 
+  it('signs with the chosen hash: RSA and ECDSA with SHA-384 verify, and say so', async () => {
+    const e = engine();
+    for (const [who, oid] of [['ee-rsa', '1.2.840.113549.1.1.12'], ['ee-ec', '1.2.840.10045.4.3.3']]) {
+      const p = ok(await e.preview(form((f) => { f.protection = { kind: 'signature', hash: 'SHA-384' }; f.files.signerCert = [`keys/${who}.crt`]; f.files.signerKey = [`keys/${who}.key`]; }), 1));
+      assert.equal(p.protection.find((r) => r.check === 'protection')?.verdict, 'valid', who);
+      assert.match(p.show.summary?.protectionAlg ?? '', new RegExp(oid.replace(/\./g, '\\.')), who);
+    }
+  });
+
   it('offers the schema module\'s names as choices', () => {
     const c = formChoices();
     assert.equal(c.failInfo.length, 27);

@@ -165,6 +165,7 @@ export const sections: SectionDef[] = [
       { path: 'protection.mac', label: 'MAC hash', kind: 'select', protections: mac, options: hashes, help: 'The HMAC\'s hash (RFC 9481 §6.2).' },
       { path: 'files.signerCert', label: 'Signer certificate', kind: 'file', protections: ['signature'], help: 'Goes first in extraCerts; its subject becomes the sender and its key identifier the senderKID (RFC 9483 §3.3).' },
       { path: 'files.signerKey', label: 'Signer key', kind: 'file', protections: ['signature'], help: 'The signer\'s PKCS#8 private key (PEM or DER).' },
+      { path: 'protection.hash', label: 'Signature hash', kind: 'select', protections: ['signature'], options: [['', 'default (SHA-256; ECDSA: the curve\'s)'], ['SHA-256', 'SHA-256'], ['SHA-384', 'SHA-384'], ['SHA-512', 'SHA-512']], help: 'The hash of an RSA or ECDSA signature (RFC 9481 §3); Ed25519 has its own.' },
       { path: 'files.chain', label: 'Chain', kind: 'files', protections: ['signature'], help: 'Intermediate certificates after the signer\'s in extraCerts.' },
     ],
   },

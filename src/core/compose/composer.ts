@@ -139,7 +139,7 @@ export class ComposerEngine {
       if (!cert) errors.push({ field: 'files.signerCert', message: 'signature protection needs the signer\'s certificate' });
       if (!key && !form.files.signerKey?.length) errors.push({ field: 'files.signerKey', message: 'signature protection needs the signer\'s private key (PKCS#8)' });
       const chain = await this.file(form, 'chain', errors);
-      return cert && key ? { kind: 'signature', cert, key, chain } : { kind: 'none' };
+      return cert && key ? { kind: 'signature', cert, key, chain, hash: p.hash } : { kind: 'none' };
     }
     const secret = (p.secret ? await this.io.secret(p.secret) : undefined) ?? new Uint8Array();
     let salt: Uint8Array | undefined;

@@ -80,17 +80,21 @@ export async function importPrivateKey(pkcs8: Uint8Array, subtle: Subtle = globa
   return { kind, privateKey, spki: new Uint8Array(await subtle.exportKey('spki', publicKey)), pkcs8: new Uint8Array(pkcs8) };
 }
 
-/** The signature algorithm a key signs with: SHA-256 with RSA, ECDSA with the curve's hash, EdDSA. */
-export function signatureAlgorithm(key: KeyPair): AlgorithmIdentifier {
-  if (key.kind.startsWith('RSA')) return new AlgorithmIdentifier({ algorithm: '1.2.840.113549.1.1.11', parameters: null });
-  if (key.kind.startsWith('P-')) return new AlgorithmIdentifier({ algorithm: ecSigOid[ecHash[key.kind]] });
+const rsaSigOid: Record<string, string> = { 'SHA-256': '1.2.840.113549.1.1.11', 'SHA-384': '1.2.840.113549.1.1.12', 'SHA-512': '1.2.840.113549.1.1.13' };
+/** A hash for RSA and ECDSA signatures; EdDSA has its own. */
+export type SignatureHash = 'SHA-256' | 'SHA-384' | 'SHA-512';
+
+/** The signature algorithm a key signs with: by default SHA-256 with RSA, ECDSA with the curve's hash, EdDSA. */
+export function signatureAlgorithm(key: KeyPair, hash?: SignatureHash): AlgorithmIdentifier {
+  if (key.kind.startsWith('RSA')) return new AlgorithmIdentifier({ algorithm: rsaSigOid[hash ?? 'SHA-256'], parameters: null });
+  if (key.kind.startsWith('P-')) return new AlgorithmIdentifier({ algorithm: ecSigOid[hash ?? ecHash[key.kind]] });
   return new AlgorithmIdentifier({ algorithm: key.kind === 'Ed25519' ? '1.3.101.112' : '1.3.101.113' });
 }
 
-/** Signs `data`; ECDSA's r || s comes back as the DER Ecdsa-Sig-Value. */
-export async function signBytes(key: KeyPair, data: Uint8Array, subtle: Subtle = globalThis.crypto.subtle): Promise<Uint8Array> {
+/** Signs `data` (with `hash` where the algorithm has a choice); ECDSA's r || s comes back as the DER Ecdsa-Sig-Value. */
+export async function signBytes(key: KeyPair, data: Uint8Array, subtle: Subtle = globalThis.crypto.subtle, hash?: SignatureHash): Promise<Uint8Array> {
   if (key.kind.startsWith('P-')) {
-    const raw = new Uint8Array(await subtle.sign({ name: 'ECDSA', hash: ecHash[key.kind] }, key.privateKey, own(data)));
+    const raw = new Uint8Array(await subtle.sign({ name: 'ECDSA', hash: hash ?? ecHash[key.kind] }, key.privateKey, own(data)));
     const half = raw.length / 2;
     const int = (b: Uint8Array) => {
       let i = 0;
@@ -101,7 +105,9 @@ export async function signBytes(key: KeyPair, data: Uint8Array, subtle: Subtle =
     return new Uint8Array(AsnSerializer.serialize(new ECDSASigValue({ r: int(raw.subarray(0, half)), s: int(raw.subarray(half)) })));
   }
   const name = key.kind.startsWith('RSA') ? 'RSASSA-PKCS1-v1_5' : key.kind;
-  return new Uint8Array(await subtle.sign(name, key.privateKey, own(data)));
+  // A WebCrypto RSA key is bound to its hash (SHA-256 here): another hash needs the key imported for it.
+  const privateKey = name === 'RSASSA-PKCS1-v1_5' && hash && hash !== 'SHA-256' ? await subtle.importKey('pkcs8', own(key.pkcs8), { name, hash }, false, ['sign']) : key.privateKey;
+  return new Uint8Array(await subtle.sign(name, privateKey, own(data)));
 }
 
 /** PEM armour for DER (CERTIFICATE, PRIVATE KEY, CERTIFICATE REQUEST). */

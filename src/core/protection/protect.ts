@@ -6,7 +6,7 @@
 import { AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier, Certificate, SubjectKeyIdentifier, id_ce_subjectKeyIdentifier } from '@peculiar/asn1-x509';
 import { CMPCertificate, CMPCertificates, PBKDF2Params, PBKDF2Salt, PBMAC1Params, PBMParameter, PKIMessage, PKIProtection, ProtectedPart, oids } from '../asn1';
-import { signatureAlgorithm, signBytes, type KeyPair } from '../compose/keys';
+import { signatureAlgorithm, signBytes, type KeyPair, type SignatureHash } from '../compose/keys';
 import { digestOidByHash, hashByOid } from './algorithms';
 import { pbmac1Plan, pbmPlan, type Subtle } from './mac';
 
@@ -21,7 +21,7 @@ export type ProtectionSpec =
   /** PBMAC1 with PBKDF2; defaults: 16-byte salt, HMAC-SHA256 PRF × 10,000, 32-octet key, HMAC-SHA256. */
   | { kind: 'pbmac1'; secret: Uint8Array; salt?: Uint8Array; iterations?: number; prf?: HashName; mac?: HashName }
   /** Signature with `key`; `cert` goes first in extraCerts, `chain` after it (RFC 9483 §3.3). */
-  | { kind: 'signature'; key: KeyPair; cert: Uint8Array; chain?: Uint8Array[] };
+  | { kind: 'signature'; key: KeyPair; cert: Uint8Array; chain?: Uint8Array[]; /** RSA/ECDSA hash; default SHA-256 (RSA) or the curve's */ hash?: SignatureHash };
 
 export interface ProtectEnv {
   subtle?: Subtle;
@@ -68,14 +68,14 @@ export async function protectMessage(msg: PKIMessage, spec: ProtectionSpec, env:
   }
   if (spec.kind === 'signature') {
     const cert = AsnParser.parse(spec.cert, Certificate);
-    msg.header.protectionAlg = signatureAlgorithm(spec.key);
+    msg.header.protectionAlg = signatureAlgorithm(spec.key, spec.hash);
     const kid = subjectKeyId(cert);
     if (!msg.header.senderKID && kid) msg.header.senderKID = new OctetString(kid);
     const first = [spec.cert, ...(spec.chain ?? [])];
     const others = (msg.extraCerts ?? []).filter((c) => !first.some((der) => sameCert(c, der)));
     msg.extraCerts = new CMPCertificates([...first.map((der) => new CMPCertificate({ x509v3PKCert: AsnParser.parse(der, Certificate) })), ...others]);
     const data = protectedPartDer(msg);
-    msg.protection = new PKIProtection(await signBytes(spec.key, data, subtle));
+    msg.protection = new PKIProtection(await signBytes(spec.key, data, subtle, spec.hash));
   } else {
     msg.header.protectionAlg = macAlgorithm(spec, random);
     const params = msg.header.protectionAlg.parameters ?? undefined;
