@@ -8,6 +8,7 @@ import { unwrapInput } from '../core/inspect/input';
 import { checkCertHashes, issuedCertificates, verifyMessage } from '../core/protection';
 import type { CheckResult } from '../shared/protection';
 import { formatDocument } from '../core/inspect/text';
+import { lintCommand } from './lint';
 import { UsageError } from './args';
 import { buildCommand, readSecret } from './craft';
 import { demoCommand, sendCommand, serveCommand } from './send';
@@ -28,6 +29,10 @@ Commands:
     --trust F        a trust anchor certificate for chain building (repeatable)
     --issued F       for a certConf: the issued certificate, or the ip/cp/kup that carried it (repeatable)
 
+  lint FILE…|DIR     protocol checks (RFC 9810 / RFC 9483) for each message, and for messages sharing a
+                     transactionID the exchange checks (nonces, certConf hashes, polling, pkiConf, time)
+    --profile base|lightweight   rule set (default base: RFC 9810; lightweight adds RFC 9483)
+    --json           findings as JSON
   build --body B --out FILE   build a protected request (ir, cr, kur, p10cr, rr, genm, certConf, pollReq, error)
     --subject DN --san dns:x|ip:a|email:e|uri:u (repeatable) --key-usage K --eku E
     --sender DN --recipient DN --ref KID (senderKID) --implicit-confirm --pvno 2|3
@@ -46,6 +51,7 @@ Commands:
   demo               start the test CA, enrol a new key with a PBM-protected ir, confirm, print the reply
 
 Exit codes: inspect: 0 no errors, 1 errors (or warnings with --strict) found in the input.
+lint: 0 no error-level finding, 1 errors found.
 verify: 0 valid or unprotected, 1 invalid, 3 needs input or cannot decide (secret, certificate,
 unsupported algorithm, DH/KEM-based MAC). send, demo: 0 completed, 1 failed. All: 2 usage error.`;
 
@@ -159,6 +165,7 @@ export async function run(args: string[], io: Io): Promise<number> {
       case 'inspect': return inspectCommand(rest, io);
       case 'verify': return await verifyCommand(rest, io);
       case 'build': return await buildCommand(rest, io);
+      case 'lint': return await lintCommand(rest, io);
       case 'send': return await sendCommand(rest, io);
       case 'serve': return await serveCommand(rest, io);
       case 'demo': return await demoCommand(rest, io);

@@ -1,0 +1,2 @@
+export { checkMessage, type CheckOptions } from './message';
+export { chainOrder, checkExchange } from './exchange';

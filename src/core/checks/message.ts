@@ -1,0 +1,260 @@
+/**
+ * Conformance findings for one PKIMessage: the handful of RFC 9810 / RFC 9483 rules behind most
+ * rejections, each with the node it is about and the section it comes from. Pure and synchronous;
+ * a message that does not decode gets one finding saying where, never an exception.
+ */
+import { AsnParser } from '@peculiar/asn1-schema';
+import { Certificate, SubjectKeyIdentifier, id_ce_subjectKeyIdentifier, type AlgorithmIdentifier, type GeneralName, type Name } from '@peculiar/asn1-x509';
+import type { CheckProfile, Finding } from '../../shared/findings';
+import { PBKDF2Params, PBMAC1Params, PBMParameter, PKIStatus, oids, type PKIStatusInfo } from '../asn1';
+import { readDer } from '../der/reader';
+import type { TlvNode } from '../der/types';
+import { toHex } from '../der/values';
+import { signatureByOid } from '../protection/algorithms';
+import { slice } from '../protection/der';
+import { readMessage, type ReadMessage } from '../transport/message';
+import { Locator } from './locate';
+
+export interface CheckOptions {
+  profile?: CheckProfile;
+  /** For "messageTime in the future"; default now. */
+  now?: Date;
+}
+
+/** Bodies that open a transaction: no recipNonce yet (RFC 9483 §3.1). */
+export const firstBodies = new Set(['ir', 'cr', 'kur', 'p10cr', 'rr', 'genm', 'krr', 'ccr']);
+const certRequests = new Set(['ir', 'cr', 'kur', 'krr', 'ccr']);
+const certResponses = new Set(['ip', 'cp', 'kup', 'ccp']);
+
+const keyFamily: Record<string, string> = { '1.2.840.113549.1.1.1': 'RSA', '1.2.840.113549.1.1.10': 'RSA', '1.2.840.10045.2.1': 'EC', '1.3.101.112': 'Ed25519', '1.3.101.113': 'Ed448' };
+const schemeFamily = (oid: string): string | undefined => {
+  const s = signatureByOid[oid];
+  return !s ? undefined : s.kind.startsWith('RSA') ? 'RSA' : s.kind === 'ECDSA' ? 'EC' : s.kind;
+};
+const weakHashes = new Set(['1.3.14.3.2.26', '1.2.840.113549.2.5', '1.3.6.1.5.5.8.1.2', '1.2.840.113549.2.7']);
+
+class Findings {
+  readonly list: Finding[] = [];
+  constructor(readonly at: Locator, readonly lightweight: boolean) {}
+
+  add(id: string, severity: Finding['severity'], message: string, ref: string, path: string, node: TlvNode | undefined, profile: CheckProfile = 'base'): void {
+    if (profile === 'lightweight' && !this.lightweight) return;
+    this.list.push({ id, severity, message, ref, profile, path, offset: node?.offset ?? 0 });
+  }
+}
+
+const isNullDn = (g: GeneralName): boolean => !!g.directoryName && g.directoryName.length === 0;
+const bytes = (b: { buffer: ArrayBuffer } | undefined) => (b ? new Uint8Array(b.buffer) : undefined);
+
+function nameText(n: Name): string {
+  return n.map((rdn) => rdn.map((a) => `${a.type}=${a.value.toString()}`).join('+')).join(',');
+}
+
+/** extraCerts[0]'s node: [1] EXPLICIT → SEQUENCE OF → the first certificate. */
+function firstExtraCertNode(at: Locator): TlvNode | undefined {
+  return at.trailer(1)?.children?.[0]?.children?.[0];
+}
+
+function firstExtraCert(der: Uint8Array, at: Locator): Certificate | undefined {
+  const node = firstExtraCertNode(at);
+  if (!node) return undefined;
+  try {
+    return AsnParser.parse(slice(der, node), Certificate);
+  } catch {
+    return undefined;
+  }
+}
+
+function checkHeader(m: ReadMessage, f: Findings, now: Date): void {
+  const h = m.header;
+  const at = f.at;
+  const pvno = Number(h.pvno);
+  const needs3 = (m.body.certConf ?? []).some((s) => s.hashAlg)
+    || [...(m.body.ip?.response ?? []), ...(m.body.cp?.response ?? []), ...(m.body.kup?.response ?? [])].some((r) => r.certifiedKeyPair?.certOrEncCert.encryptedCert?.envelopedData || r.certifiedKeyPair?.privateKey?.envelopedData);
+  if (pvno !== 2 && pvno !== 3) f.add('header.pvno.value', 'error', `pvno is ${pvno}: CMP messages use 2 (cmp2000) or 3 (cmp2021)`, 'RFC 9810 §5.1.1', 'header.pvno', at.headerField('pvno'));
+  else if (needs3 && pvno !== 3) f.add('header.pvno.needs3', 'error', 'pvno is 2 but the message uses cmp2021 features (hashAlg in certConf, or EnvelopedData): it must be 3', 'RFC 9810 §7', 'header.pvno', at.headerField('pvno'));
+  else if (!needs3 && pvno === 3) f.add('header.pvno.unneeded', 'info', 'pvno is 3 though nothing here needs cmp2021: the lowest version that supports the message is preferred', 'RFC 9810 §7', 'header.pvno', at.headerField('pvno'));
+
+  if (!h.sender.directoryName) f.add('header.sender.form', 'error', 'sender is not a directoryName', 'RFC 9483 §3.1', 'header.sender', at.headerField('sender'), 'lightweight');
+  else if (isNullDn(h.sender) && !h.senderKID) f.add('header.sender.nullWithoutKid', 'error', 'sender is the NULL-DN and senderKID is absent: nothing identifies the sender', 'RFC 9810 §5.1.1', 'header.sender', at.headerField('sender'));
+  if (!h.recipient.directoryName) f.add('header.recipient.form', 'warning', 'recipient is not a directoryName', 'RFC 9483 §3.1', 'header.recipient', at.headerField('recipient'), 'lightweight');
+
+  for (const name of ['transactionID', 'senderNonce'] as const) {
+    const v = bytes(h[name]);
+    const node = at.headerField(name) ?? at.header;
+    if (!v) f.add(`header.${name}.missing`, f.lightweight ? 'error' : 'warning', `${name} is absent`, f.lightweight ? 'RFC 9483 §3.1' : 'RFC 9810 §5.1.1', `header.${name}`, node, f.lightweight ? 'lightweight' : 'base');
+    else if (f.lightweight && v.length !== 16) f.add(`header.${name}.length`, 'warning', `${name} has ${v.length * 8} bits; the profile asks for 128`, 'RFC 9483 §3.1', `header.${name}`, node, 'lightweight');
+    else if (v.length < 16) f.add(`header.${name}.length`, 'warning', `${name} has ${v.length * 8} bits, fewer than 128`, 'RFC 9810 §5.1.1', `header.${name}`, node);
+  }
+  const first = firstBodies.has(m.bodyName);
+  if (!first && m.bodyName !== 'error' && !h.recipNonce) f.add('header.recipNonce.missing', f.lightweight ? 'error' : 'warning', `recipNonce is absent in ${m.bodyName}: it must carry the senderNonce of the message answered`, f.lightweight ? 'RFC 9483 §3.1' : 'RFC 9810 §5.1.1', 'header.recipNonce', at.header, f.lightweight ? 'lightweight' : 'base');
+  if (first && h.recipNonce) f.add('header.recipNonce.unexpected', 'warning', `recipNonce is present in ${m.bodyName}, which opens a transaction`, 'RFC 9483 §3.1', 'header.recipNonce', at.headerField('recipNonce'), 'lightweight');
+
+  if (!h.messageTime) f.add('header.messageTime.missing', 'warning', 'messageTime is absent', 'RFC 9483 §3.1', 'header.messageTime', at.header, 'lightweight');
+  else if (h.messageTime.getTime() > now.getTime() + 10 * 60_000) f.add('header.messageTime.future', 'warning', `messageTime ${h.messageTime.toISOString()} is in the future`, 'RFC 9810 §5.1.1', 'header.messageTime', at.headerField('messageTime'));
+  else if (h.messageTime.getUTCFullYear() < 2000) f.add('header.messageTime.past', 'warning', `messageTime ${h.messageTime.toISOString()} is implausibly old`, 'RFC 9810 §5.1.1', 'header.messageTime', at.headerField('messageTime'));
+
+  for (const itav of h.generalInfo ?? []) {
+    const node = at.headerField('generalInfo');
+    const value = itav.infoValue ? new Uint8Array(itav.infoValue) : undefined;
+    if (itav.infoType === oids.itImplicitConfirm) {
+      if (value && !(value.length === 2 && value[0] === 0x05 && value[1] === 0x00)) f.add('header.generalInfo.implicitConfirm.value', 'error', 'implicitConfirm\'s value must be NULL', 'RFC 9810 §5.1.1.1', 'header.generalInfo', node);
+      if (!['ir', 'cr', 'kur', 'p10cr', 'ip', 'cp', 'kup', 'ccr', 'ccp'].includes(m.bodyName)) f.add('header.generalInfo.implicitConfirm.body', 'warning', `implicitConfirm in ${m.bodyName} means nothing: it belongs to certificate requests and responses`, 'RFC 9810 §5.1.1.1', 'header.generalInfo', node);
+    }
+    if (itav.infoType === oids.itConfirmWaitTime) {
+      if (!value || value[0] !== 0x18) f.add('header.generalInfo.confirmWaitTime.value', 'error', 'confirmWaitTime\'s value must be a GeneralizedTime', 'RFC 9810 §5.1.1.2', 'header.generalInfo', node);
+      if (!certResponses.has(m.bodyName)) f.add('header.generalInfo.confirmWaitTime.body', 'warning', `confirmWaitTime in ${m.bodyName}: it belongs to ip/cp/kup`, 'RFC 9810 §5.1.1.2', 'header.generalInfo', node);
+    }
+  }
+}
+
+function checkMac(alg: AlgorithmIdentifier, f: Findings): void {
+  const node = f.at.headerField('protectionAlg');
+  const path = 'header.protectionAlg';
+  let iterations: number | undefined;
+  let salt: number | undefined;
+  const weak: string[] = [];
+  try {
+    if (alg.algorithm === oids.passwordBasedMac && alg.parameters) {
+      const p = AsnParser.parse(alg.parameters, PBMParameter);
+      iterations = p.iterationCount;
+      salt = p.salt.byteLength;
+      if (weakHashes.has(p.owf.algorithm)) weak.push('owf');
+      if (weakHashes.has(p.mac.algorithm)) weak.push('mac');
+      if (iterations < 100) f.add('protection.pbm.iterations', 'error', `PBM iterationCount is ${iterations}; it must be at least 100`, 'RFC 4211 §4.4', path, node);
+    } else if (alg.algorithm === oids.pbmac1 && alg.parameters) {
+      const p = AsnParser.parse(alg.parameters, PBMAC1Params);
+      const kdf = p.keyDerivationFunc.parameters ? AsnParser.parse(p.keyDerivationFunc.parameters, PBKDF2Params) : undefined;
+      iterations = kdf?.iterationCount;
+      salt = kdf?.salt.specified?.byteLength;
+      if (kdf?.prf && weakHashes.has(kdf.prf.algorithm)) weak.push('PBKDF2 PRF');
+      if (weakHashes.has(p.messageAuthScheme.algorithm)) weak.push('messageAuthScheme');
+    } else return;
+  } catch (e) {
+    f.add('protection.mac.parameters', 'error', `the MAC parameters do not decode: ${(e as Error).message}`, 'RFC 9810 §5.1.3.1', path, node);
+    return;
+  }
+  if (iterations !== undefined && iterations >= 100 && iterations < 1000) f.add('protection.mac.iterations', 'warning', `iterationCount ${iterations} is below the 1,000 recommended for password-based keys`, 'RFC 8018 §4.2', path, node);
+  if (salt !== undefined && salt < 8) f.add('protection.mac.salt', 'warning', `the salt has ${salt} octets; at least 8 are recommended`, 'RFC 8018 §4.1', path, node);
+  if (weak.length) f.add('protection.mac.weakHash', 'warning', `${weak.join(' and ')} use${weak.length === 1 ? 's' : ''} SHA-1 or MD5; RFC 9481 lists SHA-2 and later`, 'RFC 9481 §6.1', path, node);
+}
+
+function checkProtection(m: ReadMessage, der: Uint8Array, f: Findings): void {
+  const at = f.at;
+  const alg = m.header.protectionAlg;
+  const value = at.trailer(0);
+  if (!alg && !value) {
+    if (m.bodyName === 'error') f.add('protection.missing', 'warning', 'the error message is unprotected', 'RFC 9483 §3.2', 'protection', at.root, 'lightweight');
+    else f.add('protection.missing', f.lightweight ? 'error' : 'warning', 'the message is unprotected', f.lightweight ? 'RFC 9483 §3.2' : 'RFC 9810 §5.1.3', 'protection', at.root, f.lightweight ? 'lightweight' : 'base');
+    return;
+  }
+  if (!!alg !== !!value) {
+    f.add('protection.mismatch', 'error', alg ? 'protectionAlg is set but the protection BIT STRING is absent' : 'protection is present but header.protectionAlg is absent', 'RFC 9810 §5.1', alg ? 'protection' : 'header.protectionAlg', alg ? at.root : value, 'base');
+    return;
+  }
+  if (alg!.algorithm === oids.passwordBasedMac || alg!.algorithm === oids.pbmac1) {
+    if (!m.header.senderKID) f.add('header.senderKID.missing', f.lightweight ? 'error' : 'warning', 'MAC protection without senderKID: the receiver cannot tell which shared secret to use', f.lightweight ? 'RFC 9483 §3.1' : 'RFC 9810 §5.1.1', 'header.senderKID', at.header, f.lightweight ? 'lightweight' : 'base');
+    checkMac(alg!, f);
+    return;
+  }
+  const family = schemeFamily(alg!.algorithm);
+  if (!family) return;
+  const certNode = firstExtraCertNode(at);
+  const cert = firstExtraCert(der, at);
+  if (!cert) {
+    f.add('protection.extraCerts.missing', f.lightweight ? 'error' : 'warning', 'signature protection but no certificate in extraCerts: the receiver has to know the signer\'s certificate already', f.lightweight ? 'RFC 9483 §3.3' : 'RFC 9810 §5.1.3.3', 'extraCerts', at.trailer(1) ?? at.root, f.lightweight ? 'lightweight' : 'base');
+    return;
+  }
+  const tbs = cert.tbsCertificate;
+  const keyKind = keyFamily[tbs.subjectPublicKeyInfo.algorithm.algorithm];
+  if (keyKind && keyKind !== family) f.add('protection.extraCerts.first', 'error', `extraCerts[0] holds a ${keyKind} key but the message is signed with ${family}: it is not the protecting certificate`, 'RFC 9483 §3.3', 'extraCerts[0]', certNode);
+  const subject = nameText(tbs.subject);
+  const sender = m.header.sender.directoryName;
+  if (sender && nameText(sender) !== subject) f.add('header.sender.signer', 'error', `sender is not the subject of the protecting certificate (extraCerts[0]: ${subject || 'empty'})`, 'RFC 9483 §3.1', 'header.sender', at.headerField('sender'), 'lightweight');
+  const skidExt = tbs.extensions?.find((e) => e.extnID === id_ce_subjectKeyIdentifier);
+  const skid = skidExt ? toHex(new Uint8Array(AsnParser.parse(skidExt.extnValue.buffer, SubjectKeyIdentifier).buffer)) : undefined;
+  const kid = m.header.senderKID ? toHex(new Uint8Array(m.header.senderKID.buffer)) : undefined;
+  if (skid && !kid) f.add('header.senderKID.missing', 'warning', `senderKID is absent; the protecting certificate's subjectKeyIdentifier is ${skid}`, 'RFC 9483 §3.1', 'header.senderKID', at.header, 'lightweight');
+  else if (skid && kid !== skid) f.add('header.senderKID.skid', 'error', `senderKID ${kid} is not the protecting certificate's subjectKeyIdentifier ${skid}`, 'RFC 9483 §3.1', 'header.senderKID', at.headerField('senderKID'), 'lightweight');
+}
+
+function statusFindings(s: PKIStatusInfo, f: Findings, path: string, node: TlvNode | undefined): void {
+  const fail = s.failInfo?.toNames() ?? [];
+  if (s.status === PKIStatus.rejection && !fail.length) f.add('body.status.rejectionWithoutFailInfo', 'warning', 'a rejection without failInfo gives no reason the client can act on', 'RFC 9810 §5.2.3', path, node);
+  if ((s.status === PKIStatus.accepted || s.status === PKIStatus.grantedWithMods) && fail.length) f.add('body.status.acceptedWithFailInfo', 'warning', `status ${PKIStatus[s.status]} with failInfo ${fail.join(', ')}: contradictory`, 'RFC 9810 §5.2.3', path, node);
+}
+
+function checkBody(m: ReadMessage, f: Findings): void {
+  const b = m.body as unknown as Record<string, unknown>;
+  const at = f.at;
+  if (certRequests.has(m.bodyName)) {
+    const msgs = b[m.bodyName] as NonNullable<ReadMessage['body']['ir']>;
+    if (msgs.length !== 1) f.add('body.certReqMessages.count', 'error', `${msgs.length} CertReqMsg; the profile sends exactly one`, 'RFC 9483 §4.1.1', 'body', at.body, 'lightweight');
+    msgs.forEach((msg, i) => {
+      const path = `body.${m.bodyName}[${i}]`;
+      const node = at.bodyElement(i);
+      const t = msg.certReq.certTemplate;
+      if (msg.certReq.certReqId !== 0) f.add('body.certReqId', 'error', `certReqId is ${msg.certReq.certReqId}; the profile uses 0`, 'RFC 9483 §4.1.1', `${path}.certReq.certReqId`, node, 'lightweight');
+      const forbidden = [t.serialNumber && 'serialNumber', t.signingAlg && 'signingAlg', t.issuerUID && 'issuerUID', t.subjectUID && 'subjectUID'].filter(Boolean);
+      if (forbidden.length) f.add('body.certTemplate.fields', 'warning', `the CertTemplate sets ${forbidden.join(', ')}, which a requester must leave to the CA`, 'RFC 4211 §5', `${path}.certReq.certTemplate`, node);
+      if (t.version !== undefined && t.version !== 2) f.add('body.certTemplate.version', 'warning', `CertTemplate version ${t.version}: if given it must be 2 (v3)`, 'RFC 4211 §5', `${path}.certReq.certTemplate`, node);
+      if (!t.publicKey && m.bodyName !== 'krr') f.add('body.certTemplate.publicKey', 'warning', 'the CertTemplate has no publicKey (only right for central key generation)', 'RFC 9483 §4.1.1', `${path}.certReq.certTemplate`, node, 'lightweight');
+      if (!msg.popo) f.add('body.popo.missing', f.lightweight ? 'error' : 'warning', 'no proof of possession', f.lightweight ? 'RFC 9483 §4.1.1' : 'RFC 4211 §4', `${path}.popo`, node, f.lightweight ? 'lightweight' : 'base');
+      else if (msg.popo.raVerified !== undefined) f.add('body.popo.raVerified', 'info', 'POP raVerified: only an RA that checked the POP itself may say so', 'RFC 4211 §4', `${path}.popo`, node);
+      const sigAlg = msg.popo?.signature?.algorithmIdentifier.algorithm;
+      const keyAlg = t.publicKey?.algorithm.algorithm;
+      if (sigAlg && keyAlg && keyFamily[keyAlg] && schemeFamily(sigAlg) && keyFamily[keyAlg] !== schemeFamily(sigAlg)) {
+        f.add('body.popo.keyType', 'error', `the POP is signed with ${schemeFamily(sigAlg)} but the requested key is ${keyFamily[keyAlg]}`, 'RFC 4211 §4.1', `${path}.popo`, node);
+      }
+    });
+  }
+  if (certResponses.has(m.bodyName)) {
+    const rep = b[m.bodyName] as NonNullable<ReadMessage['body']['ip']>;
+    rep.response.forEach((r, i) => {
+      const path = `body.${m.bodyName}.response[${i}]`;
+      const node = at.certResponse(i);
+      if (r.certReqId !== 0 && r.certReqId !== -1) f.add('body.certReqId', 'warning', `certReqId is ${r.certReqId}; the profile answers 0 (or -1 for p10cr)`, 'RFC 9483 §4.1.1', `${path}.certReqId`, node, 'lightweight');
+      const issued = !!r.certifiedKeyPair;
+      if ((r.status.status === PKIStatus.accepted || r.status.status === PKIStatus.grantedWithMods) && !issued) f.add('body.response.noCertificate', 'error', `status ${PKIStatus[r.status.status]} but no certificate`, 'RFC 9810 §5.3.4', path, node);
+      if ((r.status.status === PKIStatus.waiting || r.status.status === PKIStatus.rejection) && issued) f.add('body.response.unexpectedCertificate', 'error', `status ${PKIStatus[r.status.status]} with a certificate`, 'RFC 9810 §5.3.4', path, node);
+      statusFindings(r.status, f, `${path}.status`, node);
+    });
+  }
+  if (m.bodyName === 'rp') m.body.rp!.status.forEach((s, i) => statusFindings(s, f, `body.rp.status[${i}]`, at.body));
+  if (m.bodyName === 'certConf') {
+    const cc = m.body.certConf!;
+    if (cc.length > 1) f.add('body.certConf.count', 'warning', `${cc.length} CertStatus; the profile confirms one certificate`, 'RFC 9483 §4.1.1', 'body.certConf', at.body, 'lightweight');
+    cc.forEach((s, i) => {
+      if (s.statusInfo) statusFindings(s.statusInfo, f, `body.certConf[${i}].statusInfo`, at.bodyElement(i));
+    });
+  }
+  if (m.bodyName === 'pollRep') {
+    m.body.pollRep!.forEach((p, i) => {
+      if (p.checkAfter < 0) f.add('body.pollRep.checkAfter', 'error', `checkAfter is ${p.checkAfter} seconds`, 'RFC 9810 §5.3.22', `body.pollRep[${i}].checkAfter`, at.bodyElement(i));
+      else if (p.checkAfter > 86_400) f.add('body.pollRep.checkAfter', 'warning', `checkAfter is ${p.checkAfter} seconds (more than a day)`, 'RFC 9810 §5.3.22', `body.pollRep[${i}].checkAfter`, at.bodyElement(i));
+    });
+  }
+  if (m.bodyName === 'error') {
+    const s = m.body.error!.pKIStatusInfo;
+    if (s.status === PKIStatus.accepted || s.status === PKIStatus.grantedWithMods) f.add('body.error.status', 'warning', `an error message with status ${PKIStatus[s.status]}`, 'RFC 9810 §5.3.21', 'body.error.pKIStatusInfo', at.body);
+    statusFindings(s, f, 'body.error.pKIStatusInfo', at.body);
+  }
+}
+
+/** The findings for one message, in the order header, protection, body. */
+export function checkMessage(der: Uint8Array, options: CheckOptions = {}): Finding[] {
+  const profile = options.profile ?? 'base';
+  const doc = readDer(der);
+  const root = doc.roots[0];
+  let m: ReadMessage;
+  try {
+    m = readMessage(der);
+  } catch (e) {
+    return [{ id: 'message.decode', severity: 'error', message: (e as Error).message, ref: 'RFC 9810 §5.1', profile: 'base', offset: root?.offset ?? 0, path: '' }];
+  }
+  const f = new Findings(new Locator(root), profile === 'lightweight');
+  checkHeader(m, f, options.now ?? new Date());
+  checkProtection(m, der, f);
+  checkBody(m, f);
+  return f.list;
+}
