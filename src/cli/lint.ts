@@ -1,12 +1,13 @@
 /**
  * `cmp-lens lint FILE…`: protocol-check findings for each message, and the exchange checks for
- * messages that share a transactionID: in the order their nonces chain them when they do (so
- * alphabetical file names do not matter), else in the order given (a folder: name order).
+ * messages that share a transactionID: split into nonce chains in protocol order when the nonces
+ * place every message (so alphabetical file names do not matter, and an RA's upstream and
+ * downstream legs are two exchanges), else in the order given (a folder: name order).
  * Exit 1 when an error-level finding exists.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { chainOrder, checkExchange, checkMessage } from '../core/checks';
+import { checkExchange, checkMessage, findingLine, nonceChains } from '../core/checks';
 import { unwrapInput } from '../core/inspect/input';
 import { transactionIdOf } from '../core/protection';
 import type { CheckProfile, Finding } from '../shared/findings';
@@ -25,10 +26,6 @@ function expand(paths: string[]): string[] {
     }
     return dir ? readdirSync(p).filter((n) => messageFile.test(n)).sort().map((n) => join(p, n)) : [p];
   });
-}
-
-export function findingLine(f: Finding): string {
-  return `${f.severity} ${f.id}: ${f.message} (${f.ref}${f.profile === 'lightweight' ? ', lightweight profile' : ''}) at ${f.path || 'message'}, offset 0x${f.offset.toString(16)}`;
 }
 
 export async function lintCommand(args: string[], io: Io): Promise<number> {
@@ -55,9 +52,11 @@ export async function lintCommand(args: string[], io: Io): Promise<number> {
   const exchanges: { transactionID: string; files: string[]; findings: Finding[] }[] = [];
   for (const [tid, given] of groups) {
     if (given.length < 2) continue;
-    const order = chainOrder(given.map((g) => g.der));
-    const group = order ? order.map((i) => given[i]) : given;
-    exchanges.push({ transactionID: tid, files: group.map((g) => g.file), findings: await checkExchange(group.map((g) => g.der), { profile }) });
+    const chains = nonceChains(given.map((g) => g.der)) ?? [given.map((_, i) => i)];
+    for (const chain of chains.filter((c) => c.length > 1)) {
+      const group = chain.map((i) => given[i]);
+      exchanges.push({ transactionID: tid, files: group.map((g) => g.file), findings: await checkExchange(group.map((g) => g.der), { profile }) });
+    }
   }
   const all = [...perFile.flatMap((f) => f.findings), ...exchanges.flatMap((e) => e.findings)];
   if (p.bool('--json')) {

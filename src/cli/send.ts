@@ -18,6 +18,7 @@ import { nodePost } from '../node/httpPost';
 import { loadDer } from '../node/materials';
 import { serveTestCa } from '../node/testcaServer';
 import { openTestCa } from '../node/testcaState';
+import { checkTransaction, findingLine } from '../core/checks';
 import { intFlag, parseFlags, UsageError, type Parsed } from './args';
 import { noSecretArgs, protectionFlags, protectionFrom, secretFrom } from './craft';
 import type { Io } from './main';
@@ -59,8 +60,11 @@ export async function sendCommand(args: string[], io: Io): Promise<number> {
       onMessage: (m) => void store.add(m),
       onStep: p.bool('--quiet') ? undefined : (line) => io.out(`  ${line}`),
     });
-    store.finish(result, url);
+    // Protocol checks of what was exchanged (RFC 9810 rules), in summary.txt and on stdout.
+    const checks = (await checkTransaction(result.messages.map((m) => m.der))).map((f) => `#${(f.messageIndex ?? 0) + 1} ${result.messages[f.messageIndex ?? 0]?.body ?? ''}: ${findingLine(f)}`);
+    store.finish(result, url, checks);
     printResult(io, result, store);
+    for (const c of checks) io.out(`check: ${c}`);
     return result.ok ? 0 : 1;
   } finally {
     process.off('SIGINT', onSignal);

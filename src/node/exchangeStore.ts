@@ -24,7 +24,8 @@ export class ExchangeStore {
   }
 
   /** Certificates as PEM and a summary, once the transaction ended (well or not). */
-  finish(result: TransactionResult, server: string): string {
+  /** Writes the issued certificates and summary.txt (with `checks`: the protocol-check findings, one per line). */
+  finish(result: TransactionResult, server: string, checks: string[] = []): string {
     for (const c of result.issued) {
       const name = `issued-${c.certReqId < 0 ? 'p10' : c.certReqId}.pem`;
       writeFileSync(join(this.dir, name), toPem('CERTIFICATE', c.der));
@@ -35,6 +36,7 @@ export class ExchangeStore {
       `result: ${result.ok ? 'completed' : `failed: ${result.error}`}`,
       '',
       ...result.messages.map((m, i) => `${this.files[i] ?? '?'}  ${m.direction === 'sent' ? '→' : '←'} ${m.body}${m.status ? `  ${m.status}` : ''}${m.protection ? `  protection ${m.protection.verdict}` : ''}  +${m.at} ms`),
+      ...(checks.length ? ['', 'protocol checks:', ...checks.map((c) => `  ${c}`)] : []),
     ];
     writeFileSync(join(this.dir, 'summary.txt'), `${lines.join('\n')}\n`);
     return lines.join('\n');

@@ -5,6 +5,7 @@
  * Secrets never cross into the webview: the form names where a secret comes from, not its value.
  */
 import type { ShowPayload, WebviewToHost, HostToWebview } from './protocol';
+import type { Finding } from './findings';
 import type { CheckResult } from './protection';
 import type { FieldError, RequestSpec } from './requestSpec';
 
@@ -73,7 +74,7 @@ export interface FormChoices {
 }
 
 export type PreviewPayload =
-  | { seq: number; ok: true; show: ShowPayload; protection: CheckResult[]; /** e.g. "P-256", when a key was generated */ generatedKey?: string }
+  | { seq: number; ok: true; show: ShowPayload; protection: CheckResult[]; /** protocol checks of the built message */ findings: Finding[]; /** e.g. "P-256", when a key was generated */ generatedKey?: string }
   | { seq: number; ok: false; errors: FieldError[] };
 
 export type ComposerToHost =

@@ -4,6 +4,7 @@
  * message of any size costs the webview only what is on screen.
  */
 import type { AnnotatedDocument, MessageSummary, Problem } from './annotated';
+import type { Finding } from './findings';
 import type { CheckResult } from './protection';
 
 /** A tree row as the webview shows it. `id` is the index path from the root: "0", "0.1", "0.1.3". */
@@ -112,5 +113,7 @@ export type HostToWebview =
   | { type: 'bytes'; offset: number; version: number; hex: string }
   /** Results of the protection check (sent after `show`, and again when a secret is given). */
   | { type: 'protection'; version: number; results: CheckResult[] }
+  /** Protocol-check findings (sent after `show`), each with the tree node it is about. */
+  | { type: 'findings'; version: number; profile: string; findings: (Finding & { nodeId?: string })[] }
   /** Something went wrong answering a request. */
   | { type: 'error'; message: string };

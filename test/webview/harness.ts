@@ -10,6 +10,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { inspectInput, InspectorModel } from '../../src/core/inspect';
 import { respond, showPayload } from '../../src/core/inspect/respond';
 import { verifyMessage } from '../../src/core/protection';
+import { checkMessage } from '../../src/core/checks';
 import type { HostToWebview, WebviewToHost } from '../../src/shared/protocol';
 import { ComposerEngine, formChoices } from '../../src/core/compose';
 import { demoSecret } from '../../src/core/testca';
@@ -113,7 +114,10 @@ export async function openInspector(browser: Browser, origin: string, bytes: Uin
     if (m.type === 'ready') {
       shownAt = Date.now();
       await post({ type: 'show', payload: showPayload(model, title, 1) });
-      if (doc.kind === 'PKIMessage') await post({ type: 'protection', version: 1, results: await verifyMessage(der) });
+      if (doc.kind === 'PKIMessage') {
+        await post({ type: 'findings', version: 1, profile: 'base', findings: checkMessage(der).map((f) => ({ ...f, nodeId: model.reveal(f.offset).at(-1) })) });
+        await post({ type: 'protection', version: 1, results: await verifyMessage(der) });
+      }
       return;
     }
     if (m.type === 'chooseCert') return;

@@ -40,6 +40,8 @@ export class TreeView {
   private readonly spacer = el('div', 'tree-spacer');
   private readonly rowsEl = el('div', 'tree-rows');
   private typed = '';
+  /** Findings per node id (the worst severity and the messages), shown as a mark on the row. */
+  private decorations = new Map<string, { severity: string; text: string }>();
   private typedAt = 0;
 
   constructor(
@@ -64,6 +66,11 @@ export class TreeView {
     this.children.clear();
     this.asked.clear();
     this.reflatten();
+  }
+
+  decorate(decorations: Map<string, { severity: string; text: string }>): void {
+    this.decorations = decorations;
+    this.render();
   }
 
   hasChildrenLoaded(id: string): boolean {
@@ -180,6 +187,13 @@ export class TreeView {
     const twistie = el('span', `twistie codicon ${row.childCount ? (open ? 'codicon-chevron-down' : 'codicon-chevron-right') : 'codicon-blank'}`);
     e.append(twistie, el('span', 'name', row.name || '·'), el('span', 'type', row.type));
     if (row.value !== undefined) e.append(el('span', 'value', row.value));
+    const mark = this.decorations.get(row.id);
+    if (mark) {
+      const icon = el('span', `finding-mark finding-${mark.severity} codicon codicon-${mark.severity === 'info' ? 'info' : mark.severity}`);
+      icon.title = mark.text;
+      e.prepend(icon);
+      e.title = mark.text;
+    }
     return e;
   }
 

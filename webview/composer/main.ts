@@ -113,6 +113,11 @@ function renderPreview(p: PreviewPayload): void {
     row.append(el('span', 'check-kind', r.check), el('span', 'check-verdict', r.verdict), el('span', 'check-summary', r.summary));
     checksEl.append(row);
   }
+  for (const f of p.findings) {
+    const row = el('div', `check finding finding-${f.severity}`);
+    row.append(el('span', 'check-kind', f.severity), el('span', 'check-verdict', f.id), el('span', 'check-summary', `${f.message} (${f.ref})`));
+    checksEl.append(row);
+  }
   if (p.generatedKey) checksEl.append(el('div', 'note', `Key: a new ${p.generatedKey} key pair, saved beside the message (PKCS#8, a secret) when you save.`));
   const expanded = tree.expanded.size ? [...tree.expanded] : restored?.expanded ?? [];
   const selected = tree.selected;

@@ -6,6 +6,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import type { CheckResult } from '../../src/shared/protection';
+import type { Finding } from '../../src/shared/findings';
 import type { FilterMatch, HostToWebview, InspectorState, NodeDetails, ShowPayload } from '../../src/shared/protocol';
 import { clear, el, hexOffset } from '../common/dom';
 import { HexView } from './hex';
@@ -155,6 +156,34 @@ function renderChecks(results: CheckResult[]): void {
   }
 }
 
+const findingsEl = el('section', 'findings');
+problemsEl.after(findingsEl);
+
+/** Protocol-check findings: a list under the problems (click selects the node) and marks on the tree rows. */
+function renderFindings(profile: string, findings: (Finding & { nodeId?: string })[]): void {
+  clear(findingsEl);
+  const marks = new Map<string, { severity: string; text: string }>();
+  const rank = { error: 3, warning: 2, info: 1 } as const;
+  for (const f of findings) {
+    if (!f.nodeId) continue;
+    const old = marks.get(f.nodeId);
+    const text = `${f.message} (${f.ref})`;
+    marks.set(f.nodeId, { severity: !old || rank[f.severity] > rank[old.severity as Finding['severity']] ? f.severity : old.severity, text: old ? `${old.text}\n${text}` : text });
+  }
+  tree.decorate(marks);
+  if (!findings.length) return;
+  findingsEl.append(el('h2', undefined, `Protocol checks (${profile === 'lightweight' ? 'RFC 9483 lightweight profile' : 'RFC 9810'}): ${findings.length}`));
+  const list = el('ul');
+  for (const f of findings) {
+    const item = el('li', `problem-${f.severity} finding`);
+    const link = el('button', 'link', f.path || 'message');
+    link.addEventListener('click', () => (f.nodeId ? reveal(f.nodeId.split('.').map((_, i, a) => a.slice(0, i + 1).join('.'))) : undefined));
+    item.append(el('span', `codicon codicon-${f.severity === 'info' ? 'info' : f.severity}`), link, el('span', 'message', f.message), el('span', 'path', `${f.ref}${f.profile === 'lightweight' ? ' · lightweight' : ''}`));
+    list.append(item);
+  }
+  findingsEl.append(list);
+}
+
 function renderProblems(p: ShowPayload): void {
   clear(problemsEl);
   if (!p.problems.length) return;
@@ -241,6 +270,7 @@ onMessage((m: HostToWebview) => {
     case 'revealed': return m.version === version ? reveal(m.chain) : undefined;
     case 'bytes': return m.version === version ? hex.setBytes(m.offset, m.hex) : undefined;
     case 'protection': return m.version === version ? renderChecks(m.results) : undefined;
+    case 'findings': return m.version === version ? renderFindings(m.profile, m.findings) : undefined;
     case 'error':
       problemsEl.prepend(el('div', 'problem-error', `CMP Lens: ${m.message}`));
       return;

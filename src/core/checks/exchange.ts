@@ -10,7 +10,7 @@ import { toHex } from '../der/values';
 import { checkCertHashes, issuedCertificates } from '../protection';
 import type { Subtle } from '../protection/mac';
 import { readMessage, type ReadMessage } from '../transport/message';
-import { firstBodies } from './message';
+import { checkMessage, firstBodies } from './message';
 import { Locator } from './locate';
 
 const hex = (b: { buffer: ArrayBuffer } | undefined) => (b ? toHex(new Uint8Array(b.buffer)) : undefined);
@@ -90,11 +90,13 @@ export async function checkExchange(messages: Uint8Array[], options: { profile?:
 }
 
 /**
- * The messages in protocol order when their nonces form one chain (the opening message has no
- * recipNonce; each next one's recipNonce is the current senderNonce), else undefined: files named
- * alphabetically (ir-pbm-certConf before ir-pbm-ip) then still check in the order they happened.
+ * The messages split into nonce chains, each in protocol order (a chain opens with a message
+ * without recipNonce; each next one's recipNonce is the current senderNonce), when every message
+ * finds its place; else undefined. So files named alphabetically (ir-pbm-certConf before
+ * ir-pbm-ip) still check in the order they happened, and an RA's upstream and downstream
+ * transactions (one transactionID, two nonce chains) are told apart.
  */
-export function chainOrder(messages: Uint8Array[]): number[] | undefined {
+export function nonceChains(messages: Uint8Array[]): number[][] | undefined {
   const heads: { sender?: string; recip?: string }[] = messages.map((der) => {
     try {
       const h = readMessage(der).header;
@@ -103,16 +105,31 @@ export function chainOrder(messages: Uint8Array[]): number[] | undefined {
       return {};
     }
   });
-  const start = heads.findIndex((h) => !h.recip);
-  if (start < 0 || heads.filter((h) => !h.recip).length !== 1) return undefined;
-  const order = [start];
-  const used = new Set(order);
-  while (order.length < messages.length) {
-    const cur = heads[order[order.length - 1]];
-    const next = heads.findIndex((h, i) => !used.has(i) && !!cur.sender && h.recip === cur.sender);
-    if (next < 0) return undefined;
-    order.push(next);
-    used.add(next);
-  }
-  return order;
+  const used = new Set<number>();
+  const chains: number[][] = [];
+  heads.forEach((h, start) => {
+    if (h.recip) return;
+    const chain = [start];
+    used.add(start);
+    for (;;) {
+      const cur = heads[chain[chain.length - 1]];
+      const next = heads.findIndex((x, i) => !used.has(i) && !!cur.sender && x.recip === cur.sender);
+      if (next < 0) break;
+      chain.push(next);
+      used.add(next);
+    }
+    chains.push(chain);
+  });
+  return used.size === messages.length ? chains : undefined;
+}
+
+/** Every finding of an exchange: each message's own (with its index), then the exchange's. */
+export async function checkTransaction(messages: Uint8Array[], options: { profile?: CheckProfile; subtle?: Subtle } = {}): Promise<Finding[]> {
+  const own = messages.flatMap((der, i) => checkMessage(der, { profile: options.profile }).map((f) => ({ ...f, messageIndex: i })));
+  return [...own, ...await checkExchange(messages, options)];
+}
+
+/** One line for logs, summaries and the CLI. */
+export function findingLine(f: Finding): string {
+  return `${f.severity} ${f.id}: ${f.message} (${f.ref}${f.profile === 'lightweight' ? ', lightweight profile' : ''}) at ${f.path || 'message'}, offset 0x${f.offset.toString(16)}`;
 }

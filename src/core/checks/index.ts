@@ -1,2 +1,2 @@
 export { checkMessage, type CheckOptions } from './message';
-export { chainOrder, checkExchange } from './exchange';
+export { nonceChains, checkExchange, checkTransaction, findingLine } from './exchange';

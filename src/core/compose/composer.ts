@@ -8,6 +8,8 @@ import { CRLReasons } from '@peculiar/asn1-x509';
 import type { ComposerForm, FileField, FormChoices, HostToComposer, PreviewPayload, SecretSource } from '../../shared/composer';
 import { pkiFailureInfoNames } from '../asn1';
 import type { FieldError, KeyKind } from '../../shared/requestSpec';
+import type { CheckProfile } from '../../shared/findings';
+import { checkMessage } from '../checks';
 import { fromHex } from '../der/values';
 import { inspectInput, InspectorModel } from '../inspect';
 import { respond, showPayload } from '../inspect/respond';
@@ -27,6 +29,8 @@ export interface ComposerIo {
   now?: () => Date;
   random?: (n: number) => Uint8Array;
   subtle?: Subtle;
+  /** The protocol checks' rule set for the preview; default base. */
+  profile?: () => CheckProfile;
 }
 
 /** What the last successful build produced (what Save, Open and Send use). */
@@ -82,7 +86,8 @@ export class ComposerEngine {
     this.version++;
     const secret = 'secret' in materials.protection ? materials.protection.secret : undefined;
     const protection = await verifyMessage(r.der, { secret });
-    return { seq, ok: true, show: showPayload(this.model, `${spec.body} (preview)`, this.version), protection, generatedKey: generated?.kind };
+    const findings = checkMessage(r.der, { profile: this.io.profile?.() ?? 'base', now: this.io.now?.() });
+    return { seq, ok: true, show: showPayload(this.model, `${spec.body} (preview)`, this.version), protection, findings, generatedKey: generated?.kind };
   }
 
   /** Answers the preview tree's requests (children, details). */

@@ -8,6 +8,7 @@ import { ComposerEngine, formChoices } from '../../core/compose';
 import { demoSecret } from '../../core/testca';
 import { saveKey } from '../../node/materials';
 import { defaultComposerForm, type ComposerForm, type ComposerToHost, type FileField, type HostToComposer, type SecretSource } from '../../shared/composer';
+import type { CheckProfile } from '../../shared/findings';
 import type { SecretStore } from '../secrets';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 
@@ -42,6 +43,7 @@ export class ComposerPanel implements vscode.Disposable {
     this.engine = new ComposerEngine({
       readFile: async (path) => vscode.workspace.fs.readFile(vscode.Uri.file(path)),
       secret: (source) => this.secret(source),
+      profile: () => vscode.workspace.getConfiguration('cmpLens').get<CheckProfile>('checkProfile', 'base'),
     });
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: ComposerToHost) => void this.onMessage(m)),

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { CopyWhat } from '../../shared/protocol';
 import type { CheckResult } from '../../shared/protection';
+import type { Finding } from '../../shared/findings';
 import { issuedCertificates, transactionIdOf } from '../../core/protection';
 import { readTrustAnchors, SecretStore } from '../secrets';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
@@ -86,6 +87,18 @@ async function issuedBeside(uri: vscode.Uri, der: Uint8Array): Promise<Uint8Arra
   return out;
 }
 
+const diagnosticSeverity: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning, info: vscode.DiagnosticSeverity.Information,
+};
+
+/** A finding for the Problems panel: a binary file has no lines, so the place is said in words. */
+function toDiagnostic(f: Finding): vscode.Diagnostic {
+  const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), `${f.message} — ${f.path || 'message'} at offset 0x${f.offset.toString(16)} (${f.ref}${f.profile === 'lightweight' ? ', lightweight profile' : ''})`, diagnosticSeverity[f.severity]);
+  d.source = 'CMP Lens';
+  d.code = f.id;
+  return d;
+}
+
 function baseName(uri: vscode.Uri): string {
   return uri.path.split('/').pop() ?? 'message';
 }
@@ -95,6 +108,7 @@ class InspectorProvider implements vscode.CustomReadonlyEditorProvider {
     private readonly extensionUri: vscode.Uri,
     private readonly sessions: Sessions,
     private readonly protection: ProtectionContext,
+    private readonly diagnostics: vscode.DiagnosticCollection,
   ) {}
 
   openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
@@ -106,9 +120,10 @@ class InspectorProvider implements vscode.CustomReadonlyEditorProvider {
     panel.webview.html = webviewHtml(panel.webview, this.extensionUri, 'inspector');
     const name = baseName(document.uri);
     const session = new InspectorSession(panel.webview, name, name.replace(/\.[^.]+$/, ''), async () => vscode.workspace.fs.readFile(document.uri), this.protection, (der) => issuedBeside(document.uri, der));
+    session.onFindings = (findings) => this.diagnostics.set(document.uri, findings.map(toDiagnostic));
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(document.uri, '..'), name));
     const reload = () => void session.reload();
-    const disposables = [session, watcher, watcher.onDidChange(reload), watcher.onDidCreate(reload), this.sessions.track(panel, session)];
+    const disposables = [session, watcher, watcher.onDidChange(reload), watcher.onDidCreate(reload), this.sessions.track(panel, session), { dispose: () => this.diagnostics.delete(document.uri) }];
     panel.onDidDispose(() => disposables.forEach((d) => d.dispose()));
   }
 }
@@ -150,13 +165,15 @@ export function registerInspector(context: vscode.ExtensionContext): vscode.Disp
     trustAnchors: () => readTrustAnchors((m) => log.warn(m)),
     changed: (session) => sessions.update(session),
   };
+  const diagnostics = vscode.languages.createDiagnosticCollection('cmpLens');
   const copy = (what: CopyWhat) => (ctx?: NodeContext) => {
     if (ctx?.nodeId) void sessions.current?.copy(ctx.nodeId, what);
   };
   return vscode.Disposable.from(
     sessions.status,
     log,
-    vscode.window.registerCustomEditorProvider(inspectorViewType, new InspectorProvider(context.extensionUri, sessions, protection), {
+    diagnostics,
+    vscode.window.registerCustomEditorProvider(inspectorViewType, new InspectorProvider(context.extensionUri, sessions, protection, diagnostics), {
       supportsMultipleEditorsPerDocument: true,
     }),
     vscode.commands.registerCommand('cmpLens.inspectAsCmp', () => inspectText(context.extensionUri, sessions, protection)),

@@ -6,7 +6,9 @@ import * as vscode from 'vscode';
 import { inspectInput, InspectorModel } from '../../core/inspect';
 import { respond, showPayload } from '../../core/inspect/respond';
 import { unwrapInput } from '../../core/inspect/input';
+import { checkMessage } from '../../core/checks';
 import { checkCertHashes, verifyMessage } from '../../core/protection';
+import type { CheckProfile, Finding } from '../../shared/findings';
 import type { CheckResult } from '../../shared/protection';
 import type { CopyWhat, HostToWebview, WebviewToHost } from '../../shared/protocol';
 import type { SecretStore } from '../secrets';
@@ -23,6 +25,8 @@ export class InspectorSession implements vscode.Disposable {
   private version = 0;
   /** The last protection results, for the status bar. */
   results: CheckResult[] = [];
+  /** Called with each decode's protocol-check findings (the provider puts them in the Problems panel). */
+  onFindings: ((findings: Finding[]) => void) | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -65,7 +69,18 @@ export class InspectorSession implements vscode.Disposable {
   private async show(): Promise<void> {
     const m = await this.ensureModel();
     this.post({ type: 'show', payload: showPayload(m, this.title, this.version) });
-    if (m.doc.kind === 'PKIMessage') await this.check();
+    if (m.doc.kind === 'PKIMessage') {
+      this.lint(m);
+      await this.check();
+    } else this.onFindings?.([]);
+  }
+
+  /** Protocol checks with the profile from `cmpLens.checkProfile`, posted with the node each is about. */
+  private lint(m: InspectorModel): void {
+    const profile = vscode.workspace.getConfiguration('cmpLens').get<CheckProfile>('checkProfile', 'base');
+    const findings = checkMessage(m.der, { profile });
+    this.post({ type: 'findings', version: this.version, profile, findings: findings.map((f) => ({ ...f, nodeId: m.reveal(f.offset).at(-1) })) });
+    this.onFindings?.(findings);
   }
 
   /** senderKID in hex: the key a stored secret is filed under. */

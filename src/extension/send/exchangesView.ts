@@ -1,15 +1,20 @@
 /** "CMP Exchanges" in the explorer: each send's messages with body, status, protection and timing. */
 import * as vscode from 'vscode';
 import type { TransactionResult } from '../../core/transport';
+import type { Finding } from '../../shared/findings';
 
 interface Exchange {
   title: string;
   folder: vscode.Uri;
   result: TransactionResult;
   files: string[];
+  /** Protocol-check findings; messageIndex says which message each is about. */
+  findings: Finding[];
 }
 
-type Node = { exchange: Exchange } | { exchange: Exchange; index: number };
+type Node = { exchange: Exchange } | { exchange: Exchange; index: number } | { exchange: Exchange; index: number; finding: Finding };
+
+const findingIcon: Record<Finding['severity'], string> = { error: 'error', warning: 'warning', info: 'info' };
 
 export class ExchangesView implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly exchanges: Exchange[] = [];
@@ -29,12 +34,19 @@ export class ExchangesView implements vscode.TreeDataProvider<Node>, vscode.Disp
   }
 
   getParent(n: Node): Node | undefined {
+    if ('finding' in n) return { exchange: n.exchange, index: n.index };
     return 'index' in n ? { exchange: n.exchange } : undefined;
+  }
+
+  private findingsOf(e: Exchange, index: number): Finding[] {
+    return e.findings.filter((f) => (f.messageIndex ?? 0) === index);
   }
 
   getChildren(n?: Node): Node[] {
     if (!n) return this.exchanges.map((exchange) => ({ exchange }));
-    return 'index' in n ? [] : n.exchange.result.messages.map((_, index) => ({ exchange: n.exchange, index }));
+    if ('finding' in n) return [];
+    if ('index' in n) return this.findingsOf(n.exchange, n.index).map((finding) => ({ exchange: n.exchange, index: n.index, finding }));
+    return n.exchange.result.messages.map((_, index) => ({ exchange: n.exchange, index }));
   }
 
   getTreeItem(n: Node): vscode.TreeItem {
@@ -47,9 +59,18 @@ export class ExchangesView implements vscode.TreeDataProvider<Node>, vscode.Disp
       item.resourceUri = e.folder;
       return item;
     }
+    if ('finding' in n) {
+      const f = n.finding;
+      const item = new vscode.TreeItem(f.message);
+      item.description = `${f.ref} · ${f.id}`;
+      item.tooltip = `${f.severity}: ${f.message}\n${f.path || 'message'} at offset 0x${f.offset.toString(16)}\n${f.ref}${f.profile === 'lightweight' ? ' (lightweight profile)' : ''}`;
+      item.iconPath = new vscode.ThemeIcon(findingIcon[f.severity]);
+      return item;
+    }
     const m = e.result.messages[n.index];
-    const item = new vscode.TreeItem(`${String(n.index + 1).padStart(2, '0')} ${m.direction === 'sent' ? '→' : '←'} ${m.body}`);
-    item.description = [m.status, m.protection ? `protection ${m.protection.verdict}` : undefined, `+${m.at} ms`].filter(Boolean).join(' · ');
+    const checks = this.findingsOf(e, n.index);
+    const item = new vscode.TreeItem(`${String(n.index + 1).padStart(2, '0')} ${m.direction === 'sent' ? '→' : '←'} ${m.body}`, checks.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.description = [m.status, m.protection ? `protection ${m.protection.verdict}` : undefined, `+${m.at} ms`, checks.length ? `${checks.length} finding${checks.length === 1 ? '' : 's'}` : undefined].filter(Boolean).join(' · ');
     item.tooltip = `${m.der.length} bytes${m.protection ? `\n${m.protection.summary}${m.protection.reason ? `: ${m.protection.reason}` : ''}` : ''}`;
     const file = e.files[n.index];
     if (file) {

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import { PKIMessage, oids } from '../../core/asn1';
+import { checkTransaction, findingLine } from '../../core/checks';
 import { importPrivateKey } from '../../core/compose';
 import { toHex } from '../../core/der/values';
 import { unwrapInput } from '../../core/inspect/input';
@@ -13,6 +14,7 @@ import { certName } from '../../core/protection';
 import { macLike, type ProtectionSpec } from '../../core/protection/protect';
 import { readMessage, runTransaction, type ReadMessage, type ServerConfig, type TransactionResult } from '../../core/transport';
 import { ExchangeStore, exchangeFolderName } from '../../node/exchangeStore';
+import type { CheckProfile } from '../../shared/findings';
 import { nodePost } from '../../node/httpPost';
 import { readTrustAnchors, SecretStore } from '../secrets';
 import { targetOf } from '../treeText';
@@ -118,8 +120,13 @@ export async function sendMessage(resource: vscode.Uri | undefined, deps: SendDe
       },
     });
   });
-  store.finish(result, url);
-  deps.exchanges.add({ title: `${req.bodyName} → ${server.name}`, folder, result, files: store.files });
+  // Protocol checks of what was exchanged, so a failing exchange explains itself (log, summary, view).
+  const profile = vscode.workspace.getConfiguration('cmpLens').get<CheckProfile>('checkProfile', 'base');
+  const findings = await checkTransaction(result.messages.map((m) => m.der), { profile });
+  const lines = findings.map((f) => `#${(f.messageIndex ?? 0) + 1} ${result.messages[f.messageIndex ?? 0]?.body ?? ''}: ${findingLine(f)}`);
+  for (const line of lines) deps.log.warn(`check: ${line}`);
+  store.finish(result, url, lines);
+  deps.exchanges.add({ title: `${req.bodyName} → ${server.name}`, folder, result, files: store.files, findings });
   await report(result, folder, store, deps);
 }
 
