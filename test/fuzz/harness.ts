@@ -2,7 +2,7 @@
  * Structured-mutation fuzzing with fast-check (chosen over Jazzer.js: no native build, runs under
  * plain Node/tsx, deterministic by seed so CI replays the same inputs). Seeds: the corpus fixtures;
  * mutations flip bits, rewrite tags and length octets, insert, delete, truncate and splice.
- * Invariants: no exception escapes inspectBytes, readDer, verifyMessage, the test CA's handle or the
+ * Invariants: no exception escapes inspectBytes, readDer, verifyMessage, checkMessage (both rule sets), the test CA's handle or the
  * client's transaction (fed the input as the server's answer); decoding takes at most
  * 100 ms per KB (verification, whose work the file's iteration counts set within our limits, 5 s);
  * a message that parses re-encodes stably (encode(parse(encode(parse(x)))) = encode(parse(x))).
@@ -14,6 +14,7 @@ import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
 import { PKIMessage } from '../../src/core/asn1';
 import { readDer } from '../../src/core/der/reader';
 import { inspectBytes } from '../../src/core/inspect';
+import { checkMessage } from '../../src/core/checks';
 import { verifyMessage } from '../../src/core/protection';
 import { buildRequest } from '../../src/core/compose';
 import { TestCa } from '../../src/core/testca';
@@ -117,6 +118,7 @@ export async function checkInput(input: Uint8Array, report: FuzzReport): Promise
   try {
     readDer(input);
     const doc = inspectBytes(input);
+    checkMessage(input, { profile: 'lightweight' });
     const ms = performance.now() - started;
     // Verification's cost is set by the file's iteration counts (bounded by limits), so it has its own bound.
     const verifyStarted = performance.now();

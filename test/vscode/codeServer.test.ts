@@ -141,6 +141,19 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
     await page.screenshot({ path: join(results, 'vscode-inspector-ir-pbm.png') });
   });
 
+  it('protocol-check findings of the open message are in VS Code\'s Problems panel', async () => {
+    await page.keyboard.press('Control+Shift+M');
+    await page.waitForFunction(() => /iterationCount 500 is below the 1,000 recommended/.test(document.querySelector('.markers-panel')?.textContent ?? ''), undefined, { timeout: 15_000 }).catch(async (e) => {
+      await page.screenshot({ path: join(results, 'vscode-problems-failed.png') });
+      throw e;
+    });
+    const text = await page.evaluate(() => document.querySelector('.markers-panel')?.textContent ?? '');
+    assert.match(text, /ir-pbm\.pkimsg/);
+    assert.match(text, /RFC 8018 §4\.2/);
+    await page.screenshot({ path: join(results, 'vscode-problems.png') });
+    await page.keyboard.press('Control+Shift+M');
+  });
+
   it('a signed message shows a valid signature, in the view and in the status bar', async () => {
     await openFromExplorer('rr-sig-ec.pkimsg');
     const frame = await webviewFrame('revocation request', 45_000);

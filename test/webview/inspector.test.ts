@@ -172,6 +172,31 @@ describe('inspector webview: protection results', () => {
   });
 });
 
+describe('inspector webview: protocol checks', () => {
+  it('findings are listed with their RFC section, marked on the tree, and a click selects the node', async () => {
+    const o = await openInspector(browser, origin, fixture('openssl-mock/ir-pbm.der'), 'ir-pbm.der');
+    await o.page.waitForSelector('.findings li');
+    const items = await o.page.$$eval('.findings li', (els) => els.map((e) => e.textContent ?? ''));
+    assert.equal(items.length, 2);
+    assert.match(items.join('\n'), /iterationCount 500 is below the 1,000 recommended.*RFC 8018 §4\.2/);
+    assert.match(items.join('\n'), /mac uses SHA-1.*RFC 9481/);
+    await o.page.click('.findings li button.link');
+    await o.page.waitForFunction(() => document.querySelector('.tree .row.selected .name')?.textContent === 'protectionAlg');
+    assert.equal(await o.page.$$eval('.tree .row.selected .finding-mark.finding-warning', (e) => e.length), 1, 'the selected row carries the warning mark');
+    assert.match(await o.page.$eval('.tree .row.selected', (e) => (e as HTMLElement).title), /RFC 8018/);
+    await screenshot(o.page, 'inspector-findings');
+    await closeAll(o);
+  });
+
+  it('a message without findings shows no findings section', async () => {
+    const o = await openInspector(browser, origin, fixture('siemens-interop/IrWithMacProtection/downstream_INIT_REQ.PKI'), 'downstream_INIT_REQ.PKI');
+    await o.page.waitForTimeout(300);
+    assert.equal(await o.page.$$eval('.findings li', (e) => e.length), 0);
+    assert.ok(o.received.some((m) => m.includes('"type":"findings"')), 'the host sent its (empty) findings');
+    await closeAll(o);
+  });
+});
+
 describe('inspector webview: hostile content', () => {
   it('the probe detects script execution when there is no CSP (control)', async () => {
     const page = await browser.newPage();

@@ -191,7 +191,8 @@ export class TreeView {
     if (mark) {
       const icon = el('span', `finding-mark finding-${mark.severity} codicon codicon-${mark.severity === 'info' ? 'info' : mark.severity}`);
       icon.title = mark.text;
-      e.prepend(icon);
+      // After the field name, so rows stay aligned with their siblings.
+      e.insertBefore(icon, e.querySelector('.type'));
       e.title = mark.text;
     }
     return e;
