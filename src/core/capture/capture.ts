@@ -1,0 +1,205 @@
+/**
+ * CMP messages from a packet capture: records → TCP streams (reassembled) → HTTP messages →
+ * PKIMessages. CMP is recognised by `Content-Type: application/pkixcmp` or, when the type is wrong
+ * or missing, by the body decoding as a PKIMessage (flagged: a classic bug). Requests and
+ * responses are paired per connection; messages are grouped into exchanges by transactionID.
+ * Fed in chunks (`push`), so the file never has to be in memory whole.
+ */
+import { statusText, readMessage, transactionIdHex } from '../transport/message';
+import { decodePacket } from './packet';
+import { HttpStream, type HttpMessage } from './http';
+import { RecordReader, type CaptureProblem } from './records';
+import { TcpDirection } from './tcp';
+
+export interface CapturedMessage {
+  /** 1-based, in the order the messages completed in the capture. */
+  index: number;
+  /** The packet that completed the HTTP message, and the one it started in. */
+  packet: number;
+  firstPacket: number;
+  time: number;
+  direction: 'request' | 'response';
+  client: string;
+  server: string;
+  method?: string;
+  path?: string;
+  httpStatus?: number;
+  contentType?: string;
+  /** The body is a PKIMessage but the Content-Type is not application/pkixcmp. */
+  wrongContentType: boolean;
+  der: Uint8Array;
+  /** "ir", "ip", …; "?" when the body does not decode. */
+  bodyType: string;
+  transactionID?: string;
+  /** PKIStatus of a response, in words. */
+  pkiStatus?: string;
+  decodeError?: string;
+  incomplete?: string;
+  /** The index of the message this one answers or is answered by (same connection, HTTP order). */
+  pairedWith?: number;
+}
+
+export interface CaptureSummary {
+  packets: number;
+  tcpSegments: number;
+  retransmitted: number;
+  outOfOrder: number;
+  httpMessages: number;
+}
+
+export interface CaptureResult {
+  messages: CapturedMessage[];
+  problems: CaptureProblem[];
+  summary: CaptureSummary;
+}
+
+interface Connection {
+  id: string;
+  /** Endpoint that sent the first request ("ip:port"); undefined until one is seen. */
+  client?: string;
+  dirs: Map<string, { tcp: TcpDirection; http: HttpStream }>;
+  /** Requests waiting for their response (CMP index, or 0 for a non-CMP request). */
+  waiting: number[];
+  lastPacket: number;
+}
+
+const endpoint = (ip: string, port: number) => (ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`);
+const isPkixCmp = (ct: string | undefined) => ct?.split(';')[0].trim().toLowerCase() === 'application/pkixcmp';
+
+export class CaptureParser {
+  private readonly reader: RecordReader;
+  private readonly connections = new Map<string, Connection>();
+  private readonly messages: CapturedMessage[] = [];
+  private readonly problems: CaptureProblem[] = [];
+  private readonly summary: CaptureSummary = { packets: 0, tcpSegments: 0, retransmitted: 0, outOfOrder: 0, httpMessages: 0 };
+  private currentTime = 0;
+
+  constructor() {
+    this.reader = new RecordReader((r) => {
+      this.summary.packets = r.number;
+      this.currentTime = r.time;
+      const d = decodePacket(r.linkType, r.data);
+      if (d.kind === 'problem') {
+        if (r.truncated) this.problems.push({ message: `packet ${r.number} is cut short by the capture (snaplen): ${d.message}`, offset: r.offset, packet: r.number });
+        else this.problems.push({ message: `packet ${r.number}: ${d.message}`, offset: r.offset, packet: r.number });
+        return;
+      }
+      if (d.kind !== 'tcp') return;
+      const s = d.segment;
+      if (r.truncated && s.payload.length) this.problems.push({ message: `packet ${r.number} is cut short by the capture (snaplen): its TCP payload is incomplete`, offset: r.offset, packet: r.number });
+      this.summary.tcpSegments++;
+      this.segment(endpoint(s.src, s.srcPort), endpoint(s.dst, s.dstPort), s, r.number);
+    });
+  }
+
+  /** Feeds the next chunk of the file. */
+  push(chunk: Uint8Array): void {
+    this.reader.push(chunk);
+  }
+
+  /** Bytes read so far are all there is: finishes open streams and returns the result. */
+  end(): CaptureResult {
+    this.reader.end();
+    for (const c of this.connections.values()) this.closeConnection(c);
+    this.problems.unshift(...this.reader.problems);
+    return { messages: this.messages, problems: this.problems, summary: this.summary };
+  }
+
+  private segment(from: string, to: string, s: Parameters<TcpDirection['add']>[0], packet: number): void {
+    const id = [from, to].sort().join(' ↔ ');
+    let c = this.connections.get(id);
+    if (c && s.syn && !s.payload.length && c.dirs.has(from) && c.lastPacket) {
+      // A new connection on the same ports: finish the old one first.
+      this.closeConnection(c);
+      this.connections.delete(id);
+      c = undefined;
+    }
+    if (!c) {
+      c = { id, dirs: new Map(), waiting: [], lastPacket: packet };
+      this.connections.set(id, c);
+    }
+    c.lastPacket = packet;
+    let dir = c.dirs.get(from);
+    if (!dir) {
+      const conn = c;
+      const http = new HttpStream((m) => this.httpMessage(conn, from, to, m));
+      dir = { http, tcp: new TcpDirection((bytes, p) => http.push(bytes, p)) };
+      c.dirs.set(from, dir);
+    }
+    dir.tcp.add(s, packet);
+    if (s.fin || s.rst) dir.http.close(packet);
+  }
+
+  private closeConnection(c: Connection): void {
+    for (const [from, d] of c.dirs) {
+      d.http.close(c.lastPacket);
+      this.summary.retransmitted += d.tcp.retransmitted;
+      this.summary.outOfOrder += d.tcp.outOfOrder;
+      if (d.tcp.missing) this.problems.push({ message: `${from} (${c.id}): ${d.tcp.missing} bytes wait for a segment that is not in the capture`, offset: 0 });
+      if (d.tcp.overflow) this.problems.push({ message: `${from} (${c.id}): more out-of-order bytes than the 32 MiB held back; the stream is incomplete`, offset: 0 });
+      for (const p of d.http.problems) this.problems.push({ message: `${from} (${c.id}): ${p}`, offset: 0 });
+    }
+    for (const index of c.waiting) {
+      if (index) this.problems.push({ message: `message #${index} (${this.messages[index - 1].bodyType}) got no HTTP response in the capture`, offset: 0, packet: this.messages[index - 1].packet });
+    }
+    c.waiting = [];
+  }
+
+  private httpMessage(c: Connection, from: string, to: string, m: HttpMessage): void {
+    this.summary.httpMessages++;
+    if (m.kind === 'request' && !c.client) c.client = from;
+    const contentType = m.headers.get('content-type');
+    let index = 0;
+    if (m.body.length) {
+      let read: ReturnType<typeof readMessage> | undefined;
+      let decodeError: string | undefined;
+      try {
+        read = readMessage(m.body);
+      } catch (e) {
+        decodeError = (e as Error).message;
+      }
+      if (isPkixCmp(contentType) || read) {
+        index = this.messages.length + 1;
+        const statusInfo = read && (read.body.ip ?? read.body.cp ?? read.body.kup)?.response[0]?.status;
+        this.messages.push({
+          index, packet: m.lastPacket, firstPacket: m.firstPacket, time: this.currentTime, direction: m.kind,
+          client: m.kind === 'request' ? from : to, server: m.kind === 'request' ? to : from,
+          method: m.method, path: m.path, httpStatus: m.status, contentType, wrongContentType: !isPkixCmp(contentType),
+          der: m.body, bodyType: read?.bodyName ?? '?', transactionID: read ? transactionIdHex(read) || undefined : undefined,
+          pkiStatus: statusInfo ? statusText(statusInfo) : read?.body.error ? statusText(read.body.error.pKIStatusInfo) : undefined,
+          decodeError, incomplete: m.incomplete,
+        });
+      }
+    }
+    if (m.kind === 'request') c.waiting.push(index);
+    else {
+      const req = c.waiting.shift();
+      if (req && index) {
+        this.messages[req - 1].pairedWith = index;
+        this.messages[index - 1].pairedWith = req;
+      }
+    }
+  }
+}
+
+/** Parses a whole capture in memory (tests, small files); big files go through CaptureParser.push. */
+export function parseCapture(bytes: Uint8Array, chunkSize = 1 << 20): CaptureResult {
+  const p = new CaptureParser();
+  for (let i = 0; i < bytes.length; i += chunkSize) p.push(bytes.subarray(i, i + chunkSize));
+  return p.end();
+}
+
+export interface CapturedExchange {
+  transactionID: string;
+  messages: CapturedMessage[];
+}
+
+/** Messages grouped by transactionID, in capture order; those without one each stand alone. */
+export function groupExchanges(messages: CapturedMessage[]): CapturedExchange[] {
+  const groups = new Map<string, CapturedMessage[]>();
+  for (const m of messages) {
+    const key = m.transactionID ?? `#${m.index}`;
+    groups.set(key, [...(groups.get(key) ?? []), m]);
+  }
+  return [...groups].map(([transactionID, list]) => ({ transactionID, messages: list }));
+}
