@@ -9,6 +9,7 @@ import { checkCertHashes, issuedCertificates, verifyMessage } from '../core/prot
 import type { CheckResult } from '../shared/protection';
 import { formatDocument } from '../core/inspect/text';
 import { lintCommand } from './lint';
+import { captureCommand } from './capture';
 import { UsageError } from './args';
 import { buildCommand, readSecret } from './craft';
 import { demoCommand, sendCommand, serveCommand } from './send';
@@ -33,6 +34,11 @@ Commands:
                      transactionID the exchange checks (nonces, certConf hashes, polling, pkiConf, time)
     --profile base|lightweight   rule set (default base: RFC 9810; lightweight adds RFC 9483)
     --json           findings as JSON
+  capture FILE       the CMP messages in a pcap/pcapng capture, by transaction: HTTP path and status,
+                     body type, PKIStatus, protection verdict, gaps, and what could not be read
+    --export DIR     write each exchange's messages (NN-body.pkimsg) under DIR
+    --secret-env V | --secret-file F   the shared secret, to check MACs
+    --json           the list as JSON
   build --body B --out FILE   build a protected request (ir, cr, kur, p10cr, rr, genm, certConf, pollReq, error)
     --subject DN --san dns:x|ip:a|email:e|uri:u (repeatable) --key-usage K --eku E
     --sender DN --recipient DN --ref KID (senderKID) --implicit-confirm --pvno 2|3
@@ -51,7 +57,7 @@ Commands:
   demo               start the test CA, enrol a new key with a PBM-protected ir, confirm, print the reply
 
 Exit codes: inspect: 0 no errors, 1 errors (or warnings with --strict) found in the input.
-lint: 0 no error-level finding, 1 errors found.
+lint: 0 no error-level finding, 1 errors found. capture: 0 read cleanly, 1 problems reported.
 verify: 0 valid or unprotected, 1 invalid, 3 needs input or cannot decide (secret, certificate,
 unsupported algorithm, DH/KEM-based MAC). send, demo: 0 completed, 1 failed. All: 2 usage error.`;
 
@@ -166,6 +172,7 @@ export async function run(args: string[], io: Io): Promise<number> {
       case 'verify': return await verifyCommand(rest, io);
       case 'build': return await buildCommand(rest, io);
       case 'lint': return await lintCommand(rest, io);
+      case 'capture': return await captureCommand(rest, io);
       case 'send': return await sendCommand(rest, io);
       case 'serve': return await serveCommand(rest, io);
       case 'demo': return await demoCommand(rest, io);

@@ -173,6 +173,8 @@ function traffic(o: Options = {}): Segment[] {
 
 interface Packet { time: number; data: Uint8Array; orig?: number }
 const packets = (segs: Segment[], link: Link): Packet[] => segs.map((s, i) => ({ time: 1795000000 + i * 0.001234567, data: frame(link, ipBytes(s)) }));
+const pcapOf = (segs: Segment[], link: Link, opts?: { bigEndian?: boolean; nanos?: boolean }) => pcap(packets(segs, link), linkTypes[link], opts);
+const pcapngOf = (segs: Segment[], link: Link) => pcapng(packets(segs, link), linkTypes[link]);
 
 function pcap(pkts: Packet[], linkType: number, opts: { bigEndian?: boolean; nanos?: boolean } = {}): Uint8Array {
   const le = !opts.bigEndian;
@@ -245,18 +247,18 @@ function reordered(): Segment[] {
 
 mkdirSync(out, { recursive: true });
 const files: Record<string, Uint8Array> = {
-  'ir-genm.pcapng': pcapng(packets(traffic(), 'ethernet'), 1),
-  'ir-genm-be-ns.pcap': pcap(packets(traffic(), 'ethernet'), 1, { bigEndian: true, nanos: true }),
-  'ipv6-sll2.pcapng': pcapng(packets(traffic({ v6: true }), 'sll2'), 276),
-  'ipv6-loopback.pcap': pcap(packets(traffic({ v6: true }), 'loopback'), 0),
-  'sll.pcap': pcap(packets(traffic(), 'sll'), 113),
-  'raw-ip.pcap': pcap(packets(traffic(), 'raw'), 101),
-  'reordered.pcap': pcap(packets(reordered(), 'ethernet'), 1),
-  'chunked.pcap': pcap(packets(traffic({ chunked: true }), 'ethernet'), 1),
-  'wrong-content-type.pcap': pcap(packets(traffic({ contentType: 'application/octet-stream' }), 'ethernet'), 1),
+  'ir-genm.pcapng': pcapngOf(traffic(), 'ethernet'),
+  'ir-genm-be-ns.pcap': pcapOf(traffic(), 'ethernet', { bigEndian: true, nanos: true }),
+  'ipv6-sll2.pcapng': pcapngOf(traffic({ v6: true }), 'sll2'),
+  'ipv6-loopback.pcap': pcapOf(traffic({ v6: true }), 'loopback'),
+  'sll.pcap': pcapOf(traffic(), 'sll'),
+  'raw-ip.pcap': pcapOf(traffic(), 'raw'),
+  'reordered.pcap': pcapOf(reordered(), 'ethernet'),
+  'chunked.pcap': pcapOf(traffic({ chunked: true }), 'ethernet'),
+  'wrong-content-type.pcap': pcapOf(traffic({ contentType: 'application/octet-stream' }), 'ethernet'),
 };
 // The file ends 100 bytes into the record of the genp's data segment (as when tcpdump is killed).
-const full = pcap(packets(traffic(), 'ethernet'), 1);
+const full = pcapOf(traffic(), 'ethernet');
 const last = traffic().map((s, i) => [s, i] as const).filter(([s]) => s.payload.length).at(-1)![1];
 const offsets = packets(traffic(), 'ethernet').reduce<number[]>((acc, p) => [...acc, acc[acc.length - 1] + 16 + p.data.length], [24]);
 files['truncated.pcap'] = full.subarray(0, offsets[last] + 16 + 100);

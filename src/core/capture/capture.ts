@@ -7,7 +7,7 @@
  */
 import { statusText, readMessage, transactionIdHex } from '../transport/message';
 import { decodePacket } from './packet';
-import { HttpStream, type HttpMessage } from './http';
+import { HttpStream, type HttpMessage } from './httpStream';
 import { RecordReader, type CaptureProblem } from './records';
 import { TcpDirection } from './tcp';
 
