@@ -5,10 +5,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { groupExchanges, type CapturedMessage } from '../core/capture';
-import { checkExchange, findingLine } from '../core/checks';
-import { verifyMessage } from '../core/protection';
+import { captureView, groupExchanges } from '../core/capture';
+import { findingLine } from '../core/checks';
 import { readCaptureFile } from '../node/captureFile';
+import type { CaptureRow } from '../shared/capture';
 import { parseFlags, UsageError } from './args';
 import { readSecret } from './craft';
 import type { Io } from './main';
@@ -17,11 +17,9 @@ function time(t: number): string {
   return t ? new Date(t * 1000).toISOString().replace('T', ' ').replace('Z', '') : '-';
 }
 
-function line(m: CapturedMessage, verdict: string): string {
-  const http = m.direction === 'request' ? `${m.method} ${m.path}` : `HTTP ${m.httpStatus}`;
-  const arrow = m.direction === 'request' ? `${m.client} → ${m.server}` : `${m.client} ← ${m.server}`;
-  const flags = [m.wrongContentType ? `wrong content type "${m.contentType ?? 'none'}"` : '', m.decodeError ? `does not decode: ${m.decodeError}` : '', m.incomplete ?? ''].filter(Boolean);
-  return `#${m.index} packet ${m.packet}  ${time(m.time)}  ${arrow}  ${http}  ${m.bodyType}${m.pkiStatus ? ` (${m.pkiStatus})` : ''}  protection ${verdict}${flags.length ? `  [${flags.join('; ')}]` : ''}`;
+function line(r: CaptureRow): string {
+  const arrow = r.direction === 'request' ? `${r.client} → ${r.server}` : `${r.client} ← ${r.server}`;
+  return `#${r.index} packet ${r.packet}  ${time(r.time)}  ${arrow}  ${r.http}  ${r.bodyType}${r.pkiStatus ? ` (${r.pkiStatus})` : ''}  protection ${r.protection}${r.flags.length ? `  [${r.flags.join('; ')}]` : ''}`;
 }
 
 export async function captureCommand(args: string[], io: Io): Promise<number> {
@@ -35,25 +33,19 @@ export async function captureCommand(args: string[], io: Io): Promise<number> {
   } catch (e) {
     throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const exchanges = groupExchanges(result.messages);
-  const verdicts = new Map<number, string>();
-  for (const m of result.messages) verdicts.set(m.index, m.decodeError ? 'n/a' : (await verifyMessage(m.der, { secret })).find((c) => c.check === 'protection')?.verdict ?? '?');
-  const gaps = await Promise.all(exchanges.map((e) => checkExchange(e.messages.map((m) => m.der))));
+  const view = await captureView(result, file, { secretFor: async () => secret });
   if (p.bool('--json')) {
-    io.out(JSON.stringify({
-      summary: result.summary, problems: result.problems,
-      exchanges: exchanges.map((e, i) => ({ transactionID: e.transactionID, messages: e.messages.map((m) => ({ ...m, der: undefined, bytes: m.der.length, protection: verdicts.get(m.index) })), findings: gaps[i] })),
-    }, null, 2));
+    io.out(JSON.stringify(view, null, 2));
   } else {
-    const s = result.summary;
-    io.out(`${file}: ${s.packets} packets, ${s.tcpSegments} TCP segments (${s.outOfOrder} out of order, ${s.retransmitted} retransmitted), ${s.httpMessages} HTTP messages, ${result.messages.length} CMP messages in ${exchanges.length} exchange${exchanges.length === 1 ? '' : 's'}`);
-    exchanges.forEach((e, i) => {
+    io.out(`${file}: ${view.summary}`);
+    for (const e of view.exchanges) {
       io.out(`\nexchange ${e.transactionID}`);
-      for (const m of e.messages) io.out(`  ${line(m, verdicts.get(m.index)!)}`);
-      for (const f of gaps[i]) io.out(`  gap/check: #${e.messages[f.messageIndex ?? 0].index}: ${findingLine(f)}`);
-    });
-    for (const pr of result.problems) io.err(`problem${pr.packet ? ` (packet ${pr.packet})` : ''}${pr.offset ? ` at offset 0x${pr.offset.toString(16)}` : ''}: ${pr.message}`);
+      for (const r of e.rows) io.out(`  ${line(r)}`);
+      for (const f of e.findings) io.out(`  gap/check: #${e.rows[f.messageIndex ?? 0].index}: ${findingLine(f)}`);
+    }
+    for (const pr of view.problems) io.err(`problem${pr.packet ? ` (packet ${pr.packet})` : ''}${pr.offset ? ` at offset 0x${pr.offset.toString(16)}` : ''}: ${pr.message}`);
   }
+  const exchanges = groupExchanges(result.messages);
   const dir = p.value('--export');
   if (dir) {
     for (const e of exchanges) {

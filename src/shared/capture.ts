@@ -1,0 +1,44 @@
+/** Messages between the capture view (a .pcap/.pcapng custom editor) and the extension host. */
+import type { Finding } from './findings';
+
+export interface CaptureRow {
+  index: number;
+  packet: number;
+  time: number;
+  direction: 'request' | 'response';
+  client: string;
+  server: string;
+  http: string;
+  bodyType: string;
+  pkiStatus?: string;
+  /** Protection verdict (valid, invalid, needs-secret, unprotected, …), or "n/a" when the body does not decode. */
+  protection: string;
+  flags: string[];
+  pairedWith?: number;
+  bytes: number;
+}
+
+export interface CaptureView {
+  title: string;
+  summary: string;
+  exchanges: { transactionID: string; rows: CaptureRow[]; findings: Finding[] }[];
+  problems: { message: string; packet?: number; offset: number }[];
+}
+
+export type CaptureToHost =
+  /** The webview is loaded and wants the capture. */
+  | { type: 'ready' }
+  /** Open message `index` in the inspector. */
+  | { type: 'open'; index: number }
+  /** Save message `index` as .pkimsg. */
+  | { type: 'export'; index: number }
+  /** Write every exchange, in order, to a folder the user picks. */
+  | { type: 'exportAll' };
+
+export type HostToCapture =
+  /** Reading progress, 0…1. */
+  | { type: 'progress'; fraction: number; packets: number }
+  /** The capture, read. */
+  | { type: 'show'; view: CaptureView }
+  /** Something failed (reading, exporting). */
+  | { type: 'error'; message: string };
