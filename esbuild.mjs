@@ -22,6 +22,7 @@ const common = {
 
 const builds = [
   { ...common, entryPoints: ['webview/inspector/main.ts'], outfile: 'dist/webview/inspector.js', platform: 'browser', format: 'iife', target: 'chrome120', tsconfig: 'webview/tsconfig.json' },
+  { ...common, entryPoints: ['webview/capture/main.ts'], outfile: 'dist/webview/capture.js', platform: 'browser', format: 'iife', target: 'chrome120', tsconfig: 'webview/tsconfig.json' },
   { ...common, entryPoints: ['webview/composer/main.ts'], outfile: 'dist/webview/composer.js', platform: 'browser', format: 'iife', target: 'chrome120', tsconfig: 'webview/tsconfig.json' },
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
@@ -35,6 +36,7 @@ mkdirSync('dist/webview', { recursive: true });
 cpSync('webview/common/common.css', 'dist/webview/common.css');
 cpSync('webview/inspector/inspector.css', 'dist/webview/inspector.css');
 cpSync('webview/composer/composer.css', 'dist/webview/composer.css');
+cpSync('webview/capture/capture.css', 'dist/webview/capture.css');
 cpSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/webview/codicon.css');
 cpSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf');
 if (watch) {

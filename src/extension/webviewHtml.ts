@@ -9,7 +9,7 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   };
 }
 
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, view: 'inspector' | 'composer'): string {
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, view: 'inspector' | 'composer' | 'capture'): string {
   const nonce = randomBytes(18).toString('base64');
   const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name)).toString();
   const csp = [

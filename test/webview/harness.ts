@@ -11,6 +11,8 @@ import { inspectInput, InspectorModel } from '../../src/core/inspect';
 import { respond, showPayload } from '../../src/core/inspect/respond';
 import { verifyMessage } from '../../src/core/protection';
 import { checkMessage } from '../../src/core/checks';
+import { captureView, parseCapture } from '../../src/core/capture';
+import type { CaptureToHost } from '../../src/shared/capture';
 import type { HostToWebview, WebviewToHost } from '../../src/shared/protocol';
 import { ComposerEngine, formChoices } from '../../src/core/compose';
 import { demoSecret } from '../../src/core/testca';
@@ -38,7 +40,7 @@ export async function serve(): Promise<{ server: Server; origin: string }> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/') {
-      const view = url.searchParams.get('view') === 'composer' ? 'composer' : 'inspector';
+      const view = ['composer', 'capture'].includes(url.searchParams.get('view') ?? '') ? url.searchParams.get('view') : 'inspector';
       const nonce = 'dGVzdG5vbmNldGVzdG5vbmNl';
       const origin = `http://${req.headers.host}`;
       const csp = `default-src 'none'; style-src ${origin} 'nonce-${nonce}'; font-src ${origin}; img-src ${origin} data:; script-src 'nonce-${nonce}'`;
@@ -210,4 +212,26 @@ export async function openComposer(browser: Browser, origin: string, options: { 
     throw new Error('no preview for the last change');
   };
   return { page, engine, sent, errors, last: () => last, settled };
+}
+
+/** Opens the capture view for `bytes`, answered with the real capture reader and view model. */
+export async function openCapture(browser: Browser, origin: string, bytes: Uint8Array, title: string): Promise<{ page: Page; sent: CaptureToHost[]; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const sent: CaptureToHost[] = [];
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.exposeFunction('__toHost', async (json: string) => {
+    const m = JSON.parse(json) as CaptureToHost;
+    sent.push(m);
+    if (m.type === 'ready') {
+      const view = await captureView(parseCapture(bytes), title, { secretFor: async () => new TextEncoder().encode('s3cret') });
+      await page.evaluate((msg) => window.postMessage(msg, '*'), { type: 'show', view } as unknown as Record<string, unknown>);
+    }
+  });
+  await page.goto(`${origin}/?view=capture`);
+  await page.waitForSelector('.summary .meta', { timeout: 30_000 });
+  return { page, sent, errors };
 }

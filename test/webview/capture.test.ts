@@ -1,0 +1,56 @@
+/** The capture view in headless Chromium, fed by the real capture reader: exchanges, rows, gaps, actions. */
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { fixture } from '../unit/helpers';
+import { chromiumMissing, launch, openCapture, screenshot, serve } from './harness';
+
+const missing = chromiumMissing();
+let browser: Browser;
+let server: Server;
+let origin: string;
+
+before(async () => {
+  if (missing) throw new Error(`webview tests cannot run: ${missing}`);
+  browser = await launch();
+  ({ server, origin } = await serve());
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+describe('capture view', () => {
+  it('lists the corpus capture\'s two exchanges with body, status and verdict; a click asks to open the message', async () => {
+    const o = await openCapture(browser, origin, fixture('pcap/cmp-http-ir-exchange.pcap'), 'cmp-http-ir-exchange.pcap');
+    const sections = await o.page.$$eval('.exchange h2', (e) => e.map((x) => x.textContent));
+    assert.equal(sections.length, 2);
+    assert.match(sections[0] ?? '', /ir → ip → certConf → pkiconf$/);
+    const rows = await o.page.$$eval('tr.message', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 8).map((td) => td.textContent)));
+    assert.equal(rows.length, 6);
+    assert.deepEqual(rows[1].slice(0, 2), ['#2', '8']);
+    assert.deepEqual(rows[1].slice(5, 8), ['ip', 'accepted', 'valid']);
+    await o.page.click('tr.message[data-index="3"]');
+    await o.page.click('tr.message[data-index="5"] button.link');
+    await o.page.click('vscode-button.export-all');
+    assert.deepEqual(o.sent.slice(1), [{ type: 'open', index: 3 }, { type: 'export', index: 5 }, { type: 'exportAll' }]);
+    await screenshot(o.page, 'capture-view');
+    assert.deepEqual(o.errors, []);
+    await o.page.close();
+  });
+
+  it('shows what could not be read and the gaps: a truncated capture, a wrong content type', async () => {
+    const t = await openCapture(browser, origin, fixture('captures/truncated.pcap'), 'truncated.pcap');
+    const problems = await t.page.$eval('.problems', (e) => e.textContent ?? '');
+    assert.match(problems, /the file ends inside a record/);
+    assert.match(problems, /#5 \(genm\) got no HTTP response/);
+    await t.page.close();
+    const w = await openCapture(browser, origin, fixture('captures/wrong-content-type.pcap'), 'wrong-content-type.pcap');
+    assert.equal(await w.page.$$eval('td.flags', (e) => e.filter((x) => /wrong content type "application\/octet-stream"/.test(x.textContent ?? '')).length), 3);
+    await screenshot(w.page, 'capture-wrong-content-type');
+    assert.deepEqual(w.errors, []);
+    await w.page.close();
+  });
+});
