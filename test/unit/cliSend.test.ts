@@ -60,6 +60,26 @@ describe('cmp-lens serve, build, send', () => {
     for (const f of readdirSync(dir)) assert.equal(Buffer.from(readFileSync(join(dir, f))).includes(Buffer.from(env.S)), false, f);
   });
 
+  it('the protocol checks of the exchange go to stdout and summary.txt', async () => {
+    const env = { S: 'another secret' };
+    const port = await freePort();
+    const serveIo = io(env);
+    const serving = run(['serve', '--port', String(port), '--secret-env', 'S'], serveIo);
+    for (let i = 0; i < 100 && !serveIo.out_.some((l) => l.includes('listening')); i++) await new Promise((r) => setTimeout(r, 20));
+    const out = join(tmp, 'ir500.pkimsg');
+    // 500 PBM iterations: below the 1,000 RFC 8018 recommends, so every MAC-protected message gets a finding.
+    assert.equal(await run(['build', '--body', 'ir', '--subject', 'CN=checked', '--recipient', 'CN=CMP Lens Test CA, O=CMP Lens', '--ref', 'user1', '--secret-env', 'S', '--iterations', '500', '--out', out], io(env)), 0);
+    const s = io(env);
+    const dir = join(tmp, 'exchange500');
+    assert.equal(await run(['send', out, '--server', `http://127.0.0.1:${port}/`, '--secret-env', 'S', '--out', dir], s), 0, [...s.out_, ...s.err_].join('\n'));
+    assert.match(s.out_.join('\n'), /^check: #1 ir: warning protection\.mac\.iterations: iterationCount 500/m);
+    const summary = readFileSync(join(dir, 'summary.txt'), 'utf8');
+    assert.match(summary, /^protocol checks:$/m);
+    assert.match(summary, /#2 ip: warning protection\.mac\.iterations/);
+    process.emit('SIGINT');
+    assert.equal(await serving, 0);
+  });
+
   it('send to nothing: exit 1, the step and cause, the request saved', async () => {
     const s = io({ S: 'x' });
     const dir = join(tmp, 'refused');

@@ -94,6 +94,7 @@ before(async () => {
   mkdirSync(ws);
   copyFileSync(join(fixtures, 'openssl-mock', 'ir-pbm.der'), join(ws, 'ir-pbm.pkimsg'));
   copyFileSync(join(fixtures, 'openssl-mock', 'rr-sig-ec.der'), join(ws, 'rr-sig-ec.pkimsg'));
+  copyFileSync(join(fixtures, 'pcap', 'cmp-http-ir-exchange.pcap'), join(ws, 'cmp-http-ir-exchange.pcap'));
   // A request for the embedded test CA, built by our CLI with the CA's public demo secret.
   const built = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'build', '--body', 'ir', '--subject', 'CN=sent from VS Code', '--recipient', 'CN=CMP Lens Test CA, O=CMP Lens',
     '--ref', 'demo', '--secret-env', 'DEMO_SECRET', '--out', join(ws, 'ir-demo.pkimsg')], { env: { ...process.env, DEMO_SECRET: 'cmp-lens-demo' }, encoding: 'utf8' });
@@ -297,6 +298,19 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
     const summary = readFileSync(join(exchanges, folders.at(-1)!, 'summary.txt'), 'utf8');
     assert.match(summary, /result: completed/);
     assert.match(readFileSync(join(exchanges, folders.at(-1)!, 'issued-0.pem'), 'utf8'), /BEGIN CERTIFICATE/);
+  });
+
+  it('a .pcap opens in the capture view; a message opens in the inspector', async () => {
+    await openFromExplorer('cmp-http-ir-exchange.pcap');
+    const frame = await webviewFrame('6 CMP messages in 2 exchanges', 45_000).catch(async (e) => {
+      await page.screenshot({ path: join(results, 'vscode-capture-failed.png') });
+      throw e;
+    });
+    assert.equal(await frame.$$eval('tr.message', (e) => e.length), 6);
+    await page.screenshot({ path: join(results, 'vscode-capture.png') });
+    await frame.click('tr.message[data-index="2"]');
+    await webviewFrame('initialization response', 30_000);
+    await page.getByRole('tab', { name: /cmp-http-ir-exchange\.pcap #2 ip/ }).first().waitFor({ timeout: 10_000 });
   });
 
   it('our settings appear in the Settings UI with their descriptions', async () => {
