@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { inspectBytes } from '../src/core/inspect';
+import { isMessageFixture } from '../test/unit/helpers';
 
 const root = join(__dirname, '..', 'test', 'fixtures');
 const scores: Record<string, number> = {};
@@ -10,7 +11,7 @@ const walk = (dir: string): void => {
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) walk(p);
-    else if (!/\.(md|txt|json)$/.test(name) && !name.startsWith('LICENSE')) {
+    else if (isMessageFixture(name)) {
       const doc = inspectBytes(new Uint8Array(readFileSync(p)));
       scores[relative(root, p)] = Math.round((doc.stats.explained / Math.max(1, doc.stats.nodes)) * 1000) / 10;
     }

@@ -1,6 +1,7 @@
 // Benchmarks: measure and print, never assert. npm run bench
 // Side by side on the same bytes: our decode+annotate, @lapo/asn1js decode (comparison only), and
 // `openssl asn1parse -i` as a process; then first paint of the inspector webview in headless Chromium.
+import { benchCapture } from './capture';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -90,4 +91,11 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+void main().then(() => {
+  const dir = mkdtempSync(join(tmpdir(), 'cmp-lens-bench-capture-'));
+  try {
+    benchCapture(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -2,7 +2,8 @@
  * Structured-mutation fuzzing with fast-check (chosen over Jazzer.js: no native build, runs under
  * plain Node/tsx, deterministic by seed so CI replays the same inputs). Seeds: the corpus fixtures;
  * mutations flip bits, rewrite tags and length octets, insert, delete, truncate and splice.
- * Invariants: no exception escapes inspectBytes, readDer, verifyMessage, checkMessage (both rule sets), the test CA's handle or the
+ * Invariants: no exception escapes inspectBytes, readDer, verifyMessage, checkMessage, the capture
+ * reader (the pcap/pcapng fixtures are seeds too, read in 1 KiB chunks), the test CA's handle or the
  * client's transaction (fed the input as the server's answer); decoding takes at most
  * 100 ms per KB (verification, whose work the file's iteration counts set within our limits, 5 s);
  * a message that parses re-encodes stably (encode(parse(encode(parse(x)))) = encode(parse(x))).
@@ -15,6 +16,7 @@ import { PKIMessage } from '../../src/core/asn1';
 import { readDer } from '../../src/core/der/reader';
 import { inspectBytes } from '../../src/core/inspect';
 import { checkMessage } from '../../src/core/checks';
+import { parseCapture } from '../../src/core/capture';
 import { verifyMessage } from '../../src/core/protection';
 import { buildRequest } from '../../src/core/compose';
 import { TestCa } from '../../src/core/testca';
@@ -119,6 +121,10 @@ export async function checkInput(input: Uint8Array, report: FuzzReport): Promise
     readDer(input);
     const doc = inspectBytes(input);
     checkMessage(input, { profile: 'lightweight' });
+    const captureStarted = performance.now();
+    parseCapture(input, 1024);
+    const captureMs = performance.now() - captureStarted;
+    if (captureMs > 100 * Math.max(1, input.length / 1024) && captureMs > 50) return `the capture reader took ${captureMs.toFixed(0)} ms for ${input.length} bytes`;
     const ms = performance.now() - started;
     // Verification's cost is set by the file's iteration counts (bounded by limits), so it has its own bound.
     const verifyStarted = performance.now();

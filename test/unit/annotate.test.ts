@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import type { AnnotatedDocument, AnnotatedNode } from '../../src/shared/annotated';
 import { inspectBytes } from '../../src/core/inspect';
 import { unwrapInput } from '../../src/core/inspect/input';
-import { fixture, fixtureFiles, fixtures } from './helpers';
+import { fixture, fixtureFiles, fixtures, isMessageFixture } from './helpers';
 
 function all(doc: AnnotatedDocument): AnnotatedNode[] {
   const out: AnnotatedNode[] = [];
@@ -41,7 +41,7 @@ describe('annotator: openssl-mock corpus', () => {
 
 describe('annotator: corpus score does not drop', () => {
   const baseline = JSON.parse(readFileSync(join(fixtures, 'scores.json'), 'utf8')) as Record<string, number>;
-  const files = fixtureFiles('.', (n) => !/\.(md|txt|json)$/.test(n) && !n.startsWith('LICENSE'));
+  const files = fixtureFiles('.', isMessageFixture);
   it('has a baseline for every fixture (npm run scores writes it)', () => {
     assert.deepEqual(files.filter((f) => !(f in baseline)), []);
   });
@@ -55,7 +55,7 @@ describe('annotator: corpus score does not drop', () => {
 
 describe('annotator: stats', () => {
   it('count exactly the nodes in the tree, for every fixture', () => {
-    for (const file of fixtureFiles('.', (n) => !/\.(md|txt|json)$/.test(n) && !n.startsWith('LICENSE'))) {
+    for (const file of fixtureFiles('.', isMessageFixture)) {
       const doc = inspectBytes(fixture(file));
       const nodes = all(doc);
       assert.equal(doc.stats.nodes, nodes.length, file);

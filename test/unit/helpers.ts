@@ -7,6 +7,10 @@ export function fixture(rel: string): Uint8Array {
   return new Uint8Array(readFileSync(join(fixtures, rel)));
 }
 
+/** A fixture that holds one message (or bad input meant as one): not docs, baselines or captures. */
+export const isMessageFixture = (name: string): boolean =>
+  !/\.(md|txt|json|pcap|pcapng)$/.test(name) && !name.startsWith('LICENSE');
+
 /** Files under a fixture folder, relative to test/fixtures. */
 export function fixtureFiles(folder: string, filter: (name: string) => boolean = () => true): string[] {
   const out: string[] = [];

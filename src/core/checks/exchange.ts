@@ -42,6 +42,8 @@ export async function checkExchange(messages: Uint8Array[], options: { profile?:
   let awaitingConf = false;
   let implicitGranted = false;
   let pollOpen = false;
+  /** Certificates issued so far in the exchange (what a certConf's certHash may cover). */
+  const issued: Uint8Array[] = [];
   for (const [i, it] of items.entries()) {
     if (!it) continue;
     const { m, at } = it;
@@ -69,16 +71,17 @@ export async function checkExchange(messages: Uint8Array[], options: { profile?:
     }
     if (m.bodyName === 'certConf') {
       if (!awaitingConf) add(i, 'exchange.certConf.unexpected', 'warning', implicitGranted ? 'certConf although implicit confirmation was granted' : 'certConf without an issued certificate before it', 'RFC 9810 §5.3.18', 'body', at.body?.offset);
-      const issued = items.slice(0, i).flatMap((x) => (x ? issuedCertificates(x.der).map((c) => c.der) : []));
       if (issued.length) {
         for (const r of await checkCertHashes(it.der, issued, options.subtle)) {
           if (r.verdict === 'invalid') add(i, 'exchange.certHash', 'error', r.reason ?? r.summary, 'RFC 9810 §5.3.18', 'body.certConf', at.body?.offset);
         }
       }
       awaitingConf = false;
+      issued.length = 0; // a certConf answers the certificates issued since the last one
       const next = items[i + 1];
       if (!next) add(i, 'exchange.pkiConf.missing', 'warning', 'the certConf is never answered (no pkiConf follows)', 'RFC 9810 §5.3.17', 'body', at.body?.offset);
     }
+    if (certResponses.has(m.bodyName)) issued.push(...issuedCertificates(it.der).map((c) => c.der));
     if (m.bodyName === 'pkiconf' && prevName !== 'certConf') add(i, 'exchange.pkiConf.unexpected', 'error', `pkiConf after ${prevName ?? 'nothing'}: it answers a certConf`, 'RFC 9810 §5.3.17', 'body', at.body?.offset);
     previous = it;
   }
