@@ -47,7 +47,10 @@ export async function lintCommand(args: string[], io: Io): Promise<number> {
   const groups = new Map<string, typeof messages>();
   for (const m of messages) {
     const tid = transactionIdOf(m.der);
-    if (tid) groups.set(tid, [...(groups.get(tid) ?? []), m]);
+    if (!tid) continue;
+    const list = groups.get(tid);
+    if (list) list.push(m);
+    else groups.set(tid, [m]);
   }
   const exchanges: { transactionID: string; files: string[]; findings: Finding[] }[] = [];
   for (const [tid, given] of groups) {

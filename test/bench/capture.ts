@@ -11,7 +11,19 @@ import { readFileSync } from 'node:fs';
 
 const root = join(__dirname, '..', '..');
 
-/** Writes `targetBytes` of capture to `file`; returns the number of CMP messages in it. */
+/** RFC 1071 ones'-complement sum of 16-bit words. */
+function onesSum(bytes: Uint8Array, sum = 0): number {
+  for (let i = 0; i + 1 < bytes.length; i += 2) sum += (bytes[i] << 8) | bytes[i + 1];
+  if (bytes.length & 1) sum += bytes[bytes.length - 1] << 8;
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return sum;
+}
+
+/**
+ * Writes about `targetBytes` of capture to `file`; returns the number of CMP messages in it. Each
+ * repetition moves the client to its own loopback address (127.a.b.c; checksums recomputed), so
+ * every connection is new to any reader, and keeps the bytes of every CMP message (verdicts hold).
+ */
 export function makeBigCapture(file: string, targetBytes: number): number {
   const src = new Uint8Array(readFileSync(join(root, 'test', 'fixtures', 'pcap', 'cmp-http-ir-exchange.pcap')));
   const records: Uint8Array[] = [];
@@ -25,21 +37,28 @@ export function makeBigCapture(file: string, targetBytes: number): number {
   let written = 24;
   let rep = 0;
   while (written < targetBytes) {
-    const batch: Uint8Array[] = [];
+    const client = [127, 1 + ((rep >>> 16) & 0xff), (rep >>> 8) & 0xff, rep & 0xff];
     for (const r of records) {
       const c = r.slice();
-      // Ethernet (14) + IPv4 (20): TCP ports at 34/36 of the frame, 16 more for the record header.
+      // Record header 16, Ethernet 14: the IPv4 header at 30, TCP after it.
+      const ip = 16 + 14;
       const dv = new DataView(c.buffer);
-      const sport = dv.getUint16(16 + 34);
-      const dport = dv.getUint16(16 + 36);
-      const shift = (p: number) => (p === 18301 ? p : 20000 + ((p - 50272 + rep * 8) % 40000));
-      dv.setUint16(16 + 34, shift(sport));
-      dv.setUint16(16 + 36, shift(dport));
-      batch.push(c);
-    }
-    for (const b of batch) {
-      writeSync(fd, b);
-      written += b.length;
+      const ihl = (c[ip] & 0x0f) * 4;
+      const total = dv.getUint16(ip + 2);
+      const tcp = ip + ihl;
+      const clientIsSource = dv.getUint16(tcp) !== 18301;
+      c.set(client, ip + (clientIsSource ? 12 : 16));
+      dv.setUint16(ip + 10, 0);
+      dv.setUint16(ip + 10, ~onesSum(c.subarray(ip, ip + ihl)) & 0xffff);
+      const segment = c.subarray(tcp, ip + total);
+      dv.setUint16(tcp + 16, 0);
+      const pseudo = new Uint8Array(12);
+      pseudo.set(c.subarray(ip + 12, ip + 20));
+      pseudo[9] = 6;
+      new DataView(pseudo.buffer).setUint16(10, segment.length);
+      dv.setUint16(tcp + 16, ~onesSum(segment, onesSum(pseudo)) & 0xffff);
+      writeSync(fd, c);
+      written += c.length;
     }
     rep++;
   }
@@ -62,7 +81,15 @@ export function benchCapture(dir: string): void {
   console.log(`\ncapture: ${size.toFixed(1)} MiB pcap, ${expected} CMP messages (the corpus traffic repeated)`);
   const ours = timed(process.execPath, [join(root, 'dist', 'cli.js'), 'capture', file]);
   const found = ours.out.split('\n').filter((l) => /^ {2}#\d+ packet /.test(l)).length;
-  console.log(`  cmp-lens capture (exchanges, verdicts, gaps):  ${(ours.ms / 1000).toFixed(2)} s, peak RSS ${ours.maxRssMiB.toFixed(0)} MiB, ${found} CMP messages`);
+  console.log(`  cmp-lens capture (whole command):              ${(ours.ms / 1000).toFixed(2)} s, peak RSS ${ours.maxRssMiB.toFixed(0)} MiB, ${found} CMP messages listed`);
+  const phases = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'capturePhases.ts'), file], { encoding: 'utf8', cwd: root });
+  try {
+    const p = JSON.parse(phases.stdout) as { readMs: number; viewMs: number; messages: number; maxRssMiB: number };
+    console.log(`    reading (records, TCP, HTTP, CMP outline):   ${(p.readMs / 1000).toFixed(2)} s`);
+    console.log(`    per message: decode, protection, exchange:  ${(p.viewMs / 1000).toFixed(2)} s (${(p.viewMs / p.messages).toFixed(2)} ms per message), peak RSS ${p.maxRssMiB.toFixed(0)} MiB`);
+  } catch {
+    console.log(`    phases not measured: ${phases.stderr.split('\n')[0]}`);
+  }
   if (!existsSync('/usr/bin/tshark')) {
     console.log('  tshark -Y cmp: not measured (tshark is not installed: apt-get install tshark, for this bench only)');
     return;

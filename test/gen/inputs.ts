@@ -107,3 +107,58 @@ export function bigCrlann(entries = 200_000): Uint8Array {
   const body = tlv(0xb2, tlv(0x30, crl));
   return tlv(0x30, concat([header, body]));
 }
+
+/** An OID's content octets: base-128 arcs after the first two (X.690 §8.19). */
+function oidContent(arcs: number[]): number[] {
+  const out = [arcs[0] * 40 + arcs[1]];
+  for (const arc of arcs.slice(2)) {
+    const bytes = [arc & 0x7f];
+    for (let v = arc >>> 7; v > 0; v >>>= 7) bytes.unshift(0x80 | (v & 0x7f));
+    out.push(...bytes);
+  }
+  return out;
+}
+
+/** A genm (header of the corpus genm-pbm) whose one InfoTypeAndValue carries `value`. */
+function genmCarrying(infoType: number[], value: Uint8Array): Uint8Array {
+  const msg = AsnParser.parse(fixture('openssl-mock/genm-pbm.der'), cmp.PKIMessage);
+  const header = new Uint8Array(AsnSerializer.serialize(msg.header));
+  const itav = tlv(0x30, concat([tlv(0x06, oidContent(infoType)), value]));
+  return tlv(0x30, concat([header, tlv(0xb5, tlv(0x30, itav))]));
+}
+
+/**
+ * Structurally hostile inputs (the hardening issue): each must decode to a tree with problems where
+ * they apply, in bounded time, and render in the inspector with a bounded DOM.
+ */
+export function hostileStructures(): Record<string, Uint8Array> {
+  const header = (pvno: Uint8Array) => {
+    const msg = AsnParser.parse(fixture('openssl-mock/genm-pbm.der'), cmp.PKIMessage);
+    const h = new Uint8Array(AsnSerializer.serialize(msg.header));
+    const inner = readHeaderChildren(h);
+    return tlv(0x30, concat([pvno, inner.slice(3)]));
+  };
+  const huge = new Uint8Array(100_000).fill(0xab);
+  huge[0] = 0x7f;
+  let deep = tlv(0x05, []);
+  for (let i = 0; i < 150; i++) deep = tlv(0x30, deep);
+  let tooDeep = tlv(0x05, []);
+  for (let i = 0; i < 1000; i++) tooDeep = tlv(0x30, tooDeep);
+  return {
+    '100,000 siblings': genmCarrying([1, 3, 6, 1, 5, 5, 7, 4, 17], tlv(0x30, concat(Array.from({ length: 100_000 }, (_, i) => tlv(0x02, [(i >> 8) & 0x7f, i & 0xff]))))),
+    'an OID with 10,000 arcs': genmCarrying([1, 3, ...Array.from({ length: 9998 }, (_, i) => 1000 + i)], tlv(0x05, [])),
+    'a 100 KB INTEGER as pvno': tlv(0x30, concat([header(tlv(0x02, huge)), tlv(0xb3, tlv(0x05, []))])),
+    'nesting 150 deep': genmCarrying([1, 3, 6, 1, 5, 5, 7, 4, 17], deep),
+    'nesting 1,000 deep (over the limit)': genmCarrying([1, 3, 6, 1, 5, 5, 7, 4, 17], tooDeep),
+    'a length of 2 GiB': new Uint8Array([0x30, 0x84, 0x7f, 0xff, 0xff, 0xff, 0x02, 0x01, 0x02]),
+    'a length of 126 octets': new Uint8Array([0x30, 0xfe, ...new Array(126).fill(0xff), 0x05, 0x00]),
+    'a non-minimal length (BER)': new Uint8Array([0x30, 0x82, 0x00, 0x03, 0x02, 0x01, 0x02]),
+  };
+}
+
+/** The content of a header SEQUENCE from its first child on (its own tag and length skipped). */
+function readHeaderChildren(h: Uint8Array): Uint8Array {
+  const lenByte = h[1];
+  const skip = lenByte < 0x80 ? 2 : 2 + (lenByte & 0x7f);
+  return h.subarray(skip);
+}

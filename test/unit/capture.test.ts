@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { groupExchanges, parseCapture, type CaptureResult } from '../../src/core/capture';
 import { verifyMessage } from '../../src/core/protection';
-import { fixture } from './helpers';
+import { peekMessage, readMessage, statusText, transactionIdHex } from '../../src/core/transport/message';
+import { fixture, fixtureFiles, isMessageFixture } from './helpers';
 
 const secret = new TextEncoder().encode('s3cret');
 const corpusPcap = () => fixture('pcap/cmp-http-ir-exchange.pcap');
@@ -103,5 +104,36 @@ describe('captures: bad input', () => {
       const r = parseCapture(bytes.subarray(0, n));
       assert.ok(r.messages.length <= 6);
     }
+  });
+});
+
+describe('captures: the message outline read without the schema decoder', () => {
+  it('agrees with the full decode on every message fixture (body, transactionID, status)', () => {
+    let compared = 0;
+    for (const file of fixtureFiles('.', isMessageFixture)) {
+      const der = fixture(file);
+      let read;
+      try {
+        read = readMessage(der);
+      } catch {
+        continue;
+      }
+      const outline = peekMessage(der);
+      assert.ok(outline, `${file}: no outline`);
+      assert.equal(outline.bodyName, read.bodyName, file);
+      assert.equal(outline.transactionID, transactionIdHex(read), file);
+      const b = read.body as unknown as Record<string, { response?: { status: never }[]; pKIStatusInfo?: never; status?: never[] }>;
+      const info = ['ip', 'cp', 'kup', 'ccp'].includes(read.bodyName) ? b[read.bodyName].response?.[0]?.status
+        : read.bodyName === 'error' ? b.error.pKIStatusInfo : read.bodyName === 'rp' ? b.rp.status?.[0] : undefined;
+      assert.equal(outline.status, info ? statusText(info) : undefined, file);
+      compared++;
+    }
+    assert.ok(compared > 60, `${compared} messages compared`);
+  });
+
+  it('is undefined for what is not shaped like a PKIMessage', () => {
+    assert.equal(peekMessage(fixture('bad/not-cmp-certificate.der')), undefined);
+    assert.equal(peekMessage(fixture('bad/truncated-ip.der')), undefined);
+    assert.equal(peekMessage(new TextEncoder().encode('<html>')), undefined);
   });
 });

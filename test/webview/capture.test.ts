@@ -3,6 +3,10 @@ import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeBigCapture } from '../bench/capture';
 import { fixture } from '../unit/helpers';
 import { chromiumMissing, launch, openCapture, screenshot, serve } from './harness';
 
@@ -52,5 +56,32 @@ describe('capture view', () => {
     await screenshot(w.page, 'capture-wrong-content-type');
     assert.deepEqual(w.errors, []);
     await w.page.close();
+  });
+
+  it('pages a big capture: 500 rows at a time, "Show more" adds the next, the DOM stays small', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cmp-lens-big-capture-'));
+    let bytes: Uint8Array;
+    let total: number;
+    try {
+      total = makeBigCapture(join(dir, 'big.pcap'), 1_100_000);
+      bytes = new Uint8Array(readFileSync(join(dir, 'big.pcap')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    assert.ok(total > 1000, `${total} messages`);
+    const o = await openCapture(browser, origin, bytes, 'big.pcap');
+    const count = () => o.page.$$eval('tr.message', (e) => e.length);
+    assert.equal(await count(), 500);
+    assert.ok(await o.page.$$eval('*', (e) => e.length) < 8000);
+    assert.match(await o.page.$eval('.exchange h2', (e) => e.textContent ?? ''), /ir → ip → certConf → pkiconf → ir → .* → … \(\d+ messages\)$/);
+    assert.equal(await o.page.$eval('vscode-button.show-more', (e) => e.textContent), `Show 500 more (500 of ${total} messages shown)`);
+    await o.page.click('vscode-button.show-more');
+    assert.equal(await count(), 1000);
+    await o.page.click('vscode-button.show-more');
+    assert.equal(await count(), total);
+    assert.equal(await o.page.$$eval('vscode-button.show-more', (e) => e.length), 0);
+    assert.equal(await o.page.$$eval('.exchange', (e) => e.length), 2);
+    assert.deepEqual(o.errors, []);
+    await o.page.close();
   });
 });

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { AnnotatedNode } from '../../src/shared/annotated';
-import { bigCrlann, hostileMessage, hostileStrings, manyExtraCerts } from '../gen/inputs';
+import { bigCrlann, hostileMessage, hostileStrings, hostileStructures, manyExtraCerts } from '../gen/inputs';
 import { fixture, fixtureFiles } from '../unit/helpers';
 import { chromiumMissing, launch, openInspector, screenshot, serve, type Opened } from './harness';
 
@@ -263,6 +263,29 @@ describe('inspector webview: large messages keep the DOM bounded', () => {
       await page.waitForTimeout(200);
       assert.ok(await domSize(page) < 5000);
       await screenshot(page, `inspector-large-${label.replace(/\W+/g, '-')}`);
+      await closeAll(o);
+    });
+  }
+});
+
+describe('inspector webview: hostile structures render, bounded, and run nothing', () => {
+  for (const [label, bytes] of Object.entries(hostileStructures())) {
+    it(label, async () => {
+      const o = await openInspector(browser, origin, bytes, label);
+      const { page } = o;
+      console.log(`# ${label}: first paint ${o.firstPaintMs} ms after show`);
+      // Open the first levels: every row that has a twistie, a few rounds (children come in pages).
+      for (let round = 0; round < 4; round++) {
+        const closed = page.locator('.tree .row[aria-expanded="false"] .twistie');
+        const n = Math.min(await closed.count(), 6);
+        for (let i = 0; i < n; i++) await closed.first().click();
+        await page.waitForTimeout(50);
+      }
+      await page.$eval('.tree', (t) => { t.scrollTop = t.scrollHeight; });
+      await page.waitForTimeout(100);
+      assert.ok(await domSize(page) < 5000, `DOM ${await domSize(page)} elements`);
+      assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+      await screenshot(page, `inspector-hostile-${label.replace(/\W+/g, '-')}`);
       await closeAll(o);
     });
   }

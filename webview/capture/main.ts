@@ -79,35 +79,74 @@ function show(v: CaptureView): void {
   if (v.problems.length) {
     problemsEl.append(el('h2', undefined, `Problems (${v.problems.length})`));
     const ul = el('ul');
-    for (const p of v.problems) {
+    for (const p of v.problems.slice(0, rowsPerPage)) {
       const li = el('li', 'problem-warning');
       li.append(el('span', 'codicon codicon-warning'), el('span', 'where', p.packet ? `packet ${p.packet}` : ''), el('span', 'message', p.message));
       ul.append(li);
     }
+    if (v.problems.length > rowsPerPage) ul.append(el('li', 'hint', `… and ${v.problems.length - rowsPerPage} more (cmp-lens capture lists them all)`));
     problemsEl.append(ul);
   }
   clear(body);
   if (!v.exchanges.length) body.append(el('p', 'hint', 'No CMP messages in this capture (HTTP bodies with Content-Type application/pkixcmp, or that decode as a PKIMessage).'));
-  for (const e of v.exchanges) {
-    const section = el('section', 'exchange');
-    section.append(el('h2', undefined, `transactionID ${e.transactionID}: ${e.rows.map((r) => r.bodyType).join(' → ')}`));
-    const table = el('table');
-    const head = el('tr');
-    for (const h of ['', 'packet', 'time', 'endpoints', 'HTTP', 'body', 'PKIStatus', 'protection', 'notes', '']) head.append(el('th', undefined, h));
-    table.append(head);
-    for (const r of e.rows) table.append(rowEl(r));
-    section.append(table);
-    if (e.findings.length) {
+  renderFrom(v, 0, 0);
+}
+
+/** Rows (and findings) put in the page per step: a capture of any size keeps the DOM small. */
+const rowsPerPage = 500;
+
+/** Appends exchanges from exchange `e`, row `r` on, until a page is full; then a "Show more" button. */
+function renderFrom(v: CaptureView, e: number, r: number): void {
+  let budget = rowsPerPage;
+  for (; e < v.exchanges.length && budget > 0; e++, r = 0) {
+    const x = v.exchanges[e];
+    let section = body.querySelector<HTMLElement>(`section[data-exchange="${e}"]`);
+    let table = section?.querySelector('table');
+    if (!section || !table) {
+      section = el('section', 'exchange');
+      section.dataset.exchange = String(e);
+      const flow = x.rows.slice(0, 12).map((row) => row.bodyType).join(' → ') + (x.rows.length > 12 ? ` → … (${x.rows.length} messages)` : '');
+      section.append(el('h2', undefined, `transactionID ${x.transactionID}: ${flow}`));
+      table = el('table');
+      const head = el('tr');
+      for (const h of ['', 'packet', 'time', 'endpoints', 'HTTP', 'body', 'PKIStatus', 'protection', 'notes', '']) head.append(el('th', undefined, h));
+      table.append(head);
+      section.append(table);
+      body.append(section);
+    }
+    const upto = Math.min(x.rows.length, r + budget);
+    for (let k = r; k < upto; k++) table.append(rowEl(x.rows[k]));
+    budget -= upto - r;
+    if (upto < x.rows.length) {
+      moreButton(v, e, upto);
+      return;
+    }
+    if (x.findings.length) {
       const ul = el('ul', 'gaps');
-      for (const f of e.findings) {
+      const shown = x.findings.slice(0, Math.max(20, budget));
+      for (const f of shown) {
         const li = el('li', `problem-${f.severity}`);
-        li.append(el('span', `codicon codicon-${f.severity === 'info' ? 'info' : f.severity}`), el('span', 'message', `#${e.rows[f.messageIndex ?? 0]?.index}: ${f.message}`), el('span', 'ref', f.ref));
+        li.append(el('span', `codicon codicon-${f.severity === 'info' ? 'info' : f.severity}`), el('span', 'message', `#${x.rows[f.messageIndex ?? 0]?.index}: ${f.message}`), el('span', 'ref', f.ref));
         ul.append(li);
       }
+      if (shown.length < x.findings.length) ul.append(el('li', 'hint', `… and ${x.findings.length - shown.length} more findings (cmp-lens capture lists them all)`));
+      budget -= shown.length;
       section.append(ul);
     }
-    body.append(section);
   }
+  if (e < v.exchanges.length) moreButton(v, e, 0);
+}
+
+function moreButton(v: CaptureView, e: number, r: number): void {
+  const shown = v.exchanges.slice(0, e).reduce((n, x) => n + x.rows.length, 0) + r;
+  const total = v.exchanges.reduce((n, x) => n + x.rows.length, 0);
+  const more = el('vscode-button', 'show-more', `Show ${Math.min(rowsPerPage, total - shown)} more (${shown} of ${total} messages shown)`) as HTMLElement;
+  more.setAttribute('secondary', '');
+  more.addEventListener('click', () => {
+    more.remove();
+    renderFrom(v, e, r);
+  });
+  body.append(more);
 }
 
 window.addEventListener('message', (ev: MessageEvent<HostToCapture>) => {

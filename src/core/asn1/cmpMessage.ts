@@ -124,6 +124,12 @@ export class PKIHeader {
  * ```
  * RFC 9810 §5.1.2. `nested` is declared below PKIMessages, which it refers to.
  */
+/** PKIBody's alternatives by their context tag number, [0] ir … [26] pollRep (RFC 9810 §5.1.2). */
+export const pkiBodyNames = [
+  'ir', 'ip', 'cr', 'cp', 'p10cr', 'popdecc', 'popdecr', 'kur', 'kup', 'krr', 'krp', 'rr', 'rp', 'ccr', 'ccp',
+  'ckuann', 'cann', 'rann', 'crlann', 'pkiconf', 'nested', 'genm', 'genp', 'error', 'certConf', 'pollReq', 'pollRep',
+] as const;
+
 @AsnType({ type: AsnTypeTypes.Choice })
 export class PKIBody {
   @AsnProp({ type: CertReqMessages, context: 0 }) public ir?: CertReqMessages;

@@ -5,7 +5,7 @@
  * responses are paired per connection; messages are grouped into exchanges by transactionID.
  * Fed in chunks (`push`), so the file never has to be in memory whole.
  */
-import { statusText, readMessage, transactionIdHex } from '../transport/message';
+import { peekMessage, readMessage, transactionIdHex } from '../transport/message';
 import { decodePacket } from './packet';
 import { HttpStream, type HttpMessage } from './httpStream';
 import { RecordReader, type CaptureProblem } from './records';
@@ -57,7 +57,7 @@ interface Connection {
   id: string;
   /** Endpoint that sent the first request ("ip:port"); undefined until one is seen. */
   client?: string;
-  dirs: Map<string, { tcp: TcpDirection; http: HttpStream }>;
+  dirs: Map<string, { tcp: TcpDirection; http: HttpStream; finished?: boolean }>;
   /** Requests waiting for their response (CMP index, or 0 for a non-CMP request). */
   waiting: number[];
   lastPacket: number;
@@ -115,6 +115,8 @@ export class CaptureParser {
       c = undefined;
     }
     if (!c) {
+      // An ACK or FIN of a connection already finished (or before the capture) starts nothing.
+      if (!s.syn && !s.payload.length) return;
       c = { id, dirs: new Map(), waiting: [], lastPacket: packet };
       this.connections.set(id, c);
     }
@@ -127,7 +129,16 @@ export class CaptureParser {
       c.dirs.set(from, dir);
     }
     dir.tcp.add(s, packet);
-    if (s.fin || s.rst) dir.http.close(packet);
+    if (s.fin || s.rst) {
+      dir.http.close(packet);
+      dir.finished = true;
+      // Both sides done and nothing held back: the connection's state can go (bounded memory).
+      const done = [...c.dirs.values()];
+      if ((s.rst || (done.length === 2 && done.every((d) => d.finished))) && done.every((d) => !d.tcp.missing)) {
+        this.closeConnection(c);
+        this.connections.delete(id);
+      }
+    }
   }
 
   private closeConnection(c: Connection): void {
@@ -151,23 +162,27 @@ export class CaptureParser {
     const contentType = m.headers.get('content-type');
     let index = 0;
     if (m.body.length) {
-      let read: ReturnType<typeof readMessage> | undefined;
+      // The outline is cheap; a body with another content type must also decode fully to count as CMP.
+      const pkix = isPkixCmp(contentType);
+      let outline = peekMessage(m.body);
       let decodeError: string | undefined;
-      try {
-        read = readMessage(m.body);
-      } catch (e) {
-        decodeError = (e as Error).message;
+      if (!outline || !pkix) {
+        try {
+          const read = readMessage(m.body);
+          outline ??= { bodyName: read.bodyName, transactionID: transactionIdHex(read) };
+        } catch (e) {
+          decodeError = (e as Error).message;
+          outline = undefined;
+        }
       }
-      if (isPkixCmp(contentType) || read) {
+      if (pkix || outline) {
         index = this.messages.length + 1;
-        const statusInfo = read && (read.body.ip ?? read.body.cp ?? read.body.kup)?.response[0]?.status;
         this.messages.push({
           index, packet: m.lastPacket, firstPacket: m.firstPacket, time: this.currentTime, direction: m.kind,
           client: m.kind === 'request' ? from : to, server: m.kind === 'request' ? to : from,
-          method: m.method, path: m.path, httpStatus: m.status, contentType, wrongContentType: !isPkixCmp(contentType),
-          der: m.body, bodyType: read?.bodyName ?? '?', transactionID: read ? transactionIdHex(read) || undefined : undefined,
-          pkiStatus: statusInfo ? statusText(statusInfo) : read?.body.error ? statusText(read.body.error.pKIStatusInfo) : undefined,
-          decodeError, incomplete: m.incomplete,
+          method: m.method, path: m.path, httpStatus: m.status, contentType, wrongContentType: !pkix,
+          der: m.body, bodyType: outline?.bodyName ?? '?', transactionID: outline?.transactionID || undefined,
+          pkiStatus: outline?.status, decodeError, incomplete: m.incomplete,
         });
       }
     }
@@ -199,7 +214,9 @@ export function groupExchanges(messages: CapturedMessage[]): CapturedExchange[] 
   const groups = new Map<string, CapturedMessage[]>();
   for (const m of messages) {
     const key = m.transactionID ?? `#${m.index}`;
-    groups.set(key, [...(groups.get(key) ?? []), m]);
+    const list = groups.get(key);
+    if (list) list.push(m);
+    else groups.set(key, [m]);
   }
   return [...groups].map(([transactionID, list]) => ({ transactionID, messages: list }));
 }

@@ -72,7 +72,7 @@ function chunked(b: Uint8Array, p: number): { body: Uint8Array; used: number } |
 
 /** A byte buffer that grows by doubling, so a body arriving in many segments is copied O(n) times in all. */
 class Bytes {
-  private store = new Uint8Array(4096);
+  private store = new Uint8Array(0); // allocated on first use: most directions carry little
   private start = 0;
   private end = 0;
 
@@ -90,7 +90,7 @@ class Bytes {
       if (used + b.length <= this.store.length / 2) {
         this.store.copyWithin(0, this.start, this.end); // room enough once the consumed part is gone
       } else {
-        const next = new Uint8Array(Math.max(this.store.length * 2, used + b.length));
+        const next = new Uint8Array(Math.max(this.store.length * 2, used + b.length, 4096));
         next.set(this.store.subarray(this.start, this.end));
         this.store = next;
       }

@@ -1,7 +1,8 @@
 /** What the capture view and `cmp-lens capture` show: rows per exchange with verdicts and gaps. */
 import type { CaptureRow, CaptureView } from '../../shared/capture';
-import { checkExchange } from '../checks';
+import { ExchangeChecker } from '../checks';
 import { verifyMessage } from '../protection';
+import { readMessage, type ReadMessage } from '../transport/message';
 import { groupExchanges, type CaptureResult, type CapturedMessage } from './capture';
 
 export interface ViewOptions {
@@ -10,10 +11,9 @@ export interface ViewOptions {
   senderKidOf?: (der: Uint8Array) => string | undefined;
 }
 
-async function verdict(m: CapturedMessage, o: ViewOptions): Promise<string> {
-  if (m.decodeError) return 'n/a';
+async function verdict(m: CapturedMessage, read: ReadMessage, o: ViewOptions): Promise<string> {
   const secret = o.secretFor ? await o.secretFor(o.senderKidOf?.(m.der)) : undefined;
-  return (await verifyMessage(m.der, { secret })).find((c) => c.check === 'protection')?.verdict ?? '?';
+  return (await verifyMessage(m.der, { secret, protectionOnly: true, header: read.header })).find((c) => c.check === 'protection')?.verdict ?? '?';
 }
 
 function row(m: CapturedMessage, protection: string): CaptureRow {
@@ -25,17 +25,40 @@ function row(m: CapturedMessage, protection: string): CaptureRow {
   };
 }
 
-export async function captureView(result: CaptureResult, title: string, options: ViewOptions = {}): Promise<CaptureView> {
+/**
+ * Verdicts and exchange checks, one message at a time (so memory stays flat however many there
+ * are); `onProgress` hears after each message.
+ */
+export async function captureView(result: CaptureResult, title: string, options: ViewOptions = {}, onProgress?: (done: number, total: number) => void): Promise<CaptureView> {
   const s = result.summary;
-  const exchanges = groupExchanges(result.messages);
+  const groups = groupExchanges(result.messages);
+  const exchanges: CaptureView['exchanges'] = [];
+  let done = 0;
+  for (const e of groups) {
+    const rows: CaptureRow[] = [];
+    const checker = new ExchangeChecker();
+    for (const m of e.messages) {
+      let read: ReadMessage | undefined;
+      let flag: string | undefined;
+      if (!m.decodeError) {
+        try {
+          read = readMessage(m.der);
+        } catch (err) {
+          flag = `does not decode: ${(err as Error).message}`;
+        }
+      }
+      await checker.push(m.der, read);
+      const r = row(m, read ? await verdict(m, read, options) : 'n/a');
+      if (flag) r.flags.push(flag);
+      rows.push(r);
+      onProgress?.(++done, result.messages.length);
+    }
+    exchanges.push({ transactionID: e.transactionID, rows, findings: checker.finish() });
+  }
   return {
     title,
     summary: `${s.packets} packets, ${s.tcpSegments} TCP segments (${s.outOfOrder} out of order, ${s.retransmitted} retransmitted), ${s.httpMessages} HTTP messages, ${result.messages.length} CMP messages in ${exchanges.length} exchange${exchanges.length === 1 ? '' : 's'}`,
-    exchanges: await Promise.all(exchanges.map(async (e) => ({
-      transactionID: e.transactionID,
-      rows: await Promise.all(e.messages.map(async (m) => row(m, await verdict(m, options)))),
-      findings: await checkExchange(e.messages.map((m) => m.der)),
-    }))),
+    exchanges,
     problems: result.problems,
   };
 }

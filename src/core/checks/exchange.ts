@@ -22,74 +22,104 @@ interface Item {
   at: Locator;
 }
 
-/** Findings across the exchange; each names the message (index in `messages`) it is about. */
-export async function checkExchange(messages: Uint8Array[], options: { profile?: CheckProfile; subtle?: Subtle } = {}): Promise<Finding[]> {
-  const out: Finding[] = [];
-  const items: (Item | undefined)[] = messages.map((der) => {
+/**
+ * The exchange checks, fed one message at a time (`add`, then `finish`): only the state the
+ * checks need is kept, so an exchange of any length costs the memory of one message.
+ */
+export class ExchangeChecker {
+  private readonly out: Finding[] = [];
+  private count = 0;
+  private tid: string | undefined;
+  private started = false;
+  private previous: Item | undefined;
+  /** The message added last, when it decoded. */
+  private lastItem: { index: number; item: Item } | undefined;
+  private lastTime: Date | undefined;
+  private awaitingConf = false;
+  private implicitGranted = false;
+  private pollOpen = false;
+  /** A certConf waiting to see whether anything follows it (a pkiConf should). */
+  private openCertConf: { index: number; offset?: number } | undefined;
+  /** Certificates issued since the last certConf (what a certConf's certHash may cover). */
+  private readonly issued: Uint8Array[] = [];
+
+  constructor(private readonly options: { subtle?: Subtle } = {}) {}
+
+  private add(i: number, id: string, severity: Finding['severity'], message: string, ref: string, path: string, offset = 0): void {
+    this.out.push({ id, severity, message, ref, profile: 'base', path, offset, messageIndex: i });
+  }
+
+  /** The next message; `decoded` when the caller read it already (the capture view does). */
+  async push(der: Uint8Array, decoded?: ReadMessage): Promise<void> {
+    const i = this.count++;
+    let it: Item;
     try {
-      return { der, m: readMessage(der), at: new Locator(readDer(der).roots[0]) };
+      it = { der, m: decoded ?? readMessage(der), at: new Locator(readDer(der).roots[0]) };
     } catch {
-      return undefined; // checkMessage reports what does not decode
+      this.lastItem = undefined; // checkMessage reports what does not decode
+      return;
     }
-  });
-  const add = (i: number, id: string, severity: Finding['severity'], message: string, ref: string, path: string, offset = 0) =>
-    out.push({ id, severity, message, ref, profile: 'base', path, offset, messageIndex: i });
-  const ok = items.filter((x): x is Item => !!x);
-  if (!ok.length) return out;
-  const tid = hex(ok[0].m.header.transactionID);
-  let previous: Item | undefined;
-  let lastTime: Date | undefined;
-  let awaitingConf = false;
-  let implicitGranted = false;
-  let pollOpen = false;
-  /** Certificates issued so far in the exchange (what a certConf's certHash may cover). */
-  const issued: Uint8Array[] = [];
-  for (const [i, it] of items.entries()) {
-    if (!it) continue;
+    this.openCertConf = undefined; // something follows the certConf
     const { m, at } = it;
     const t = hex(m.header.transactionID);
-    if (t !== tid) add(i, 'exchange.transactionID', 'error', `transactionID ${t ?? 'absent'} differs from the exchange's ${tid ?? 'absent'}`, 'RFC 9810 §5.1.1', 'header.transactionID', at.headerField('transactionID')?.offset);
+    if (!this.started) {
+      this.started = true;
+      this.tid = t;
+    }
+    if (t !== this.tid) this.add(i, 'exchange.transactionID', 'error', `transactionID ${t ?? 'absent'} differs from the exchange's ${this.tid ?? 'absent'}`, 'RFC 9810 §5.1.1', 'header.transactionID', at.headerField('transactionID')?.offset);
+    const previous = this.previous;
     if (previous && !firstBodies.has(m.bodyName)) {
       const want = hex(previous.m.header.senderNonce);
       const got = hex(m.header.recipNonce);
-      if (want !== got) add(i, 'exchange.recipNonce', 'error', `recipNonce ${got ?? 'absent'} is not the previous message's senderNonce ${want ?? 'absent'}`, 'RFC 9810 §5.1.1', 'header.recipNonce', (at.headerField('recipNonce') ?? at.header)?.offset);
+      if (want !== got) this.add(i, 'exchange.recipNonce', 'error', `recipNonce ${got ?? 'absent'} is not the previous message's senderNonce ${want ?? 'absent'}`, 'RFC 9810 §5.1.1', 'header.recipNonce', (at.headerField('recipNonce') ?? at.header)?.offset);
     }
     const time = m.header.messageTime;
-    if (time && lastTime && time.getTime() < lastTime.getTime() - 1000) add(i, 'exchange.messageTime', 'warning', `messageTime ${time.toISOString()} is before the previous message's ${lastTime.toISOString()}`, 'RFC 9810 §5.1.1', 'header.messageTime', at.headerField('messageTime')?.offset);
-    if (time) lastTime = time;
+    if (time && this.lastTime && time.getTime() < this.lastTime.getTime() - 1000) this.add(i, 'exchange.messageTime', 'warning', `messageTime ${time.toISOString()} is before the previous message's ${this.lastTime.toISOString()}`, 'RFC 9810 §5.1.1', 'header.messageTime', at.headerField('messageTime')?.offset);
+    if (time) this.lastTime = time;
 
     const statuses = certResponses.has(m.bodyName) ? ((m.body as unknown as Record<string, { response: { status: { status: PKIStatus }; certifiedKeyPair?: unknown }[] }>)[m.bodyName].response) : [];
     const prevName = previous?.m.bodyName;
-    if (m.bodyName === 'pollReq' && !(pollOpen || prevName === 'pollRep')) add(i, 'exchange.polling', 'error', `pollReq after ${prevName ?? 'nothing'}: it follows a "waiting" answer or a pollRep`, 'RFC 9810 §5.3.22', 'body', at.body?.offset);
-    if (m.bodyName === 'pollRep' && prevName !== 'pollReq') add(i, 'exchange.polling', 'error', `pollRep after ${prevName ?? 'nothing'}: it answers a pollReq`, 'RFC 9810 §5.3.22', 'body', at.body?.offset);
-    if (statuses.some((s) => s.status.status === PKIStatus.waiting) || m.bodyName === 'pollRep') pollOpen = true;
-    else if (m.bodyName !== 'pollReq') pollOpen = false;
+    if (m.bodyName === 'pollReq' && !(this.pollOpen || prevName === 'pollRep')) this.add(i, 'exchange.polling', 'error', `pollReq after ${prevName ?? 'nothing'}: it follows a "waiting" answer or a pollRep`, 'RFC 9810 §5.3.22', 'body', at.body?.offset);
+    if (m.bodyName === 'pollRep' && prevName !== 'pollReq') this.add(i, 'exchange.polling', 'error', `pollRep after ${prevName ?? 'nothing'}: it answers a pollReq`, 'RFC 9810 §5.3.22', 'body', at.body?.offset);
+    if (statuses.some((s) => s.status.status === PKIStatus.waiting) || m.bodyName === 'pollRep') this.pollOpen = true;
+    else if (m.bodyName !== 'pollReq') this.pollOpen = false;
 
     if (statuses.some((s) => s.certifiedKeyPair)) {
-      implicitGranted = (m.header.generalInfo ?? []).some((g) => g.infoType === '1.3.6.1.5.5.7.4.13');
-      awaitingConf = !implicitGranted;
+      this.implicitGranted = (m.header.generalInfo ?? []).some((g) => g.infoType === '1.3.6.1.5.5.7.4.13');
+      this.awaitingConf = !this.implicitGranted;
     }
     if (m.bodyName === 'certConf') {
-      if (!awaitingConf) add(i, 'exchange.certConf.unexpected', 'warning', implicitGranted ? 'certConf although implicit confirmation was granted' : 'certConf without an issued certificate before it', 'RFC 9810 §5.3.18', 'body', at.body?.offset);
-      if (issued.length) {
-        for (const r of await checkCertHashes(it.der, issued, options.subtle)) {
-          if (r.verdict === 'invalid') add(i, 'exchange.certHash', 'error', r.reason ?? r.summary, 'RFC 9810 §5.3.18', 'body.certConf', at.body?.offset);
+      if (!this.awaitingConf) this.add(i, 'exchange.certConf.unexpected', 'warning', this.implicitGranted ? 'certConf although implicit confirmation was granted' : 'certConf without an issued certificate before it', 'RFC 9810 §5.3.18', 'body', at.body?.offset);
+      if (this.issued.length) {
+        for (const r of await checkCertHashes(der, this.issued, this.options.subtle)) {
+          if (r.verdict === 'invalid') this.add(i, 'exchange.certHash', 'error', r.reason ?? r.summary, 'RFC 9810 §5.3.18', 'body.certConf', at.body?.offset);
         }
       }
-      awaitingConf = false;
-      issued.length = 0; // a certConf answers the certificates issued since the last one
-      const next = items[i + 1];
-      if (!next) add(i, 'exchange.pkiConf.missing', 'warning', 'the certConf is never answered (no pkiConf follows)', 'RFC 9810 §5.3.17', 'body', at.body?.offset);
+      this.awaitingConf = false;
+      this.issued.length = 0; // a certConf answers the certificates issued since the last one
+      this.openCertConf = { index: i, offset: at.body?.offset };
     }
-    if (certResponses.has(m.bodyName)) issued.push(...issuedCertificates(it.der).map((c) => c.der));
-    if (m.bodyName === 'pkiconf' && prevName !== 'certConf') add(i, 'exchange.pkiConf.unexpected', 'error', `pkiConf after ${prevName ?? 'nothing'}: it answers a certConf`, 'RFC 9810 §5.3.17', 'body', at.body?.offset);
-    previous = it;
+    if (certResponses.has(m.bodyName)) this.issued.push(...issuedCertificates(der).map((c) => c.der));
+    if (m.bodyName === 'pkiconf' && prevName !== 'certConf') this.add(i, 'exchange.pkiConf.unexpected', 'error', `pkiConf after ${prevName ?? 'nothing'}: it answers a certConf`, 'RFC 9810 §5.3.17', 'body', at.body?.offset);
+    this.previous = it;
+    this.lastItem = { index: i, item: it };
   }
-  const last = items.length - 1;
-  const lastItem = items[last];
-  if (lastItem && awaitingConf) add(last, 'exchange.certConf.missing', 'warning', 'a certificate was issued without implicit confirmation, and no certConf follows', 'RFC 9810 §5.3.18', 'body', lastItem.at.body?.offset);
-  if (lastItem && pollOpen && lastItem.m.bodyName !== 'pollReq') add(last, 'exchange.polling.open', 'warning', 'the exchange ends waiting: no pollReq follows', 'RFC 9810 §5.3.22', 'body', lastItem.at.body?.offset);
-  return out;
+
+  /** All messages are in: the findings, each naming its message by the order it was added. */
+  finish(): Finding[] {
+    const last = this.lastItem;
+    if (last && this.openCertConf) this.add(this.openCertConf.index, 'exchange.pkiConf.missing', 'warning', 'the certConf is never answered (no pkiConf follows)', 'RFC 9810 §5.3.17', 'body', this.openCertConf.offset);
+    if (last && this.awaitingConf) this.add(last.index, 'exchange.certConf.missing', 'warning', 'a certificate was issued without implicit confirmation, and no certConf follows', 'RFC 9810 §5.3.18', 'body', last.item.at.body?.offset);
+    if (last && this.pollOpen && last.item.m.bodyName !== 'pollReq') this.add(last.index, 'exchange.polling.open', 'warning', 'the exchange ends waiting: no pollReq follows', 'RFC 9810 §5.3.22', 'body', last.item.at.body?.offset);
+    return this.out;
+  }
+}
+
+/** Findings across the exchange; each names the message (index in `messages`) it is about. */
+export async function checkExchange(messages: Uint8Array[], options: { profile?: CheckProfile; subtle?: Subtle } = {}): Promise<Finding[]> {
+  const checker = new ExchangeChecker(options);
+  for (const der of messages) await checker.push(der);
+  return checker.finish();
 }
 
 /**

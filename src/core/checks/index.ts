@@ -1,2 +1,2 @@
 export { checkMessage, type CheckOptions } from './message';
-export { nonceChains, checkExchange, checkTransaction, findingLine } from './exchange';
+export { nonceChains, checkExchange, checkTransaction, findingLine, ExchangeChecker } from './exchange';

@@ -27,6 +27,10 @@ export interface VerifyOptions {
   crypto?: { subtle: Subtle };
   /** Clock for certificate validity when the message has no messageTime. */
   now?: () => Date;
+  /** Only the message's protection: no POP or inner signatures (for long lists, as in a capture). */
+  protectionOnly?: boolean;
+  /** The header, when the caller decoded it already (saves decoding it twice). */
+  header?: PKIHeader;
 }
 
 
@@ -53,7 +57,7 @@ export async function verifyMessage(input: Uint8Array, options: VerifyOptions = 
   const [headerTlv, bodyTlv] = root.children!;
   let header: PKIHeader;
   try {
-    header = AsnParser.parse(slice(der, headerTlv), PKIHeader);
+    header = options.header ?? AsnParser.parse(slice(der, headerTlv), PKIHeader);
   } catch (e) {
     return [{ check: 'protection', verdict: 'invalid', summary: 'header does not decode', reason: (e as Error).message, path: 'header', offset: headerTlv.offset }];
   }
@@ -74,7 +78,7 @@ export async function verifyMessage(input: Uint8Array, options: VerifyOptions = 
     const value = bitStringBytes(der, protBits);
     results.push(...await checkProtection(subtle, alg, header, value, protectedPart, der, extraCerts, options, protBits.offset));
   }
-  results.push(...await checkInnerSignatures(subtle, der, bodyTlv));
+  if (!options.protectionOnly) results.push(...await checkInnerSignatures(subtle, der, bodyTlv));
   return results;
 }
 

@@ -1,6 +1,7 @@
 /** Reading a PKIMessage's header and body for a client or server (not for display: see inspect/). */
 import { AsnParser } from '@peculiar/asn1-schema';
-import { PKIBody, PKIHeader, PKIStatus, pkiFailureInfoNames, type PKIStatusInfo } from '../asn1';
+import { PKIBody, PKIHeader, PKIStatus, PKIStatusInfo, pkiBodyNames, pkiFailureInfoNames } from '../asn1';
+import type { TlvNode } from '../der/types';
 import { readDer } from '../der/reader';
 import { slice } from '../protection/der';
 import { toHex } from '../der/values';
@@ -53,4 +54,57 @@ export { pkiFailureInfoNames };
 /** Hex transactionID of a message ('' when absent). */
 export function transactionIdHex(m: ReadMessage): string {
   return m.header.transactionID ? toHex(new Uint8Array(m.header.transactionID.buffer)) : '';
+}
+
+export interface MessageOutline {
+  bodyName: string;
+  /** Hex, '' when absent. */
+  transactionID: string;
+  /** The first PKIStatusInfo of a response (ip, cp, kup, ccp, rp, error), in words. */
+  status?: string;
+}
+
+const universal = (n: TlvNode | undefined, tag: number) => n?.tagClass === 0 && n.tagNumber === tag;
+
+/** Where a response body keeps its (first) PKIStatusInfo (RFC 9810 §5.3). */
+function statusNode(bodyName: string, content: TlvNode | undefined): TlvNode | undefined {
+  switch (bodyName) {
+    case 'ip': case 'cp': case 'kup': case 'ccp': {
+      // CertRepMessage ::= SEQUENCE { caPubs [1] OPTIONAL, response SEQUENCE OF CertResponse }
+      const response = content?.children?.find((c) => universal(c, 16));
+      return response?.children?.[0]?.children?.[1];
+    }
+    case 'rp': return content?.children?.[0]?.children?.[0]; // RevRepContent: status SEQUENCE OF PKIStatusInfo
+    case 'error': return content?.children?.[0]; // ErrorMsgContent: pKIStatusInfo first
+    default: return undefined;
+  }
+}
+
+/**
+ * The outline of a PKIMessage read off its TLV tree, without the schema decoder (which costs a
+ * hundred times more): for listing many messages, as in a capture. Undefined when the bytes do not
+ * have a PKIMessage's shape (SEQUENCE { header SEQUENCE { pvno INTEGER, sender, recipient, … },
+ * body [0..26], … }); readMessage says why, and decodes fully.
+ */
+export function peekMessage(der: Uint8Array): MessageOutline | undefined {
+  const doc = readDer(der);
+  if (doc.problems.some((p) => p.severity === 'error')) return undefined;
+  const [root] = doc.roots;
+  const [h, b] = root?.children ?? [];
+  if (!universal(root, 16) || !universal(h, 16) || !b || b.tagClass !== 2 || !b.constructed || b.tagNumber >= pkiBodyNames.length) return undefined;
+  const hc = h.children ?? [];
+  if (!universal(hc[0], 2) || hc[1]?.tagClass !== 2 || hc[2]?.tagClass !== 2) return undefined;
+  const bodyName = pkiBodyNames[b.tagNumber];
+  const tidWrap = hc.slice(3).find((c) => c.tagClass === 2 && c.tagNumber === 4);
+  const tid = tidWrap?.children?.[0];
+  const out: MessageOutline = { bodyName, transactionID: tid && universal(tid, 4) ? toHex(der.subarray(tid.offset + tid.headerLength, tid.offset + tid.headerLength + tid.length)) : '' };
+  const info = statusNode(bodyName, b.children?.[0]);
+  if (info && universal(info, 16)) {
+    try {
+      out.status = statusText(AsnParser.parse(slice(der, info), PKIStatusInfo));
+    } catch {
+      // a status that does not decode is left out of the outline; readMessage reports it
+    }
+  }
+  return out;
 }

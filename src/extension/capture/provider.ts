@@ -62,7 +62,16 @@ class CaptureSession {
       switch (m.type) {
         case 'ready': {
           const result = await this.read();
-          const view = await captureView(result, this.name, { secretFor: async (kid) => (kid ? this.secrets.get(kid) : undefined), senderKidOf: senderKid });
+          const view = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `CMP Lens: checking ${result.messages.length} messages of ${this.name}` }, (progress) => {
+            let reported = 0;
+            return captureView(result, this.name, { secretFor: async (kid) => (kid ? this.secrets.get(kid) : undefined), senderKidOf: senderKid }, (done, total) => {
+              const fraction = done / total;
+              if (fraction - reported >= 0.01) {
+                progress.report({ increment: (fraction - reported) * 100, message: `${done} of ${total}` });
+                reported = fraction;
+              }
+            });
+          });
           return this.post({ type: 'show', view });
         }
         case 'open': return await this.open(m.index);
