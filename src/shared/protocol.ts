@@ -45,6 +45,9 @@ export interface NodeDetails {
   savable: boolean;
 }
 
+/** Problems sent to the inspector webview (a hostile file can have 100,000; the CLI lists them all). */
+export const maxShownProblems = 200;
+
 export interface ShowPayload {
   title: string;
   kind: AnnotatedDocument['kind'];
@@ -52,7 +55,11 @@ export interface ShowPayload {
   pemLabel?: string;
   size: number;
   summary?: MessageSummary;
+  /** The first `maxShownProblems` problems; `problemCount` says how many there are in all. */
   problems: Problem[];
+  problemCount: number;
+  /** Error-level problems in all (the header's count). */
+  errorCount: number;
   stats: AnnotatedDocument['stats'];
   roots: NodeRow[];
   /** Bumped on every re-decode, so stale answers can be told apart. */

@@ -132,7 +132,8 @@ export async function openInspector(browser: Browser, origin: string, bytes: Uin
     if (answer) await post(answer);
   });
   await page.goto(`${origin}/`);
-  await page.waitForSelector('.tree .row', { timeout: 30_000 });
+  // A tree row, or for input with no element at all (a length that cannot be read), its problem.
+  await page.waitForSelector(doc.roots.length ? '.tree .row' : '.problems li', { timeout: 30_000 });
   const firstPaintMs = Date.now() - shownAt;
   return { page, model, sent, errors, firstPaintMs, received };
 }

@@ -23,7 +23,7 @@ export function renderSummary(header: HTMLElement, p: ShowPayload): void {
     badge.title = s.protected ? 'Protection present (verification comes with the protection check)' : 'No protection';
     title.append(badge);
   }
-  const errors = p.problems.filter((x) => x.severity === 'error').length;
+  const errors = p.errorCount;
   if (errors) title.append(el('span', 'error-count codicon codicon-error', ` ${errors}`));
   header.append(title);
   if (!s) return;

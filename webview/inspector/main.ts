@@ -187,9 +187,9 @@ function renderFindings(profile: string, findings: (Finding & { nodeId?: string 
 function renderProblems(p: ShowPayload): void {
   clear(problemsEl);
   if (!p.problems.length) return;
-  problemsEl.append(el('h2', undefined, `Problems (${p.problems.length})`));
+  problemsEl.append(el('h2', undefined, `Problems (${p.problemCount})`));
   const list = el('ul');
-  for (const prob of p.problems.slice(0, 200)) {
+  for (const prob of p.problems) {
     const item = el('li', `problem-${prob.severity}`);
     const link = el('button', 'link', `${hexOffset(prob.offset)}`);
     link.addEventListener('click', () => send({ type: 'reveal', offset: prob.offset }));
@@ -197,6 +197,7 @@ function renderProblems(p: ShowPayload): void {
     if (prob.path) item.append(el('span', 'path', prob.path));
     list.append(item);
   }
+  if (p.problemCount > p.problems.length) list.append(el('li', 'hint', `… and ${p.problemCount - p.problems.length} more (Show as Text, or cmp-lens inspect, lists them all)`));
   problemsEl.append(list);
 }
 

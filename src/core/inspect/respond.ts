@@ -1,12 +1,13 @@
 /** The inspector's read-only requests answered from the model: shared by the host and the webview tests. */
-import type { HostToWebview, ShowPayload, WebviewToHost } from '../../shared/protocol';
+import { maxShownProblems, type HostToWebview, type ShowPayload, type WebviewToHost } from '../../shared/protocol';
 import type { InspectorModel } from './model';
 
 export function showPayload(m: InspectorModel, title: string, version: number): ShowPayload {
   const { doc } = m;
   return {
     title, kind: doc.kind, format: doc.format, pemLabel: doc.pemLabel, size: doc.size, summary: doc.summary,
-    problems: doc.problems, stats: doc.stats, roots: m.roots(), version,
+    problems: doc.problems.slice(0, maxShownProblems), problemCount: doc.problems.length,
+    errorCount: doc.problems.filter((x) => x.severity === 'error').length, stats: doc.stats, roots: m.roots(), version,
   };
 }
 
