@@ -165,12 +165,13 @@ export async function checkInput(input: Uint8Array, report: FuzzReport): Promise
 }
 
 /** Runs `runs` mutated inputs from `seed`; deterministic for a given seed and corpus. */
-export async function fuzz(runs: number, seed: number): Promise<FuzzReport> {
+export async function fuzz(runs: number, seed: number, onProgress?: (report: FuzzReport) => void): Promise<FuzzReport> {
   const bases = seeds();
   const report: FuzzReport = { runs: 0, failures: [], slowestMsPerKb: 0, slowestInputBytes: 0 };
   const arb = fc.tuple(fc.integer({ min: 0, max: bases.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 6 }));
   await fc.assert(fc.asyncProperty(arb, async ([i, muts]) => {
     report.runs++;
+    if (onProgress && report.runs % 10_000 === 0) onProgress(report);
     const input = mutate(bases[i], muts);
     const failure = await checkInput(input, report);
     if (failure) {

@@ -94,6 +94,7 @@ before(async () => {
   mkdirSync(ws);
   copyFileSync(join(fixtures, 'openssl-mock', 'ir-pbm.der'), join(ws, 'ir-pbm.pkimsg'));
   copyFileSync(join(fixtures, 'openssl-mock', 'rr-sig-ec.der'), join(ws, 'rr-sig-ec.pkimsg'));
+  copyFileSync(join(fixtures, 'openssl-mock', 'ir-pbm.der'), join(ws, 'ir-pbm.der'));
   copyFileSync(join(fixtures, 'pcap', 'cmp-http-ir-exchange.pcap'), join(ws, 'cmp-http-ir-exchange.pcap'));
   // A request for the embedded test CA, built by our CLI with the CA's public demo secret.
   const built = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'build', '--body', 'ir', '--subject', 'CN=sent from VS Code', '--recipient', 'CN=CMP Lens Test CA, O=CMP Lens',
@@ -155,6 +156,18 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
     await page.keyboard.press('Control+Shift+M');
   });
 
+  it('a .der opens through the explorer\'s "Open With…" → CMP Lens Inspector', async () => {
+    await page.getByRole('treeitem', { name: 'ir-pbm.der' }).first().click({ button: 'right' });
+    await page.locator('.monaco-menu .action-label', { hasText: /^Open With/ }).first().click({ timeout: 10_000 });
+    const box = page.locator('.quick-input-widget input');
+    await box.waitFor({ timeout: 10_000 });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'CMP Lens Inspector' }).first().click({ timeout: 10_000 });
+    await page.getByRole('tab', { name: /ir-pbm\.der/ }).first().waitFor({ timeout: 15_000 });
+    const frame = await webviewFrame('DER, 899 bytes', 45_000);
+    assert.match(await frame.evaluate(() => document.body.innerText), /ir — initialization request/);
+    await page.screenshot({ path: join(results, 'vscode-open-with-der.png') });
+  });
+
   it('a signed message shows a valid signature, in the view and in the status bar', async () => {
     await openFromExplorer('rr-sig-ec.pkimsg');
     const frame = await webviewFrame('revocation request', 45_000);
@@ -194,6 +207,32 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
     assert.deepEqual(found, []);
     const dom = await frame.content();
     assert.ok(!dom.includes(secret) && !dom.includes('s3cret'), 'the webview DOM holds no secret');
+  });
+
+  it('the inspector follows the colour theme: light, dark and high contrast screenshots', async () => {
+    await page.getByRole('tab', { name: /rr-sig-ec\.pkimsg/ }).first().click();
+    const frame = await webviewFrame('revocation request');
+    const luminance = () => frame.evaluate(() => {
+      const [r, g, b] = (getComputedStyle(document.body).backgroundColor.match(/\d+/g) ?? ['0', '0', '0']).map(Number);
+      return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+    });
+    const pick = async (theme: string) => {
+      const box = await runCommand('Preferences: Color Theme');
+      await page.waitForTimeout(500);
+      await box.fill(theme);
+      await page.waitForTimeout(500);
+      await box.press('Enter');
+      await page.waitForTimeout(1500);
+    };
+    await pick('Light Modern');
+    assert.ok(await luminance() > 0.8, `light theme: background luminance ${await luminance()}`);
+    await page.screenshot({ path: join(results, 'vscode-inspector-light.png') });
+    await pick('Dark High Contrast');
+    assert.ok(await luminance() < 0.1, `high contrast: background luminance ${await luminance()}`);
+    await page.screenshot({ path: join(results, 'vscode-inspector-high-contrast.png') });
+    await pick('Dark Modern');
+    assert.ok(await luminance() < 0.3, `dark theme: background luminance ${await luminance()}`);
+    await page.screenshot({ path: join(results, 'vscode-inspector-dark.png') });
   });
 
   it('"CMP Lens: Show as Text" from the palette opens the tree as text, coloured by our grammar', async () => {
@@ -252,6 +291,9 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
       throw e;
     });
     await page.screenshot({ path: join(results, 'vscode-send-embedded.png') });
+    // The shared secret protected the certConf too: it is in no log, setting, saved exchange or DOM.
+    assert.deepEqual(grepTree(work, 'cmp-lens-demo', [/state\.vscdb/, /extensions/]), []);
+    assert.ok(!(await frame.content()).includes('cmp-lens-demo'));
   });
 
   it('New Request from the palette opens the composer; Save writes the request and its key (0600); Send gets a certificate', async () => {
@@ -330,6 +372,26 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
     assert.match(text, /Trust anchor certificates \(PEM or DER files\)/);
     await page.screenshot({ path: join(results, 'vscode-settings-ui.png') });
     await page.keyboard.press('Escape');
+  });
+
+  it('an invalid cmpLens.servers entry is flagged in settings.json', async () => {
+    await runCommand('Preferences: Open User Settings (JSON)');
+    await page.getByRole('tab', { name: /settings\.json/ }).first().waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Control+Shift+M');
+    await page.waitForFunction(() => /An http\(s\) URL, or embedded:testca/.test(document.querySelector('.markers-panel')?.textContent ?? ''), undefined, { timeout: 20_000 }).catch(async (e) => {
+      await page.screenshot({ path: join(results, 'vscode-settings-json-failed.png') });
+      throw e;
+    });
+    await page.screenshot({ path: join(results, 'vscode-settings-json-invalid-server.png') });
+    await page.keyboard.press('Control+Shift+M');
+  });
+
+  it('the extension activated on demand (opening a CMP file), not at startup', () => {
+    const logs = join(work, 'user-data', 'logs');
+    const lines = existsSync(logs) ? grepTree(logs, 'cmp-lens', []).flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((l) => /_doActivateExtension .*cmp-lens/.test(l))) : [];
+    assert.ok(lines.length >= 1, `no activation line for cmp-lens in ${logs}`);
+    assert.match(lines[0], /activationEvent: 'onCustomEditor:cmpLens\.inspector'/);
+    assert.doesNotMatch(lines.join('\n'), /activationEvent: '(\*|onStartupFinished)'/);
   });
 
   it('the extension host logged no error from CMP Lens', () => {
