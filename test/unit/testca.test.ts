@@ -117,6 +117,15 @@ describe('test CA: requests', () => {
   });
 });
 
+describe('test CA: fuzz regressions', () => {
+  it('a request with a negative PBM iterationCount gets an error answer, not an exception (fuzz input 37,303)', async () => {
+    const ca = await newCa();
+    const answer = readMessage(await ca.handle(fixture('bad/fuzz-pbm-negative-iterations.der')));
+    assert.equal(answer.bodyName, 'error');
+    assert.ok(answer.header.protectionAlg, 'the error answer is protected');
+  });
+});
+
 describe('test CA: told to misbehave', () => {
   it('pollCount: waiting, pollRep, then the certificate', async () => {
     const ca = await newCa({ pollCount: 3, checkAfter: 2 });

@@ -70,6 +70,8 @@ async function webviewFrame(text: string, timeoutMs = 30_000): Promise<Frame> {
 
 /** Runs a command from the palette; returns the quick input box (for a pick that follows). */
 async function runCommand(title: string) {
+  // Keys go to the workbench, not to a webview that may have the focus.
+  await page.locator('.part.sidebar .composite.title').first().click();
   await page.keyboard.press('F1');
   const box = page.locator('.quick-input-widget input');
   await box.waitFor({ timeout: 10_000 });
@@ -157,11 +159,24 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
   });
 
   it('a .der opens through the explorer\'s "Open With…" → CMP Lens Inspector', async () => {
-    await page.getByRole('treeitem', { name: 'ir-pbm.der' }).first().click({ button: 'right' });
-    await page.locator('.monaco-menu .action-label', { hasText: /^Open With/ }).first().click({ timeout: 10_000 });
     const box = page.locator('.quick-input-widget input');
-    await box.waitFor({ timeout: 10_000 });
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'CMP Lens Inspector' }).first().click({ timeout: 10_000 });
+    for (let attempt = 1; ; attempt++) {
+      await page.getByRole('treeitem', { name: 'ir-pbm.der' }).first().click();
+      await page.getByRole('treeitem', { name: 'ir-pbm.der' }).first().click({ button: 'right' });
+      const item = page.locator('.monaco-menu .action-item:not(.disabled) .action-label', { hasText: /^Open With/ }).first();
+      await item.waitFor({ timeout: 10_000 });
+      await page.waitForTimeout(300); // the menu animates in
+      await item.click();
+      if (await box.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+      await page.screenshot({ path: join(results, `vscode-open-with-attempt-${attempt}.png`) });
+      await page.keyboard.press('Escape');
+      assert.ok(attempt < 3, 'the Open With pick did not appear');
+    }
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'CMP Lens Inspector' }).first().click({ timeout: 10_000 }).catch(async (e) => {
+      await page.screenshot({ path: join(results, 'vscode-open-with-failed.png') });
+      await page.keyboard.press('Escape');
+      throw e;
+    });
     await page.getByRole('tab', { name: /ir-pbm\.der/ }).first().waitFor({ timeout: 15_000 });
     const frame = await webviewFrame('DER, 899 bytes', 45_000);
     assert.match(await frame.evaluate(() => document.body.innerText), /ir — initialization request/);
@@ -216,12 +231,16 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
       const [r, g, b] = (getComputedStyle(document.body).backgroundColor.match(/\d+/g) ?? ['0', '0', '0']).map(Number);
       return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
     });
+    // "Preferences: Color Theme", as a user picks it (the row is clicked: Enter could take "Browse…").
     const pick = async (theme: string) => {
       const box = await runCommand('Preferences: Color Theme');
-      await page.waitForTimeout(500);
+      await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 10_000 });
       await box.fill(theme);
-      await page.waitForTimeout(500);
-      await box.press('Enter');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: new RegExp(`^${theme}`) }).first().click({ timeout: 10_000 }).catch(async (e) => {
+        await page.screenshot({ path: join(results, 'vscode-theme-failed.png') });
+        await page.keyboard.press('Escape');
+        throw e;
+      });
       await page.waitForTimeout(1500);
     };
     await pick('Light Modern');

@@ -104,12 +104,13 @@ export function macLike(alg: AlgorithmIdentifier | undefined, secret: Uint8Array
   try {
     if (alg?.algorithm === oids.passwordBasedMac && alg.parameters) {
       const p = AsnParser.parse(alg.parameters, PBMParameter);
-      return { kind: 'pbm', secret, iterations: Math.min(p.iterationCount, 10_000), owf: hashByOid[p.owf.algorithm] as HashName | undefined, mac: nameOf(hmacOid, p.mac.algorithm) };
+      // An iteration count the request got wrong (0, negative) is not copied: the defaults answer.
+      if (p.iterationCount >= 1) return { kind: 'pbm', secret, iterations: Math.min(p.iterationCount, 10_000), owf: hashByOid[p.owf.algorithm] as HashName | undefined, mac: nameOf(hmacOid, p.mac.algorithm) };
     }
     if (alg?.algorithm === oids.pbmac1 && alg.parameters) {
       const p = AsnParser.parse(alg.parameters, PBMAC1Params);
       const kdf = AsnParser.parse(p.keyDerivationFunc.parameters!, PBKDF2Params);
-      return { kind: 'pbmac1', secret, iterations: Math.min(kdf.iterationCount, 100_000), prf: nameOf(hmacOid, kdf.prf?.algorithm), mac: nameOf(hmacOid, p.messageAuthScheme.algorithm) };
+      if (kdf.iterationCount >= 1) return { kind: 'pbmac1', secret, iterations: Math.min(kdf.iterationCount, 100_000), prf: nameOf(hmacOid, kdf.prf?.algorithm), mac: nameOf(hmacOid, p.messageAuthScheme.algorithm) };
     }
   } catch {
     // Parameters that do not decode: answer with the defaults.

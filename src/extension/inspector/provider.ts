@@ -12,6 +12,11 @@ import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { InspectorSession, type ProtectionContext } from './session';
 
 export const inspectorViewType = 'cmpLens.inspector';
+/**
+ * The same editor offered through "Open With…" for .der, .cer, .crt, .csr, .crl, .p10 and .bin: a
+ * custom editor's viewType must be unique, so the optional file types get their own.
+ */
+export const inspectorBinaryViewType = 'cmpLens.inspectorBinary';
 export const inspectorPanelType = 'cmpLens.inspectorPanel';
 
 const icons: Record<CheckResult['verdict'], string> = {
@@ -173,9 +178,9 @@ export function registerInspector(context: vscode.ExtensionContext): vscode.Disp
     sessions.status,
     log,
     diagnostics,
-    vscode.window.registerCustomEditorProvider(inspectorViewType, new InspectorProvider(context.extensionUri, sessions, protection, diagnostics), {
+    ...[inspectorViewType, inspectorBinaryViewType].map((viewType) => vscode.window.registerCustomEditorProvider(viewType, new InspectorProvider(context.extensionUri, sessions, protection, diagnostics), {
       supportsMultipleEditorsPerDocument: true,
-    }),
+    })),
     vscode.commands.registerCommand('cmpLens.inspectAsCmp', () => inspectText(context.extensionUri, sessions, protection)),
     // Internal (not in the palette): the composer's "Open in Inspector" for an unsaved message.
     vscode.commands.registerCommand('cmpLens.inspectBytes', (name: string, bytes: Uint8Array) => inspectBytes(context.extensionUri, sessions, protection, name, bytes)),

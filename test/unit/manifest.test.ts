@@ -1,0 +1,30 @@
+/** package.json contributions that VS Code would silently get wrong, checked without VS Code. */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+
+const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+  activationEvents?: string[];
+  contributes: { customEditors: { viewType: string; priority?: string; selector: { filenamePattern: string }[] }[]; commands: { command: string }[] };
+};
+
+describe('manifest', () => {
+  it('custom editor viewTypes are unique (VS Code keeps one contribution per viewType)', () => {
+    const types = manifest.contributes.customEditors.map((e) => e.viewType);
+    assert.deepEqual(types, [...new Set(types)]);
+  });
+
+  it('.pkimsg and .pki open in the inspector by default; .der and friends are offered; captures by default', () => {
+    const by = (pattern: string) => manifest.contributes.customEditors.filter((e) => e.selector.some((s) => s.filenamePattern === pattern)).map((e) => `${e.viewType} ${e.priority ?? 'default'}`);
+    assert.deepEqual(by('*.pkimsg'), ['cmpLens.inspector default']);
+    assert.deepEqual(by('*.pki'), ['cmpLens.inspector default']);
+    for (const ext of ['der', 'cer', 'crt', 'csr', 'crl', 'p10', 'bin']) assert.deepEqual(by(`*.${ext}`), ['cmpLens.inspectorBinary option'], ext);
+    assert.deepEqual(by('*.pcap'), ['cmpLens.capture default']);
+    assert.deepEqual(by('*.pcapng'), ['cmpLens.capture default']);
+  });
+
+  it('nothing activates the extension at startup', () => {
+    for (const e of manifest.activationEvents ?? []) assert.doesNotMatch(e, /^(\*|onStartupFinished)$/);
+  });
+});
