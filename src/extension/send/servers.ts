@@ -9,18 +9,21 @@ import type { ServerConfig } from '../../core/transport';
 /** The URL that means "the embedded test CA, started on demand". */
 export const embeddedUrl = 'embedded:testca';
 
-export function configuredServers(log: vscode.LogOutputChannel): ServerConfig[] {
+/** The usable entries; each one skipped is logged and reported to `skipped` (to flag it in the UI). */
+export function configuredServers(log: vscode.LogOutputChannel, skipped: string[] = []): ServerConfig[] {
   const config = vscode.workspace.getConfiguration('cmpLens');
   const raw = vscode.workspace.isTrusted ? config.get<unknown[]>('servers', []) : (config.inspect<unknown[]>('servers')?.globalValue ?? config.inspect<unknown[]>('servers')?.defaultValue ?? []);
   const out: ServerConfig[] = [];
   for (const [i, s] of (Array.isArray(raw) ? raw : []).entries()) {
     const v = s as Partial<ServerConfig>;
     if (typeof v?.name !== 'string' || typeof v.url !== 'string') {
-      log.warn(`cmpLens.servers[${i}] needs a name and a url: skipped`);
+      skipped.push(`cmpLens.servers[${i}] needs a name and a url`);
+      log.warn(`${skipped.at(-1)}: skipped`);
       continue;
     }
     if (v.url !== embeddedUrl && !/^https?:\/\//i.test(v.url)) {
-      log.warn(`cmpLens.servers[${i}] "${v.name}": ${v.url} is not http(s): skipped`);
+      skipped.push(`cmpLens.servers[${i}] "${v.name}": ${v.url} is not an http(s) URL`);
+      log.warn(`${skipped.at(-1)}: skipped`);
       continue;
     }
     out.push(v as ServerConfig);
@@ -30,16 +33,28 @@ export function configuredServers(log: vscode.LogOutputChannel): ServerConfig[] 
 
 /** Quick pick of the servers; undefined when the user cancels. */
 export async function pickServer(log: vscode.LogOutputChannel): Promise<ServerConfig | undefined> {
-  const servers = configuredServers(log);
-  if (!servers.length) {
+  const skipped: string[] = [];
+  const servers = configuredServers(log, skipped);
+  if (!servers.length && !skipped.length) {
     void vscode.window.showWarningMessage('CMP Lens: no server in cmpLens.servers. Add one in Settings, or restore the default (the embedded test CA).');
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(servers.map((s) => ({
+  type Item = vscode.QuickPickItem & { server?: ServerConfig };
+  const items: Item[] = servers.map((s) => ({
     label: s.name,
     description: s.url === embeddedUrl ? 'embedded test CA on 127.0.0.1, started on demand' : s.url,
     detail: s.insecureSkipTlsVerify ? '$(warning) TLS certificate verification is off for this server' : undefined,
     server: s,
-  })), { title: 'CMP Lens: send to which server?', placeHolder: vscode.workspace.isTrusted ? undefined : 'Untrusted workspace: only servers from your user settings are listed' });
+  }));
+  // Invalid entries are flagged where the user looks; picking one opens the setting.
+  if (skipped.length) {
+    items.push({ label: 'skipped: invalid entries', kind: vscode.QuickPickItemKind.Separator });
+    for (const why of skipped) items.push({ label: `$(warning) ${why}`, description: 'not offered: open Settings to fix it' });
+  }
+  const picked = await vscode.window.showQuickPick(items, { title: 'CMP Lens: send to which server?', placeHolder: vscode.workspace.isTrusted ? undefined : 'Untrusted workspace: only servers from your user settings are listed' });
+  if (picked && !picked.server) {
+    void vscode.commands.executeCommand('workbench.action.openSettings', 'cmpLens.servers');
+    return undefined;
+  }
   return picked?.server;
 }
