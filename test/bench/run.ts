@@ -83,7 +83,7 @@ async function main(): Promise<void> {
         paints.push(o.firstPaintMs);
         await o.page.close();
       }
-      console.log(`first paint (host show → first tree row) ${label.padEnd(34)} ${median(paints)} ms (median of 3)`);
+      console.log(`first paint (show message posted → first frame with a tree row, timed in the page) ${label.padEnd(34)} ${median(paints)} ms (median of 3)`);
     }
   } finally {
     await browser.close();

@@ -104,17 +104,29 @@ export async function openInspector(browser: Browser, origin: string, bytes: Uin
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
-  let shownAt = 0;
   const received: string[] = [];
+  // First paint, timed in the page: from the moment the "show" message is posted to the first
+  // animation frame after the first tree row (or, with no element, problem) is in the DOM.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __firstPaintAt?: number };
+    new MutationObserver((_, obs) => {
+      if (document.querySelector('.tree .row, .problems li')) {
+        obs.disconnect();
+        requestAnimationFrame(() => { w.__firstPaintAt = performance.now(); });
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
   const post = async (m: HostToWebview) => {
     received.push(JSON.stringify(m));
-    await page.evaluate((msg) => window.postMessage(msg, '*'), m as unknown as Record<string, unknown>);
+    await page.evaluate((msg) => {
+      if (msg.type === 'show') (window as unknown as { __showAt: number }).__showAt = performance.now();
+      window.postMessage(msg, '*');
+    }, m as unknown as Record<string, unknown>);
   };
   await page.exposeFunction('__toHost', async (json: string) => {
     const m = JSON.parse(json) as WebviewToHost;
     sent.push(m);
     if (m.type === 'ready') {
-      shownAt = Date.now();
       await post({ type: 'show', payload: showPayload(model, title, 1) });
       if (doc.kind === 'PKIMessage') {
         await post({ type: 'findings', version: 1, profile: 'base', findings: checkMessage(der).map((f) => ({ ...f, nodeId: model.reveal(f.offset).at(-1) })) });
@@ -134,7 +146,8 @@ export async function openInspector(browser: Browser, origin: string, bytes: Uin
   await page.goto(`${origin}/`);
   // A tree row, or for input with no element at all (a length that cannot be read), its problem.
   await page.waitForSelector(doc.roots.length ? '.tree .row' : '.problems li', { timeout: 30_000 });
-  const firstPaintMs = Date.now() - shownAt;
+  await page.waitForFunction(() => (window as unknown as { __firstPaintAt?: number }).__firstPaintAt !== undefined);
+  const firstPaintMs = Math.round(await page.evaluate(() => { const w = window as unknown as { __firstPaintAt: number; __showAt: number }; return w.__firstPaintAt - w.__showAt; }));
   return { page, model, sent, errors, firstPaintMs, received };
 }
 
