@@ -5,18 +5,9 @@ import { describe, it } from 'node:test';
 import type { AnnotatedDocument, AnnotatedNode } from '../../src/shared/annotated';
 import { inspectBytes } from '../../src/core/inspect';
 import { unwrapInput } from '../../src/core/inspect/input';
-import { fixture, fixtureFiles, fixtures, isMessageFixture } from './helpers';
+import { allNodes, fixture, fixtureFiles, fixtures, isMessageFixture } from './helpers';
 
-function all(doc: AnnotatedDocument): AnnotatedNode[] {
-  const out: AnnotatedNode[] = [];
-  const stack = [...doc.roots];
-  while (stack.length) {
-    const n = stack.pop()!;
-    out.push(n);
-    for (const c of n.children) stack.push(c);
-  }
-  return out;
-}
+const all = allNodes;
 
 /** The innermost node at a path (an explicit tag and its content share a path). */
 function at(doc: AnnotatedDocument, path: string): AnnotatedNode {

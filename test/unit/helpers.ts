@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AnnotatedDocument, AnnotatedNode } from '../../src/shared/annotated';
 
 export const fixtures = join(__dirname, '..', 'fixtures');
 
@@ -28,4 +29,16 @@ export function fixtureFiles(folder: string, filter: (name: string) => boolean =
 export function hex(text: string): Uint8Array {
   const clean = text.replace(/\s+/g, '');
   return new Uint8Array(clean.match(/../g)?.map((b) => parseInt(b, 16)) ?? []);
+}
+
+/** Every node of an annotated document, depth first. */
+export function allNodes(doc: AnnotatedDocument): AnnotatedNode[] {
+  const out: AnnotatedNode[] = [];
+  const stack = [...doc.roots];
+  while (stack.length) {
+    const n = stack.pop()!;
+    out.push(n);
+    stack.push(...n.children);
+  }
+  return out;
 }

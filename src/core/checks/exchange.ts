@@ -23,7 +23,7 @@ interface Item {
 }
 
 /**
- * The exchange checks, fed one message at a time (`add`, then `finish`): only the state the
+ * The exchange checks, fed one message at a time (`push`, then `finish`): only the state the
  * checks need is kept, so an exchange of any length costs the memory of one message.
  */
 export class ExchangeChecker {
