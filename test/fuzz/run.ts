@@ -1,5 +1,6 @@
 // npm run fuzz -- --runs N [--seed S]: a long fuzzing run that prints its figures.
-import { fuzz } from './harness';
+// npm run fuzz -- --sweep [--max-bytes B]: every systematic single mutation of each seed up to B bytes (default 4096).
+import { fuzz, seeds, sweep } from './harness';
 
 async function main(): Promise<void> {
   const arg = (name: string, dflt: number) => {
@@ -10,12 +11,15 @@ async function main(): Promise<void> {
   const seed = arg('--seed', Date.now() % 2 ** 31);
   const started = Date.now();
   // A line every 10,000 inputs, so a long run that is stopped still has its figures.
-  const report = await fuzz(runs, seed, (r) => {
+  const progress = (r: { runs: number; failures: string[]; slowestMsPerKb: number }) => {
     const secs = (Date.now() - started) / 1000;
     console.log(`progress: ${r.runs} inputs in ${secs.toFixed(0)} s, ${r.failures.length} failures, slowest ${r.slowestMsPerKb.toFixed(2)} ms per KB`);
-  });
+  };
+  const sweeping = process.argv.includes('--sweep');
+  const inputs = seeds().filter((b) => b.length <= arg('--max-bytes', 4096));
+  const report = sweeping ? await sweep(inputs, progress) : await fuzz(runs, seed, progress);
   const secs = (Date.now() - started) / 1000;
-  console.log(`seed ${seed}: ${report.runs} inputs in ${secs.toFixed(0)} s (${(report.runs / secs).toFixed(0)}/s), ${report.failures.length} failures`);
+  console.log(`${sweeping ? `sweep of ${inputs.length} seeds` : `seed ${seed}`}: ${report.runs} inputs in ${secs.toFixed(0)} s (${(report.runs / secs).toFixed(0)}/s), ${report.failures.length} failures`);
   console.log(`slowest: ${report.slowestMsPerKb.toFixed(2)} ms per KB (an input of ${report.slowestInputBytes} bytes); peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
   for (const f of report.failures) console.log(`FAILURE: ${f}`);
   process.exitCode = report.failures.length ? 1 : 0;

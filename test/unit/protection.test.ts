@@ -193,3 +193,24 @@ describe('certConf certHash', () => {
     assert.equal(none.verdict, 'needs-cert');
   });
 });
+
+describe('protection: sweep regressions (npm run fuzz -- --sweep)', () => {
+  const results = async (file: string) => (await verifyMessage(fixture(file))).filter((r) => r.check !== 'protection');
+  it('a POP whose algorithmIdentifier is not one is an invalid POP with its offset, not an exception', async () => {
+    const [pop] = await results('bad/fuzz-pop-alg-not-algid.der');
+    assert.equal(pop.check, 'pop');
+    assert.equal(pop.verdict, 'invalid');
+    assert.match(pop.reason!, /algorithmIdentifier at offset 401 does not decode/);
+  });
+  it('a POP algorithm OID running past its end (truncated for asn1js) is an invalid POP', async () => {
+    const [pop] = await results('bad/fuzz-pop-oid-overlong.der');
+    assert.equal(pop.verdict, 'invalid');
+    assert.match(pop.reason!, /offset 401 does not decode: End of input/);
+  });
+  it("a p10cr CSR whose signature algorithm does not decode is an invalid CSR check", async () => {
+    const [csr] = await results('bad/fuzz-csr-alg-not-algid.der');
+    assert.equal(csr.check, 'csr');
+    assert.equal(csr.verdict, 'invalid');
+    assert.match(csr.reason!, /signature algorithmIdentifier at offset 269 does not decode/);
+  });
+});

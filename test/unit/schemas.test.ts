@@ -265,3 +265,18 @@ describe('OID registry', () => {
     }
   });
 });
+
+describe('schemas: INTEGER fields held as numbers are exact', () => {
+  it('a 39-octet certTemplate.version is refused with a RangeError, not read as a different number (sweep regression)', () => {
+    assert.throws(() => AsnParser.parse(fixture('bad/fuzz-template-version-huge.der'), cmp.PKIMessage), (e: Error) => e instanceof RangeError && /39 octets is too large/.test(e.message));
+  });
+  it('certReqId 2^40 + 1 and -2^40 round-trip as numbers (asn1-schema alone gives a string for 4+ octets)', () => {
+    for (const id of [2 ** 40 + 1, -(2 ** 40), 2 ** 31, -1, 0, Number.MAX_SAFE_INTEGER]) {
+      const der = AsnSerializer.serialize(new cmp.CertResponse({ certReqId: id, status: new cmp.PKIStatusInfo({ status: cmp.PKIStatus.accepted }) }));
+      assert.equal(AsnParser.parse(der, cmp.CertResponse).certReqId, id);
+    }
+  });
+  it('2^53 is refused on encoding, not rounded', () => {
+    assert.throws(() => AsnSerializer.serialize(new cmp.CertResponse({ certReqId: 2 ** 53, status: new cmp.PKIStatusInfo() })), RangeError);
+  });
+});

@@ -3,6 +3,7 @@
  * (RFC 9810 §5.1.3) and PBMAC1 with PBKDF2 (RFC 8018, as RFC 9481 §6.1.1 uses them).
  */
 import { AsnProp, AsnPropTypes, AsnType, AsnTypeTypes, OctetString } from '@peculiar/asn1-schema';
+import { AsnSafeIntegerConverter } from './integer';
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import { PKIFreeText } from './cmpStatus';
 
@@ -24,7 +25,7 @@ export class PBMParameter {
   @AsnProp({ type: AlgorithmIdentifier })
   public owf = new AlgorithmIdentifier();
 
-  @AsnProp({ type: AsnPropTypes.Integer })
+  @AsnProp({ type: AsnPropTypes.Integer, converter: AsnSafeIntegerConverter })
   public iterationCount = 0;
 
   @AsnProp({ type: AlgorithmIdentifier })
@@ -74,7 +75,7 @@ export class KemBMParameter {
   @AsnProp({ type: OctetString, context: 0, optional: true })
   public kemContext?: OctetString;
 
-  @AsnProp({ type: AsnPropTypes.Integer })
+  @AsnProp({ type: AsnPropTypes.Integer, converter: AsnSafeIntegerConverter })
   public len = 0;
 
   @AsnProp({ type: AlgorithmIdentifier })
@@ -162,10 +163,10 @@ export class PBKDF2Params {
   @AsnProp({ type: PBKDF2Salt })
   public salt = new PBKDF2Salt();
 
-  @AsnProp({ type: AsnPropTypes.Integer })
+  @AsnProp({ type: AsnPropTypes.Integer, converter: AsnSafeIntegerConverter })
   public iterationCount = 0;
 
-  @AsnProp({ type: AsnPropTypes.Integer, optional: true })
+  @AsnProp({ type: AsnPropTypes.Integer, optional: true, converter: AsnSafeIntegerConverter })
   public keyLength?: number;
 
   @AsnProp({ type: AlgorithmIdentifier, optional: true })

@@ -3,6 +3,7 @@
  * The CMP module is `DEFINITIONS EXPLICIT TAGS`: every context tag here is explicit.
  */
 import { AsnArray, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes, OctetString } from '@peculiar/asn1-schema';
+import { AsnSafeIntegerConverter } from './integer';
 import { Certificate, CertificateList, Extensions } from '@peculiar/asn1-x509';
 import { CertId, EncryptedKey, PKIPublicationInfo } from './crmfControls';
 import { CertTemplate } from './crmfTemplate';
@@ -95,7 +96,7 @@ export class CertifiedKeyPair {
  * RFC 9810 §5.3.4
  */
 export class CertResponse {
-  @AsnProp({ type: AsnPropTypes.Integer })
+  @AsnProp({ type: AsnPropTypes.Integer, converter: AsnSafeIntegerConverter })
   public certReqId = 0;
 
   @AsnProp({ type: PKIStatusInfo })
@@ -309,7 +310,7 @@ export class CAKeyUpdAnnContent {
  * RFC 9810 §5.3.15
  */
 export class RevAnnContent {
-  @AsnProp({ type: AsnPropTypes.Integer })
+  @AsnProp({ type: AsnPropTypes.Integer, converter: AsnSafeIntegerConverter })
   public status: PKIStatus = PKIStatus.accepted;
 
   @AsnProp({ type: CertId })

@@ -3,6 +3,7 @@
  * EXPLICIT TAGS: every context tag here is explicit.
  */
 import { AsnArray, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes, BitString, OctetString } from '@peculiar/asn1-schema';
+import { AsnSafeIntegerConverter } from './integer';
 import { CertificationRequest } from '@peculiar/asn1-csr';
 import { AlgorithmIdentifier, GeneralName } from '@peculiar/asn1-x509';
 import { CertReqMessages } from './crmfPop';
@@ -49,7 +50,7 @@ export class InfoTypeAndValues extends AsnArray<InfoTypeAndValue> {
  * RFC 9810 §5.1.1
  */
 export class PKIHeader {
-  @AsnProp({ type: AsnPropTypes.Integer })
+  @AsnProp({ type: AsnPropTypes.Integer, converter: AsnSafeIntegerConverter })
   public pvno: PVNO = PVNO.cmp2000;
 
   @AsnProp({ type: GeneralName })

@@ -3,6 +3,7 @@
  * EXPLICIT TAGS, as in cmpCertRep.ts.
  */
 import { AsnArray, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes, OctetString } from '@peculiar/asn1-schema';
+import { AsnSafeIntegerConverter } from './integer';
 import { EnvelopedData } from '@peculiar/asn1-cms';
 import { AlgorithmIdentifier, GeneralName } from '@peculiar/asn1-x509';
 import { CertId } from './crmfControls';
@@ -73,7 +74,7 @@ export class ErrorMsgContent {
   @AsnProp({ type: PKIStatusInfo })
   public pKIStatusInfo = new PKIStatusInfo();
 
-  @AsnProp({ type: AsnPropTypes.Integer, optional: true })
+  @AsnProp({ type: AsnPropTypes.Integer, optional: true, converter: AsnSafeIntegerConverter })
   public errorCode?: number;
 
   @AsnProp({ type: PKIFreeText, optional: true })
@@ -100,7 +101,7 @@ export class CertStatus {
   @AsnProp({ type: OctetString })
   public certHash = new OctetString();
 
-  @AsnProp({ type: AsnPropTypes.Integer })
+  @AsnProp({ type: AsnPropTypes.Integer, converter: AsnSafeIntegerConverter })
   public certReqId = 0;
 
   @AsnProp({ type: PKIStatusInfo, optional: true })
@@ -130,7 +131,7 @@ export class CertConfirmContent extends AsnArray<CertStatus> {
 
 /** The element of PollReqContent: `SEQUENCE { certReqId INTEGER }`. */
 export class PollReq {
-  @AsnProp({ type: AsnPropTypes.Integer })
+  @AsnProp({ type: AsnPropTypes.Integer, converter: AsnSafeIntegerConverter })
   public certReqId = 0;
 
   constructor(params: Partial<PollReq> = {}) {
@@ -156,11 +157,11 @@ export class PollReqContent extends AsnArray<PollReq> {
 
 /** The element of PollRepContent. */
 export class PollRep {
-  @AsnProp({ type: AsnPropTypes.Integer })
+  @AsnProp({ type: AsnPropTypes.Integer, converter: AsnSafeIntegerConverter })
   public certReqId = 0;
 
   /** Seconds to wait before the next pollReq. */
-  @AsnProp({ type: AsnPropTypes.Integer })
+  @AsnProp({ type: AsnPropTypes.Integer, converter: AsnSafeIntegerConverter })
   public checkAfter = 0;
 
   @AsnProp({ type: PKIFreeText, optional: true })
@@ -229,7 +230,7 @@ export class Challenge {
  * RFC 9810 §5.2.8.3.3 (the content encrypted in Challenge.encryptedRand)
  */
 export class Rand {
-  @AsnProp({ type: AsnPropTypes.Integer })
+  @AsnProp({ type: AsnPropTypes.Integer, converter: AsnSafeIntegerConverter })
   public int = 0;
 
   @AsnProp({ type: GeneralName })

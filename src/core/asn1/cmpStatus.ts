@@ -2,6 +2,7 @@
  * CMP (RFC 9810) status and failure information. The CMP module is `DEFINITIONS EXPLICIT TAGS`.
  */
 import { AsnArray, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes, BitString } from '@peculiar/asn1-schema';
+import { AsnSafeIntegerConverter } from './integer';
 
 /**
  * ```asn1
@@ -121,7 +122,7 @@ export class PKIFailureInfo extends BitString {
  * RFC 9810 §5.2.3
  */
 export class PKIStatusInfo {
-  @AsnProp({ type: AsnPropTypes.Integer })
+  @AsnProp({ type: AsnPropTypes.Integer, converter: AsnSafeIntegerConverter })
   public status: PKIStatus = PKIStatus.accepted;
 
   @AsnProp({ type: PKIFreeText, optional: true })

@@ -3,6 +3,7 @@
  * by registration controls and by CMP responses. IMPLICIT TAGS, as in crmfTemplate.ts.
  */
 import { AsnArray, AsnIntegerArrayBufferConverter, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes, OctetString } from '@peculiar/asn1-schema';
+import { AsnSafeIntegerConverter } from './integer';
 import { EnvelopedData } from '@peculiar/asn1-cms';
 import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import { AlgorithmIdentifier, GeneralName } from '@peculiar/asn1-x509';
@@ -113,7 +114,7 @@ export enum PubMethod {
  * RFC 4211 §6.3
  */
 export class SinglePubInfo {
-  @AsnProp({ type: AsnPropTypes.Integer })
+  @AsnProp({ type: AsnPropTypes.Integer, converter: AsnSafeIntegerConverter })
   public pubMethod: PubMethod = PubMethod.dontCare;
 
   @AsnProp({ type: GeneralName, optional: true })
@@ -150,7 +151,7 @@ export enum PublicationAction {
  * RFC 4211 §6.3
  */
 export class PKIPublicationInfo {
-  @AsnProp({ type: AsnPropTypes.Integer })
+  @AsnProp({ type: AsnPropTypes.Integer, converter: AsnSafeIntegerConverter })
   public action: PublicationAction = PublicationAction.dontPublish;
 
   @AsnProp({ type: SinglePubInfos, optional: true })

@@ -2,6 +2,7 @@
  * CRMF (RFC 4211) proof of possession and the request message. IMPLICIT TAGS, as in crmfTemplate.ts.
  */
 import { AsnArray, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes } from '@peculiar/asn1-schema';
+import { AsnSafeIntegerConverter } from './integer';
 import { EnvelopedData } from '@peculiar/asn1-cms';
 import { AlgorithmIdentifier, GeneralName, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { AttributeTypeAndValue, CertRequest } from './crmfTemplate';
@@ -116,7 +117,7 @@ export class POPOPrivKey {
   @AsnProp({ type: AsnPropTypes.BitString, context: 0, implicit: true })
   public thisMessage?: ArrayBuffer;
 
-  @AsnProp({ type: AsnPropTypes.Integer, context: 1, implicit: true })
+  @AsnProp({ type: AsnPropTypes.Integer, context: 1, implicit: true, converter: AsnSafeIntegerConverter })
   public subsequentMessage?: SubsequentMessage;
 
   @AsnProp({ type: AsnPropTypes.BitString, context: 2, implicit: true })

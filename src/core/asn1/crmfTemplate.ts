@@ -3,6 +3,7 @@
  * so context tags are implicit except where the tagged type is a CHOICE (Name, Time, GeneralName).
  */
 import { AsnArray, AsnIntegerArrayBufferConverter, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes, BitString } from '@peculiar/asn1-schema';
+import { AsnSafeIntegerConverter } from './integer';
 import { AlgorithmIdentifier, Extensions, Name, SubjectPublicKeyInfo, Time } from '@peculiar/asn1-x509';
 
 /**
@@ -79,7 +80,7 @@ export class UniqueIdentifier extends BitString {}
  * RFC 4211 §5
  */
 export class CertTemplate {
-  @AsnProp({ type: AsnPropTypes.Integer, context: 0, implicit: true, optional: true })
+  @AsnProp({ type: AsnPropTypes.Integer, context: 0, implicit: true, optional: true, converter: AsnSafeIntegerConverter })
   public version?: number;
 
   /** Kept as bytes: serial numbers are up to 20 octets and must survive re-encoding. */
@@ -125,7 +126,7 @@ export class CertTemplate {
  * RFC 4211 §5
  */
 export class CertRequest {
-  @AsnProp({ type: AsnPropTypes.Integer })
+  @AsnProp({ type: AsnPropTypes.Integer, converter: AsnSafeIntegerConverter })
   public certReqId = 0;
 
   @AsnProp({ type: CertTemplate })

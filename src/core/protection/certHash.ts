@@ -68,7 +68,14 @@ export async function checkCertHashes(certConfDer: Uint8Array, candidates: Uint8
   }
   const statuses = msg.body.certConf;
   if (!statuses) return [];
-  const certs = candidates.map((der) => ({ der, cert: AsnParser.parse(der, Certificate) }));
+  // Candidates come from the peer's ip/cp/kup: one that does not decode cannot match and is left out.
+  const certs = candidates.flatMap((der) => {
+    try {
+      return [{ der, cert: AsnParser.parse(der, Certificate) }];
+    } catch {
+      return [];
+    }
+  });
   const results: CheckResult[] = [];
   for (const [i, st] of statuses.entries()) {
     const path = `body.certConf[${i}].certHash`;

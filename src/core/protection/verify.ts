@@ -147,6 +147,16 @@ function spkiBytes(certDer: Uint8Array): Uint8Array {
   return spki ? slice(certDer, spki) : new Uint8Array();
 }
 
+/** An extension's value parsed as `type`, or undefined with the reason added to `problems`. */
+function extensionValue<T>(value: ArrayBuffer, type: new () => T, problems: string[], name: string): T | undefined {
+  try {
+    return AsnParser.parse(value, type);
+  } catch (e) {
+    problems.push(`its ${name} extension does not decode: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
 /** senderKID = subject key identifier, sender = subject, keyUsage allows digitalSignature, valid at messageTime. */
 function certificateCheck(cert: Certificate, header: PKIHeader, now: Date, from: string): CheckResult {
   const problems: string[] = [];
@@ -155,9 +165,10 @@ function certificateCheck(cert: Certificate, header: PKIHeader, now: Date, from:
   const ski = ext(id_ce_subjectKeyIdentifier);
   if (header.senderKID) {
     const kid = new Uint8Array(header.senderKID.buffer);
-    const skiValue = ski ? new Uint8Array(AsnParser.parse(ski.extnValue.buffer, SubjectKeyIdentifier).buffer) : undefined;
-    if (!skiValue) problems.push('senderKID is set but the certificate has no subject key identifier');
-    else if (!equalBytes(kid, skiValue)) problems.push(`certificate does not match senderKID (${toHex(kid)} ≠ subject key identifier ${toHex(skiValue)})`);
+    const skid = ski && extensionValue(ski.extnValue.buffer, SubjectKeyIdentifier, problems, 'subject key identifier');
+    const skiValue = skid && new Uint8Array(skid.buffer);
+    if (!ski) problems.push('senderKID is set but the certificate has no subject key identifier');
+    else if (skiValue && !equalBytes(kid, skiValue)) problems.push(`certificate does not match senderKID (${toHex(kid)} ≠ subject key identifier ${toHex(skiValue)})`);
   }
   const sender = header.sender.directoryName;
   if (sender && !equalBytes(new Uint8Array(AsnSerializer.serialize(sender)), new Uint8Array(AsnSerializer.serialize(tbs.subject)))) {
@@ -165,8 +176,8 @@ function certificateCheck(cert: Certificate, header: PKIHeader, now: Date, from:
   }
   const ku = ext(id_ce_keyUsage);
   if (ku) {
-    const usage = AsnParser.parse(ku.extnValue.buffer, KeyUsage);
-    if ((usage.toNumber() & 1) === 0) problems.push('its key usage does not allow digitalSignature');
+    const usage = extensionValue(ku.extnValue.buffer, KeyUsage, problems, 'key usage');
+    if (usage && (usage.toNumber() & 1) === 0) problems.push('its key usage does not allow digitalSignature');
   }
   const at = header.messageTime ?? now;
   const nb = tbs.validity.notBefore.getTime();
@@ -206,7 +217,8 @@ async function checkPop(subtle: Subtle, der: Uint8Array, msg: TlvNode, path: str
   const sigTlv = parts[input ? 2 : 1];
   const base = { check: 'pop' as const, path: `${path}.popo`, offset: popo.offset };
   if (!algTlv || !sigTlv) return { ...base, verdict: 'invalid', summary: 'POPOSigningKey', reason: 'POPOSigningKey lacks algorithmIdentifier or signature' };
-  const alg = AsnParser.parse(slice(der, algTlv), AlgorithmIdentifier);
+  const alg = parseAlgorithm(der, algTlv);
+  if (typeof alg === 'string') return { ...base, verdict: 'invalid', summary: 'POPOSigningKey', reason: `its ${alg}` };
   const summary = `POP ${describeSignature(alg)}`;
   // With poposkInput the key is in it; without, in certTemplate.publicKey (RFC 4211 §4.1).
   const spkiTlv = input ? input.children?.[1] : publicKey;
@@ -221,13 +233,23 @@ async function checkPop(subtle: Subtle, der: Uint8Array, msg: TlvNode, path: str
   }
 }
 
+/** The AlgorithmIdentifier at `tlv`, or why it does not decode (the file is hostile: a bit flip gets here). */
+function parseAlgorithm(der: Uint8Array, tlv: TlvNode): AlgorithmIdentifier | string {
+  try {
+    return AsnParser.parse(slice(der, tlv), AlgorithmIdentifier);
+  } catch (e) {
+    return `algorithmIdentifier at offset ${tlv.offset} does not decode: ${(e as Error).message}`;
+  }
+}
+
 /** A self-signed structure: SEQUENCE { info, AlgorithmIdentifier, BIT STRING } whose key is in info. */
 async function checkSigned(subtle: Subtle, der: Uint8Array, node: TlvNode, check: 'csr', path: string, keyOf: (fields: TlvNode[]) => TlvNode | undefined): Promise<CheckResult> {
   const [info, algTlv, sigTlv] = node.children ?? [];
   const base = { check, path, offset: node.offset };
   const spki = info && keyOf(info.children ?? []);
   if (!info || !algTlv || !sigTlv || !spki) return { ...base, verdict: 'invalid', summary: 'CSR', reason: 'the CSR is incomplete' };
-  const alg = AsnParser.parse(slice(der, algTlv), AlgorithmIdentifier);
+  const alg = parseAlgorithm(der, algTlv);
+  if (typeof alg === 'string') return { ...base, verdict: 'invalid', summary: 'CSR', reason: `its signature ${alg}` };
   const summary = `CSR self-signature ${describeSignature(alg)}`;
   try {
     const ok = await verifySignature(subtle, slice(der, spki), alg, slice(der, info), bitStringBytes(der, sigTlv));
