@@ -8,6 +8,7 @@ import { unwrapInput } from '../core/inspect/input';
 import { checkCertHashes, issuedCertificates, verifyMessage } from '../core/protection';
 import type { CheckResult } from '../shared/protection';
 import { formatDocument } from '../core/inspect/text';
+import { withPaths } from '../core/inspect/paths';
 import { lintCommand } from './lint';
 import { captureCommand } from './capture';
 import { UsageError } from './args';
@@ -91,7 +92,7 @@ function parseInspectArgs(args: string[]): { file: string; offsets: boolean; jso
 function inspectCommand(args: string[], io: Io): number {
   const opts = parseInspectArgs(args);
   const doc = inspectBytes(readInput(opts.file, io));
-  io.out(opts.json ? JSON.stringify(doc, null, 2) : formatDocument(doc, { offsets: opts.offsets, depth: opts.depth }));
+  io.out(opts.json ? JSON.stringify({ ...doc, roots: withPaths(doc.roots) }, null, 2) : formatDocument(doc, { offsets: opts.offsets, depth: opts.depth }));
   const errors = doc.problems.filter((p) => p.severity === 'error' || (opts.strict && p.severity === 'warning'));
   return errors.length ? 1 : 0;
 }

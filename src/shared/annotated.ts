@@ -14,11 +14,13 @@ export interface Problem {
   path?: string;
 }
 
+/**
+ * One node. Its field path ("header.senderNonce", "body.ir[0].certReq") is not stored: it follows
+ * from the names on the way down (src/core/inspect/paths.ts), asked for one node at a time.
+ */
 export interface AnnotatedNode {
   /** Field name as the RFC writes it ("senderNonce", "ir", "[0]" for list items); '' when unexplained. */
   name: string;
-  /** Path of field names from the root: "header.senderNonce", "body.ir[0].certReq". */
-  path: string;
   /** ASN.1 type: a production ("PKIHeader") or a built-in type ("OCTET STRING"). */
   type: string;
   /** The tag as encoded: "SEQUENCE", "[4]". */
@@ -31,6 +33,8 @@ export interface AnnotatedNode {
   indefinite?: boolean;
   /** The value for people: decoded text, OID with its name, ISO time, hex. */
   value?: string;
+  /** `value` is the hex of the content from this octet on, cut short in the tree; the details pane has all of it. */
+  hexFrom?: number;
   /** Further lines about the value (OID in numbers, bit names, decimal of a large integer). */
   notes?: string[];
   /** Where the production is defined ("RFC 9810 §5.1.1"). */

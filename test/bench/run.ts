@@ -1,4 +1,4 @@
-// Benchmarks: measure and print, never assert. npm run bench
+// Benchmarks: measure and print, never assert. npm run bench [-- inspector|capture]
 // Side by side on the same bytes: our decode+annotate, @lapo/asn1js decode (comparison only), and
 // `openssl asn1parse -i` as a process; then first paint of the inspector webview in headless Chromium.
 import { benchCapture } from './capture';
@@ -91,7 +91,10 @@ async function main(): Promise<void> {
   }
 }
 
-void main().then(() => {
+// npm run bench -- inspector | capture: one part only.
+const part = process.argv[2];
+void (part === 'capture' ? Promise.resolve() : main()).then(() => {
+  if (part === 'inspector') return;
   const dir = mkdtempSync(join(tmpdir(), 'cmp-lens-bench-capture-'));
   try {
     benchCapture(dir);

@@ -134,11 +134,13 @@ export async function checkInput(input: Uint8Array, report: FuzzReport): Promise
       const best = Math.min(...[0, 1, 2].map(() => timeOf(() => parseCapture(input, 1024))));
       if (bound(best)) return `the capture reader took ${best.toFixed(0)} ms (best of 4) for ${input.length} bytes`;
     }
-    // Verification's cost is set by the file's iteration counts (bounded by limits), so it has its own bound.
-    const verifyStarted = performance.now();
+    // Verification's cost is set by the file's iteration counts (bounded by limits), so it has its own
+    // bound, in CPU time: another process, or this one being paused, does not count against it.
+    const verifyStarted = process.cpuUsage();
     await verifyMessage(input, { secret: new TextEncoder().encode('s3cret') });
-    const verifyMs = performance.now() - verifyStarted;
-    if (verifyMs > 5000) return `verification took ${verifyMs.toFixed(0)} ms`;
+    const verifyCpu = process.cpuUsage(verifyStarted);
+    const verifyMs = (verifyCpu.user + verifyCpu.system) / 1000;
+    if (verifyMs > 5000) return `verification took ${verifyMs.toFixed(0)} ms of CPU time`;
     const serverSide = await checkPeers(input);
     if (serverSide) return serverSide;
     const kb = Math.max(1, input.length / 1024);

@@ -38,6 +38,7 @@ describe('cmp-lens inspect', async () => {
     assert.equal(doc.kind, 'PKIMessage');
     assert.equal(doc.summary.bodyType, 'ir');
     assert.equal(doc.roots[0].children[0].name, 'header');
+    assert.equal(doc.roots[0].children[0].children[1].path, 'header.sender', 'each node carries its field path in JSON');
   });
   it('reads PEM and base64, and standard input with -', async () => {
     assert.match((await cli(['inspect', 'bad/pem-wrapped-ip.pem'])).out, /^PKIMessage \(PEM "PKIMESSAGE", 1751 bytes\)/m);

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { walkWithPaths } from '../../src/core/inspect/paths';
 import type { AnnotatedDocument, AnnotatedNode } from '../../src/shared/annotated';
 
 export const fixtures = join(__dirname, '..', 'fixtures');
@@ -31,14 +32,9 @@ export function hex(text: string): Uint8Array {
   return new Uint8Array(clean.match(/../g)?.map((b) => parseInt(b, 16)) ?? []);
 }
 
-/** Every node of an annotated document, depth first. */
-export function allNodes(doc: AnnotatedDocument): AnnotatedNode[] {
-  const out: AnnotatedNode[] = [];
-  const stack = [...doc.roots];
-  while (stack.length) {
-    const n = stack.pop()!;
-    out.push(n);
-    stack.push(...n.children);
-  }
+/** Every node of an annotated document, depth first, each with its field path (a copy: the tree stores none). */
+export function allNodes(doc: Pick<AnnotatedDocument, 'roots'>): (AnnotatedNode & { path: string })[] {
+  const out: (AnnotatedNode & { path: string })[] = [];
+  walkWithPaths(doc.roots, (node, path) => out.push({ ...node, path }));
   return out;
 }

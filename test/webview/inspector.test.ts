@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { AnnotatedNode } from '../../src/shared/annotated';
+import { walkWithPaths } from '../../src/core/inspect/paths';
 import { bigCrlann, hostileMessage, hostileStrings, hostileStructures, manyExtraCerts } from '../gen/inputs';
 import { fixture, fixtureFiles } from '../unit/helpers';
 import { chromiumMissing, launch, openInspector, screenshot, serve, type Opened } from './harness';
@@ -29,13 +30,10 @@ after(async () => {
 });
 
 function findPath(roots: AnnotatedNode[], path: string): AnnotatedNode | undefined {
-  const stack = [...roots];
   let best: AnnotatedNode | undefined;
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.path === path && (!best || n.length < best.length)) best = n;
-    for (const c of n.children) stack.push(c);
-  }
+  walkWithPaths(roots, (n, p) => {
+    if (p === path && (!best || n.length < best.length)) best = n;
+  });
   return best;
 }
 

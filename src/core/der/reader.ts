@@ -106,7 +106,7 @@ class Reader {
       node.children = [];
       return;
     }
-    node.children = this.readList(start, end, depth + 1, false).nodes;
+    node.children = exact(this.readList(start, end, depth + 1, false).nodes);
   }
 
   private readIndefinite(node: TlvNode, contentStart: number, limit: number, depth: number): void {
@@ -126,7 +126,7 @@ class Reader {
       return;
     }
     const list = this.readList(contentStart, limit, depth + 1, true);
-    node.children = list.nodes;
+    node.children = exact(list.nodes);
     if (!list.sawEoc) {
       this.problem(node.offset, `indefinite-length element at offset ${hexOffset(node.offset)} has no end-of-contents marker before offset ${hexOffset(limit)}`);
       node.truncated = true;
@@ -247,4 +247,12 @@ export function readDer(bytes: Uint8Array, options: { start?: number; end?: numb
 export function contentOf(bytes: Uint8Array, node: TlvNode): Uint8Array {
   const start = node.offset + node.headerLength;
   return bytes.subarray(start, start + node.length);
+}
+
+/**
+ * A list grown by push() keeps room for about 17 entries: a copy of the right size lets the
+ * oversized one die young, which matters when a million of them stay in the tree.
+ */
+function exact<T>(list: T[]): T[] {
+  return list.length > 0 && list.length < 16 ? list.slice() : list;
 }

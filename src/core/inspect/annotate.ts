@@ -102,7 +102,7 @@ export class Annotator {
     if (explained) this.explained++;
     // Every field present from the start keeps one object shape (undefined fields vanish in JSON).
     const node: AnnotatedNode = {
-      name, path, type, tag: tagName(tlv), offset: tlv.offset, headerLength: tlv.headerLength, length: tlv.length,
+      name, type, tag: tagName(tlv), offset: tlv.offset, headerLength: tlv.headerLength, length: tlv.length,
       value: undefined, explained, children: noChildren,
     };
     if (tlv.indefinite) node.indefinite = true;
@@ -143,6 +143,7 @@ export class Annotator {
   private fillPrimitive(node: AnnotatedNode, universal: number, content: Uint8Array, bitNames?: readonly string[]): void {
     const r = renderPrimitive(universal, content, bitNames);
     node.value = r.value;
+    if (r.hexFrom !== undefined) node.hexFrom = r.hexFrom;
     if (r.notes) node.notes = r.notes;
     if (r.oid) this.oids.set(node, r.oid);
   }
@@ -168,7 +169,7 @@ export class Annotator {
     let node: AnnotatedNode;
     if (alt.context !== undefined && !alt.implicit) {
       node = this.base(tlv, name, path, label(`${spec.name} ${alt.name} [${alt.context}] EXPLICIT`), true);
-      node.children = this.explicitInner(tlv, alt, alt.name, path ? `${path}.${alt.name}` : alt.name, depth);
+      node.children = this.explicitInner(tlv, alt, alt.name, path ? `${path}.${alt.name}` : alt.name, depth, undefined, false, path);
       node.value = node.children[0]?.value;
     } else {
       node = this.fieldValue(tlv, alt, name, path, depth, undefined);
@@ -179,12 +180,12 @@ export class Annotator {
     return node;
   }
 
-  /** The single element inside an explicit tag. */
-  private explicitInner(tlv: TlvNode, field: FieldSpec, name: string, path: string, depth: number, open?: OpenType, encapsulated = false): AnnotatedNode[] {
+  /** The single element inside an explicit tag; `outerPath` is the tag's own (a CHOICE's inner path adds the alternative). */
+  private explicitInner(tlv: TlvNode, field: FieldSpec, name: string, path: string, depth: number, open?: OpenType, encapsulated = false, outerPath = path): AnnotatedNode[] {
     const inner = tlv.children ?? [];
     if (!tlv.constructed || inner.length !== 1) {
       this.problem(tlv, path, `${path} at offset ${hexOffset(tlv.offset)}: an explicit tag [${field.context}] must hold exactly one element, found ${inner.length}`);
-      return inner.map((c, i) => this.generic(c, '', itemPath(path, i), depth + 1, false));
+      return inner.map((c, i) => this.generic(c, '', itemPath(outerPath, i), depth + 1, false));
     }
     const bare = { ...field, context: undefined, implicit: false };
     if (encapsulated) return [this.encapsulatedField(inner[0], bare, path, depth + 1, open)];

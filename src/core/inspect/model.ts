@@ -6,6 +6,8 @@
 import type { AnnotatedDocument, AnnotatedNode } from '../../shared/annotated';
 import type { CopyWhat, FilterMatch, NodeDetails, NodeRow } from '../../shared/protocol';
 import { integerDecimal, toBase64, toHex } from '../der/values';
+import { pathOf, walkWithPaths } from './paths';
+import { fullValue } from './render';
 
 const rowValueMax = 300;
 const savableTypes = new Set(['Certificate', 'CertificationRequest', 'CertificateList', 'PKIMessage', 'PrivateKeyInfo', 'SubjectPublicKeyInfo', 'ContentInfo', 'EnvelopedData', 'SignedData']);
@@ -57,7 +59,7 @@ export class InspectorModel {
       notes.push(`decimal ${integerDecimal(this.der.subarray(n.offset + n.headerLength, n.offset + n.headerLength + n.length))}`);
     }
     return {
-      id, path: n.path, name: n.name, type: n.type, tag: n.tag, value: n.value, notes, ref: n.ref,
+      id, path: pathOf(this.doc.roots, id) ?? '', name: n.name, type: n.type, tag: n.tag, value: fullValue(n, this.der), notes, ref: n.ref,
       offset: n.offset, tagLength: this.tagLength(n.offset), headerLength: n.headerLength, length: n.length, indefinite: !!n.indefinite,
       explained: n.explained, encapsulates: !!n.encapsulates, problems: n.problems ?? [],
       savable: savableTypes.has(n.type.replace(/^.*: /, '')) || n.tag === 'SEQUENCE',
@@ -77,19 +79,17 @@ export class InspectorModel {
     const matches: FilterMatch[] = [];
     let total = 0;
     if (!q) return { matches, total };
-    const visit = (node: AnnotatedNode, id: string): void => {
-      const hay = `${node.name}\u0000${node.type}\u0000${node.value ?? ''}\u0000${node.path}`.toLowerCase();
+    walkWithPaths(this.doc.roots, (node, path, id) => {
+      const hay = `${node.name}\u0000${node.type}\u0000${node.value ?? ''}\u0000${path}`.toLowerCase();
       if (hay.includes(q)) {
         total++;
         if (matches.length < limit) {
-          const m: FilterMatch = { id, path: node.path || node.type, type: node.type };
+          const m: FilterMatch = { id, path: path || node.type, type: node.type };
           if (node.value !== undefined) m.value = node.value.length > rowValueMax ? `${node.value.slice(0, rowValueMax)}…` : node.value;
           matches.push(m);
         }
       }
-      node.children.forEach((c, i) => visit(c, `${id}.${i}`));
-    };
-    this.doc.roots.forEach((r, i) => visit(r, String(i)));
+    });
     return { matches, total };
   }
 
@@ -124,8 +124,8 @@ export class InspectorModel {
     const bytes = this.elementBytes(id);
     if (!n || !bytes) return undefined;
     switch (what) {
-      case 'value': return n.value ?? '';
-      case 'path': return n.path;
+      case 'value': return fullValue(n, this.der) ?? '';
+      case 'path': return pathOf(this.doc.roots, id) ?? '';
       case 'hex': return toHex(bytes);
       case 'base64': return toBase64(bytes);
     }

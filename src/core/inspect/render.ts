@@ -9,6 +9,21 @@ export interface Rendered {
   notes?: string[];
   /** Raw OID, kept so open types can be selected by it. */
   oid?: string;
+  /** The value is the hex of the content from this octet on, cut to `treeHexBytes` (see AnnotatedNode.hexFrom). */
+  hexFrom?: number;
+}
+
+/**
+ * Octets of hex a tree value shows (64 digits, then "…"): the row has room for no more, and a
+ * message with 3,000 certificates would otherwise keep 6,000 strings of 512 digits. The details
+ * pane and "copy value" give the whole value (`fullValue`).
+ */
+export const treeHexBytes = 32;
+
+function hexValue(content: Uint8Array, from: number): Rendered {
+  const hex = content.subarray(from);
+  if (!hex.length) return { value: '(empty)' };
+  return hex.length > treeHexBytes ? { value: toHex(hex, treeHexBytes), hexFrom: from } : { value: toHex(hex) };
 }
 
 const keyUsageNames = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly'];
@@ -32,7 +47,7 @@ export function renderPrimitive(universal: number, content: Uint8Array, bitNames
     case 1: return { value: content.length === 1 ? (content[0] === 0 ? 'FALSE' : 'TRUE') : `(bad BOOLEAN ${toHex(content)})` };
     case 2: case 10: return { value: content.length ? formatInteger(content) : '(empty)' };
     case 3: return renderBitString(content, bitNames);
-    case 4: return { value: content.length ? toHex(content, 256) : '(empty)' };
+    case 4: return hexValue(content, 0);
     case 5: return { value: 'NULL' };
     case 6: case 13: {
       const oid = decodeOid(content);
@@ -45,7 +60,7 @@ export function renderPrimitive(universal: number, content: Uint8Array, bitNames
     default: {
       const text = decodeString(universal, content);
       if (text !== undefined) return { value: visible(text) };
-      return { value: toHex(content, 256) };
+      return hexValue(content, 0);
     }
   }
 }
@@ -58,7 +73,18 @@ function renderBitString(content: Uint8Array, bitNames?: readonly string[]): Ren
     const set = bitsSet(content).map((b) => bitNames[b] ?? `bit ${b}`);
     return { value: set.length ? set.join(', ') : '(no bits set)', notes: [`bits ${toHex(content.subarray(1))}, ${unused} unused`] };
   }
-  return { value: toHex(content.subarray(1), 256), notes: [`${bits * 8 - unused} bits (${bits} bytes, ${unused} unused)`] };
+  return { ...hexValue(content, 1), notes: [`${bits * 8 - unused} bits (${bits} bytes, ${unused} unused)`] };
+}
+
+/** Largest value the details pane and "copy value" spell out in hex (64 KiB of content). */
+const fullHexMax = 65536;
+
+/** A node's value in full: the tree's, or for hex cut in the tree, all of it (up to 64 KiB of content). */
+export function fullValue(node: AnnotatedNode, der: Uint8Array): string | undefined {
+  if (node.hexFrom === undefined) return node.value;
+  const start = node.offset + node.headerLength + node.hexFrom;
+  const content = der.subarray(start, Math.min(der.length, node.offset + node.headerLength + node.length));
+  return content.length > fullHexMax ? `${toHex(content, fullHexMax)} (${content.length} bytes; "Copy hex" copies the whole element)` : toHex(content);
 }
 
 /** Value of an INTEGER field that has named values (PKIStatus, pvno, …). */

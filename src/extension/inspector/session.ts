@@ -172,7 +172,7 @@ export class InspectorSession implements vscode.Disposable {
     if (!bytes || !node) return;
     const ext = /Certificate$/.test(node.type) ? 'cer' : node.type === 'CertificationRequest' ? 'csr' : node.type === 'CertificateList' ? 'crl' : 'der';
     const base = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const defaultUri = base ? vscode.Uri.joinPath(base, `${this.suggestedName}-${(node.path || 'node').replace(/[^\w.-]+/g, '_')}.${ext}`) : undefined;
+    const defaultUri = base ? vscode.Uri.joinPath(base, `${this.suggestedName}-${(m.details(id)?.path || 'node').replace(/[^\w.-]+/g, '_')}.${ext}`) : undefined;
     const target = await vscode.window.showSaveDialog({ defaultUri, saveLabel: 'Save DER', filters: { DER: [ext, 'der'] } });
     if (!target) return;
     await vscode.workspace.fs.writeFile(target, bytes);

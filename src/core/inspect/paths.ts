@@ -1,0 +1,56 @@
+/**
+ * Field paths ("body.ir[0].certReq.certTemplate.subject") are not stored in the tree: a message with
+ * a million nodes would keep a million strings for a value people ask for one node at a time. They
+ * follow from the names the annotator gives, by these rules (annotate.ts names nodes accordingly):
+ * - an unnamed node is a generic child: "[i]", or ".<DER>" below an OCTET STRING holding DER;
+ * - an item of a SEQUENCE OF / SET OF is named "[i]" and appends that;
+ * - the element inside an explicit tag of a field ("[0] EXPLICIT"), and the typed content of an
+ *   encapsulating OCTET/BIT STRING, has its parent's name and path;
+ * - anything else is a field or a CHOICE alternative: ".name".
+ */
+import type { AnnotatedNode } from '../../shared/annotated';
+
+/** The path of root `index`: the message itself, or bytes after it. */
+export function rootPath(index: number): string {
+  return index === 0 ? '' : `<trailing ${index}>`;
+}
+
+export function childPath(parent: AnnotatedNode, parentPath: string, child: AnnotatedNode, index: number): string {
+  if (child.name === '') return parent.encapsulates ? `${parentPath}.<DER>` : `${parentPath}[${index}]`;
+  if (child.name.startsWith('[')) return `${parentPath}${child.name}`;
+  if (child.name === parent.name && (parent.encapsulates || (parent.type.startsWith('[') && parent.type.endsWith('EXPLICIT')))) return parentPath;
+  return parentPath ? `${parentPath}.${child.name}` : child.name;
+}
+
+/** The path of the node at an index path ("0.2.1"); undefined when there is none. */
+export function pathOf(roots: AnnotatedNode[], id: string): string | undefined {
+  const parts = id.split('.').map(Number);
+  let node: AnnotatedNode | undefined = roots[parts[0]];
+  if (!node) return undefined;
+  let path = rootPath(parts[0]);
+  for (let i = 1; i < parts.length; i++) {
+    const child: AnnotatedNode | undefined = node.children[parts[i]];
+    if (!child) return undefined;
+    path = childPath(node, path, child, parts[i]);
+    node = child;
+  }
+  return path;
+}
+
+/** The document as JSON shows it (`cmp-lens inspect --json`): every node with its path. */
+export function withPaths(roots: AnnotatedNode[]): unknown[] {
+  const copy = (node: AnnotatedNode, path: string): unknown => {
+    const { children, ...rest } = node;
+    return { ...rest, path, children: children.map((c, i) => copy(c, childPath(node, path, c, i))) };
+  };
+  return roots.map((r, i) => copy(r, rootPath(i)));
+}
+
+/** Visits every node depth-first with its path and index-path id. */
+export function walkWithPaths(roots: AnnotatedNode[], visit: (node: AnnotatedNode, path: string, id: string) => void): void {
+  const walk = (node: AnnotatedNode, path: string, id: string): void => {
+    visit(node, path, id);
+    for (let i = 0; i < node.children.length; i++) walk(node.children[i], childPath(node, path, node.children[i], i), `${id}.${i}`);
+  };
+  roots.forEach((r, i) => walk(r, rootPath(i), String(i)));
+}
