@@ -36,6 +36,8 @@ class Reader {
   readonly problems: DerProblem[] = [];
   nodeCount = 0;
   private stopped = false;
+  /** readHeader's answer, reused: one object per element read would be a million for a big CRL. */
+  private readonly header: Header = { tagClass: 0, tagNumber: 0, constructed: false, headerLength: 0, length: 0, indefinite: false };
 
   constructor(
     private readonly bytes: Uint8Array,
@@ -46,21 +48,31 @@ class Reader {
     this.problems.push({ offset, message, severity });
   }
 
-  /** Reads consecutive elements in [start, end); with `untilEoc`, stops after an end-of-contents marker. */
+  /** Elements being read, for every list open on the way down; each list takes its own off the end. */
+  private readonly pending: TlvNode[] = [];
+
+  /**
+   * Reads consecutive elements in [start, end); with `untilEoc`, stops after an end-of-contents marker.
+   * The list comes back in an array of its exact size (one grown by push() would keep room for ~17).
+   */
   readList(start: number, end: number, depth: number, untilEoc: boolean): { nodes: TlvNode[]; next: number; sawEoc: boolean } {
-    const nodes: TlvNode[] = [];
+    const base = this.pending.length;
     let pos = start;
+    let sawEoc = false;
     while (pos < end && !this.stopped) {
       if (untilEoc && this.bytes[pos] === 0 && pos + 1 < end && this.bytes[pos + 1] === 0) {
-        return { nodes, next: pos + 2, sawEoc: true };
+        pos += 2;
+        sawEoc = true;
+        break;
       }
       const node = this.readNode(pos, end, depth);
       if (!node) break;
-      nodes.push(node);
+      this.pending.push(node);
       if (node.end <= pos) break;
       pos = node.end;
     }
-    return { nodes, next: pos, sawEoc: false };
+    const nodes = this.pending.length > base ? this.pending.splice(base) : [];
+    return { nodes, next: pos, sawEoc };
   }
 
   private readNode(offset: number, limit: number, depth: number): TlvNode | undefined {
@@ -69,8 +81,9 @@ class Reader {
       this.stopped = true;
       return undefined;
     }
-    const header = this.readHeader(offset, limit);
-    if (!header) return undefined;
+    if (!this.readHeader(offset, limit)) return undefined;
+    const header = this.header;
+    // Every field from the start: one object shape, no property store added later.
     const node: TlvNode = {
       tagClass: header.tagClass,
       tagNumber: header.tagNumber,
@@ -79,20 +92,22 @@ class Reader {
       headerLength: header.headerLength,
       length: header.length,
       end: offset + header.headerLength + header.length,
+      children: undefined,
     };
-    const contentStart = offset + header.headerLength;
+    // `header` is overwritten by the next element read: from here on, only `node`.
+    const contentStart = offset + node.headerLength;
     if (header.indefinite) {
       node.indefinite = true;
       this.readIndefinite(node, contentStart, limit, depth);
       return node;
     }
     if (node.end > limit) {
-      this.problem(offset, `length ${header.length} at offset ${hexOffset(offset)} runs past the end of the ${limit === this.bytes.length ? 'input' : 'enclosing element'} (${limit - contentStart} bytes left)`);
+      this.problem(offset, `length ${node.length} at offset ${hexOffset(offset)} runs past the end of the ${limit === this.bytes.length ? 'input' : 'enclosing element'} (${limit - contentStart} bytes left)`);
       node.length = limit - contentStart;
       node.end = limit;
       node.truncated = true;
     }
-    if (header.constructed) {
+    if (node.constructed) {
       this.readChildren(node, contentStart, node.end, depth);
     } else {
       this.checkPrimitive(node);
@@ -106,7 +121,7 @@ class Reader {
       node.children = [];
       return;
     }
-    node.children = exact(this.readList(start, end, depth + 1, false).nodes);
+    node.children = this.readList(start, end, depth + 1, false).nodes;
   }
 
   private readIndefinite(node: TlvNode, contentStart: number, limit: number, depth: number): void {
@@ -126,7 +141,7 @@ class Reader {
       return;
     }
     const list = this.readList(contentStart, limit, depth + 1, true);
-    node.children = exact(list.nodes);
+    node.children = list.nodes;
     if (!list.sawEoc) {
       this.problem(node.offset, `indefinite-length element at offset ${hexOffset(node.offset)} has no end-of-contents marker before offset ${hexOffset(limit)}`);
       node.truncated = true;
@@ -157,9 +172,10 @@ class Reader {
     }
   }
 
-  private readHeader(offset: number, limit: number): Header | undefined {
+  /** Reads the identifier and length octets at `offset` into `this.header`; false (with a problem) when they are bad. */
+  private readHeader(offset: number, limit: number): boolean {
     const b = this.bytes;
-    if (offset >= limit) return undefined;
+    if (offset >= limit) return false;
     const first = b[offset];
     const tagClass = (first >> 6) as TagClass;
     const constructed = (first & 0x20) !== 0;
@@ -171,11 +187,11 @@ class Reader {
       for (let i = 0; ; i++) {
         if (pos >= limit) {
           this.problem(offset, `tag at offset ${hexOffset(offset)} is cut off by the end of the ${limit === b.length ? 'input' : 'enclosing element'}`);
-          return undefined;
+          return false;
         }
         if (i >= 4) {
           this.problem(offset, `tag number at offset ${hexOffset(offset)} is too large (more than 4 octets)`);
-          return undefined;
+          return false;
         }
         const v = b[pos++];
         tagNumber = tagNumber * 128 + (v & 0x7f);
@@ -184,27 +200,27 @@ class Reader {
     }
     if (pos >= limit) {
       this.problem(offset, `length octets of the element at offset ${hexOffset(offset)} are missing: the input ends at offset ${hexOffset(limit)}`);
-      return undefined;
+      return false;
     }
     const lenByte = b[pos++];
     if (lenByte === 0x80) {
-      return { tagClass, tagNumber, constructed, headerLength: pos - offset, length: 0, indefinite: true };
+      return this.setHeader(tagClass, tagNumber, constructed, pos - offset, 0, true);
     }
     if (lenByte < 0x80) {
-      return { tagClass, tagNumber, constructed, headerLength: pos - offset, length: lenByte, indefinite: false };
+      return this.setHeader(tagClass, tagNumber, constructed, pos - offset, lenByte, false);
     }
     const count = lenByte & 0x7f;
     if (count === 0x7f) {
       this.problem(offset, `length at offset ${hexOffset(pos - 1)} uses the reserved first octet 0xff`);
-      return undefined;
+      return false;
     }
     if (count > 4) {
       this.problem(offset, `length at offset ${hexOffset(pos - 1)} has ${count} octets: lengths above 4 GiB are not supported`);
-      return undefined;
+      return false;
     }
     if (pos + count > limit) {
       this.problem(offset, `length at offset ${hexOffset(pos - 1)} needs ${count} octets but the ${limit === b.length ? 'input' : 'enclosing element'} ends at offset ${hexOffset(limit)}`);
-      return undefined;
+      return false;
     }
     let length = 0;
     for (let i = 0; i < count; i++) length = length * 256 + b[pos + i];
@@ -212,7 +228,18 @@ class Reader {
       this.problem(offset, `length at offset ${hexOffset(pos - 1)} is not in its shortest form (BER, not DER)`, 'warning');
     }
     pos += count;
-    return { tagClass, tagNumber, constructed, headerLength: pos - offset, length, indefinite: false };
+    return this.setHeader(tagClass, tagNumber, constructed, pos - offset, length, false);
+  }
+
+  private setHeader(tagClass: TagClass, tagNumber: number, constructed: boolean, headerLength: number, length: number, indefinite: boolean): true {
+    const h = this.header;
+    h.tagClass = tagClass;
+    h.tagNumber = tagNumber;
+    h.constructed = constructed;
+    h.headerLength = headerLength;
+    h.length = length;
+    h.indefinite = indefinite;
+    return true;
   }
 }
 
@@ -249,10 +276,3 @@ export function contentOf(bytes: Uint8Array, node: TlvNode): Uint8Array {
   return bytes.subarray(start, start + node.length);
 }
 
-/**
- * A list grown by push() keeps room for about 17 entries: a copy of the right size lets the
- * oversized one die young, which matters when a million of them stay in the tree.
- */
-function exact<T>(list: T[]): T[] {
-  return list.length > 0 && list.length < 16 ? list.slice() : list;
-}

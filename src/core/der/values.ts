@@ -47,11 +47,18 @@ export function decodeInteger(content: Uint8Array): bigint {
   return value;
 }
 
+const NodeBuffer = (globalThis as { Buffer?: { from(b: ArrayBufferLike, offset: number, length: number): { toString(enc: 'hex'): string } } }).Buffer;
+
 const hexDigits = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];
 
 /** Lowercase hex, built as one flat string (a `+=` chain would keep a rope of small pieces alive). */
 export function toHex(bytes: Uint8Array, max = Infinity): string {
   const n = Math.min(bytes.length, max);
+  if (NodeBuffer) {
+    // In Node (the extension host, the CLI) the native conversion: no temporary arrays.
+    const s = NodeBuffer.from(bytes.buffer, bytes.byteOffset, n).toString('hex');
+    return n < bytes.length ? `${s}…` : s;
+  }
   let s = '';
   const codes = new Array<number>(Math.min(n, 4096) * 2);
   for (let start = 0; start < n; start += 4096) {

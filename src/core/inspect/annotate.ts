@@ -79,7 +79,8 @@ export class Annotator {
   readonly problems: Problem[] = [];
   nodes = 0;
   explained = 0;
-  private readonly oids = new WeakMap<AnnotatedNode, string>();
+  // A Map, not a WeakMap: it goes with the annotator, and weak entries cost the GC more per node.
+  private readonly oids = new Map<AnnotatedNode, string>();
   private readonly openByOwner = new Map<unknown, OpenField[]>();
   private skipNested = false;
 
@@ -103,7 +104,7 @@ export class Annotator {
     // Every field present from the start keeps one object shape (undefined fields vanish in JSON).
     const node: AnnotatedNode = {
       name, type, tag: tagName(tlv), offset: tlv.offset, headerLength: tlv.headerLength, length: tlv.length,
-      value: undefined, explained, children: noChildren,
+      value: undefined, explained, children: noChildren, notes: undefined, ref: undefined, hexFrom: undefined,
     };
     if (tlv.indefinite) node.indefinite = true;
     if (tlv.truncated) node.problems = [`cut off: ${tlv.length} content bytes present`];
@@ -228,13 +229,15 @@ export class Annotator {
     const ref = productionRefs.get(spec.ctor);
     if (ref) node.ref = ref;
     const children = tlv.children ?? [];
-    node.children = [];
+    // One node per element: sized once (a list grown by push() keeps room for ~17). Until it is
+    // filled, the slots after `next` are empty (select() reads the list while it is being built).
+    const out: AnnotatedNode[] = node.children = new Array<AnnotatedNode>(children.length);
     const opens = this.openByOwner.get(spec.ctor);
     let next = 0;
     for (const field of spec.fields) {
       const child = children[next];
       if (child && tagMatches(fieldTags(field), child.tagClass, child.tagNumber)) {
-        node.children.push(this.field(child, field, path, depth + 1, node, opens));
+        out[next] = this.field(child, field, path, depth + 1, node, opens);
         next++;
       } else if (!field.optional) {
         const where = child ? `found ${tagName(child)} at offset ${hexOffset(child.offset)}` : 'it is missing';
@@ -245,7 +248,7 @@ export class Annotator {
     for (; next < children.length; next++) {
       const extra = children[next];
       this.problem(extra, path, `${spec.name}${path ? ` (${path})` : ''}: unexpected ${tagName(extra)} at offset ${hexOffset(extra.offset)} after the last field`, 'warning');
-      node.children.push(this.generic(extra, '', `${path}[${next}]`, depth + 1, false));
+      out[next] = this.generic(extra, '', `${path}[${next}]`, depth + 1, false);
     }
     const summary = summarize(spec.name, node);
     if (summary !== undefined) node.value = summary;
@@ -292,7 +295,7 @@ export class Annotator {
   private select(owner: AnnotatedNode, selector: string): string | undefined {
     let node: AnnotatedNode | undefined = owner;
     for (const part of selectorParts(selector)) {
-      node = node?.children.find((c) => c.name === part);
+      node = node?.children.find((c) => c !== undefined && c.name === part);
       while (node && node.type.endsWith('EXPLICIT') && node.children.length === 1 && node.children[0].name === part) node = node.children[0];
     }
     return node ? this.oids.get(node) : undefined;

@@ -41,6 +41,44 @@ export function oidText(oid: string): string {
   return name ? `${name} (${oid})` : oid;
 }
 
+/**
+ * OBJECT IDENTIFIERs repeat (a certificate has a dozen, the same in every certificate): one
+ * rendering per distinct encoding, shared by every node that has it, found by a hash of the octets.
+ * At most `oidCacheMax` entries, so hostile input with a million distinct OIDs cannot grow it.
+ */
+const oidCache = new Map<number, { octets: Uint8Array; rendered: Rendered }[]>();
+let oidCacheSize = 0;
+const oidCacheMax = 4096;
+
+function renderOid(content: Uint8Array): Rendered {
+  if (content.length > 64) return renderOidOnce(content);
+  let h = content.length;
+  for (let i = 0; i < content.length; i++) h = (Math.imul(h, 31) + content[i]) | 0;
+  const bucket = oidCache.get(h);
+  if (bucket) {
+    for (const e of bucket) if (sameOctets(e.octets, content)) return e.rendered;
+  }
+  const rendered = renderOidOnce(content);
+  if (oidCacheSize < oidCacheMax) {
+    oidCacheSize++;
+    const entry = { octets: content.slice(), rendered };
+    if (bucket) bucket.push(entry);
+    else oidCache.set(h, [entry]);
+  }
+  return rendered;
+}
+
+function sameOctets(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function renderOidOnce(content: Uint8Array): Rendered {
+  const oid = decodeOid(content);
+  return oid === undefined ? { value: `(bad OID ${toHex(content, 32)})` } : { value: oidText(oid), oid };
+}
+
 /** A primitive value by universal tag number. */
 export function renderPrimitive(universal: number, content: Uint8Array, bitNames?: readonly string[]): Rendered {
   switch (universal) {
@@ -49,10 +87,8 @@ export function renderPrimitive(universal: number, content: Uint8Array, bitNames
     case 3: return renderBitString(content, bitNames);
     case 4: return hexValue(content, 0);
     case 5: return { value: 'NULL' };
-    case 6: case 13: {
-      const oid = decodeOid(content);
-      return oid === undefined ? { value: `(bad OID ${toHex(content, 32)})` } : { value: oidText(oid), oid };
-    }
+    case 6: return renderOid(content);
+    case 13: return renderOidOnce(content);
     case 23: case 24: {
       const iso = decodeTime(universal, content);
       return iso ? { value: iso } : { value: `(bad time "${visible(decodeString(26, content) ?? '', 64)}")` };
