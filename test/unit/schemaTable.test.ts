@@ -37,3 +37,12 @@ describe('schemaTable (reads @peculiar/asn1-schema schemaStorage)', () => {
     assert.deepEqual(fieldTags(serial), [{ cls: 2, num: 1 }]);
   });
 });
+
+describe('pkiBodyNames (the body list transport and protection use)', () => {
+  it('is PKIBody\'s alternatives in context-tag order, as the schema declares them', () => {
+    const spec = describeType(cmp.PKIBody);
+    assert.equal(spec.kind, 'choice');
+    const byTag = spec.kind === 'choice' ? [...spec.fields].sort((a, b) => a.context! - b.context!).map((f) => f.name) : [];
+    assert.deepEqual([...cmp.pkiBodyNames], byTag);
+  });
+});

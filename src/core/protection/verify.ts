@@ -6,8 +6,7 @@
 import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier, Certificate, Extensions, KeyUsage, SubjectKeyIdentifier, id_ce_keyUsage, id_ce_subjectKeyIdentifier } from '@peculiar/asn1-x509';
 import type { CheckResult } from '../../shared/protection';
-import { oids, PKIBody, PKIHeader } from '../asn1';
-import { describe } from '../inspect/schemaTable';
+import { oids, PKIHeader, pkiBodyNames } from '../asn1';
 import { readDer } from '../der/reader';
 import { bitStringBytes, certificateParts, retag, sequenceOf, slice } from './der';
 import type { TlvNode } from '../der/types';
@@ -31,13 +30,6 @@ export interface VerifyOptions {
   protectionOnly?: boolean;
   /** The header, when the caller decoded it already (saves decoding it twice). */
   header?: PKIHeader;
-}
-
-
-/** The PKIBody alternative for a context tag, from the schema (RFC 9810 §5.1.2). */
-function bodyNameOf(tag: number): string | undefined {
-  const spec = describe(PKIBody);
-  return spec.kind === 'choice' ? spec.fields.find((f) => f.context === tag)?.name : undefined;
 }
 
 function child(n: TlvNode | undefined, cls: number, num: number): TlvNode | undefined {
@@ -191,7 +183,7 @@ function certificateCheck(cert: Certificate, header: PKIHeader, now: Date, from:
 
 /** POP signatures of CertReqMsgs (RFC 4211 §4.1) and the p10cr CSR's self-signature. */
 async function checkInnerSignatures(subtle: Subtle, der: Uint8Array, bodyTlv: TlvNode): Promise<CheckResult[]> {
-  const type = bodyNameOf(bodyTlv.tagNumber);
+  const type = bodyTlv.tagClass === 2 ? pkiBodyNames[bodyTlv.tagNumber] as string | undefined : undefined;
   const content = bodyTlv.children?.[0];
   if (!content) return [];
   const results: CheckResult[] = [];
