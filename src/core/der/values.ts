@@ -132,29 +132,33 @@ export function decodeString(tag: number, content: Uint8Array): string | undefin
 }
 
 /** UTCTime / GeneralizedTime as ISO 8601 (UTC), or undefined when it is not well formed. */
-export function decodeTime(tag: number, content: Uint8Array): string | undefined {
-  // Fast path for the DER forms (YYMMDDHHMMSSZ, YYYYMMDDHHMMSSZ) that make up nearly every time.
-  const n = content.length;
-  if ((tag === 23 && n === 13) || (tag === 24 && n === 15)) {
-    let ok = content[n - 1] === 0x5a;
-    for (let i = 0; ok && i < n - 1; i++) ok = content[i] >= 0x30 && content[i] <= 0x39;
-    if (ok) {
-      // Built from char codes: one flat 20-character string instead of a rope of pieces.
-      const c = content;
-      const o = tag === 23 ? 0 : 2;
-      let y0: number, y1: number;
-      if (tag === 23) {
-        const late = (c[0] - 48) * 10 + c[1] - 48 < 50;
-        y0 = late ? 50 : 49;
-        y1 = late ? 48 : 57;
-      } else {
-        y0 = c[0];
-        y1 = c[1];
-      }
-      return String.fromCharCode(y0, y1, c[o], c[o + 1], 45, c[o + 2], c[o + 3], 45, c[o + 4], c[o + 5], 84,
-        c[o + 6], c[o + 7], 58, c[o + 8], c[o + 9], 58, c[o + 10], c[o + 11], 90);
-    }
+/**
+ * The DER forms (YYMMDDHHMMSSZ, YYYYMMDDHHMMSSZ) that make up nearly every time, read in place from
+ * `bytes[start, end)` as ISO 8601; undefined for any other form (decodeTime handles those).
+ */
+export function decodeDerTime(tag: number, c: Uint8Array, start: number, end: number): string | undefined {
+  const n = end - start;
+  if (!((tag === 23 && n === 13) || (tag === 24 && n === 15))) return undefined;
+  if (c[end - 1] !== 0x5a) return undefined;
+  for (let i = start; i < end - 1; i++) if (c[i] < 0x30 || c[i] > 0x39) return undefined;
+  // Built from char codes: one flat 20-character string instead of a rope of pieces.
+  const o = start + (tag === 23 ? 0 : 2);
+  let y0: number, y1: number;
+  if (tag === 23) {
+    const late = (c[start] - 48) * 10 + c[start + 1] - 48 < 50;
+    y0 = late ? 50 : 49;
+    y1 = late ? 48 : 57;
+  } else {
+    y0 = c[start];
+    y1 = c[start + 1];
   }
+  return String.fromCharCode(y0, y1, c[o], c[o + 1], 45, c[o + 2], c[o + 3], 45, c[o + 4], c[o + 5], 84,
+    c[o + 6], c[o + 7], 58, c[o + 8], c[o + 9], 58, c[o + 10], c[o + 11], 90);
+}
+
+export function decodeTime(tag: number, content: Uint8Array): string | undefined {
+  const der = decodeDerTime(tag, content, 0, content.length);
+  if (der !== undefined) return der;
   const s = latin1(content);
   const m = tag === 23
     ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(Z|[+-]\d{4})$/.exec(s)

@@ -8,7 +8,7 @@ import { openFields, productionRefs, PKIStatus, PVNO, PubMethod, PublicationActi
 import { contentOf, readDer } from '../der/reader';
 import { hexOffset, tagName, type TlvNode } from '../der/types';
 import { describe, fieldTags, tagMatches, typeTags, universalTag, type ArraySpec, type ConvertibleSpec, type FieldSpec, type StructSpec, type TypeSpec } from './schemaTable';
-import { nameText, namedBits, namedInteger, renderPrimitive, summarize } from './render';
+import { nameText, namedBits, namedInteger, renderPrimitiveAt, summarize } from './render';
 import { AsnPropTypes } from '@peculiar/asn1-schema';
 
 /** Leaves share one empty, frozen list: most nodes are leaves, and a list each is a lot of garbage. */
@@ -136,13 +136,14 @@ export class Annotator {
       node.notes = ['constructed encoding (BER)'];
       return node;
     }
-    this.fillPrimitive(node, universal, contentOf(this.bytes, tlv), bitNames);
+    this.fillPrimitive(node, universal, tlv, bitNames);
     if (universal === 4) this.tryEncapsulated(node, tlv, path, depth);
     return node;
   }
 
-  private fillPrimitive(node: AnnotatedNode, universal: number, content: Uint8Array, bitNames?: readonly string[]): void {
-    const r = renderPrimitive(universal, content, bitNames);
+  private fillPrimitive(node: AnnotatedNode, universal: number, tlv: TlvNode, bitNames?: readonly string[]): void {
+    const start = tlv.offset + tlv.headerLength;
+    const r = renderPrimitiveAt(universal, this.bytes, start, start + tlv.length, bitNames);
     node.value = r.value;
     if (r.hexFrom !== undefined) node.hexFrom = r.hexFrom;
     if (r.notes) node.notes = r.notes;
@@ -304,9 +305,8 @@ export class Annotator {
   /** OCTET STRING content that is itself one DER element: decoded generically below it. */
   private tryEncapsulated(node: AnnotatedNode, tlv: TlvNode, path: string, depth: number): void {
     if (this.skipNested) return;
-    const content = contentOf(this.bytes, tlv);
-    if (content.length < 2 || (content[0] !== 0x30 && content[0] !== 0x31)) return;
     const start = tlv.offset + tlv.headerLength;
+    if (tlv.length < 2 || (this.bytes[start] !== 0x30 && this.bytes[start] !== 0x31)) return;
     const doc = readDer(this.bytes, { start, end: tlv.end, limits: { maxDepth: Math.max(1, this.limits.maxDepth - depth) } });
     if (doc.roots.length !== 1 || doc.problems.length) return;
     node.encapsulates = true;
@@ -323,10 +323,10 @@ export class Annotator {
     if (tlv.constructed) {
       node.children = (tlv.children ?? []).map((c, i) => this.generic(c, '', itemPath(path, i), depth + 1, false));
     } else if (tlv.tagClass === 0) {
-      this.fillPrimitive(node, tlv.tagNumber, contentOf(this.bytes, tlv));
+      this.fillPrimitive(node, tlv.tagNumber, tlv);
       if (tlv.tagNumber === 4) this.tryEncapsulated(node, tlv, path, depth);
     } else {
-      this.fillPrimitive(node, 4, contentOf(this.bytes, tlv));
+      this.fillPrimitive(node, 4, tlv);
     }
     return node;
   }

@@ -2,7 +2,7 @@
 import { KeyUsage, Reason } from '@peculiar/asn1-x509';
 import type { AnnotatedNode } from '../../shared/annotated';
 import { dnShortNames, oidName, pkiFailureInfoNames, PKIFailureInfo } from '../asn1';
-import { bitsSet, decodeInteger, decodeOid, decodeString, decodeTime, formatInteger, toHex, visible } from '../der/values';
+import { bitsSet, decodeDerTime, decodeInteger, decodeOid, decodeString, decodeTime, formatInteger, toHex, visible } from '../der/values';
 
 export interface Rendered {
   value?: string;
@@ -50,14 +50,15 @@ const oidCache = new Map<number, { octets: Uint8Array; rendered: Rendered }[]>()
 let oidCacheSize = 0;
 const oidCacheMax = 4096;
 
-function renderOid(content: Uint8Array): Rendered {
-  if (content.length > 64) return renderOidOnce(content);
-  let h = content.length;
-  for (let i = 0; i < content.length; i++) h = (Math.imul(h, 31) + content[i]) | 0;
+function renderOid(bytes: Uint8Array, start: number, end: number): Rendered {
+  if (end - start > 64) return renderOidOnce(bytes.subarray(start, end));
+  let h = end - start;
+  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + bytes[i]) | 0;
   const bucket = oidCache.get(h);
   if (bucket) {
-    for (const e of bucket) if (sameOctets(e.octets, content)) return e.rendered;
+    for (const e of bucket) if (sameOctets(e.octets, bytes, start, end)) return e.rendered;
   }
+  const content = bytes.subarray(start, end);
   const rendered = renderOidOnce(content);
   if (oidCacheSize < oidCacheMax) {
     oidCacheSize++;
@@ -68,11 +69,41 @@ function renderOid(content: Uint8Array): Rendered {
   return rendered;
 }
 
-function sameOctets(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+function sameOctets(a: Uint8Array, b: Uint8Array, start: number, end: number): boolean {
+  if (a.length !== end - start) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[start + i]) return false;
   return true;
 }
+
+/**
+ * A primitive value read in place from `bytes[start, end)`: the common small cases (BOOLEAN, NULL,
+ * INTEGERs up to 6 octets, OIDs, DER times) without making a view of the content first, which for a
+ * 200,000-entry CRL is 400,000 views; everything else through renderPrimitive.
+ */
+export function renderPrimitiveAt(universal: number, bytes: Uint8Array, start: number, end: number, bitNames?: readonly string[]): Rendered {
+  const n = end - start;
+  switch (universal) {
+    case 1: if (n === 1) return bytes[start] === 0 ? falseValue : trueValue; break;
+    case 2: case 10: if (n > 0 && n <= 6) {
+      let v = 0;
+      for (let i = start; i < end; i++) v = v * 256 + bytes[i];
+      if (bytes[start] & 0x80) v -= 2 ** (n * 8);
+      return { value: String(v) };
+    } break;
+    case 5: if (n === 0) return nullValue; break;
+    case 6: return renderOid(bytes, start, end);
+    case 23: case 24: {
+      const iso = decodeDerTime(universal, bytes, start, end);
+      if (iso !== undefined) return { value: iso };
+      break;
+    }
+  }
+  return renderPrimitive(universal, bytes.subarray(start, end), bitNames);
+}
+
+const trueValue: Rendered = Object.freeze({ value: 'TRUE' });
+const falseValue: Rendered = Object.freeze({ value: 'FALSE' });
+const nullValue: Rendered = Object.freeze({ value: 'NULL' });
 
 function renderOidOnce(content: Uint8Array): Rendered {
   const oid = decodeOid(content);
@@ -87,7 +118,7 @@ export function renderPrimitive(universal: number, content: Uint8Array, bitNames
     case 3: return renderBitString(content, bitNames);
     case 4: return hexValue(content, 0);
     case 5: return { value: 'NULL' };
-    case 6: return renderOid(content);
+    case 6: return renderOid(content, 0, content.length);
     case 13: return renderOidOnce(content);
     case 23: case 24: {
       const iso = decodeTime(universal, content);
