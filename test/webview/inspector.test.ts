@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { AnnotatedNode } from '../../src/shared/annotated';
 import { walkWithPaths } from '../../src/core/inspect/paths';
+import { toHex } from '../../src/core/der/values';
 import { bigCrlann, hostileMessage, hostileStrings, hostileStructures, manyExtraCerts } from '../gen/inputs';
 import { fixture, fixtureFiles } from '../unit/helpers';
 import { chromiumMissing, launch, openInspector, screenshot, serve, type Opened } from './harness';
@@ -90,6 +91,22 @@ describe('inspector webview: tree, hex view, details, filter, keyboard', () => {
     assert.equal(await selectedName(o.page), 'senderNonce');
     assert.match(await o.page.$eval('.details .full-value', (e) => e.textContent ?? ''), /^f5cc79dd2f512db9a937bba1e4e53c00$/);
     await screenshot(o.page, 'inspector-hex-click');
+    await closeAll(o);
+  });
+
+  it('a signature shows 32 bytes in the tree row and all 256 in the details pane', async () => {
+    const o = await openInspector(browser, origin, fixture('openssl-mock/cr-sig-rsa.der'), 'cr-sig-rsa');
+    const sig = findPath(o.model.doc.roots, 'protection')!;
+    const all = toHex(o.model.der.subarray(sig.offset + sig.headerLength + 1, sig.offset + sig.headerLength + sig.length));
+    assert.equal(all.length, 512);
+    await o.page.click('.tree .row:has(.name:text-is("protection")) .twistie');
+    const inner = '.tree .row:has(.name:text-is("protection")):has(.type:text-is("PKIProtection"))';
+    await o.page.waitForSelector(inner);
+    assert.equal(await o.page.$eval(`${inner} .value`, (e) => e.textContent ?? ''), `${all.slice(0, 64)}…`);
+    await o.page.click(`${inner} .name`);
+    await o.page.waitForFunction(() => document.querySelector('.details h2')?.textContent === 'protection');
+    assert.equal(await o.page.$eval('.details .full-value', (e) => e.textContent ?? ''), all);
+    await screenshot(o.page, 'inspector-long-value');
     await closeAll(o);
   });
 
