@@ -47,7 +47,7 @@ export async function captureView(result: CaptureResult, title: string, options:
           flag = `does not decode: ${(err as Error).message}`;
         }
       }
-      await checker.push(m.der, read);
+      await checker.push(m.der, read ?? null); // null: known not to decode, not decoded again
       const r = row(m, read ? await verdict(m, read, options) : 'n/a');
       if (flag) r.flags.push(flag);
       rows.push(r);

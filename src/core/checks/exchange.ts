@@ -49,11 +49,12 @@ export class ExchangeChecker {
     this.out.push({ id, severity, message, ref, profile: 'base', path, offset, messageIndex: i });
   }
 
-  /** The next message; `decoded` when the caller read it already (the capture view does). */
-  async push(der: Uint8Array, decoded?: ReadMessage): Promise<void> {
+  /** The next message; `decoded` when the caller read it already (the capture view does), null when it found it does not decode. */
+  async push(der: Uint8Array, decoded?: ReadMessage | null): Promise<void> {
     const i = this.count++;
     let it: Item;
     try {
+      if (decoded === null) throw new Error('does not decode');
       it = { der, m: decoded ?? readMessage(der), at: new Locator(readDer(der).roots[0]) };
     } catch {
       this.lastItem = undefined; // checkMessage reports what does not decode
