@@ -49,6 +49,17 @@ export function decodeInteger(content: Uint8Array): bigint {
 
 const NodeBuffer = (globalThis as { Buffer?: { from(b: ArrayBufferLike, offset: number, length: number): { toString(enc: 'hex'): string } } }).Buffer;
 
+/** A Buffer over each input (weakly held: it goes when the input goes). */
+const hexSources = new WeakMap<Uint8Array, { toString(enc: 'hex', start: number, end: number): string }>();
+
+/** Hex of `bytes[start, end)` without a view of it: in Node, one Buffer over the whole input, reused. */
+export function hexAt(bytes: Uint8Array, start: number, end: number): string {
+  if (!NodeBuffer) return toHex(bytes.subarray(start, end));
+  let source = hexSources.get(bytes);
+  if (!source) hexSources.set(bytes, (source = NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as never));
+  return source!.toString('hex', start, end);
+}
+
 const hexDigits = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];
 
 /** Lowercase hex, built as one flat string (a `+=` chain would keep a rope of small pieces alive). */
@@ -78,8 +89,15 @@ export function toHex(bytes: Uint8Array, max = Infinity): string {
  * usually written; `integerDecimal` gives the decimal of any size for the details pane.
  */
 export function formatInteger(content: Uint8Array): string {
-  if (content.length > 64) return `(${content.length * 8}-bit) 0x${toHex(content, 64)}`;
-  if (content.length > 8) return `0x${toHex(content)}`;
+  return formatIntegerAt(content, 0, content.length);
+}
+
+/** formatInteger of `bytes[start, end)`, read in place. */
+export function formatIntegerAt(bytes: Uint8Array, start: number, end: number): string {
+  const n = end - start;
+  if (n > 64) return `(${n * 8}-bit) 0x${hexAt(bytes, start, start + 64)}…`;
+  if (n > 8) return `0x${hexAt(bytes, start, end)}`;
+  const content = bytes.subarray(start, end);
   const value = decodeInteger(content);
   if (content.length <= 6) return value.toString();
   return `${value.toString()} (0x${toHex(content)})`;

@@ -163,7 +163,7 @@ export class Annotator {
   }
 
   private choice(tlv: TlvNode, name: string, path: string, spec: StructSpec, depth: number): AnnotatedNode {
-    const alt = spec.fields.find((f) => tagMatches(fieldTags(f), tlv.tagClass, tlv.tagNumber));
+    const alt = alternativeFor(spec, tlv);
     if (!alt) {
       this.problem(tlv, path, `${path || 'value'} at offset ${hexOffset(tlv.offset)}: ${tagName(tlv)} is none of the alternatives of ${spec.name}`);
       return this.generic(tlv, name, path, depth, true);
@@ -258,7 +258,7 @@ export class Annotator {
 
   private field(tlv: TlvNode, field: FieldSpec, ownerPath: string, depth: number, owner: AnnotatedNode, opens: OpenField[] | undefined): AnnotatedNode {
     const path = ownerPath ? `${ownerPath}.${field.name}` : field.name;
-    const open = opens?.find((o) => o.field === field.name);
+    const open = opens && openFieldFor(opens, field.name);
     const openType = open ? open.types.get(this.select(owner, open.selector) ?? '') : undefined;
     if (field.context !== undefined && !field.implicit) {
       const wrapper = this.base(tlv, field.name, path, label(`[${field.context}] EXPLICIT`), true);
@@ -330,6 +330,17 @@ export class Annotator {
     }
     return node;
   }
+}
+
+// Loops, not find() with a closure: these run for most nodes of a large message.
+function alternativeFor(spec: StructSpec, tlv: TlvNode): FieldSpec | undefined {
+  for (const f of spec.fields) if (tagMatches(fieldTags(f), tlv.tagClass, tlv.tagNumber)) return f;
+  return undefined;
+}
+
+function openFieldFor(opens: OpenField[], name: string): OpenField | undefined {
+  for (const o of opens) if (o.field === name) return o;
+  return undefined;
 }
 
 function typeLabel(spec: TypeSpec): string {

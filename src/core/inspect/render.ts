@@ -2,7 +2,7 @@
 import { KeyUsage, Reason } from '@peculiar/asn1-x509';
 import type { AnnotatedNode } from '../../shared/annotated';
 import { dnShortNames, oidName, pkiFailureInfoNames, PKIFailureInfo } from '../asn1';
-import { bitsSet, decodeDerTime, decodeInteger, decodeOid, decodeString, decodeTime, formatInteger, toHex, visible } from '../der/values';
+import { bitsSet, formatIntegerAt, decodeDerTime, decodeInteger, decodeOid, decodeString, decodeTime, formatInteger, toHex, visible } from '../der/values';
 
 export interface Rendered {
   value?: string;
@@ -89,7 +89,9 @@ export function renderPrimitiveAt(universal: number, bytes: Uint8Array, start: n
       for (let i = start; i < end; i++) v = v * 256 + bytes[i];
       if (bytes[start] & 0x80) v -= 2 ** (n * 8);
       return { value: String(v) };
-    } break;
+    }
+    if (n > 8) return { value: formatIntegerAt(bytes, start, end) };
+    break;
     case 5: if (n === 0) return nullValue; break;
     case 6: return renderOid(bytes, start, end);
     case 23: case 24: {
