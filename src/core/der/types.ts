@@ -43,6 +43,11 @@ const universalNames: Record<number, string> = {
 
 const contextNames = Array.from({ length: 64 }, (_, i) => `[${i}]`);
 
+/** "INTEGER", "SEQUENCE" … for a universal tag number. */
+export function universalName(tagNumber: number): string {
+  return universalNames[tagNumber] ?? `[UNIVERSAL ${tagNumber}]`;
+}
+
 /** "SEQUENCE", "[0]", "[APPLICATION 3]" — the tag as ASN.1 writes it. */
 export function tagName(node: Pick<TlvNode, 'tagClass' | 'tagNumber'>): string {
   switch (node.tagClass) {

@@ -6,9 +6,10 @@
 import type { AnnotatedNode, Problem } from '../../shared/annotated';
 import { openFields, productionRefs, PKIStatus, PVNO, PubMethod, PublicationAction, SubsequentMessage, type OpenField, type OpenType } from '../asn1';
 import { contentOf, readDer } from '../der/reader';
-import { hexOffset, tagName, type TlvNode } from '../der/types';
+import { hexOffset, tagName, universalName, type TlvNode } from '../der/types';
 import { describe, fieldTags, tagMatches, typeTags, universalTag, type ArraySpec, type ConvertibleSpec, type FieldSpec, type StructSpec, type TypeSpec } from './schemaTable';
-import { nameText, namedBits, namedInteger, renderPrimitiveAt, summarize } from './render';
+import { childPath, rootPath } from './paths';
+import { nameText, namedBits, namedInteger, plainValueAt, renderPrimitiveAt, summarize } from './render';
 import { AsnPropTypes } from '@peculiar/asn1-schema';
 
 /** Leaves share one empty, frozen list: most nodes are leaves, and a list each is a lot of garbage. */
@@ -57,10 +58,6 @@ function indexName(i: number): string {
   return i < 4096 ? (indexNames[i] ??= `[${i}]`) : `[${i}]`;
 }
 
-function itemPath(path: string, i: number): string {
-  return `${path}${indexName(i)}`;
-}
-
 const selectorCache = new Map<string, string[]>();
 function selectorParts(selector: string): string[] {
   let parts = selectorCache.get(selector);
@@ -75,8 +72,24 @@ export interface AnnotateLimits {
   maxNodes: number;
 }
 
+/** A problem whose field path is found once the tree is built (see `finish`). */
+interface PendingProblem {
+  offset: number;
+  /** Offset of the element whose path the problem is about. */
+  at: number;
+  message: (path: string) => string;
+  severity: Problem['severity'];
+  /** Appended to the element's path (".alternative" for the inside of a CHOICE's explicit tag). */
+  suffix: string;
+}
+
+/**
+ * Field paths are not carried down while annotating (a string per node for the few that a problem
+ * needs): a problem names the element it is about, and `finish` finds its path in the built tree.
+ */
 export class Annotator {
   readonly problems: Problem[] = [];
+  private readonly pending: PendingProblem[] = [];
   nodes = 0;
   explained = 0;
   // A Map, not a WeakMap: it goes with the annotator, and weak entries cost the GC more per node.
@@ -93,12 +106,23 @@ export class Annotator {
 
   oidOf = (node: AnnotatedNode): string | undefined => this.oids.get(node);
 
-  problem(node: TlvNode, path: string, message: string, severity: Problem['severity'] = 'error'): void {
-    this.problems.push({ offset: node.offset, message, severity, path: path || undefined });
+  /** A problem at `node`, about the element `at` (whose path `message` is given). */
+  problem(node: TlvNode, at: TlvNode, message: (path: string) => string, severity: Problem['severity'] = 'error', suffix = ''): void {
+    this.pending.push({ offset: node.offset, at: at.offset, message, severity, suffix });
+  }
+
+  /** Resolves the problems found while annotating `root` (root `index` of the input) into `problems`. */
+  finish(root: AnnotatedNode, index: number): void {
+    for (const p of this.pending) {
+      const found = pathAtOffset(root, rootPath(index), p.at) ?? '';
+      const path = found ? `${found}${p.suffix}` : p.suffix.slice(1);
+      this.problems.push({ offset: p.offset, message: p.message(path), severity: p.severity, path: path || undefined });
+    }
+    this.pending.length = 0;
   }
 
   /** A node for `tlv` without children or value yet. */
-  private base(tlv: TlvNode, name: string, path: string, type: string, explained: boolean): AnnotatedNode {
+  private base(tlv: TlvNode, name: string, type: string, explained: boolean): AnnotatedNode {
     this.nodes++;
     if (explained) this.explained++;
     // Every field present from the start keeps one object shape (undefined fields vanish in JSON).
@@ -112,37 +136,42 @@ export class Annotator {
   }
 
   /** Annotates `tlv` as `type`; `implicit` when the element's own tag was replaced by a context tag. */
-  annotate(tlv: TlvNode, type: OpenType, name: string, path: string, depth: number, implicit = false): AnnotatedNode {
-    if (this.nodes >= this.limits.maxNodes || depth > this.limits.maxDepth) return this.generic(tlv, name, path, depth, true);
+  annotate(tlv: TlvNode, type: OpenType, name: string, depth: number, implicit = false): AnnotatedNode {
+    if (this.nodes >= this.limits.maxNodes || depth > this.limits.maxDepth) return this.generic(tlv, name, depth, true);
     const spec = describe(type);
     if (!implicit && spec.kind !== 'choice' && !tagMatches(typeTags(type), tlv.tagClass, tlv.tagNumber)) {
-      this.problem(tlv, path, `${path || 'value'} at offset ${hexOffset(tlv.offset)}: expected ${typeLabel(spec)} but found ${tagName(tlv)}`);
-      return this.generic(tlv, name, path, depth, true);
+      this.problem(tlv, tlv, (path) => `${path || 'value'} at offset ${hexOffset(tlv.offset)}: expected ${typeLabel(spec)} but found ${tagName(tlv)}`);
+      return this.generic(tlv, name, depth, true);
     }
     switch (spec.kind) {
-      case 'builtin': return spec.asn === AsnPropTypes.Any ? this.generic(tlv, name, path, depth, true) : this.primitive(tlv, name, path, spec.asn, depth);
-      case 'convertible': return this.convertible(tlv, name, path, spec, depth);
-      case 'choice': return this.choice(tlv, name, path, spec, depth);
-      case 'array': return this.array(tlv, name, path, spec, depth);
-      default: return this.sequence(tlv, name, path, spec, depth);
+      case 'builtin': return spec.asn === AsnPropTypes.Any ? this.generic(tlv, name, depth, true) : this.primitive(tlv, name, spec.asn, depth);
+      case 'convertible': return this.convertible(tlv, name, spec, depth);
+      case 'choice': return this.choice(tlv, name, spec, depth);
+      case 'array': return this.array(tlv, name, spec, depth);
+      default: return this.sequence(tlv, name, spec, depth);
     }
   }
 
-  private primitive(tlv: TlvNode, name: string, path: string, asn: AsnPropTypes, depth: number, bitNames?: readonly string[]): AnnotatedNode {
+  private primitive(tlv: TlvNode, name: string, asn: AsnPropTypes, depth: number, bitNames?: readonly string[]): AnnotatedNode {
     const universal = universalTag(asn) ?? tlv.tagNumber;
-    const node = this.base(tlv, name, path, tagName({ tagClass: 0, tagNumber: universal }), true);
+    const node = this.base(tlv, name, universalName(universal), true);
     if (tlv.constructed) {
-      node.children = (tlv.children ?? []).map((c, i) => this.generic(c, '', itemPath(path, i), depth + 1, false));
+      node.children = (tlv.children ?? []).map((c) => this.generic(c, '', depth + 1, false));
       node.notes = ['constructed encoding (BER)'];
       return node;
     }
     this.fillPrimitive(node, universal, tlv, bitNames);
-    if (universal === 4) this.tryEncapsulated(node, tlv, path, depth);
+    if (universal === 4) this.tryEncapsulated(node, tlv, depth);
     return node;
   }
 
   private fillPrimitive(node: AnnotatedNode, universal: number, tlv: TlvNode, bitNames?: readonly string[]): void {
     const start = tlv.offset + tlv.headerLength;
+    const plain = plainValueAt(universal, this.bytes, start, start + tlv.length);
+    if (plain !== undefined) {
+      node.value = plain;
+      return;
+    }
     const r = renderPrimitiveAt(universal, this.bytes, start, start + tlv.length, bitNames);
     node.value = r.value;
     if (r.hexFrom !== undefined) node.hexFrom = r.hexFrom;
@@ -150,10 +179,10 @@ export class Annotator {
     if (r.oid) this.oids.set(node, r.oid);
   }
 
-  private convertible(tlv: TlvNode, name: string, path: string, spec: ConvertibleSpec, depth: number): AnnotatedNode {
+  private convertible(tlv: TlvNode, name: string, spec: ConvertibleSpec, depth: number): AnnotatedNode {
     const universal = spec.tag === 'any' ? tlv.tagNumber : spec.tag.num;
     const asn = universal === 3 ? AsnPropTypes.BitString : universal === 4 ? AsnPropTypes.OctetString : AsnPropTypes.Any;
-    const node = this.primitive(tlv, name, path, asn, depth, namedBits.get(spec.ctor));
+    const node = this.primitive(tlv, name, asn, depth, namedBits.get(spec.ctor));
     if (!['BitString', 'OctetString'].includes(spec.name)) {
       node.type = spec.name;
       const ref = productionRefs.get(spec.ctor);
@@ -162,19 +191,19 @@ export class Annotator {
     return node;
   }
 
-  private choice(tlv: TlvNode, name: string, path: string, spec: StructSpec, depth: number): AnnotatedNode {
+  private choice(tlv: TlvNode, name: string, spec: StructSpec, depth: number): AnnotatedNode {
     const alt = alternativeFor(spec, tlv);
     if (!alt) {
-      this.problem(tlv, path, `${path || 'value'} at offset ${hexOffset(tlv.offset)}: ${tagName(tlv)} is none of the alternatives of ${spec.name}`);
-      return this.generic(tlv, name, path, depth, true);
+      this.problem(tlv, tlv, (path) => `${path || 'value'} at offset ${hexOffset(tlv.offset)}: ${tagName(tlv)} is none of the alternatives of ${spec.name}`);
+      return this.generic(tlv, name, depth, true);
     }
     let node: AnnotatedNode;
     if (alt.context !== undefined && !alt.implicit) {
-      node = this.base(tlv, name, path, label(`${spec.name} ${alt.name} [${alt.context}] EXPLICIT`), true);
-      node.children = this.explicitInner(tlv, alt, alt.name, path ? `${path}.${alt.name}` : alt.name, depth, undefined, false, path);
+      node = this.base(tlv, name, label(`${spec.name} ${alt.name} [${alt.context}] EXPLICIT`), true);
+      node.children = this.explicitInner(tlv, alt, alt.name, depth, undefined, false, alt.name);
       node.value = node.children[0]?.value;
     } else {
-      node = this.fieldValue(tlv, alt, name, path, depth, undefined);
+      node = this.fieldValue(tlv, alt, name, depth, undefined);
       node.type = altLabel(spec.name, alt, node.type);
     }
     const ref = productionRefs.get(spec.ctor);
@@ -182,51 +211,51 @@ export class Annotator {
     return node;
   }
 
-  /** The single element inside an explicit tag; `outerPath` is the tag's own (a CHOICE's inner path adds the alternative). */
-  private explicitInner(tlv: TlvNode, field: FieldSpec, name: string, path: string, depth: number, open?: OpenType, encapsulated = false, outerPath = path): AnnotatedNode[] {
+  /** The single element inside an explicit tag; `alternative` names a CHOICE's, whose path adds it. */
+  private explicitInner(tlv: TlvNode, field: FieldSpec, name: string, depth: number, open?: OpenType, encapsulated = false, alternative?: string): AnnotatedNode[] {
     const inner = tlv.children ?? [];
     if (!tlv.constructed || inner.length !== 1) {
-      this.problem(tlv, path, `${path} at offset ${hexOffset(tlv.offset)}: an explicit tag [${field.context}] must hold exactly one element, found ${inner.length}`);
-      return inner.map((c, i) => this.generic(c, '', itemPath(outerPath, i), depth + 1, false));
+      this.problem(tlv, tlv, (path) => `${path} at offset ${hexOffset(tlv.offset)}: an explicit tag [${field.context}] must hold exactly one element, found ${inner.length}`, 'error', alternative === undefined ? '' : `.${alternative}`);
+      return inner.map((c) => this.generic(c, '', depth + 1, false));
     }
     const bare = { ...field, context: undefined, implicit: false };
-    if (encapsulated) return [this.encapsulatedField(inner[0], bare, path, depth + 1, open)];
-    return [this.fieldValue(inner[0], bare, name, path, depth + 1, open)];
+    if (encapsulated) return [this.encapsulatedField(inner[0], bare, depth + 1, open)];
+    return [this.fieldValue(inner[0], bare, name, depth + 1, open)];
   }
 
   /** Annotates a field's element once any explicit wrapper is removed. */
-  private fieldValue(tlv: TlvNode, field: FieldSpec, name: string, path: string, depth: number, open: OpenType | undefined): AnnotatedNode {
+  private fieldValue(tlv: TlvNode, field: FieldSpec, name: string, depth: number, open: OpenType | undefined): AnnotatedNode {
     const implicit = field.context !== undefined && field.implicit;
-    if (field.repeated) return this.repeated(tlv, field, name, path, depth, open);
+    if (field.repeated) return this.repeated(tlv, field, name, depth, open);
     if (open !== undefined) {
       if (!implicit && !tagMatches(typeTags(open), tlv.tagClass, tlv.tagNumber)) {
-        this.problem(tlv, path, `${path} at offset ${hexOffset(tlv.offset)}: by its OID this value should be ${typeLabel(describe(open))}, but it is ${tagName(tlv)}`, 'warning');
-        return this.generic(tlv, name, path, depth, true);
+        this.problem(tlv, tlv, (path) => `${path} at offset ${hexOffset(tlv.offset)}: by its OID this value should be ${typeLabel(describe(open))}, but it is ${tagName(tlv)}`, 'warning');
+        return this.generic(tlv, name, depth, true);
       }
-      return this.annotate(tlv, open, name, path, depth, implicit);
+      return this.annotate(tlv, open, name, depth, implicit);
     }
-    return this.annotate(tlv, field.type, name, path, depth, implicit);
+    return this.annotate(tlv, field.type, name, depth, implicit);
   }
 
-  private repeated(tlv: TlvNode, field: FieldSpec, name: string, path: string, depth: number, open: OpenType | undefined): AnnotatedNode {
+  private repeated(tlv: TlvNode, field: FieldSpec, name: string, depth: number, open: OpenType | undefined): AnnotatedNode {
     const itemType = open ?? field.type;
-    const node = this.base(tlv, name, path, `${field.repeated === 'set' ? 'SET' : 'SEQUENCE'} OF ${typeLabel(describe(field.type))}`, true);
-    node.children = (tlv.children ?? []).map((c, i) => this.annotate(c, itemType, indexName(i), itemPath(path, i), depth + 1));
+    const node = this.base(tlv, name, label(`${field.repeated === 'set' ? 'SET' : 'SEQUENCE'} OF ${typeLabel(describe(field.type))}`), true);
+    node.children = (tlv.children ?? []).map((c, i) => this.annotate(c, itemType, indexName(i), depth + 1));
     return node;
   }
 
-  private array(tlv: TlvNode, name: string, path: string, spec: ArraySpec, depth: number): AnnotatedNode {
-    const node = this.base(tlv, name, path, spec.name, true);
+  private array(tlv: TlvNode, name: string, spec: ArraySpec, depth: number): AnnotatedNode {
+    const node = this.base(tlv, name, spec.name, true);
     const ref = productionRefs.get(spec.ctor);
     if (ref) node.ref = ref;
-    node.children = (tlv.children ?? []).map((c, i) => this.annotate(c, spec.itemType, indexName(i), itemPath(path, i), depth + 1));
+    node.children = (tlv.children ?? []).map((c, i) => this.annotate(c, spec.itemType, indexName(i), depth + 1));
     if (spec.name === 'Name' || spec.name === 'RDNSequence') node.value = nameText(node, this.oidOf);
     else if (node.children.length !== 1) node.notes = [`${node.children.length} items`];
     return node;
   }
 
-  private sequence(tlv: TlvNode, name: string, path: string, spec: StructSpec, depth: number): AnnotatedNode {
-    const node = this.base(tlv, name, path, spec.name, true);
+  private sequence(tlv: TlvNode, name: string, spec: StructSpec, depth: number): AnnotatedNode {
+    const node = this.base(tlv, name, spec.name, true);
     const ref = productionRefs.get(spec.ctor);
     if (ref) node.ref = ref;
     const children = tlv.children ?? [];
@@ -238,57 +267,56 @@ export class Annotator {
     for (const field of spec.fields) {
       const child = children[next];
       if (child && tagMatches(fieldTags(field), child.tagClass, child.tagNumber)) {
-        out[next] = this.field(child, field, path, depth + 1, node, opens);
+        out[next] = this.field(child, field, depth + 1, node, opens);
         next++;
       } else if (!field.optional) {
         const where = child ? `found ${tagName(child)} at offset ${hexOffset(child.offset)}` : 'it is missing';
-        this.problem(child ?? tlv, path, `${spec.name}${path ? ` (${path})` : ''}: required field ${field.name} expected, ${where}`);
+        this.problem(child ?? tlv, tlv, (path) => `${spec.name}${path ? ` (${path})` : ''}: required field ${field.name} expected, ${where}`);
         if (!child) break;
       }
     }
     for (; next < children.length; next++) {
       const extra = children[next];
-      this.problem(extra, path, `${spec.name}${path ? ` (${path})` : ''}: unexpected ${tagName(extra)} at offset ${hexOffset(extra.offset)} after the last field`, 'warning');
-      out[next] = this.generic(extra, '', `${path}[${next}]`, depth + 1, false);
+      this.problem(extra, tlv, (path) => `${spec.name}${path ? ` (${path})` : ''}: unexpected ${tagName(extra)} at offset ${hexOffset(extra.offset)} after the last field`, 'warning');
+      out[next] = this.generic(extra, '', depth + 1, false);
     }
     const summary = summarize(spec.name, node);
     if (summary !== undefined) node.value = summary;
     return node;
   }
 
-  private field(tlv: TlvNode, field: FieldSpec, ownerPath: string, depth: number, owner: AnnotatedNode, opens: OpenField[] | undefined): AnnotatedNode {
-    const path = ownerPath ? `${ownerPath}.${field.name}` : field.name;
+  private field(tlv: TlvNode, field: FieldSpec, depth: number, owner: AnnotatedNode, opens: OpenField[] | undefined): AnnotatedNode {
     const open = opens && openFieldFor(opens, field.name);
     const openType = open ? open.types.get(this.select(owner, open.selector) ?? '') : undefined;
     if (field.context !== undefined && !field.implicit) {
-      const wrapper = this.base(tlv, field.name, path, label(`[${field.context}] EXPLICIT`), true);
-      wrapper.children = this.explicitInner(tlv, field, field.name, path, depth, openType, !!open?.encapsulated);
+      const wrapper = this.base(tlv, field.name, label(`[${field.context}] EXPLICIT`), true);
+      wrapper.children = this.explicitInner(tlv, field, field.name, depth, openType, !!open?.encapsulated);
       wrapper.value = wrapper.children[0]?.value;
       return wrapper;
     }
-    if (open?.encapsulated) return this.encapsulatedField(tlv, field, path, depth, openType);
-    const node = this.fieldValue(tlv, field, field.name, path, depth, openType);
+    if (open?.encapsulated) return this.encapsulatedField(tlv, field, depth, openType);
+    const node = this.fieldValue(tlv, field, field.name, depth, openType);
     const names = namedIntegerCache(owner.type, field);
     if (names && tlv.tagNumber === 2 && !tlv.constructed) node.value = namedInteger(contentOf(this.bytes, tlv), names);
     return node;
   }
 
   /** An OCTET/BIT STRING whose content is DER of the type chosen by an OID. */
-  private encapsulatedField(tlv: TlvNode, field: FieldSpec, path: string, depth: number, inner: OpenType | undefined): AnnotatedNode {
+  private encapsulatedField(tlv: TlvNode, field: FieldSpec, depth: number, inner: OpenType | undefined): AnnotatedNode {
     // With a known inner type, skip the generic look inside: the typed decode below replaces it.
     this.skipNested = inner !== undefined;
-    const node = this.annotate(tlv, field.type, field.name, path, depth);
+    const node = this.annotate(tlv, field.type, field.name, depth);
     this.skipNested = false;
     if (inner === undefined || tlv.constructed) return node;
     const skip = tlv.tagNumber === 3 ? 1 : 0;
     const start = tlv.offset + tlv.headerLength + skip;
     const doc = readDer(this.bytes, { start, end: tlv.end, limits: { maxDepth: Math.max(1, this.limits.maxDepth - depth) } });
     if (doc.roots.length !== 1 || doc.problems.some((p) => p.severity === 'error')) {
-      this.problem(tlv, path, `${path} at offset ${hexOffset(tlv.offset)}: its content does not decode as ${typeLabel(describe(inner))} (${doc.problems[0]?.message ?? 'no single element'})`, 'warning');
+      this.problem(tlv, tlv, (path) => `${path} at offset ${hexOffset(tlv.offset)}: its content does not decode as ${typeLabel(describe(inner))} (${doc.problems[0]?.message ?? 'no single element'})`, 'warning');
       return node;
     }
     node.encapsulates = true;
-    node.children = [this.annotate(doc.roots[0], inner, field.name, path, depth + 1)];
+    node.children = [this.annotate(doc.roots[0], inner, field.name, depth + 1)];
     return node;
   }
 
@@ -303,33 +331,58 @@ export class Annotator {
   }
 
   /** OCTET STRING content that is itself one DER element: decoded generically below it. */
-  private tryEncapsulated(node: AnnotatedNode, tlv: TlvNode, path: string, depth: number): void {
+  private tryEncapsulated(node: AnnotatedNode, tlv: TlvNode, depth: number): void {
     if (this.skipNested) return;
     const start = tlv.offset + tlv.headerLength;
     if (tlv.length < 2 || (this.bytes[start] !== 0x30 && this.bytes[start] !== 0x31)) return;
     const doc = readDer(this.bytes, { start, end: tlv.end, limits: { maxDepth: Math.max(1, this.limits.maxDepth - depth) } });
     if (doc.roots.length !== 1 || doc.problems.length) return;
     node.encapsulates = true;
-    node.children = [this.generic(doc.roots[0], '', `${path}.<DER>`, depth + 1, false)];
+    node.children = [this.generic(doc.roots[0], '', depth + 1, false)];
   }
 
   /** A node the schema does not explain: its own tag and value, children likewise. */
-  generic(tlv: TlvNode, name: string, path: string, depth: number, named: boolean): AnnotatedNode {
-    const node = this.base(tlv, name, path, tagName(tlv), named);
+  generic(tlv: TlvNode, name: string, depth: number, named: boolean): AnnotatedNode {
+    const node = this.base(tlv, name, tagName(tlv), named);
     if (this.nodes > this.limits.maxNodes) {
       node.notes = ['not annotated: node limit reached'];
       return node;
     }
     if (tlv.constructed) {
-      node.children = (tlv.children ?? []).map((c, i) => this.generic(c, '', itemPath(path, i), depth + 1, false));
+      node.children = (tlv.children ?? []).map((c) => this.generic(c, '', depth + 1, false));
     } else if (tlv.tagClass === 0) {
       this.fillPrimitive(node, tlv.tagNumber, tlv);
-      if (tlv.tagNumber === 4) this.tryEncapsulated(node, tlv, path, depth);
+      if (tlv.tagNumber === 4) this.tryEncapsulated(node, tlv, depth);
     } else {
       this.fillPrimitive(node, 4, tlv);
     }
     return node;
   }
+}
+
+/** The path of the node whose identifier octet is at `offset` (one per offset: a header takes 2+ octets). */
+function pathAtOffset(root: AnnotatedNode, rootPathText: string, offset: number): string | undefined {
+  let node = root;
+  let path = rootPathText;
+  while (node.offset !== offset) {
+    // Children are in offset order: the last one starting at or before `offset`.
+    const list = node.children;
+    let lo = 0;
+    let hi = list.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].offset <= offset) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (found < 0) return undefined;
+    const child = list[found];
+    path = childPath(node, path, child, found);
+    node = child;
+  }
+  return path;
 }
 
 // Loops, not find() with a closure: these run for most nodes of a large message.

@@ -41,7 +41,8 @@ interface Attempt {
 
 function attempt(bytes: Uint8Array, tlv: TlvNode, kind: DocumentKind, type: OpenType | undefined, maxDepth: number): Attempt {
   const annotator = new Annotator(bytes, { maxDepth, maxNodes: 2_000_000 });
-  const root = type ? annotator.annotate(tlv, type, '', '', 0) : annotator.generic(tlv, '', '', 0, false);
+  const root = type ? annotator.annotate(tlv, type, '', 0) : annotator.generic(tlv, '', 0, false);
+  annotator.finish(root, 0);
   return { kind, root, annotator, errors: annotator.problems.filter((p) => p.severity === 'error').length };
 }
 
@@ -91,7 +92,9 @@ export function inspectInput(input: Uint8Array, options: InspectOptions = {}): {
       roots.push(a.root);
       for (const p of a.annotator.problems) problems.push(p);
     } else {
-      roots.push(annotator.generic(tlv, '', `<trailing ${i}>`, 0, false));
+      const root = annotator.generic(tlv, '', 0, false);
+      annotator.finish(root, i);
+      roots.push(root);
     }
     stats.nodes += annotator.nodes;
     stats.explained += annotator.explained;

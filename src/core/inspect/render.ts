@@ -81,31 +81,29 @@ function sameOctets(a: Uint8Array, b: Uint8Array, start: number, end: number): b
  * 200,000-entry CRL is 400,000 views; everything else through renderPrimitive.
  */
 export function renderPrimitiveAt(universal: number, bytes: Uint8Array, start: number, end: number, bitNames?: readonly string[]): Rendered {
+  if (universal === 6) return renderOid(bytes, start, end);
+  const value = plainValueAt(universal, bytes, start, end);
+  return value !== undefined ? { value } : renderPrimitive(universal, bytes.subarray(start, end), bitNames);
+}
+
+/** The value alone for the cases that have nothing else (no notes, no OID): BOOLEAN, NULL, INTEGERs, DER times. */
+export function plainValueAt(universal: number, bytes: Uint8Array, start: number, end: number): string | undefined {
   const n = end - start;
   switch (universal) {
-    case 1: if (n === 1) return bytes[start] === 0 ? falseValue : trueValue; break;
-    case 2: case 10: if (n > 0 && n <= 6) {
+    case 1: return n === 1 ? (bytes[start] === 0 ? 'FALSE' : 'TRUE') : undefined;
+    case 2: case 10: {
+      if (n > 8) return formatIntegerAt(bytes, start, end);
+      if (n === 0 || n > 6) return undefined;
       let v = 0;
       for (let i = start; i < end; i++) v = v * 256 + bytes[i];
       if (bytes[start] & 0x80) v -= 2 ** (n * 8);
-      return { value: String(v) };
+      return String(v);
     }
-    if (n > 8) return { value: formatIntegerAt(bytes, start, end) };
-    break;
-    case 5: if (n === 0) return nullValue; break;
-    case 6: return renderOid(bytes, start, end);
-    case 23: case 24: {
-      const iso = decodeDerTime(universal, bytes, start, end);
-      if (iso !== undefined) return { value: iso };
-      break;
-    }
+    case 5: return n === 0 ? 'NULL' : undefined;
+    case 23: case 24: return decodeDerTime(universal, bytes, start, end);
+    default: return undefined;
   }
-  return renderPrimitive(universal, bytes.subarray(start, end), bitNames);
 }
-
-const trueValue: Rendered = Object.freeze({ value: 'TRUE' });
-const falseValue: Rendered = Object.freeze({ value: 'FALSE' });
-const nullValue: Rendered = Object.freeze({ value: 'NULL' });
 
 function renderOidOnce(content: Uint8Array): Rendered {
   const oid = decodeOid(content);
