@@ -3,7 +3,7 @@
  * certificate, CSR, CRL …). Exit codes: 0 no errors, 1 errors found in the input, 2 usage.
  */
 import { readFileSync } from 'node:fs';
-import { inspectBytes } from '../core/inspect';
+import { inspectInput } from '../core/inspect';
 import { unwrapInput } from '../core/inspect/input';
 import { checkCertHashes, issuedCertificates, verifyMessage } from '../core/protection';
 import type { CheckResult } from '../shared/protection';
@@ -91,8 +91,8 @@ function parseInspectArgs(args: string[]): { file: string; offsets: boolean; jso
 
 function inspectCommand(args: string[], io: Io): number {
   const opts = parseInspectArgs(args);
-  const doc = inspectBytes(readInput(opts.file, io));
-  io.out(opts.json ? JSON.stringify({ ...doc, roots: withPaths(doc.roots) }, null, 2) : formatDocument(doc, { offsets: opts.offsets, depth: opts.depth }));
+  const { doc, der } = inspectInput(readInput(opts.file, io));
+  io.out(opts.json ? JSON.stringify({ ...doc, roots: withPaths(doc.roots) }, null, 2) : formatDocument(doc, { offsets: opts.offsets, depth: opts.depth, der }));
   const errors = doc.problems.filter((p) => p.severity === 'error' || (opts.strict && p.severity === 'warning'));
   return errors.length ? 1 : 0;
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { AsnParser } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import { buildRequest, toPem } from '../core/compose';
-import { inspectBytes } from '../core/inspect';
+import { inspectInput } from '../core/inspect';
 import { formatDocument } from '../core/inspect/text';
 import { certName } from '../core/protection';
 import { demoSecret, TestCa, type TestCaBehaviour } from '../core/testca';
@@ -139,7 +139,8 @@ export async function demoCommand(args: string[], io: Io): Promise<number> {
     const ip = result.messages.find((m) => m.direction === 'received' && m.body === 'ip');
     if (ip) {
       io.out('4. the reply (ip), annotated:');
-      io.out(formatDocument(inspectBytes(ip.der), { offsets: false, depth: 0 }));
+      const { doc, der } = inspectInput(ip.der);
+      io.out(formatDocument(doc, { offsets: false, depth: 0, der }));
       io.out(`   protection: ${ip.protection?.verdict} — ${ip.protection?.summary}`);
     }
     printResult(io, result, store);

@@ -4,6 +4,7 @@ import { inspectInput } from '../../src/core/inspect';
 import { InspectorModel } from '../../src/core/inspect/model';
 import { pathOf } from '../../src/core/inspect/paths';
 import { treeHexBytes } from '../../src/core/inspect/render';
+import { formatDocument } from '../../src/core/inspect/text';
 import { toHex } from '../../src/core/der/values';
 import { allNodes, fixture } from './helpers';
 
@@ -29,6 +30,17 @@ describe('inspector model: values cut in the tree, whole in the details', () => 
     assert.equal(m.row(node, id).value, `${toHex(content.subarray(1, 1 + treeHexBytes))}…`);
     assert.equal(m.details(id)!.value, toHex(content.subarray(1)));
     assert.equal(m.copyText(id, 'value'), toHex(content.subarray(1)));
+  });
+  it('the explicit tag around it shows the same whole value in the details, and the text form 256 bytes of it', () => {
+    const { doc, der } = inspectInput(fixture('openssl-mock/cr-sig-rsa.der'));
+    const m = new InspectorModel(doc, der);
+    const [wrapper, inner] = m.filter('protection').matches.filter((x) => x.path === 'protection').map((x) => x.id);
+    assert.equal(m.node(wrapper)!.type, '[0] EXPLICIT');
+    assert.equal(m.details(wrapper)!.value, m.details(inner)!.value);
+    assert.equal(m.details(wrapper)!.value!.length, 512);
+    const text = formatDocument(doc, { offsets: false, depth: 0, der });
+    assert.match(text, new RegExp(`^  protection \\[0\\] EXPLICIT = ${m.details(inner)!.value}$`, 'm'));
+    assert.match(formatDocument(doc, { offsets: false, depth: 0 }), /^ {2}protection \[0\] EXPLICIT = [0-9a-f]{64}…$/m, 'without the DER, the tree\'s cut value');
   });
   it('short values are the same everywhere', () => {
     const m = model('openssl-mock/ir-pbm.der');

@@ -146,12 +146,17 @@ function renderBitString(content: Uint8Array, bitNames?: readonly string[]): Ren
 /** Largest value the details pane and "copy value" spell out in hex (64 KiB of content). */
 const fullHexMax = 65536;
 
-/** A node's value in full: the tree's, or for hex cut in the tree, all of it (up to 64 KiB of content). */
-export function fullValue(node: AnnotatedNode, der: Uint8Array): string | undefined {
-  if (node.hexFrom === undefined) return node.value;
+/** A node's value in full: the tree's, or for hex cut in the tree, all of it (up to `max` bytes, 64 KiB by default). */
+export function fullValue(node: AnnotatedNode, der: Uint8Array, max = fullHexMax): string | undefined {
+  if (node.hexFrom === undefined) {
+    // An explicit tag shows its element's value: in full, the element's full value.
+    const only = node.children.length === 1 ? node.children[0] : undefined;
+    return only?.hexFrom !== undefined && only.value === node.value ? fullValue(only, der, max) : node.value;
+  }
   const start = node.offset + node.headerLength + node.hexFrom;
   const content = der.subarray(start, Math.min(der.length, node.offset + node.headerLength + node.length));
-  return content.length > fullHexMax ? `${toHex(content, fullHexMax)} (${content.length} bytes; "Copy hex" copies the whole element)` : toHex(content);
+  if (content.length <= max) return toHex(content);
+  return max === fullHexMax ? `${toHex(content, max)} (${content.length} bytes; "Copy hex" copies the whole element)` : toHex(content, max);
 }
 
 /** Value of an INTEGER field that has named values (PKIStatus, pvno, …). */

@@ -1,11 +1,17 @@
 /** Plain-text rendering of an annotated document for terminals. */
 import type { AnnotatedDocument, AnnotatedNode } from '../../shared/annotated';
+import { fullValue } from './render';
 
 export interface TextOptions {
   offsets: boolean;
   /** Deepest level printed (0: no limit). */
   depth: number;
+  /** The DER the tree was read from: hex values then show up to `textHexBytes` (the tree keeps 32). */
+  der?: Uint8Array;
 }
+
+/** Bytes of hex a text line shows (diffs of two messages compare this much of each value). */
+export const textHexBytes = 256;
 
 /** Keeps control and bidi characters out of the terminal. */
 function safe(text: string): string {
@@ -17,7 +23,8 @@ function line(node: AnnotatedNode, indent: number, opts: TextOptions): string {
   const where = opts.offsets ? `${String(node.offset).padStart(6)}+${node.headerLength}+${node.length} ` : '';
   const label = node.name ? `${node.name} ` : '';
   const type = node.explained ? node.type : `${node.type} (unexplained)`;
-  const value = node.value !== undefined ? ` = ${safe(node.value)}` : '';
+  const shown = opts.der ? fullValue(node, opts.der, textHexBytes) : node.value;
+  const value = shown !== undefined ? ` = ${safe(shown)}` : '';
   const problems = node.problems?.length ? `  !! ${node.problems.map(safe).join('; ')}` : '';
   return `${where}${pad}${label}${type}${value}${problems}`;
 }
