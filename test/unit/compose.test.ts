@@ -124,6 +124,9 @@ describe('compose: field errors, all at once', () => {
     assert.deepEqual(errors.map((e) => e.field), ['template.sans[0]', 'template.sans[1]', 'template.keyUsage']);
     assert.match(errors[0].message, /"300\.1\.2\.3" is not an IPv4 or IPv6 address/);
   });
+  it('a certReqId that is not a whole number JavaScript holds exactly (it used to be encoded rounded)', async () => {
+    for (const id of [2 ** 60, 1.5]) assert.deepEqual((await fields({ body: 'pollReq', certReqId: id })).map((e) => e.field), ['certReqId']);
+  });
   it('empty subject with no SAN', async () => {
     const errors = await fields({ body: 'cr', template: {} });
     assert.deepEqual(errors.map((e) => e.field), ['template.subject']);

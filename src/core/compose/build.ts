@@ -88,6 +88,7 @@ export async function buildRequest(spec: RequestSpec, materials: Materials, env:
     generatedKey = key = await generateKeyPair(spec.keyType ?? 'P-256', subtle);
   }
   checkProtection(materials, problems);
+  if (spec.certReqId !== undefined && !Number.isSafeInteger(spec.certReqId)) problems.add('certReqId', `${spec.certReqId} is not a whole number in ±(2^53 − 1)`);
   const msg = new PKIMessage({ header: header(spec, materials, { now, random }, problems) });
   try {
     msg.body = await buildBody({ spec, materials, key, problems, subtle, sender: msg.header.sender });
