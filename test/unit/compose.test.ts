@@ -124,8 +124,9 @@ describe('compose: field errors, all at once', () => {
     assert.deepEqual(errors.map((e) => e.field), ['template.sans[0]', 'template.sans[1]', 'template.keyUsage']);
     assert.match(errors[0].message, /"300\.1\.2\.3" is not an IPv4 or IPv6 address/);
   });
-  it('a certReqId that is not a whole number JavaScript holds exactly (it used to be encoded rounded)', async () => {
+  it('a certReqId or errorCode that is not a whole number JavaScript holds exactly (it used to be encoded rounded)', async () => {
     for (const id of [2 ** 60, 1.5]) assert.deepEqual((await fields({ body: 'pollReq', certReqId: id })).map((e) => e.field), ['certReqId']);
+    assert.deepEqual((await fields({ body: 'error', errorStatus: { status: 2, errorCode: 2 ** 60 } })).map((e) => e.field), ['errorStatus.errorCode']);
   });
   it('empty subject with no SAN', async () => {
     const errors = await fields({ body: 'cr', template: {} });

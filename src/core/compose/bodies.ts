@@ -136,6 +136,7 @@ function errorBody(ctx: BodyContext): ErrorMsgContent {
   const e = ctx.spec.errorStatus ?? { status: PKIStatus.rejection };
   if (!Number.isInteger(e.status) || e.status < 0 || e.status > 6) ctx.problems.add('errorStatus.status', `${e.status} is not a PKIStatus (0-6)`);
   const unknown = (e.failInfo ?? []).filter((n) => !(pkiFailureInfoNames as readonly string[]).includes(n));
+  if (e.errorCode !== undefined && !Number.isSafeInteger(e.errorCode)) ctx.problems.add('errorStatus.errorCode', `${e.errorCode} is not a whole number in ±(2^53 − 1)`);
   if (unknown.length) ctx.problems.add('errorStatus.failInfo', `not PKIFailureInfo bit names: ${unknown.join(', ')} (${pkiFailureInfoNames.join(', ')})`);
   return new ErrorMsgContent({
     pKIStatusInfo: new PKIStatusInfo({
