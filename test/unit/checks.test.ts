@@ -187,6 +187,15 @@ const exchanges: Record<string, string[]> = {
   'rr-sig-ec': ['rr-sig-ec', 'rr-sig-ec-rp'],
 };
 
+describe('protocol checks: sweep regressions (npm run fuzz -- --sweep)', () => {
+  it('a protecting certificate whose subjectKeyIdentifier does not decode leaves nothing to compare senderKID with, and throws nothing', () => {
+    const base = checkMessage(fixture('generated/cr-ed25519.der'), { profile: 'lightweight' }).map((x) => x.id);
+    for (const f of ['bad/sweep-skid-not-octet-string.der', 'bad/sweep-skid-length-ff.der']) {
+      assert.deepEqual(checkMessage(fixture(f), { profile: 'lightweight' }).map((x) => x.id), base, f);
+    }
+  });
+});
+
 describe('exchange checks', () => {
   for (const [name, files] of Object.entries(exchanges)) {
     it(`the OpenSSL exchange ${name} passes`, async () => {

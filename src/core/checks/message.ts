@@ -172,10 +172,22 @@ function checkProtection(m: ReadMessage, der: Uint8Array, f: Findings): void {
   const sender = m.header.sender.directoryName;
   if (sender && nameText(sender) !== subject) f.add('header.sender.signer', 'error', `sender is not the subject of the protecting certificate (extraCerts[0]: ${subject || 'empty'})`, 'RFC 9483 §3.1', 'header.sender', at.headerField('sender'), 'lightweight');
   const skidExt = tbs.extensions?.find((e) => e.extnID === id_ce_subjectKeyIdentifier);
-  const skid = skidExt ? toHex(new Uint8Array(AsnParser.parse(skidExt.extnValue.buffer, SubjectKeyIdentifier).buffer)) : undefined;
+  const skid = skidExt ? subjectKeyId(skidExt.extnValue.buffer) : undefined;
   const kid = m.header.senderKID ? toHex(new Uint8Array(m.header.senderKID.buffer)) : undefined;
   if (skid && !kid) f.add('header.senderKID.missing', 'warning', `senderKID is absent; the protecting certificate's subjectKeyIdentifier is ${skid}`, 'RFC 9483 §3.1', 'header.senderKID', at.header, 'lightweight');
   else if (skid && kid !== skid) f.add('header.senderKID.skid', 'error', `senderKID ${kid} is not the protecting certificate's subjectKeyIdentifier ${skid}`, 'RFC 9483 §3.1', 'header.senderKID', at.headerField('senderKID'), 'lightweight');
+}
+
+/**
+ * The subjectKeyIdentifier in hex, or undefined when the extension's value does not decode: then
+ * there is nothing to compare senderKID with (the inspector shows the extension's decoding problem).
+ */
+function subjectKeyId(value: ArrayBuffer): string | undefined {
+  try {
+    return toHex(new Uint8Array(AsnParser.parse(value, SubjectKeyIdentifier).buffer));
+  } catch {
+    return undefined;
+  }
 }
 
 function statusFindings(s: PKIStatusInfo, f: Findings, path: string, node: TlvNode | undefined): void {
