@@ -4,12 +4,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AsnParser } from '@peculiar/asn1-schema';
-import { Certificate } from '@peculiar/asn1-x509';
 import { buildRequest, toPem } from '../core/compose';
 import { inspectInput } from '../core/inspect';
 import { formatDocument } from '../core/inspect/text';
-import { certName } from '../core/protection';
+import { certName, certNameOf } from '../core/protection';
 import { demoSecret, TestCa, type TestCaBehaviour } from '../core/testca';
 import { runTransaction, transportDefaults, type TransactionResult } from '../core/transport';
 import { pkiFailureInfoNames } from '../core/asn1';
@@ -26,7 +24,7 @@ import type { Io } from './main';
 
 function printResult(io: Io, r: TransactionResult, store?: ExchangeStore): void {
   io.out(r.ok ? 'transaction completed' : `transaction failed: ${r.error}`);
-  for (const c of r.issued) io.out(`issued certificate ${c.certReqId}: ${certName(AsnParser.parse(c.der, Certificate))}`);
+  for (const c of r.issued) io.out(`issued certificate ${c.certReqId}: ${certNameOf(c.der)}`);
   if (store) io.out(`exchange saved in ${store.dir} (${store.files.join(', ')})`);
 }
 

@@ -5,7 +5,7 @@ import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import * as cmp from '../../src/core/asn1';
 import { readDer } from '../../src/core/der/reader';
 import { unwrapInput } from '../../src/core/inspect/input';
-import { checkCertHashes, issuedCertificates, transactionIdOf, verifyMessage, type VerifyOptions } from '../../src/core/protection';
+import { certNameOf, checkCertHashes, issuedCertificates, transactionIdOf, verifyMessage, type VerifyOptions } from '../../src/core/protection';
 import type { CheckResult } from '../../src/shared/protection';
 import { fixture, fixtureFiles } from './helpers';
 
@@ -212,5 +212,13 @@ describe('protection: sweep regressions (npm run fuzz -- --sweep)', () => {
     assert.equal(csr.check, 'csr');
     assert.equal(csr.verdict, 'invalid');
     assert.match(csr.reason!, /signature algorithmIdentifier at offset 269 does not decode/);
+  });
+});
+
+describe('certNameOf (names in send messages)', () => {
+  it('names a certificate, and says so for bytes that are not one', () => {
+    assert.equal(certNameOf(fixture('openssl-mock/ir-pbm-ip.der').subarray(0, 0)).startsWith('(a certificate that does not decode'), true);
+    const [c] = issuedCertificates(fixture('openssl-mock/ir-pbm-ip.der'));
+    assert.match(certNameOf(c.der), /^CN=/);
   });
 });

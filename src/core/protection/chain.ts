@@ -19,6 +19,15 @@ export function certName(cert: Certificate): string {
   return parts.reverse().join(',') || '(empty subject)';
 }
 
+/** certName of a certificate's DER, for messages: a server's certificate that does not decode says so. */
+export function certNameOf(der: Uint8Array): string {
+  try {
+    return certName(AsnParser.parse(der, Certificate));
+  } catch (e) {
+    return `(a certificate that does not decode: ${(e as Error).message})`;
+  }
+}
+
 interface Parsed {
   der: Uint8Array;
   cert: Certificate;

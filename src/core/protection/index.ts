@@ -1,3 +1,3 @@
 export { verifyMessage, type VerifyOptions } from './verify';
-export { certName } from './chain';
+export { certName, certNameOf } from './chain';
 export { checkCertHashes, issuedCertificates, transactionIdOf } from './certHash';

@@ -4,13 +4,12 @@
  */
 import * as vscode from 'vscode';
 import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
-import { Certificate } from '@peculiar/asn1-x509';
 import { PKIMessage, oids } from '../../core/asn1';
 import { checkTransaction, findingLine } from '../../core/checks';
 import { importPrivateKey } from '../../core/compose';
 import { toHex } from '../../core/der/values';
 import { unwrapInput } from '../../core/inspect/input';
-import { certName } from '../../core/protection';
+import { certNameOf } from '../../core/protection';
 import { macLike, type ProtectionSpec } from '../../core/protection/protect';
 import { readMessage, runTransaction, type ReadMessage, type ServerConfig, type TransactionResult } from '../../core/transport';
 import { ExchangeStore, exchangeFolderName } from '../../node/exchangeStore';
@@ -139,7 +138,7 @@ async function report(result: TransactionResult, folder: vscode.Uri, store: Exch
     await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.joinPath(folder, store.files[reply]), 'cmpLens.inspector');
   }
   if (result.ok) {
-    const issued = result.issued.map((c) => certName(AsnParser.parse(c.der, Certificate))).join(', ');
+    const issued = result.issued.map((c) => certNameOf(c.der)).join(', ');
     deps.log.info(`completed${issued ? `; issued ${issued}` : ''}`);
     void vscode.window.showInformationMessage(`CMP Lens: transaction completed${issued ? `, issued ${issued}` : ''}. Saved in ${folder.fsPath}.`);
   } else {
