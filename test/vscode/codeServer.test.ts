@@ -218,7 +218,11 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
     await subject.click();
     await subject.press('Control+A');
     await subject.pressSequentially('CN=made in the composer');
-    await frame.waitForFunction(() => /CN=made in the composer/.test(document.querySelector('.summary')?.textContent ?? ''), undefined, { timeout: 15_000 });
+    await frame.waitForFunction(() => /CN=made in the composer/.test(document.querySelector('.summary')?.textContent ?? ''), undefined, { timeout: 30_000 }).catch(async (e) => {
+      await page.screenshot({ path: join(results, 'vscode-composer-subject-failed.png') });
+      const seen = await frame.evaluate(() => ({ summary: document.querySelector('.summary')?.textContent, subject: document.querySelector<HTMLInputElement>('.field-row[data-path="spec.template.subject"] input')?.value, errors: document.querySelector('.errors')?.textContent }));
+      throw new Error(`the preview did not show the new subject: ${JSON.stringify(seen)}: ${(e as Error).message}`);
+    });
     await page.screenshot({ path: join(results, 'vscode-composer.png') });
     await frame.click('vscode-button.save');
     // code-server's save dialog is VS Code's simple file dialog, a quick input holding the default path.
