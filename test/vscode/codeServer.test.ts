@@ -218,6 +218,9 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
     await subject.click();
     await subject.press('Control+A');
     await subject.pressSequentially('CN=made in the composer');
+    // Typed keys can land elsewhere if VS Code moves focus while they are sent (seen once in CI): then
+    // the field gets the value directly, which fires the same input event.
+    if ((await subject.inputValue()) !== 'CN=made in the composer') await subject.fill('CN=made in the composer');
     await frame.waitForFunction(() => /CN=made in the composer/.test(document.querySelector('.summary')?.textContent ?? ''), undefined, { timeout: 30_000 }).catch(async (e) => {
       await page.screenshot({ path: join(results, 'vscode-composer-subject-failed.png') });
       const seen = await frame.evaluate(() => ({ summary: document.querySelector('.summary')?.textContent, subject: document.querySelector<HTMLInputElement>('.field-row[data-path="spec.template.subject"] input')?.value, errors: document.querySelector('.errors')?.textContent }));
