@@ -178,6 +178,14 @@ export async function checkInput(input: Uint8Array, report: FuzzReport, options:
   }
 }
 
+/** Saves a failing input as test-results/KIND-failure-N.bin and adds the failure to the report. */
+function record(report: FuzzReport, kind: 'fuzz' | 'sweep', failure: string, input: Uint8Array): void {
+  const file = join(__dirname, '..', '..', 'test-results', `${kind}-failure-${report.failures.length + 1}.bin`);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, input);
+  report.failures.push(`${failure}\n  input saved as ${file} (${input.length} bytes)`);
+}
+
 /** Runs `runs` mutated inputs from `seed`; deterministic for a given seed and corpus. */
 export async function fuzz(runs: number, seed: number, onProgress?: (report: FuzzReport) => void): Promise<FuzzReport> {
   const bases = seeds();
@@ -188,14 +196,8 @@ export async function fuzz(runs: number, seed: number, onProgress?: (report: Fuz
     if (onProgress && report.runs % 10_000 === 0) onProgress(report);
     const input = mutate(bases[i], muts);
     const failure = await checkInput(input, report);
-    if (failure) {
-      const file = join(__dirname, '..', '..', 'test-results', `fuzz-failure-${report.failures.length + 1}.bin`);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, input);
-      report.failures.push(`${failure}\n  input saved as ${file} (${input.length} bytes)`);
-      return false;
-    }
-    return true;
+    if (failure) record(report, 'fuzz', failure, input);
+    return !failure;
   }), { numRuns: runs, seed, endOnFailure: true }).catch(() => undefined);
   return report;
 }
@@ -221,12 +223,7 @@ export async function sweep(inputs: Uint8Array[], onProgress?: (report: FuzzRepo
         report.runs++;
         if (onProgress && report.runs % 10_000 === 0) onProgress(report);
         const failure = await checkInput(input, report, options);
-        if (failure) {
-          const file = join(__dirname, '..', '..', 'test-results', `sweep-failure-${report.failures.length + 1}.bin`);
-          mkdirSync(dirname(file), { recursive: true });
-          writeFileSync(file, input);
-          report.failures.push(`${failure}\n  input saved as ${file} (${input.length} bytes)`);
-        }
+        if (failure) record(report, 'sweep', failure, input);
       }
     }
   }

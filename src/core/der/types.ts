@@ -51,7 +51,7 @@ export function universalName(tagNumber: number): string {
 /** "SEQUENCE", "[0]", "[APPLICATION 3]" — the tag as ASN.1 writes it. */
 export function tagName(node: Pick<TlvNode, 'tagClass' | 'tagNumber'>): string {
   switch (node.tagClass) {
-    case 0: return universalNames[node.tagNumber] ?? `[UNIVERSAL ${node.tagNumber}]`;
+    case 0: return universalName(node.tagNumber);
     case 1: return `[APPLICATION ${node.tagNumber}]`;
     case 2: return node.tagNumber < contextNames.length ? contextNames[node.tagNumber] : `[${node.tagNumber}]`;
     default: return `[PRIVATE ${node.tagNumber}]`;

@@ -9,7 +9,7 @@ import { contentOf, readDer } from '../der/reader';
 import { hexOffset, tagName, universalName, type TlvNode } from '../der/types';
 import { describe, fieldTags, tagMatches, typeTags, universalTag, type ArraySpec, type ConvertibleSpec, type FieldSpec, type StructSpec, type TypeSpec } from './schemaTable';
 import { childPath, rootPath } from './paths';
-import { nameText, namedBits, namedInteger, plainValueAt, renderPrimitiveAt, summarize } from './render';
+import { nameText, namedBits, namedInteger, renderPrimitiveAt, summarize } from './render';
 import { AsnPropTypes } from '@peculiar/asn1-schema';
 
 /** Leaves share one empty, frozen list: most nodes are leaves, and a list each is a lot of garbage. */
@@ -167,11 +167,6 @@ export class Annotator {
 
   private fillPrimitive(node: AnnotatedNode, universal: number, tlv: TlvNode, bitNames?: readonly string[]): void {
     const start = tlv.offset + tlv.headerLength;
-    const plain = plainValueAt(universal, this.bytes, start, start + tlv.length);
-    if (plain !== undefined) {
-      node.value = plain;
-      return;
-    }
     const r = renderPrimitiveAt(universal, this.bytes, start, start + tlv.length, bitNames);
     node.value = r.value;
     if (r.hexFrom !== undefined) node.hexFrom = r.hexFrom;
