@@ -8,7 +8,7 @@ import { openFields, productionRefs, PKIStatus, PVNO, PubMethod, PublicationActi
 import { contentOf, readDer } from '../der/reader';
 import { hexOffset, tagName, universalName, type TlvNode } from '../der/types';
 import { describe, fieldTags, tagMatches, typeTags, universalTag, type ArraySpec, type ConvertibleSpec, type FieldSpec, type StructSpec, type TypeSpec } from './schemaTable';
-import { childPath, rootPath } from './paths';
+import { pathAtOffset, rootPath } from './paths';
 import { nameText, namedBits, namedInteger, renderPrimitiveAt, summarize } from './render';
 import { AsnPropTypes } from '@peculiar/asn1-schema';
 
@@ -353,31 +353,6 @@ export class Annotator {
     }
     return node;
   }
-}
-
-/** The path of the node whose identifier octet is at `offset` (one per offset: a header takes 2+ octets). */
-function pathAtOffset(root: AnnotatedNode, rootPathText: string, offset: number): string | undefined {
-  let node = root;
-  let path = rootPathText;
-  while (node.offset !== offset) {
-    // Children are in offset order: the last one starting at or before `offset`.
-    const list = node.children;
-    let lo = 0;
-    let hi = list.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid].offset <= offset) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    if (found < 0) return undefined;
-    const child = list[found];
-    path = childPath(node, path, child, found);
-    node = child;
-  }
-  return path;
 }
 
 // Loops, not find() with a closure: these run for most nodes of a large message.

@@ -46,6 +46,31 @@ export function withPaths(roots: AnnotatedNode[]): unknown[] {
   return roots.map((r, i) => copy(r, rootPath(i)));
 }
 
+/** The path of the node whose identifier octet is at `offset` (one per offset: a header takes 2+ octets). */
+export function pathAtOffset(root: AnnotatedNode, rootPathText: string, offset: number): string | undefined {
+  let node = root;
+  let path = rootPathText;
+  while (node.offset !== offset) {
+    // Children are in offset order: the last one starting at or before `offset`.
+    const list = node.children;
+    let lo = 0;
+    let hi = list.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].offset <= offset) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (found < 0) return undefined;
+    const child = list[found];
+    path = childPath(node, path, child, found);
+    node = child;
+  }
+  return path;
+}
+
 /** Visits every node depth-first with its path and index-path id. */
 export function walkWithPaths(roots: AnnotatedNode[], visit: (node: AnnotatedNode, path: string, id: string) => void): void {
   const walk = (node: AnnotatedNode, path: string, id: string): void => {
