@@ -3,7 +3,8 @@
  * spec file (`--spec`, the same RequestSpec the form keeps) can give any of them, flags win.
  */
 import { writeFileSync } from 'node:fs';
-import { buildRequest, keyKinds, requestBodies, type KeyKind, type Materials, type RequestBody, type RequestSpec } from '../core/compose';
+import { buildRequest, requestBodies, type Materials, type RequestBody, type RequestSpec } from '../core/compose';
+import { keyKinds, type KeyKind } from '../core/base/index';
 
 import type { ProtectionSpec } from '../core/protection/protect';
 import { loadDer, loadKey, saveKey } from '../node/materials';

@@ -8,7 +8,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkExchange, checkMessage, findingLine, nonceChains } from '../core/checks';
-import { unwrapInput } from '../core/inspect/input';
+import { unwrapInput } from '../core/base/pem';
 import { transactionIdOf } from '../core/protection';
 import type { CheckProfile, Finding } from '../shared/findings';
 import { parseFlags, UsageError } from './args';

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { inspectInput } from '../core/inspect';
-import { unwrapInput } from '../core/inspect/input';
+import { unwrapInput } from '../core/base/pem';
 import { checkCertHashes, issuedCertificates, verifyMessage } from '../core/protection';
 import type { CheckResult } from '../shared/protection';
 import { formatDocument } from '../core/inspect/text';

@@ -4,7 +4,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildRequest, toPem } from '../core/compose';
+import { buildRequest } from '../core/compose';
+import { toPem } from '../core/base/index';
 import { inspectInput } from '../core/inspect';
 import { formatDocument } from '../core/inspect/text';
 import { certName, certNameOf } from '../core/protection';

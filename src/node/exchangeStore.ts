@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toPem } from '../core/compose/keys';
+import { toPem } from '../core/base/pem';
 import type { ExchangeMessage, TransactionResult } from '../core/transport';
 
 export class ExchangeStore {

@@ -1,7 +1,8 @@
 /** Keys and certificates from files (PEM or DER), and writing a generated key safely. */
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
-import { importPrivateKey, toPem, type KeyPair } from '../core/compose/keys';
-import { unwrapInput } from '../core/inspect/input';
+import { importPrivateKey, type KeyPair } from '../core/base/keys';
+import { toPem } from '../core/base/pem';
+import { unwrapInput } from '../core/base/pem';
 
 function read(path: string, what: string): Uint8Array {
   try {

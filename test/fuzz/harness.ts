@@ -20,7 +20,8 @@ import { parseCapture } from '../../src/core/capture';
 import { verifyMessage } from '../../src/core/protection';
 import { buildRequest } from '../../src/core/compose';
 import { TestCa } from '../../src/core/testca';
-import { readMessage, runTransaction } from '../../src/core/transport';
+import { runTransaction } from '../../src/core/transport';
+import { readMessage } from '../../src/core/base/index';
 
 const fixtures = join(__dirname, '..', 'fixtures');
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { AsnConvert, AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
 import * as x509 from '@peculiar/asn1-x509';
 import * as cmp from '../../src/core/asn1';
-import { unwrapInput } from '../../src/core/inspect/input';
+import { unwrapInput } from '../../src/core/base/pem';
 
 const fixtures = join(__dirname, '..', 'fixtures');
 const fixture = (rel: string) => new Uint8Array(readFileSync(join(fixtures, rel)));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { AnnotatedDocument, AnnotatedNode } from '../../src/shared/annotated';
 import { inspectBytes } from '../../src/core/inspect';
-import { unwrapInput } from '../../src/core/inspect/input';
+import { unwrapInput } from '../../src/core/base/pem';
 import { allNodes, fixture, fixtureFiles, fixtures, isMessageFixture } from './helpers';
 
 const all = allNodes;

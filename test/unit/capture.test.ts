@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { groupExchanges, parseCapture, type CaptureResult } from '../../src/core/capture';
 import { verifyMessage } from '../../src/core/protection';
-import { peekMessage, readMessage, statusText, transactionIdHex } from '../../src/core/transport/message';
+import { peekMessage, readMessage, statusText, transactionIdHex } from '../../src/core/base/message';
 import { fixture, fixtureFiles, isMessageFixture } from './helpers';
 
 const secret = new TextEncoder().encode('s3cret');

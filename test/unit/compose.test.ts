@@ -8,10 +8,11 @@ import { describe, it } from 'node:test';
 import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
 import { Certificate, Name } from '@peculiar/asn1-x509';
 import { PKIMessage, oids } from '../../src/core/asn1';
-import { buildRequest, importPrivateKey, parseGeneralName, parseName, type Materials, type RequestSpec } from '../../src/core/compose';
-import { unwrapInput } from '../../src/core/inspect/input';
+import { buildRequest, type Materials, type RequestSpec } from '../../src/core/compose';
+import { importPrivateKey, parseGeneralName, parseName } from '../../src/core/base/index';
+import { unwrapInput } from '../../src/core/base/pem';
 import { certName, verifyMessage } from '../../src/core/protection';
-import { readMessage } from '../../src/core/transport';
+import { readMessage } from '../../src/core/base/index';
 import { fixture, fixtures } from './helpers';
 
 const secret = new TextEncoder().encode('s3cret');

@@ -4,7 +4,7 @@ import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import * as cmp from '../../src/core/asn1';
 import { readDer } from '../../src/core/der/reader';
-import { unwrapInput } from '../../src/core/inspect/input';
+import { unwrapInput } from '../../src/core/base/pem';
 import { certNameOf, checkCertHashes, issuedCertificates, transactionIdOf, verifyMessage, type VerifyOptions } from '../../src/core/protection';
 import type { CheckResult } from '../../src/shared/protection';
 import { fixture, fixtureFiles } from './helpers';

@@ -5,7 +5,7 @@ import { EnvelopedData, RecipientInfos } from '@peculiar/asn1-cms';
 import { CertificationRequest } from '@peculiar/asn1-csr';
 import { AlgorithmIdentifier, Certificate, CertificateList, Extension, Extensions, GeneralName, GeneralNames, Name, SubjectPublicKeyInfo, Time } from '@peculiar/asn1-x509';
 import * as cmp from '../../src/core/asn1';
-import { unwrapInput } from '../../src/core/inspect/input';
+import { unwrapInput } from '../../src/core/base/pem';
 import { fixture, fixtureFiles } from './helpers';
 
 /** DER of a fixture that may be PEM. */

@@ -4,11 +4,13 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
-import { buildRequest, importPrivateKey, type Materials, type RequestSpec } from '../../src/core/compose';
+import { buildRequest, type Materials, type RequestSpec } from '../../src/core/compose';
+import { importPrivateKey } from '../../src/core/base/index';
 import { TestCa, parseState, type TestCaBehaviour } from '../../src/core/testca';
-import { readMessage, runTransaction, type Post, type TransactionResult } from '../../src/core/transport';
+import { runTransaction, type Post, type TransactionResult } from '../../src/core/transport';
+import { readMessage } from '../../src/core/base/index';
 import type { ProtectionSpec } from '../../src/core/protection/protect';
-import { unwrapInput } from '../../src/core/inspect/input';
+import { unwrapInput } from '../../src/core/base/pem';
 import { certName } from '../../src/core/protection';
 import { fixture } from './helpers';
 

@@ -1,6 +1,6 @@
 /** The summary header: what the message is, its header fields, and its protection. */
 import type { ShowPayload } from '../../src/shared/protocol';
-import { clear, el } from '../common/dom';
+import { clear, el } from './dom';
 
 function field(label: string, value: string | number | undefined): HTMLElement | undefined {
   if (value === undefined || value === '') return undefined;

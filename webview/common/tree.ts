@@ -3,7 +3,7 @@
  * for on expand. Keyboard: arrows, Home/End, Enter, and type-ahead on field names.
  */
 import type { NodeRow } from '../../src/shared/protocol';
-import { clear, el } from '../common/dom';
+import { clear, el } from './dom';
 
 export const rowHeight = 22;
 const overscan = 10;

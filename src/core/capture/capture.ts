@@ -5,7 +5,7 @@
  * responses are paired per connection; messages are grouped into exchanges by transactionID.
  * Fed in chunks (`push`), so the file never has to be in memory whole.
  */
-import { peekMessage, readMessage, transactionIdHex } from '../transport/message';
+import { peekMessage, readMessage, transactionIdHex } from '../base/message';
 import { decodePacket } from './packet';
 import { HttpStream, type HttpMessage } from './httpStream';
 import { RecordReader, type CaptureProblem } from './records';

@@ -2,7 +2,7 @@
 import type { CaptureRow, CaptureView } from '../../shared/capture';
 import { ExchangeChecker } from '../checks';
 import { verifyMessage } from '../protection';
-import { readMessage, type ReadMessage } from '../transport/message';
+import { readMessage, type ReadMessage } from '../base/message';
 import { groupExchanges, type CaptureResult, type CapturedMessage } from './capture';
 
 export interface ViewOptions {

@@ -8,13 +8,13 @@ import { PKIStatus } from '../asn1';
 import { readDer } from '../der/reader';
 import { toHex } from '../der/values';
 import { checkCertHashes, issuedCertificates } from '../protection';
-import type { Subtle } from '../protection/mac';
-import { readMessage, type ReadMessage } from '../transport/message';
-import { checkMessage, firstBodies } from './message';
+import type { Subtle } from '../base/crypto';
+import { readMessage, type ReadMessage } from '../base/message';
+import { checkMessage } from './message';
 import { Locator } from './locate';
+import { certResponseBodies, firstBodies } from '../base/bodies';
 
 const hex = (b: { buffer: ArrayBuffer } | undefined) => (b ? toHex(new Uint8Array(b.buffer)) : undefined);
-const certResponses = new Set(['ip', 'cp', 'kup', 'ccp']);
 
 interface Item {
   der: Uint8Array;
@@ -78,7 +78,7 @@ export class ExchangeChecker {
     if (time && this.lastTime && time.getTime() < this.lastTime.getTime() - 1000) this.add(i, 'exchange.messageTime', 'warning', `messageTime ${time.toISOString()} is before the previous message's ${this.lastTime.toISOString()}`, 'RFC 9810 §5.1.1', 'header.messageTime', at.headerField('messageTime')?.offset);
     if (time) this.lastTime = time;
 
-    const statuses = certResponses.has(m.bodyName) ? ((m.body as unknown as Record<string, { response: { status: { status: PKIStatus }; certifiedKeyPair?: unknown }[] }>)[m.bodyName].response) : [];
+    const statuses = certResponseBodies.has(m.bodyName) ? ((m.body as unknown as Record<string, { response: { status: { status: PKIStatus }; certifiedKeyPair?: unknown }[] }>)[m.bodyName].response) : [];
     const prevName = previous?.m.bodyName;
     if (m.bodyName === 'pollReq' && !(this.pollOpen || prevName === 'pollRep')) this.add(i, 'exchange.polling', 'error', `pollReq after ${prevName ?? 'nothing'}: it follows a "waiting" answer or a pollRep`, 'RFC 9810 §5.3.22', 'body', at.body?.offset);
     if (m.bodyName === 'pollRep' && prevName !== 'pollReq') this.add(i, 'exchange.polling', 'error', `pollRep after ${prevName ?? 'nothing'}: it answers a pollReq`, 'RFC 9810 §5.3.22', 'body', at.body?.offset);
@@ -100,7 +100,7 @@ export class ExchangeChecker {
       this.issued.length = 0; // a certConf answers the certificates issued since the last one
       this.openCertConf = { index: i, offset: at.body?.offset };
     }
-    if (certResponses.has(m.bodyName)) this.issued.push(...issuedCertificates(der).map((c) => c.der));
+    if (certResponseBodies.has(m.bodyName)) this.issued.push(...issuedCertificates(der).map((c) => c.der));
     if (m.bodyName === 'pkiconf' && prevName !== 'certConf') this.add(i, 'exchange.pkiConf.unexpected', 'error', `pkiConf after ${prevName ?? 'nothing'}: it answers a certConf`, 'RFC 9810 §5.3.17', 'body', at.body?.offset);
     this.previous = it;
     this.lastItem = { index: i, item: it };

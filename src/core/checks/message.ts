@@ -10,10 +10,11 @@ import { PBKDF2Params, PBMAC1Params, PBMParameter, PKIStatus, oids, type PKIStat
 import { readDer } from '../der/reader';
 import type { TlvNode } from '../der/types';
 import { toHex } from '../der/values';
-import { signatureByOid } from '../protection/algorithms';
-import { slice } from '../protection/der';
-import { readMessage, type ReadMessage } from '../transport/message';
+import { signatureByOid } from '../base/algorithms';
+import { slice } from '../base/encoded';
+import { readMessage, type ReadMessage } from '../base/message';
 import { Locator } from './locate';
+import { certRepOf, certRequestBodies, certResponseBodies, firstBodies, implicitConfirmBodies } from '../base/bodies';
 
 export interface CheckOptions {
   profile?: CheckProfile;
@@ -22,9 +23,6 @@ export interface CheckOptions {
 }
 
 /** Bodies that open a transaction: no recipNonce yet (RFC 9483 §3.1). */
-export const firstBodies = new Set(['ir', 'cr', 'kur', 'p10cr', 'rr', 'genm', 'krr', 'ccr']);
-const certRequests = new Set(['ir', 'cr', 'kur', 'krr', 'ccr']);
-const certResponses = new Set(['ip', 'cp', 'kup', 'ccp']);
 
 const keyFamily: Record<string, string> = { '1.2.840.113549.1.1.1': 'RSA', '1.2.840.113549.1.1.10': 'RSA', '1.2.840.10045.2.1': 'EC', '1.3.101.112': 'Ed25519', '1.3.101.113': 'Ed448' };
 const schemeFamily = (oid: string): string | undefined => {
@@ -70,7 +68,7 @@ function checkHeader(m: ReadMessage, f: Findings, now: Date): void {
   const at = f.at;
   const pvno = Number(h.pvno);
   const needs3 = (m.body.certConf ?? []).some((s) => s.hashAlg)
-    || [...(m.body.ip?.response ?? []), ...(m.body.cp?.response ?? []), ...(m.body.kup?.response ?? [])].some((r) => r.certifiedKeyPair?.certOrEncCert.encryptedCert?.envelopedData || r.certifiedKeyPair?.privateKey?.envelopedData);
+    || (certRepOf(m.body)?.response ?? []).some((r) => r.certifiedKeyPair?.certOrEncCert.encryptedCert?.envelopedData || r.certifiedKeyPair?.privateKey?.envelopedData);
   if (pvno !== 2 && pvno !== 3) f.add('header.pvno.value', 'error', `pvno is ${pvno}: CMP messages use 2 (cmp2000) or 3 (cmp2021)`, 'RFC 9810 §5.1.1', 'header.pvno', at.headerField('pvno'));
   else if (needs3 && pvno !== 3) f.add('header.pvno.needs3', 'error', 'pvno is 2 but the message uses cmp2021 features (hashAlg in certConf, or EnvelopedData): it must be 3', 'RFC 9810 §7', 'header.pvno', at.headerField('pvno'));
   else if (!needs3 && pvno === 3) f.add('header.pvno.unneeded', 'info', 'pvno is 3 though nothing here needs cmp2021: the lowest version that supports the message is preferred', 'RFC 9810 §7', 'header.pvno', at.headerField('pvno'));
@@ -99,11 +97,11 @@ function checkHeader(m: ReadMessage, f: Findings, now: Date): void {
     const value = itav.infoValue ? new Uint8Array(itav.infoValue) : undefined;
     if (itav.infoType === oids.itImplicitConfirm) {
       if (value && !(value.length === 2 && value[0] === 0x05 && value[1] === 0x00)) f.add('header.generalInfo.implicitConfirm.value', 'error', 'implicitConfirm\'s value must be NULL', 'RFC 9810 §5.1.1.1', 'header.generalInfo', node);
-      if (!['ir', 'cr', 'kur', 'p10cr', 'ip', 'cp', 'kup', 'ccr', 'ccp'].includes(m.bodyName)) f.add('header.generalInfo.implicitConfirm.body', 'warning', `implicitConfirm in ${m.bodyName} means nothing: it belongs to certificate requests and responses`, 'RFC 9810 §5.1.1.1', 'header.generalInfo', node);
+      if (!implicitConfirmBodies.has(m.bodyName)) f.add('header.generalInfo.implicitConfirm.body', 'warning', `implicitConfirm in ${m.bodyName} means nothing: it belongs to certificate requests and responses`, 'RFC 9810 §5.1.1.1', 'header.generalInfo', node);
     }
     if (itav.infoType === oids.itConfirmWaitTime) {
       if (!value || value[0] !== 0x18) f.add('header.generalInfo.confirmWaitTime.value', 'error', 'confirmWaitTime\'s value must be a GeneralizedTime', 'RFC 9810 §5.1.1.2', 'header.generalInfo', node);
-      if (!certResponses.has(m.bodyName)) f.add('header.generalInfo.confirmWaitTime.body', 'warning', `confirmWaitTime in ${m.bodyName}: it belongs to ip/cp/kup`, 'RFC 9810 §5.1.1.2', 'header.generalInfo', node);
+      if (!certResponseBodies.has(m.bodyName)) f.add('header.generalInfo.confirmWaitTime.body', 'warning', `confirmWaitTime in ${m.bodyName}: it belongs to ip/cp/kup`, 'RFC 9810 §5.1.1.2', 'header.generalInfo', node);
     }
   }
 }
@@ -199,7 +197,7 @@ function statusFindings(s: PKIStatusInfo, f: Findings, path: string, node: TlvNo
 function checkBody(m: ReadMessage, f: Findings): void {
   const b = m.body as unknown as Record<string, unknown>;
   const at = f.at;
-  if (certRequests.has(m.bodyName)) {
+  if (certRequestBodies.has(m.bodyName)) {
     const msgs = b[m.bodyName] as NonNullable<ReadMessage['body']['ir']>;
     if (msgs.length !== 1) f.add('body.certReqMessages.count', 'error', `${msgs.length} CertReqMsg; the profile sends exactly one`, 'RFC 9483 §4.1.1', 'body', at.body, 'lightweight');
     msgs.forEach((msg, i) => {
@@ -220,7 +218,7 @@ function checkBody(m: ReadMessage, f: Findings): void {
       }
     });
   }
-  if (certResponses.has(m.bodyName)) {
+  if (certResponseBodies.has(m.bodyName)) {
     const rep = b[m.bodyName] as NonNullable<ReadMessage['body']['ip']>;
     rep.response.forEach((r, i) => {
       const path = `body.${m.bodyName}.response[${i}]`;

@@ -9,11 +9,12 @@ import {
   type PKIFailureInfoName,
 } from '../asn1';
 import { fromHex } from '../der/values';
-import { digestOidByHash } from '../protection/algorithms';
+import { digestOidByHash } from '../base/algorithms';
 import { certHashFor } from '../protection/certHash';
-import { own, type Subtle } from '../protection/mac';
-import { signatureAlgorithm, signBytes, type KeyPair } from './keys';
-import { parseName } from './names';
+import { own } from '../base/bytes';
+import { type Subtle } from '../base/crypto';
+import { signatureAlgorithm, signBytes, type KeyPair } from '../base/keys';
+import { parseName } from '../base/names';
 import type { GenmInfoType, Materials, RequestSpec } from './spec';
 import { buildTemplate, type Problems } from './template';
 

@@ -8,10 +8,11 @@ import { CMPCertificate, CMPCertificates, InfoTypeAndValue, InfoTypeAndValues, P
 import { fromHex } from '../der/values';
 import { protectMessage, type ProtectEnv } from '../protection/protect';
 import { buildBody } from './bodies';
-import { generateKeyPair, type KeyPair } from './keys';
-import { parseName } from './names';
+import { generateKeyPair, type KeyPair } from '../base/keys';
+import { parseName } from '../base/names';
 import type { FieldError, Materials, RequestSpec } from './spec';
 import { Problems } from './template';
+import { keyRequestBodies } from '../base/bodies';
 
 export interface BuildEnv extends ProtectEnv {
   now?: () => Date;
@@ -21,7 +22,6 @@ export type BuildResult =
   | { ok: true; der: Uint8Array; message: PKIMessage; /** set when a key was generated for the request */ generatedKey?: KeyPair }
   | { ok: false; errors: FieldError[] };
 
-const needsKey = new Set(['ir', 'cr', 'kur', 'p10cr']);
 const nullDer = new Uint8Array([0x05, 0x00]).buffer;
 
 function bytesField(value: string | undefined, field: string, size: number, random: (n: number) => Uint8Array, problems: Problems): OctetString {
@@ -84,7 +84,7 @@ export async function buildRequest(spec: RequestSpec, materials: Materials, env:
   const problems = new Problems();
   let key = materials.key;
   let generatedKey: KeyPair | undefined;
-  if (!key && needsKey.has(spec.body) && !(spec.body === 'p10cr' && materials.csr)) {
+  if (!key && keyRequestBodies.has(spec.body) && !(spec.body === 'p10cr' && materials.csr)) {
     generatedKey = key = await generateKeyPair(spec.keyType ?? 'P-256', subtle);
   }
   checkProtection(materials, problems);

@@ -13,14 +13,15 @@ import { checkMessage } from '../checks';
 import { fromHex } from '../der/values';
 import { inspectInput, InspectorModel } from '../inspect';
 import { respond, showPayload } from '../inspect/respond';
-import { unwrapInput } from '../inspect/input';
+import { unwrapInput } from '../base/pem';
 import { verifyMessage } from '../protection';
 import type { ProtectionSpec } from '../protection/protect';
-import type { Subtle } from '../protection/mac';
+import type { Subtle } from '../base/crypto';
 import { buildRequest } from './build';
-import { generateKeyPair, importPrivateKey, type KeyPair } from './keys';
+import { generateKeyPair, importPrivateKey, type KeyPair } from '../base/keys';
 import type { Materials } from './spec';
 import { keyUsageNames } from './template';
+import { keyRequestBodies } from '../base/bodies';
 
 export interface ComposerIo {
   readFile(path: string): Promise<Uint8Array>;
@@ -41,7 +42,6 @@ export interface Built {
   body: string;
 }
 
-const needsKey = new Set(['ir', 'cr', 'kur', 'p10cr']);
 
 /** The names the form offers as choices, from the schema modules (one source of truth). */
 export function formChoices(): FormChoices {
@@ -71,7 +71,7 @@ export class ComposerEngine {
     const materials = await this.materials(form, errors);
     const spec = form.spec;
     let generated: KeyPair | undefined;
-    if (!materials.key && needsKey.has(spec.body) && !(spec.body === 'p10cr' && materials.csr)) {
+    if (!materials.key && keyRequestBodies.has(spec.body) && !(spec.body === 'p10cr' && materials.csr)) {
       const kind = spec.keyType ?? 'P-256';
       generated = this.keys.get(kind) ?? await generateKeyPair(kind, this.io.subtle);
       this.keys.set(kind, generated);

@@ -1,5 +1,3 @@
 export { buildRequest, type BuildEnv, type BuildResult } from './build';
-export { generateKeyPair, importPrivateKey, keyKinds, signatureAlgorithm, signBytes, toPem, type KeyKind, type KeyPair } from './keys';
-export { parseGeneralName, parseName } from './names';
 export { genmInfoTypes, requestBodies, type FieldError, type Materials, type RequestBody, type RequestSpec, type TemplateSpec } from './spec';
 export { ComposerEngine, formChoices, type Built, type ComposerIo } from './composer';

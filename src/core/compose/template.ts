@@ -6,7 +6,7 @@ import {
 } from '@peculiar/asn1-x509';
 import { CertTemplate, OptionalValidity } from '../asn1';
 import { fromHex } from '../der/values';
-import { parseGeneralName, parseName } from './names';
+import { parseGeneralName, parseName } from '../base/names';
 import type { FieldError, TemplateSpec } from './spec';
 
 const ekuNames: Record<string, string> = {

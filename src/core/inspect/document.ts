@@ -11,7 +11,7 @@ import { CertReqMessages, PKIMessage, PKIMessages, type OpenType } from '../asn1
 import { readDer, type DerLimits } from '../der/reader';
 import type { TlvNode } from '../der/types';
 import { Annotator } from './annotate';
-import { unwrapInput } from './input';
+import { unwrapInput } from '../base/pem';
 import { summarizeMessage } from './summary';
 
 const candidates: [Exclude<DocumentKind, 'ASN.1'>, OpenType][] = [

@@ -5,7 +5,8 @@
  */
 import type { AnnotatedDocument, AnnotatedNode } from '../../shared/annotated';
 import type { CopyWhat, FilterMatch, NodeDetails, NodeRow } from '../../shared/protocol';
-import { integerDecimal, toBase64, toHex } from '../der/values';
+import { integerDecimal, toHex } from '../der/values';
+import { toBase64 } from '../base/bytes';
 import { pathOf, walkWithPaths } from './paths';
 import { fullValue } from './render';
 

@@ -9,10 +9,11 @@ import type { CheckResult } from '../../shared/protection';
 import { PKIMessage, oidName } from '../asn1';
 import { readDer } from '../der/reader';
 import { decodeInteger, toHex } from '../der/values';
-import { hashByOid, signatureByOid } from './algorithms';
+import { hashByOid, signatureByOid } from '../base/algorithms';
 import { certName } from './chain';
-import { slice } from './der';
-import { equalBytes, own, type Subtle } from './mac';
+import { slice } from '../base/encoded';
+import { equalBytes, own } from '../base/bytes';
+import { type Subtle } from '../base/crypto';
 
 const repBodies = new Set([1, 3, 8, 14]); // ip, cp, kup, ccp
 

@@ -3,8 +3,9 @@ import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import type { CheckResult } from '../../shared/protection';
 import { dnShortNames } from '../asn1';
-import { bitStringBytes, certificateParts, slice } from './der';
-import { equalBytes, type Subtle } from './mac';
+import { bitStringBytes, certificateParts, slice } from '../base/encoded';
+import { equalBytes } from '../base/bytes';
+import { type Subtle } from '../base/crypto';
 import { verifySignature } from './signature';
 
 /** "CN=…" of a certificate's subject, for messages. */

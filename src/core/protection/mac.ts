@@ -7,7 +7,9 @@ import type { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import { PBKDF2Params, PBMAC1Params, PBMParameter, oids } from '../asn1';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
-import { hashByOid, hmacByOid, hmacName } from './algorithms';
+import { hashByOid, hmacByOid, hmacName } from '../base/algorithms';
+import { own } from '../base/bytes';
+import type { Subtle } from '../base/crypto';
 
 /**
  * PBM's one-way function is iterated thousands of times on a few bytes: synchronous hashes do that
@@ -17,20 +19,12 @@ import { hashByOid, hmacByOid, hmacName } from './algorithms';
  */
 const syncHash: Record<string, (b: Uint8Array) => Uint8Array> = { 'SHA-1': sha1, 'SHA-224': sha224, 'SHA-256': sha256, 'SHA-384': sha384, 'SHA-512': sha512 };
 
-export type Subtle = typeof globalThis.crypto.subtle;
 
 export class UnsupportedAlgorithm extends Error {}
 
 /** Limits on work a file can ask for (RFC 9481 §6.1 asks for at least 1,000 / 10,000 iterations). */
 export const maxPbmIterations = 100_000;
 export const maxPbkdf2Iterations = 2_000_000;
-
-/** Bytes in an ArrayBuffer of their own, as WebCrypto's BufferSource type (DOM lib) asks. */
-export function own(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  return bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-    ? (bytes as Uint8Array<ArrayBuffer>)
-    : new Uint8Array(bytes);
-}
 
 function hmacHash(alg: AlgorithmIdentifier): string {
   const hash = hmacByOid[alg.algorithm];
@@ -112,9 +106,3 @@ export function pbmac1Plan(parameters: ArrayBuffer | undefined): MacPlan {
   return plan;
 }
 
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
-  return diff === 0;
-}

@@ -6,9 +6,10 @@
 import { AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier, Certificate, SubjectKeyIdentifier, id_ce_subjectKeyIdentifier } from '@peculiar/asn1-x509';
 import { CMPCertificate, CMPCertificates, PBKDF2Params, PBKDF2Salt, PBMAC1Params, PBMParameter, PKIMessage, PKIProtection, ProtectedPart, oids } from '../asn1';
-import { signatureAlgorithm, signBytes, type KeyPair, type SignatureHash } from '../compose/keys';
-import { digestOidByHash, hashByOid } from './algorithms';
-import { pbmac1Plan, pbmPlan, type Subtle } from './mac';
+import { signatureAlgorithm, signBytes, type KeyPair, type SignatureHash } from '../base/keys';
+import { digestOidByHash, hashByOid } from '../base/algorithms';
+import { pbmac1Plan, pbmPlan } from './mac';
+import { type Subtle } from '../base/crypto';
 
 /** HMAC OIDs by hash name (RFC 9481 §6.2); for SHA-1 the hmac-sha1 OID that PBM uses. */
 const hmacOid: Record<string, string> = { 'SHA-1': '1.3.6.1.5.5.8.1.2', 'SHA-256': '1.2.840.113549.2.9', 'SHA-384': '1.2.840.113549.2.10', 'SHA-512': '1.2.840.113549.2.11' };

@@ -4,9 +4,11 @@ import { ECDSASigValue } from '@peculiar/asn1-ecc';
 import { RsaSaPssParams } from '@peculiar/asn1-rsa';
 import { AlgorithmIdentifier, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { decodeOid } from '../der/values';
-import { algName, curveByOid, hashByOid, signatureByOid } from './algorithms';
-import { derLength } from './der';
-import { own, UnsupportedAlgorithm, type Subtle } from './mac';
+import { algName, curveByOid, hashByOid, signatureByOid } from '../base/algorithms';
+import { derLength } from '../base/encoded';
+import { UnsupportedAlgorithm } from './mac';
+import { own } from '../base/bytes';
+import { type Subtle } from '../base/crypto';
 
 /** ECDSA's DER SEQUENCE { r, s } as the fixed-size r || s WebCrypto wants. */
 function ecdsaRaw(der: Uint8Array, size: number): Uint8Array {

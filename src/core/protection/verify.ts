@@ -8,13 +8,16 @@ import { AlgorithmIdentifier, Certificate, Extensions, KeyUsage, SubjectKeyIdent
 import type { CheckResult } from '../../shared/protection';
 import { oids, PKIHeader, pkiBodyNames } from '../asn1';
 import { readDer } from '../der/reader';
-import { bitStringBytes, certificateParts, retag, sequenceOf, slice } from './der';
+import { bitStringBytes, certificateParts, retag, sequenceOf, slice } from '../base/encoded';
 import type { TlvNode } from '../der/types';
 import { toHex } from '../der/values';
-import { algName, signatureByOid } from './algorithms';
-import { equalBytes, pbmac1Plan, pbmPlan, UnsupportedAlgorithm, type MacPlan, type Subtle } from './mac';
+import { algName, signatureByOid } from '../base/algorithms';
+import { pbmac1Plan, pbmPlan, UnsupportedAlgorithm, type MacPlan } from './mac';
+import { equalBytes } from '../base/bytes';
+import { type Subtle } from '../base/crypto';
 import { describeSignature, verifySignature } from './signature';
 import { certName, checkChain } from './chain';
+import { certRequestBodies } from '../base/bodies';
 
 export interface VerifyOptions {
   /** The shared secret for MAC protection. */
@@ -187,7 +190,7 @@ async function checkInnerSignatures(subtle: Subtle, der: Uint8Array, bodyTlv: Tl
   const content = bodyTlv.children?.[0];
   if (!content) return [];
   const results: CheckResult[] = [];
-  if (['ir', 'cr', 'kur', 'krr', 'ccr'].includes(type ?? '')) {
+  if (certRequestBodies.has(type ?? '')) {
     for (const [i, msg] of (content.children ?? []).entries()) {
       const r = await checkPop(subtle, der, msg, `body.${type}[${i}]`);
       if (r) results.push(r);

@@ -8,16 +8,16 @@
 import { AsnParser, OctetString } from '@peculiar/asn1-schema';
 import { Certificate, GeneralName, Name } from '@peculiar/asn1-x509';
 import { CMPCertificate, ErrorMsgContent, InfoTypeAndValue, InfoTypeAndValues, PKIBody, PKIFailureInfo, PKIFreeText, PKIHeader, PKIMessage, PKIStatus, PKIStatusInfo, oids, type PKIFailureInfoName } from '../asn1';
-import { generateKeyPair, importPrivateKey, type KeyPair } from '../compose/keys';
-import { parseName } from '../compose/names';
+import { generateKeyPair, importPrivateKey, type KeyPair } from '../base/keys';
+import { parseName } from '../base/names';
 import { certName } from '../protection/chain';
-import { type Subtle } from '../protection/mac';
+import { type Subtle } from '../base/crypto';
 import { macLike, protectMessage, type ProtectionSpec } from '../protection/protect';
 import { verifyMessage } from '../protection/verify';
-import { readMessage, type ReadMessage } from '../transport/message';
+import { readMessage, type ReadMessage } from '../base/message';
 import { issueCertificate } from './certs';
 import { certRequestBodies, handleCertConf, handleCertRequest, handleGenm, handlePollReq, handleRevocation } from './handlers';
-import { fromBase64, toBase64 } from '../der/values';
+import { fromBase64, toBase64 } from '../base/bytes';
 import type { CaStateJson, IssuedRecord, RevokedRecord } from './state';
 
 export interface TestCaBehaviour {

@@ -5,8 +5,9 @@ import {
   SubjectKeyIdentifier, SubjectPublicKeyInfo, TBSCertificate, Validity, Version,
   id_ce_authorityKeyIdentifier, id_ce_basicConstraints, id_ce_keyUsage, id_ce_subjectKeyIdentifier,
 } from '@peculiar/asn1-x509';
-import { signatureAlgorithm, signBytes, type KeyPair } from '../compose/keys';
-import { own, type Subtle } from '../protection/mac';
+import { signatureAlgorithm, signBytes, type KeyPair } from '../base/keys';
+import { own } from '../base/bytes';
+import { type Subtle } from '../base/crypto';
 
 /** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey BIT STRING's value. */
 export async function keyIdentifier(spki: Uint8Array | SubjectPublicKeyInfo, subtle: Subtle): Promise<Uint8Array> {

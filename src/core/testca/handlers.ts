@@ -10,10 +10,11 @@ import {
   type CertReqMsg, type PKIFailureInfoName,
 } from '../asn1';
 import { readDer } from '../der/reader';
-import { fromBase64, toHex } from '../der/values';
+import { toHex } from '../der/values';
+import { fromBase64 } from '../base/bytes';
 import { certHashFor } from '../protection/certHash';
-import { equalBytes, own } from '../protection/mac';
-import { transactionIdHex, type ReadMessage } from '../transport/message';
+import { equalBytes, own } from '../base/bytes';
+import { transactionIdHex, type ReadMessage } from '../base/message';
 import type { Answer, TestCa } from './ca';
 
 const repOf = { ir: 'ip', cr: 'cp', kur: 'kup', p10cr: 'cp' } as const;

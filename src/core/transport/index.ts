@@ -1,3 +1,2 @@
 export { checkHttpAnswer, isPkixCmp, transportDefaults, TransportError, type HttpRequest, type HttpResponse, type Post, type ServerConfig, type TransportStep } from './rfc9811';
-export { readMessage, statusText, transactionIdHex, type ReadMessage } from './message';
 export { runTransaction, type ExchangeMessage, type TransactionOptions, type TransactionResult } from './transaction';

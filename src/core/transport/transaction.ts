@@ -9,11 +9,13 @@ import type { CheckResult } from '../../shared/protection';
 import { CertConfirmContent, type CertResponses, CertStatus, PKIBody, PKIFreeText, PKIHeader, PKIMessage, PKIStatus, PKIStatusInfo, PollReq, PollReqContent, oids } from '../asn1';
 import { toHex } from '../der/values';
 import { certHashFor } from '../protection/certHash';
-import { own, type Subtle } from '../protection/mac';
+import { own } from '../base/bytes';
+import { type Subtle } from '../base/crypto';
 import { protectMessage, type ProtectionSpec } from '../protection/protect';
 import { verifyMessage, type VerifyOptions } from '../protection/verify';
 import { checkHttpAnswer, transportDefaults, TransportError, type Post, type ServerConfig } from './rfc9811';
-import { readMessage, statusText, type ReadMessage } from './message';
+import { readMessage, statusText, type ReadMessage } from '../base/message';
+import { certRepOf } from '../base/bodies';
 
 export interface ExchangeMessage {
   direction: 'sent' | 'received';
@@ -156,7 +158,7 @@ class Transaction {
   private async followUp(msg: ReadMessage): Promise<Uint8Array | undefined> {
     const b = msg.body;
     if (b.error) throw new TransactionError(`the server answered with an error message: ${statusText(b.error.pKIStatusInfo)}`);
-    const rep = b.ip ?? b.cp ?? b.kup ?? b.ccp;
+    const rep = certRepOf(b);
     if (rep) return this.certResponse(msg, rep.response);
     if (b.pollRep) {
       const wait = b.pollRep[0]?.checkAfter ?? 0;
@@ -243,7 +245,7 @@ function requestedKey(req: ReadMessage): string | undefined {
 
 function responseStatus(m: ReadMessage): string | undefined {
   const b = m.body;
-  const rep = b.ip ?? b.cp ?? b.kup ?? b.ccp;
+  const rep = certRepOf(b);
   if (rep) return rep.response.map((r) => statusText(r.status)).join('; ');
   if (b.error) return statusText(b.error.pKIStatusInfo);
   if (b.rp) return b.rp.status.map((s) => statusText(s)).join('; ');

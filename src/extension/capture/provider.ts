@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { captureView, groupExchanges, parseCapture, type CaptureResult } from '../../core/capture';
 import { toHex } from '../../core/der/values';
-import { readMessage } from '../../core/transport/message';
+import { readMessage } from '../../core/base/message';
 import { readCaptureFile } from '../../node/captureFile';
 import type { CaptureToHost, HostToCapture } from '../../shared/capture';
 import type { SecretStore } from '../secrets';

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { inspectInput, InspectorModel } from '../../core/inspect';
 import { respond, showPayload } from '../../core/inspect/respond';
-import { unwrapInput } from '../../core/inspect/input';
+import { unwrapInput } from '../../core/base/pem';
 import { checkMessage } from '../../core/checks';
 import { checkCertHashes, verifyMessage } from '../../core/protection';
 import type { CheckProfile, Finding } from '../../shared/findings';

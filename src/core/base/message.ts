@@ -3,8 +3,8 @@ import { AsnParser } from '@peculiar/asn1-schema';
 import { PKIBody, PKIHeader, PKIStatus, PKIStatusInfo, pkiBodyNames, pkiFailureInfoNames } from '../asn1';
 import type { TlvNode } from '../der/types';
 import { readDer } from '../der/reader';
-import { slice } from '../protection/der';
-import { toHex } from '../der/values';
+import { slice } from './encoded';
+import { toHex } from './bytes';
 
 export interface ReadMessage {
   header: PKIHeader;
@@ -50,6 +50,20 @@ export function statusText(s: PKIStatusInfo | undefined): string {
 }
 
 export { pkiFailureInfoNames };
+
+/** Hex senderKID of a message: the name a shared secret is stored under (undefined when absent). */
+export function senderKidHex(m: ReadMessage): string | undefined {
+  return m.header.senderKID ? toHex(new Uint8Array(m.header.senderKID.buffer)) : undefined;
+}
+
+/** Hex senderKID of encoded bytes, or undefined when absent or the header does not decode. */
+export function senderKidOf(der: Uint8Array): string | undefined {
+  try {
+    return senderKidHex(readMessage(der));
+  } catch {
+    return undefined;
+  }
+}
 
 /** Hex transactionID of a message ('' when absent). */
 export function transactionIdHex(m: ReadMessage): string {

@@ -1,4 +1,5 @@
-/** Turns file content into DER: raw DER, PEM with any label, or bare base64 (as `openssl base64` writes). */
+/** PEM: file content into DER (raw DER, PEM with any label, or bare base64 as `openssl base64` writes), and DER into PEM. */
+import { fromBase64, toBase64 } from './bytes';
 
 export interface Unwrapped {
   der: Uint8Array;
@@ -9,20 +10,6 @@ export interface Unwrapped {
 }
 
 const pemRe = /-----BEGIN ([A-Z0-9 ._-]+)-----([\s\S]*?)-----END \1-----/;
-
-function base64ToBytes(text: string): Uint8Array | undefined {
-  const clean = text.replace(/\s+/g, '');
-  if (clean.length === 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 === 1) return undefined;
-  let bin: string;
-  try {
-    bin = atob(clean.padEnd(Math.ceil(clean.length / 4) * 4, '='));
-  } catch {
-    return undefined; // padding in the wrong place ("abcde="): not base64 (found by the fuzzer)
-  }
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 function looksLikeText(bytes: Uint8Array): boolean {
   const n = Math.min(bytes.length, 4096);
@@ -40,14 +27,20 @@ export function unwrapInput(bytes: Uint8Array): Unwrapped {
   const pem = pemRe.exec(text);
   if (pem) {
     const body = pem[2].split(/\r?\n/).filter((l) => !/^[A-Za-z-]+:/.test(l)).join('');
-    const der = base64ToBytes(body);
+    const der = fromBase64(body, 'lenient');
     if (!der) return { der: bytes, format: 'pem', pemLabel: pem[1], error: `the PEM block "${pem[1]}" at offset ${pem.index} is not valid base64` };
     return { der, format: 'pem', pemLabel: pem[1] };
   }
   if (text.includes('-----BEGIN ')) {
     return { der: bytes, format: 'pem', error: `a PEM "-----BEGIN" line at offset ${text.indexOf('-----BEGIN ')} has no matching "-----END" line` };
   }
-  const der = base64ToBytes(text);
+  const der = fromBase64(text, 'lenient');
   if (der && der.length > 0 && der[0] === 0x30) return { der, format: 'base64' };
   return { der: bytes, format: 'der' };
+}
+
+/** PEM armour for DER (CERTIFICATE, PRIVATE KEY, CERTIFICATE REQUEST). */
+export function toPem(label: string, der: Uint8Array): string {
+  const b64 = toBase64(der);
+  return `-----BEGIN ${label}-----\n${b64.replace(/.{1,64}/g, '$&\n')}-----END ${label}-----\n`;
 }

@@ -6,9 +6,11 @@ import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
 import { ECDSASigValue } from '@peculiar/asn1-ecc';
 import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
-import { decodeOid, toBase64 } from '../der/values';
-import { curveByOid } from '../protection/algorithms';
-import { own, type Subtle } from '../protection/mac';
+import { decodeOid } from '../der/values';
+import { toBase64 } from './bytes';
+import { curveByOid } from './algorithms';
+import { own } from './bytes';
+import { type Subtle } from './crypto';
 
 type CryptoKey = Awaited<ReturnType<Subtle['importKey']>>;
 
@@ -108,10 +110,4 @@ export async function signBytes(key: KeyPair, data: Uint8Array, subtle: Subtle =
   // A WebCrypto RSA key is bound to its hash (SHA-256 here): another hash needs the key imported for it.
   const privateKey = name === 'RSASSA-PKCS1-v1_5' && hash && hash !== 'SHA-256' ? await subtle.importKey('pkcs8', own(key.pkcs8), { name, hash }, false, ['sign']) : key.privateKey;
   return new Uint8Array(await subtle.sign(name, privateKey, own(data)));
-}
-
-/** PEM armour for DER (CERTIFICATE, PRIVATE KEY, CERTIFICATE REQUEST). */
-export function toPem(label: string, der: Uint8Array): string {
-  const b64 = toBase64(der);
-  return `-----BEGIN ${label}-----\n${b64.replace(/.{1,64}/g, '$&\n')}-----END ${label}-----\n`;
 }
