@@ -1,11 +1,11 @@
-// Lint, and the layers of STYLE.md enforced with no-restricted-imports (as VS Code's own
-// local/code-layering does): core is pure, the webview talks to the host only through src/shared.
+// Lint, and the layers of docs/ARCHITECTURE.md: an allow-list per folder (scripts/lint/layers.mjs,
+// after VS Code's local/code-layering) and no import cycles (eslint-plugin-import-x's no-cycle).
 import tseslint from 'typescript-eslint';
-
-const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'http', 'https', 'net', 'tls', 'child_process', 'path', 'os', 'crypto'];
+import importX from 'eslint-plugin-import-x';
+import layers from './scripts/lint/layers.mjs';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.vscode-test/**', 'scratch/**', 'test-results/**', '*.vsix'] },
+  { ignores: ['dist/**', 'node_modules/**', '.vscode-test/**', '.peers/**', 'scratch/**', 'test-results/**', '*.vsix'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -14,49 +14,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['vscode'], message: 'src/core is pure: no vscode (STYLE.md).' },
-          { group: nodeBuiltins, message: 'src/core is pure: no fs/http/crypto modules; take them as parameters (STYLE.md).' },
-          { group: ['**/extension/**', '**/cli/**', '**/webview/**'], message: 'src/core must not depend on outer layers.' },
-        ],
-      }],
+    files: ['src/**/*.ts', 'webview/**/*.ts'],
+    plugins: { local: layers, 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [importX.createNodeResolver({ extensions: ['.ts', '.js', '.mjs'] })],
+      'import-x/extensions': ['.ts'],
     },
-  },
-  {
-    files: ['src/shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['vscode', ...nodeBuiltins], message: 'src/shared is plain types for host and webview.' },
-          { group: ['**/core/**', '**/extension/**', '**/cli/**', '@peculiar/*'], message: 'src/shared imports nothing else from src/.' },
-        ],
-      }],
-    },
-  },
-  {
-    files: ['webview/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['vscode', ...nodeBuiltins], message: 'The webview runs in a browser.' },
-          { group: ['**/src/core/**', '**/src/extension/**', '**/src/cli/**'], message: 'The webview imports only src/shared (STYLE.md).' },
-        ],
-      }],
-    },
-  },
-  {
-    files: ['src/node/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['vscode'], message: 'src/node is shared by the CLI and the extension: no vscode.' }, { group: ['**/extension/**', '**/cli/**'], message: 'src/node must not depend on its users.' }] }],
-    },
-  },
-  {
-    files: ['src/cli/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['vscode'], message: 'The CLI runs without VS Code.' }] }],
+      'local/layers': 'error',
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
     },
   },
 );

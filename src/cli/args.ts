@@ -1,7 +1,14 @@
-/** A small flag parser for the CLI's commands: `--flag value`, repeatable `--flag`, booleans. */
-export class UsageError extends Error {}
+/**
+ * Flags with Node's `util.parseArgs`, read in our words: an unknown flag, a missing value or a
+ * repeated single flag is a UsageError that names the command's --help.
+ */
+import { parseArgs } from 'node:util';
+import { UsageError } from './io';
 
 export type FlagKind = 'value' | 'list' | 'bool';
+
+/** A command's flags: kind, value name and one line of help each. */
+export type FlagSpec = Record<string, { kind: FlagKind; arg?: string; help: string }>;
 
 export interface Parsed {
   positional: string[];
@@ -10,26 +17,43 @@ export interface Parsed {
   bool(flag: string): boolean;
 }
 
-export function parseFlags(args: string[], spec: Record<string, FlagKind>, forbidden: Record<string, string> = {}): Parsed {
+/** Flags refused with a reason (a secret on the command line lands in shell history and `ps`). */
+export const refusedFlags: Record<string, string> = {
+  '--secret': '--secret would put the secret in the process list and shell history: use --secret-file or --secret-env',
+};
+
+export function parseFlags(command: string, args: string[], spec: FlagSpec): Parsed {
+  const options = Object.fromEntries(
+    Object.entries(spec).map(([flag, s]) => [flag.slice(2), { type: s.kind === 'bool' ? ('boolean' as const) : ('string' as const), multiple: true }]),
+  );
+  const seeHelp = `(see cmp-lens ${command} --help)`;
+  let tokens;
+  try {
+    tokens = parseArgs({ args, options, strict: false, allowPositionals: true, tokens: true }).tokens;
+  } catch {
+    throw new UsageError(`cannot read the arguments ${seeHelp}`);
+  }
   const values = new Map<string, string[]>();
   const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (forbidden[a]) throw new UsageError(forbidden[a]);
-    if (!a.startsWith('--') || a === '-') {
-      positional.push(a);
-      continue;
+  for (const t of tokens) {
+    if (t.kind === 'positional') positional.push(t.value);
+    else if (t.kind === 'option-terminator') continue;
+    else {
+      const flag = t.rawName.startsWith('--') ? t.rawName : `-${t.name}`;
+      if (refusedFlags[flag]) throw new UsageError(refusedFlags[flag]);
+      const s = spec[flag];
+      if (!s) throw new UsageError(`unknown option ${flag} ${seeHelp}`);
+      let v = t.value;
+      if (s.kind === 'bool') {
+        if (v !== undefined) throw new UsageError(`${flag} takes no value ${seeHelp}`);
+        v = 'true';
+      } else if (v === undefined || (!t.inlineValue && v.startsWith('--'))) {
+        // "--out -" is a value; "--out --json" is a missing value (write "--out=--json" to mean it).
+        throw new UsageError(`${flag} needs a value ${seeHelp}`);
+      }
+      if (s.kind === 'value' && values.has(flag)) throw new UsageError(`${flag} is given twice ${seeHelp}`);
+      values.set(flag, [...(values.get(flag) ?? []), v]);
     }
-    const kind = spec[a];
-    if (!kind) throw new UsageError(`unknown option ${a}`);
-    if (kind === 'bool') {
-      values.set(a, ['true']);
-      continue;
-    }
-    const v = args[++i];
-    if (v === undefined || (v.startsWith('--') && v !== '-')) throw new UsageError(`${a} needs a value`);
-    if (kind === 'value' && values.has(a)) throw new UsageError(`${a} is given twice`);
-    values.set(a, [...(values.get(a) ?? []), v]);
   }
   return {
     positional,
@@ -46,4 +70,12 @@ export function intFlag(p: Parsed, flag: string, min: number, max: number): numb
   const n = Number(v);
   if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} needs a whole number from ${min} to ${max}, not "${v}"`);
   return n;
+}
+
+/** The `--help` text of a command: usage line, what it does, its flags, its exit codes. */
+export function helpText(usage: string, about: string, spec: FlagSpec, exits: string): string {
+  const rows = Object.entries(spec).map(([flag, s]) => [`${flag}${s.arg ? ` ${s.arg}` : ''}`, `${s.help}${s.kind === 'list' ? ' (repeatable)' : ''}`]);
+  const width = Math.min(28, Math.max(0, ...rows.map(([f]) => f.length)));
+  const flags = rows.map(([f, h]) => `  ${f.padEnd(width)}  ${h}`).join('\n');
+  return `Usage: cmp-lens ${usage}\n\n${about}\n\nOptions:\n${flags || '  (none)'}\n  ${'--help'.padEnd(width)}  this text\n\nExit codes: ${exits}`;
 }

@@ -5,13 +5,19 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { captureView, groupExchanges } from '../core/capture';
+import { captureView, exportPlan } from '../app';
 import { findingLine } from '../core/checks';
 import { readCaptureFile } from '../node/captureFile';
 import type { CaptureRow } from '../shared/capture';
-import { parseFlags, UsageError } from './args';
-import { readSecret } from './craft';
-import type { Io } from './main';
+import { helpText, parseFlags, type FlagSpec } from './args';
+import type { Command } from './command';
+import { flagSecrets, readSecret, secretFlags, UsageError, type Io } from './io';
+
+const flags: FlagSpec = {
+  ...secretFlags,
+  '--export': { kind: 'value', arg: 'DIR', help: 'write each exchange\'s messages (NN-body.pkimsg) under DIR' },
+  '--json': { kind: 'bool', help: 'the list as JSON' },
+};
 
 function time(t: number): string {
   return t ? new Date(t * 1000).toISOString().replace('T', ' ').replace('Z', '') : '-';
@@ -19,11 +25,13 @@ function time(t: number): string {
 
 function line(r: CaptureRow): string {
   const arrow = r.direction === 'request' ? `${r.client} → ${r.server}` : `${r.client} ← ${r.server}`;
-  return `#${r.index} packet ${r.packet}  ${time(r.time)}  ${arrow}  ${r.http}  ${r.bodyType}${r.pkiStatus ? ` (${r.pkiStatus})` : ''}  protection ${r.protection}${r.flags.length ? `  [${r.flags.join('; ')}]` : ''}`;
+  const status = r.pkiStatus ? ` (${r.pkiStatus})` : '';
+  const flagged = r.flags.length ? `  [${r.flags.join('; ')}]` : '';
+  return `#${r.index} packet ${r.packet}  ${time(r.time)}  ${arrow}  ${r.http}  ${r.bodyType}${status}  protection ${r.protection}${flagged}`;
 }
 
-export async function captureCommand(args: string[], io: Io): Promise<number> {
-  const p = parseFlags(args, { '--json': 'bool', '--export': 'value', '--secret-env': 'value', '--secret-file': 'value' }, { '--secret': '--secret would put the secret in the process list: use --secret-file or --secret-env' });
+async function run(args: string[], io: Io): Promise<number> {
+  const p = parseFlags('capture', args, flags);
   if (p.positional.length !== 1) throw new UsageError('capture needs one FILE (.pcap or .pcapng)');
   const file = p.positional[0];
   const secret = readSecret(p.value('--secret-file'), p.value('--secret-env'), io);
@@ -33,7 +41,7 @@ export async function captureCommand(args: string[], io: Io): Promise<number> {
   } catch (e) {
     throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const view = await captureView(result, file, { secretFor: async () => secret });
+  const view = await captureView(result, file, { secrets: flagSecrets(secret) });
   if (p.bool('--json')) {
     io.out(JSON.stringify(view, null, 2));
   } else {
@@ -43,17 +51,30 @@ export async function captureCommand(args: string[], io: Io): Promise<number> {
       for (const r of e.rows) io.out(`  ${line(r)}`);
       for (const f of e.findings) io.out(`  gap/check: #${e.rows[f.messageIndex ?? 0].index}: ${findingLine(f)}`);
     }
-    for (const pr of view.problems) io.err(`problem${pr.packet ? ` (packet ${pr.packet})` : ''}${pr.offset ? ` at offset 0x${pr.offset.toString(16)}` : ''}: ${pr.message}`);
+    for (const pr of view.problems) {
+      io.err(`problem${pr.packet ? ` (packet ${pr.packet})` : ''}${pr.offset ? ` at offset 0x${pr.offset.toString(16)}` : ''}: ${pr.message}`);
+    }
   }
-  const exchanges = groupExchanges(result.messages);
   const dir = p.value('--export');
   if (dir) {
-    for (const e of exchanges) {
-      const sub = join(dir, `exchange-${e.transactionID.replace(/[^\w#-]/g, '_')}`);
-      mkdirSync(sub, { recursive: true });
-      e.messages.forEach((m, k) => writeFileSync(join(sub, `${String(k + 1).padStart(2, '0')}-${m.bodyType.replace(/\W/g, '_')}.pkimsg`), m.der));
+    const files = exportPlan(result, 'exchange-');
+    for (const f of files) {
+      mkdirSync(join(dir, f.folder), { recursive: true });
+      writeFileSync(join(dir, f.folder, f.file), f.der);
     }
-    io.out(`exported ${result.messages.length} messages to ${dir}`);
+    io.out(`exported ${files.length} messages to ${dir}`);
   }
   return result.problems.length ? 1 : 0;
 }
+
+export const captureCommand: Command = {
+  name: 'capture',
+  summary: 'capture FILE         the CMP messages in a pcap/pcapng capture, by transaction, with verdicts and gaps',
+  help: helpText(
+    'capture [options] FILE',
+    'Lists the CMP messages in a pcap or pcapng capture by transaction: HTTP path and status, body type,\nPKIStatus, protection verdict, the gaps the exchange checks find, and what could not be read.',
+    flags,
+    '0 read cleanly, 1 problems reported, 2 usage error.',
+  ),
+  run,
+};

@@ -3,29 +3,67 @@
  * spec file (`--spec`, the same RequestSpec the form keeps) can give any of them, flags win.
  */
 import { writeFileSync } from 'node:fs';
+import { keyKinds, type KeyKind } from '../core/base';
 import { buildRequest, requestBodies, type Materials, type RequestBody, type RequestSpec } from '../core/compose';
-import { keyKinds, type KeyKind } from '../core/base/index';
-
-import type { ProtectionSpec } from '../core/protection/protect';
+import type { ProtectionSpec } from '../core/protection';
 import { loadDer, loadKey, saveKey } from '../node/materials';
-import { intFlag, parseFlags, UsageError, type FlagKind, type Parsed } from './args';
-import type { Io } from './main';
+import { helpText, intFlag, parseFlags, type FlagSpec, type Parsed } from './args';
+import type { Command } from './command';
+import { readSecret, secretFlags, UsageError, type Io } from './io';
 
 /** Flags that choose protection, shared by build and send. */
-export const protectionFlags: Record<string, FlagKind> = {
-  '--secret-env': 'value', '--secret-file': 'value', '--pbmac1': 'bool', '--iterations': 'value',
-  '--cert': 'value', '--key': 'value', '--chain': 'list', '--sig-hash': 'value', '--unprotected': 'bool',
+export const protectionFlags: FlagSpec = {
+  ...secretFlags,
+  '--pbmac1': { kind: 'bool', help: 'MAC with PBMAC1 instead of PBM' },
+  '--iterations': { kind: 'value', arg: 'N', help: 'PBM/PBKDF2 iteration count (default 10,000)' },
+  '--cert': { kind: 'value', arg: 'F', help: 'signature protection: the signer\'s certificate (with --key)' },
+  '--key': { kind: 'value', arg: 'F', help: 'signature protection: the signer\'s PKCS#8 private key' },
+  '--chain': { kind: 'list', arg: 'F', help: 'certificates after the signer\'s in extraCerts' },
+  '--sig-hash': { kind: 'value', arg: 'H', help: 'SHA-256, SHA-384 or SHA-512 for RSA/ECDSA signatures' },
+  '--unprotected': { kind: 'bool', help: 'no protection' },
 };
-export const noSecretArgs = { '--secret': '--secret would put the secret in the process list and shell history: use --secret-file or --secret-env' };
 
-const buildFlags: Record<string, FlagKind> = {
+const v = (arg: string, help: string) => ({ kind: 'value' as const, arg, help });
+const l = (arg: string, help: string) => ({ kind: 'list' as const, arg, help });
+const b = (help: string) => ({ kind: 'bool' as const, help });
+
+const buildFlags: FlagSpec = {
+  '--body': v('B', `ir, cr, kur, p10cr, rr, genm, certConf, pollReq or error`),
+  '--out': v('FILE', 'where the message is written (a generated key goes beside it as FILE.key.pem, mode 0600)'),
+  '--spec': v('FILE.json', 'the same fields as JSON (the composer\'s RequestSpec); flags win'),
+  '--subject': v('DN', 'template subject, e.g. "CN=device 1, O=Example"'),
+  '--san': l('dns:x|ip:a|email:e|uri:u', 'subjectAltName entry'),
+  '--key-usage': l('K', 'keyUsage bit name'),
+  '--eku': l('E', 'extendedKeyUsage OID or name'),
+  '--not-before': v('DATE', 'template validity start'),
+  '--not-after': v('DATE', 'template validity end'),
+  '--sender': v('DN', 'header sender'),
+  '--recipient': v('DN', 'header recipient'),
+  '--ref': v('KID', 'senderKID (text, or hex:...)'),
+  '--key-type': v('T', keyKinds.join(', ')),
+  '--newkey': v('KEY.pem', 'the PKCS#8 key to certify instead of a generated one'),
+  '--csr': v('F', 'p10cr: the PKCS#10 request'),
+  '--oldcert': v('F', 'kur, rr: the certificate to update or revoke'),
+  '--revoke-issuer': v('DN', 'rr: issuer of the certificate to revoke'),
+  '--revoke-serial': v('HEX', 'rr: its serial number'),
+  '--revreason': v('N', 'rr: CRLReason 0-10'),
+  '--infotype': l('T', 'genm: caCerts, rootCaKeyUpdate, certReqTemplate, ...'),
+  '--confirm-cert': v('F', 'certConf: the certificate being confirmed'),
+  '--reject': b('certConf: reject the certificate'),
+  '--reason': v('TEXT', 'certConf: why'),
+  '--certreqid': v('N', 'pollReq, certConf: certReqId'),
+  '--status': v('N', 'error: PKIStatus number'),
+  '--failinfo': l('NAME', 'error: PKIFailureInfo bit'),
+  '--text': l('T', 'error: statusString text'),
+  '--implicit-confirm': b('ask for implicit confirmation (generalInfo)'),
+  '--pvno': v('2|3', 'protocol version'),
+  '--transaction-id': v('HEX', 'transactionID (default random)'),
+  '--sender-nonce': v('HEX', 'senderNonce (default random)'),
+  '--recip-nonce': v('HEX', 'recipNonce'),
+  '--message-time': v('DATE|none', 'messageTime (default now)'),
+  '--pop': v('KIND', 'POP kind'),
+  '--extracerts': l('F', 'more certificates for extraCerts'),
   ...protectionFlags,
-  '--body': 'value', '--spec': 'value', '--out': 'value', '--subject': 'value', '--san': 'list', '--key-usage': 'list', '--eku': 'list',
-  '--sender': 'value', '--recipient': 'value', '--ref': 'value', '--key-type': 'value', '--newkey': 'value', '--csr': 'value',
-  '--oldcert': 'value', '--confirm-cert': 'value', '--reject': 'bool', '--reason': 'value', '--revoke-issuer': 'value', '--revoke-serial': 'value',
-  '--revreason': 'value', '--infotype': 'list', '--certreqid': 'value', '--status': 'value', '--failinfo': 'list', '--text': 'list',
-  '--implicit-confirm': 'bool', '--pvno': 'value', '--transaction-id': 'value', '--sender-nonce': 'value', '--recip-nonce': 'value',
-  '--message-time': 'value', '--pop': 'value', '--extracerts': 'list', '--not-before': 'value', '--not-after': 'value',
 };
 
 /** The shared secret from --secret-file (one trailing newline dropped) or --secret-env. */
@@ -33,31 +71,8 @@ export function secretFrom(p: Parsed, io: Io): Uint8Array | undefined {
   return readSecret(p.value('--secret-file'), p.value('--secret-env'), io);
 }
 
-/** A secret from a file (one trailing newline dropped) or an environment variable; never from an argument. */
-export function readSecret(file: string | undefined, env: string | undefined, io: Io): Uint8Array | undefined {
-  if (file && env) throw new UsageError('give --secret-file or --secret-env, not both');
-  if (file) {
-    let b: Uint8Array;
-    try {
-      b = io.readFile(file);
-    } catch (e) {
-      throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-    const n = b.length;
-    const cut = n > 1 && b[n - 2] === 0x0d && b[n - 1] === 0x0a ? 2 : n > 0 && b[n - 1] === 0x0a ? 1 : 0;
-    return b.subarray(0, n - cut);
-  }
-  if (env) {
-    const v = io.env(env);
-    if (v === undefined) throw new UsageError(`environment variable ${env} is not set`);
-    return new TextEncoder().encode(v);
-  }
-  return undefined;
-}
-
 /** Signature (--cert + --key), MAC (a secret; PBM, or PBMAC1 with --pbmac1), or --unprotected. */
-export async function protectionFrom(p: Parsed, io: Io): Promise<ProtectionSpec> {
-  const secret = secretFrom(p, io);
+export async function protectionFrom(p: Parsed, io: Io, secret = secretFrom(p, io)): Promise<ProtectionSpec> {
   const cert = p.value('--cert');
   const key = p.value('--key');
   if (!!cert !== !!key) throw new UsageError('signature protection needs both --cert and --key');
@@ -120,8 +135,8 @@ function specFrom(p: Parsed, io: Io): RequestSpec {
   return spec as RequestSpec;
 }
 
-export async function buildCommand(args: string[], io: Io): Promise<number> {
-  const p = parseFlags(args, buildFlags, noSecretArgs);
+async function run(args: string[], io: Io): Promise<number> {
+  const p = parseFlags('build', args, buildFlags);
   if (p.positional.length) throw new UsageError(`build takes no FILE argument (got "${p.positional[0]}"); write the result with --out`);
   const out = p.value('--out');
   if (!out) throw new UsageError('build needs --out FILE');
@@ -148,3 +163,15 @@ export async function buildCommand(args: string[], io: Io): Promise<number> {
   }
   return 0;
 }
+
+export const buildCommand: Command = {
+  name: 'build',
+  summary: 'build --body B --out FILE   build a protected request (ir, cr, kur, p10cr, rr, genm, certConf, pollReq, error)',
+  help: helpText(
+    'build --body B --out FILE [options]',
+    'Builds a request with PBM or PBMAC1 (a secret), a signature (--cert and --key) or none (--unprotected).\nField errors name the field. A generated key is written beside FILE as FILE.key.pem (PKCS#8, mode 0600).',
+    buildFlags,
+    '0 written, 1 field errors (each named), 2 usage error.',
+  ),
+  run,
+};

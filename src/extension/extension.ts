@@ -3,12 +3,20 @@ import * as vscode from 'vscode';
 import { registerCapture } from './capture/provider';
 import { registerComposer } from './composer/panel';
 import { registerInspector } from './inspector/provider';
-import { SecretStore } from './secrets';
+import { SecretStore, VscodeSecrets } from './secrets';
 import { registerSend } from './send';
 import { registerTreeText } from './treeText';
 
 export function activate(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(registerInspector(context), registerTreeText(context), registerSend(context), registerComposer(context, new SecretStore(context)), registerCapture(context, new SecretStore(context)));
+  // One store of secrets for every feature: a secret proven in one is known to the others.
+  const secrets = new VscodeSecrets(new SecretStore(context));
+  context.subscriptions.push(
+    registerInspector(context, secrets),
+    registerTreeText(context),
+    registerSend(context, secrets),
+    registerComposer(context, secrets.store),
+    registerCapture(context, secrets),
+  );
 }
 
 export function deactivate(): void {

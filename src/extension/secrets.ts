@@ -1,8 +1,10 @@
 /**
- * Shared secrets for MAC protection, in VS Code's SecretStorage only, keyed by senderKID (hex).
- * The list of keys (never the secrets) is kept in globalState so "Forget Secrets" can clear them all.
+ * Shared secrets for MAC protection, in VS Code's SecretStorage only, by senderKID (hex) or a
+ * server's secretRef. The list of names (never the secrets) is kept in globalState so "Forget
+ * Secrets" can clear them all. `VscodeSecrets` is the extension's SecretSource for the use cases.
  */
 import * as vscode from 'vscode';
+import type { SecretQuery, SecretSource } from '../app';
 
 const prefix = 'cmpLens.secret.';
 const indexKey = 'cmpLens.secretKeys';
@@ -10,15 +12,15 @@ const indexKey = 'cmpLens.secretKeys';
 export class SecretStore {
   constructor(private readonly context: vscode.ExtensionContext) {}
 
-  async get(kid: string): Promise<Uint8Array | undefined> {
-    const v = await this.context.secrets.get(prefix + kid);
+  async get(name: string): Promise<Uint8Array | undefined> {
+    const v = await this.context.secrets.get(prefix + name);
     return v === undefined ? undefined : new TextEncoder().encode(v);
   }
 
-  async store(kid: string, secret: string): Promise<void> {
-    await this.context.secrets.store(prefix + kid, secret);
+  async store(name: string, secret: string): Promise<void> {
+    await this.context.secrets.store(prefix + name, secret);
     const keys = new Set(this.context.globalState.get<string[]>(indexKey, []));
-    keys.add(kid);
+    keys.add(name);
     await this.context.globalState.update(indexKey, [...keys]);
   }
 
@@ -35,6 +37,44 @@ export class SecretStore {
   }
 }
 
+/** The names a query may be stored under, most specific first. */
+function namesOf(q: SecretQuery): string[] {
+  return [q.secretRef, q.senderKid].filter((n): n is string => !!n);
+}
+
+/** SecretStorage for lookups, an input box for asking, and remembering once a secret proved right. */
+export class VscodeSecrets implements SecretSource {
+  constructor(readonly store: SecretStore) {}
+
+  async lookup(q: SecretQuery): Promise<Uint8Array | undefined> {
+    for (const name of namesOf(q)) {
+      const v = await this.store.get(name);
+      if (v) return v;
+    }
+    return undefined;
+  }
+
+  async ask(q: SecretQuery): Promise<Uint8Array | undefined> {
+    const typed = await vscode.window.showInputBox({
+      title: `CMP Lens: shared secret${q.server ? ` for ${q.server}` : ''}`,
+      password: true,
+      ignoreFocusOut: true,
+      prompt: `For ${q.purpose}${q.senderKid ? ` (senderKID ${q.senderKid})` : ''}. Kept in VS Code's secret storage once a MAC proves it right.`,
+    });
+    return typed ? new TextEncoder().encode(typed) : undefined;
+  }
+
+  async remember(q: SecretQuery, secret: Uint8Array): Promise<void> {
+    const names = namesOf(q);
+    if (!names.length) return;
+    const text = new TextDecoder().decode(secret);
+    for (const name of names) await this.store.store(name, text);
+    void vscode.window.showInformationMessage(
+      `CMP Lens: the MAC is valid; the secret is remembered for ${q.senderKid ? `senderKID ${q.senderKid}` : q.secretRef} in VS Code's secret storage ("CMP Lens: Forget Secrets" clears it).`,
+    );
+  }
+}
+
 /** Trust anchors from `cmpLens.trustAnchors` (PEM or DER files); unreadable ones are reported, not fatal. */
 export async function readTrustAnchors(log: (message: string) => void): Promise<Uint8Array[]> {
   // In an untrusted workspace VS Code ignores workspace values of this setting (restrictedConfigurations).
@@ -44,7 +84,7 @@ export async function readTrustAnchors(log: (message: string) => void): Promise<
     try {
       out.push(await vscode.workspace.fs.readFile(vscode.Uri.file(p)));
     } catch (e) {
-      log(`trust anchor ${p} cannot be read: ${(e as Error).message}`);
+      log(`trust anchor ${p} cannot be read: ${(e as vscode.FileSystemError).code ?? 'unreadable'}`);
     }
   }
   return out;

@@ -4,8 +4,7 @@
  * messages' trees. Offsets are left out of the text so a diff shows content changes, not shifts.
  */
 import * as vscode from 'vscode';
-import { inspectInput } from '../core/inspect';
-import { formatDocument } from '../core/inspect/text';
+import { inspectText } from '../app';
 
 export const treeTextScheme = 'cmp-lens-tree';
 
@@ -13,8 +12,7 @@ class TreeTextProvider implements vscode.TextDocumentContentProvider {
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const source = vscode.Uri.parse(uri.query, true);
     const bytes = await vscode.workspace.fs.readFile(source);
-    const { doc, der } = inspectInput(bytes);
-    return formatDocument(doc, { offsets: false, depth: 0, der });
+    return inspectText(bytes).text;
   }
 }
 

@@ -6,10 +6,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toPem } from '../core/base/pem';
+import type { ExchangeSink } from '../app';
 import type { ExchangeMessage, TransactionResult } from '../core/transport';
 
-export class ExchangeStore {
+export class ExchangeStore implements ExchangeSink {
   readonly files: string[] = [];
+
+  get where(): string {
+    return this.dir;
+  }
 
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
@@ -23,7 +28,6 @@ export class ExchangeStore {
     return join(this.dir, name);
   }
 
-  /** Certificates as PEM and a summary, once the transaction ended (well or not). */
   /** Writes the issued certificates and summary.txt (with `checks`: the protocol-check findings, one per line). */
   finish(result: TransactionResult, server: string, checks: string[] = []): string {
     for (const c of result.issued) {

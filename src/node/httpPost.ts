@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { rootCertificates } from 'node:tls';
-import { TransportError, type HttpRequest, type HttpResponse, type Post, type ServerConfig } from '../core/transport/rfc9811';
+import { TransportError, type HttpRequest, type HttpResponse, type Post, type ServerConfig } from '../core/transport';
 
 const tlsCodes = /CERT|SELF_SIGNED|UNABLE_TO|HOSTNAME|ERR_TLS|ERR_SSL|EPROTO/;
 

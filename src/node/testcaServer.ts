@@ -5,7 +5,7 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isPkixCmp } from '../core/transport/rfc9811';
+import { isPkixCmp } from '../core/transport';
 import type { TestCa } from '../core/testca';
 
 export interface RunningServer {

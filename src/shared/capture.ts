@@ -1,4 +1,5 @@
 /** Messages between the capture view (a .pcap/.pcapng custom editor) and the extension host. */
+import { int, messageGuard } from './guards';
 import type { Finding } from './findings';
 
 export interface CaptureRow {
@@ -24,6 +25,14 @@ export interface CaptureView {
   exchanges: { transactionID: string; rows: CaptureRow[]; findings: Finding[] }[];
   problems: { message: string; packet?: number; offset: number }[];
 }
+
+/** The capture webview's messages, checked before the host uses one. */
+export const isCaptureToHost = messageGuard<CaptureToHost>({
+  ready: {},
+  open: { index: int(1, 2 ** 31 - 1) },
+  export: { index: int(1, 2 ** 31 - 1) },
+  exportAll: {},
+});
 
 export type CaptureToHost =
   /** The webview is loaded and wants the capture. */

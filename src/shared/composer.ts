@@ -4,7 +4,8 @@
  * every change with a preview: the same annotated tree the inspector shows, or the field errors.
  * Secrets never cross into the webview: the form names where a secret comes from, not its value.
  */
-import type { ShowPayload, WebviewToHost, HostToWebview } from './protocol';
+import { int, messageGuard, oneOf, optional, plainData } from './guards';
+import { inspectorMessageKinds, type ShowPayload, type WebviewToHost, type HostToWebview } from './protocol';
 import type { Finding } from './findings';
 import type { CheckResult } from './protection';
 import type { FieldError, RequestSpec } from './requestSpec';
@@ -14,13 +15,13 @@ export const fileFields = ['key', 'csr', 'oldCert', 'confirmCert', 'extraCerts',
 export type FileField = (typeof fileFields)[number];
 
 /** Where a MAC's shared secret comes from. `typed` lives in the host's memory for the panel's life only. */
-export type SecretSource = { from: 'testca' } | { from: 'stored'; name: string } | { from: 'typed' };
+export type SecretChoice = { from: 'testca' } | { from: 'stored'; name: string } | { from: 'typed' };
 
 export type HashChoice = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
 
 export interface ProtectionForm {
   kind: 'none' | 'pbm' | 'pbmac1' | 'signature';
-  secret?: SecretSource;
+  secret?: SecretChoice;
   /** PBM iterationCount / PBKDF2 iterationCount; absent: 10,000. */
   iterations?: number;
   /** Hex; absent: 16 fresh random bytes. */
@@ -76,6 +77,20 @@ export interface FormChoices {
 export type PreviewPayload =
   | { seq: number; ok: true; show: ShowPayload; protection: CheckResult[]; /** protocol checks of the built message */ findings: Finding[]; /** e.g. "P-256", when a key was generated */ generatedKey?: string }
   | { seq: number; ok: false; errors: FieldError[] };
+
+/** The composer webview's messages, checked before the host uses one (the form: plain data, bounded). */
+export const isComposerToHost = messageGuard<ComposerToHost>({
+  ready: { form: optional(plainData()) },
+  change: { seq: int(0, Number.MAX_SAFE_INTEGER), form: plainData() },
+  pickFile: { field: oneOf(fileFields) },
+  enterSecret: {},
+  newKey: {},
+  save: {},
+  openInInspector: {},
+  send: {},
+  expand: inspectorMessageKinds.expand,
+  select: inspectorMessageKinds.select,
+});
 
 export type ComposerToHost =
   /** The webview is loaded; `form` is its restored state, if any. */

@@ -6,6 +6,7 @@
 import type { AnnotatedDocument, MessageSummary, Problem } from './annotated';
 import type { Finding } from './findings';
 import type { CheckResult } from './protection';
+import { int, messageGuard, oneOf, str, type Check } from './guards';
 
 /** A tree row as the webview shows it. `id` is the index path from the root: "0", "0.1", "0.1.3". */
 export interface NodeRow {
@@ -75,6 +76,26 @@ export interface InspectorState {
   scrollTop: number;
   filter: string;
 }
+
+/** Node ids are short strings the host made; offsets and lengths are within any real message. */
+const id = str(256);
+const count = int(0, 2 ** 31 - 1);
+
+/** The inspector webview's messages, checked field by field before the host uses one. */
+export const inspectorMessageKinds = {
+  ready: {},
+  expand: { id, start: count, count },
+  select: { id },
+  filter: { query: str(1024) },
+  reveal: { offset: count },
+  bytes: { offset: count, length: int(0, 1 << 20) },
+  copy: { id, what: oneOf(['value', 'path', 'hex', 'base64']) },
+  saveDer: { id },
+  enterSecret: {},
+  chooseCert: {},
+} satisfies Record<WebviewToHost['type'], Record<string, Check>>;
+
+export const isWebviewToHost = messageGuard<WebviewToHost>(inspectorMessageKinds);
 
 export type WebviewToHost =
   /** The webview is loaded (or restored) and wants the document. */

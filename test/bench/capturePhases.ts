@@ -4,7 +4,7 @@
  * decode, protection verdict and exchange checks per message) — and prints them as JSON.
  * Run: node --import tsx test/bench/capturePhases.ts FILE
  */
-import { captureView } from '../../src/core/capture';
+import { captureView } from '../../src/app';
 import { readCaptureFile } from '../../src/node/captureFile';
 
 async function main(file: string): Promise<void> {

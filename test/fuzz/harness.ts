@@ -21,7 +21,7 @@ import { verifyMessage } from '../../src/core/protection';
 import { buildRequest } from '../../src/core/compose';
 import { TestCa } from '../../src/core/testca';
 import { runTransaction } from '../../src/core/transport';
-import { readMessage } from '../../src/core/base/index';
+import { readMessage } from '../../src/core/base';
 
 const fixtures = join(__dirname, '..', 'fixtures');
 

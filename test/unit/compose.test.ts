@@ -9,10 +9,10 @@ import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
 import { Certificate, Name } from '@peculiar/asn1-x509';
 import { PKIMessage, oids } from '../../src/core/asn1';
 import { buildRequest, type Materials, type RequestSpec } from '../../src/core/compose';
-import { importPrivateKey, parseGeneralName, parseName } from '../../src/core/base/index';
+import { importPrivateKey, parseGeneralName, parseName } from '../../src/core/base';
 import { unwrapInput } from '../../src/core/base/pem';
 import { certName, verifyMessage } from '../../src/core/protection';
-import { readMessage } from '../../src/core/base/index';
+import { readMessage } from '../../src/core/base';
 import { fixture, fixtures } from './helpers';
 
 const secret = new TextEncoder().encode('s3cret');

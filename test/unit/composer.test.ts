@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ComposerEngine, formChoices } from '../../src/core/compose';
+import { ComposerEngine, formChoices } from '../../src/app';
 import { inspectInput } from '../../src/core/inspect';
 import { demoSecret } from '../../src/core/testca';
 import { defaultComposerForm, type ComposerForm, type PreviewPayload } from '../../src/shared/composer';

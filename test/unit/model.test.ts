@@ -4,7 +4,7 @@ import { inspectInput } from '../../src/core/inspect';
 import { InspectorModel } from '../../src/core/inspect/model';
 import { pathOf } from '../../src/core/inspect/paths';
 import { treeHexBytes } from '../../src/core/inspect/render';
-import { formatDocument } from '../../src/core/inspect/text';
+import { formatDocument } from '../../src/core/inspect';
 import { toHex } from '../../src/core/der/values';
 import { allNodes, fixture } from './helpers';
 

@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { AsnParser, OctetString } from '@peculiar/asn1-schema';
 import { PKIMessage } from '../../src/core/asn1';
 import { buildRequest } from '../../src/core/compose';
-import { protectMessage } from '../../src/core/protection/protect';
+import { protectMessage } from '../../src/core/protection';
 import { TestCa } from '../../src/core/testca';
 import { runTransaction, type ServerConfig, type TransactionResult } from '../../src/core/transport';
 import { ExchangeStore } from '../../src/node/exchangeStore';

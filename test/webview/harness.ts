@@ -8,13 +8,14 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { inspectInput, InspectorModel } from '../../src/core/inspect';
-import { respond, showPayload } from '../../src/core/inspect/respond';
+import { respond, showPayload } from '../../src/core/inspect';
 import { verifyMessage } from '../../src/core/protection';
 import { checkMessage } from '../../src/core/checks';
-import { captureView, parseCapture } from '../../src/core/capture';
+import { captureView, givenSecret } from '../../src/app';
+import { parseCapture } from '../../src/core/capture';
 import type { CaptureToHost } from '../../src/shared/capture';
 import type { HostToWebview, WebviewToHost } from '../../src/shared/protocol';
-import { ComposerEngine, formChoices } from '../../src/core/compose';
+import { ComposerEngine, formChoices } from '../../src/app';
 import { demoSecret } from '../../src/core/testca';
 import { defaultComposerForm, type ComposerToHost, type HostToComposer, type PreviewPayload } from '../../src/shared/composer';
 
@@ -241,7 +242,7 @@ export async function openCapture(browser: Browser, origin: string, bytes: Uint8
     const m = JSON.parse(json) as CaptureToHost;
     sent.push(m);
     if (m.type === 'ready') {
-      const view = await captureView(parseCapture(bytes), title, { secretFor: async () => new TextEncoder().encode('s3cret') });
+      const view = await captureView(parseCapture(bytes), title, { secrets: givenSecret(new TextEncoder().encode('s3cret')) });
       await page.evaluate((msg) => window.postMessage(msg, '*'), { type: 'show', view } as unknown as Record<string, unknown>);
     }
   });

@@ -7,7 +7,6 @@ import { ECDSASigValue } from '@peculiar/asn1-ecc';
 import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import { decodeOid } from '../der/values';
-import { toBase64 } from './bytes';
 import { curveByOid } from './algorithms';
 import { own } from './bytes';
 import { type Subtle } from './crypto';

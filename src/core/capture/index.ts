@@ -1,3 +1,2 @@
 export { CaptureParser, groupExchanges, parseCapture, type CaptureResult, type CapturedExchange, type CapturedMessage } from './capture';
 export type { CaptureProblem } from './records';
-export { captureView, type ViewOptions } from './view';

@@ -10,7 +10,7 @@ import {
 } from '../asn1';
 import { fromHex } from '../der/values';
 import { digestOidByHash } from '../base/algorithms';
-import { certHashFor } from '../protection/certHash';
+import { certHashFor } from '../protection';
 import { own } from '../base/bytes';
 import { type Subtle } from '../base/crypto';
 import { signatureAlgorithm, signBytes, type KeyPair } from '../base/keys';

@@ -6,7 +6,7 @@ import { AsnParser, OctetString } from '@peculiar/asn1-schema';
 import { Certificate, GeneralName, Name } from '@peculiar/asn1-x509';
 import { CMPCertificate, CMPCertificates, InfoTypeAndValue, InfoTypeAndValues, PKIHeader, PKIMessage, oids } from '../asn1';
 import { fromHex } from '../der/values';
-import { protectMessage, type ProtectEnv } from '../protection/protect';
+import { protectMessage, type ProtectEnv } from '../protection';
 import { buildBody } from './bodies';
 import { generateKeyPair, type KeyPair } from '../base/keys';
 import { parseName } from '../base/names';

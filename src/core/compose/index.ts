@@ -1,3 +1,5 @@
+/** Compose: RequestSpec + materials -> a protected PKIMessage (ir, cr, kur, p10cr, rr, genm, certConf, pollReq, error). */
 export { buildRequest, type BuildEnv, type BuildResult } from './build';
 export { genmInfoTypes, requestBodies, type FieldError, type Materials, type RequestBody, type RequestSpec, type TemplateSpec } from './spec';
-export { ComposerEngine, formChoices, type Built, type ComposerIo } from './composer';
+export { keyUsageNames } from './template';
+export { asksImplicitConfirm, withImplicitConfirm } from './implicitConfirm';

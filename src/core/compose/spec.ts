@@ -1,6 +1,6 @@
 /** The request spec (shared with the composer webview) and the materials only the host has. */
 import type { KeyPair } from '../base/keys';
-import type { ProtectionSpec } from '../protection/protect';
+import type { ProtectionSpec } from '../protection';
 
 export { genmInfoTypes, requestBodies, type FieldError, type GenmInfoType, type RequestBody, type RequestSpec, type TemplateSpec } from '../../shared/requestSpec';
 

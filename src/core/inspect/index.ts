@@ -2,3 +2,6 @@ export { inspectBytes, inspectInput, type InspectOptions } from './document';
 export { InspectorModel } from './model';
 export { Annotator } from './annotate';
 export { bodyDescriptions } from './summary';
+export { respond, showPayload } from './respond';
+export { formatDocument, textHexBytes, type TextOptions } from './text';
+export { withPaths } from './paths';

@@ -1,3 +1,5 @@
+/** Protection: verify and apply PBM, PBMAC1 and signatures over the bytes as received (RFC 9810 §5.1.3). */
 export { verifyMessage, type VerifyOptions } from './verify';
 export { certName, certNameOf } from './chain';
-export { checkCertHashes, issuedCertificates, transactionIdOf } from './certHash';
+export { certHashFor, checkCertHashes, issuedCertificates, transactionIdOf } from './certHash';
+export { macLike, protectMessage, protectedPartDer, subjectKeyId, type HashName, type ProtectEnv, type ProtectionSpec } from './protect';

@@ -7,31 +7,21 @@
  */
 import { AsnParser, OctetString } from '@peculiar/asn1-schema';
 import { Certificate, GeneralName, Name } from '@peculiar/asn1-x509';
-import { CMPCertificate, ErrorMsgContent, InfoTypeAndValue, InfoTypeAndValues, PKIBody, PKIFailureInfo, PKIFreeText, PKIHeader, PKIMessage, PKIStatus, PKIStatusInfo, oids, type PKIFailureInfoName } from '../asn1';
+import { CMPCertificate, ErrorMsgContent, InfoTypeAndValue, InfoTypeAndValues, PKIBody, PKIFailureInfo, PKIFreeText, PKIHeader, PKIMessage, PKIStatus, PKIStatusInfo, oids } from '../asn1';
 import { generateKeyPair, importPrivateKey, type KeyPair } from '../base/keys';
 import { parseName } from '../base/names';
-import { certName } from '../protection/chain';
+import { certName } from '../protection';
 import { type Subtle } from '../base/crypto';
-import { macLike, protectMessage, type ProtectionSpec } from '../protection/protect';
-import { verifyMessage } from '../protection/verify';
+import { macLike, protectMessage, type ProtectionSpec } from '../protection';
+import { verifyMessage } from '../protection';
 import { readMessage, type ReadMessage } from '../base/message';
 import { issueCertificate } from './certs';
 import { certRequestBodies, handleCertConf, handleCertRequest, handleGenm, handlePollReq, handleRevocation } from './handlers';
 import { fromBase64, toBase64 } from '../base/bytes';
 import type { CaStateJson, IssuedRecord, RevokedRecord } from './state';
+import type { Answer, Authority, PendingTransaction, TestCaBehaviour } from './authority';
 
-export interface TestCaBehaviour {
-  /** Answer `waiting`, then pollRep this many times in all, before issuing. */
-  pollCount?: number;
-  /** checkAfter in pollRep, seconds (default 1). */
-  checkAfter?: number;
-  /** Reject certificate requests with these failInfo bits. */
-  reject?: PKIFailureInfoName[];
-  /** Grant implicitConfirm when a request asks for it (default true). */
-  grantImplicitConfirm?: boolean;
-  /** Answer every request with an error message. */
-  sendError?: boolean;
-}
+export type { TestCaBehaviour } from './authority';
 
 export interface TestCaOptions {
   /** The shared secret for MAC-protected requests (any senderKID). */
@@ -47,24 +37,12 @@ export interface TestCaOptions {
   onStateChange?: (state: CaStateJson) => void | Promise<void>;
 }
 
-/** A transaction the CA is in the middle of (waiting for pollReq or certConf). */
-export interface PendingTransaction {
-  /** The final ip/cp/kup, once polling ends. */
-  response?: PKIBody;
-  pollsLeft: number;
-  /** Issued and awaiting certConf, by certReqId. */
-  awaiting: Map<number, Uint8Array>;
-  implicit: boolean;
-}
-
-export type Answer = { body: PKIBody; implicit?: boolean } | { error: PKIFailureInfoName[]; text: string; status?: PKIStatus };
-
 const maxTransactions = 1000;
 
 /** The shared secret when none is configured: public, for trying things on one's own machine (README). */
 export const demoSecret = 'cmp-lens-demo';
 
-export class TestCa {
+export class TestCa implements Authority {
   readonly transactions = new Map<string, PendingTransaction>();
   behaviour: TestCaBehaviour;
   readonly subtle: Subtle;

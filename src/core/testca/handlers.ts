@@ -12,10 +12,10 @@ import {
 import { readDer } from '../der/reader';
 import { toHex } from '../der/values';
 import { fromBase64 } from '../base/bytes';
-import { certHashFor } from '../protection/certHash';
+import { certHashFor } from '../protection';
 import { equalBytes, own } from '../base/bytes';
 import { transactionIdHex, type ReadMessage } from '../base/message';
-import type { Answer, TestCa } from './ca';
+import type { Answer, Authority } from './authority';
 
 const repOf = { ir: 'ip', cr: 'cp', kur: 'kup', p10cr: 'cp' } as const;
 
@@ -31,7 +31,7 @@ function repBody(kind: keyof typeof repOf, rep: CertRepMessage): PKIBody {
 }
 
 /** Why a request cannot be granted, or undefined. */
-function refusal(ca: TestCa, der: Uint8Array, m: CertReqMsg | undefined, checks: CheckResult[], kind: string): { fail: PKIFailureInfoName[]; text: string } | undefined {
+function refusal(ca: Authority, der: Uint8Array, m: CertReqMsg | undefined, checks: CheckResult[], kind: string): { fail: PKIFailureInfoName[]; text: string } | undefined {
   if (kind === 'p10cr') {
     const csr = checks.find((c) => c.check === 'csr');
     if (csr?.verdict !== 'valid') return { fail: ['badPOP'], text: `the CSR signature: ${csr?.reason ?? 'not checked'}` };
@@ -66,7 +66,7 @@ function signerSerial(der: Uint8Array): string | undefined {
 }
 
 /** ir, cr, kur, p10cr: issue (or poll, or reject as told). */
-export async function handleCertRequest(ca: TestCa, req: ReadMessage, der: Uint8Array, checks: CheckResult[]): Promise<Answer> {
+export async function handleCertRequest(ca: Authority, req: ReadMessage, der: Uint8Array, checks: CheckResult[]): Promise<Answer> {
   const b = req.body;
   const kind = (b.ir ? 'ir' : b.cr ? 'cr' : b.kur ? 'kur' : 'p10cr') as keyof typeof repOf;
   const msgs: (CertReqMsg | undefined)[] = kind === 'p10cr' ? [undefined] : [...(b.ir ?? b.cr ?? b.kur)!];
@@ -101,7 +101,7 @@ export async function handleCertRequest(ca: TestCa, req: ReadMessage, der: Uint8
   return { body: final, implicit };
 }
 
-async function issueFor(ca: TestCa, req: ReadMessage, m: CertReqMsg | undefined): Promise<Uint8Array> {
+async function issueFor(ca: Authority, req: ReadMessage, m: CertReqMsg | undefined): Promise<Uint8Array> {
   if (!m) {
     const info = req.body.p10cr!.certificationRequestInfo;
     return ca.issue(info.subject, info.subjectPKInfo, extensionRequest(info.attributes));
@@ -116,7 +116,7 @@ async function issueFor(ca: TestCa, req: ReadMessage, m: CertReqMsg | undefined)
   return ca.issue(subject, tpl.publicKey as SubjectPublicKeyInfo, tpl.extensions ? [...tpl.extensions] : undefined, validity);
 }
 
-function oldCert(ca: TestCa, m: CertReqMsg): Certificate | undefined {
+function oldCert(ca: Authority, m: CertReqMsg): Certificate | undefined {
   const ctl = m.certReq.controls?.find((c) => c.type === oids.regCtrlOldCertID);
   if (!ctl) return undefined;
   const id = AsnParser.parse(ctl.value, CertId);
@@ -130,7 +130,7 @@ function extensionRequest(attrs: Attributes): Extension[] | undefined {
 }
 
 /** certConf: the hashes must match what was issued; then pkiConf. */
-export async function handleCertConf(ca: TestCa, req: ReadMessage): Promise<Answer> {
+export async function handleCertConf(ca: Authority, req: ReadMessage): Promise<Answer> {
   const tid = transactionIdHex(req);
   const t = ca.transactions.get(tid);
   if (!t || t.response) return { error: ['badRequest'], text: 'certConf for no transaction waiting for one' };
@@ -150,7 +150,7 @@ export async function handleCertConf(ca: TestCa, req: ReadMessage): Promise<Answ
 }
 
 /** pollReq: pollRep while the CA is "busy", then the final answer. */
-export async function handlePollReq(ca: TestCa, req: ReadMessage): Promise<Answer> {
+export async function handlePollReq(ca: Authority, req: ReadMessage): Promise<Answer> {
   const t = ca.transactions.get(transactionIdHex(req));
   if (!t?.response) return { error: ['badRequest'], text: 'pollReq for no transaction that is waiting' };
   if (t.pollsLeft > 0) {
@@ -164,7 +164,7 @@ export async function handlePollReq(ca: TestCa, req: ReadMessage): Promise<Answe
 }
 
 /** rr: revoke what this CA issued. */
-export async function handleRevocation(ca: TestCa, req: ReadMessage): Promise<Answer> {
+export async function handleRevocation(ca: Authority, req: ReadMessage): Promise<Answer> {
   const statuses: PKIStatusInfo[] = [];
   const ids: CertId[] = [];
   for (const d of req.body.rr!) {
@@ -186,7 +186,7 @@ export async function handleRevocation(ca: TestCa, req: ReadMessage): Promise<An
 }
 
 /** genm: caCerts, rootCaKeyUpdate, certReqTemplate, signKeyPairTypes; others come back without a value. */
-export async function handleGenm(ca: TestCa, req: ReadMessage): Promise<Answer> {
+export async function handleGenm(ca: Authority, req: ReadMessage): Promise<Answer> {
   const out = req.body.genm!.map((itv) => {
     const value = genpValue(ca, itv.infoType);
     return new InfoTypeAndValue({ infoType: itv.infoType, infoValue: value });
@@ -194,7 +194,7 @@ export async function handleGenm(ca: TestCa, req: ReadMessage): Promise<Answer> 
   return { body: new PKIBody({ genp: new GenRepContent(out) }) };
 }
 
-function genpValue(ca: TestCa, infoType: string): ArrayBuffer | undefined {
+function genpValue(ca: Authority, infoType: string): ArrayBuffer | undefined {
   switch (infoType) {
     case oids.itCaCerts: return AsnSerializer.serialize(new CMPCertificates([ca.caCertificate()]));
     case oids.itRootCaKeyUpdate: return AsnSerializer.serialize(new RootCaKeyUpdateContent({ newWithNew: ca.caCertificate() }));

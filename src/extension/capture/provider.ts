@@ -4,30 +4,30 @@
  * inspector ("capture.pcap #7 ir"), and messages or whole exchanges export as .pkimsg.
  */
 import * as vscode from 'vscode';
-import { captureView, groupExchanges, parseCapture, type CaptureResult } from '../../core/capture';
-import { toHex } from '../../core/der/values';
-import { readMessage } from '../../core/base/message';
+import { captureView, exportPlan } from '../../app';
+import { parseCapture, type CaptureResult } from '../../core/capture';
 import { readCaptureFile } from '../../node/captureFile';
-import type { CaptureToHost, HostToCapture } from '../../shared/capture';
-import type { SecretStore } from '../secrets';
+import { isCaptureToHost, type CaptureToHost, type HostToCapture } from '../../shared/capture';
+import { Disposable } from '../disposable';
+import type { VscodeSecrets } from '../secrets';
+import { onGuardedMessage } from '../webviewMessages';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 
 export const captureViewType = 'cmpLens.capture';
 
-function senderKid(der: Uint8Array): string | undefined {
-  try {
-    const kid = readMessage(der).header.senderKID;
-    return kid ? toHex(new Uint8Array(kid.buffer)) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-class CaptureSession {
+/** One capture panel: reads the file once, answers the webview, and goes when the panel goes. */
+class CaptureSession extends Disposable {
   private result: CaptureResult | undefined;
 
-  constructor(private readonly panel: vscode.WebviewPanel, private readonly uri: vscode.Uri, private readonly secrets: SecretStore) {
-    panel.webview.onDidReceiveMessage((m: CaptureToHost) => void this.onMessage(m));
+  constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly uri: vscode.Uri,
+    private readonly secrets: VscodeSecrets,
+    log: vscode.LogOutputChannel,
+  ) {
+    super();
+    this.register(onGuardedMessage(panel.webview, isCaptureToHost, log, 'capture', (m) => void this.onMessage(m)));
+    this.register(panel.onDidDispose(() => this.dispose()));
   }
 
   private get name(): string {
@@ -35,7 +35,7 @@ class CaptureSession {
   }
 
   private post(m: HostToCapture): void {
-    void this.panel.webview.postMessage(m);
+    if (!this.isDisposed) void this.panel.webview.postMessage(m);
   }
 
   private async read(): Promise<CaptureResult> {
@@ -64,7 +64,7 @@ class CaptureSession {
           const result = await this.read();
           const view = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `CMP Lens: checking ${result.messages.length} messages of ${this.name}` }, (progress) => {
             let reported = 0;
-            return captureView(result, this.name, { secretFor: async (kid) => (kid ? this.secrets.get(kid) : undefined), senderKidOf: senderKid }, (done, total) => {
+            return captureView(result, this.name, { secrets: this.secrets }, (done, total) => {
               const fraction = done / total;
               if (fraction - reported >= 0.01) {
                 progress.report({ increment: (fraction - reported) * 100, message: `${done} of ${total}` });
@@ -111,20 +111,14 @@ class CaptureSession {
     const result = await this.read();
     const picked = await vscode.window.showOpenDialog({ title: 'Folder to export the exchanges to', canSelectFiles: false, canSelectFolders: true, canSelectMany: false, defaultUri: vscode.Uri.joinPath(this.uri, '..') });
     if (!picked?.[0]) return;
-    let count = 0;
-    for (const e of groupExchanges(result.messages)) {
-      const dir = vscode.Uri.joinPath(picked[0], `${this.name.replace(/\.[^.]+$/, '')}-${e.transactionID.replace(/[^\w#-]/g, '_')}`);
-      for (const [k, m] of e.messages.entries()) {
-        await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(dir, `${String(k + 1).padStart(2, '0')}-${m.bodyType.replace(/\W/g, '_')}.pkimsg`), m.der);
-        count++;
-      }
-    }
-    void vscode.window.showInformationMessage(`CMP Lens: exported ${count} messages to ${picked[0].fsPath}.`);
+    const files = exportPlan(result, `${this.name.replace(/\.[^.]+$/, '')}-`);
+    for (const f of files) await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(picked[0], f.folder, f.file), f.der);
+    void vscode.window.showInformationMessage(`CMP Lens: exported ${files.length} messages to ${picked[0].fsPath}.`);
   }
 }
 
 class CaptureProvider implements vscode.CustomReadonlyEditorProvider {
-  constructor(private readonly extensionUri: vscode.Uri, private readonly secrets: SecretStore) {}
+  constructor(private readonly extensionUri: vscode.Uri, private readonly secrets: VscodeSecrets, private readonly log: vscode.LogOutputChannel) {}
 
   openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
     return { uri, dispose: () => undefined };
@@ -133,10 +127,12 @@ class CaptureProvider implements vscode.CustomReadonlyEditorProvider {
   resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): void {
     panel.webview.options = webviewOptions(this.extensionUri);
     panel.webview.html = webviewHtml(panel.webview, this.extensionUri, 'capture');
-    new CaptureSession(panel, document.uri, this.secrets);
+    new CaptureSession(panel, document.uri, this.secrets, this.log);
   }
 }
 
-export function registerCapture(context: vscode.ExtensionContext, secrets: SecretStore): vscode.Disposable {
-  return vscode.window.registerCustomEditorProvider(captureViewType, new CaptureProvider(context.extensionUri, secrets), { supportsMultipleEditorsPerDocument: true });
+export function registerCapture(context: vscode.ExtensionContext, secrets: VscodeSecrets): vscode.Disposable {
+  const log = vscode.window.createOutputChannel('CMP Lens Capture', { log: true });
+  const provider = new CaptureProvider(context.extensionUri, secrets, log);
+  return vscode.Disposable.from(log, vscode.window.registerCustomEditorProvider(captureViewType, provider, { supportsMultipleEditorsPerDocument: true }));
 }

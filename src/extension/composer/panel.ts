@@ -4,12 +4,12 @@
  * secrets, builds with the core's ComposerEngine, and saves, opens or sends what it built.
  */
 import * as vscode from 'vscode';
-import { ComposerEngine, formChoices } from '../../core/compose';
-import { demoSecret } from '../../core/testca';
+import { ComposerEngine, defaultTestCaSecret, formChoices } from '../../app';
 import { saveKey } from '../../node/materials';
-import { defaultComposerForm, type ComposerForm, type ComposerToHost, type FileField, type HostToComposer, type SecretSource } from '../../shared/composer';
+import { defaultComposerForm, isComposerToHost, type ComposerForm, type ComposerToHost, type FileField, type HostToComposer, type SecretChoice } from '../../shared/composer';
 import type { CheckProfile } from '../../shared/findings';
 import type { SecretStore } from '../secrets';
+import { onGuardedMessage } from '../webviewMessages';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 
 export const composerViewType = 'cmpLens.composer';
@@ -46,7 +46,7 @@ export class ComposerPanel implements vscode.Disposable {
       profile: () => vscode.workspace.getConfiguration('cmpLens').get<CheckProfile>('checkProfile', 'base'),
     });
     this.disposables.push(
-      panel.webview.onDidReceiveMessage((m: ComposerToHost) => void this.onMessage(m)),
+      onGuardedMessage(panel.webview, isComposerToHost, log, 'composer', (m) => void this.onMessage(m)),
       panel.onDidDispose(() => this.dispose()),
     );
   }
@@ -65,9 +65,9 @@ export class ComposerPanel implements vscode.Disposable {
     void this.panel.webview.postMessage(message);
   }
 
-  private async secret(source: SecretSource): Promise<Uint8Array | undefined> {
+  private async secret(source: SecretChoice): Promise<Uint8Array | undefined> {
     switch (source.from) {
-      case 'testca': return (await this.secrets.get('testca')) ?? new TextEncoder().encode(demoSecret);
+      case 'testca': return (await this.secrets.get('testca')) ?? defaultTestCaSecret();
       case 'stored': return this.secrets.get(source.name);
       case 'typed': return this.typedSecret;
     }

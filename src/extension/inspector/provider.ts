@@ -7,7 +7,7 @@ import type { CopyWhat } from '../../shared/protocol';
 import type { CheckResult } from '../../shared/protection';
 import type { Finding } from '../../shared/findings';
 import { issuedCertificates, transactionIdOf } from '../../core/protection';
-import { readTrustAnchors, SecretStore } from '../secrets';
+import { readTrustAnchors, type VscodeSecrets } from '../secrets';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { InspectorSession, type ProtectionContext } from './session';
 
@@ -124,7 +124,14 @@ class InspectorProvider implements vscode.CustomReadonlyEditorProvider {
     panel.webview.options = webviewOptions(this.extensionUri);
     panel.webview.html = webviewHtml(panel.webview, this.extensionUri, 'inspector');
     const name = baseName(document.uri);
-    const session = new InspectorSession(panel.webview, name, name.replace(/\.[^.]+$/, ''), async () => vscode.workspace.fs.readFile(document.uri), this.protection, (der) => issuedBeside(document.uri, der));
+    const session = new InspectorSession({
+      webview: panel.webview,
+      title: name,
+      suggestedName: name.replace(/\.[^.]+$/, ''),
+      load: async () => vscode.workspace.fs.readFile(document.uri),
+      protection: this.protection,
+      findIssued: (der) => issuedBeside(document.uri, der),
+    });
     session.onFindings = (findings) => this.diagnostics.set(document.uri, findings.map(toDiagnostic));
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(document.uri, '..'), name));
     const reload = () => void session.reload();
@@ -149,7 +156,7 @@ function inspectBytes(extensionUri: vscode.Uri, sessions: Sessions, protection: 
   const panel = vscode.window.createWebviewPanel(inspectorPanelType, `${name} (CMP)`, vscode.ViewColumn.Beside, webviewOptions(extensionUri));
   panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
   panel.webview.html = webviewHtml(panel.webview, extensionUri, 'inspector');
-  const session = new InspectorSession(panel.webview, name, name.replace(/\.[^.]+$/, ''), async () => bytes, protection);
+  const session = new InspectorSession({ webview: panel.webview, title: name, suggestedName: name.replace(/\.[^.]+$/, ''), load: async () => bytes, protection });
   const tracking = sessions.track(panel, session);
   panel.onDidDispose(() => {
     session.dispose();
@@ -161,13 +168,13 @@ interface NodeContext {
   nodeId?: string;
 }
 
-export function registerInspector(context: vscode.ExtensionContext): vscode.Disposable {
+export function registerInspector(context: vscode.ExtensionContext, secrets: VscodeSecrets): vscode.Disposable {
   const sessions = new Sessions();
   const log = vscode.window.createOutputChannel('CMP Lens', { log: true });
-  const secrets = new SecretStore(context);
   const protection: ProtectionContext = {
     secrets,
     trustAnchors: () => readTrustAnchors((m) => log.warn(m)),
+    log,
     changed: (session) => sessions.update(session),
   };
   const diagnostics = vscode.languages.createDiagnosticCollection('cmpLens');
@@ -193,7 +200,7 @@ export function registerInspector(context: vscode.ExtensionContext): vscode.Disp
       else void vscode.window.showInformationMessage('CMP Lens: open a signature-protected message in the inspector first.');
     }),
     vscode.commands.registerCommand('cmpLens.forgetSecrets', async () => {
-      const n = await secrets.forgetAll();
+      const n = await secrets.store.forgetAll();
       void vscode.window.showInformationMessage(`CMP Lens: forgot ${n} stored secret${n === 1 ? '' : 's'}.`);
     }),
     vscode.commands.registerCommand('cmpLens.copyValue', copy('value')),

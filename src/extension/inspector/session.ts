@@ -1,66 +1,63 @@
 /**
  * One inspector view: owns the decoded model of its bytes and answers the webview's requests.
- * Used by the custom editor (files) and by "Inspect as CMP" (text editors).
+ * Used by the custom editor (files) and by "Inspect as CMP" (text editors). Checking is the
+ * `checkProtection` use case; this class turns its result into messages for the webview.
  */
 import * as vscode from 'vscode';
-import { inspectInput, InspectorModel } from '../../core/inspect';
-import { respond, showPayload } from '../../core/inspect/respond';
-import { unwrapInput } from '../../core/base/pem';
-import { checkMessage } from '../../core/checks';
-import { checkCertHashes, verifyMessage } from '../../core/protection';
+import { checkProtection, inspectModel, lintMessage, readDerInput, respond, showPayload, type InspectorModel, type SecretSource } from '../../app';
 import type { CheckProfile, Finding } from '../../shared/findings';
 import type { CheckResult } from '../../shared/protection';
-import type { CopyWhat, HostToWebview, WebviewToHost } from '../../shared/protocol';
-import type { SecretStore } from '../secrets';
+import { isWebviewToHost, type CopyWhat, type HostToWebview, type WebviewToHost } from '../../shared/protocol';
+import { Disposable } from '../disposable';
+import { onGuardedMessage } from '../webviewMessages';
 
-/** What the protection check needs from the extension: stored secrets, trust anchors, and a listener. */
+/** What the protection check needs from the extension: secrets, trust anchors, a listener and a log. */
 export interface ProtectionContext {
-  secrets: SecretStore;
+  secrets: SecretSource;
   trustAnchors(): Promise<Uint8Array[]>;
   changed(session: InspectorSession): void;
+  log: vscode.LogOutputChannel;
 }
 
-export class InspectorSession implements vscode.Disposable {
+export interface SessionOptions {
+  webview: vscode.Webview;
+  title: string;
+  /** File name stem for "Save Node as DER…". */
+  suggestedName: string;
+  load: () => Promise<Uint8Array>;
+  protection: ProtectionContext;
+  /** For a certConf: the certificates issued in the same transaction (from files beside it). */
+  findIssued?: (der: Uint8Array) => Promise<Uint8Array[]>;
+}
+
+export class InspectorSession extends Disposable {
   private model: InspectorModel | undefined;
   private version = 0;
+  private certOverride: Uint8Array | undefined;
   /** The last protection results, for the status bar. */
   results: CheckResult[] = [];
   /** Called with each decode's protocol-check findings (the provider puts them in the Problems panel). */
   onFindings: ((findings: Finding[]) => void) | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(
-    private readonly webview: vscode.Webview,
-    private readonly title: string,
-    private readonly suggestedName: string,
-    private load: () => Promise<Uint8Array>,
-    private readonly protection?: ProtectionContext,
-    /** For a certConf: the certificates issued in the same transaction (from files beside it). */
-    private readonly findIssued?: (der: Uint8Array) => Promise<Uint8Array[]>,
-  ) {
-    this.disposables.push(webview.onDidReceiveMessage((m: WebviewToHost) => void this.onMessage(m)));
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
+  constructor(private readonly o: SessionOptions) {
+    super();
+    this.register(onGuardedMessage(o.webview, isWebviewToHost, o.protection.log, 'inspector', (m) => void this.onMessage(m)));
   }
 
   /** Decodes again (the file changed) and shows the result. */
   async reload(load?: () => Promise<Uint8Array>): Promise<void> {
-    if (load) this.load = load;
+    if (load) this.o.load = load;
     this.model = undefined;
     await this.show();
   }
 
   private post(message: HostToWebview): void {
-    void this.webview.postMessage(message);
+    if (!this.isDisposed) void this.o.webview.postMessage(message);
   }
 
   private async ensureModel(): Promise<InspectorModel> {
     if (!this.model) {
-      const bytes = await this.load();
-      const { doc, der } = inspectInput(bytes);
-      this.model = new InspectorModel(doc, der);
+      this.model = inspectModel(await this.o.load());
       this.version++;
     }
     return this.model;
@@ -68,7 +65,7 @@ export class InspectorSession implements vscode.Disposable {
 
   private async show(): Promise<void> {
     const m = await this.ensureModel();
-    this.post({ type: 'show', payload: showPayload(m, this.title, this.version) });
+    this.post({ type: 'show', payload: showPayload(m, this.o.title, this.version) });
     if (m.doc.kind === 'PKIMessage') {
       this.lint(m);
       await this.check();
@@ -78,59 +75,56 @@ export class InspectorSession implements vscode.Disposable {
   /** Protocol checks with the profile from `cmpLens.checkProfile`, posted with the node each is about. */
   private lint(m: InspectorModel): void {
     const profile = vscode.workspace.getConfiguration('cmpLens').get<CheckProfile>('checkProfile', 'base');
-    const findings = checkMessage(m.der, { profile });
+    const findings = lintMessage(m.der, profile);
     this.post({ type: 'findings', version: this.version, profile, findings: findings.map((f) => ({ ...f, nodeId: m.reveal(f.offset).at(-1) })) });
     this.onFindings?.(findings);
   }
 
-  /** senderKID in hex: the key a stored secret is filed under. */
-  private senderKid(): string | undefined {
-    const v = this.model?.doc.summary?.senderKID;
-    return v && /^[0-9a-f]+$/.test(v) ? v : undefined;
-  }
-
-  /** Runs the protection check with `secret`, else a stored one, and posts the results. */
-  private async check(secret?: Uint8Array): Promise<CheckResult[]> {
+  /** Runs the checks (with `typed`, a secret just entered, else a stored one) and posts the results. */
+  private async check(typed?: Uint8Array): Promise<CheckResult['verdict'] | undefined> {
     const m = await this.ensureModel();
-    if (!this.protection) return [];
-    const kid = this.senderKid();
-    const stored = !secret && kid ? await this.protection.secrets.get(kid) : undefined;
-    const anchors = (await this.protection.trustAnchors()).map((a) => unwrapInput(a).der);
-    this.results = await verifyMessage(m.der, { secret: secret ?? stored, trustAnchors: anchors, cert: this.certOverride });
-    if (m.doc.summary?.bodyType === 'certConf' && this.findIssued) {
-      this.results.push(...await checkCertHashes(m.der, await this.findIssued(m.der)));
-    }
+    const anchors = (await this.o.protection.trustAnchors()).map((a) => readDerInput(a).der);
+    const certConf = m.doc.summary?.bodyType === 'certConf' && this.o.findIssued;
+    const outcome = await checkProtection({
+      der: m.der,
+      name: this.o.title,
+      secrets: this.o.protection.secrets,
+      typed,
+      cert: this.certOverride,
+      trustAnchors: anchors,
+      issued: certConf ? () => this.o.findIssued!(m.der) : undefined,
+    });
+    this.results = outcome.results;
     this.post({ type: 'protection', version: this.version, results: this.results });
-    this.protection.changed(this);
-    return this.results;
+    this.o.protection.changed(this);
+    return outcome.protection?.verdict;
   }
-
-  private certOverride: Uint8Array | undefined;
 
   /** Checks the signature with a certificate file the user picks instead of extraCerts[0]. */
   async chooseCertificate(): Promise<void> {
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use certificate', title: 'CMP Lens: check the signature with which certificate?', filters: { Certificates: ['pem', 'crt', 'cer', 'der'] } });
+    const picked = await vscode.window.showOpenDialog({
+      canSelectMany: false,
+      openLabel: 'Use certificate',
+      title: 'CMP Lens: check the signature with which certificate?',
+      filters: { Certificates: ['pem', 'crt', 'cer', 'der'] },
+    });
     if (!picked?.[0]) return;
-    this.certOverride = unwrapInput(await vscode.workspace.fs.readFile(picked[0])).der;
+    this.certOverride = readDerInput(await vscode.workspace.fs.readFile(picked[0])).der;
     await this.check();
   }
 
-  /** Asks for the shared secret, checks with it, and offers to remember it if it is right. */
+  /** Asks for the shared secret and checks with it; the use case remembers it if the MAC is valid. */
   async enterSecret(): Promise<void> {
-    const kid = this.senderKid();
+    const kid = this.model?.doc.summary?.senderKID;
     const value = await vscode.window.showInputBox({
-      title: 'CMP Lens: shared secret', password: true, ignoreFocusOut: true,
-      prompt: `The shared secret for the MAC of ${this.title}${kid ? ` (senderKID ${kid})` : ''}. It is used only to check the MAC.`,
+      title: 'CMP Lens: shared secret',
+      password: true,
+      ignoreFocusOut: true,
+      prompt: `The shared secret for the MAC of ${this.o.title}${kid ? ` (senderKID ${kid})` : ''}. Remembered in VS Code's secret storage if the MAC proves it right.`,
     });
     if (value === undefined) return;
-    const results = await this.check(new TextEncoder().encode(value));
-    const verdict = results.find((r) => r.check === 'protection')?.verdict;
-    if (verdict === 'valid' && kid && this.protection) {
-      const choice = await vscode.window.showInformationMessage(`CMP Lens: the MAC is valid. Remember this secret for senderKID ${kid} in VS Code's secret storage?`, 'Remember', 'Not now');
-      if (choice === 'Remember') await this.protection.secrets.store(kid, value);
-    } else if (verdict === 'invalid') {
-      void vscode.window.showWarningMessage('CMP Lens: the MAC does not match with this secret.');
-    }
+    const verdict = await this.check(new TextEncoder().encode(value));
+    if (verdict === 'invalid') void vscode.window.showWarningMessage('CMP Lens: the MAC does not match with this secret.');
   }
 
   private async onMessage(message: WebviewToHost): Promise<void> {
@@ -172,7 +166,8 @@ export class InspectorSession implements vscode.Disposable {
     if (!bytes || !node) return;
     const ext = /Certificate$/.test(node.type) ? 'cer' : node.type === 'CertificationRequest' ? 'csr' : node.type === 'CertificateList' ? 'crl' : 'der';
     const base = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const defaultUri = base ? vscode.Uri.joinPath(base, `${this.suggestedName}-${(m.details(id)?.path || 'node').replace(/[^\w.-]+/g, '_')}.${ext}`) : undefined;
+    const stem = `${this.o.suggestedName}-${(m.details(id)?.path || 'node').replace(/[^\w.-]+/g, '_')}`;
+    const defaultUri = base ? vscode.Uri.joinPath(base, `${stem}.${ext}`) : undefined;
     const target = await vscode.window.showSaveDialog({ defaultUri, saveLabel: 'Save DER', filters: { DER: [ext, 'der'] } });
     if (!target) return;
     await vscode.workspace.fs.writeFile(target, bytes);

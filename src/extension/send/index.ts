@@ -1,14 +1,13 @@
 /** Send, the embedded test CA and the exchanges view, registered together. */
 import * as vscode from 'vscode';
-import { SecretStore } from '../secrets';
+import type { VscodeSecrets } from '../secrets';
 import { ExchangesView } from './exchangesView';
 import { sendMessage } from './sendCommand';
 import { TestCaService } from './testCa';
 
-export function registerSend(context: vscode.ExtensionContext): vscode.Disposable {
+export function registerSend(context: vscode.ExtensionContext, secrets: VscodeSecrets): vscode.Disposable {
   const log = vscode.window.createOutputChannel('CMP Lens Send', { log: true });
-  const secrets = new SecretStore(context);
-  const testCa = new TestCaService(context, secrets, log);
+  const testCa = new TestCaService(context, secrets.store, log);
   const exchanges = new ExchangesView();
   const deps = { log, secrets, testCa, exchanges };
   return vscode.Disposable.from(

@@ -3,20 +3,24 @@
  * runs. Its key and certificate live in the extension's global storage (testca.json, mode 0600).
  */
 import * as vscode from 'vscode';
-import { demoSecret, type TestCa } from '../../core/testca';
-import { serveTestCa, type RunningServer } from '../../node/testcaServer';
+import { defaultTestCaSecret, startTestCa, type ServingCa } from '../../app';
+import type { TestCa } from '../../core/testca';
+import { serveTestCa } from '../../node/testcaServer';
 import { openTestCa } from '../../node/testcaState';
-import { SecretStore } from '../secrets';
+import { Disposable } from '../disposable';
+import type { SecretStore } from '../secrets';
 
 export const testCaSecretKey = 'testca';
 
-export class TestCaService implements vscode.Disposable {
-  private running?: { ca: TestCa; server: RunningServer };
-  private readonly status = vscode.window.createStatusBarItem('cmpLens.testCa', vscode.StatusBarAlignment.Left, 99);
+export class TestCaService extends Disposable {
+  private running?: ServingCa;
+  private readonly status = this.register(vscode.window.createStatusBarItem('cmpLens.testCa', vscode.StatusBarAlignment.Left, 99));
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly secrets: SecretStore, private readonly log: vscode.LogOutputChannel) {
+    super();
     this.status.name = 'CMP Lens test CA';
     this.status.command = 'cmpLens.stopTestCa';
+    this.register({ dispose: () => void this.stop() });
   }
 
   get url(): string | undefined {
@@ -29,39 +33,38 @@ export class TestCaService implements vscode.Disposable {
 
   /** The secret the CA accepts: the one stored under "testca", else the public demo default. */
   async secret(): Promise<Uint8Array> {
-    return (await this.secrets.get(testCaSecretKey)) ?? new TextEncoder().encode(demoSecret);
+    return (await this.secrets.get(testCaSecretKey)) ?? defaultTestCaSecret();
   }
 
   async start(): Promise<string> {
     if (this.running) return this.running.server.url;
     const dir = this.context.globalStorageUri.fsPath;
-    let ca: TestCa;
     try {
-      ca = await openTestCa(dir, { secret: await this.secret() });
+      this.running = await startTestCa({
+        secret: await this.secret(),
+        open: (options) => openTestCa(dir, options),
+        listen: (ca, log) => serveTestCa(ca, { log }),
+        log: { info: (l) => this.log.debug(`test CA ${l}`), warn: (l) => this.log.warn(`test CA ${l}`), error: (l) => this.log.error(`test CA ${l}`) },
+      });
     } catch (e) {
       // A state that does not load is reported, never overwritten: it holds the CA key and what was issued.
       throw new Error(`the test CA state in ${dir} cannot be used: ${(e as Error).message} (delete testca.json to start a new CA)`);
     }
-    const server = await serveTestCa(ca, { log: (l) => this.log.debug(`test CA ${l}`) });
-    this.running = { ca, server };
-    this.log.info(`test CA started at ${server.url} (state in ${dir})`);
+    const url = this.running.server.url;
+    this.log.info(`test CA started at ${url} (state in ${dir})`);
     this.status.text = '$(server-process) CMP test CA';
-    this.status.tooltip = `CMP Lens test CA at ${server.url}\nClick to stop it.`;
+    this.status.tooltip = `CMP Lens test CA at ${url}\nClick to stop it.`;
     this.status.show();
-    return server.url;
+    return url;
   }
 
   async stop(): Promise<boolean> {
     if (!this.running) return false;
-    await this.running.server.close();
+    const { server } = this.running;
     this.running = undefined;
-    this.status.hide();
+    await server.close();
+    if (!this.isDisposed) this.status.hide();
     this.log.info('test CA stopped');
     return true;
-  }
-
-  dispose(): void {
-    void this.stop();
-    this.status.dispose();
   }
 }

@@ -5,28 +5,28 @@
  * change key on every keystroke; "new key" drops it.
  */
 import { CRLReasons } from '@peculiar/asn1-x509';
-import type { ComposerForm, FileField, FormChoices, HostToComposer, PreviewPayload, SecretSource } from '../../shared/composer';
-import { pkiFailureInfoNames } from '../asn1';
-import type { FieldError, KeyKind } from '../../shared/requestSpec';
-import type { CheckProfile } from '../../shared/findings';
-import { checkMessage } from '../checks';
-import { fromHex } from '../der/values';
-import { inspectInput, InspectorModel } from '../inspect';
-import { respond, showPayload } from '../inspect/respond';
-import { unwrapInput } from '../base/pem';
-import { verifyMessage } from '../protection';
-import type { ProtectionSpec } from '../protection/protect';
-import type { Subtle } from '../base/crypto';
-import { buildRequest } from './build';
-import { generateKeyPair, importPrivateKey, type KeyPair } from '../base/keys';
-import type { Materials } from './spec';
-import { keyUsageNames } from './template';
-import { keyRequestBodies } from '../base/bodies';
+import type { ComposerForm, FileField, FormChoices, HostToComposer, PreviewPayload, SecretChoice } from '../shared/composer';
+import { pkiFailureInfoNames } from '../core/asn1';
+import type { FieldError, KeyKind } from '../shared/requestSpec';
+import type { CheckProfile } from '../shared/findings';
+import { checkMessage } from '../core/checks';
+import { fromHex } from '../core/der/values';
+import { inspectInput, InspectorModel } from '../core/inspect';
+import { respond, showPayload } from '../core/inspect';
+import { unwrapInput } from '../core/base/pem';
+import { verifyMessage } from '../core/protection';
+import type { ProtectionSpec } from '../core/protection';
+import type { Subtle } from '../core/base/crypto';
+import { buildRequest } from '../core/compose';
+import { generateKeyPair, importPrivateKey, type KeyPair } from '../core/base/keys';
+import type { Materials } from '../core/compose';
+import { keyUsageNames } from '../core/compose';
+import { keyRequestBodies } from '../core/base/bodies';
 
 export interface ComposerIo {
   readFile(path: string): Promise<Uint8Array>;
   /** The secret `source` names, or undefined when there is none. */
-  secret(source: SecretSource): Promise<Uint8Array | undefined>;
+  secret(source: SecretChoice): Promise<Uint8Array | undefined>;
   now?: () => Date;
   random?: (n: number) => Uint8Array;
   subtle?: Subtle;

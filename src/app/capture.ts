@@ -1,18 +1,22 @@
-/** What the capture view and `cmp-lens capture` show: rows per exchange with verdicts and gaps. */
-import type { CaptureRow, CaptureView } from '../../shared/capture';
-import { ExchangeChecker } from '../checks';
-import { verifyMessage } from '../protection';
-import { readMessage, type ReadMessage } from '../base/message';
-import { groupExchanges, type CaptureResult, type CapturedMessage } from './capture';
+/**
+ * Read a capture: what the capture view and `cmp-lens capture` show (rows per exchange with
+ * verdicts and gaps), and the files an export writes.
+ */
+import type { CaptureRow, CaptureView } from '../shared/capture';
+import { ExchangeChecker } from '../core/checks';
+import { verifyMessage } from '../core/protection';
+import { readMessage, senderKidHex, type ReadMessage } from '../core/base';
+import { groupExchanges, type CaptureResult, type CapturedMessage } from '../core/capture';
+import { noSecrets, type SecretSource } from './ports';
 
 export interface ViewOptions {
-  /** A stored secret for a senderKID (hex), to check MACs. */
-  secretFor?: (senderKidHex: string | undefined) => Promise<Uint8Array | undefined>;
-  senderKidOf?: (der: Uint8Array) => string | undefined;
+  /** Secrets by senderKID, to check MACs (never asked for: a capture has many messages). */
+  secrets?: SecretSource;
 }
 
 async function verdict(m: CapturedMessage, read: ReadMessage, o: ViewOptions): Promise<string> {
-  const secret = o.secretFor ? await o.secretFor(o.senderKidOf?.(m.der)) : undefined;
+  const kid = senderKidHex(read);
+  const secret = await (o.secrets ?? noSecrets).lookup({ senderKid: kid, purpose: `the MAC of message #${m.index}` });
   return (await verifyMessage(m.der, { secret, protectionOnly: true, header: read.header })).find((c) => c.check === 'protection')?.verdict ?? '?';
 }
 
@@ -61,4 +65,22 @@ export async function captureView(result: CaptureResult, title: string, options:
     exchanges,
     problems: result.problems,
   };
+}
+
+/** One file of an export: `DIR/<prefix><transactionID>/NN-body.pkimsg`. */
+export interface ExportFile {
+  folder: string;
+  file: string;
+  der: Uint8Array;
+}
+
+/** The files that exporting every exchange writes, each exchange in a folder of its own. */
+export function exportPlan(result: CaptureResult, prefix: string): ExportFile[] {
+  return groupExchanges(result.messages).flatMap((e) =>
+    e.messages.map((m, k) => ({
+      folder: `${prefix}${e.transactionID.replace(/[^\w#-]/g, '_')}`,
+      file: `${String(k + 1).padStart(2, '0')}-${m.bodyType.replace(/\W/g, '_')}.pkimsg`,
+      der: m.der,
+    })),
+  );
 }

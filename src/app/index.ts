@@ -1,0 +1,14 @@
+/**
+ * The use cases both front ends call: inspect, check, lint, send, serve, compose, read a capture.
+ * Each takes small ports (secrets, an exchange sink, a log, clock and crypto) and returns data;
+ * `src/extension` and `src/cli` only turn gestures and flags into a call and its result into UI or text.
+ */
+export * from './ports';
+export { obtainSecret, settleSecret, type ObtainedSecret } from './secrets';
+export { inspectFile, inspectJson, inspectModel, inspectText, InspectorModel, readDerInput, respond, showPayload, type Inspected } from './inspect';
+export { checkProtection, lintMessage, secretQueryFor, type CheckInput, type CheckOutcome } from './check';
+export { lintMessages, type LintReport, type NamedMessage } from './lint';
+export { exchangeFindingLine, firstExtraCert, sendRequest, SendError, type SendInput, type SendOutcome } from './send';
+export { defaultTestCaSecret, startTestCa, type ListenCa, type OpenCa, type ServeInput, type ServingCa } from './serve';
+export { captureView, exportPlan, type ExportFile, type ViewOptions } from './capture';
+export { ComposerEngine, formChoices, type Built, type ComposerIo } from './composer';

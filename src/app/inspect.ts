@@ -1,0 +1,43 @@
+/**
+ * Inspect a file: DER, PEM or base64 in, the annotated document out, as a view model (the
+ * inspector), text (Show as Text, Compare, `cmp-lens inspect`) or JSON (`--json`).
+ */
+import { unwrapInput, type Unwrapped } from '../core/base';
+import { formatDocument, inspectInput, InspectorModel, withPaths } from '../core/inspect';
+
+/** The inspector's view model and its answers to the webview (tree pages, details, filter, bytes). */
+export { InspectorModel, respond, showPayload } from '../core/inspect';
+import type { AnnotatedDocument } from '../shared/annotated';
+
+export interface Inspected {
+  doc: AnnotatedDocument;
+  /** The DER the document describes (unwrapped from PEM or base64). */
+  der: Uint8Array;
+}
+
+export function inspectFile(bytes: Uint8Array): Inspected {
+  return inspectInput(bytes);
+}
+
+/** The inspector's model of a file: the annotated document with lazy pages of children. */
+export function inspectModel(bytes: Uint8Array): InspectorModel {
+  const { doc, der } = inspectInput(bytes);
+  return new InspectorModel(doc, der);
+}
+
+/** The tree as text: one line per node; offsets for `--offsets`, at most `depth` levels (0: all). */
+export function inspectText(bytes: Uint8Array, options: { offsets?: boolean; depth?: number } = {}): { text: string; doc: AnnotatedDocument } {
+  const { doc, der } = inspectInput(bytes);
+  return { text: formatDocument(doc, { offsets: options.offsets ?? false, depth: options.depth ?? 0, der }), doc };
+}
+
+/** The whole view model with every node's field path, as JSON. */
+export function inspectJson(bytes: Uint8Array): { json: string; doc: AnnotatedDocument } {
+  const { doc } = inspectInput(bytes);
+  return { json: JSON.stringify({ ...doc, roots: withPaths(doc.roots) }, null, 2), doc };
+}
+
+/** DER from file content (PEM, base64 or DER), with what it was; `error` when text did not decode. */
+export function readDerInput(bytes: Uint8Array): Unwrapped {
+  return unwrapInput(bytes);
+}

@@ -1,0 +1,71 @@
+/**
+ * What every command uses: the terminal and files (`Io`, so tests drive the CLI in process),
+ * reading an input, usage errors, and the secret flags (--secret-file, --secret-env), read once.
+ */
+import { readFileSync } from 'node:fs';
+import { givenSecret, readDerInput, type SecretSource } from '../app';
+
+/** Wrong use of the CLI: exit 2 with the message. */
+export class UsageError extends Error {}
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  readFile: (path: string) => Uint8Array;
+  readStdin: () => Uint8Array;
+  env: (name: string) => string | undefined;
+}
+
+export const nodeIo: Io = {
+  out: (t) => process.stdout.write(`${t}\n`),
+  err: (t) => process.stderr.write(`${t}\n`),
+  readFile: (p) => readFileSync(p),
+  readStdin: () => readFileSync(0),
+  env: (name) => process.env[name],
+};
+
+function errorCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+}
+
+/** A file's bytes ("-": standard input); a file that cannot be read is a usage error naming it. */
+export function readInput(file: string, io: Io): Uint8Array {
+  try {
+    return file === '-' ? io.readStdin() : io.readFile(file);
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${errorCode(e)}`);
+  }
+}
+
+/** DER from a file in DER, PEM or base64. */
+export function readDer(file: string, io: Io): Uint8Array {
+  return readDerInput(readInput(file, io)).der;
+}
+
+/** The secret flags, shared by verify, build, send, serve and capture. */
+export const secretFlags = {
+  '--secret-file': { kind: 'value', arg: 'F', help: 'the shared secret, read from file F (one trailing newline dropped)' },
+  '--secret-env': { kind: 'value', arg: 'V', help: 'the shared secret from environment variable V (never as an argument)' },
+} as const;
+
+/** The secret from --secret-file or --secret-env, or undefined when neither is given. */
+export function readSecret(file: string | undefined, env: string | undefined, io: Io): Uint8Array | undefined {
+  if (file && env) throw new UsageError('give --secret-file or --secret-env, not both');
+  if (file) {
+    const b = readInput(file, io);
+    const n = b.length;
+    const cut = n > 1 && b[n - 2] === 0x0d && b[n - 1] === 0x0a ? 2 : n > 0 && b[n - 1] === 0x0a ? 1 : 0;
+    return b.subarray(0, n - cut);
+  }
+  if (env) {
+    const v = io.env(env);
+    if (v === undefined) throw new UsageError(`environment variable ${env} is not set`);
+    return new TextEncoder().encode(v);
+  }
+  return undefined;
+}
+
+/** The CLI's secret source: the one secret the flags gave, for every message; nobody is asked. */
+export function flagSecrets(secret: Uint8Array | undefined): SecretSource {
+  return givenSecret(secret);
+}

@@ -1,0 +1,147 @@
+/** `cmp-lens serve` (the embedded test CA) and `cmp-lens demo` (what `npm start` runs). */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { givenSecret, inspectText, sendRequest, startTestCa, type OpenCa } from '../app';
+import { pkiFailureInfoNames, toPem } from '../core/base';
+import { buildRequest } from '../core/compose';
+import type { TestCaBehaviour } from '../core/testca';
+import { ExchangeStore } from '../node/exchangeStore';
+import { nodePost } from '../node/httpPost';
+import { loadDer } from '../node/materials';
+import { serveTestCa } from '../node/testcaServer';
+import { openTestCa } from '../node/testcaState';
+import { helpText, intFlag, parseFlags, type FlagSpec, type Parsed } from './args';
+import type { Command } from './command';
+import { printOutcome } from './send';
+import { readSecret, secretFlags, UsageError, type Io } from './io';
+
+const serveFlags: FlagSpec = {
+  '--port': { kind: 'value', arg: 'N', help: 'port (default: a free one)' },
+  '--host': { kind: 'value', arg: 'H', help: 'address to listen on (default 127.0.0.1; others are warned)' },
+  '--state': { kind: 'value', arg: 'DIR', help: 'keep the CA key, certificate and records in DIR/testca.json (mode 0600)' },
+  ...secretFlags,
+  '--trust': { kind: 'list', arg: 'F', help: 'more trust anchors for signed requests' },
+  '--poll-count': { kind: 'value', arg: 'N', help: 'answer waiting, then pollRep N times, before issuing' },
+  '--check-after': { kind: 'value', arg: 'S', help: 'checkAfter in pollRep, seconds' },
+  '--reject': { kind: 'list', arg: 'BIT,...', help: 'reject certificate requests with these failInfo bits' },
+  '--no-implicit-confirm': { kind: 'bool', help: 'never grant implicit confirmation' },
+  '--send-error': { kind: 'bool', help: 'answer every request with an error message' },
+};
+
+function behaviourFrom(p: Parsed): TestCaBehaviour {
+  const reject = p.list('--reject').flatMap((r) => r.split(',')).filter(Boolean);
+  for (const r of reject) {
+    if (!(pkiFailureInfoNames as readonly string[]).includes(r)) throw new UsageError(`--reject: "${r}" is not a PKIFailureInfo bit name (${pkiFailureInfoNames.join(', ')})`);
+  }
+  return {
+    pollCount: intFlag(p, '--poll-count', 0, 100),
+    checkAfter: intFlag(p, '--check-after', 0, 3600),
+    reject: reject as TestCaBehaviour['reject'],
+    grantImplicitConfirm: !p.bool('--no-implicit-confirm'),
+    sendError: p.bool('--send-error'),
+  };
+}
+
+/** The CA kept in DIR (see openTestCa); DIR also gets testca.crt for clients' trust. */
+function keptIn(dir: string): OpenCa {
+  return async (options) => {
+    const ca = await openTestCa(dir, options);
+    writeFileSync(join(dir, 'testca.crt'), toPem('CERTIFICATE', ca.certDer));
+    return ca;
+  };
+}
+
+async function serve(args: string[], io: Io): Promise<number> {
+  const p = parseFlags('serve', args, serveFlags);
+  if (p.positional.length) throw new UsageError(`serve takes no FILE (got "${p.positional[0]}")`);
+  const host = p.value('--host') ?? '127.0.0.1';
+  if (!['127.0.0.1', '::1', 'localhost'].includes(host)) {
+    io.err(`cmp-lens: WARNING: the test CA listens on ${host}, beyond this machine: it issues certificates to anyone with the secret`);
+  }
+  const state = p.value('--state');
+  const port = intFlag(p, '--port', 0, 65535) ?? 0;
+  const serving = await startTestCa({
+    secret: readSecret(p.value('--secret-file'), p.value('--secret-env'), io),
+    behaviour: behaviourFrom(p),
+    trustAnchors: p.list('--trust').map((t) => loadDer(t)),
+    open: state ? keptIn(state) : undefined,
+    listen: (ca, log) => serveTestCa(ca, { port, host, log: (l) => (log(l), io.out(`  ${l}`)) }),
+  });
+  io.out(`CMP Lens test CA "${serving.name}" listening on ${serving.server.url}`);
+  io.out(p.value('--secret-file') || p.value('--secret-env') ? serving.secretNote : `${serving.secretNote}; choose your own with --secret-env`);
+  if (state) io.out(`state and CA certificate in ${state} (testca.crt for clients' trust)`);
+  io.out('Ctrl+C stops it.');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await serving.server.close();
+  io.out('test CA stopped');
+  return 0;
+}
+
+const demoFlags: FlagSpec = {
+  '--out': { kind: 'value', arg: 'DIR', help: 'also save the exchange in DIR' },
+  '--subject': { kind: 'value', arg: 'DN', help: 'subject of the new certificate (default CN=CMP Lens demo device)' },
+};
+
+/** `npm start`: the whole loop on the embedded defaults. */
+async function demo(args: string[], io: Io): Promise<number> {
+  const p = parseFlags('demo', args, demoFlags);
+  const serving = await startTestCa({ listen: (ca) => serveTestCa(ca) });
+  const { secret, server } = serving;
+  io.out(`1. started the embedded test CA "${serving.name}" at ${server.url}`);
+  try {
+    const spec = {
+      body: 'ir' as const,
+      recipient: 'CN=CMP Lens Test CA, O=CMP Lens',
+      senderKID: 'demo',
+      template: { subject: p.value('--subject') ?? 'CN=CMP Lens demo device', sans: ['dns:device.example'] },
+    };
+    const built = await buildRequest(spec, { protection: { kind: 'pbm', secret } });
+    if (!built.ok) throw new Error(built.errors.map((e) => `${e.field}: ${e.message}`).join('; '));
+    io.out(`2. built a PBM-protected ir (${built.der.length} bytes) for a new ${built.generatedKey?.kind} key`);
+    const store = p.value('--out') ? new ExchangeStore(p.value('--out')!) : undefined;
+    io.out('3. sending it and following the transaction:');
+    const outcome = await sendRequest({
+      request: built.der,
+      name: 'the demo ir',
+      server: { name: 'embedded test CA', url: server.url },
+      post: nodePost(),
+      secrets: givenSecret(secret),
+      sink: store,
+      onStep: (l) => io.out(`     ${l}`),
+    });
+    if (!outcome) throw new Error('the demo needs no prompt');
+    const ip = outcome.result.messages.find((m) => m.direction === 'received' && m.body === 'ip');
+    if (ip) {
+      io.out('4. the reply (ip), annotated:');
+      io.out(inspectText(ip.der).text);
+      io.out(`   protection: ${ip.protection?.verdict} — ${ip.protection?.summary}`);
+    }
+    printOutcome(io, outcome, store ? { dir: store.dir, files: store.files } : undefined);
+    return outcome.result.ok ? 0 : 1;
+  } finally {
+    await server.close();
+    io.out('5. stopped the test CA');
+  }
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'serve                run the embedded test CA on 127.0.0.1 (Ctrl+C stops it)',
+  help: helpText(
+    'serve [options]',
+    'Runs the embedded test CA: ir, cr, kur, p10cr, rr, genm, certConf and pollReq on any path.\nWithout a secret flag the secret is the public demo default "cmp-lens-demo": for your own machine only.',
+    serveFlags,
+    '0 stopped with Ctrl+C, 2 usage error.',
+  ),
+  run: serve,
+};
+
+export const demoCommand: Command = {
+  name: 'demo',
+  summary: 'demo                 start the test CA, enrol a new key with a PBM-protected ir, confirm, print the reply',
+  help: helpText('demo [options]', 'The whole loop on the embedded defaults (what npm start runs); nothing is left behind.', demoFlags, '0 completed, 1 failed.'),
+  run: demo,
+};

@@ -1,0 +1,53 @@
+/**
+ * What the request handlers need of a CA (its records, its behaviour, issuing and revoking), so
+ * they depend on this shape and not on the TestCa class that calls them.
+ */
+import type { Certificate, Name } from '@peculiar/asn1-x509';
+import type { CMPCertificate, PKIBody, PKIFailureInfoName, PKIStatus } from '../asn1';
+import type { Subtle } from '../base';
+import type { issueCertificate } from './certs';
+import type { IssuedRecord, RevokedRecord } from './state';
+
+/** A transaction the CA is in the middle of (waiting for pollReq or certConf). */
+export interface PendingTransaction {
+  /** The final ip/cp/kup, once polling ends. */
+  response?: PKIBody;
+  pollsLeft: number;
+  /** Issued and awaiting certConf, by certReqId. */
+  awaiting: Map<number, Uint8Array>;
+  implicit: boolean;
+}
+
+/** A handler's answer: a body to protect and send, or an error message's content. */
+export type Answer = { body: PKIBody; implicit?: boolean } | { error: PKIFailureInfoName[]; text: string; status?: PKIStatus };
+
+export interface TestCaBehaviour {
+  /** Answer `waiting`, then pollRep this many times in all, before issuing. */
+  pollCount?: number;
+  /** checkAfter in pollRep, seconds (default 1). */
+  checkAfter?: number;
+  /** Reject certificate requests with these failInfo bits. */
+  reject?: PKIFailureInfoName[];
+  /** Grant implicitConfirm when a request asks for it (default true). */
+  grantImplicitConfirm?: boolean;
+  /** Answer every request with an error message. */
+  sendError?: boolean;
+}
+
+export interface Authority {
+  readonly transactions: Map<string, PendingTransaction>;
+  readonly behaviour: TestCaBehaviour;
+  readonly subtle: Subtle;
+  readonly name: Name;
+  caCertificate(): CMPCertificate;
+  issuedBySerial(serialHex: string): IssuedRecord | undefined;
+  revokedBySerial(serialHex: string): RevokedRecord | undefined;
+  issue(
+    subject: Name,
+    spki: Certificate['tbsCertificate']['subjectPublicKeyInfo'],
+    extensions: Parameters<typeof issueCertificate>[0]['extensions'],
+    validity?: { notBefore?: Date; notAfter?: Date },
+  ): Promise<Uint8Array>;
+  revoke(serialHex: string, reason: number | undefined): Promise<void>;
+  pending(tid: string, t: PendingTransaction): void;
+}
