@@ -21,11 +21,51 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: ['webview/inspector/main.ts'], outfile: 'dist/webview/inspector.js', platform: 'browser', format: 'iife', target: 'chrome120', tsconfig: 'webview/tsconfig.json' },
-  { ...common, entryPoints: ['webview/capture/main.ts'], outfile: 'dist/webview/capture.js', platform: 'browser', format: 'iife', target: 'chrome120', tsconfig: 'webview/tsconfig.json' },
-  { ...common, entryPoints: ['webview/composer/main.ts'], outfile: 'dist/webview/composer.js', platform: 'browser', format: 'iife', target: 'chrome120', tsconfig: 'webview/tsconfig.json' },
-  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
-  { ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+  {
+    ...common,
+    entryPoints: ['webview/inspector/main.ts'],
+    outfile: 'dist/webview/inspector.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    tsconfig: 'webview/tsconfig.json',
+  },
+  {
+    ...common,
+    entryPoints: ['webview/capture/main.ts'],
+    outfile: 'dist/webview/capture.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    tsconfig: 'webview/tsconfig.json',
+  },
+  {
+    ...common,
+    entryPoints: ['webview/composer/main.ts'],
+    outfile: 'dist/webview/composer.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    tsconfig: 'webview/tsconfig.json',
+  },
+  {
+    ...common,
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
+  {
+    ...common,
+    entryPoints: ['src/cli/index.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+  },
 ];
 
 // A production build starts clean, so no stale source map ends up in the .vsix.

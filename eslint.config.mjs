@@ -5,7 +5,17 @@ import importX from 'eslint-plugin-import-x';
 import layers from './scripts/lint/layers.mjs';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.vscode-test/**', '.peers/**', 'scratch/**', 'test-results/**', '*.vsix'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.vscode-test/**',
+      '.peers/**',
+      'scratch/**',
+      'test-results/**',
+      '*.vsix',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

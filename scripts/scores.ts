@@ -13,7 +13,8 @@ const walk = (dir: string): void => {
     if (statSync(p).isDirectory()) walk(p);
     else if (isMessageFixture(name)) {
       const doc = inspectBytes(new Uint8Array(readFileSync(p)));
-      scores[relative(root, p)] = Math.round((doc.stats.explained / Math.max(1, doc.stats.nodes)) * 1000) / 10;
+      scores[relative(root, p)] =
+        Math.round((doc.stats.explained / Math.max(1, doc.stats.nodes)) * 1000) / 10;
     }
   }
 };

@@ -1,4 +1,4 @@
-// `npm test`: type check, lint, build, then every test suite in turn. Stops at the first failure.
+// `npm test`: type check, lint, format, build, then every test suite in turn. Stops at the first failure.
 // Each suite prints its runner's own summary; suites that cannot run here say so and fail the run
 // rather than pretend to pass (set CMP_LENS_ALLOW_SKIP=1 to let a skipped suite through locally).
 import { spawnSync } from 'node:child_process';
@@ -6,11 +6,20 @@ import { spawnSync } from 'node:child_process';
 const steps = [
   ['type check', 'npm', ['run', '--silent', 'check']],
   ['lint', 'npm', ['run', '--silent', 'lint']],
+  ['format (prettier --check; npm run format fixes it)', 'npm', ['run', '--silent', 'format:check']],
   ['build', 'npm', ['run', '--silent', 'build']],
   ['grammar tests (vscode-tmgrammar-test)', 'npm', ['run', '--silent', 'test:grammar']],
   ['webview tests (headless Chromium)', 'npm', ['run', '--silent', 'test:webview']],
-  ['real VS Code: code-server + headless Chromium (installs into .vscode-test/ once)', 'npm', ['run', '--silent', 'test:code-server']],
-  ['VS Code via @vscode/test-electron (needs VSCODE_EXECUTABLE_PATH or network; exit 77 = skipped)', 'npm', ['run', '--silent', 'test:vscode']],
+  [
+    'real VS Code: code-server + headless Chromium (installs into .vscode-test/ once)',
+    'npm',
+    ['run', '--silent', 'test:code-server'],
+  ],
+  [
+    'VS Code via @vscode/test-electron (needs VSCODE_EXECUTABLE_PATH or network; exit 77 = skipped)',
+    'npm',
+    ['run', '--silent', 'test:vscode'],
+  ],
   ['unit tests (node:test)', 'npm', ['run', '--silent', 'test:unit']],
 ];
 
@@ -32,4 +41,7 @@ for (const [name, cmd, args] of steps) {
     process.exit(r.status ?? 1);
   }
 }
-if (skipped.length) console.log(`\nSKIPPED (not passed): ${skipped.join('; ')}. Every other step passed; the unit summary is above.`);
+if (skipped.length)
+  console.log(
+    `\nSKIPPED (not passed): ${skipped.join('; ')}. Every other step passed; the unit summary is above.`,
+  );

@@ -23,20 +23,45 @@ function layerOf(file) {
   if (m) {
     const own = `src/core/${m[1]}`;
     if (m[1] === 'asn1') return { name: own, folders: [own], indexes: [], packages: ['@peculiar/'] };
-    if (m[1] === 'der') return { name: own, folders: [own, 'src/core/base/bytes.ts'], indexes: [], packages: [] };
+    if (m[1] === 'der')
+      return { name: own, folders: [own, 'src/core/base/bytes.ts'], indexes: [], packages: [] };
     if (m[1] === 'base') return { name: own, folders: [own, ...floor], indexes: [], packages: peculiar };
     const onProtection = ['checks', 'compose', 'transport', 'testca'].includes(m[1]);
-    return { name: own, folders: [own, ...floor], indexes: onProtection ? ['src/core/protection'] : [], packages: peculiar };
+    return {
+      name: own,
+      folders: [own, ...floor],
+      indexes: onProtection ? ['src/core/protection'] : [],
+      packages: peculiar,
+    };
   }
-  if (rel.startsWith('src/shared/')) return { name: 'src/shared', folders: ['src/shared'], indexes: [], packages: [] };
+  if (rel.startsWith('src/shared/'))
+    return { name: 'src/shared', folders: ['src/shared'], indexes: [], packages: [] };
   const coreIndexes = features.map((f) => `src/core/${f}`);
-  if (rel.startsWith('src/app/')) return { name: 'src/app', folders: ['src/app', ...floor], indexes: coreIndexes, packages: peculiar };
-  const frontEnd = { folders: [...floor, 'src/node'], indexes: ['src/app', ...coreIndexes], packages: peculiar, builtins: true };
+  if (rel.startsWith('src/app/'))
+    return { name: 'src/app', folders: ['src/app', ...floor], indexes: coreIndexes, packages: peculiar };
+  const frontEnd = {
+    folders: [...floor, 'src/node'],
+    indexes: ['src/app', ...coreIndexes],
+    packages: peculiar,
+    builtins: true,
+  };
   if (rel.startsWith('src/node/')) return { ...frontEnd, name: 'src/node', folders: [...floor, 'src/node'] };
-  if (rel.startsWith('src/cli/')) return { ...frontEnd, name: 'src/cli', folders: [...frontEnd.folders, 'src/cli'] };
-  if (rel.startsWith('src/extension/')) return { ...frontEnd, name: 'src/extension', folders: [...frontEnd.folders, 'src/extension'], vscode: true };
+  if (rel.startsWith('src/cli/'))
+    return { ...frontEnd, name: 'src/cli', folders: [...frontEnd.folders, 'src/cli'] };
+  if (rel.startsWith('src/extension/'))
+    return {
+      ...frontEnd,
+      name: 'src/extension',
+      folders: [...frontEnd.folders, 'src/extension'],
+      vscode: true,
+    };
   if (rel.startsWith('webview/')) {
-    return { name: 'webview', folders: ['webview', 'src/shared'], indexes: [], packages: ['@vscode-elements/', '@vscode/codicons'] };
+    return {
+      name: 'webview',
+      folders: ['webview', 'src/shared'],
+      indexes: [],
+      packages: ['@vscode-elements/', '@vscode/codicons'],
+    };
   }
   return undefined; // tests, scripts, configuration: not layered
 }
@@ -65,12 +90,21 @@ function refusal(layer, fromFile, spec) {
     return `${layer.name} may not import ${rel}`;
   }
   if (spec === 'vscode') return layer.vscode ? undefined : `${layer.name} may not import vscode`;
-  if (isBuiltin(spec)) return layer.builtins ? undefined : `${layer.name} may not import Node's ${spec}: take it as a parameter (a port)`;
-  return layer.packages.some((p) => spec === p || spec.startsWith(p)) ? undefined : `${layer.name} may not import the package ${spec}`;
+  if (isBuiltin(spec))
+    return layer.builtins
+      ? undefined
+      : `${layer.name} may not import Node's ${spec}: take it as a parameter (a port)`;
+  return layer.packages.some((p) => spec === p || spec.startsWith(p))
+    ? undefined
+    : `${layer.name} may not import the package ${spec}`;
 }
 
 function allowedText(layer) {
-  const parts = [...layer.folders, ...layer.indexes.map((i) => `${i} (index)`), ...layer.packages.map((p) => `${p}*`)];
+  const parts = [
+    ...layer.folders,
+    ...layer.indexes.map((i) => `${i} (index)`),
+    ...layer.packages.map((p) => `${p}*`),
+  ];
   if (layer.builtins) parts.push("Node's modules");
   if (layer.vscode) parts.push('vscode');
   return parts.join(', ');
@@ -89,7 +123,11 @@ const rule = {
     const check = (node, source) => {
       if (!source || typeof source.value !== 'string') return;
       const why = refusal(layer, file, source.value);
-      if (why) context.report({ node, message: `${why}. Allowed here: ${allowedText(layer)} (docs/ARCHITECTURE.md).` });
+      if (why)
+        context.report({
+          node,
+          message: `${why}. Allowed here: ${allowedText(layer)} (docs/ARCHITECTURE.md).`,
+        });
     };
     return {
       ImportDeclaration: (n) => check(n, n.source),
@@ -98,7 +136,12 @@ const rule = {
       ImportExpression: (n) => check(n, n.source.type === 'Literal' ? n.source : undefined),
       TSImportEqualsDeclaration: (n) => check(n, n.moduleReference.expression),
       CallExpression: (n) => {
-        if (n.callee.type === 'Identifier' && n.callee.name === 'require' && n.arguments[0]?.type === 'Literal') check(n, n.arguments[0]);
+        if (
+          n.callee.type === 'Identifier' &&
+          n.callee.name === 'require' &&
+          n.arguments[0]?.type === 'Literal'
+        )
+          check(n, n.arguments[0]);
       },
     };
   },

@@ -16,16 +16,37 @@ export interface ViewOptions {
 
 async function verdict(m: CapturedMessage, read: ReadMessage, o: ViewOptions): Promise<string> {
   const kid = senderKidHex(read);
-  const secret = await (o.secrets ?? noSecrets).lookup({ senderKid: kid, purpose: `the MAC of message #${m.index}` });
-  return (await verifyMessage(m.der, { secret, protectionOnly: true, header: read.header })).find((c) => c.check === 'protection')?.verdict ?? '?';
+  const secret = await (o.secrets ?? noSecrets).lookup({
+    senderKid: kid,
+    purpose: `the MAC of message #${m.index}`,
+  });
+  return (
+    (await verifyMessage(m.der, { secret, protectionOnly: true, header: read.header })).find(
+      (c) => c.check === 'protection',
+    )?.verdict ?? '?'
+  );
 }
 
 function row(m: CapturedMessage, protection: string): CaptureRow {
-  const flags = [m.wrongContentType ? `wrong content type "${m.contentType ?? 'none'}"` : '', m.decodeError ? `does not decode: ${m.decodeError}` : '', m.incomplete ?? ''].filter(Boolean);
+  const flags = [
+    m.wrongContentType ? `wrong content type "${m.contentType ?? 'none'}"` : '',
+    m.decodeError ? `does not decode: ${m.decodeError}` : '',
+    m.incomplete ?? '',
+  ].filter(Boolean);
   return {
-    index: m.index, packet: m.packet, time: m.time, direction: m.direction, client: m.client, server: m.server,
-    http: m.direction === 'request' ? `${m.method} ${m.path}` : `HTTP ${m.httpStatus}`, bodyType: m.bodyType, pkiStatus: m.pkiStatus,
-    protection, flags, pairedWith: m.pairedWith, bytes: m.der.length,
+    index: m.index,
+    packet: m.packet,
+    time: m.time,
+    direction: m.direction,
+    client: m.client,
+    server: m.server,
+    http: m.direction === 'request' ? `${m.method} ${m.path}` : `HTTP ${m.httpStatus}`,
+    bodyType: m.bodyType,
+    pkiStatus: m.pkiStatus,
+    protection,
+    flags,
+    pairedWith: m.pairedWith,
+    bytes: m.der.length,
   };
 }
 
@@ -33,7 +54,12 @@ function row(m: CapturedMessage, protection: string): CaptureRow {
  * Verdicts and exchange checks, one message at a time (so memory stays flat however many there
  * are); `onProgress` hears after each message.
  */
-export async function captureView(result: CaptureResult, title: string, options: ViewOptions = {}, onProgress?: (done: number, total: number) => void): Promise<CaptureView> {
+export async function captureView(
+  result: CaptureResult,
+  title: string,
+  options: ViewOptions = {},
+  onProgress?: (done: number, total: number) => void,
+): Promise<CaptureView> {
   const s = result.summary;
   const groups = groupExchanges(result.messages);
   const exchanges: CaptureView['exchanges'] = [];

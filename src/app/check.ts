@@ -53,7 +53,9 @@ export async function checkProtection(input: CheckInput): Promise<CheckOutcome> 
   if (input.issued) results.push(...(await checkCertHashes(input.der, await input.issued(), input.subtle)));
   const protection = results.find((r) => r.check === 'protection');
   const typed = input.typed ? { secret: input.typed, typed: true } : undefined;
-  const remembered = input.secrets ? await settleSecret(input.secrets, q, typed, protection?.verdict === 'valid') : false;
+  const remembered = input.secrets
+    ? await settleSecret(input.secrets, q, typed, protection?.verdict === 'valid')
+    : false;
   return { results, protection, senderKid: q.senderKid, remembered };
 }
 

@@ -5,7 +5,14 @@
  * change key on every keystroke; "new key" drops it.
  */
 import { CRLReasons } from '@peculiar/asn1-x509';
-import type { ComposerForm, FileField, FormChoices, HostToComposer, PreviewPayload, SecretChoice } from '../shared/composer';
+import type {
+  ComposerForm,
+  FileField,
+  FormChoices,
+  HostToComposer,
+  PreviewPayload,
+  SecretChoice,
+} from '../shared/composer';
 import { pkiFailureInfoNames } from '../core/asn1';
 import type { FieldError, KeyKind } from '../shared/requestSpec';
 import type { CheckProfile } from '../shared/findings';
@@ -42,13 +49,14 @@ export interface Built {
   body: string;
 }
 
-
 /** The names the form offers as choices, from the schema modules (one source of truth). */
 export function formChoices(): FormChoices {
   return {
     keyUsage: [...keyUsageNames],
     failInfo: [...pkiFailureInfoNames],
-    crlReasons: Object.entries(CRLReasons).filter(([, v]) => typeof v === 'number').map(([name, value]) => ({ name, value: value as number })),
+    crlReasons: Object.entries(CRLReasons)
+      .filter(([, v]) => typeof v === 'number')
+      .map(([name, value]) => ({ name, value: value as number })),
   };
 }
 
@@ -73,12 +81,16 @@ export class ComposerEngine {
     let generated: KeyPair | undefined;
     if (!materials.key && keyRequestBodies.has(spec.body) && !(spec.body === 'p10cr' && materials.csr)) {
       const kind = spec.keyType ?? 'P-256';
-      generated = this.keys.get(kind) ?? await generateKeyPair(kind, this.io.subtle);
+      generated = this.keys.get(kind) ?? (await generateKeyPair(kind, this.io.subtle));
       this.keys.set(kind, generated);
       materials.key = generated;
     }
     if (errors.length) return { seq, ok: false, errors };
-    const r = await buildRequest(spec, materials, { now: this.io.now, random: this.io.random, subtle: this.io.subtle });
+    const r = await buildRequest(spec, materials, {
+      now: this.io.now,
+      random: this.io.random,
+      subtle: this.io.subtle,
+    });
     if (!r.ok) return { seq, ok: false, errors: r.errors };
     this.built = { der: r.der, generatedKey: generated, body: spec.body };
     const { doc, der } = inspectInput(r.der);
@@ -87,13 +99,31 @@ export class ComposerEngine {
     const secret = 'secret' in materials.protection ? materials.protection.secret : undefined;
     const protection = await verifyMessage(r.der, { secret });
     const findings = checkMessage(r.der, { profile: this.io.profile?.() ?? 'base', now: this.io.now?.() });
-    return { seq, ok: true, show: showPayload(this.model, `${spec.body} (preview)`, this.version), protection, findings, generatedKey: generated?.kind };
+    return {
+      seq,
+      ok: true,
+      show: showPayload(this.model, `${spec.body} (preview)`, this.version),
+      protection,
+      findings,
+      generatedKey: generated?.kind,
+    };
   }
 
   /** Answers the preview tree's requests (children, details). */
-  answer(message: { type: 'expand' | 'select'; id: string; start?: number; count?: number }): HostToComposer | undefined {
+  answer(message: {
+    type: 'expand' | 'select';
+    id: string;
+    start?: number;
+    count?: number;
+  }): HostToComposer | undefined {
     if (!this.model) return undefined;
-    const answer = respond(this.model, message.type === 'expand' ? { type: 'expand', id: message.id, start: message.start ?? 0, count: message.count ?? 500 } : { type: 'select', id: message.id }, this.version);
+    const answer = respond(
+      this.model,
+      message.type === 'expand'
+        ? { type: 'expand', id: message.id, start: message.start ?? 0, count: message.count ?? 500 }
+        : { type: 'select', id: message.id },
+      this.version,
+    );
     return answer?.type === 'children' || answer?.type === 'details' ? answer : undefined;
   }
 
@@ -111,12 +141,19 @@ export class ComposerEngine {
     return out;
   }
 
-  private async key(der: Uint8Array | undefined, field: FileField, errors: FieldError[]): Promise<KeyPair | undefined> {
+  private async key(
+    der: Uint8Array | undefined,
+    field: FileField,
+    errors: FieldError[],
+  ): Promise<KeyPair | undefined> {
     if (!der) return undefined;
     try {
       return await importPrivateKey(der, this.io.subtle);
     } catch (e) {
-      errors.push({ field: `files.${field}`, message: `not a usable PKCS#8 private key: ${(e as Error).message}` });
+      errors.push({
+        field: `files.${field}`,
+        message: `not a usable PKCS#8 private key: ${(e as Error).message}`,
+      });
       return undefined;
     }
   }
@@ -141,8 +178,16 @@ export class ComposerEngine {
     if (p.kind === 'signature') {
       const cert = (await this.file(form, 'signerCert', errors))[0];
       const key = await this.key((await this.file(form, 'signerKey', errors))[0], 'signerKey', errors);
-      if (!cert) errors.push({ field: 'files.signerCert', message: 'signature protection needs the signer\'s certificate' });
-      if (!key && !form.files.signerKey?.length) errors.push({ field: 'files.signerKey', message: 'signature protection needs the signer\'s private key (PKCS#8)' });
+      if (!cert)
+        errors.push({
+          field: 'files.signerCert',
+          message: "signature protection needs the signer's certificate",
+        });
+      if (!key && !form.files.signerKey?.length)
+        errors.push({
+          field: 'files.signerKey',
+          message: "signature protection needs the signer's private key (PKCS#8)",
+        });
       const chain = await this.file(form, 'chain', errors);
       return cert && key ? { kind: 'signature', cert, key, chain, hash: p.hash } : { kind: 'none' };
     }
@@ -150,10 +195,16 @@ export class ComposerEngine {
     let salt: Uint8Array | undefined;
     if (p.saltHex) {
       salt = fromHex(p.saltHex);
-      if (!salt || !salt.length) errors.push({ field: 'protection.saltHex', message: `"${p.saltHex}" is not hex` });
+      if (!salt || !salt.length)
+        errors.push({ field: 'protection.saltHex', message: `"${p.saltHex}" is not hex` });
     }
-    if (p.kind === 'pbm') return { kind: 'pbm', secret, salt, iterations: p.iterations, owf: p.owf, mac: p.mac };
-    if (p.owf === 'SHA-1' || p.mac === 'SHA-1') errors.push({ field: p.owf === 'SHA-1' ? 'protection.owf' : 'protection.mac', message: 'PBMAC1 here uses HMAC with SHA-256 or stronger (RFC 9481 §6.1.1); SHA-1 is for PBM only' });
+    if (p.kind === 'pbm')
+      return { kind: 'pbm', secret, salt, iterations: p.iterations, owf: p.owf, mac: p.mac };
+    if (p.owf === 'SHA-1' || p.mac === 'SHA-1')
+      errors.push({
+        field: p.owf === 'SHA-1' ? 'protection.owf' : 'protection.mac',
+        message: 'PBMAC1 here uses HMAC with SHA-256 or stronger (RFC 9481 §6.1.1); SHA-1 is for PBM only',
+      });
     return { kind: 'pbmac1', secret, salt, iterations: p.iterations, prf: p.owf, mac: p.mac };
   }
 }

@@ -5,10 +5,34 @@
  */
 export * from './ports';
 export { obtainSecret, settleSecret, type ObtainedSecret } from './secrets';
-export { inspectFile, inspectJson, inspectModel, inspectText, InspectorModel, readDerInput, respond, showPayload, type Inspected } from './inspect';
+export {
+  inspectFile,
+  inspectJson,
+  inspectModel,
+  inspectText,
+  InspectorModel,
+  readDerInput,
+  respond,
+  showPayload,
+  type Inspected,
+} from './inspect';
 export { checkProtection, lintMessage, secretQueryFor, type CheckInput, type CheckOutcome } from './check';
 export { lintMessages, type LintReport, type NamedMessage } from './lint';
-export { exchangeFindingLine, firstExtraCert, sendRequest, SendError, type SendInput, type SendOutcome } from './send';
-export { defaultTestCaSecret, startTestCa, type ListenCa, type OpenCa, type ServeInput, type ServingCa } from './serve';
+export {
+  exchangeFindingLine,
+  firstExtraCert,
+  sendRequest,
+  SendError,
+  type SendInput,
+  type SendOutcome,
+} from './send';
+export {
+  defaultTestCaSecret,
+  startTestCa,
+  type ListenCa,
+  type OpenCa,
+  type ServeInput,
+  type ServingCa,
+} from './serve';
 export { captureView, exportPlan, type ExportFile, type ViewOptions } from './capture';
 export { ComposerEngine, formChoices, type Built, type ComposerIo } from './composer';

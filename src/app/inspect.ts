@@ -26,9 +26,15 @@ export function inspectModel(bytes: Uint8Array): InspectorModel {
 }
 
 /** The tree as text: one line per node; offsets for `--offsets`, at most `depth` levels (0: all). */
-export function inspectText(bytes: Uint8Array, options: { offsets?: boolean; depth?: number } = {}): { text: string; doc: AnnotatedDocument } {
+export function inspectText(
+  bytes: Uint8Array,
+  options: { offsets?: boolean; depth?: number } = {},
+): { text: string; doc: AnnotatedDocument } {
   const { doc, der } = inspectInput(bytes);
-  return { text: formatDocument(doc, { offsets: options.offsets ?? false, depth: options.depth ?? 0, der }), doc };
+  return {
+    text: formatDocument(doc, { offsets: options.offsets ?? false, depth: options.depth ?? 0, der }),
+    doc,
+  };
 }
 
 /** The whole view model with every node's field path, as JSON. */

@@ -20,7 +20,10 @@ export interface LintReport {
   all: Finding[];
 }
 
-export async function lintMessages(messages: NamedMessage[], profile: CheckProfile = 'base'): Promise<LintReport> {
+export async function lintMessages(
+  messages: NamedMessage[],
+  profile: CheckProfile = 'base',
+): Promise<LintReport> {
   const files = messages.map(({ name, der }) => ({ file: name, findings: checkMessage(der, { profile }) }));
   const groups = new Map<string, NamedMessage[]>();
   for (const m of messages) {
@@ -36,9 +39,17 @@ export async function lintMessages(messages: NamedMessage[], profile: CheckProfi
     const chains = nonceChains(given.map((g) => g.der)) ?? [given.map((_, i) => i)];
     for (const chain of chains.filter((c) => c.length > 1)) {
       const group = chain.map((i) => given[i]);
-      const findings = await checkExchange(group.map((g) => g.der), { profile });
+      const findings = await checkExchange(
+        group.map((g) => g.der),
+        { profile },
+      );
       exchanges.push({ transactionID: tid, files: group.map((g) => g.name), findings });
     }
   }
-  return { profile, files, exchanges, all: [...files.flatMap((f) => f.findings), ...exchanges.flatMap((e) => e.findings)] };
+  return {
+    profile,
+    files,
+    exchanges,
+    all: [...files.flatMap((f) => f.findings), ...exchanges.flatMap((e) => e.findings)],
+  };
 }

@@ -8,7 +8,11 @@ export interface ObtainedSecret {
 }
 
 /** A known secret for `q`, else (when `ask`) one the person types; undefined when there is none. */
-export async function obtainSecret(source: SecretSource, q: SecretQuery, ask = true): Promise<ObtainedSecret | undefined> {
+export async function obtainSecret(
+  source: SecretSource,
+  q: SecretQuery,
+  ask = true,
+): Promise<ObtainedSecret | undefined> {
   const known = await source.lookup(q);
   if (known) return { secret: known, typed: false };
   if (!ask || !source.ask) return undefined;
@@ -17,7 +21,12 @@ export async function obtainSecret(source: SecretSource, q: SecretQuery, ask = t
 }
 
 /** After a check: a typed secret that proved right is remembered; true when it was. */
-export async function settleSecret(source: SecretSource, q: SecretQuery, obtained: ObtainedSecret | undefined, proven: boolean): Promise<boolean> {
+export async function settleSecret(
+  source: SecretSource,
+  q: SecretQuery,
+  obtained: ObtainedSecret | undefined,
+  proven: boolean,
+): Promise<boolean> {
   if (!obtained?.typed || !proven || !source.remember) return false;
   await source.remember(q, obtained.secret);
   return true;

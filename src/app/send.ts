@@ -4,12 +4,26 @@
  * extension's Send Message and `cmp-lens send` both call `sendRequest`.
  */
 import { oids } from '../core/asn1';
-import { certResponseBodies, readMessage, senderKidHex, slice, type KeyPair, type ReadMessage, type Subtle } from '../core/base';
+import {
+  certResponseBodies,
+  readMessage,
+  senderKidHex,
+  slice,
+  type KeyPair,
+  type ReadMessage,
+  type Subtle,
+} from '../core/base';
 import { checkTransaction, findingLine } from '../core/checks';
 import { withImplicitConfirm } from '../core/compose';
 import { readDer } from '../core/der/reader';
 import { certNameOf, macLike, type ProtectionSpec } from '../core/protection';
-import { runTransaction, type ExchangeMessage, type Post, type ServerConfig, type TransactionResult } from '../core/transport';
+import {
+  runTransaction,
+  type ExchangeMessage,
+  type Post,
+  type ServerConfig,
+  type TransactionResult,
+} from '../core/transport';
 import type { CheckProfile, Finding } from '../shared/findings';
 import { silentLog, type ExchangeSink, type Log, type SecretQuery, type SecretSource } from './ports';
 import { obtainSecret, settleSecret, type ObtainedSecret } from './secrets';
@@ -66,7 +80,8 @@ export function exchangeFindingLine(f: Finding, messages: readonly Pick<Exchange
 /** DER of extraCerts[0], read off the TLV tree (the schema decoder never sees the whole message). */
 export function firstExtraCert(der: Uint8Array): Uint8Array | undefined {
   const root = readDer(der).roots[0];
-  const cert = root?.children?.find((c) => c.tagClass === 2 && c.tagNumber === 1)?.children?.[0]?.children?.[0];
+  const cert = root?.children?.find((c) => c.tagClass === 2 && c.tagNumber === 1)?.children?.[0]
+    ?.children?.[0];
   return cert ? slice(der, cert) : undefined;
 }
 
@@ -93,7 +108,10 @@ async function followUp(read: ReadMessage, input: SendInput, q: SecretQuery): Pr
     return secret ? { protection: macLike(alg, secret.secret), secret } : undefined;
   }
   const cert = firstExtraCert(input.request);
-  if (!cert) throw new SendError(`${input.name} is signed but has no extraCerts[0] (the signer's certificate), needed to sign certConf and pollReq`);
+  if (!cert)
+    throw new SendError(
+      `${input.name} is signed but has no extraCerts[0] (the signer's certificate), needed to sign certConf and pollReq`,
+    );
   const key = await input.signerKey?.();
   return key ? { protection: { kind: 'signature', key, cert } } : undefined;
 }
@@ -121,7 +139,9 @@ export async function sendRequest(input: SendInput): Promise<SendOutcome | undef
     const asked = await withImplicitConfirm(request, follow.protection, { subtle: input.subtle });
     if (asked) {
       request = asked;
-      log.info(`${read.bodyName}: implicitConfirm added to generalInfo for ${input.server.name} (implicitConfirm in its entry); protected again`);
+      log.info(
+        `${read.bodyName}: implicitConfirm added to generalInfo for ${input.server.name} (implicitConfirm in its entry); protected again`,
+      );
     }
   }
   const result = await runTransaction(request, {
@@ -138,14 +158,24 @@ export async function sendRequest(input: SendInput): Promise<SendOutcome | undef
       input.onStep?.(line);
     },
   });
-  const findings = await checkTransaction(result.messages.map((m) => m.der), { profile: input.profile, subtle: input.subtle });
+  const findings = await checkTransaction(
+    result.messages.map((m) => m.der),
+    { profile: input.profile, subtle: input.subtle },
+  );
   const findingLines = findings.map((f) => exchangeFindingLine(f, result.messages));
   for (const line of findingLines) log.warn(`check: ${line}`);
   input.sink?.finish(result, input.server.url, findingLines);
   // The secret proved right when an answer's MAC verified with it.
   const proven = result.messages.some((m) => m.direction === 'received' && m.protection?.verdict === 'valid');
   const remembered = await settleSecret(input.secrets, q, follow.secret, proven && isMac(read));
-  return { result, findings, findingLines, replyIndex: replyIndex(result), issued: result.issued.map((c) => certNameOf(c.der)), remembered };
+  return {
+    result,
+    findings,
+    findingLines,
+    replyIndex: replyIndex(result),
+    issued: result.issued.map((c) => certNameOf(c.der)),
+    remembered,
+  };
 }
 
 function replyIndex(result: TransactionResult): number | undefined {

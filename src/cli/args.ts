@@ -19,12 +19,16 @@ export interface Parsed {
 
 /** Flags refused with a reason (a secret on the command line lands in shell history and `ps`). */
 export const refusedFlags: Record<string, string> = {
-  '--secret': '--secret would put the secret in the process list and shell history: use --secret-file or --secret-env',
+  '--secret':
+    '--secret would put the secret in the process list and shell history: use --secret-file or --secret-env',
 };
 
 export function parseFlags(command: string, args: string[], spec: FlagSpec): Parsed {
   const options = Object.fromEntries(
-    Object.entries(spec).map(([flag, s]) => [flag.slice(2), { type: s.kind === 'bool' ? ('boolean' as const) : ('string' as const), multiple: true }]),
+    Object.entries(spec).map(([flag, s]) => [
+      flag.slice(2),
+      { type: s.kind === 'bool' ? ('boolean' as const) : ('string' as const), multiple: true },
+    ]),
   );
   const seeHelp = `(see cmp-lens ${command} --help)`;
   let tokens;
@@ -68,13 +72,17 @@ export function intFlag(p: Parsed, flag: string, min: number, max: number): numb
   const v = p.value(flag);
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} needs a whole number from ${min} to ${max}, not "${v}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`${flag} needs a whole number from ${min} to ${max}, not "${v}"`);
   return n;
 }
 
 /** The `--help` text of a command: usage line, what it does, its flags, its exit codes. */
 export function helpText(usage: string, about: string, spec: FlagSpec, exits: string): string {
-  const rows = Object.entries(spec).map(([flag, s]) => [`${flag}${s.arg ? ` ${s.arg}` : ''}`, `${s.help}${s.kind === 'list' ? ' (repeatable)' : ''}`]);
+  const rows = Object.entries(spec).map(([flag, s]) => [
+    `${flag}${s.arg ? ` ${s.arg}` : ''}`,
+    `${s.help}${s.kind === 'list' ? ' (repeatable)' : ''}`,
+  ]);
   const width = Math.min(28, Math.max(0, ...rows.map(([f]) => f.length)));
   const flags = rows.map(([f, h]) => `  ${f.padEnd(width)}  ${h}`).join('\n');
   return `Usage: cmp-lens ${usage}\n\n${about}\n\nOptions:\n${flags || '  (none)'}\n  ${'--help'.padEnd(width)}  this text\n\nExit codes: ${exits}`;

@@ -15,7 +15,11 @@ import { flagSecrets, readSecret, secretFlags, UsageError, type Io } from './io'
 
 const flags: FlagSpec = {
   ...secretFlags,
-  '--export': { kind: 'value', arg: 'DIR', help: 'write each exchange\'s messages (NN-body.pkimsg) under DIR' },
+  '--export': {
+    kind: 'value',
+    arg: 'DIR',
+    help: "write each exchange's messages (NN-body.pkimsg) under DIR",
+  },
   '--json': { kind: 'bool', help: 'the list as JSON' },
 };
 
@@ -49,10 +53,13 @@ async function run(args: string[], io: Io): Promise<number> {
     for (const e of view.exchanges) {
       io.out(`\nexchange ${e.transactionID}`);
       for (const r of e.rows) io.out(`  ${line(r)}`);
-      for (const f of e.findings) io.out(`  gap/check: #${e.rows[f.messageIndex ?? 0].index}: ${findingLine(f)}`);
+      for (const f of e.findings)
+        io.out(`  gap/check: #${e.rows[f.messageIndex ?? 0].index}: ${findingLine(f)}`);
     }
     for (const pr of view.problems) {
-      io.err(`problem${pr.packet ? ` (packet ${pr.packet})` : ''}${pr.offset ? ` at offset 0x${pr.offset.toString(16)}` : ''}: ${pr.message}`);
+      io.err(
+        `problem${pr.packet ? ` (packet ${pr.packet})` : ''}${pr.offset ? ` at offset 0x${pr.offset.toString(16)}` : ''}: ${pr.message}`,
+      );
     }
   }
   const dir = p.value('--export');
@@ -69,7 +76,8 @@ async function run(args: string[], io: Io): Promise<number> {
 
 export const captureCommand: Command = {
   name: 'capture',
-  summary: 'capture FILE         the CMP messages in a pcap/pcapng capture, by transaction, with verdicts and gaps',
+  summary:
+    'capture FILE         the CMP messages in a pcap/pcapng capture, by transaction, with verdicts and gaps',
   help: helpText(
     'capture [options] FILE',
     'Lists the CMP messages in a pcap or pcapng capture by transaction: HTTP path and status, body type,\nPKIStatus, protection verdict, the gaps the exchange checks find, and what could not be read.',

@@ -4,7 +4,13 @@
  */
 import { writeFileSync } from 'node:fs';
 import { keyKinds, type KeyKind } from '../core/base';
-import { buildRequest, requestBodies, type Materials, type RequestBody, type RequestSpec } from '../core/compose';
+import {
+  buildRequest,
+  requestBodies,
+  type Materials,
+  type RequestBody,
+  type RequestSpec,
+} from '../core/compose';
 import type { ProtectionSpec } from '../core/protection';
 import { loadDer, loadKey, saveKey } from '../node/materials';
 import { helpText, intFlag, parseFlags, type FlagSpec, type Parsed } from './args';
@@ -16,9 +22,9 @@ export const protectionFlags: FlagSpec = {
   ...secretFlags,
   '--pbmac1': { kind: 'bool', help: 'MAC with PBMAC1 instead of PBM' },
   '--iterations': { kind: 'value', arg: 'N', help: 'PBM/PBKDF2 iteration count (default 10,000)' },
-  '--cert': { kind: 'value', arg: 'F', help: 'signature protection: the signer\'s certificate (with --key)' },
-  '--key': { kind: 'value', arg: 'F', help: 'signature protection: the signer\'s PKCS#8 private key' },
-  '--chain': { kind: 'list', arg: 'F', help: 'certificates after the signer\'s in extraCerts' },
+  '--cert': { kind: 'value', arg: 'F', help: "signature protection: the signer's certificate (with --key)" },
+  '--key': { kind: 'value', arg: 'F', help: "signature protection: the signer's PKCS#8 private key" },
+  '--chain': { kind: 'list', arg: 'F', help: "certificates after the signer's in extraCerts" },
   '--sig-hash': { kind: 'value', arg: 'H', help: 'SHA-256, SHA-384 or SHA-512 for RSA/ECDSA signatures' },
   '--unprotected': { kind: 'bool', help: 'no protection' },
 };
@@ -29,8 +35,11 @@ const b = (help: string) => ({ kind: 'bool' as const, help });
 
 const buildFlags: FlagSpec = {
   '--body': v('B', `ir, cr, kur, p10cr, rr, genm, certConf, pollReq or error`),
-  '--out': v('FILE', 'where the message is written (a generated key goes beside it as FILE.key.pem, mode 0600)'),
-  '--spec': v('FILE.json', 'the same fields as JSON (the composer\'s RequestSpec); flags win'),
+  '--out': v(
+    'FILE',
+    'where the message is written (a generated key goes beside it as FILE.key.pem, mode 0600)',
+  ),
+  '--spec': v('FILE.json', "the same fields as JSON (the composer's RequestSpec); flags win"),
   '--subject': v('DN', 'template subject, e.g. "CN=device 1, O=Example"'),
   '--san': l('dns:x|ip:a|email:e|uri:u', 'subjectAltName entry'),
   '--key-usage': l('K', 'keyUsage bit name'),
@@ -76,14 +85,26 @@ export async function protectionFrom(p: Parsed, io: Io, secret = secretFrom(p, i
   const cert = p.value('--cert');
   const key = p.value('--key');
   if (!!cert !== !!key) throw new UsageError('signature protection needs both --cert and --key');
-  if (cert && secret) throw new UsageError('choose one protection: --cert/--key (signature) or a secret (MAC)');
+  if (cert && secret)
+    throw new UsageError('choose one protection: --cert/--key (signature) or a secret (MAC)');
   const hash = p.value('--sig-hash');
-  if (hash && !['SHA-256', 'SHA-384', 'SHA-512'].includes(hash)) throw new UsageError('--sig-hash must be SHA-256, SHA-384 or SHA-512');
-  if (cert && key) return { kind: 'signature', cert: loadDer(cert), key: await loadKey(key), chain: p.list('--chain').map((c) => loadDer(c)), hash: hash as 'SHA-256' | undefined };
+  if (hash && !['SHA-256', 'SHA-384', 'SHA-512'].includes(hash))
+    throw new UsageError('--sig-hash must be SHA-256, SHA-384 or SHA-512');
+  if (cert && key)
+    return {
+      kind: 'signature',
+      cert: loadDer(cert),
+      key: await loadKey(key),
+      chain: p.list('--chain').map((c) => loadDer(c)),
+      hash: hash as 'SHA-256' | undefined,
+    };
   const iterations = intFlag(p, '--iterations', 1, 1_000_000);
-  if (secret) return p.bool('--pbmac1') ? { kind: 'pbmac1', secret, iterations } : { kind: 'pbm', secret, iterations };
+  if (secret)
+    return p.bool('--pbmac1') ? { kind: 'pbmac1', secret, iterations } : { kind: 'pbm', secret, iterations };
   if (p.bool('--unprotected')) return { kind: 'none' };
-  throw new UsageError('choose protection: --secret-env/--secret-file (MAC), --cert and --key (signature), or --unprotected');
+  throw new UsageError(
+    'choose protection: --secret-env/--secret-file (MAC), --cert and --key (signature), or --unprotected',
+  );
 }
 
 function specFrom(p: Parsed, io: Io): RequestSpec {
@@ -97,9 +118,11 @@ function specFrom(p: Parsed, io: Io): RequestSpec {
     }
   }
   const body = (p.value('--body') ?? spec.body) as RequestBody | undefined;
-  if (!body || !requestBodies.includes(body)) throw new UsageError(`--body must be one of ${requestBodies.join(', ')}`);
+  if (!body || !requestBodies.includes(body))
+    throw new UsageError(`--body must be one of ${requestBodies.join(', ')}`);
   const keyType = p.value('--key-type') as KeyKind | undefined;
-  if (keyType && !keyKinds.includes(keyType)) throw new UsageError(`--key-type must be one of ${keyKinds.join(', ')}`);
+  if (keyType && !keyKinds.includes(keyType))
+    throw new UsageError(`--key-type must be one of ${keyKinds.join(', ')}`);
   const set = <K extends keyof RequestSpec>(k: K, v: RequestSpec[K] | undefined) => {
     if (v !== undefined) spec[k] = v;
   };
@@ -125,19 +148,32 @@ function specFrom(p: Parsed, io: Io): RequestSpec {
   if (p.value('--not-after')) t.notAfter = p.value('--not-after');
   if (Object.keys(t).length) spec.template = t;
   if (p.value('--revoke-issuer') || p.value('--revoke-serial') || p.value('--revreason')) {
-    spec.revoke = { ...spec.revoke, issuer: p.value('--revoke-issuer') ?? spec.revoke?.issuer, serialHex: p.value('--revoke-serial') ?? spec.revoke?.serialHex, reason: intFlag(p, '--revreason', 0, 10) ?? spec.revoke?.reason };
+    spec.revoke = {
+      ...spec.revoke,
+      issuer: p.value('--revoke-issuer') ?? spec.revoke?.issuer,
+      serialHex: p.value('--revoke-serial') ?? spec.revoke?.serialHex,
+      reason: intFlag(p, '--revreason', 0, 10) ?? spec.revoke?.reason,
+    };
   }
   if (p.list('--infotype').length) spec.infoTypes = p.list('--infotype') as RequestSpec['infoTypes'];
-  if (p.bool('--reject') || p.value('--reason')) spec.confirm = { accept: !p.bool('--reject'), reason: p.value('--reason') };
+  if (p.bool('--reject') || p.value('--reason'))
+    spec.confirm = { accept: !p.bool('--reject'), reason: p.value('--reason') };
   if (p.value('--status') !== undefined || p.list('--failinfo').length || p.list('--text').length) {
-    spec.errorStatus = { status: intFlag(p, '--status', 0, 6) ?? 2, failInfo: p.list('--failinfo'), texts: p.list('--text') };
+    spec.errorStatus = {
+      status: intFlag(p, '--status', 0, 6) ?? 2,
+      failInfo: p.list('--failinfo'),
+      texts: p.list('--text'),
+    };
   }
   return spec as RequestSpec;
 }
 
 async function run(args: string[], io: Io): Promise<number> {
   const p = parseFlags('build', args, buildFlags);
-  if (p.positional.length) throw new UsageError(`build takes no FILE argument (got "${p.positional[0]}"); write the result with --out`);
+  if (p.positional.length)
+    throw new UsageError(
+      `build takes no FILE argument (got "${p.positional[0]}"); write the result with --out`,
+    );
   const out = p.value('--out');
   if (!out) throw new UsageError('build needs --out FILE');
   const spec = specFrom(p, io);
@@ -159,14 +195,17 @@ async function run(args: string[], io: Io): Promise<number> {
   if (r.generatedKey) {
     const keyFile = `${out.replace(/\.(pkimsg|der|pki)$/i, '')}.key.pem`;
     saveKey(keyFile, r.generatedKey);
-    io.out(`wrote ${keyFile}: the new ${r.generatedKey.kind} private key (PKCS#8, mode 0600) — a secret, keep it so`);
+    io.out(
+      `wrote ${keyFile}: the new ${r.generatedKey.kind} private key (PKCS#8, mode 0600) — a secret, keep it so`,
+    );
   }
   return 0;
 }
 
 export const buildCommand: Command = {
   name: 'build',
-  summary: 'build --body B --out FILE   build a protected request (ir, cr, kur, p10cr, rr, genm, certConf, pollReq, error)',
+  summary:
+    'build --body B --out FILE   build a protected request (ir, cr, kur, p10cr, rr, genm, certConf, pollReq, error)',
   help: helpText(
     'build --body B --out FILE [options]',
     'Builds a request with PBM or PBMAC1 (a secret), a signature (--cert and --key) or none (--unprotected).\nField errors name the field. A generated key is written beside FILE as FILE.key.pem (PKCS#8, mode 0600).',

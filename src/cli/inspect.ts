@@ -13,12 +13,15 @@ const flags: FlagSpec = {
 
 async function run(args: string[], io: Io): Promise<number> {
   const p = parseFlags('inspect', args, flags);
-  if (p.positional.length > 1) throw new UsageError(`only one FILE, got "${p.positional[0]}" and "${p.positional[1]}"`);
+  if (p.positional.length > 1)
+    throw new UsageError(`only one FILE, got "${p.positional[0]}" and "${p.positional[1]}"`);
   const file = p.positional[0];
   if (!file) throw new UsageError('inspect needs a FILE (or - for standard input)');
   const depth = intFlag(p, '--depth', 1, 10_000);
   const bytes = readInput(file, io);
-  const { doc, ...out } = p.bool('--json') ? inspectJson(bytes) : inspectText(bytes, { offsets: p.bool('--offsets'), depth });
+  const { doc, ...out } = p.bool('--json')
+    ? inspectJson(bytes)
+    : inspectText(bytes, { offsets: p.bool('--offsets'), depth });
   io.out('json' in out ? out.json : out.text);
   const strict = p.bool('--strict');
   return doc.problems.some((e) => e.severity === 'error' || (strict && e.severity === 'warning')) ? 1 : 0;

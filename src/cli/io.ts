@@ -44,12 +44,24 @@ export function readDer(file: string, io: Io): Uint8Array {
 
 /** The secret flags, shared by verify, build, send, serve and capture. */
 export const secretFlags = {
-  '--secret-file': { kind: 'value', arg: 'F', help: 'the shared secret, read from file F (one trailing newline dropped)' },
-  '--secret-env': { kind: 'value', arg: 'V', help: 'the shared secret from environment variable V (never as an argument)' },
+  '--secret-file': {
+    kind: 'value',
+    arg: 'F',
+    help: 'the shared secret, read from file F (one trailing newline dropped)',
+  },
+  '--secret-env': {
+    kind: 'value',
+    arg: 'V',
+    help: 'the shared secret from environment variable V (never as an argument)',
+  },
 } as const;
 
 /** The secret from --secret-file or --secret-env, or undefined when neither is given. */
-export function readSecret(file: string | undefined, env: string | undefined, io: Io): Uint8Array | undefined {
+export function readSecret(
+  file: string | undefined,
+  env: string | undefined,
+  io: Io,
+): Uint8Array | undefined {
   if (file && env) throw new UsageError('give --secret-file or --secret-env, not both');
   if (file) {
     const b = readInput(file, io);

@@ -11,7 +11,11 @@ import { readDer, UsageError, type Io } from './io';
 const messageFile = /\.(der|pkimsg|pki|pem|b64)$/i;
 
 const flags: FlagSpec = {
-  '--profile': { kind: 'value', arg: 'base|lightweight', help: 'rule set (default base: RFC 9810; lightweight adds RFC 9483)' },
+  '--profile': {
+    kind: 'value',
+    arg: 'base|lightweight',
+    help: 'rule set (default base: RFC 9810; lightweight adds RFC 9483)',
+  },
   '--json': { kind: 'bool', help: 'findings as JSON' },
 };
 
@@ -23,7 +27,12 @@ function expand(paths: string[]): string[] {
     } catch {
       throw new UsageError(`cannot read ${p}`);
     }
-    return dir ? readdirSync(p).filter((n) => messageFile.test(n)).sort().map((n) => join(p, n)) : [p];
+    return dir
+      ? readdirSync(p)
+          .filter((n) => messageFile.test(n))
+          .sort()
+          .map((n) => join(p, n))
+      : [p];
   });
 }
 
@@ -32,7 +41,8 @@ const plural = (n: number) => (n ? `${n} finding${n === 1 ? '' : 's'}` : 'no fin
 async function run(args: string[], io: Io): Promise<number> {
   const p = parseFlags('lint', args, flags);
   const profile = (p.value('--profile') ?? 'base') as CheckProfile;
-  if (profile !== 'base' && profile !== 'lightweight') throw new UsageError('--profile must be base or lightweight');
+  if (profile !== 'base' && profile !== 'lightweight')
+    throw new UsageError('--profile must be base or lightweight');
   if (!p.positional.length) throw new UsageError('lint needs FILE… (messages, or a folder of them)');
   const messages = expand(p.positional).map((file) => ({ name: file, der: readDer(file, io) }));
   const report = await lintMessages(messages, profile);

@@ -14,7 +14,16 @@ import { verifyCommand } from './verify';
 
 export { nodeIo, type Io } from './io';
 
-const commands: Command[] = [inspectCommand, verifyCommand, lintCommand, captureCommand, buildCommand, sendCommand, serveCommand, demoCommand];
+const commands: Command[] = [
+  inspectCommand,
+  verifyCommand,
+  lintCommand,
+  captureCommand,
+  buildCommand,
+  sendCommand,
+  serveCommand,
+  demoCommand,
+];
 
 const usage = `Usage: cmp-lens <command> [options]      (cmp-lens <command> --help for its options)
 

@@ -11,21 +11,36 @@ import { protectionFlags, protectionFrom, secretFrom } from './craft';
 import { flagSecrets, readDer, UsageError, type Io } from './io';
 
 const flags: FlagSpec = {
-  '--server': { kind: 'value', arg: 'URL', help: 'where to POST, e.g. http://127.0.0.1:8080/.well-known/cmp' },
+  '--server': {
+    kind: 'value',
+    arg: 'URL',
+    help: 'where to POST, e.g. http://127.0.0.1:8080/.well-known/cmp',
+  },
   '--out': { kind: 'value', arg: 'DIR', help: 'where every message is saved (default cmp-exchange-DATE)' },
-  '--trust': { kind: 'list', arg: 'F', help: 'a trust anchor for the answers\' signatures' },
-  '--ca-file': { kind: 'value', arg: 'F', help: 'PEM CA certificates trusted for HTTPS, on top of the system\'s' },
+  '--trust': { kind: 'list', arg: 'F', help: "a trust anchor for the answers' signatures" },
+  '--ca-file': {
+    kind: 'value',
+    arg: 'F',
+    help: "PEM CA certificates trusted for HTTPS, on top of the system's",
+  },
   '--insecure-skip-tls-verify': { kind: 'bool', help: 'turn TLS verification off for this run (warned)' },
   '--timeout': { kind: 'value', arg: 'MS', help: 'time allowed for each answer (default 30000)' },
   '--max-response-bytes': { kind: 'value', arg: 'N', help: 'larger answers are refused (default 4 MiB)' },
   '--max-poll': { kind: 'value', arg: 'S', help: 'longest total polling time in seconds (default 300)' },
-  '--implicit-confirm': { kind: 'bool', help: 'ask for implicit confirmation when the request does not (protected again)' },
+  '--implicit-confirm': {
+    kind: 'bool',
+    help: 'ask for implicit confirmation when the request does not (protected again)',
+  },
   '--quiet': { kind: 'bool', help: 'no step lines' },
   ...protectionFlags,
 };
 
 /** "transaction completed", the issued certificates, and where the exchange went. */
-export function printOutcome(io: Io, o: Pick<SendOutcome, 'result'>, where?: { dir: string; files: string[] }): void {
+export function printOutcome(
+  io: Io,
+  o: Pick<SendOutcome, 'result'>,
+  where?: { dir: string; files: string[] },
+): void {
   const r = o.result;
   io.out(r.ok ? 'transaction completed' : `transaction failed: ${r.error}`);
   for (const c of r.issued) io.out(`issued certificate ${c.certReqId}: ${certNameOf(c.der)}`);
@@ -44,7 +59,10 @@ async function run(args: string[], io: Io): Promise<number> {
   const protection = hasProtection ? await protectionFrom(p, io, secret) : { kind: 'none' as const };
   if (!hasProtection) io.err('cmp-lens: no protection given: certConf and pollReq will be sent unprotected');
   const insecure = p.bool('--insecure-skip-tls-verify');
-  if (insecure) io.err('cmp-lens: WARNING: TLS certificate verification is OFF for this server (--insecure-skip-tls-verify)');
+  if (insecure)
+    io.err(
+      'cmp-lens: WARNING: TLS certificate verification is OFF for this server (--insecure-skip-tls-verify)',
+    );
   const server = {
     name: url,
     url,
@@ -52,7 +70,8 @@ async function run(args: string[], io: Io): Promise<number> {
     insecureSkipTlsVerify: insecure,
     implicitConfirm: p.bool('--implicit-confirm'),
     timeoutMs: intFlag(p, '--timeout', 100, 600_000) ?? transportDefaults.timeoutMs,
-    maxResponseBytes: intFlag(p, '--max-response-bytes', 1024, 256 * 1024 * 1024) ?? transportDefaults.maxResponseBytes,
+    maxResponseBytes:
+      intFlag(p, '--max-response-bytes', 1024, 256 * 1024 * 1024) ?? transportDefaults.maxResponseBytes,
   };
   const store = new ExchangeStore(p.value('--out') ?? exchangeFolderName());
   const controller = new AbortController();
@@ -83,7 +102,8 @@ async function run(args: string[], io: Io): Promise<number> {
 
 export const sendCommand: Command = {
   name: 'send',
-  summary: 'send FILE --server URL   post a request, follow the transaction (pollReq, certConf), save every message',
+  summary:
+    'send FILE --server URL   post a request, follow the transaction (pollReq, certConf), save every message',
   help: helpText(
     'send FILE --server URL [options]',
     'Posts the request (Content-Type application/pkixcmp, RFC 9811), checks each answer, polls, confirms\nissued certificates with certConf and expects pkiConf. Every message is saved the moment it exists.\nThe protection flags say how certConf and pollReq are protected.',

@@ -18,7 +18,11 @@ import { readSecret, secretFlags, UsageError, type Io } from './io';
 const serveFlags: FlagSpec = {
   '--port': { kind: 'value', arg: 'N', help: 'port (default: a free one)' },
   '--host': { kind: 'value', arg: 'H', help: 'address to listen on (default 127.0.0.1; others are warned)' },
-  '--state': { kind: 'value', arg: 'DIR', help: 'keep the CA key, certificate and records in DIR/testca.json (mode 0600)' },
+  '--state': {
+    kind: 'value',
+    arg: 'DIR',
+    help: 'keep the CA key, certificate and records in DIR/testca.json (mode 0600)',
+  },
   ...secretFlags,
   '--trust': { kind: 'list', arg: 'F', help: 'more trust anchors for signed requests' },
   '--poll-count': { kind: 'value', arg: 'N', help: 'answer waiting, then pollRep N times, before issuing' },
@@ -29,9 +33,15 @@ const serveFlags: FlagSpec = {
 };
 
 function behaviourFrom(p: Parsed): TestCaBehaviour {
-  const reject = p.list('--reject').flatMap((r) => r.split(',')).filter(Boolean);
+  const reject = p
+    .list('--reject')
+    .flatMap((r) => r.split(','))
+    .filter(Boolean);
   for (const r of reject) {
-    if (!(pkiFailureInfoNames as readonly string[]).includes(r)) throw new UsageError(`--reject: "${r}" is not a PKIFailureInfo bit name (${pkiFailureInfoNames.join(', ')})`);
+    if (!(pkiFailureInfoNames as readonly string[]).includes(r))
+      throw new UsageError(
+        `--reject: "${r}" is not a PKIFailureInfo bit name (${pkiFailureInfoNames.join(', ')})`,
+      );
   }
   return {
     pollCount: intFlag(p, '--poll-count', 0, 100),
@@ -56,7 +66,9 @@ async function serve(args: string[], io: Io): Promise<number> {
   if (p.positional.length) throw new UsageError(`serve takes no FILE (got "${p.positional[0]}")`);
   const host = p.value('--host') ?? '127.0.0.1';
   if (!['127.0.0.1', '::1', 'localhost'].includes(host)) {
-    io.err(`cmp-lens: WARNING: the test CA listens on ${host}, beyond this machine: it issues certificates to anyone with the secret`);
+    io.err(
+      `cmp-lens: WARNING: the test CA listens on ${host}, beyond this machine: it issues certificates to anyone with the secret`,
+    );
   }
   const state = p.value('--state');
   const port = intFlag(p, '--port', 0, 65535) ?? 0;
@@ -68,7 +80,11 @@ async function serve(args: string[], io: Io): Promise<number> {
     listen: (ca, log) => serveTestCa(ca, { port, host, log: (l) => (log(l), io.out(`  ${l}`)) }),
   });
   io.out(`CMP Lens test CA "${serving.name}" listening on ${serving.server.url}`);
-  io.out(p.value('--secret-file') || p.value('--secret-env') ? serving.secretNote : `${serving.secretNote}; choose your own with --secret-env`);
+  io.out(
+    p.value('--secret-file') || p.value('--secret-env')
+      ? serving.secretNote
+      : `${serving.secretNote}; choose your own with --secret-env`,
+  );
   if (state) io.out(`state and CA certificate in ${state} (testca.crt for clients' trust)`);
   io.out('Ctrl+C stops it.');
   await new Promise<void>((resolve) => {
@@ -82,7 +98,11 @@ async function serve(args: string[], io: Io): Promise<number> {
 
 const demoFlags: FlagSpec = {
   '--out': { kind: 'value', arg: 'DIR', help: 'also save the exchange in DIR' },
-  '--subject': { kind: 'value', arg: 'DN', help: 'subject of the new certificate (default CN=CMP Lens demo device)' },
+  '--subject': {
+    kind: 'value',
+    arg: 'DN',
+    help: 'subject of the new certificate (default CN=CMP Lens demo device)',
+  },
 };
 
 /** `npm start`: the whole loop on the embedded defaults. */
@@ -100,7 +120,9 @@ async function demo(args: string[], io: Io): Promise<number> {
     };
     const built = await buildRequest(spec, { protection: { kind: 'pbm', secret } });
     if (!built.ok) throw new Error(built.errors.map((e) => `${e.field}: ${e.message}`).join('; '));
-    io.out(`2. built a PBM-protected ir (${built.der.length} bytes) for a new ${built.generatedKey?.kind} key`);
+    io.out(
+      `2. built a PBM-protected ir (${built.der.length} bytes) for a new ${built.generatedKey?.kind} key`,
+    );
     const store = p.value('--out') ? new ExchangeStore(p.value('--out')!) : undefined;
     io.out('3. sending it and following the transaction:');
     const outcome = await sendRequest({
@@ -141,7 +163,13 @@ export const serveCommand: Command = {
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'demo                 start the test CA, enrol a new key with a PBM-protected ir, confirm, print the reply',
-  help: helpText('demo [options]', 'The whole loop on the embedded defaults (what npm start runs); nothing is left behind.', demoFlags, '0 completed, 1 failed.'),
+  summary:
+    'demo                 start the test CA, enrol a new key with a PBM-protected ir, confirm, print the reply',
+  help: helpText(
+    'demo [options]',
+    'The whole loop on the embedded defaults (what npm start runs); nothing is left behind.',
+    demoFlags,
+    '0 completed, 1 failed.',
+  ),
   run: demo,
 };

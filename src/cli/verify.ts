@@ -8,9 +8,17 @@ import { flagSecrets, readDer, readSecret, secretFlags, UsageError, type Io } fr
 
 const flags: FlagSpec = {
   ...secretFlags,
-  '--cert': { kind: 'value', arg: 'F', help: 'check the signature with this certificate (PEM or DER) instead of extraCerts[0]' },
+  '--cert': {
+    kind: 'value',
+    arg: 'F',
+    help: 'check the signature with this certificate (PEM or DER) instead of extraCerts[0]',
+  },
   '--trust': { kind: 'list', arg: 'F', help: 'a trust anchor certificate for chain building' },
-  '--issued': { kind: 'list', arg: 'F', help: 'for a certConf: the issued certificate, or the ip/cp/kup that carried it' },
+  '--issued': {
+    kind: 'list',
+    arg: 'F',
+    help: 'for a certConf: the issued certificate, or the ip/cp/kup that carried it',
+  },
 };
 
 /** "protection: valid — PBM, SHA-256 × 500, HMAC-SHA1, salt 16 bytes" */
@@ -26,7 +34,8 @@ export function verdictExit(results: CheckResult[]): number {
 
 async function run(args: string[], io: Io): Promise<number> {
   const p = parseFlags('verify', args, flags);
-  if (p.positional.length > 1) throw new UsageError(`only one FILE, got "${p.positional[0]}" and "${p.positional[1]}"`);
+  if (p.positional.length > 1)
+    throw new UsageError(`only one FILE, got "${p.positional[0]}" and "${p.positional[1]}"`);
   const file = p.positional[0];
   if (!file) throw new UsageError('verify needs a FILE (or - for standard input)');
   const der = readDer(file, io);
@@ -55,7 +64,8 @@ async function run(args: string[], io: Io): Promise<number> {
 
 export const verifyCommand: Command = {
   name: 'verify',
-  summary: 'verify FILE|-        check protection (MAC or signature), the protecting certificate, POP, CSR, certHash',
+  summary:
+    'verify FILE|-        check protection (MAC or signature), the protecting certificate, POP, CSR, certHash',
   help: helpText(
     'verify [options] FILE|-',
     'Checks the protection (PBM, PBMAC1 or a signature), the protecting certificate and its chain, POPs,\nCSR signatures and, for a certConf with --issued, its certHash. One line per check.',

@@ -25,8 +25,10 @@ function treeUri(source: vscode.Uri): vscode.Uri {
 export function targetOf(resource?: vscode.Uri): vscode.Uri | undefined {
   const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
   const fromTab = tab instanceof vscode.TabInputCustom ? tab.uri : undefined;
-  const target = resource instanceof vscode.Uri ? resource : fromTab ?? vscode.window.activeTextEditor?.document.uri;
-  if (!target) void vscode.window.showWarningMessage('CMP Lens: select a .pkimsg/.der/PEM file in the explorer first.');
+  const target =
+    resource instanceof vscode.Uri ? resource : (fromTab ?? vscode.window.activeTextEditor?.document.uri);
+  if (!target)
+    void vscode.window.showWarningMessage('CMP Lens: select a .pkimsg/.der/PEM file in the explorer first.');
   return target;
 }
 
@@ -41,13 +43,20 @@ async function compareWith(resource?: vscode.Uri): Promise<void> {
   const left = targetOf(resource);
   if (!left) return;
   const picked = await vscode.window.showOpenDialog({
-    canSelectMany: false, openLabel: 'Compare', title: 'CMP Lens: compare with which message?',
+    canSelectMany: false,
+    openLabel: 'Compare',
+    title: 'CMP Lens: compare with which message?',
     defaultUri: vscode.Uri.joinPath(left, '..'),
   });
   const right = picked?.[0];
   if (!right) return;
   const name = (u: vscode.Uri) => u.path.split('/').pop();
-  await vscode.commands.executeCommand('vscode.diff', treeUri(left), treeUri(right), `${name(left)} ↔ ${name(right)} (CMP)`);
+  await vscode.commands.executeCommand(
+    'vscode.diff',
+    treeUri(left),
+    treeUri(right),
+    `${name(left)} ↔ ${name(right)} (CMP)`,
+  );
 }
 
 export function registerTreeText(_context: vscode.ExtensionContext): vscode.Disposable {

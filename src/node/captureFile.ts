@@ -2,7 +2,11 @@
 import { createReadStream, statSync } from 'node:fs';
 import { CaptureParser, type CaptureResult } from '../core/capture';
 
-export async function readCaptureFile(path: string, onProgress?: (read: number, total: number) => void, signal?: AbortSignal): Promise<CaptureResult> {
+export async function readCaptureFile(
+  path: string,
+  onProgress?: (read: number, total: number) => void,
+  signal?: AbortSignal,
+): Promise<CaptureResult> {
   const total = statSync(path).size;
   const parser = new CaptureParser();
   let read = 0;

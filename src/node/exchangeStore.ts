@@ -39,7 +39,10 @@ export class ExchangeStore implements ExchangeSink {
       `CMP exchange with ${server}`,
       `result: ${result.ok ? 'completed' : `failed: ${result.error}`}`,
       '',
-      ...result.messages.map((m, i) => `${this.files[i] ?? '?'}  ${m.direction === 'sent' ? '→' : '←'} ${m.body}${m.status ? `  ${m.status}` : ''}${m.protection ? `  protection ${m.protection.verdict}` : ''}  +${m.at} ms`),
+      ...result.messages.map(
+        (m, i) =>
+          `${this.files[i] ?? '?'}  ${m.direction === 'sent' ? '→' : '←'} ${m.body}${m.status ? `  ${m.status}` : ''}${m.protection ? `  protection ${m.protection.verdict}` : ''}  +${m.at} ms`,
+      ),
       ...(checks.length ? ['', 'protocol checks:', ...checks.map((c) => `  ${c}`)] : []),
     ];
     writeFileSync(join(this.dir, 'summary.txt'), `${lines.join('\n')}\n`);

@@ -7,16 +7,29 @@ import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { rootCertificates } from 'node:tls';
-import { TransportError, type HttpRequest, type HttpResponse, type Post, type ServerConfig } from '../core/transport';
+import {
+  TransportError,
+  type HttpRequest,
+  type HttpResponse,
+  type Post,
+  type ServerConfig,
+} from '../core/transport';
 
 const tlsCodes = /CERT|SELF_SIGNED|UNABLE_TO|HOSTNAME|ERR_TLS|ERR_SSL|EPROTO/;
 
 function describe(e: NodeJS.ErrnoException, url: URL): TransportError {
   const where = `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
-  if (e.code === 'ECONNREFUSED') return new TransportError('connect', `connection refused by ${where}: is the server running?`);
-  if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return new TransportError('connect', `cannot resolve ${url.hostname}`);
-  if (e.code && tlsCodes.test(e.code)) return new TransportError('tls', `TLS with ${where} failed: ${e.message} (${e.code}); give the server's CA as caFile`);
-  if (e.code === 'ECONNRESET' || e.message === 'socket hang up') return new TransportError('closed', `${where} closed the connection before the answer was complete`);
+  if (e.code === 'ECONNREFUSED')
+    return new TransportError('connect', `connection refused by ${where}: is the server running?`);
+  if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN')
+    return new TransportError('connect', `cannot resolve ${url.hostname}`);
+  if (e.code && tlsCodes.test(e.code))
+    return new TransportError(
+      'tls',
+      `TLS with ${where} failed: ${e.message} (${e.code}); give the server's CA as caFile`,
+    );
+  if (e.code === 'ECONNRESET' || e.message === 'socket hang up')
+    return new TransportError('closed', `${where} closed the connection before the answer was complete`);
   return new TransportError('connect', `cannot reach ${where}: ${e.message}${e.code ? ` (${e.code})` : ''}`);
 }
 
@@ -51,7 +64,12 @@ function post(req: HttpRequest, ca: string[] | undefined, insecure: boolean): Pr
     }
     const options: https.RequestOptions = {
       method: 'POST',
-      headers: { ...req.headers, 'Content-Type': 'application/pkixcmp', 'Content-Length': req.body.length, Accept: 'application/pkixcmp' },
+      headers: {
+        ...req.headers,
+        'Content-Type': 'application/pkixcmp',
+        'Content-Length': req.body.length,
+        Accept: 'application/pkixcmp',
+      },
       signal: req.signal,
     };
     if (url.protocol === 'https:') Object.assign(options, { ca, rejectUnauthorized: !insecure });
@@ -62,21 +80,43 @@ function post(req: HttpRequest, ca: string[] | undefined, insecure: boolean): Pr
         size += c.length;
         if (size > req.maxResponseBytes) {
           r.destroy();
-          reject(new TransportError('too-large', `the answer is larger than the limit of ${req.maxResponseBytes} bytes (maxResponseBytes)`));
+          reject(
+            new TransportError(
+              'too-large',
+              `the answer is larger than the limit of ${req.maxResponseBytes} bytes (maxResponseBytes)`,
+            ),
+          );
           return;
         }
         chunks.push(c);
       });
       res.on('end', () => {
-        if (!res.complete) reject(new TransportError('closed', 'the server closed the connection before the answer was complete'));
-        else resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], body: new Uint8Array(Buffer.concat(chunks)) });
+        if (!res.complete)
+          reject(
+            new TransportError('closed', 'the server closed the connection before the answer was complete'),
+          );
+        else
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: res.headers['content-type'],
+            body: new Uint8Array(Buffer.concat(chunks)),
+          });
       });
       res.on('error', (e) => reject(describe(e as NodeJS.ErrnoException, url)));
-      res.on('aborted', () => reject(new TransportError('closed', 'the server closed the connection before the answer was complete')));
+      res.on('aborted', () =>
+        reject(
+          new TransportError('closed', 'the server closed the connection before the answer was complete'),
+        ),
+      );
     });
     timer.t = setTimeout(() => {
       r.destroy();
-      reject(new TransportError('timeout', `no complete answer from ${url.host} within ${req.timeoutMs} ms (timeoutMs)`));
+      reject(
+        new TransportError(
+          'timeout',
+          `no complete answer from ${url.host} within ${req.timeoutMs} ms (timeoutMs)`,
+        ),
+      );
     }, req.timeoutMs);
     r.on('error', (e: NodeJS.ErrnoException) => {
       if (e.name === 'AbortError') reject(new TransportError('cancelled', 'cancelled'));

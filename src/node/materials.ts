@@ -8,7 +8,9 @@ function read(path: string, what: string): Uint8Array {
   try {
     return new Uint8Array(readFileSync(path));
   } catch (e) {
-    throw new Error(`cannot read the ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new Error(
+      `cannot read the ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
 }
 
@@ -23,7 +25,9 @@ export function loadDer(path: string, what = 'certificate'): Uint8Array {
 export async function loadKey(path: string): Promise<KeyPair> {
   const u = unwrapInput(read(path, 'private key'));
   if (u.pemLabel && u.pemLabel !== 'PRIVATE KEY') {
-    throw new Error(`${path} is a "${u.pemLabel}" PEM; give a PKCS#8 key ("PRIVATE KEY"), e.g. openssl pkcs8 -topk8 -nocrypt -in ${path}`);
+    throw new Error(
+      `${path} is a "${u.pemLabel}" PEM; give a PKCS#8 key ("PRIVATE KEY"), e.g. openssl pkcs8 -topk8 -nocrypt -in ${path}`,
+    );
   }
   try {
     return await importPrivateKey(u.der);

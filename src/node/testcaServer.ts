@@ -29,8 +29,10 @@ function plain(res: http.ServerResponse, status: number, text: string): void {
 export function serveTestCa(ca: TestCa, o: ServeOptions = {}): Promise<RunningServer> {
   const max = o.maxRequestBytes ?? 1024 * 1024;
   const server = http.createServer((req, res) => {
-    if (req.method !== 'POST') return plain(res, 405, 'CMP Lens test CA: POST a PKIMessage with Content-Type application/pkixcmp');
-    if (!isPkixCmp(req.headers['content-type'])) return plain(res, 415, 'Content-Type must be application/pkixcmp (RFC 9811)');
+    if (req.method !== 'POST')
+      return plain(res, 405, 'CMP Lens test CA: POST a PKIMessage with Content-Type application/pkixcmp');
+    if (!isPkixCmp(req.headers['content-type']))
+      return plain(res, 415, 'Content-Type must be application/pkixcmp (RFC 9811)');
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
@@ -45,11 +47,18 @@ export function serveTestCa(ca: TestCa, o: ServeOptions = {}): Promise<RunningSe
     req.on('end', () => {
       if (size > max) return;
       const der = new Uint8Array(Buffer.concat(chunks));
-      ca.handle(der).then((answer) => {
-        o.log?.(`${req.url}: ${der.length} bytes in, ${answer.length} bytes out`);
-        res.writeHead(200, { 'Content-Type': 'application/pkixcmp', 'Content-Length': answer.length, 'Cache-Control': 'no-cache' });
-        res.end(Buffer.from(answer));
-      }, (e: Error) => plain(res, 500, `test CA failure: ${e.message}`));
+      ca.handle(der).then(
+        (answer) => {
+          o.log?.(`${req.url}: ${der.length} bytes in, ${answer.length} bytes out`);
+          res.writeHead(200, {
+            'Content-Type': 'application/pkixcmp',
+            'Content-Length': answer.length,
+            'Cache-Control': 'no-cache',
+          });
+          res.end(Buffer.from(answer));
+        },
+        (e: Error) => plain(res, 500, `test CA failure: ${e.message}`),
+      );
     });
   });
   return new Promise((resolve, reject) => {
@@ -59,10 +68,11 @@ export function serveTestCa(ca: TestCa, o: ServeOptions = {}): Promise<RunningSe
       resolve({
         url: `http://${o.host ?? '127.0.0.1'}:${port}/.well-known/cmp`,
         port,
-        close: () => new Promise<void>((r) => {
-          server.closeAllConnections();
-          server.close(() => r());
-        }),
+        close: () =>
+          new Promise<void>((r) => {
+            server.closeAllConnections();
+            server.close(() => r());
+          }),
       });
     });
   });

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { TestCa, parseState, type CaStateJson, type TestCaOptions } from '../core/testca';
 
 /** Loads the CA from `dir`, or makes one there; every change (issued, revoked) is written back. */
-export async function openTestCa(dir: string, options: Omit<TestCaOptions, 'onStateChange'>): Promise<TestCa> {
+export async function openTestCa(
+  dir: string,
+  options: Omit<TestCaOptions, 'onStateChange'>,
+): Promise<TestCa> {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'testca.json');
   const onStateChange = (s: CaStateJson) => {

@@ -49,8 +49,16 @@ export interface AnnotatedNode {
 
 /** What the bytes were recognised as. */
 export type DocumentKind =
-  | 'PKIMessage' | 'PKIMessages' | 'Certificate' | 'CertificationRequest' | 'CertificateList'
-  | 'PrivateKeyInfo' | 'ContentInfo' | 'SubjectPublicKeyInfo' | 'CertReqMessages' | 'ASN.1';
+  | 'PKIMessage'
+  | 'PKIMessages'
+  | 'Certificate'
+  | 'CertificationRequest'
+  | 'CertificateList'
+  | 'PrivateKeyInfo'
+  | 'ContentInfo'
+  | 'SubjectPublicKeyInfo'
+  | 'CertReqMessages'
+  | 'ASN.1';
 
 export interface MessageSummary {
   bodyType: string;

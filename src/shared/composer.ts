@@ -11,7 +11,16 @@ import type { CheckResult } from './protection';
 import type { FieldError, RequestSpec } from './requestSpec';
 
 /** Files the form refers to, chosen with the host's file dialog (paths on the host). */
-export const fileFields = ['key', 'csr', 'oldCert', 'confirmCert', 'extraCerts', 'signerCert', 'signerKey', 'chain'] as const;
+export const fileFields = [
+  'key',
+  'csr',
+  'oldCert',
+  'confirmCert',
+  'extraCerts',
+  'signerCert',
+  'signerKey',
+  'chain',
+] as const;
 export type FileField = (typeof fileFields)[number];
 
 /** Where a MAC's shared secret comes from. `typed` lives in the host's memory for the panel's life only. */
@@ -75,7 +84,14 @@ export interface FormChoices {
 }
 
 export type PreviewPayload =
-  | { seq: number; ok: true; show: ShowPayload; protection: CheckResult[]; /** protocol checks of the built message */ findings: Finding[]; /** e.g. "P-256", when a key was generated */ generatedKey?: string }
+  | {
+      seq: number;
+      ok: true;
+      show: ShowPayload;
+      protection: CheckResult[];
+      /** protocol checks of the built message */ findings: Finding[];
+      /** e.g. "P-256", when a key was generated */ generatedKey?: string;
+    }
   | { seq: number; ok: false; errors: FieldError[] };
 
 /** The composer webview's messages, checked before the host uses one (the form: plain data, bounded). */

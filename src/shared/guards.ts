@@ -9,7 +9,8 @@ export const maxStringField = 4096;
 /** Largest structured field (the composer's form), as JSON text. */
 export const maxFormJson = 256 * 1024;
 
-export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export const str =
   (max = maxStringField): Check =>
@@ -47,7 +48,9 @@ export const plainData =
  * A guard for a discriminated union: each kind with its fields' checks; a message with an unknown
  * kind, a missing or ill-typed field, or a field its kind does not have is refused.
  */
-export function messageGuard<T extends { type: string }>(kinds: Record<T['type'], Record<string, Check>>): (m: unknown) => m is T {
+export function messageGuard<T extends { type: string }>(
+  kinds: Record<T['type'], Record<string, Check>>,
+): (m: unknown) => m is T {
   const table = kinds as Record<string, Record<string, Check>>;
   return (m: unknown): m is T => {
     if (!isRecord(m) || typeof m.type !== 'string' || !Object.hasOwn(table, m.type)) return false;
@@ -60,5 +63,9 @@ export function messageGuard<T extends { type: string }>(kinds: Record<T['type']
 /** What may be logged of a refused message: its kind if it is a plain word, never its content. */
 export function refusedKind(m: unknown): string {
   const type = isRecord(m) ? m.type : undefined;
-  return typeof type === 'string' && /^[A-Za-z]{1,32}$/.test(type) ? `kind "${type}"` : isRecord(m) ? 'no known kind' : `a ${m === null ? 'null' : typeof m}`;
+  return typeof type === 'string' && /^[A-Za-z]{1,32}$/.test(type)
+    ? `kind "${type}"`
+    : isRecord(m)
+      ? 'no known kind'
+      : `a ${m === null ? 'null' : typeof m}`;
 }

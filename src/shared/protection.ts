@@ -4,7 +4,8 @@
  * `needs-secret` / `needs-cert`: the check needs input the user can give; `cannot-verify`: it needs
  * something nobody but the recipient has (DHBasedMac, KemBasedMac); `unsupported`: algorithm named.
  */
-export type Verdict = 'unprotected' | 'valid' | 'invalid' | 'needs-secret' | 'needs-cert' | 'unsupported' | 'cannot-verify';
+export type Verdict =
+  'unprotected' | 'valid' | 'invalid' | 'needs-secret' | 'needs-cert' | 'unsupported' | 'cannot-verify';
 
 export type CheckKind = 'protection' | 'certificate' | 'chain' | 'pop' | 'csr' | 'certHash';
 

@@ -9,11 +9,31 @@
 export const keyKinds = ['RSA-2048', 'RSA-3072', 'RSA-4096', 'P-256', 'P-384', 'P-521', 'Ed25519'] as const;
 export type KeyKind = (typeof keyKinds)[number];
 
-export const requestBodies = ['ir', 'cr', 'kur', 'p10cr', 'rr', 'genm', 'certConf', 'pollReq', 'error'] as const;
+export const requestBodies = [
+  'ir',
+  'cr',
+  'kur',
+  'p10cr',
+  'rr',
+  'genm',
+  'certConf',
+  'pollReq',
+  'error',
+] as const;
 export type RequestBody = (typeof requestBodies)[number];
 
 /** genm infoTypes by name (RFC 9810 §5.3.19, RFC 9483 §4.3). */
-export const genmInfoTypes = ['caCerts', 'rootCaKeyUpdate', 'certReqTemplate', 'crlStatusList', 'signKeyPairTypes', 'encKeyPairTypes', 'preferredSymmAlg', 'currentCRL', 'unsupportedOIDs'] as const;
+export const genmInfoTypes = [
+  'caCerts',
+  'rootCaKeyUpdate',
+  'certReqTemplate',
+  'crlStatusList',
+  'signKeyPairTypes',
+  'encKeyPairTypes',
+  'preferredSymmAlg',
+  'currentCRL',
+  'unsupportedOIDs',
+] as const;
 export type GenmInfoType = (typeof genmInfoTypes)[number];
 
 export interface TemplateSpec {

@@ -25,7 +25,9 @@ function onesSum(bytes: Uint8Array, sum = 0): number {
  * every connection is new to any reader, and keeps the bytes of every CMP message (verdicts hold).
  */
 export function makeBigCapture(file: string, targetBytes: number): number {
-  const src = new Uint8Array(readFileSync(join(root, 'test', 'fixtures', 'pcap', 'cmp-http-ir-exchange.pcap')));
+  const src = new Uint8Array(
+    readFileSync(join(root, 'test', 'fixtures', 'pcap', 'cmp-http-ir-exchange.pcap')),
+  );
   const records: Uint8Array[] = [];
   for (let p = 24; p + 16 <= src.length;) {
     const len = new DataView(src.buffer, src.byteOffset + p + 8, 4).getUint32(0, true);
@@ -66,8 +68,14 @@ export function makeBigCapture(file: string, targetBytes: number): number {
   return rep * 6;
 }
 
-function timed(cmd: string, args: string[]): { ms: number; maxRssMiB: number; out: string; code: number | null } {
-  const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+function timed(
+  cmd: string,
+  args: string[],
+): { ms: number; maxRssMiB: number; out: string; code: number | null } {
+  const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+  });
   const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(r.stderr);
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
   const ms = wall ? ((Number(wall[1] ?? 0) * 60 + Number(wall[2])) * 60 + Number(wall[3])) * 1000 : NaN;
@@ -78,23 +86,41 @@ export function benchCapture(dir: string): void {
   const file = join(dir, 'big.pcap');
   const expected = makeBigCapture(file, 100 * 1024 * 1024);
   const size = statSync(file).size / 1024 / 1024;
-  console.log(`\ncapture: ${size.toFixed(1)} MiB pcap, ${expected} CMP messages (the corpus traffic repeated)`);
+  console.log(
+    `\ncapture: ${size.toFixed(1)} MiB pcap, ${expected} CMP messages (the corpus traffic repeated)`,
+  );
   const ours = timed(process.execPath, [join(root, 'dist', 'cli.js'), 'capture', file]);
   const found = ours.out.split('\n').filter((l) => /^ {2}#\d+ packet /.test(l)).length;
-  console.log(`  cmp-lens capture (whole command):              ${(ours.ms / 1000).toFixed(2)} s, peak RSS ${ours.maxRssMiB.toFixed(0)} MiB, ${found} CMP messages listed`);
-  const phases = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'capturePhases.ts'), file], { encoding: 'utf8', cwd: root });
+  console.log(
+    `  cmp-lens capture (whole command):              ${(ours.ms / 1000).toFixed(2)} s, peak RSS ${ours.maxRssMiB.toFixed(0)} MiB, ${found} CMP messages listed`,
+  );
+  const phases = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'capturePhases.ts'), file], {
+    encoding: 'utf8',
+    cwd: root,
+  });
   try {
-    const p = JSON.parse(phases.stdout) as { readMs: number; viewMs: number; messages: number; maxRssMiB: number };
+    const p = JSON.parse(phases.stdout) as {
+      readMs: number;
+      viewMs: number;
+      messages: number;
+      maxRssMiB: number;
+    };
     console.log(`    reading (records, TCP, HTTP, CMP outline):   ${(p.readMs / 1000).toFixed(2)} s`);
-    console.log(`    per message: decode, protection, exchange:  ${(p.viewMs / 1000).toFixed(2)} s (${(p.viewMs / p.messages).toFixed(2)} ms per message), peak RSS ${p.maxRssMiB.toFixed(0)} MiB`);
+    console.log(
+      `    per message: decode, protection, exchange:  ${(p.viewMs / 1000).toFixed(2)} s (${(p.viewMs / p.messages).toFixed(2)} ms per message), peak RSS ${p.maxRssMiB.toFixed(0)} MiB`,
+    );
   } catch {
     console.log(`    phases not measured: ${phases.stderr.split('\n')[0]}`);
   }
   if (!existsSync('/usr/bin/tshark')) {
-    console.log('  tshark -Y cmp: not measured (tshark is not installed: apt-get install tshark, for this bench only)');
+    console.log(
+      '  tshark -Y cmp: not measured (tshark is not installed: apt-get install tshark, for this bench only)',
+    );
     return;
   }
   const ts = timed('/usr/bin/tshark', ['-r', file, '-d', 'tcp.port==18301,http', '-Y', 'cmp']);
   const lines = ts.out.split('\n').filter(Boolean).length;
-  console.log(`  tshark -r FILE -Y cmp:                         ${(ts.ms / 1000).toFixed(2)} s, peak RSS ${ts.maxRssMiB.toFixed(0)} MiB, ${lines} CMP frames`);
+  console.log(
+    `  tshark -r FILE -Y cmp:                         ${(ts.ms / 1000).toFixed(2)} s, peak RSS ${ts.maxRssMiB.toFixed(0)} MiB, ${lines} CMP frames`,
+  );
 }

@@ -14,7 +14,15 @@ async function main(file: string): Promise<void> {
   const view = await captureView(result, file);
   const t2 = performance.now();
   const rows = view.exchanges.reduce((n, e) => n + e.rows.length, 0);
-  console.log(JSON.stringify({ readMs: t1 - t0, viewMs: t2 - t1, messages: result.messages.length, rows, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
+  console.log(
+    JSON.stringify({
+      readMs: t1 - t0,
+      viewMs: t2 - t1,
+      messages: result.messages.length,
+      rows,
+      maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    }),
+  );
 }
 
 void main(process.argv[2]);

@@ -31,7 +31,9 @@ function timeIt(runs: number, fn: () => void): number {
 }
 
 async function main(): Promise<void> {
-  const { ASN1 } = (await import('@lapo/asn1js')) as { ASN1: { decode(b: Uint8Array): { sub: unknown[] | null } } };
+  const { ASN1 } = (await import('@lapo/asn1js')) as {
+    ASN1: { decode(b: Uint8Array): { sub: unknown[] | null } };
+  };
   const ours: Decode = (b) => inspectBytes(b).stats.nodes;
   const lapo: Decode = (b) => {
     // Decode and visit every node, as the annotator does.
@@ -44,27 +46,49 @@ async function main(): Promise<void> {
     }
     return n;
   };
-  console.log(gc ? 'full GC before each timed run' : 'note: run with --expose-gc (npm run bench does) for a GC before each timed run');
+  console.log(
+    gc
+      ? 'full GC before each timed run'
+      : 'note: run with --expose-gc (npm run bench does) for a GC before each timed run',
+  );
   const dir = mkdtempSync(join(tmpdir(), 'cmp-lens-bench-'));
   const devNull = openSync('/dev/null', 'w');
   const inputs: [string, Uint8Array][] = [
-    ['3.8 KB cp (Siemens)', new Uint8Array(readFileSync(join(__dirname, '..', 'fixtures', 'siemens-interop', 'CrDelayed', 'downstream_CERT_REP.PKI')))],
+    [
+      '3.8 KB cp (Siemens)',
+      new Uint8Array(
+        readFileSync(
+          join(__dirname, '..', 'fixtures', 'siemens-interop', 'CrDelayed', 'downstream_CERT_REP.PKI'),
+        ),
+      ),
+    ],
     ['2 MB, 3,000 extraCerts', manyExtraCerts(3000)],
     ['7 MB crlann, 200,000 CRL entries', bigCrlann(200_000)],
   ];
-  console.log(`${'input'.padEnd(34)} ${'nodes'.padStart(8)} ${'ours ms'.padStart(9)} ${'lapo ms'.padStart(9)} ${'openssl ms'.padStart(10)} ${'ours/lapo'.padStart(9)} ${'ours/openssl'.padStart(12)}`);
+  console.log(
+    `${'input'.padEnd(34)} ${'nodes'.padStart(8)} ${'ours ms'.padStart(9)} ${'lapo ms'.padStart(9)} ${'openssl ms'.padStart(10)} ${'ours/lapo'.padStart(9)} ${'ours/openssl'.padStart(12)}`,
+  );
   for (const [label, bytes] of inputs) {
     const file = join(dir, 'in.der');
     writeFileSync(file, bytes);
     const runs = bytes.length < 100_000 ? 50 : 3;
     // Warm up each decoder the same way (the JIT), then take the median of the runs.
-    timeIt(2, () => { ours(bytes); lapo(bytes); });
+    timeIt(2, () => {
+      ours(bytes);
+      lapo(bytes);
+    });
     const nodes = ours(bytes);
     const tOurs = timeIt(runs, () => ours(bytes));
     const tLapo = timeIt(runs, () => lapo(bytes));
     // openssl writes its text to /dev/null: its own work, not this process reading 30 MB of it.
-    const tSsl = timeIt(Math.min(runs, 5), () => execFileSync('openssl', ['asn1parse', '-inform', 'DER', '-i', '-in', file], { stdio: ['ignore', devNull, 'ignore'] }));
-    console.log(`${label.padEnd(34)} ${String(nodes).padStart(8)} ${tOurs.toFixed(2).padStart(9)} ${tLapo.toFixed(2).padStart(9)} ${tSsl.toFixed(2).padStart(10)} ${(tOurs / tLapo).toFixed(2).padStart(9)} ${(tOurs / tSsl).toFixed(2).padStart(12)}`);
+    const tSsl = timeIt(Math.min(runs, 5), () =>
+      execFileSync('openssl', ['asn1parse', '-inform', 'DER', '-i', '-in', file], {
+        stdio: ['ignore', devNull, 'ignore'],
+      }),
+    );
+    console.log(
+      `${label.padEnd(34)} ${String(nodes).padStart(8)} ${tOurs.toFixed(2).padStart(9)} ${tLapo.toFixed(2).padStart(9)} ${tSsl.toFixed(2).padStart(10)} ${(tOurs / tLapo).toFixed(2).padStart(9)} ${(tOurs / tSsl).toFixed(2).padStart(12)}`,
+    );
   }
   closeSync(devNull);
   rmSync(dir, { recursive: true, force: true });
@@ -87,7 +111,9 @@ async function main(): Promise<void> {
         paints.push(o.firstPaintMs);
         await o.page.close();
       }
-      console.log(`first paint (show message posted → first frame with a tree row, timed in the page) ${label.padEnd(34)} ${median(paints)} ms (median of 3)`);
+      console.log(
+        `first paint (show message posted → first frame with a tree row, timed in the page) ${label.padEnd(34)} ${median(paints)} ms (median of 3)`,
+      );
     }
   } finally {
     await browser.close();

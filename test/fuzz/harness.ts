@@ -31,7 +31,8 @@ export function seeds(): Uint8Array[] {
     for (const name of readdirSync(dir).sort()) {
       const p = join(dir, name);
       if (statSync(p).isDirectory()) walk(p);
-      else if (!/\.(md|txt|json)$/.test(name) && !name.startsWith('LICENSE')) out.push(new Uint8Array(readFileSync(p)));
+      else if (!/\.(md|txt|json)$/.test(name) && !name.startsWith('LICENSE'))
+        out.push(new Uint8Array(readFileSync(p)));
     }
   };
   walk(fixtures);
@@ -49,13 +50,46 @@ type Mutation =
 
 const pos = fc.double({ min: 0, max: 1, noNaN: true });
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant('flip' as const), at: pos.map((x) => x), bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ kind: fc.constant('set' as const), at: pos, value: fc.constantFrom(0x00, 0x30, 0x31, 0x80, 0x81, 0x82, 0x84, 0x85, 0xa0, 0xbf, 0x1f, 0xff, 0x03, 0x04, 0x06) }),
+  fc.record({
+    kind: fc.constant('flip' as const),
+    at: pos.map((x) => x),
+    bit: fc.integer({ min: 0, max: 7 }),
+  }),
+  fc.record({
+    kind: fc.constant('set' as const),
+    at: pos,
+    value: fc.constantFrom(
+      0x00,
+      0x30,
+      0x31,
+      0x80,
+      0x81,
+      0x82,
+      0x84,
+      0x85,
+      0xa0,
+      0xbf,
+      0x1f,
+      0xff,
+      0x03,
+      0x04,
+      0x06,
+    ),
+  }),
   fc.record({ kind: fc.constant('length' as const), at: pos, value: fc.integer({ min: 0, max: 255 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: pos, bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 16 }) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: pos,
+    bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 16 }),
+  }),
   fc.record({ kind: fc.constant('delete' as const), at: pos, count: fc.integer({ min: 1, max: 32 }) }),
   fc.record({ kind: fc.constant('truncate' as const), at: pos }),
-  fc.record({ kind: fc.constant('splice' as const), at: pos, from: pos, count: fc.integer({ min: 1, max: 64 }) }),
+  fc.record({
+    kind: fc.constant('splice' as const),
+    at: pos,
+    from: pos,
+    count: fc.integer({ min: 1, max: 64 }),
+  }),
 ) as fc.Arbitrary<Mutation>;
 
 export function mutate(base: Uint8Array, mutations: Mutation[]): Uint8Array {
@@ -63,12 +97,24 @@ export function mutate(base: Uint8Array, mutations: Mutation[]): Uint8Array {
   for (const m of mutations) {
     const at = Math.min(b.length, Math.floor(m.at * b.length));
     switch (m.kind) {
-      case 'flip': if (at < b.length) b[at] ^= 1 << m.bit; break;
-      case 'set': if (at < b.length) b[at] = m.value; break;
-      case 'length': if (at + 1 < b.length) b[at + 1] = m.value; break;
-      case 'insert': b.splice(at, 0, ...m.bytes); break;
-      case 'delete': b.splice(at, m.count); break;
-      case 'truncate': b = b.slice(0, at); break;
+      case 'flip':
+        if (at < b.length) b[at] ^= 1 << m.bit;
+        break;
+      case 'set':
+        if (at < b.length) b[at] = m.value;
+        break;
+      case 'length':
+        if (at + 1 < b.length) b[at + 1] = m.value;
+        break;
+      case 'insert':
+        b.splice(at, 0, ...m.bytes);
+        break;
+      case 'delete':
+        b.splice(at, m.count);
+        break;
+      case 'truncate':
+        b = b.slice(0, at);
+        break;
       case 'splice': {
         const from = Math.floor(m.from * b.length);
         b.splice(at, 0, ...b.slice(from, from + m.count));
@@ -102,15 +148,22 @@ async function checkPeers(input: Uint8Array): Promise<string | undefined> {
     return `the test CA answered with something that is not a PKIMessage: ${(e as Error).message}`;
   }
   if (!fuzzRequest) {
-    const built = await buildRequest({ body: 'genm', infoTypes: ['caCerts'] }, { protection: { kind: 'none' } });
+    const built = await buildRequest(
+      { body: 'genm', infoTypes: ['caCerts'] },
+      { protection: { kind: 'none' } },
+    );
     fuzzRequest = built.ok ? built.der : new Uint8Array();
   }
   const request: Uint8Array = fuzzRequest;
   const result = await runTransaction(request, {
     post: async () => ({ status: 200, contentType: 'application/pkixcmp', body: input }),
-    server: { name: 'fuzz', url: 'http://fuzz/' }, protection: { kind: 'none' }, verify: { secret: new TextEncoder().encode('s3cret') }, sleep: async () => undefined,
+    server: { name: 'fuzz', url: 'http://fuzz/' },
+    protection: { kind: 'none' },
+    verify: { secret: new TextEncoder().encode('s3cret') },
+    sleep: async () => undefined,
   });
-  if (!result.ok && result.error?.startsWith('unexpected')) return `the client failed without a stated reason: ${result.error}`;
+  if (!result.ok && result.error?.startsWith('unexpected'))
+    return `the client failed without a stated reason: ${result.error}`;
   return undefined;
 }
 let fuzzRequest: Uint8Array | undefined;
@@ -130,7 +183,11 @@ export interface CheckOptions {
   secret?: boolean;
 }
 
-export async function checkInput(input: Uint8Array, report: FuzzReport, options: CheckOptions = {}): Promise<string | undefined> {
+export async function checkInput(
+  input: Uint8Array,
+  report: FuzzReport,
+  options: CheckOptions = {},
+): Promise<string | undefined> {
   const started = performance.now();
   try {
     readDer(input);
@@ -140,12 +197,15 @@ export async function checkInput(input: Uint8Array, report: FuzzReport, options:
     const bound = (t: number) => t > 100 * Math.max(1, input.length / 1024) && t > 50;
     if (bound(timeOf(() => parseCapture(input, 1024)))) {
       const best = Math.min(...[0, 1, 2].map(() => timeOf(() => parseCapture(input, 1024))));
-      if (bound(best)) return `the capture reader took ${best.toFixed(0)} ms (best of 4) for ${input.length} bytes`;
+      if (bound(best))
+        return `the capture reader took ${best.toFixed(0)} ms (best of 4) for ${input.length} bytes`;
     }
     // Verification's cost is set by the file's iteration counts (bounded by limits), so it has its own
     // bound, in CPU time: another process, or this one being paused, does not count against it.
     const verifyStarted = process.cpuUsage();
-    await verifyMessage(input, { secret: options.secret === false ? undefined : new TextEncoder().encode('s3cret') });
+    await verifyMessage(input, {
+      secret: options.secret === false ? undefined : new TextEncoder().encode('s3cret'),
+    });
     const verifyCpu = process.cpuUsage(verifyStarted);
     const verifyMs = (verifyCpu.user + verifyCpu.system) / 1000;
     if (verifyMs > 5000) return `verification took ${verifyMs.toFixed(0)} ms of CPU time`;
@@ -156,12 +216,21 @@ export async function checkInput(input: Uint8Array, report: FuzzReport, options:
       // A GC pause or another process can stall one run: the figure and the finding are repeatable
       // times (the best of 4 runs of the decoder), not one stalled run.
       let best = ms;
-      for (let i = 0; i < 3; i++) best = Math.min(best, timeOf(() => { readDer(input); inspectBytes(input); checkMessage(input, { profile: 'lightweight' }); }));
+      for (let i = 0; i < 3; i++)
+        best = Math.min(
+          best,
+          timeOf(() => {
+            readDer(input);
+            inspectBytes(input);
+            checkMessage(input, { profile: 'lightweight' });
+          }),
+        );
       if (best / kb > report.slowestMsPerKb) {
         report.slowestMsPerKb = best / kb;
         report.slowestInputBytes = input.length;
       }
-      if (best / kb > 100 && best > 20) return `took ${best.toFixed(1)} ms (best of 4) for ${input.length} bytes (over 100 ms per KB)`;
+      if (best / kb > 100 && best > 20)
+        return `took ${best.toFixed(1)} ms (best of 4) for ${input.length} bytes (over 100 ms per KB)`;
     }
     if (doc.kind === 'PKIMessage' && !doc.problems.some((p) => p.severity === 'error')) {
       let first: ArrayBuffer | undefined;
@@ -171,7 +240,8 @@ export async function checkInput(input: Uint8Array, report: FuzzReport, options:
         return undefined; // asn1-schema refuses what our reader read: not a stability question
       }
       const second = AsnSerializer.serialize(AsnParser.parse(first, PKIMessage));
-      if (Buffer.compare(Buffer.from(first), Buffer.from(second)) !== 0) return 'decode → encode → decode is not stable';
+      if (Buffer.compare(Buffer.from(first), Buffer.from(second)) !== 0)
+        return 'decode → encode → decode is not stable';
     }
     return undefined;
   } catch (e) {
@@ -181,33 +251,63 @@ export async function checkInput(input: Uint8Array, report: FuzzReport, options:
 
 /** Saves a failing input as test-results/KIND-failure-N.bin and adds the failure to the report. */
 function record(report: FuzzReport, kind: 'fuzz' | 'sweep', failure: string, input: Uint8Array): void {
-  const file = join(__dirname, '..', '..', 'test-results', `${kind}-failure-${report.failures.length + 1}.bin`);
+  const file = join(
+    __dirname,
+    '..',
+    '..',
+    'test-results',
+    `${kind}-failure-${report.failures.length + 1}.bin`,
+  );
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, input);
   report.failures.push(`${failure}\n  input saved as ${file} (${input.length} bytes)`);
 }
 
 /** Runs `runs` mutated inputs from `seed`; deterministic for a given seed and corpus. */
-export async function fuzz(runs: number, seed: number, onProgress?: (report: FuzzReport) => void): Promise<FuzzReport> {
+export async function fuzz(
+  runs: number,
+  seed: number,
+  onProgress?: (report: FuzzReport) => void,
+): Promise<FuzzReport> {
   const bases = seeds();
   const report: FuzzReport = { runs: 0, failures: [], slowestMsPerKb: 0, slowestInputBytes: 0 };
-  const arb = fc.tuple(fc.integer({ min: 0, max: bases.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 6 }));
-  await fc.assert(fc.asyncProperty(arb, async ([i, muts]) => {
-    report.runs++;
-    if (onProgress && report.runs % 10_000 === 0) onProgress(report);
-    const input = mutate(bases[i], muts);
-    const failure = await checkInput(input, report);
-    if (failure) record(report, 'fuzz', failure, input);
-    return !failure;
-  }), { numRuns: runs, seed, endOnFailure: true }).catch(() => undefined);
+  const arb = fc.tuple(
+    fc.integer({ min: 0, max: bases.length - 1 }),
+    fc.array(mutation, { minLength: 1, maxLength: 6 }),
+  );
+  await fc
+    .assert(
+      fc.asyncProperty(arb, async ([i, muts]) => {
+        report.runs++;
+        if (onProgress && report.runs % 10_000 === 0) onProgress(report);
+        const input = mutate(bases[i], muts);
+        const failure = await checkInput(input, report);
+        if (failure) record(report, 'fuzz', failure, input);
+        return !failure;
+      }),
+      { numRuns: runs, seed, endOnFailure: true },
+    )
+    .catch(() => undefined);
   return report;
 }
 
 /** The systematic single mutations `sweep` applies at every byte: bit flips in the tag/length bits, length rewrites, truncation. */
 const sweepMutations: ((b: Uint8Array, at: number) => Uint8Array)[] = [
-  ...[0, 1, 5, 7].map((bit) => (b: Uint8Array, at: number) => { const c = b.slice(); c[at] ^= 1 << bit; return c; }),
-  (b, at) => { const c = b.slice(); c[at] = 0x80; return c; },
-  (b, at) => { const c = b.slice(); c[at] = 0xff; return c; },
+  ...[0, 1, 5, 7].map((bit) => (b: Uint8Array, at: number) => {
+    const c = b.slice();
+    c[at] ^= 1 << bit;
+    return c;
+  }),
+  (b, at) => {
+    const c = b.slice();
+    c[at] = 0x80;
+    return c;
+  },
+  (b, at) => {
+    const c = b.slice();
+    c[at] = 0xff;
+    return c;
+  },
   (b, at) => b.slice(0, at),
 ];
 
@@ -215,7 +315,11 @@ const sweepMutations: ((b: Uint8Array, at: number) => Uint8Array)[] = [
  * Every single mutation of `sweepMutations` at every byte of each input: deterministic and exhaustive
  * where random mutation is thin (one flipped bit in a 20-byte AlgorithmIdentifier inside a 600-byte ir).
  */
-export async function sweep(inputs: Uint8Array[], onProgress?: (report: FuzzReport) => void, options: CheckOptions = {}): Promise<FuzzReport> {
+export async function sweep(
+  inputs: Uint8Array[],
+  onProgress?: (report: FuzzReport) => void,
+  options: CheckOptions = {},
+): Promise<FuzzReport> {
   const report: FuzzReport = { runs: 0, failures: [], slowestMsPerKb: 0, slowestInputBytes: 0 };
   for (const base of inputs) {
     for (let at = 0; at < base.length; at++) {

@@ -32,7 +32,10 @@ function sum16(b: Uint8Array, initial = 0): number {
 }
 const checksum = (b: Uint8Array, initial = 0) => ~sum16(b, initial) & 0xffff;
 
-interface Host { ip: Uint8Array; port: number }
+interface Host {
+  ip: Uint8Array;
+  port: number;
+}
 const v4 = (a: string) => Uint8Array.from(a.split('.').map(Number));
 function v6(a: string): Uint8Array {
   const [head, tail] = a.split('::');
@@ -42,8 +45,18 @@ function v6(a: string): Uint8Array {
   return Uint8Array.from(groups.flatMap((g) => [parseInt(g, 16) >> 8, parseInt(g, 16) & 0xff]));
 }
 
-interface Segment { from: Host; to: Host; seq: number; ack: number; flags: number; payload: Uint8Array }
-const SYN = 0x02, ACK = 0x10, PSH = 0x08, FIN = 0x01;
+interface Segment {
+  from: Host;
+  to: Host;
+  seq: number;
+  ack: number;
+  flags: number;
+  payload: Uint8Array;
+}
+const SYN = 0x02,
+  ACK = 0x10,
+  PSH = 0x08,
+  FIN = 0x01;
 
 function tcpBytes(s: Segment): Uint8Array {
   const h = new Uint8Array(20);
@@ -98,11 +111,16 @@ function frame(link: Link, ip: Uint8Array): Uint8Array {
   const v6 = ip[0] >> 4 === 6;
   const etherType = v6 ? Uint8Array.of(0x86, 0xdd) : Uint8Array.of(0x08, 0x00);
   switch (link) {
-    case 'ethernet': return cat(new Uint8Array(12), etherType, ip);
-    case 'sll': return cat(Uint8Array.of(0, 0, 0, 772 >> 8, 772 & 0xff, 0, 6), new Uint8Array(7), etherType, ip);
-    case 'sll2': return cat(etherType, Uint8Array.of(0, 0, 0, 0, 0, 1, 3, 4, 0, 6), new Uint8Array(8), ip);
-    case 'raw': return ip;
-    case 'loopback': return cat(Uint8Array.of(v6 ? 30 : 2, 0, 0, 0), ip);
+    case 'ethernet':
+      return cat(new Uint8Array(12), etherType, ip);
+    case 'sll':
+      return cat(Uint8Array.of(0, 0, 0, 772 >> 8, 772 & 0xff, 0, 6), new Uint8Array(7), etherType, ip);
+    case 'sll2':
+      return cat(etherType, Uint8Array.of(0, 0, 0, 0, 0, 1, 3, 4, 0, 6), new Uint8Array(8), ip);
+    case 'raw':
+      return ip;
+    case 'loopback':
+      return cat(Uint8Array.of(v6 ? 30 : 2, 0, 0, 0), ip);
   }
 }
 
@@ -111,7 +129,10 @@ class Conn {
   private cseq = 1000;
   private sseq = 500_000;
   readonly segments: Segment[] = [];
-  constructor(readonly client: Host, readonly server: Host) {
+  constructor(
+    readonly client: Host,
+    readonly server: Host,
+  ) {
     this.push(client, server, this.cseq++, 0, SYN, new Uint8Array());
     this.push(server, client, this.sseq++, this.cseq, SYN | ACK, new Uint8Array());
     this.push(client, server, this.cseq, this.sseq, ACK, new Uint8Array());
@@ -142,12 +163,23 @@ class Conn {
 }
 
 function request(der: Uint8Array, contentType = 'application/pkixcmp'): Uint8Array {
-  return cat(text(`POST /.well-known/cmp HTTP/1.1\r\nHost: ca.example\r\nContent-Type: ${contentType}\r\nContent-Length: ${der.length}\r\n\r\n`), der);
+  return cat(
+    text(
+      `POST /.well-known/cmp HTTP/1.1\r\nHost: ca.example\r\nContent-Type: ${contentType}\r\nContent-Length: ${der.length}\r\n\r\n`,
+    ),
+    der,
+  );
 }
 
 function response(der: Uint8Array, chunked = false): Uint8Array {
-  if (!chunked) return cat(text(`HTTP/1.1 200 OK\r\nContent-Type: application/pkixcmp\r\nContent-Length: ${der.length}\r\n\r\n`), der);
-  const parts: Uint8Array[] = [text('HTTP/1.1 200 OK\r\nContent-Type: application/pkixcmp\r\nTransfer-Encoding: chunked\r\n\r\n')];
+  if (!chunked)
+    return cat(
+      text(`HTTP/1.1 200 OK\r\nContent-Type: application/pkixcmp\r\nContent-Length: ${der.length}\r\n\r\n`),
+      der,
+    );
+  const parts: Uint8Array[] = [
+    text('HTTP/1.1 200 OK\r\nContent-Type: application/pkixcmp\r\nTransfer-Encoding: chunked\r\n\r\n'),
+  ];
   for (let o = 0; o < der.length; o += 300) {
     const c = der.subarray(o, o + 300);
     parts.push(text(`${c.length.toString(16)}; ext=1\r\n`), c, text('\r\n'));
@@ -156,12 +188,24 @@ function response(der: Uint8Array, chunked = false): Uint8Array {
   return cat(...parts);
 }
 
-interface Options { v6?: boolean; chunked?: boolean; contentType?: string; mss?: number }
+interface Options {
+  v6?: boolean;
+  chunked?: boolean;
+  contentType?: string;
+  mss?: number;
+}
 
 /** The ir exchange (one connection per request, as OpenSSL does) and the genm exchange. */
 function traffic(o: Options = {}): Segment[] {
-  const host = (last: number, port: number): Host => ({ ip: o.v6 ? v6(`fd00::${last}`) : v4(`192.0.2.${last}`), port });
-  const pairs: [string, string][] = [['ir-pbm', 'ir-pbm-ip'], ['ir-pbm-certConf', 'ir-pbm-pkiConf'], ['genm-pbm', 'genm-pbm-genp']];
+  const host = (last: number, port: number): Host => ({
+    ip: o.v6 ? v6(`fd00::${last}`) : v4(`192.0.2.${last}`),
+    port,
+  });
+  const pairs: [string, string][] = [
+    ['ir-pbm', 'ir-pbm-ip'],
+    ['ir-pbm-certConf', 'ir-pbm-pkiConf'],
+    ['genm-pbm', 'genm-pbm-genp'],
+  ];
   return pairs.flatMap(([req, res], i) => {
     const c = new Conn(host(10, 40000 + i), host(1, 8080));
     c.send(true, request(msg(req), o.contentType), o.mss);
@@ -171,12 +215,22 @@ function traffic(o: Options = {}): Segment[] {
   });
 }
 
-interface Packet { time: number; data: Uint8Array; orig?: number }
-const packets = (segs: Segment[], link: Link): Packet[] => segs.map((s, i) => ({ time: 1795000000 + i * 0.001234567, data: frame(link, ipBytes(s)) }));
-const pcapOf = (segs: Segment[], link: Link, opts?: { bigEndian?: boolean; nanos?: boolean }) => pcap(packets(segs, link), linkTypes[link], opts);
+interface Packet {
+  time: number;
+  data: Uint8Array;
+  orig?: number;
+}
+const packets = (segs: Segment[], link: Link): Packet[] =>
+  segs.map((s, i) => ({ time: 1795000000 + i * 0.001234567, data: frame(link, ipBytes(s)) }));
+const pcapOf = (segs: Segment[], link: Link, opts?: { bigEndian?: boolean; nanos?: boolean }) =>
+  pcap(packets(segs, link), linkTypes[link], opts);
 const pcapngOf = (segs: Segment[], link: Link) => pcapng(packets(segs, link), linkTypes[link]);
 
-function pcap(pkts: Packet[], linkType: number, opts: { bigEndian?: boolean; nanos?: boolean } = {}): Uint8Array {
+function pcap(
+  pkts: Packet[],
+  linkType: number,
+  opts: { bigEndian?: boolean; nanos?: boolean } = {},
+): Uint8Array {
   const le = !opts.bigEndian;
   const head = new DataView(new ArrayBuffer(24));
   head.setUint32(0, opts.nanos ? 0xa1b23c4d : 0xa1b2c3d4, le);
@@ -230,7 +284,12 @@ function pcapng(pkts: Packet[], linkType: number): Uint8Array {
     h.setUint32(16, p.orig ?? p.data.length, true);
     return block(6, cat(new Uint8Array(h.buffer), p.data));
   });
-  return cat(block(0x0a0d0d0a, new Uint8Array(shb.buffer)), block(1, new Uint8Array(idb.buffer)), nrb, ...epbs);
+  return cat(
+    block(0x0a0d0d0a, new Uint8Array(shb.buffer)),
+    block(1, new Uint8Array(idb.buffer)),
+    nrb,
+    ...epbs,
+  );
 }
 
 /** Out of order and retransmitted: the ir goes in 5 segments sent 1, 3, 2, 2 again, 5, 4. */
@@ -259,8 +318,14 @@ const files: Record<string, Uint8Array> = {
 };
 // The file ends 100 bytes into the record of the genp's data segment (as when tcpdump is killed).
 const full = pcapOf(traffic(), 'ethernet');
-const last = traffic().map((s, i) => [s, i] as const).filter(([s]) => s.payload.length).at(-1)![1];
-const offsets = packets(traffic(), 'ethernet').reduce<number[]>((acc, p) => [...acc, acc[acc.length - 1] + 16 + p.data.length], [24]);
+const last = traffic()
+  .map((s, i) => [s, i] as const)
+  .filter(([s]) => s.payload.length)
+  .at(-1)![1];
+const offsets = packets(traffic(), 'ethernet').reduce<number[]>(
+  (acc, p) => [...acc, acc[acc.length - 1] + 16 + p.data.length],
+  [24],
+);
 files['truncated.pcap'] = full.subarray(0, offsets[last] + 16 + 100);
 for (const [name, bytes] of Object.entries(files)) writeFileSync(join(out, name), bytes);
 console.log(`wrote ${Object.keys(files).length} captures to ${out}`);

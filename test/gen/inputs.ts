@@ -21,7 +21,11 @@ export const hostileStrings = {
 };
 
 function name(cn: string): x509.Name {
-  return new x509.Name([new x509.RelativeDistinguishedName([new x509.AttributeTypeAndValue({ type: '2.5.4.3', value: new x509.AttributeValue({ utf8String: cn }) })])]);
+  return new x509.Name([
+    new x509.RelativeDistinguishedName([
+      new x509.AttributeTypeAndValue({ type: '2.5.4.3', value: new x509.AttributeValue({ utf8String: cn }) }),
+    ]),
+  ]);
 }
 
 function certWithHostileNames(): cmp.CMPCertificate {
@@ -29,9 +33,17 @@ function certWithHostileNames(): cmp.CMPCertificate {
   const tbs = base.tbsCertificate;
   tbs.subject = name(hostileStrings.img);
   tbs.extensions = new x509.Extensions([
-    new x509.Extension({ extnID: x509.id_ce_subjectAltName, extnValue: new OctetString(AsnConvert.serialize(new x509.SubjectAlternativeName([
-      new x509.GeneralName({ dNSName: hostileStrings.script }), new x509.GeneralName({ rfc822Name: hostileStrings.bidi }),
-    ]))) }),
+    new x509.Extension({
+      extnID: x509.id_ce_subjectAltName,
+      extnValue: new OctetString(
+        AsnConvert.serialize(
+          new x509.SubjectAlternativeName([
+            new x509.GeneralName({ dNSName: hostileStrings.script }),
+            new x509.GeneralName({ rfc822Name: hostileStrings.bidi }),
+          ]),
+        ),
+      ),
+    }),
   ]);
   return new cmp.CMPCertificate({ x509v3PKCert: base });
 }
@@ -40,10 +52,17 @@ function certWithHostileNames(): cmp.CMPCertificate {
 export function hostileMessage(): Uint8Array {
   const msg = new cmp.PKIMessage({
     header: new cmp.PKIHeader({
-      pvno: 2, sender: new x509.GeneralName({ directoryName: name(hostileStrings.img) }),
+      pvno: 2,
+      sender: new x509.GeneralName({ directoryName: name(hostileStrings.img) }),
       recipient: new x509.GeneralName({ uniformResourceIdentifier: hostileStrings.script }),
       transactionID: new OctetString(new Uint8Array(16).fill(7)),
-      freeText: new cmp.PKIFreeText([hostileStrings.img, hostileStrings.script, hostileStrings.bidi, hostileStrings.control, 'x'.repeat(1024 * 1024)]),
+      freeText: new cmp.PKIFreeText([
+        hostileStrings.img,
+        hostileStrings.script,
+        hostileStrings.bidi,
+        hostileStrings.control,
+        'x'.repeat(1024 * 1024),
+      ]),
     }),
     body: new cmp.PKIBody({ pkiconf: null }),
     extraCerts: new cmp.CMPCertificates([certWithHostileNames()]),
@@ -100,10 +119,16 @@ export function bigCrlann(entries = 200_000): Uint8Array {
   }
   const tbs = tlv(0x30, concat([tlv(0x02, [1]), alg, issuer, time, time, tlv(0x30, concat(list))]));
   const crl = tlv(0x30, concat([tbs, alg, tlv(0x03, [0, 0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01])]));
-  const header = new Uint8Array(AsnSerializer.serialize(new cmp.PKIHeader({
-    pvno: 2, sender: new x509.GeneralName({ directoryName: name('Big CRL CA') }), recipient: new x509.GeneralName({ directoryName: name('EE') }),
-    transactionID: new OctetString(new Uint8Array(16).fill(1)),
-  })));
+  const header = new Uint8Array(
+    AsnSerializer.serialize(
+      new cmp.PKIHeader({
+        pvno: 2,
+        sender: new x509.GeneralName({ directoryName: name('Big CRL CA') }),
+        recipient: new x509.GeneralName({ directoryName: name('EE') }),
+        transactionID: new OctetString(new Uint8Array(16).fill(1)),
+      }),
+    ),
+  );
   const body = tlv(0xb2, tlv(0x30, crl));
   return tlv(0x30, concat([header, body]));
 }
@@ -145,8 +170,14 @@ export function hostileStructures(): Record<string, Uint8Array> {
   let tooDeep = tlv(0x05, []);
   for (let i = 0; i < 1000; i++) tooDeep = tlv(0x30, tooDeep);
   return {
-    '100,000 siblings': genmCarrying([1, 3, 6, 1, 5, 5, 7, 4, 17], tlv(0x30, concat(Array.from({ length: 100_000 }, (_, i) => tlv(0x02, [(i >> 8) & 0x7f, i & 0xff]))))),
-    'an OID with 10,000 arcs': genmCarrying([1, 3, ...Array.from({ length: 9998 }, (_, i) => 1000 + i)], tlv(0x05, [])),
+    '100,000 siblings': genmCarrying(
+      [1, 3, 6, 1, 5, 5, 7, 4, 17],
+      tlv(0x30, concat(Array.from({ length: 100_000 }, (_, i) => tlv(0x02, [(i >> 8) & 0x7f, i & 0xff])))),
+    ),
+    'an OID with 10,000 arcs': genmCarrying(
+      [1, 3, ...Array.from({ length: 9998 }, (_, i) => 1000 + i)],
+      tlv(0x05, []),
+    ),
     'a 100 KB INTEGER as pvno': tlv(0x30, concat([header(tlv(0x02, huge)), tlv(0xb3, tlv(0x05, []))])),
     'nesting 150 deep': genmCarrying([1, 3, 6, 1, 5, 5, 7, 4, 17], deep),
     'nesting 1,000 deep (over the limit)': genmCarrying([1, 3, 6, 1, 5, 5, 7, 4, 17], tooDeep),

@@ -13,12 +13,21 @@ const root = join(__dirname, '..', '..');
 async function main(): Promise<number> {
   const out = join(root, '.vscode-test', 'integration', 'index.js');
   await esbuild.build({
-    entryPoints: [join(__dirname, 'suite', 'index.ts')], outfile: out, bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-    external: ['vscode', 'mocha'], tsconfig: join(root, 'tsconfig.json'), logLevel: 'warning',
+    entryPoints: [join(__dirname, 'suite', 'index.ts')],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', 'mocha'],
+    tsconfig: join(root, 'tsconfig.json'),
+    logLevel: 'warning',
   });
   let vscodeExecutablePath = process.env.VSCODE_EXECUTABLE_PATH;
   if (vscodeExecutablePath && !existsSync(vscodeExecutablePath)) {
-    console.log(`SKIPPED: test-electron suite: VSCODE_EXECUTABLE_PATH=${vscodeExecutablePath} does not exist`);
+    console.log(
+      `SKIPPED: test-electron suite: VSCODE_EXECUTABLE_PATH=${vscodeExecutablePath} does not exist`,
+    );
     return skippedExitCode;
   }
   if (!vscodeExecutablePath) {
@@ -26,17 +35,27 @@ async function main(): Promise<number> {
       vscodeExecutablePath = await downloadAndUnzipVSCode({ cachePath: join(root, '.vscode-test') });
     } catch (e) {
       const why = ((e as Error).message || String(e)).split('\n')[0];
-      console.log(`SKIPPED: test-electron suite: VS Code could not be downloaded (${why}); set VSCODE_EXECUTABLE_PATH to a VS Code binary to run it (the code-server suite covers the extension here)`);
+      console.log(
+        `SKIPPED: test-electron suite: VS Code could not be downloaded (${why}); set VSCODE_EXECUTABLE_PATH to a VS Code binary to run it (the code-server suite covers the extension here)`,
+      );
       return skippedExitCode;
     }
   }
-  await runTests({ vscodeExecutablePath, extensionDevelopmentPath: root, extensionTestsPath: out, launchArgs: ['--disable-extensions', '--disable-workspace-trust'] });
+  await runTests({
+    vscodeExecutablePath,
+    extensionDevelopmentPath: root,
+    extensionTestsPath: out,
+    launchArgs: ['--disable-extensions', '--disable-workspace-trust'],
+  });
   return 0;
 }
 
-main().then((code) => {
-  process.exitCode = code;
-}, (e: Error) => {
-  console.error(`test-electron suite failed: ${e.message}`);
-  process.exitCode = 1;
-});
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: Error) => {
+    console.error(`test-electron suite failed: ${e.message}`);
+    process.exitCode = 1;
+  },
+);

@@ -34,7 +34,10 @@ describe('annotator: corpus score does not drop', () => {
   const baseline = JSON.parse(readFileSync(join(fixtures, 'scores.json'), 'utf8')) as Record<string, number>;
   const files = fixtureFiles('.', isMessageFixture);
   it('has a baseline for every fixture (npm run scores writes it)', () => {
-    assert.deepEqual(files.filter((f) => !(f in baseline)), []);
+    assert.deepEqual(
+      files.filter((f) => !(f in baseline)),
+      [],
+    );
   });
   for (const file of files) {
     it(file, () => {
@@ -68,7 +71,10 @@ describe('annotator: names and values', () => {
   it('resolves open types: PBM parameters, extensions, public keys', () => {
     assert.equal(at(doc, 'header.protectionAlg.parameters').type, 'PBMParameter');
     assert.equal(at(doc, 'header.protectionAlg.parameters.iterationCount').value, '500');
-    assert.equal(at(doc, 'header.protectionAlg.parameters.mac.algorithm').value, 'hmac-sha1 (1.3.6.1.5.5.8.1.2)');
+    assert.equal(
+      at(doc, 'header.protectionAlg.parameters.mac.algorithm').value,
+      'hmac-sha1 (1.3.6.1.5.5.8.1.2)',
+    );
     const ext = at(doc, 'body.ir[0].certReq.certTemplate.extensions[0].extnValue');
     assert.equal(ext.type, 'SubjectAlternativeName');
     assert.equal(at(doc, 'body.ir[0].certReq.certTemplate.publicKey.subjectPublicKey').type, 'RSAPublicKey');
@@ -81,10 +87,18 @@ describe('annotator: names and values', () => {
   });
   it('summarises the message', () => {
     assert.deepEqual(doc.summary, {
-      bodyType: 'ir', bodyDescription: 'initialization request', pvno: 2,
-      sender: 'O=Example,CN=New EE', recipient: 'CN=Test CA', transactionID: '1e67b033c468bad383c4c507844ac0cf',
-      senderNonce: 'f5cc79dd2f512db9a937bba1e4e53c00', messageTime: '2026-11-22T16:22:49Z', senderKID: '7573657231',
-      protectionAlg: 'passwordBasedMac (1.2.840.113533.7.66.13)', extraCerts: 0, protected: true,
+      bodyType: 'ir',
+      bodyDescription: 'initialization request',
+      pvno: 2,
+      sender: 'O=Example,CN=New EE',
+      recipient: 'CN=Test CA',
+      transactionID: '1e67b033c468bad383c4c507844ac0cf',
+      senderNonce: 'f5cc79dd2f512db9a937bba1e4e53c00',
+      messageTime: '2026-11-22T16:22:49Z',
+      senderKID: '7573657231',
+      protectionAlg: 'passwordBasedMac (1.2.840.113533.7.66.13)',
+      extraCerts: 0,
+      protected: true,
     });
   });
   it('names PKIStatus and PKIFailureInfo bits', () => {
@@ -97,7 +111,10 @@ describe('annotator: names and values', () => {
   it('annotates nested certificates and CSRs with their own schemas', () => {
     const ip = inspectBytes(fixture('openssl-mock/ir-pbm-ip.der'));
     const cert = at(ip, 'body.ip.response[0].certifiedKeyPair.certOrEncCert.certificate');
-    assert.equal(all({ ...ip, roots: [cert] }).some((n) => n.path.endsWith('tbsCertificate.validity.notAfter')), true);
+    assert.equal(
+      all({ ...ip, roots: [cert] }).some((n) => n.path.endsWith('tbsCertificate.validity.notAfter')),
+      true,
+    );
     const p10 = inspectBytes(fixture('openssl-mock/p10cr-pbm.der'));
     assert.equal(at(p10, 'body.p10cr').type, 'CertificationRequest');
     assert.ok(at(p10, 'body.p10cr.certificationRequestInfo.subject').value);
@@ -113,14 +130,21 @@ describe('annotator: names and values', () => {
 
 describe('annotator: other DER files get their own tree', () => {
   const cases: [string, string][] = [
-    ['keys/ca.crt', 'Certificate'], ['keys/ee-ec.csr', 'CertificationRequest'], ['bad/not-cmp-certificate.der', 'Certificate'],
-    ['bad/pem-wrapped-ip.pem', 'PKIMessage'], ['bad/base64-ir.b64', 'PKIMessage'], ['wireshark-sample/cmpv2-from-wireshark-sample.der', 'PKIMessage'],
+    ['keys/ca.crt', 'Certificate'],
+    ['keys/ee-ec.csr', 'CertificationRequest'],
+    ['bad/not-cmp-certificate.der', 'Certificate'],
+    ['bad/pem-wrapped-ip.pem', 'PKIMessage'],
+    ['bad/base64-ir.b64', 'PKIMessage'],
+    ['wireshark-sample/cmpv2-from-wireshark-sample.der', 'PKIMessage'],
   ];
   for (const [file, kind] of cases) {
     it(`${file} → ${kind}`, () => {
       const doc = inspectBytes(fixture(file));
       assert.equal(doc.kind, kind);
-      assert.deepEqual(doc.problems.filter((p) => p.severity === 'error'), []);
+      assert.deepEqual(
+        doc.problems.filter((p) => p.severity === 'error'),
+        [],
+      );
     });
   }
   it('an unknown structure is a generic tree, not an error', () => {
@@ -142,7 +166,10 @@ describe('annotator: bad input gives a partial tree and problems with offsets', 
   for (const [file, message, partial] of cases) {
     it(file, () => {
       const doc = inspectBytes(fixture(file));
-      assert.ok(doc.problems.some((p) => message.test(p.message)), JSON.stringify(doc.problems.slice(0, 3)));
+      assert.ok(
+        doc.problems.some((p) => message.test(p.message)),
+        JSON.stringify(doc.problems.slice(0, 3)),
+      );
       if (partial) {
         assert.equal(doc.kind, 'PKIMessage');
         assert.ok(at(doc, 'header.transactionID'));
@@ -151,11 +178,15 @@ describe('annotator: bad input gives a partial tree and problems with offsets', 
   }
   it('regression (fuzzer): base64 text with misplaced padding is not an exception', () => {
     assert.doesNotThrow(() => inspectBytes(new TextEncoder().encode('abcde=')));
-    const doc = inspectBytes(new TextEncoder().encode('-----BEGIN PKIXCMP-----\nMIIB=x\n-----END PKIXCMP-----\n'));
+    const doc = inspectBytes(
+      new TextEncoder().encode('-----BEGIN PKIXCMP-----\nMIIB=x\n-----END PKIXCMP-----\n'),
+    );
     assert.match(doc.problems[0].message, /not valid base64/);
   });
   it('a PEM block with broken base64 says so', () => {
-    const doc = inspectBytes(new TextEncoder().encode('-----BEGIN PKIXCMP-----\n%%%%\n-----END PKIXCMP-----\n'));
+    const doc = inspectBytes(
+      new TextEncoder().encode('-----BEGIN PKIXCMP-----\n%%%%\n-----END PKIXCMP-----\n'),
+    );
     assert.match(doc.problems[0].message, /not valid base64/);
   });
 });
@@ -164,7 +195,8 @@ describe('annotator: beyond asn1js limits', () => {
   it('annotates a message with 3,000 extraCerts (far more than 10,000 nodes)', () => {
     const msg = fixture('openssl-mock/cr-sig-rsa.der');
     const cert = unwrapInput(fixture('keys/ee-rsa.crt')).der;
-    const len = (n: number) => (n < 0x80 ? [n] : n < 0x10000 ? [0x82, n >> 8, n & 0xff] : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff]);
+    const len = (n: number) =>
+      n < 0x80 ? [n] : n < 0x10000 ? [0x82, n >> 8, n & 0xff] : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
     const certs = new Uint8Array(cert.length * 3000);
     for (let i = 0; i < 3000; i++) certs.set(cert, i * cert.length);
     const seq = [0x30, ...len(certs.length)];

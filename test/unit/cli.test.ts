@@ -3,12 +3,20 @@ import { describe, it } from 'node:test';
 import { run, type Io } from '../../src/cli/main';
 import { fixture } from './helpers';
 
-async function cli(args: string[], stdin: Uint8Array = new Uint8Array(), env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
+async function cli(
+  args: string[],
+  stdin: Uint8Array = new Uint8Array(),
+  env: Record<string, string> = {},
+): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
   const io: Io = {
-    out: (t) => { out += `${t}\n`; },
-    err: (t) => { err += `${t}\n`; },
+    out: (t) => {
+      out += `${t}\n`;
+    },
+    err: (t) => {
+      err += `${t}\n`;
+    },
     readFile: (p) => {
       if (p.startsWith('missing')) throw Object.assign(new Error('nope'), { code: 'ENOENT' });
       return fixture(p);
@@ -38,15 +46,28 @@ describe('cmp-lens inspect', async () => {
     assert.equal(doc.kind, 'PKIMessage');
     assert.equal(doc.summary.bodyType, 'ir');
     assert.equal(doc.roots[0].children[0].name, 'header');
-    assert.equal(doc.roots[0].children[0].children[1].path, 'header.sender', 'each node carries its field path in JSON');
+    assert.equal(
+      doc.roots[0].children[0].children[1].path,
+      'header.sender',
+      'each node carries its field path in JSON',
+    );
   });
   it('reads PEM and base64, and standard input with -', async () => {
-    assert.match((await cli(['inspect', 'bad/pem-wrapped-ip.pem'])).out, /^PKIMessage \(PEM "PKIMESSAGE", 1751 bytes\)/m);
+    assert.match(
+      (await cli(['inspect', 'bad/pem-wrapped-ip.pem'])).out,
+      /^PKIMessage \(PEM "PKIMESSAGE", 1751 bytes\)/m,
+    );
     const r = await cli(['inspect', '-'], fixture('bad/base64-ir.b64'));
     assert.equal(r.code, 0);
     assert.match(r.out, /^PKIMessage \(base64, 899 bytes\)/m);
   });
-  for (const bad of ['bad/truncated-ip.der', 'bad/wrong-length-ip.der', 'bad/trailing-bytes-ip.der', 'bad/random-2k.bin', 'bad/empty.der']) {
+  for (const bad of [
+    'bad/truncated-ip.der',
+    'bad/wrong-length-ip.der',
+    'bad/trailing-bytes-ip.der',
+    'bad/random-2k.bin',
+    'bad/empty.der',
+  ]) {
     it(`${bad}: a clear problem with its offset, exit 1, no stack trace`, async () => {
       const r = await cli(['inspect', bad]);
       assert.equal(r.code, 1);
@@ -56,7 +77,10 @@ describe('cmp-lens inspect', async () => {
   }
   it('warnings exit 0, or 1 with --strict', async () => {
     assert.equal((await cli(['inspect', 'siemens-interop/Rr/upstream_REVOCATION_REQ.PKI'])).code, 0);
-    assert.equal((await cli(['inspect', '--strict', 'siemens-interop/Rr/upstream_REVOCATION_REQ.PKI'])).code, 1);
+    assert.equal(
+      (await cli(['inspect', '--strict', 'siemens-interop/Rr/upstream_REVOCATION_REQ.PKI'])).code,
+      1,
+    );
   });
   it('usage errors exit 2', async () => {
     assert.equal((await cli(['inspect'])).code, 2);
@@ -76,7 +100,11 @@ describe('cmp-lens verify', () => {
     assert.match(r.out, /^pop: valid — POP sha256WithRSAEncryption$/m);
   });
   it('PBM: invalid with a wrong secret from the environment, exit 1; no secret, exit 3', async () => {
-    const bad = await cli(['verify', '--secret-env', 'CMP_SECRET', 'openssl-mock/ir-wrongsecret.der'], undefined, { CMP_SECRET: 's3cret' });
+    const bad = await cli(
+      ['verify', '--secret-env', 'CMP_SECRET', 'openssl-mock/ir-wrongsecret.der'],
+      undefined,
+      { CMP_SECRET: 's3cret' },
+    );
     assert.equal(bad.code, 1);
     assert.match(bad.out, /^protection: invalid — .*: MAC does not match with the given secret$/m);
     assert.doesNotMatch(bad.out + bad.err, /s3cret/, 'the secret is never printed');
@@ -91,10 +119,27 @@ describe('cmp-lens verify', () => {
     assert.match(r.out, /^chain: valid — chain CN=Existing EE ← CN=Test CA \(trust anchor\)$/m);
   });
   it('certConf: --issued takes the ip of the transaction and checks certHash', async () => {
-    const r = await cli(['verify', '--secret-file', 'keys/secret.txt', '--issued', 'openssl-mock/ir-pbm-ip.der', 'openssl-mock/ir-pbm-certConf.der']);
+    const r = await cli([
+      'verify',
+      '--secret-file',
+      'keys/secret.txt',
+      '--issued',
+      'openssl-mock/ir-pbm-ip.der',
+      'openssl-mock/ir-pbm-certConf.der',
+    ]);
     assert.equal(r.code, 0, r.out);
-    assert.match(r.out, /^certHash: valid — certHash for certReqId 0 matches CN=Issued EE \(SHA-256 of its signature algorithm\)$/m);
-    const bad = await cli(['verify', '--secret-file', 'keys/secret.txt', '--issued', 'keys/ca.crt', 'openssl-mock/ir-pbm-certConf.der']);
+    assert.match(
+      r.out,
+      /^certHash: valid — certHash for certReqId 0 matches CN=Issued EE \(SHA-256 of its signature algorithm\)$/m,
+    );
+    const bad = await cli([
+      'verify',
+      '--secret-file',
+      'keys/secret.txt',
+      '--issued',
+      'keys/ca.crt',
+      'openssl-mock/ir-pbm-certConf.der',
+    ]);
     assert.equal(bad.code, 1);
   });
   it('unprotected: exit 0; refuses --secret on the command line', async () => {

@@ -10,20 +10,34 @@ import { fixtures } from './helpers';
 const tmp = mkdtempSync(join(tmpdir(), 'cmp-lens-cli-checks-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
+async function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const io: Io = { out: (t) => void out.push(t), err: (t) => void err.push(t), readFile: (p) => new Uint8Array(readFileSync(p)), readStdin: () => new Uint8Array(), env: (n) => env[n] };
+  const io: Io = {
+    out: (t) => void out.push(t),
+    err: (t) => void err.push(t),
+    readFile: (p) => new Uint8Array(readFileSync(p)),
+    readStdin: () => new Uint8Array(),
+    env: (n) => env[n],
+  };
   return { code: await run(args, io), out: out.join('\n'), err: err.join('\n') };
 }
 const f = (rel: string) => join(fixtures, rel);
 
 describe('cmp-lens lint', () => {
   it('an OpenSSL exchange given in alphabetical order: per-message warnings, no exchange findings, exit 0', async () => {
-    const files = ['ir-pbm-certConf', 'ir-pbm-ip', 'ir-pbm-pkiConf', 'ir-pbm'].map((n) => f(`openssl-mock/${n}.der`));
+    const files = ['ir-pbm-certConf', 'ir-pbm-ip', 'ir-pbm-pkiConf', 'ir-pbm'].map((n) =>
+      f(`openssl-mock/${n}.der`),
+    );
     const r = await cli(['lint', ...files]);
     assert.equal(r.code, 0, r.out);
-    assert.match(r.out, /warning protection\.mac\.iterations: iterationCount 500 is below the 1,000 recommended for password-based keys \(RFC 8018 §4\.2\) at header\.protectionAlg, offset 0x5a/);
+    assert.match(
+      r.out,
+      /warning protection\.mac\.iterations: iterationCount 500 is below the 1,000 recommended for password-based keys \(RFC 8018 §4\.2\) at header\.protectionAlg, offset 0x5a/,
+    );
     assert.match(r.out, /^exchange 1e67b033c468bad383c4c507844ac0cf \(4 messages\): no findings$/m);
     assert.match(r.out, /^0 errors, 8 warnings, 0 notes \(RFC 9810 base rules\)$/m);
   });
@@ -31,10 +45,16 @@ describe('cmp-lens lint', () => {
   it('an unprotected message under the lightweight profile: an error, exit 1; --json', async () => {
     const r = await cli(['lint', '--profile', 'lightweight', f('openssl-mock/ir-unprot.der')]);
     assert.equal(r.code, 1);
-    assert.match(r.out, /error protection\.missing: the message is unprotected \(RFC 9483 §3\.2, lightweight profile\)/);
+    assert.match(
+      r.out,
+      /error protection\.missing: the message is unprotected \(RFC 9483 §3\.2, lightweight profile\)/,
+    );
     const j = JSON.parse((await cli(['lint', '--json', f('openssl-mock/ir-unprot.der')])).out);
     assert.equal(j.profile, 'base');
-    assert.deepEqual(j.files[0].findings.map((x: { id: string; severity: string }) => `${x.severity} ${x.id}`), ['warning protection.missing']);
+    assert.deepEqual(
+      j.files[0].findings.map((x: { id: string; severity: string }) => `${x.severity} ${x.id}`),
+      ['warning protection.missing'],
+    );
   });
 
   it('a folder: the Siemens RA exchange splits into its downstream and upstream legs, both clean', async () => {
@@ -52,10 +72,15 @@ describe('cmp-lens lint', () => {
 
 describe('cmp-lens capture', () => {
   it('lists the corpus capture with verdicts (secret given), exit 0', async () => {
-    const r = await cli(['capture', f('pcap/cmp-http-ir-exchange.pcap'), '--secret-env', 'S'], { S: 's3cret' });
+    const r = await cli(['capture', f('pcap/cmp-http-ir-exchange.pcap'), '--secret-env', 'S'], {
+      S: 's3cret',
+    });
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /29 packets, 29 TCP segments .* 6 CMP messages in 2 exchanges/);
-    assert.match(r.out, /#2 packet 8 .* 127\.0\.0\.1:50272 ← 127\.0\.0\.1:18301 {2}HTTP 200 {2}ip \(accepted\) {2}protection valid/);
+    assert.match(
+      r.out,
+      /#2 packet 8 .* 127\.0\.0\.1:50272 ← 127\.0\.0\.1:18301 {2}HTTP 200 {2}ip \(accepted\) {2}protection valid/,
+    );
     assert.equal(r.out.match(/protection valid/g)?.length, 6);
   });
 
@@ -64,7 +89,12 @@ describe('cmp-lens capture', () => {
     const r = await cli(['capture', f('captures/truncated.pcap'), '--export', dir]);
     assert.equal(r.code, 1);
     assert.match(r.err, /problem \(packet 27\) at offset 0x[0-9a-f]+: the file ends inside a record/);
-    assert.deepEqual(readdirSync(dir).sort().map((d) => readdirSync(join(dir, d)).sort()), [['01-ir.pkimsg', '02-ip.pkimsg', '03-certConf.pkimsg', '04-pkiconf.pkimsg'], ['01-genm.pkimsg']]);
+    assert.deepEqual(
+      readdirSync(dir)
+        .sort()
+        .map((d) => readdirSync(join(dir, d)).sort()),
+      [['01-ir.pkimsg', '02-ip.pkimsg', '03-certConf.pkimsg', '04-pkiconf.pkimsg'], ['01-genm.pkimsg']],
+    );
   });
 
   it('a wrong Content-Type is reported on the message; not a capture: a clear problem', async () => {

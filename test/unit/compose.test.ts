@@ -26,20 +26,77 @@ const pem = (rel: string) => unwrapInput(fixture(rel)).der;
 const edKey = () => importPrivateKey(pem('keys/ee-ed.key'));
 
 const specs: Record<string, { spec: RequestSpec; materials: () => Promise<Partial<Materials>> }> = {
-  ir: { spec: { body: 'ir', recipient: 'CN=Test CA', senderKID: 'user1', template: { subject: 'CN=Device 7, O=Example', sans: ['dns:device7.example', 'ip:192.0.2.7'], keyUsage: ['digitalSignature'], extKeyUsage: ['clientAuth'] }, implicitConfirm: true }, materials: async () => ({ key: await edKey() }) },
-  cr: { spec: { body: 'cr', recipient: 'CN=Test CA', senderKID: 'user1', template: { subject: '/CN=CR device' } }, materials: async () => ({ key: await edKey() }) },
-  kur: { spec: { body: 'kur', recipient: 'CN=Test CA', senderKID: 'user1', template: {} }, materials: async () => ({ key: await edKey(), oldCert: pem('keys/ee-ec.crt') }) },
-  p10cr: { spec: { body: 'p10cr', recipient: 'CN=Test CA', senderKID: 'user1', template: { subject: 'CN=P10 device' } }, materials: async () => ({ key: await edKey() }) },
-  rr: { spec: { body: 'rr', recipient: 'CN=Test CA', senderKID: 'user1', revoke: { reason: 1 } }, materials: async () => ({ oldCert: pem('keys/ee-ec.crt') }) },
-  genm: { spec: { body: 'genm', recipient: 'CN=Test CA', senderKID: 'user1', infoTypes: ['caCerts', 'certReqTemplate', { oid: '1.2.3.4', valueHex: '0500' }] }, materials: async () => ({}) },
-  certConf: { spec: { body: 'certConf', recipient: 'CN=Test CA', senderKID: 'user1', confirm: { accept: true } }, materials: async () => ({ confirmCert: pem('keys/issued.crt') }) },
-  pollReq: { spec: { body: 'pollReq', recipient: 'CN=Test CA', senderKID: 'user1', certReqId: 0 }, materials: async () => ({}) },
-  error: { spec: { body: 'error', recipient: 'CN=Test CA', senderKID: 'user1', errorStatus: { status: 2, failInfo: ['badRequest', 'badPOP'], texts: ['for testing'] } }, materials: async () => ({}) },
+  ir: {
+    spec: {
+      body: 'ir',
+      recipient: 'CN=Test CA',
+      senderKID: 'user1',
+      template: {
+        subject: 'CN=Device 7, O=Example',
+        sans: ['dns:device7.example', 'ip:192.0.2.7'],
+        keyUsage: ['digitalSignature'],
+        extKeyUsage: ['clientAuth'],
+      },
+      implicitConfirm: true,
+    },
+    materials: async () => ({ key: await edKey() }),
+  },
+  cr: {
+    spec: { body: 'cr', recipient: 'CN=Test CA', senderKID: 'user1', template: { subject: '/CN=CR device' } },
+    materials: async () => ({ key: await edKey() }),
+  },
+  kur: {
+    spec: { body: 'kur', recipient: 'CN=Test CA', senderKID: 'user1', template: {} },
+    materials: async () => ({ key: await edKey(), oldCert: pem('keys/ee-ec.crt') }),
+  },
+  p10cr: {
+    spec: {
+      body: 'p10cr',
+      recipient: 'CN=Test CA',
+      senderKID: 'user1',
+      template: { subject: 'CN=P10 device' },
+    },
+    materials: async () => ({ key: await edKey() }),
+  },
+  rr: {
+    spec: { body: 'rr', recipient: 'CN=Test CA', senderKID: 'user1', revoke: { reason: 1 } },
+    materials: async () => ({ oldCert: pem('keys/ee-ec.crt') }),
+  },
+  genm: {
+    spec: {
+      body: 'genm',
+      recipient: 'CN=Test CA',
+      senderKID: 'user1',
+      infoTypes: ['caCerts', 'certReqTemplate', { oid: '1.2.3.4', valueHex: '0500' }],
+    },
+    materials: async () => ({}),
+  },
+  certConf: {
+    spec: { body: 'certConf', recipient: 'CN=Test CA', senderKID: 'user1', confirm: { accept: true } },
+    materials: async () => ({ confirmCert: pem('keys/issued.crt') }),
+  },
+  pollReq: {
+    spec: { body: 'pollReq', recipient: 'CN=Test CA', senderKID: 'user1', certReqId: 0 },
+    materials: async () => ({}),
+  },
+  error: {
+    spec: {
+      body: 'error',
+      recipient: 'CN=Test CA',
+      senderKID: 'user1',
+      errorStatus: { status: 2, failInfo: ['badRequest', 'badPOP'], texts: ['for testing'] },
+    },
+    materials: async () => ({}),
+  },
 };
 
 async function build(name: string) {
   const { spec, materials } = specs[name];
-  const r = await buildRequest(spec, { protection: { kind: 'pbm', secret, iterations: 1000 }, ...(await materials()) }, { now: fixedNow, random: counter() });
+  const r = await buildRequest(
+    spec,
+    { protection: { kind: 'pbm', secret, iterations: 1000 }, ...(await materials()) },
+    { now: fixedNow, random: counter() },
+  );
   if (!r.ok) assert.fail(`${name}: ${JSON.stringify(r.errors)}`);
   return r;
 }
@@ -50,25 +107,38 @@ describe('compose: one request per body type', () => {
       const r = await build(name);
       const golden = join(fixtures, 'compose', `${name}.der`);
       if (process.env.UPDATE_GOLDEN) writeFileSync(golden, r.der);
-      assert.ok(existsSync(golden), `no golden ${golden}: run UPDATE_GOLDEN=1 npm run test:unit once and review it`);
-      assert.ok(Buffer.from(r.der).equals(Buffer.from(fixture(`compose/${name}.der`))), `${name} changed: check with openssl asn1parse, then UPDATE_GOLDEN=1`);
+      assert.ok(
+        existsSync(golden),
+        `no golden ${golden}: run UPDATE_GOLDEN=1 npm run test:unit once and review it`,
+      );
+      assert.ok(
+        Buffer.from(r.der).equals(Buffer.from(fixture(`compose/${name}.der`))),
+        `${name} changed: check with openssl asn1parse, then UPDATE_GOLDEN=1`,
+      );
       // DER: parsing and serializing again gives the same bytes.
       assert.deepEqual(new Uint8Array(AsnSerializer.serialize(AsnParser.parse(r.der, PKIMessage))), r.der);
       const checks = await verifyMessage(r.der, { secret });
       assert.equal(checks.find((c) => c.check === 'protection')?.verdict, 'valid');
-      for (const c of checks.filter((x) => x.check === 'pop' || x.check === 'csr')) assert.equal(c.verdict, 'valid', `${c.check}: ${c.reason}`);
+      for (const c of checks.filter((x) => x.check === 'pop' || x.check === 'csr'))
+        assert.equal(c.verdict, 'valid', `${c.check}: ${c.reason}`);
       const m = readMessage(r.der);
       assert.equal(m.bodyName, name === 'pollReq' ? 'pollReq' : name);
       assert.equal(Buffer.from(m.header.senderKID!.buffer).toString(), 'user1');
       assert.equal(m.header.messageTime?.toISOString(), '2026-01-02T03:04:05.000Z');
-      assert.equal(Buffer.from(m.header.transactionID!.buffer).toString('hex'), '1112131415161718191a1b1c1d1e1f20');
+      assert.equal(
+        Buffer.from(m.header.transactionID!.buffer).toString('hex'),
+        '1112131415161718191a1b1c1d1e1f20',
+      );
     });
   }
 
   it('ir: the template holds what the form said', async () => {
     const m = readMessage((await build('ir')).der);
     const tpl = m.body.ir![0].certReq.certTemplate;
-    assert.equal(certName({ tbsCertificate: { subject: tpl.subject } } as unknown as Certificate), 'CN=Device 7,O=Example');
+    assert.equal(
+      certName({ tbsCertificate: { subject: tpl.subject } } as unknown as Certificate),
+      'CN=Device 7,O=Example',
+    );
     const exts = [...tpl.extensions!].map((e) => e.extnID);
     assert.deepEqual(exts, ['2.5.29.17', '2.5.29.15', '2.5.29.37']);
     assert.equal(m.header.generalInfo?.[0].infoType, oids.itImplicitConfirm);
@@ -76,7 +146,10 @@ describe('compose: one request per body type', () => {
   });
 
   it('without a subject the POP signs POPOSigningKeyInput with the sender (RFC 4211 §4.1)', async () => {
-    const r = await buildRequest({ body: 'cr', sender: 'CN=requester', template: { sans: ['dns:only-san.example'] } }, { protection: { kind: 'none' } });
+    const r = await buildRequest(
+      { body: 'cr', sender: 'CN=requester', template: { sans: ['dns:only-san.example'] } },
+      { protection: { kind: 'none' } },
+    );
     assert.ok(r.ok);
     const popo = readMessage(r.der).body.cr![0].popo!.signature!;
     assert.equal(popo.poposkInput?.authInfo.sender?.directoryName?.[0][0].value.toString(), 'requester');
@@ -90,7 +163,10 @@ describe('compose: one request per body type', () => {
     assert.equal(kur.body.kur![0].certReq.controls?.[0].type, oids.regCtrlOldCertID);
     const rr = readMessage((await build('rr')).der);
     const d = rr.body.rr![0];
-    assert.deepEqual(new Uint8Array(d.certDetails.serialNumber!), new Uint8Array(old.tbsCertificate.serialNumber));
+    assert.deepEqual(
+      new Uint8Array(d.certDetails.serialNumber!),
+      new Uint8Array(old.tbsCertificate.serialNumber),
+    );
     assert.equal(d.crlEntryDetails?.[0].extnID, '2.5.29.21');
   });
 
@@ -102,14 +178,23 @@ describe('compose: one request per body type', () => {
 
   it('a generated key when none is loaded, and signature protection puts the certificate first', async () => {
     const key = await importPrivateKey(pem('keys/ee-ec.key'));
-    const r = await buildRequest({ body: 'cr', template: { subject: 'CN=x' }, keyType: 'P-384' }, { protection: { kind: 'signature', key, cert: pem('keys/ee-ec.crt') } });
+    const r = await buildRequest(
+      { body: 'cr', template: { subject: 'CN=x' }, keyType: 'P-384' },
+      { protection: { kind: 'signature', key, cert: pem('keys/ee-ec.crt') } },
+    );
     assert.ok(r.ok);
     assert.equal(r.generatedKey?.kind, 'P-384');
     const checks = await verifyMessage(r.der, { trustAnchors: [pem('keys/ca.crt')] });
-    assert.deepEqual(checks.map((c) => `${c.check}:${c.verdict}`), ['protection:valid', 'certificate:valid', 'chain:valid', 'pop:valid']);
+    assert.deepEqual(
+      checks.map((c) => `${c.check}:${c.verdict}`),
+      ['protection:valid', 'certificate:valid', 'chain:valid', 'pop:valid'],
+    );
     // RFC 9483 §3.1: with signature protection the sender is the signer's subject.
     const m = readMessage(r.der);
-    assert.deepEqual(AsnSerializer.serialize(m.header.sender.directoryName!), AsnSerializer.serialize(AsnParser.parse(pem('keys/ee-ec.crt'), Certificate).tbsCertificate.subject));
+    assert.deepEqual(
+      AsnSerializer.serialize(m.header.sender.directoryName!),
+      AsnSerializer.serialize(AsnParser.parse(pem('keys/ee-ec.crt'), Certificate).tbsCertificate.subject),
+    );
   });
 });
 
@@ -121,28 +206,65 @@ describe('compose: field errors, all at once', () => {
     return r.ok ? [] : r.errors;
   };
   it('bad IP address, bad DNS name, unknown key usage', async () => {
-    const errors = await fields({ body: 'ir', template: { subject: 'CN=x', sans: ['ip:300.1.2.3', 'dns:bad..name'], keyUsage: ['signEverything'] } });
-    assert.deepEqual(errors.map((e) => e.field), ['template.sans[0]', 'template.sans[1]', 'template.keyUsage']);
+    const errors = await fields({
+      body: 'ir',
+      template: { subject: 'CN=x', sans: ['ip:300.1.2.3', 'dns:bad..name'], keyUsage: ['signEverything'] },
+    });
+    assert.deepEqual(
+      errors.map((e) => e.field),
+      ['template.sans[0]', 'template.sans[1]', 'template.keyUsage'],
+    );
     assert.match(errors[0].message, /"300\.1\.2\.3" is not an IPv4 or IPv6 address/);
   });
   it('a certReqId or errorCode that is not a whole number JavaScript holds exactly (it used to be encoded rounded)', async () => {
-    for (const id of [2 ** 60, 1.5]) assert.deepEqual((await fields({ body: 'pollReq', certReqId: id })).map((e) => e.field), ['certReqId']);
-    assert.deepEqual((await fields({ body: 'error', errorStatus: { status: 2, errorCode: 2 ** 60 } })).map((e) => e.field), ['errorStatus.errorCode']);
+    for (const id of [2 ** 60, 1.5])
+      assert.deepEqual(
+        (await fields({ body: 'pollReq', certReqId: id })).map((e) => e.field),
+        ['certReqId'],
+      );
+    assert.deepEqual(
+      (await fields({ body: 'error', errorStatus: { status: 2, errorCode: 2 ** 60 } })).map((e) => e.field),
+      ['errorStatus.errorCode'],
+    );
   });
   it('empty subject with no SAN', async () => {
     const errors = await fields({ body: 'cr', template: {} });
-    assert.deepEqual(errors.map((e) => e.field), ['template.subject']);
+    assert.deepEqual(
+      errors.map((e) => e.field),
+      ['template.subject'],
+    );
   });
   it('secret missing', async () => {
-    const errors = await fields({ body: 'genm', infoTypes: ['caCerts'] }, { protection: { kind: 'pbm', secret: new Uint8Array() } });
-    assert.deepEqual(errors.map((e) => e.field), ['protection.secret']);
+    const errors = await fields(
+      { body: 'genm', infoTypes: ['caCerts'] },
+      { protection: { kind: 'pbm', secret: new Uint8Array() } },
+    );
+    assert.deepEqual(
+      errors.map((e) => e.field),
+      ['protection.secret'],
+    );
   });
   it('kur without the old certificate, rr without a target, bad hex', async () => {
-    assert.deepEqual((await fields({ body: 'kur', template: { subject: 'CN=x' } })).map((e) => e.field), ['oldCert']);
-    assert.deepEqual((await fields({ body: 'rr' })).map((e) => e.field), ['revoke.issuer', 'revoke.serialHex']);
-    assert.deepEqual((await fields({ body: 'pollReq', transactionID: 'xyz' })).map((e) => e.field), ['transactionID']);
-    const bits = await fields({ body: 'error', errorStatus: { status: 2, failInfo: ['badPOP', 'noSuchBit' as 'badPOP'] } });
-    assert.deepEqual(bits.map((e) => e.field), ['errorStatus.failInfo']);
+    assert.deepEqual(
+      (await fields({ body: 'kur', template: { subject: 'CN=x' } })).map((e) => e.field),
+      ['oldCert'],
+    );
+    assert.deepEqual(
+      (await fields({ body: 'rr' })).map((e) => e.field),
+      ['revoke.issuer', 'revoke.serialHex'],
+    );
+    assert.deepEqual(
+      (await fields({ body: 'pollReq', transactionID: 'xyz' })).map((e) => e.field),
+      ['transactionID'],
+    );
+    const bits = await fields({
+      body: 'error',
+      errorStatus: { status: 2, failInfo: ['badPOP', 'noSuchBit' as 'badPOP'] },
+    });
+    assert.deepEqual(
+      bits.map((e) => e.field),
+      ['errorStatus.failInfo'],
+    );
     assert.match(bits[0].message, /not PKIFailureInfo bit names: noSuchBit/);
   });
 });

@@ -7,11 +7,13 @@ import { fixture, fixtureFiles, hex } from './helpers';
 
 /** Compact shape of a tree: tag@offset(header+length)[children]. */
 function shape(nodes: TlvNode[]): string {
-  return nodes.map((n) => {
-    const tag = `${['u', 'a', 'c', 'p'][n.tagClass]}${n.tagNumber}${n.constructed ? '*' : ''}`;
-    const kids = n.children ? `[${shape(n.children)}]` : '';
-    return `${tag}@${n.offset}(${n.headerLength}+${n.length}${n.indefinite ? ' indef' : ''}${n.truncated ? ' cut' : ''})${kids}`;
-  }).join(' ');
+  return nodes
+    .map((n) => {
+      const tag = `${['u', 'a', 'c', 'p'][n.tagClass]}${n.tagNumber}${n.constructed ? '*' : ''}`;
+      const kids = n.children ? `[${shape(n.children)}]` : '';
+      return `${tag}@${n.offset}(${n.headerLength}+${n.length}${n.indefinite ? ' indef' : ''}${n.truncated ? ' cut' : ''})${kids}`;
+    })
+    .join(' ');
 }
 
 // [hex, expected shape, expected problem substrings ('' = none), comment]
@@ -20,9 +22,19 @@ const vectors: [string, string, string[], string][] = [
   ['3003020105', 'u16*@0(2+3)[u2@2(2+1)]', [], 'SEQUENCE with one INTEGER'],
   ['3000', 'u16*@0(2+0)[]', [], 'empty SEQUENCE'],
   ['1f8101020304', 'u129@0(4+2)', [], 'high tag number (two octets)'],
-  ['bf1f0105', 'c31*@0(3+1)[]', ['length octets of the element at offset 0x3 are missing'], 'high tag [31] constructed, child has no length'],
+  [
+    'bf1f0105',
+    'c31*@0(3+1)[]',
+    ['length octets of the element at offset 0x3 are missing'],
+    'high tag [31] constructed, child has no length',
+  ],
   ['1f', '', ['cut off by the end of the input'], 'high tag number cut off'],
-  ['04820100aa', 'u4@0(4+1 cut)', ['length 256 at offset 0x0 runs past the end of the input (1 bytes left)'], 'long-form length past the end'],
+  [
+    '04820100aa',
+    'u4@0(4+1 cut)',
+    ['length 256 at offset 0x0 runs past the end of the input (1 bytes left)'],
+    'long-form length past the end',
+  ],
   ['048100', 'u4@0(3+0)', ['not in its shortest form'], 'long form for a short length (BER)'],
   ['3080020105 0000', 'u16*@0(2+3 indef)[u2@2(2+1)]', ['indefinite length'], 'BER indefinite length'],
   ['3080020105', 'u16*@0(2+3 indef cut)[u2@2(2+1)]', ['no end-of-contents'], 'indefinite length without EOC'],
@@ -37,7 +49,12 @@ const vectors: [string, string, string[], string][] = [
   ['010200ff', 'u1@0(2+2)', ['BOOLEAN'], 'BOOLEAN of two octets'],
   ['1000', 'u16@0(2+0)', ['encoded as primitive'], 'primitive SEQUENCE'],
   ['30', '', ['length octets'], 'tag without length'],
-  ['300602010530020105', 'u16*@0(2+6)[u2@2(2+1) u16*@5(2+1 cut)[]]', ['trailing bytes', 'runs past the end of the enclosing element'], 'child longer than its parent, then trailing bytes'],
+  [
+    '300602010530020105',
+    'u16*@0(2+6)[u2@2(2+1) u16*@5(2+1 cut)[]]',
+    ['trailing bytes', 'runs past the end of the enclosing element'],
+    'child longer than its parent, then trailing bytes',
+  ],
   ['', '', ['input is empty'], 'empty input'],
 ];
 
@@ -47,7 +64,10 @@ describe('DER reader: vectors', () => {
       const doc = readDer(hex(h));
       if (expected) assert.equal(shape(doc.roots), expected);
       for (const p of problems) {
-        assert.ok(doc.problems.some((x) => x.message.includes(p)), `expected a problem with "${p}", got ${JSON.stringify(doc.problems)}`);
+        assert.ok(
+          doc.problems.some((x) => x.message.includes(p)),
+          `expected a problem with "${p}", got ${JSON.stringify(doc.problems)}`,
+        );
       }
       if (problems.length === 0) assert.deepEqual(doc.problems, []);
       for (const p of doc.problems) assert.ok(Number.isInteger(p.offset) && p.offset >= 0);
@@ -64,14 +84,19 @@ describe('DER reader: limits', () => {
     for (let i = 0; i < depth; i++) parts.push(0x00, 0x00);
     const doc = readDer(new Uint8Array(parts));
     assert.equal(doc.roots.length, 1);
-    assert.ok(doc.problems.some((p) => p.message.includes('nesting deeper than 200 levels')), JSON.stringify(doc.problems.slice(0, 3)));
+    assert.ok(
+      doc.problems.some((p) => p.message.includes('nesting deeper than 200 levels')),
+      JSON.stringify(doc.problems.slice(0, 3)),
+    );
     let d = 0;
     for (let n: TlvNode | undefined = doc.roots[0]; n; n = n.children?.[0]) d++;
     assert.equal(d, 201);
   });
 
   it('stops at the node limit with a clear problem', () => {
-    const many = new Uint8Array(3 * 1000).fill(0).map((_, i) => (i % 3 === 0 ? 0x02 : i % 3 === 1 ? 0x01 : 0x07));
+    const many = new Uint8Array(3 * 1000)
+      .fill(0)
+      .map((_, i) => (i % 3 === 0 ? 0x02 : i % 3 === 1 ? 0x01 : 0x07));
     const doc = readDer(many, { limits: { maxNodes: 100 } });
     assert.ok(doc.problems.some((p) => p.message.includes('more than 100 nodes')));
     assert.equal(doc.nodeCount, 101);
@@ -106,7 +131,11 @@ describe('DER reader: corpus', () => {
   for (const [file, expected] of Object.entries(expectations)) {
     it(`${file}: ${expected ? 'a problem with its offset' : 'valid DER'}`, () => {
       const doc = readDer(fixture(file));
-      if (expected) assert.ok(doc.problems.some((p) => expected.test(p.message)), JSON.stringify(doc.problems));
+      if (expected)
+        assert.ok(
+          doc.problems.some((p) => expected.test(p.message)),
+          JSON.stringify(doc.problems),
+        );
       else assert.deepEqual(doc.problems, []);
     });
   }

@@ -13,7 +13,10 @@ describe('fuzzing (short, seeded, deterministic: the same 2,000 inputs every run
 
 describe('fuzzing: the sweep (every single mutation at every byte) of an ir and a p10cr', () => {
   it('finds nothing: no exception, no slow input, stable re-encoding (without the test CA and the MAC secret, for time)', async () => {
-    const report = await sweep([fixture('compose/ir.der'), fixture('compose/p10cr.der')], undefined, { peers: false, secret: false });
+    const report = await sweep([fixture('compose/ir.der'), fixture('compose/p10cr.der')], undefined, {
+      peers: false,
+      secret: false,
+    });
     assert.equal(report.runs, 7 * (512 + 380));
     assert.deepEqual(report.failures, []);
   });

@@ -26,8 +26,15 @@ describe('hostile structures: decode, bounded in time, with problems', () => {
   for (const [label, bytes] of Object.entries(inputs)) {
     it(`${label}: no exception, at most 100 ms per KB, short tree values`, async () => {
       const { value: doc, ms } = timed(() => inspectBytes(bytes));
-      assert.ok(ms <= 100 * Math.max(1, bytes.length / 1024), `${ms.toFixed(0)} ms for ${bytes.length} bytes`);
-      for (const n of nodes(doc)) assert.ok((n.value ?? '').length <= 4200, `${n.path}: value of ${n.value?.length} characters in the tree`);
+      assert.ok(
+        ms <= 100 * Math.max(1, bytes.length / 1024),
+        `${ms.toFixed(0)} ms for ${bytes.length} bytes`,
+      );
+      for (const n of nodes(doc))
+        assert.ok(
+          (n.value ?? '').length <= 4200,
+          `${n.path}: value of ${n.value?.length} characters in the tree`,
+        );
       await verifyMessage(bytes);
       checkMessage(bytes);
     });
@@ -41,19 +48,30 @@ describe('hostile structures: decode, bounded in time, with problems', () => {
 
   it('an OID with 10,000 arcs decodes to its dotted form (cut to 4,200 characters in the tree, by the test above)', () => {
     const doc = inspectBytes(inputs['an OID with 10,000 arcs']);
-    const oid = nodes(doc).find((n) => n.type.includes('OBJECT IDENTIFIER') && (n.value ?? '').startsWith('1.3.1000.1001'));
+    const oid = nodes(doc).find(
+      (n) => n.type.includes('OBJECT IDENTIFIER') && (n.value ?? '').startsWith('1.3.1000.1001'),
+    );
     assert.ok(oid, 'the long OID node');
   });
 
   it('nesting over the depth limit is a problem that names the limit; within it, none', () => {
     const over = inspectBytes(inputs['nesting 1,000 deep (over the limit)']);
-    assert.ok(over.problems.some((p) => /deeper than 200|depth/i.test(p.message)), over.problems.map((p) => p.message).join('\n').slice(0, 500));
+    assert.ok(
+      over.problems.some((p) => /deeper than 200|depth/i.test(p.message)),
+      over.problems
+        .map((p) => p.message)
+        .join('\n')
+        .slice(0, 500),
+    );
     const within = inspectBytes(inputs['nesting 150 deep']);
     assert.ok(!within.problems.some((p) => /depth/i.test(p.message)));
   });
 
   it('absurd lengths are errors at offset 0 that say why; a non-minimal length is a BER warning', () => {
-    assert.match(inspectBytes(inputs['a length of 2 GiB']).problems[0].message, /length 2147483647 at offset 0x0 runs past the end of the input/);
+    assert.match(
+      inspectBytes(inputs['a length of 2 GiB']).problems[0].message,
+      /length 2147483647 at offset 0x0 runs past the end of the input/,
+    );
     assert.match(inspectBytes(inputs['a length of 126 octets']).problems[0].message, /has 126 octets/);
     const ber = inspectBytes(inputs['a non-minimal length (BER)']).problems[0];
     assert.equal(ber.severity, 'warning');

@@ -6,7 +6,10 @@ import { describe, it } from 'node:test';
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
   activationEvents?: string[];
-  contributes: { customEditors: { viewType: string; priority?: string; selector: { filenamePattern: string }[] }[]; commands: { command: string }[] };
+  contributes: {
+    customEditors: { viewType: string; priority?: string; selector: { filenamePattern: string }[] }[];
+    commands: { command: string }[];
+  };
 };
 
 describe('manifest', () => {
@@ -16,10 +19,14 @@ describe('manifest', () => {
   });
 
   it('.pkimsg and .pki open in the inspector by default; .der and friends are offered; captures by default', () => {
-    const by = (pattern: string) => manifest.contributes.customEditors.filter((e) => e.selector.some((s) => s.filenamePattern === pattern)).map((e) => `${e.viewType} ${e.priority ?? 'default'}`);
+    const by = (pattern: string) =>
+      manifest.contributes.customEditors
+        .filter((e) => e.selector.some((s) => s.filenamePattern === pattern))
+        .map((e) => `${e.viewType} ${e.priority ?? 'default'}`);
     assert.deepEqual(by('*.pkimsg'), ['cmpLens.inspector default']);
     assert.deepEqual(by('*.pki'), ['cmpLens.inspector default']);
-    for (const ext of ['der', 'cer', 'crt', 'csr', 'crl', 'p10', 'bin']) assert.deepEqual(by(`*.${ext}`), ['cmpLens.inspectorBinary option'], ext);
+    for (const ext of ['der', 'cer', 'crt', 'csr', 'crl', 'p10', 'bin'])
+      assert.deepEqual(by(`*.${ext}`), ['cmpLens.inspectorBinary option'], ext);
     assert.deepEqual(by('*.pcap'), ['cmpLens.capture default']);
     assert.deepEqual(by('*.pcapng'), ['cmpLens.capture default']);
   });

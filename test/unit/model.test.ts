@@ -15,7 +15,10 @@ function model(file: string): InspectorModel {
 
 /** The id ("0.1.2") of the innermost node at `path` (an explicit tag and its element share one). */
 function idAt(m: InspectorModel, path: string): string {
-  const hit = m.filter(path).matches.filter((x) => x.path === path).pop();
+  const hit = m
+    .filter(path)
+    .matches.filter((x) => x.path === path)
+    .pop();
   assert.ok(hit, `no node at ${path}`);
   return hit.id;
 }
@@ -34,13 +37,20 @@ describe('inspector model: values cut in the tree, whole in the details', () => 
   it('the explicit tag around it shows the same whole value in the details, and the text form 256 bytes of it', () => {
     const { doc, der } = inspectInput(fixture('openssl-mock/cr-sig-rsa.der'));
     const m = new InspectorModel(doc, der);
-    const [wrapper, inner] = m.filter('protection').matches.filter((x) => x.path === 'protection').map((x) => x.id);
+    const [wrapper, inner] = m
+      .filter('protection')
+      .matches.filter((x) => x.path === 'protection')
+      .map((x) => x.id);
     assert.equal(m.node(wrapper)!.type, '[0] EXPLICIT');
     assert.equal(m.details(wrapper)!.value, m.details(inner)!.value);
     assert.equal(m.details(wrapper)!.value!.length, 512);
     const text = formatDocument(doc, { offsets: false, depth: 0, der });
     assert.match(text, new RegExp(`^  protection \\[0\\] EXPLICIT = ${m.details(inner)!.value}$`, 'm'));
-    assert.match(formatDocument(doc, { offsets: false, depth: 0 }), /^ {2}protection \[0\] EXPLICIT = [0-9a-f]{64}…$/m, 'without the DER, the tree\'s cut value');
+    assert.match(
+      formatDocument(doc, { offsets: false, depth: 0 }),
+      /^ {2}protection \[0\] EXPLICIT = [0-9a-f]{64}…$/m,
+      "without the DER, the tree's cut value",
+    );
   });
   it('short values are the same everywhere', () => {
     const m = model('openssl-mock/ir-pbm.der');
@@ -55,7 +65,13 @@ describe('inspector model: field paths come from the names, not from the tree', 
     const { doc, der } = inspectInput(fixture('openssl-mock/ir-pbm-ip.der'));
     const m = new InspectorModel(doc, der);
     const paths = allNodes(doc).map((n) => n.path);
-    for (const p of ['header.sender.directoryName', 'body.ip.response[0].status.status', 'body.ip.response[0].certifiedKeyPair.certOrEncCert.certificate.tbsCertificate.validity.notAfter', 'header.recipient.directoryName[1][0].value', 'header.protectionAlg.parameters.owf.algorithm']) {
+    for (const p of [
+      'header.sender.directoryName',
+      'body.ip.response[0].status.status',
+      'body.ip.response[0].certifiedKeyPair.certOrEncCert.certificate.tbsCertificate.validity.notAfter',
+      'header.recipient.directoryName[1][0].value',
+      'header.protectionAlg.parameters.owf.algorithm',
+    ]) {
       assert.ok(paths.includes(p), `${p} in ${paths.length} paths`);
       const id = idAt(m, p);
       assert.equal(m.details(id)!.path, p);
@@ -67,7 +83,10 @@ describe('inspector model: field paths come from the names, not from the tree', 
     const { doc } = inspectInput(fixture('openssl-mock/ir-pbm.der'));
     const m = new InspectorModel(doc, inspectInput(fixture('openssl-mock/ir-pbm.der')).der);
     const hits = m.filter('header.messageTime').matches.filter((x) => x.path === 'header.messageTime');
-    assert.deepEqual(hits.map((h) => h.type), ['[0] EXPLICIT', 'GeneralizedTime']);
+    assert.deepEqual(
+      hits.map((h) => h.type),
+      ['[0] EXPLICIT', 'GeneralizedTime'],
+    );
     assert.equal(pathOf(doc.roots, '0.99'), undefined);
   });
 });

@@ -5,7 +5,14 @@ import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import * as cmp from '../../src/core/asn1';
 import { readDer } from '../../src/core/der/reader';
 import { unwrapInput } from '../../src/core/base/pem';
-import { certNameOf, checkCertHashes, issuedCertificates, transactionIdOf, verifyMessage, type VerifyOptions } from '../../src/core/protection';
+import {
+  certNameOf,
+  checkCertHashes,
+  issuedCertificates,
+  transactionIdOf,
+  verifyMessage,
+  type VerifyOptions,
+} from '../../src/core/protection';
 import type { CheckResult } from '../../src/shared/protection';
 import { fixture, fixtureFiles } from './helpers';
 
@@ -14,7 +21,10 @@ const s3cret = enc('s3cret');
 const ca = unwrapInput(fixture('keys/ca.crt')).der;
 const der = (rel: string) => unwrapInput(fixture(rel)).der;
 
-async function check(rel: string | Uint8Array, options: VerifyOptions = {}): Promise<Record<string, CheckResult>> {
+async function check(
+  rel: string | Uint8Array,
+  options: VerifyOptions = {},
+): Promise<Record<string, CheckResult>> {
   const results = await verifyMessage(typeof rel === 'string' ? der(rel) : rel, options);
   return Object.fromEntries(results.map((r) => [r.check, r]));
 }
@@ -66,7 +76,10 @@ describe('protection: Siemens interop messages', () => {
       const r = await check(file, { secret: enc('Password') });
       if (pbmac1) {
         assert.equal(r.protection.verdict, 'invalid');
-        assert.match(r.protection.summary, /^PBMAC1, PBKDF2 with HMAC-SHA256 × 10000, key 4096 bytes, HMAC-SHA256/);
+        assert.match(
+          r.protection.summary,
+          /^PBMAC1, PBKDF2 with HMAC-SHA256 × 10000, key 4096 bytes, HMAC-SHA256/,
+        );
         assert.match(r.protection.reason!, /would match if read as bits \(512 octets\)/);
       } else {
         assert.equal(r.protection.verdict, 'valid', r.protection.reason);
@@ -89,16 +102,26 @@ function tamperPoints(msg: Uint8Array): Record<'header' | 'body' | 'protection',
   const [header, body, ...rest] = root.children!;
   const tid = header.children!.slice(3).find((c) => c.tagClass === 2 && c.tagNumber === 4)!.children![0];
   const prot = rest.find((c) => c.tagClass === 2 && c.tagNumber === 0)!;
-  return { header: tid.offset + tid.headerLength + 3, body: body.offset + Math.floor((body.end - body.offset) / 2), protection: prot.end - 1 };
+  return {
+    header: tid.offset + tid.headerLength + 3,
+    body: body.offset + Math.floor((body.end - body.offset) / 2),
+    protection: prot.end - 1,
+  };
 }
 
 describe('protection: our own fixtures (made by scripts/make-protection-fixtures.ts with openssl)', () => {
   const cases: [string, RegExp][] = [
-    ['generated/cr-rsassa-pss.der', /^RSASSA-PSS \(SHA-256, MGF1 SHA-256, salt 32\), with extraCerts\[0\] CN=PSS EE$/],
+    [
+      'generated/cr-rsassa-pss.der',
+      /^RSASSA-PSS \(SHA-256, MGF1 SHA-256, salt 32\), with extraCerts\[0\] CN=PSS EE$/,
+    ],
     ['generated/cr-ecdsa-p384.der', /^ecdsa-with-SHA384, with extraCerts\[0\] CN=P-384 EE$/],
     ['generated/cr-ed25519.der', /^id-Ed25519, with extraCerts\[0\] CN=Ed25519 EE$/],
     ['generated/cr-ed448.der', /^id-Ed448, with extraCerts\[0\] CN=Ed448 EE$/],
-    ['generated/cr-pbmac1.der', /^PBMAC1, PBKDF2 with HMAC-SHA256 × 10000, key 32 bytes, HMAC-SHA256, salt 16 bytes$/],
+    [
+      'generated/cr-pbmac1.der',
+      /^PBMAC1, PBKDF2 with HMAC-SHA256 × 10000, key 32 bytes, HMAC-SHA256, salt 16 bytes$/,
+    ],
   ];
   for (const [file, summary] of cases) {
     it(`${file}: valid, and invalid after one bit flipped in header, body or protection`, async () => {
@@ -118,14 +141,18 @@ describe('protection: our own fixtures (made by scripts/make-protection-fixtures
 
 describe('protection: the protecting certificate and other signatures', () => {
   it('a certificate that does not belong to the sender is reported', async () => {
-    const r = await check('openssl-mock/cr-sig-rsa.der', { cert: unwrapInput(fixture('keys/srv-ca.crt')).der });
+    const r = await check('openssl-mock/cr-sig-rsa.der', {
+      cert: unwrapInput(fixture('keys/srv-ca.crt')).der,
+    });
     assert.equal(r.protection.verdict, 'invalid');
     assert.match(r.protection.reason!, /^signature does not verify with the given certificate CN=/);
     assert.equal(r.certificate.verdict, 'invalid');
     assert.match(r.certificate.reason!, /certificate subject does not match sender/);
   });
   it('chain building without the right anchor says so', async () => {
-    const r = await check('openssl-mock/cr-sig-rsa.der', { trustAnchors: [unwrapInput(fixture('keys/ee-ec.crt')).der] });
+    const r = await check('openssl-mock/cr-sig-rsa.der', {
+      trustAnchors: [unwrapInput(fixture('keys/ee-ec.crt')).der],
+    });
     assert.equal(r.chain.verdict, 'invalid');
     assert.match(r.chain.reason!, /no path to a configured trust anchor/);
   });
@@ -140,7 +167,9 @@ describe('protection: the protecting certificate and other signatures', () => {
     const { join } = await import('node:path');
     const buf = readFileSync(join(__dirname, '..', 'fixtures', 'openssl-mock', 'ir-pbm.der'));
     const before = Buffer.from(buf).toString('hex');
-    const r = Object.fromEntries((await verifyMessage(buf, { secret: s3cret })).map((x) => [x.check, x.verdict]));
+    const r = Object.fromEntries(
+      (await verifyMessage(buf, { secret: s3cret })).map((x) => [x.check, x.verdict]),
+    );
     assert.deepEqual(r, { protection: 'valid', pop: 'valid' });
     assert.equal(buf.toString('hex'), before);
   });
@@ -170,7 +199,13 @@ describe('protection: the protecting certificate and other signatures', () => {
 });
 
 describe('certConf certHash', () => {
-  const flows: [string, string][] = [['ir-pbm', 'ir-pbm-ip'], ['cr-pbm', 'cr-pbm-cp'], ['cr-sig-rsa', 'cr-sig-rsa-cp'], ['p10cr-pbm', 'p10cr-pbm-cp'], ['ir-poll', 'ir-poll-ip']];
+  const flows: [string, string][] = [
+    ['ir-pbm', 'ir-pbm-ip'],
+    ['cr-pbm', 'cr-pbm-cp'],
+    ['cr-sig-rsa', 'cr-sig-rsa-cp'],
+    ['p10cr-pbm', 'p10cr-pbm-cp'],
+    ['ir-poll', 'ir-poll-ip'],
+  ];
   for (const [flow, rep] of flows) {
     it(`${flow}: certHash matches the certificate of ${rep} (same transactionID)`, async () => {
       const conf = der(`openssl-mock/${flow}-certConf.der`);
@@ -179,7 +214,10 @@ describe('certConf certHash', () => {
       const issued = issuedCertificates(response);
       assert.equal(issued.length, 1);
       assert.equal(issued[0].certReqId, flow === 'p10cr-pbm' ? -1 : 0);
-      const [r] = await checkCertHashes(conf, issued.map((c) => c.der));
+      const [r] = await checkCertHashes(
+        conf,
+        issued.map((c) => c.der),
+      );
       assert.equal(r.verdict, 'valid', r.reason);
       assert.match(r.summary, /matches CN=Issued EE \(SHA-256 of its signature algorithm\)$/);
     });
@@ -195,7 +233,8 @@ describe('certConf certHash', () => {
 });
 
 describe('protection: sweep regressions (npm run fuzz -- --sweep)', () => {
-  const results = async (file: string) => (await verifyMessage(fixture(file))).filter((r) => r.check !== 'protection');
+  const results = async (file: string) =>
+    (await verifyMessage(fixture(file))).filter((r) => r.check !== 'protection');
   it('a POP whose algorithmIdentifier is not one is an invalid POP with its offset, not an exception', async () => {
     const [pop] = await results('bad/fuzz-pop-alg-not-algid.der');
     assert.equal(pop.check, 'pop');
@@ -207,7 +246,7 @@ describe('protection: sweep regressions (npm run fuzz -- --sweep)', () => {
     assert.equal(pop.verdict, 'invalid');
     assert.match(pop.reason!, /offset 401 does not decode: End of input/);
   });
-  it("a p10cr CSR whose signature algorithm does not decode is an invalid CSR check", async () => {
+  it('a p10cr CSR whose signature algorithm does not decode is an invalid CSR check', async () => {
     const [csr] = await results('bad/fuzz-csr-alg-not-algid.der');
     assert.equal(csr.check, 'csr');
     assert.equal(csr.verdict, 'invalid');
@@ -217,7 +256,12 @@ describe('protection: sweep regressions (npm run fuzz -- --sweep)', () => {
 
 describe('certNameOf (names in send messages)', () => {
   it('names a certificate, and says so for bytes that are not one', () => {
-    assert.equal(certNameOf(fixture('openssl-mock/ir-pbm-ip.der').subarray(0, 0)).startsWith('(a certificate that does not decode'), true);
+    assert.equal(
+      certNameOf(fixture('openssl-mock/ir-pbm-ip.der').subarray(0, 0)).startsWith(
+        '(a certificate that does not decode',
+      ),
+      true,
+    );
     const [c] = issuedCertificates(fixture('openssl-mock/ir-pbm-ip.der'));
     assert.match(certNameOf(c.der), /^CN=/);
   });

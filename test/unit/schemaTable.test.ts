@@ -11,9 +11,28 @@ describe('schemaTable (reads @peculiar/asn1-schema schemaStorage)', () => {
     const spec = describeType(cmp.PKIHeader);
     assert.equal(spec.kind, 'sequence');
     if (spec.kind !== 'sequence') return;
-    assert.deepEqual(spec.fields.map((f) => f.name), ['pvno', 'sender', 'recipient', 'messageTime', 'protectionAlg', 'senderKID', 'recipKID', 'transactionID', 'senderNonce', 'recipNonce', 'freeText', 'generalInfo']);
+    assert.deepEqual(
+      spec.fields.map((f) => f.name),
+      [
+        'pvno',
+        'sender',
+        'recipient',
+        'messageTime',
+        'protectionAlg',
+        'senderKID',
+        'recipKID',
+        'transactionID',
+        'senderNonce',
+        'recipNonce',
+        'freeText',
+        'generalInfo',
+      ],
+    );
     const time = spec.fields[3];
-    assert.deepEqual({ context: time.context, implicit: time.implicit, optional: time.optional, type: time.type }, { context: 0, implicit: false, optional: true, type: AsnPropTypes.GeneralizedTime });
+    assert.deepEqual(
+      { context: time.context, implicit: time.implicit, optional: time.optional, type: time.type },
+      { context: 0, implicit: false, optional: true, type: AsnPropTypes.GeneralizedTime },
+    );
   });
   it('sees CHOICE alternatives, including nested added after the class', () => {
     const spec = describeType(cmp.PKIBody);
@@ -39,10 +58,13 @@ describe('schemaTable (reads @peculiar/asn1-schema schemaStorage)', () => {
 });
 
 describe('pkiBodyNames (the body list transport and protection use)', () => {
-  it('is PKIBody\'s alternatives in context-tag order, as the schema declares them', () => {
+  it("is PKIBody's alternatives in context-tag order, as the schema declares them", () => {
     const spec = describeType(cmp.PKIBody);
     assert.equal(spec.kind, 'choice');
-    const byTag = spec.kind === 'choice' ? [...spec.fields].sort((a, b) => a.context! - b.context!).map((f) => f.name) : [];
+    const byTag =
+      spec.kind === 'choice'
+        ? [...spec.fields].sort((a, b) => a.context! - b.context!).map((f) => f.name)
+        : [];
     assert.deepEqual([...cmp.pkiBodyNames], byTag);
   });
 });

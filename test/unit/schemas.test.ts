@@ -3,7 +3,18 @@ import { describe, it } from 'node:test';
 import { AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
 import { EnvelopedData, RecipientInfos } from '@peculiar/asn1-cms';
 import { CertificationRequest } from '@peculiar/asn1-csr';
-import { AlgorithmIdentifier, Certificate, CertificateList, Extension, Extensions, GeneralName, GeneralNames, Name, SubjectPublicKeyInfo, Time } from '@peculiar/asn1-x509';
+import {
+  AlgorithmIdentifier,
+  Certificate,
+  CertificateList,
+  Extension,
+  Extensions,
+  GeneralName,
+  GeneralNames,
+  Name,
+  SubjectPublicKeyInfo,
+  Time,
+} from '@peculiar/asn1-x509';
 import * as cmp from '../../src/core/asn1';
 import { unwrapInput } from '../../src/core/base/pem';
 import { fixture, fixtureFiles } from './helpers';
@@ -11,10 +22,14 @@ import { fixture, fixtureFiles } from './helpers';
 /** DER of a fixture that may be PEM. */
 const der = (rel: string) => unwrapInput(fixture(rel)).der;
 
-const toHex = (b: ArrayBuffer | Uint8Array) => Buffer.from(b instanceof Uint8Array ? b : new Uint8Array(b)).toString('hex');
+const toHex = (b: ArrayBuffer | Uint8Array) =>
+  Buffer.from(b instanceof Uint8Array ? b : new Uint8Array(b)).toString('hex');
 
 function bodyType(msg: cmp.PKIMessage): string {
-  return Object.entries(msg.body).filter(([, v]) => v !== undefined).map(([k]) => k).join(',');
+  return Object.entries(msg.body)
+    .filter(([, v]) => v !== undefined)
+    .map(([k]) => k)
+    .join(',');
 }
 
 describe('schemas: corpus round trip (openssl-mock)', () => {
@@ -109,33 +124,83 @@ describe('PKIFailureInfo', () => {
   it('encodes named bits as DER (bit 0 = MSB, trailing zeros removed)', () => {
     const f = cmp.PKIFailureInfo.fromNames(['badPOP', 'badAlg']);
     assert.equal(toHex(AsnSerializer.serialize(f)), '03030680' + '40');
-    assert.deepEqual(AsnParser.parse(AsnSerializer.serialize(f), cmp.PKIFailureInfo).toNames(), ['badAlg', 'badPOP']);
+    assert.deepEqual(AsnParser.parse(AsnSerializer.serialize(f), cmp.PKIFailureInfo).toNames(), [
+      'badAlg',
+      'badPOP',
+    ]);
     const top = cmp.PKIFailureInfo.fromNames(['duplicateCertReq']);
     assert.equal(toHex(AsnSerializer.serialize(top)), '030505' + '00000020');
   });
 });
 
-const name = (cn: string) => AsnParser.parse(
-  Buffer.from(`300f310d300b06035504030c04${Buffer.from(cn.padEnd(4).slice(0, 4)).toString('hex')}`, 'hex'), Name);
+const name = (cn: string) =>
+  AsnParser.parse(
+    Buffer.from(`300f310d300b06035504030c04${Buffer.from(cn.padEnd(4).slice(0, 4)).toString('hex')}`, 'hex'),
+    Name,
+  );
 const cert = () => AsnParser.parse(der('keys/ca.crt'), Certificate);
 const dirName = (cn: string) => new GeneralName({ directoryName: name(cn) });
 const alg = (oid: string) => new AlgorithmIdentifier({ algorithm: oid });
 const status = (s: cmp.PKIStatus) => new cmp.PKIStatusInfo({ status: s });
-const template = () => new cmp.CertTemplate({
-  version: 2, serialNumber: new Uint8Array([0x00, 0x9f, 0x01, 0x02, 0x03]).buffer, subject: name('EE01'), issuer: name('CA01'),
-  validity: new cmp.OptionalValidity({ notAfter: new Time({ generalTime: new Date('2031-01-01T00:00:00Z') }) }),
-  publicKey: AsnParser.parse(AsnSerializer.serialize(cert().tbsCertificate.subjectPublicKeyInfo), SubjectPublicKeyInfo),
-  extensions: new Extensions([new Extension({ extnID: '2.5.29.15', critical: true, extnValue: new OctetString(new Uint8Array([3, 2, 7, 0x80])) })]),
-});
-const reqMsgs = () => new cmp.CertReqMessages([new cmp.CertReqMsg({
-  certReq: new cmp.CertRequest({ certReqId: 0, certTemplate: template(), controls: new cmp.Controls([new cmp.AttributeTypeAndValue({ type: cmp.oids.regCtrlRegToken, value: new Uint8Array([0x0c, 0x01, 0x41]).buffer })]) }),
-  popo: new cmp.ProofOfPossession({ signature: new cmp.POPOSigningKey({ algorithmIdentifier: alg('1.2.840.10045.4.3.2'), signature: new Uint8Array([1, 2, 3]).buffer }) }),
-})]);
-const repMsg = () => new cmp.CertRepMessage({
-  caPubs: new cmp.CMPCertificates([new cmp.CMPCertificate({ x509v3PKCert: cert() })]),
-  response: new cmp.CertResponses([new cmp.CertResponse({ certReqId: 0, status: status(cmp.PKIStatus.accepted), certifiedKeyPair: new cmp.CertifiedKeyPair({ certOrEncCert: new cmp.CertOrEncCert({ certificate: new cmp.CMPCertificate({ x509v3PKCert: cert() }) }) }) })]),
-});
-const certId = () => new cmp.CertId({ issuer: dirName('CA01'), serialNumber: new Uint8Array([0x01, 0x00]).buffer });
+const template = () =>
+  new cmp.CertTemplate({
+    version: 2,
+    serialNumber: new Uint8Array([0x00, 0x9f, 0x01, 0x02, 0x03]).buffer,
+    subject: name('EE01'),
+    issuer: name('CA01'),
+    validity: new cmp.OptionalValidity({
+      notAfter: new Time({ generalTime: new Date('2031-01-01T00:00:00Z') }),
+    }),
+    publicKey: AsnParser.parse(
+      AsnSerializer.serialize(cert().tbsCertificate.subjectPublicKeyInfo),
+      SubjectPublicKeyInfo,
+    ),
+    extensions: new Extensions([
+      new Extension({
+        extnID: '2.5.29.15',
+        critical: true,
+        extnValue: new OctetString(new Uint8Array([3, 2, 7, 0x80])),
+      }),
+    ]),
+  });
+const reqMsgs = () =>
+  new cmp.CertReqMessages([
+    new cmp.CertReqMsg({
+      certReq: new cmp.CertRequest({
+        certReqId: 0,
+        certTemplate: template(),
+        controls: new cmp.Controls([
+          new cmp.AttributeTypeAndValue({
+            type: cmp.oids.regCtrlRegToken,
+            value: new Uint8Array([0x0c, 0x01, 0x41]).buffer,
+          }),
+        ]),
+      }),
+      popo: new cmp.ProofOfPossession({
+        signature: new cmp.POPOSigningKey({
+          algorithmIdentifier: alg('1.2.840.10045.4.3.2'),
+          signature: new Uint8Array([1, 2, 3]).buffer,
+        }),
+      }),
+    }),
+  ]);
+const repMsg = () =>
+  new cmp.CertRepMessage({
+    caPubs: new cmp.CMPCertificates([new cmp.CMPCertificate({ x509v3PKCert: cert() })]),
+    response: new cmp.CertResponses([
+      new cmp.CertResponse({
+        certReqId: 0,
+        status: status(cmp.PKIStatus.accepted),
+        certifiedKeyPair: new cmp.CertifiedKeyPair({
+          certOrEncCert: new cmp.CertOrEncCert({
+            certificate: new cmp.CMPCertificate({ x509v3PKCert: cert() }),
+          }),
+        }),
+      }),
+    ]),
+  });
+const certId = () =>
+  new cmp.CertId({ issuer: dirName('CA01'), serialNumber: new Uint8Array([0x01, 0x00]).buffer });
 const crl = () => {
   const c = new CertificateList();
   c.tbsCertList.signature = alg('1.2.840.10045.4.3.2');
@@ -149,27 +214,122 @@ const envelopedData = () => new EnvelopedData({ version: 2, recipientInfos: new 
 
 /** One constructed value per PKIBody alternative, including those no corpus file holds. */
 const bodies: Record<string, () => Partial<cmp.PKIBody>> = {
-  ir: () => ({ ir: reqMsgs() }), ip: () => ({ ip: repMsg() }), cr: () => ({ cr: reqMsgs() }), cp: () => ({ cp: repMsg() }),
+  ir: () => ({ ir: reqMsgs() }),
+  ip: () => ({ ip: repMsg() }),
+  cr: () => ({ cr: reqMsgs() }),
+  cp: () => ({ cp: repMsg() }),
   p10cr: () => ({ p10cr: AsnParser.parse(der('keys/ee-ec.csr'), CertificationRequest) }),
-  popdecc: () => ({ popdecc: new cmp.POPODecKeyChallContent([new cmp.Challenge({ owf: alg('2.16.840.1.101.3.4.2.1'), witness: new OctetString(new Uint8Array([1])), challenge: new OctetString(new Uint8Array([2])), encryptedRand: envelopedData() })]) }),
+  popdecc: () => ({
+    popdecc: new cmp.POPODecKeyChallContent([
+      new cmp.Challenge({
+        owf: alg('2.16.840.1.101.3.4.2.1'),
+        witness: new OctetString(new Uint8Array([1])),
+        challenge: new OctetString(new Uint8Array([2])),
+        encryptedRand: envelopedData(),
+      }),
+    ]),
+  }),
   popdecr: () => ({ popdecr: new cmp.POPODecKeyRespContent([7, 300]) }),
-  kur: () => ({ kur: reqMsgs() }), kup: () => ({ kup: repMsg() }), krr: () => ({ krr: reqMsgs() }),
-  krp: () => ({ krp: new cmp.KeyRecRepContent({ status: status(cmp.PKIStatus.accepted), newSigCert: new cmp.CMPCertificate({ x509v3PKCert: cert() }), keyPairHist: new cmp.CertifiedKeyPairs([new cmp.CertifiedKeyPair({ certOrEncCert: new cmp.CertOrEncCert({ encryptedCert: new cmp.EncryptedKey({ envelopedData: envelopedData() }) }), privateKey: new cmp.EncryptedKey({ encryptedValue: new cmp.EncryptedValue({ symmAlg: alg('2.16.840.1.101.3.4.1.2'), encValue: new Uint8Array([9]).buffer }) }) })]) }) }),
-  rr: () => ({ rr: new cmp.RevReqContent([new cmp.RevDetails({ certDetails: new cmp.CertTemplate({ serialNumber: new Uint8Array([0x05]).buffer, issuer: name('CA01') }) })]) }),
-  rp: () => ({ rp: new cmp.RevRepContent({ status: new cmp.PKIStatusInfos([status(cmp.PKIStatus.accepted)]), revCerts: new cmp.CertIds([certId()]), crls: new cmp.CRLAnnContent([crl()]) }) }),
-  ccr: () => ({ ccr: reqMsgs() }), ccp: () => ({ ccp: repMsg() }),
-  ckuann: () => ({ ckuann: new cmp.CAKeyUpdAnnContent({ oldWithNew: new cmp.CMPCertificate({ x509v3PKCert: cert() }), newWithOld: new cmp.CMPCertificate({ x509v3PKCert: cert() }), newWithNew: new cmp.CMPCertificate({ x509v3PKCert: cert() }) }) }),
+  kur: () => ({ kur: reqMsgs() }),
+  kup: () => ({ kup: repMsg() }),
+  krr: () => ({ krr: reqMsgs() }),
+  krp: () => ({
+    krp: new cmp.KeyRecRepContent({
+      status: status(cmp.PKIStatus.accepted),
+      newSigCert: new cmp.CMPCertificate({ x509v3PKCert: cert() }),
+      keyPairHist: new cmp.CertifiedKeyPairs([
+        new cmp.CertifiedKeyPair({
+          certOrEncCert: new cmp.CertOrEncCert({
+            encryptedCert: new cmp.EncryptedKey({ envelopedData: envelopedData() }),
+          }),
+          privateKey: new cmp.EncryptedKey({
+            encryptedValue: new cmp.EncryptedValue({
+              symmAlg: alg('2.16.840.1.101.3.4.1.2'),
+              encValue: new Uint8Array([9]).buffer,
+            }),
+          }),
+        }),
+      ]),
+    }),
+  }),
+  rr: () => ({
+    rr: new cmp.RevReqContent([
+      new cmp.RevDetails({
+        certDetails: new cmp.CertTemplate({
+          serialNumber: new Uint8Array([0x05]).buffer,
+          issuer: name('CA01'),
+        }),
+      }),
+    ]),
+  }),
+  rp: () => ({
+    rp: new cmp.RevRepContent({
+      status: new cmp.PKIStatusInfos([status(cmp.PKIStatus.accepted)]),
+      revCerts: new cmp.CertIds([certId()]),
+      crls: new cmp.CRLAnnContent([crl()]),
+    }),
+  }),
+  ccr: () => ({ ccr: reqMsgs() }),
+  ccp: () => ({ ccp: repMsg() }),
+  ckuann: () => ({
+    ckuann: new cmp.CAKeyUpdAnnContent({
+      oldWithNew: new cmp.CMPCertificate({ x509v3PKCert: cert() }),
+      newWithOld: new cmp.CMPCertificate({ x509v3PKCert: cert() }),
+      newWithNew: new cmp.CMPCertificate({ x509v3PKCert: cert() }),
+    }),
+  }),
   cann: () => ({ cann: new cmp.CMPCertificate({ x509v3PKCert: cert() }) }),
-  rann: () => ({ rann: new cmp.RevAnnContent({ status: cmp.PKIStatus.revocationNotification, certId: certId(), willBeRevokedAt: new Date('2027-01-01T00:00:00Z'), badSinceDate: new Date('2026-01-01T00:00:00Z') }) }),
+  rann: () => ({
+    rann: new cmp.RevAnnContent({
+      status: cmp.PKIStatus.revocationNotification,
+      certId: certId(),
+      willBeRevokedAt: new Date('2027-01-01T00:00:00Z'),
+      badSinceDate: new Date('2026-01-01T00:00:00Z'),
+    }),
+  }),
   crlann: () => ({ crlann: new cmp.CRLAnnContent([crl()]) }),
   pkiconf: () => ({ pkiconf: null }),
-  nested: () => ({ nested: new cmp.PKIMessages([AsnParser.parse(fixture('openssl-mock/ir-pbm.der'), cmp.PKIMessage)]) }),
+  nested: () => ({
+    nested: new cmp.PKIMessages([AsnParser.parse(fixture('openssl-mock/ir-pbm.der'), cmp.PKIMessage)]),
+  }),
   genm: () => ({ genm: new cmp.GenMsgContent([new cmp.InfoTypeAndValue({ infoType: cmp.oids.itCaCerts })]) }),
-  genp: () => ({ genp: new cmp.GenRepContent([new cmp.InfoTypeAndValue({ infoType: cmp.oids.itCaCerts, infoValue: AsnSerializer.serialize(new cmp.CMPCertificates([new cmp.CMPCertificate({ x509v3PKCert: cert() })])) })]) }),
-  error: () => ({ error: new cmp.ErrorMsgContent({ pKIStatusInfo: new cmp.PKIStatusInfo({ status: cmp.PKIStatus.rejection, statusString: new cmp.PKIFreeText(['no']), failInfo: cmp.PKIFailureInfo.fromNames(['badRequest', 'systemFailure']) }), errorCode: 42, errorDetails: new cmp.PKIFreeText(['detail']) }) }),
-  certConf: () => ({ certConf: new cmp.CertConfirmContent([new cmp.CertStatus({ certHash: new OctetString(new Uint8Array(32)), certReqId: 0, statusInfo: status(cmp.PKIStatus.accepted), hashAlg: alg('2.16.840.1.101.3.4.2.1') })]) }),
+  genp: () => ({
+    genp: new cmp.GenRepContent([
+      new cmp.InfoTypeAndValue({
+        infoType: cmp.oids.itCaCerts,
+        infoValue: AsnSerializer.serialize(
+          new cmp.CMPCertificates([new cmp.CMPCertificate({ x509v3PKCert: cert() })]),
+        ),
+      }),
+    ]),
+  }),
+  error: () => ({
+    error: new cmp.ErrorMsgContent({
+      pKIStatusInfo: new cmp.PKIStatusInfo({
+        status: cmp.PKIStatus.rejection,
+        statusString: new cmp.PKIFreeText(['no']),
+        failInfo: cmp.PKIFailureInfo.fromNames(['badRequest', 'systemFailure']),
+      }),
+      errorCode: 42,
+      errorDetails: new cmp.PKIFreeText(['detail']),
+    }),
+  }),
+  certConf: () => ({
+    certConf: new cmp.CertConfirmContent([
+      new cmp.CertStatus({
+        certHash: new OctetString(new Uint8Array(32)),
+        certReqId: 0,
+        statusInfo: status(cmp.PKIStatus.accepted),
+        hashAlg: alg('2.16.840.1.101.3.4.2.1'),
+      }),
+    ]),
+  }),
   pollReq: () => ({ pollReq: new cmp.PollReqContent([new cmp.PollReq({ certReqId: 0 })]) }),
-  pollRep: () => ({ pollRep: new cmp.PollRepContent([new cmp.PollRep({ certReqId: 0, checkAfter: 5, reason: new cmp.PKIFreeText(['busy']) })]) }),
+  pollRep: () => ({
+    pollRep: new cmp.PollRepContent([
+      new cmp.PollRep({ certReqId: 0, checkAfter: 5, reason: new cmp.PKIFreeText(['busy']) }),
+    ]),
+  }),
 };
 
 function roundTrip<T extends object>(value: T, type: new () => T): T {
@@ -185,11 +345,23 @@ describe('schemas: every body type round-trips a constructed value', () => {
     it(type, () => {
       const msg = new cmp.PKIMessage({
         header: new cmp.PKIHeader({
-          pvno: cmp.PVNO.cmp2021, sender: dirName('EE01'), recipient: dirName('CA01'), messageTime: new Date('2026-11-22T10:00:00Z'),
-          protectionAlg: alg(cmp.oids.passwordBasedMac), senderKID: new OctetString(new Uint8Array([1])), recipKID: new OctetString(new Uint8Array([2])),
-          transactionID: new OctetString(new Uint8Array(16).fill(3)), senderNonce: new OctetString(new Uint8Array(16).fill(4)),
-          recipNonce: new OctetString(new Uint8Array(16).fill(5)), freeText: new cmp.PKIFreeText(['hello']),
-          generalInfo: new cmp.InfoTypeAndValues([new cmp.InfoTypeAndValue({ infoType: cmp.oids.itImplicitConfirm, infoValue: new Uint8Array([5, 0]).buffer })]),
+          pvno: cmp.PVNO.cmp2021,
+          sender: dirName('EE01'),
+          recipient: dirName('CA01'),
+          messageTime: new Date('2026-11-22T10:00:00Z'),
+          protectionAlg: alg(cmp.oids.passwordBasedMac),
+          senderKID: new OctetString(new Uint8Array([1])),
+          recipKID: new OctetString(new Uint8Array([2])),
+          transactionID: new OctetString(new Uint8Array(16).fill(3)),
+          senderNonce: new OctetString(new Uint8Array(16).fill(4)),
+          recipNonce: new OctetString(new Uint8Array(16).fill(5)),
+          freeText: new cmp.PKIFreeText(['hello']),
+          generalInfo: new cmp.InfoTypeAndValues([
+            new cmp.InfoTypeAndValue({
+              infoType: cmp.oids.itImplicitConfirm,
+              infoValue: new Uint8Array([5, 0]).buffer,
+            }),
+          ]),
         }),
         body: new cmp.PKIBody(make()),
         protection: new cmp.PKIProtection(new Uint8Array([0xaa, 0xbb])),
@@ -210,37 +382,156 @@ describe('schemas: classes no body holds', () => {
     assert.equal(back.version, 2);
   });
   it('PBMParameter, DHBMParameter, KemBMParameter, KemCiphertextInfo, KemOtherInfo', () => {
-    roundTrip(new cmp.PBMParameter({ salt: new OctetString(new Uint8Array(16)), owf: alg('2.16.840.1.101.3.4.2.1'), iterationCount: 10000, mac: alg('1.2.840.113549.2.9') }), cmp.PBMParameter);
-    roundTrip(new cmp.DHBMParameter({ owf: alg('2.16.840.1.101.3.4.2.1'), mac: alg('1.2.840.113549.2.9') }), cmp.DHBMParameter);
-    const kem = roundTrip(new cmp.KemBMParameter({ kdf: alg('1.2.840.113549.1.9.16.3.28'), kemContext: new OctetString(new Uint8Array([1])), len: 32, mac: alg('1.2.840.113549.2.9') }), cmp.KemBMParameter);
+    roundTrip(
+      new cmp.PBMParameter({
+        salt: new OctetString(new Uint8Array(16)),
+        owf: alg('2.16.840.1.101.3.4.2.1'),
+        iterationCount: 10000,
+        mac: alg('1.2.840.113549.2.9'),
+      }),
+      cmp.PBMParameter,
+    );
+    roundTrip(
+      new cmp.DHBMParameter({ owf: alg('2.16.840.1.101.3.4.2.1'), mac: alg('1.2.840.113549.2.9') }),
+      cmp.DHBMParameter,
+    );
+    const kem = roundTrip(
+      new cmp.KemBMParameter({
+        kdf: alg('1.2.840.113549.1.9.16.3.28'),
+        kemContext: new OctetString(new Uint8Array([1])),
+        len: 32,
+        mac: alg('1.2.840.113549.2.9'),
+      }),
+      cmp.KemBMParameter,
+    );
     assert.equal(kem.len, 32);
-    roundTrip(new cmp.KemCiphertextInfo({ kem: alg('2.16.840.1.101.3.4.4.2'), ct: new OctetString(new Uint8Array([7])) }), cmp.KemCiphertextInfo);
-    roundTrip(new cmp.KemOtherInfo({ staticString: new cmp.PKIFreeText(['CMP-KEM']), transactionID: new OctetString(new Uint8Array([1])) }), cmp.KemOtherInfo);
+    roundTrip(
+      new cmp.KemCiphertextInfo({
+        kem: alg('2.16.840.1.101.3.4.4.2'),
+        ct: new OctetString(new Uint8Array([7])),
+      }),
+      cmp.KemCiphertextInfo,
+    );
+    roundTrip(
+      new cmp.KemOtherInfo({
+        staticString: new cmp.PKIFreeText(['CMP-KEM']),
+        transactionID: new OctetString(new Uint8Array([1])),
+      }),
+      cmp.KemOtherInfo,
+    );
   });
   it('PBMAC1 with PBKDF2 (keyLength and prf)', () => {
-    const kdf = roundTrip(new cmp.PBKDF2Params({ salt: new cmp.PBKDF2Salt({ specified: new OctetString(new Uint8Array(16)) }), iterationCount: 10000, keyLength: 32, prf: alg('1.2.840.113549.2.9') }), cmp.PBKDF2Params);
+    const kdf = roundTrip(
+      new cmp.PBKDF2Params({
+        salt: new cmp.PBKDF2Salt({ specified: new OctetString(new Uint8Array(16)) }),
+        iterationCount: 10000,
+        keyLength: 32,
+        prf: alg('1.2.840.113549.2.9'),
+      }),
+      cmp.PBKDF2Params,
+    );
     assert.equal(kdf.keyLength, 32);
-    roundTrip(new cmp.PBMAC1Params({ keyDerivationFunc: new AlgorithmIdentifier({ algorithm: cmp.oids.pbkdf2, parameters: AsnSerializer.serialize(kdf) }), messageAuthScheme: alg('1.2.840.113549.2.9') }), cmp.PBMAC1Params);
+    roundTrip(
+      new cmp.PBMAC1Params({
+        keyDerivationFunc: new AlgorithmIdentifier({
+          algorithm: cmp.oids.pbkdf2,
+          parameters: AsnSerializer.serialize(kdf),
+        }),
+        messageAuthScheme: alg('1.2.840.113549.2.9'),
+      }),
+      cmp.PBMAC1Params,
+    );
   });
   it('genm values: CertReqTemplateContent, RootCaKeyUpdateContent, CAKeyUpdContent, CRLStatusListValue', () => {
-    roundTrip(new cmp.CertReqTemplateContent({ certTemplate: template(), keySpec: new cmp.Controls([new cmp.AttributeTypeAndValue({ type: cmp.oids.regCtrlRsaKeyLen, value: new Uint8Array([2, 2, 8, 0]).buffer })]) }), cmp.CertReqTemplateContent);
-    roundTrip(new cmp.RootCaKeyUpdateContent({ newWithNew: new cmp.CMPCertificate({ x509v3PKCert: cert() }), oldWithNew: new cmp.CMPCertificate({ x509v3PKCert: cert() }) }), cmp.RootCaKeyUpdateContent);
-    roundTrip(new cmp.CAKeyUpdContent({ newWithNew: new cmp.CMPCertificate({ x509v3PKCert: cert() }) }), cmp.CAKeyUpdContent);
-    const list = roundTrip(new cmp.CRLStatusListValue([new cmp.CRLStatus({ source: new cmp.CRLSource({ issuer: new GeneralNames([dirName('CA01')]) }), thisUpdate: new Time({ utcTime: new Date('2026-01-01T00:00:00Z') }) })]), cmp.CRLStatusListValue);
+    roundTrip(
+      new cmp.CertReqTemplateContent({
+        certTemplate: template(),
+        keySpec: new cmp.Controls([
+          new cmp.AttributeTypeAndValue({
+            type: cmp.oids.regCtrlRsaKeyLen,
+            value: new Uint8Array([2, 2, 8, 0]).buffer,
+          }),
+        ]),
+      }),
+      cmp.CertReqTemplateContent,
+    );
+    roundTrip(
+      new cmp.RootCaKeyUpdateContent({
+        newWithNew: new cmp.CMPCertificate({ x509v3PKCert: cert() }),
+        oldWithNew: new cmp.CMPCertificate({ x509v3PKCert: cert() }),
+      }),
+      cmp.RootCaKeyUpdateContent,
+    );
+    roundTrip(
+      new cmp.CAKeyUpdContent({ newWithNew: new cmp.CMPCertificate({ x509v3PKCert: cert() }) }),
+      cmp.CAKeyUpdContent,
+    );
+    const list = roundTrip(
+      new cmp.CRLStatusListValue([
+        new cmp.CRLStatus({
+          source: new cmp.CRLSource({ issuer: new GeneralNames([dirName('CA01')]) }),
+          thisUpdate: new Time({ utcTime: new Date('2026-01-01T00:00:00Z') }),
+        }),
+      ]),
+      cmp.CRLStatusListValue,
+    );
     assert.equal(list.length, 1);
   });
   it('controls: PKIPublicationInfo, PKIArchiveOptions, EncKeyWithID, OOBCertHash, Rand', () => {
-    const pub = roundTrip(new cmp.PKIPublicationInfo({ action: cmp.PublicationAction.pleasePublish, pubInfos: new cmp.SinglePubInfos([new cmp.SinglePubInfo({ pubMethod: cmp.PubMethod.ldap, pubLocation: new GeneralName({ uniformResourceIdentifier: 'ldap://x' }) })]) }), cmp.PKIPublicationInfo);
+    const pub = roundTrip(
+      new cmp.PKIPublicationInfo({
+        action: cmp.PublicationAction.pleasePublish,
+        pubInfos: new cmp.SinglePubInfos([
+          new cmp.SinglePubInfo({
+            pubMethod: cmp.PubMethod.ldap,
+            pubLocation: new GeneralName({ uniformResourceIdentifier: 'ldap://x' }),
+          }),
+        ]),
+      }),
+      cmp.PKIPublicationInfo,
+    );
     assert.equal(pub.pubInfos![0].pubMethod, cmp.PubMethod.ldap);
-    assert.equal(roundTrip(new cmp.PKIArchiveOptions({ archiveRemGenPrivKey: true }), cmp.PKIArchiveOptions).archiveRemGenPrivKey, true);
-    roundTrip(new cmp.PKIArchiveOptions({ encryptedPrivKey: new cmp.EncryptedKey({ envelopedData: envelopedData() }) }), cmp.PKIArchiveOptions);
-    roundTrip(new cmp.OOBCertHash({ hashAlg: alg('2.16.840.1.101.3.4.2.1'), certId: certId(), hashVal: new Uint8Array([1, 2]).buffer }), cmp.OOBCertHash);
+    assert.equal(
+      roundTrip(new cmp.PKIArchiveOptions({ archiveRemGenPrivKey: true }), cmp.PKIArchiveOptions)
+        .archiveRemGenPrivKey,
+      true,
+    );
+    roundTrip(
+      new cmp.PKIArchiveOptions({
+        encryptedPrivKey: new cmp.EncryptedKey({ envelopedData: envelopedData() }),
+      }),
+      cmp.PKIArchiveOptions,
+    );
+    roundTrip(
+      new cmp.OOBCertHash({
+        hashAlg: alg('2.16.840.1.101.3.4.2.1'),
+        certId: certId(),
+        hashVal: new Uint8Array([1, 2]).buffer,
+      }),
+      cmp.OOBCertHash,
+    );
     roundTrip(new cmp.Rand({ int: 5, sender: dirName('EE01') }), cmp.Rand);
-    const pop = roundTrip(new cmp.ProofOfPossession({ keyEncipherment: new cmp.POPOPrivKey({ subsequentMessage: cmp.SubsequentMessage.encrCert }) }), cmp.ProofOfPossession);
+    const pop = roundTrip(
+      new cmp.ProofOfPossession({
+        keyEncipherment: new cmp.POPOPrivKey({ subsequentMessage: cmp.SubsequentMessage.encrCert }),
+      }),
+      cmp.ProofOfPossession,
+    );
     assert.equal(pop.keyEncipherment?.subsequentMessage, 0);
     const ra = roundTrip(new cmp.ProofOfPossession({ raVerified: null }), cmp.ProofOfPossession);
     assert.equal(toHex(AsnSerializer.serialize(ra)), '8000');
-    roundTrip(new cmp.POPOSigningKeyInput({ authInfo: new cmp.POPOSigningKeyInputAuthInfo({ publicKeyMAC: new cmp.PKMACValue({ algId: alg(cmp.oids.passwordBasedMac), value: new Uint8Array([1]).buffer }) }), publicKey: template().publicKey! }), cmp.POPOSigningKeyInput);
+    roundTrip(
+      new cmp.POPOSigningKeyInput({
+        authInfo: new cmp.POPOSigningKeyInputAuthInfo({
+          publicKeyMAC: new cmp.PKMACValue({
+            algId: alg(cmp.oids.passwordBasedMac),
+            value: new Uint8Array([1]).buffer,
+          }),
+        }),
+        publicKey: template().publicKey!,
+      }),
+      cmp.POPOSigningKeyInput,
+    );
   });
   it('ProtectedPart is header and body', () => {
     const msg = AsnParser.parse(fixture('openssl-mock/ir-pbm.der'), cmp.PKIMessage);
@@ -268,15 +559,29 @@ describe('OID registry', () => {
 
 describe('schemas: INTEGER fields held as numbers are exact', () => {
   it('a 39-octet certTemplate.version is refused with a RangeError, not read as a different number (sweep regression)', () => {
-    assert.throws(() => AsnParser.parse(fixture('bad/fuzz-template-version-huge.der'), cmp.PKIMessage), (e: Error) => e instanceof RangeError && /39 octets is too large/.test(e.message));
+    assert.throws(
+      () => AsnParser.parse(fixture('bad/fuzz-template-version-huge.der'), cmp.PKIMessage),
+      (e: Error) => e instanceof RangeError && /39 octets is too large/.test(e.message),
+    );
   });
   it('certReqId 2^40 + 1 and -2^40 round-trip as numbers (asn1-schema alone gives a string for 4+ octets)', () => {
     for (const id of [2 ** 40 + 1, -(2 ** 40), 2 ** 31, -1, 0, Number.MAX_SAFE_INTEGER]) {
-      const der = AsnSerializer.serialize(new cmp.CertResponse({ certReqId: id, status: new cmp.PKIStatusInfo({ status: cmp.PKIStatus.accepted }) }));
+      const der = AsnSerializer.serialize(
+        new cmp.CertResponse({
+          certReqId: id,
+          status: new cmp.PKIStatusInfo({ status: cmp.PKIStatus.accepted }),
+        }),
+      );
       assert.equal(AsnParser.parse(der, cmp.CertResponse).certReqId, id);
     }
   });
   it('2^53 is refused on encoding, not rounded', () => {
-    assert.throws(() => AsnSerializer.serialize(new cmp.CertResponse({ certReqId: 2 ** 53, status: new cmp.PKIStatusInfo() })), RangeError);
+    assert.throws(
+      () =>
+        AsnSerializer.serialize(
+          new cmp.CertResponse({ certReqId: 2 ** 53, status: new cmp.PKIStatusInfo() }),
+        ),
+      RangeError,
+    );
   });
 });

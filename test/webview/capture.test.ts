@@ -27,19 +27,30 @@ after(async () => {
 });
 
 describe('capture view', () => {
-  it('lists the corpus capture\'s two exchanges with body, status and verdict; a click asks to open the message', async () => {
-    const o = await openCapture(browser, origin, fixture('pcap/cmp-http-ir-exchange.pcap'), 'cmp-http-ir-exchange.pcap');
+  it("lists the corpus capture's two exchanges with body, status and verdict; a click asks to open the message", async () => {
+    const o = await openCapture(
+      browser,
+      origin,
+      fixture('pcap/cmp-http-ir-exchange.pcap'),
+      'cmp-http-ir-exchange.pcap',
+    );
     const sections = await o.page.$$eval('.exchange h2', (e) => e.map((x) => x.textContent));
     assert.equal(sections.length, 2);
     assert.match(sections[0] ?? '', /ir → ip → certConf → pkiconf$/);
-    const rows = await o.page.$$eval('tr.message', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 8).map((td) => td.textContent)));
+    const rows = await o.page.$$eval('tr.message', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 8).map((td) => td.textContent)),
+    );
     assert.equal(rows.length, 6);
     assert.deepEqual(rows[1].slice(0, 2), ['#2', '8']);
     assert.deepEqual(rows[1].slice(5, 8), ['ip', 'accepted', 'valid']);
     await o.page.click('tr.message[data-index="3"]');
     await o.page.click('tr.message[data-index="5"] button.link');
     await o.page.click('vscode-button.export-all');
-    assert.deepEqual(o.sent.slice(1), [{ type: 'open', index: 3 }, { type: 'export', index: 5 }, { type: 'exportAll' }]);
+    assert.deepEqual(o.sent.slice(1), [
+      { type: 'open', index: 3 },
+      { type: 'export', index: 5 },
+      { type: 'exportAll' },
+    ]);
     await screenshot(o.page, 'capture-view');
     assert.deepEqual(o.errors, []);
     await o.page.close();
@@ -51,8 +62,20 @@ describe('capture view', () => {
     assert.match(problems, /the file ends inside a record/);
     assert.match(problems, /#5 \(genm\) got no HTTP response/);
     await t.page.close();
-    const w = await openCapture(browser, origin, fixture('captures/wrong-content-type.pcap'), 'wrong-content-type.pcap');
-    assert.equal(await w.page.$$eval('td.flags', (e) => e.filter((x) => /wrong content type "application\/octet-stream"/.test(x.textContent ?? '')).length), 3);
+    const w = await openCapture(
+      browser,
+      origin,
+      fixture('captures/wrong-content-type.pcap'),
+      'wrong-content-type.pcap',
+    );
+    assert.equal(
+      await w.page.$$eval(
+        'td.flags',
+        (e) =>
+          e.filter((x) => /wrong content type "application\/octet-stream"/.test(x.textContent ?? '')).length,
+      ),
+      3,
+    );
     await screenshot(w.page, 'capture-wrong-content-type');
     assert.deepEqual(w.errors, []);
     await w.page.close();
@@ -72,9 +95,15 @@ describe('capture view', () => {
     const o = await openCapture(browser, origin, bytes, 'big.pcap');
     const count = () => o.page.$$eval('tr.message', (e) => e.length);
     assert.equal(await count(), 500);
-    assert.ok(await o.page.$$eval('*', (e) => e.length) < 8000);
-    assert.match(await o.page.$eval('.exchange h2', (e) => e.textContent ?? ''), /ir → ip → certConf → pkiconf → ir → .* → … \(\d+ messages\)$/);
-    assert.equal(await o.page.$eval('vscode-button.show-more', (e) => e.textContent), `Show 500 more (500 of ${total} messages shown)`);
+    assert.ok((await o.page.$$eval('*', (e) => e.length)) < 8000);
+    assert.match(
+      await o.page.$eval('.exchange h2', (e) => e.textContent ?? ''),
+      /ir → ip → certConf → pkiconf → ir → .* → … \(\d+ messages\)$/,
+    );
+    assert.equal(
+      await o.page.$eval('vscode-button.show-more', (e) => e.textContent),
+      `Show 500 more (500 of ${total} messages shown)`,
+    );
     await o.page.click('vscode-button.show-more');
     assert.equal(await count(), 1000);
     await o.page.click('vscode-button.show-more');

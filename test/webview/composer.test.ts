@@ -37,14 +37,20 @@ async function type(page: Page, path: string, text: string): Promise<void> {
 
 /** Chooses an option of a vscode-single-select (set as its own keyboard/mouse handling would, then `change`). */
 async function choose(page: Page, path: string, value: string): Promise<void> {
-  await page.$eval(`${row(path)} vscode-single-select`, (e, v) => {
-    (e as HTMLElement & { value: string }).value = v;
-    e.dispatchEvent(new Event('change'));
-  }, value);
+  await page.$eval(
+    `${row(path)} vscode-single-select`,
+    (e, v) => {
+      (e as HTMLElement & { value: string }).value = v;
+      e.dispatchEvent(new Event('change'));
+    },
+    value,
+  );
 }
 
-const fieldError = (page: Page, path: string) => page.$eval(`${row(path)} .field-error`, (e) => e.textContent ?? '');
-const rowNames = (page: Page) => page.$$eval('.preview-pane .tree .row .name', (els) => els.map((e) => e.textContent));
+const fieldError = (page: Page, path: string) =>
+  page.$eval(`${row(path)} .field-error`, (e) => e.textContent ?? '');
+const rowNames = (page: Page) =>
+  page.$$eval('.preview-pane .tree .row .name', (els) => els.map((e) => e.textContent));
 
 async function done(c: OpenedComposer): Promise<void> {
   assert.deepEqual(c.errors, [], 'no page errors');
@@ -52,7 +58,7 @@ async function done(c: OpenedComposer): Promise<void> {
 }
 
 describe('composer webview', () => {
-  it('shows the preview of the default request: the inspector\'s tree, summary and a valid MAC', async () => {
+  it("shows the preview of the default request: the inspector's tree, summary and a valid MAC", async () => {
     const c = await openComposer(browser, origin);
     const p = await c.settled();
     assert.ok(p.ok);
@@ -60,7 +66,10 @@ describe('composer webview', () => {
     const names = await rowNames(c.page);
     for (const n of ['header', 'body', 'protection']) assert.ok(names.includes(n), names.join(','));
     assert.equal(await c.page.$eval('.summary .kind', (e) => e.textContent), 'ir — initialization request');
-    assert.match(await c.page.$eval('.preview-pane > .checks', (e) => e.textContent ?? ''), /protection\s*valid/);
+    assert.match(
+      await c.page.$eval('.preview-pane > .checks', (e) => e.textContent ?? ''),
+      /protection\s*valid/,
+    );
     assert.equal(await c.page.$eval('.errors', (e) => e.childElementCount), 0);
     assert.equal(await c.page.$eval('vscode-button.save', (e) => e.hasAttribute('disabled')), false);
     await screenshot(c.page, 'composer-default');
@@ -74,9 +83,14 @@ describe('composer webview', () => {
     const p = await c.settled();
     assert.ok(p.ok);
     assert.match(p.show.summary?.sender ?? '', /CN=Alice/);
-    await c.page.waitForFunction(() => /CN=Alice/.test(document.querySelector('.summary')?.textContent ?? ''));
+    await c.page.waitForFunction(() =>
+      /CN=Alice/.test(document.querySelector('.summary')?.textContent ?? ''),
+    );
     const change = c.sent.filter((m) => m.type === 'change').at(-1);
-    assert.equal(change?.type === 'change' ? change.form.spec.template?.subject : undefined, 'CN=Alice, O=Example');
+    assert.equal(
+      change?.type === 'change' ? change.form.spec.template?.subject : undefined,
+      'CN=Alice, O=Example',
+    );
     await done(c);
   });
 
@@ -88,7 +102,11 @@ describe('composer webview', () => {
     assert.equal(p.ok, false);
     assert.match(await fieldError(c.page, 'spec.template.sans'), /300\.1\.2\.3/);
     assert.match(await c.page.$eval('.errors', (e) => e.textContent ?? ''), /template\.sans\[1\]/);
-    assert.equal(await c.page.$eval('vscode-button.save', (e) => e.hasAttribute('disabled')), true, 'Save is off while the form has errors');
+    assert.equal(
+      await c.page.$eval('vscode-button.save', (e) => e.hasAttribute('disabled')),
+      true,
+      'Save is off while the form has errors',
+    );
     await screenshot(c.page, 'composer-bad-ip');
 
     await type(c.page, 'spec.template.sans', '');
@@ -104,7 +122,10 @@ describe('composer webview', () => {
     assert.equal(p.ok, false);
     assert.match(await fieldError(c.page, 'protection.secret'), /secret is missing/);
     await c.page.click(`${row('protection.secret')} vscode-button.enter-secret`);
-    assert.ok(c.sent.some((m) => m.type === 'enterSecret'), 'Enter secret… asks the host');
+    assert.ok(
+      c.sent.some((m) => m.type === 'enterSecret'),
+      'Enter secret… asks the host',
+    );
     // A number field checked in the webview itself.
     await type(c.page, 'protection.iterations', '12x');
     await c.settled();
@@ -125,7 +146,11 @@ describe('composer webview', () => {
     assert.ok(p.ok, p.ok ? '' : JSON.stringify(p.errors));
     assert.equal(p.show.summary?.bodyType, 'rr');
     const change = c.sent.filter((m) => m.type === 'change').at(-1);
-    assert.deepEqual(change?.type === 'change' ? change.form.spec.revoke : undefined, { issuer: 'CN=CMP Lens Test CA, O=CMP Lens', serialHex: '01a2b3', reason: 1 });
+    assert.deepEqual(change?.type === 'change' ? change.form.spec.revoke : undefined, {
+      issuer: 'CN=CMP Lens Test CA, O=CMP Lens',
+      serialHex: '01a2b3',
+      reason: 1,
+    });
     await screenshot(c.page, 'composer-rr');
     await done(c);
   });
@@ -138,15 +163,21 @@ describe('composer webview', () => {
     await c.page.click('vscode-button.send');
     await c.page.click(`${row('files.key')} vscode-button.choose-file`);
     await c.page.waitForTimeout(100);
-    assert.deepEqual(c.sent.filter((m) => ['save', 'openInInspector', 'send', 'pickFile'].includes(m.type)), [
-      { type: 'save' }, { type: 'openInInspector' }, { type: 'send' }, { type: 'pickFile', field: 'key' },
-    ]);
+    assert.deepEqual(
+      c.sent.filter((m) => ['save', 'openInInspector', 'send', 'pickFile'].includes(m.type)),
+      [{ type: 'save' }, { type: 'openInInspector' }, { type: 'send' }, { type: 'pickFile', field: 'key' }],
+    );
     // The host answers a pick with paths: the form takes them and builds with the key file.
-    await c.page.evaluate(() => window.postMessage({ type: 'files', field: 'key', paths: ['keys/ee-ec.key'] }, '*'));
+    await c.page.evaluate(() =>
+      window.postMessage({ type: 'files', field: 'key', paths: ['keys/ee-ec.key'] }, '*'),
+    );
     const p = await c.settled();
     assert.ok(p.ok);
     assert.equal(p.generatedKey, undefined, 'the key file is used, none generated');
-    assert.match(await c.page.$eval(`${row('files.key')} .file-list`, (e) => e.textContent ?? ''), /ee-ec\.key/);
+    assert.match(
+      await c.page.$eval(`${row('files.key')} .file-list`, (e) => e.textContent ?? ''),
+      /ee-ec\.key/,
+    );
     await done(c);
   });
 
@@ -162,7 +193,13 @@ describe('composer webview', () => {
     const p = await again.settled();
     assert.ok(p.ok);
     assert.equal(p.show.summary?.bodyType, 'cr');
-    assert.equal(await again.page.$eval(`${row('spec.template.subject')} vscode-textfield`, (e) => (e as HTMLElement & { value: string }).value), 'CN=kept');
+    assert.equal(
+      await again.page.$eval(
+        `${row('spec.template.subject')} vscode-textfield`,
+        (e) => (e as HTMLElement & { value: string }).value,
+      ),
+      'CN=kept',
+    );
     const ready = again.sent.find((m) => m.type === 'ready');
     assert.equal(ready?.type === 'ready' ? ready.form?.spec.body : undefined, 'cr');
     await done(again);
@@ -174,7 +211,9 @@ describe('composer webview', () => {
     await type(c.page, 'spec.template.subject', 'CN=<img src=x onerror="window.__pwned=1">');
     const p = await c.settled();
     assert.ok(p.ok);
-    await c.page.waitForFunction(() => /<img src=x/.test(document.querySelector('.summary')?.textContent ?? ''));
+    await c.page.waitForFunction(() =>
+      /<img src=x/.test(document.querySelector('.summary')?.textContent ?? ''),
+    );
     assert.equal(await c.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
     assert.equal(await c.page.$$eval('.preview-pane img', (e) => e.length), 0);
     await done(c);

@@ -17,22 +17,38 @@ import type { CaptureToHost } from '../../src/shared/capture';
 import type { HostToWebview, WebviewToHost } from '../../src/shared/protocol';
 import { ComposerEngine, formChoices } from '../../src/app';
 import { demoSecret } from '../../src/core/testca';
-import { defaultComposerForm, type ComposerToHost, type HostToComposer, type PreviewPayload } from '../../src/shared/composer';
+import {
+  defaultComposerForm,
+  type ComposerToHost,
+  type HostToComposer,
+  type PreviewPayload,
+} from '../../src/shared/composer';
 
 const root = join(__dirname, '..', '..');
 export const resultsDir = join(root, 'test-results');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export function chromiumMissing(): string | undefined {
-  if (!existsSync(chromiumPath)) return `Chromium not found at ${chromiumPath} (apt-get install chromium, or set CHROMIUM_PATH)`;
-  if (!existsSync(join(root, 'dist', 'webview', 'inspector.js'))) return 'dist/webview/inspector.js missing: run npm run build first';
+  if (!existsSync(chromiumPath))
+    return `Chromium not found at ${chromiumPath} (apt-get install chromium, or set CHROMIUM_PATH)`;
+  if (!existsSync(join(root, 'dist', 'webview', 'inspector.js')))
+    return 'dist/webview/inspector.js missing: run npm run build first';
   return undefined;
 }
 
 export async function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -41,7 +57,9 @@ export async function serve(): Promise<{ server: Server; origin: string }> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/') {
-      const view = ['composer', 'capture'].includes(url.searchParams.get('view') ?? '') ? url.searchParams.get('view') : 'inspector';
+      const view = ['composer', 'capture'].includes(url.searchParams.get('view') ?? '')
+        ? url.searchParams.get('view')
+        : 'inspector';
       const nonce = 'dGVzdG5vbmNldGVzdG5vbmNl';
       const origin = `http://${req.headers.host}`;
       const csp = `default-src 'none'; style-src ${origin} 'nonce-${nonce}'; font-src ${origin}; img-src ${origin} data:; script-src 'nonce-${nonce}'`;
@@ -72,7 +90,10 @@ window.acquireVsCodeApi = () => ({
       res.end();
       return;
     }
-    res.setHeader('content-type', file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'font/ttf');
+    res.setHeader(
+      'content-type',
+      file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'font/ttf',
+    );
     res.end(readFileSync(file));
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
@@ -95,7 +116,14 @@ export interface Opened {
 }
 
 /** Opens the inspector page for `bytes`, answering its requests from a real model. */
-export async function openInspector(browser: Browser, origin: string, bytes: Uint8Array, title: string, viewport = { width: 1280, height: 800 }, secretOnRequest?: Uint8Array): Promise<Opened> {
+export async function openInspector(
+  browser: Browser,
+  origin: string,
+  bytes: Uint8Array,
+  title: string,
+  viewport = { width: 1280, height: 800 },
+  secretOnRequest?: Uint8Array,
+): Promise<Opened> {
   const page = await browser.newPage({ viewport });
   const { doc, der } = inspectInput(bytes);
   const model = new InspectorModel(doc, der);
@@ -113,16 +141,21 @@ export async function openInspector(browser: Browser, origin: string, bytes: Uin
     new MutationObserver((_, obs) => {
       if (document.querySelector('.tree .row, .problems li')) {
         obs.disconnect();
-        requestAnimationFrame(() => { w.__firstPaintAt = performance.now(); });
+        requestAnimationFrame(() => {
+          w.__firstPaintAt = performance.now();
+        });
       }
     }).observe(document, { childList: true, subtree: true });
   });
   const post = async (m: HostToWebview) => {
     received.push(JSON.stringify(m));
-    await page.evaluate((msg) => {
-      if (msg.type === 'show') (window as unknown as { __showAt: number }).__showAt = performance.now();
-      window.postMessage(msg, '*');
-    }, m as unknown as Record<string, unknown>);
+    await page.evaluate(
+      (msg) => {
+        if (msg.type === 'show') (window as unknown as { __showAt: number }).__showAt = performance.now();
+        window.postMessage(msg, '*');
+      },
+      m as unknown as Record<string, unknown>,
+    );
   };
   await page.exposeFunction('__toHost', async (json: string) => {
     const m = JSON.parse(json) as WebviewToHost;
@@ -130,7 +163,12 @@ export async function openInspector(browser: Browser, origin: string, bytes: Uin
     if (m.type === 'ready') {
       await post({ type: 'show', payload: showPayload(model, title, 1) });
       if (doc.kind === 'PKIMessage') {
-        await post({ type: 'findings', version: 1, profile: 'base', findings: checkMessage(der).map((f) => ({ ...f, nodeId: model.reveal(f.offset).at(-1) })) });
+        await post({
+          type: 'findings',
+          version: 1,
+          profile: 'base',
+          findings: checkMessage(der).map((f) => ({ ...f, nodeId: model.reveal(f.offset).at(-1) })),
+        });
         await post({ type: 'protection', version: 1, results: await verifyMessage(der) });
       }
       return;
@@ -138,7 +176,11 @@ export async function openInspector(browser: Browser, origin: string, bytes: Uin
     if (m.type === 'chooseCert') return;
     if (m.type === 'enterSecret') {
       // What the host does after its password input box: check with the secret, send only results.
-      await post({ type: 'protection', version: 1, results: await verifyMessage(der, { secret: secretOnRequest }) });
+      await post({
+        type: 'protection',
+        version: 1,
+        results: await verifyMessage(der, { secret: secretOnRequest }),
+      });
       return;
     }
     const answer = respond(model, m, 1);
@@ -147,8 +189,15 @@ export async function openInspector(browser: Browser, origin: string, bytes: Uin
   await page.goto(`${origin}/`);
   // A tree row, or for input with no element at all (a length that cannot be read), its problem.
   await page.waitForSelector(doc.roots.length ? '.tree .row' : '.problems li', { timeout: 30_000 });
-  await page.waitForFunction(() => (window as unknown as { __firstPaintAt?: number }).__firstPaintAt !== undefined);
-  const firstPaintMs = Math.round(await page.evaluate(() => { const w = window as unknown as { __firstPaintAt: number; __showAt: number }; return w.__firstPaintAt - w.__showAt; }));
+  await page.waitForFunction(
+    () => (window as unknown as { __firstPaintAt?: number }).__firstPaintAt !== undefined,
+  );
+  const firstPaintMs = Math.round(
+    await page.evaluate(() => {
+      const w = window as unknown as { __firstPaintAt: number; __showAt: number };
+      return w.__firstPaintAt - w.__showAt;
+    }),
+  );
   return { page, model, sent, errors, firstPaintMs, received };
 }
 
@@ -172,7 +221,15 @@ export interface OpenedComposer {
 }
 
 /** Opens the composer page, answering it with the real ComposerEngine (files from test/fixtures). */
-export async function openComposer(browser: Browser, origin: string, options: { secrets?: Record<string, string>; state?: unknown; viewport?: { width: number; height: number } } = {}): Promise<OpenedComposer> {
+export async function openComposer(
+  browser: Browser,
+  origin: string,
+  options: {
+    secrets?: Record<string, string>;
+    state?: unknown;
+    viewport?: { width: number; height: number };
+  } = {},
+): Promise<OpenedComposer> {
   const page = await browser.newPage({ viewport: options.viewport ?? { width: 1280, height: 900 } });
   const secrets = options.secrets ?? {};
   const engine = new ComposerEngine({
@@ -197,7 +254,13 @@ export async function openComposer(browser: Browser, origin: string, options: { 
     const m = JSON.parse(json) as ComposerToHost;
     sent.push(m);
     switch (m.type) {
-      case 'ready': return post({ type: 'init', form: m.form ?? defaultComposerForm, secrets: { stored: Object.keys(secrets).filter((k) => k !== 'typed'), typed: 'typed' in secrets }, choices: formChoices() });
+      case 'ready':
+        return post({
+          type: 'init',
+          form: m.form ?? defaultComposerForm,
+          secrets: { stored: Object.keys(secrets).filter((k) => k !== 'typed'), typed: 'typed' in secrets },
+          choices: formChoices(),
+        });
       case 'change': {
         const p = await engine.preview(m.form, m.seq);
         last = p;
@@ -205,15 +268,20 @@ export async function openComposer(browser: Browser, origin: string, options: { 
         shown = p.seq;
         return;
       }
-      case 'newKey': return engine.newKey();
-      case 'expand': case 'select': {
+      case 'newKey':
+        return engine.newKey();
+      case 'expand':
+      case 'select': {
         const a = engine.answer(m);
         return a ? post(a) : undefined;
       }
-      default: return undefined;
+      default:
+        return undefined;
     }
   });
-  await page.addInitScript((s) => { (window as unknown as { __initialState: unknown }).__initialState = s; }, options.state);
+  await page.addInitScript((s) => {
+    (window as unknown as { __initialState: unknown }).__initialState = s;
+  }, options.state);
   await page.goto(`${origin}/?view=composer`);
   await page.waitForSelector('.field-row', { timeout: 30_000 });
   const settled = async (): Promise<PreviewPayload> => {
@@ -230,7 +298,12 @@ export async function openComposer(browser: Browser, origin: string, options: { 
 }
 
 /** Opens the capture view for `bytes`, answered with the real capture reader and view model. */
-export async function openCapture(browser: Browser, origin: string, bytes: Uint8Array, title: string): Promise<{ page: Page; sent: CaptureToHost[]; errors: string[] }> {
+export async function openCapture(
+  browser: Browser,
+  origin: string,
+  bytes: Uint8Array,
+  title: string,
+): Promise<{ page: Page; sent: CaptureToHost[]; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const sent: CaptureToHost[] = [];
   const errors: string[] = [];
@@ -242,8 +315,13 @@ export async function openCapture(browser: Browser, origin: string, bytes: Uint8
     const m = JSON.parse(json) as CaptureToHost;
     sent.push(m);
     if (m.type === 'ready') {
-      const view = await captureView(parseCapture(bytes), title, { secrets: givenSecret(new TextEncoder().encode('s3cret')) });
-      await page.evaluate((msg) => window.postMessage(msg, '*'), { type: 'show', view } as unknown as Record<string, unknown>);
+      const view = await captureView(parseCapture(bytes), title, {
+        secrets: givenSecret(new TextEncoder().encode('s3cret')),
+      });
+      await page.evaluate((msg) => window.postMessage(msg, '*'), { type: 'show', view } as unknown as Record<
+        string,
+        unknown
+      >);
     }
   });
   await page.goto(`${origin}/?view=capture`);

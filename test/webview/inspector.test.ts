@@ -40,7 +40,8 @@ function findPath(roots: AnnotatedNode[], path: string): AnnotatedNode | undefin
 
 const rowNames = (page: Page) => page.$$eval('.tree .row .name', (els) => els.map((e) => e.textContent));
 const domSize = (page: Page) => page.evaluate(() => document.querySelectorAll('*').length);
-const selectedName = (page: Page) => page.$eval('.tree .row.selected .name', (e) => e.textContent).catch(() => undefined);
+const selectedName = (page: Page) =>
+  page.$eval('.tree .row.selected .name', (e) => e.textContent).catch(() => undefined);
 
 async function closeAll(o: Opened): Promise<void> {
   assert.deepEqual(o.errors, [], 'no page errors');
@@ -55,9 +56,10 @@ describe('inspector webview: corpus fixtures render with field names', () => {
       if (file.startsWith('keys/')) assert.ok(names.includes('tbsCertificate'), names.join(','));
       else assert.ok(names.includes('header') && names.includes('body'), names.join(','));
       const kind = await o.page.$eval('.summary .kind', (e) => e.textContent);
-      if (o.model.doc.summary) assert.equal(kind, `${o.model.doc.summary.bodyType} — ${o.model.doc.summary.bodyDescription}`);
+      if (o.model.doc.summary)
+        assert.equal(kind, `${o.model.doc.summary.bodyType} — ${o.model.doc.summary.bodyDescription}`);
       if (file === 'bad/truncated-ip.der') {
-        assert.ok(await o.page.$$eval('.problems li', (l) => l.length) > 0, 'problems listed');
+        assert.ok((await o.page.$$eval('.problems li', (l) => l.length)) > 0, 'problems listed');
         await screenshot(o.page, 'inspector-truncated-ip');
       }
       if (file.endsWith('ir-pbm.der')) await screenshot(o.page, 'inspector-ir-pbm');
@@ -72,7 +74,9 @@ describe('inspector webview: tree, hex view, details, filter, keyboard', () => {
     await o.page.click('.tree .row:has(.name:text-is("header")) .name');
     await o.page.waitForSelector('.hex .hl-tag');
     const header = findPath(o.model.doc.roots, 'header')!;
-    const tag = await o.page.$$eval('.hex .hl-tag', (els) => els.map((e) => Number((e as HTMLElement).dataset.offset)));
+    const tag = await o.page.$$eval('.hex .hl-tag', (els) =>
+      els.map((e) => Number((e as HTMLElement).dataset.offset)),
+    );
     const len = await o.page.$$eval('.hex .hl-len', (els) => els.length);
     assert.deepEqual(tag, [header.offset]);
     assert.equal(len, header.headerLength - 1);
@@ -87,9 +91,14 @@ describe('inspector webview: tree, hex view, details, filter, keyboard', () => {
     const o = await openInspector(browser, origin, fixture('openssl-mock/ir-pbm.der'), 'ir-pbm');
     const nonce = findPath(o.model.doc.roots, 'header.senderNonce')!;
     await o.page.click(`.hex [data-offset="${nonce.offset + nonce.headerLength + 3}"]`);
-    await o.page.waitForFunction(() => document.querySelector('.tree .row.selected .name')?.textContent === 'senderNonce');
+    await o.page.waitForFunction(
+      () => document.querySelector('.tree .row.selected .name')?.textContent === 'senderNonce',
+    );
     assert.equal(await selectedName(o.page), 'senderNonce');
-    assert.match(await o.page.$eval('.details .full-value', (e) => e.textContent ?? ''), /^f5cc79dd2f512db9a937bba1e4e53c00$/);
+    assert.match(
+      await o.page.$eval('.details .full-value', (e) => e.textContent ?? ''),
+      /^f5cc79dd2f512db9a937bba1e4e53c00$/,
+    );
     await screenshot(o.page, 'inspector-hex-click');
     await closeAll(o);
   });
@@ -97,7 +106,9 @@ describe('inspector webview: tree, hex view, details, filter, keyboard', () => {
   it('a signature shows 32 bytes in the tree row and all 256 in the details pane', async () => {
     const o = await openInspector(browser, origin, fixture('openssl-mock/cr-sig-rsa.der'), 'cr-sig-rsa');
     const sig = findPath(o.model.doc.roots, 'protection')!;
-    const all = toHex(o.model.der.subarray(sig.offset + sig.headerLength + 1, sig.offset + sig.headerLength + sig.length));
+    const all = toHex(
+      o.model.der.subarray(sig.offset + sig.headerLength + 1, sig.offset + sig.headerLength + sig.length),
+    );
     assert.equal(all.length, 512);
     await o.page.click('.tree .row:has(.name:text-is("protection")) .twistie');
     const inner = '.tree .row:has(.name:text-is("protection")):has(.type:text-is("PKIProtection"))';
@@ -118,7 +129,9 @@ describe('inspector webview: tree, hex view, details, filter, keyboard', () => {
     const paths = await o.page.$$eval('.matches .match .name', (els) => els.map((e) => e.textContent));
     assert.ok(paths.includes('body.ir[0].certReq.certTemplate.subject'), paths.join(', '));
     await o.page.click('.matches .match:has(.name:text-is("body.ir[0].certReq.certTemplate.subject"))');
-    await o.page.waitForFunction(() => document.querySelector('.tree .row.selected .name')?.textContent === 'subject');
+    await o.page.waitForFunction(
+      () => document.querySelector('.tree .row.selected .name')?.textContent === 'subject',
+    );
     await screenshot(o.page, 'inspector-filter');
     await closeAll(o);
   });
@@ -129,7 +142,9 @@ describe('inspector webview: tree, hex view, details, filter, keyboard', () => {
     await o.page.keyboard.press('ArrowDown');
     assert.equal(await selectedName(o.page), 'header');
     await o.page.keyboard.press('ArrowRight');
-    await o.page.waitForFunction(() => [...document.querySelectorAll('.tree .row .name')].some((e) => e.textContent === 'pvno'));
+    await o.page.waitForFunction(() =>
+      [...document.querySelectorAll('.tree .row .name')].some((e) => e.textContent === 'pvno'),
+    );
     await o.page.keyboard.press('ArrowRight');
     assert.equal(await selectedName(o.page), 'pvno');
     await o.page.keyboard.type('tra');
@@ -146,14 +161,19 @@ describe('inspector webview: tree, hex view, details, filter, keyboard', () => {
     await o.page.click('.tree .row:has(.name:text-is("header")) .twistie');
     await o.page.waitForSelector('.tree .row:has(.name:text-is("senderKID"))');
     await o.page.click('.tree .row:has(.name:text-is("senderKID")) .name');
-    const state = await o.page.evaluate(() => (window as unknown as { __state: unknown }).__state) as { expanded: string[]; selected: string };
+    const state = (await o.page.evaluate(() => (window as unknown as { __state: unknown }).__state)) as {
+      expanded: string[];
+      selected: string;
+    };
     assert.ok(state.expanded.includes('0.0'), JSON.stringify(state));
     assert.ok(state.selected);
     await o.page.addInitScript((s) => {
       (window as unknown as { __initialState: unknown }).__initialState = s;
     }, state);
     await o.page.reload();
-    await o.page.waitForFunction(() => document.querySelector('.tree .row.selected .name')?.textContent === 'senderKID');
+    await o.page.waitForFunction(
+      () => document.querySelector('.tree .row.selected .name')?.textContent === 'senderKID',
+    );
     await closeAll(o);
   });
 });
@@ -164,22 +184,44 @@ describe('inspector webview: protection results', () => {
     await o.page.waitForSelector('.checks .check');
     assert.equal(await o.page.$eval('.summary .protection', (e) => e.textContent), 'protection: valid');
     const rows = await o.page.$$eval('.checks .check', (els) => els.map((e) => e.textContent ?? ''));
-    assert.ok(rows.some((r) => /protection\s*valid\s*ecdsa-with-SHA256, with extraCerts\[0\] CN=Existing EE/.test(r)), rows.join(' | '));
+    assert.ok(
+      rows.some((r) => /protection\s*valid\s*ecdsa-with-SHA256, with extraCerts\[0\] CN=Existing EE/.test(r)),
+      rows.join(' | '),
+    );
     await screenshot(o.page, 'inspector-protection-signed');
     await closeAll(o);
   });
 
   it('a MAC needs the secret; after "Enter secret…" the result shows, and the secret is nowhere in the webview', async () => {
     const secret = 's3cret';
-    const o = await openInspector(browser, origin, fixture('openssl-mock/ir-pbm.der'), 'ir-pbm', undefined, new TextEncoder().encode(secret));
+    const o = await openInspector(
+      browser,
+      origin,
+      fixture('openssl-mock/ir-pbm.der'),
+      'ir-pbm',
+      undefined,
+      new TextEncoder().encode(secret),
+    );
     await o.page.waitForSelector('.checks .enter-secret');
-    assert.equal(await o.page.$eval('.summary .protection', (e) => e.textContent), 'protection: needs-secret');
+    assert.equal(
+      await o.page.$eval('.summary .protection', (e) => e.textContent),
+      'protection: needs-secret',
+    );
     await o.page.click('.checks .enter-secret');
-    await o.page.waitForFunction(() => document.querySelector('.summary .protection')?.textContent === 'protection: valid');
+    await o.page.waitForFunction(
+      () => document.querySelector('.summary .protection')?.textContent === 'protection: valid',
+    );
     assert.ok(o.sent.some((m) => m.type === 'enterSecret'));
     const html = await o.page.content();
-    const state = String(JSON.stringify(await o.page.evaluate(() => (window as unknown as { __state: unknown }).__state)));
-    for (const [where, text] of [['DOM', html], ['webview state', state], ['messages to the host', JSON.stringify(o.sent)], ['messages from the host', o.received.join('\n')]]) {
+    const state = String(
+      JSON.stringify(await o.page.evaluate(() => (window as unknown as { __state: unknown }).__state)),
+    );
+    for (const [where, text] of [
+      ['DOM', html],
+      ['webview state', state],
+      ['messages to the host', JSON.stringify(o.sent)],
+      ['messages from the host', o.received.join('\n')],
+    ]) {
       assert.ok(!text.includes(secret), `the secret appears in ${where}`);
     }
     await screenshot(o.page, 'inspector-protection-mac');
@@ -196,18 +238,32 @@ describe('inspector webview: protocol checks', () => {
     assert.match(items.join('\n'), /iterationCount 500 is below the 1,000 recommended.*RFC 8018 §4\.2/);
     assert.match(items.join('\n'), /mac uses SHA-1.*RFC 9481/);
     await o.page.click('.findings li button.link');
-    await o.page.waitForFunction(() => document.querySelector('.tree .row.selected .name')?.textContent === 'protectionAlg');
-    assert.equal(await o.page.$$eval('.tree .row.selected .finding-mark.finding-warning', (e) => e.length), 1, 'the selected row carries the warning mark');
+    await o.page.waitForFunction(
+      () => document.querySelector('.tree .row.selected .name')?.textContent === 'protectionAlg',
+    );
+    assert.equal(
+      await o.page.$$eval('.tree .row.selected .finding-mark.finding-warning', (e) => e.length),
+      1,
+      'the selected row carries the warning mark',
+    );
     assert.match(await o.page.$eval('.tree .row.selected', (e) => (e as HTMLElement).title), /RFC 8018/);
     await screenshot(o.page, 'inspector-findings');
     await closeAll(o);
   });
 
   it('a message without findings shows no findings section', async () => {
-    const o = await openInspector(browser, origin, fixture('siemens-interop/IrWithMacProtection/downstream_INIT_REQ.PKI'), 'downstream_INIT_REQ.PKI');
+    const o = await openInspector(
+      browser,
+      origin,
+      fixture('siemens-interop/IrWithMacProtection/downstream_INIT_REQ.PKI'),
+      'downstream_INIT_REQ.PKI',
+    );
     await o.page.waitForTimeout(300);
     assert.equal(await o.page.$$eval('.findings li', (e) => e.length), 0);
-    assert.ok(o.received.some((m) => m.includes('"type":"findings"')), 'the host sent its (empty) findings');
+    assert.ok(
+      o.received.some((m) => m.includes('"type":"findings"')),
+      'the host sent its (empty) findings',
+    );
     await closeAll(o);
   });
 });
@@ -216,8 +272,12 @@ describe('inspector webview: hostile content', () => {
   it('the probe detects script execution when there is no CSP (control)', async () => {
     const page = await browser.newPage();
     await page.setContent('<div id="x"></div>');
-    await page.evaluate((html) => { document.getElementById('x')!.innerHTML = html; }, hostileStrings.img);
-    await page.waitForFunction(() => (window as unknown as { __pwned?: number }).__pwned === 1, undefined, { timeout: 5000 });
+    await page.evaluate((html) => {
+      document.getElementById('x')!.innerHTML = html;
+    }, hostileStrings.img);
+    await page.waitForFunction(() => (window as unknown as { __pwned?: number }).__pwned === 1, undefined, {
+      timeout: 5000,
+    });
     await page.close();
   });
 
@@ -232,23 +292,46 @@ describe('inspector webview: hostile content', () => {
     await page.waitForSelector('.details .full-value');
     const text = await page.evaluate(() => document.getElementById('app')!.textContent ?? '');
     assert.ok(text.includes(hostileStrings.img), 'the <img> markup is shown as text');
-    assert.equal(await page.$$eval('#app img, #app script', (e) => e.length), 0, 'no element was created from file content');
+    assert.equal(
+      await page.$$eval('#app img, #app script', (e) => e.length),
+      0,
+      'no element was created from file content',
+    );
     // A deliberate injection past our code: the CSP must still stop it.
     const before = o.errors.length;
-    await page.evaluate((html) => { const d = document.createElement('div'); d.innerHTML = html; document.body.append(d); }, hostileStrings.img);
+    await page.evaluate((html) => {
+      const d = document.createElement('div');
+      d.innerHTML = html;
+      document.body.append(d);
+    }, hostileStrings.img);
     await page.waitForTimeout(300);
     // The injected <img src=x> itself may fetch "x" (a 404): that is the injection, not our page.
-    o.errors.splice(before, o.errors.length - before, ...o.errors.slice(before).filter((e) => !/404/.test(e)));
-    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined, 'no script ran');
-    const blocked = o.errors.findIndex((e) => /violates the following Content Security Policy directive 'script-src/.test(e));
+    o.errors.splice(
+      before,
+      o.errors.length - before,
+      ...o.errors.slice(before).filter((e) => !/404/.test(e)),
+    );
+    assert.equal(
+      await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned),
+      undefined,
+      'no script ran',
+    );
+    const blocked = o.errors.findIndex((e) =>
+      /violates the following Content Security Policy directive 'script-src/.test(e),
+    );
     assert.ok(blocked >= 0, 'the CSP reported blocking the injected handler');
     o.errors.splice(blocked, 1);
     await page.fill('vscode-textfield.filter input', 'xxxxxxxx');
     await page.waitForFunction(() => document.querySelector('.matches-count')?.textContent === '1 match');
     await page.click('.matches .match .name');
-    await page.waitForFunction(() => document.querySelector('.details h2')?.textContent === 'header.freeText[4]');
-    assert.match(await page.$eval('.details .full-value', (e) => e.textContent ?? ''), /^x{4096}… \(1048576 characters\)$/);
-    assert.ok(await domSize(page) < 5000);
+    await page.waitForFunction(
+      () => document.querySelector('.details h2')?.textContent === 'header.freeText[4]',
+    );
+    assert.match(
+      await page.$eval('.details .full-value', (e) => e.textContent ?? ''),
+      /^x{4096}… \(1048576 characters\)$/,
+    );
+    assert.ok((await domSize(page)) < 5000);
     await screenshot(page, 'inspector-hostile');
     await closeAll(o);
   });
@@ -257,7 +340,11 @@ describe('inspector webview: hostile content', () => {
 describe('inspector webview: large messages keep the DOM bounded', () => {
   const cases: [string, () => Uint8Array, string[]][] = [
     ['3,000 extraCerts', () => manyExtraCerts(3000), ['extraCerts', 'extraCerts']],
-    ['crlann with 200,000 CRL entries', () => bigCrlann(200_000), ['body', 'crlann', '[0]', 'tbsCertList', 'revokedCertificates']],
+    [
+      'crlann with 200,000 CRL entries',
+      () => bigCrlann(200_000),
+      ['body', 'crlann', '[0]', 'tbsCertList', 'revokedCertificates'],
+    ],
   ];
   for (const [label, make, chain] of cases) {
     it(label, async () => {
@@ -265,18 +352,30 @@ describe('inspector webview: large messages keep the DOM bounded', () => {
       const { page } = o;
       console.log(`# ${label}: first paint ${o.firstPaintMs} ms after show`);
       for (const name of chain) {
-        const row = page.locator('.tree .row').filter({ has: page.locator('.name', { hasText: new RegExp(`^${name.replace(/[[\]]/g, '\\$&')}$`) }) }).last();
+        const row = page
+          .locator('.tree .row')
+          .filter({
+            has: page.locator('.name', { hasText: new RegExp(`^${name.replace(/[[\]]/g, '\\$&')}$`) }),
+          })
+          .last();
         await row.locator('.twistie').click();
         await page.waitForTimeout(100);
       }
       await page.waitForFunction(() => document.querySelectorAll('.tree .row').length > 30);
-      assert.ok(await domSize(page) < 5000, `DOM ${await domSize(page)} elements`);
-      await page.$eval('.tree', (t) => { t.scrollTop = t.scrollHeight; });
+      assert.ok((await domSize(page)) < 5000, `DOM ${await domSize(page)} elements`);
+      await page.$eval('.tree', (t) => {
+        t.scrollTop = t.scrollHeight;
+      });
       await page.waitForTimeout(200);
-      assert.ok(await domSize(page) < 5000, `DOM ${await domSize(page)} elements after scrolling to the end`);
-      await page.$eval('.hex', (h) => { h.scrollTop = h.scrollHeight; });
+      assert.ok(
+        (await domSize(page)) < 5000,
+        `DOM ${await domSize(page)} elements after scrolling to the end`,
+      );
+      await page.$eval('.hex', (h) => {
+        h.scrollTop = h.scrollHeight;
+      });
       await page.waitForTimeout(200);
-      assert.ok(await domSize(page) < 5000);
+      assert.ok((await domSize(page)) < 5000);
       await screenshot(page, `inspector-large-${label.replace(/\W+/g, '-')}`);
       await closeAll(o);
     });
@@ -296,9 +395,11 @@ describe('inspector webview: hostile structures render, bounded, and run nothing
         for (let i = 0; i < n; i++) await closed.first().click();
         await page.waitForTimeout(50);
       }
-      await page.$eval('.tree', (t) => { t.scrollTop = t.scrollHeight; });
+      await page.$eval('.tree', (t) => {
+        t.scrollTop = t.scrollHeight;
+      });
       await page.waitForTimeout(100);
-      assert.ok(await domSize(page) < 5000, `DOM ${await domSize(page)} elements`);
+      assert.ok((await domSize(page)) < 5000, `DOM ${await domSize(page)} elements`);
       assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
       await screenshot(page, `inspector-hostile-${label.replace(/\W+/g, '-')}`);
       await closeAll(o);

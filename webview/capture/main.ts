@@ -16,13 +16,21 @@ const send = (m: CaptureToHost) => api.postMessage(m);
 
 const app = document.getElementById('app')!;
 const header = el('header', 'summary');
-const progress = el('vscode-progress-bar' as 'div', 'progress') as unknown as HTMLElement & { value: number; max: number };
+const progress = el('vscode-progress-bar' as 'div', 'progress') as unknown as HTMLElement & {
+  value: number;
+  max: number;
+};
 const body = el('main', 'exchanges');
 const problemsEl = el('section', 'problems');
 header.append(el('div', 'kind', 'Reading the capture…'));
 app.append(header, progress, problemsEl, body);
 
-const verdictIcon: Record<string, string> = { valid: 'pass', invalid: 'error', 'needs-secret': 'key', unprotected: 'unlock' };
+const verdictIcon: Record<string, string> = {
+  valid: 'pass',
+  invalid: 'error',
+  'needs-secret': 'key',
+  unprotected: 'unlock',
+};
 
 function time(t: number): string {
   return t ? new Date(t * 1000).toISOString().slice(11, 23) : '';
@@ -81,14 +89,28 @@ function show(v: CaptureView): void {
     const ul = el('ul');
     for (const p of v.problems.slice(0, rowsPerPage)) {
       const li = el('li', 'problem-warning');
-      li.append(el('span', 'codicon codicon-warning'), el('span', 'where', p.packet ? `packet ${p.packet}` : ''), el('span', 'message', p.message));
+      li.append(
+        el('span', 'codicon codicon-warning'),
+        el('span', 'where', p.packet ? `packet ${p.packet}` : ''),
+        el('span', 'message', p.message),
+      );
       ul.append(li);
     }
-    if (v.problems.length > rowsPerPage) ul.append(el('li', 'hint', `… and ${v.problems.length - rowsPerPage} more (cmp-lens capture lists them all)`));
+    if (v.problems.length > rowsPerPage)
+      ul.append(
+        el('li', 'hint', `… and ${v.problems.length - rowsPerPage} more (cmp-lens capture lists them all)`),
+      );
     problemsEl.append(ul);
   }
   clear(body);
-  if (!v.exchanges.length) body.append(el('p', 'hint', 'No CMP messages in this capture (HTTP bodies with Content-Type application/pkixcmp, or that decode as a PKIMessage).'));
+  if (!v.exchanges.length)
+    body.append(
+      el(
+        'p',
+        'hint',
+        'No CMP messages in this capture (HTTP bodies with Content-Type application/pkixcmp, or that decode as a PKIMessage).',
+      ),
+    );
   renderFrom(v, 0, 0);
 }
 
@@ -105,11 +127,27 @@ function renderFrom(v: CaptureView, e: number, r: number): void {
     if (!section || !table) {
       section = el('section', 'exchange');
       section.dataset.exchange = String(e);
-      const flow = x.rows.slice(0, 12).map((row) => row.bodyType).join(' → ') + (x.rows.length > 12 ? ` → … (${x.rows.length} messages)` : '');
+      const flow =
+        x.rows
+          .slice(0, 12)
+          .map((row) => row.bodyType)
+          .join(' → ') + (x.rows.length > 12 ? ` → … (${x.rows.length} messages)` : '');
       section.append(el('h2', undefined, `transactionID ${x.transactionID}: ${flow}`));
       table = el('table');
       const head = el('tr');
-      for (const h of ['', 'packet', 'time', 'endpoints', 'HTTP', 'body', 'PKIStatus', 'protection', 'notes', '']) head.append(el('th', undefined, h));
+      for (const h of [
+        '',
+        'packet',
+        'time',
+        'endpoints',
+        'HTTP',
+        'body',
+        'PKIStatus',
+        'protection',
+        'notes',
+        '',
+      ])
+        head.append(el('th', undefined, h));
       table.append(head);
       section.append(table);
       body.append(section);
@@ -126,10 +164,21 @@ function renderFrom(v: CaptureView, e: number, r: number): void {
       const shown = x.findings.slice(0, Math.max(20, budget));
       for (const f of shown) {
         const li = el('li', `problem-${f.severity}`);
-        li.append(el('span', `codicon codicon-${f.severity === 'info' ? 'info' : f.severity}`), el('span', 'message', `#${x.rows[f.messageIndex ?? 0]?.index}: ${f.message}`), el('span', 'ref', f.ref));
+        li.append(
+          el('span', `codicon codicon-${f.severity === 'info' ? 'info' : f.severity}`),
+          el('span', 'message', `#${x.rows[f.messageIndex ?? 0]?.index}: ${f.message}`),
+          el('span', 'ref', f.ref),
+        );
         ul.append(li);
       }
-      if (shown.length < x.findings.length) ul.append(el('li', 'hint', `… and ${x.findings.length - shown.length} more findings (cmp-lens capture lists them all)`));
+      if (shown.length < x.findings.length)
+        ul.append(
+          el(
+            'li',
+            'hint',
+            `… and ${x.findings.length - shown.length} more findings (cmp-lens capture lists them all)`,
+          ),
+        );
       budget -= shown.length;
       section.append(ul);
     }
@@ -140,7 +189,11 @@ function renderFrom(v: CaptureView, e: number, r: number): void {
 function moreButton(v: CaptureView, e: number, r: number): void {
   const shown = v.exchanges.slice(0, e).reduce((n, x) => n + x.rows.length, 0) + r;
   const total = v.exchanges.reduce((n, x) => n + x.rows.length, 0);
-  const more = el('vscode-button', 'show-more', `Show ${Math.min(rowsPerPage, total - shown)} more (${shown} of ${total} messages shown)`) as HTMLElement;
+  const more = el(
+    'vscode-button',
+    'show-more',
+    `Show ${Math.min(rowsPerPage, total - shown)} more (${shown} of ${total} messages shown)`,
+  ) as HTMLElement;
   more.setAttribute('secondary', '');
   more.addEventListener('click', () => {
     more.remove();
@@ -156,7 +209,8 @@ window.addEventListener('message', (ev: MessageEvent<HostToCapture>) => {
       progress.max = 1;
       progress.value = m.fraction;
       return;
-    case 'show': return show(m.view);
+    case 'show':
+      return show(m.view);
     case 'error':
       problemsEl.prepend(el('div', 'problem-error', `CMP Lens: ${m.message}`));
       return;

@@ -15,12 +15,21 @@ export function renderSummary(header: HTMLElement, p: ShowPayload): void {
   const wrap = p.format === 'der' ? 'DER' : p.format === 'pem' ? `PEM ${p.pemLabel ?? ''}` : 'base64';
   const s = p.summary;
   title.append(el('span', 'kind', s ? `${s.bodyType} — ${s.bodyDescription}` : p.kind));
-  const meta = el('span', 'meta', `${p.kind}, ${wrap}, ${p.size} bytes, ${p.stats.nodes} nodes (${p.stats.nodes ? ((100 * p.stats.explained) / p.stats.nodes).toFixed(1) : 0}% named)`);
+  const meta = el(
+    'span',
+    'meta',
+    `${p.kind}, ${wrap}, ${p.size} bytes, ${p.stats.nodes} nodes (${p.stats.nodes ? ((100 * p.stats.explained) / p.stats.nodes).toFixed(1) : 0}% named)`,
+  );
   title.append(meta);
   if (s) {
-    const badge = el('vscode-badge', `protection ${s.protected ? 'protected' : 'unprotected'}`,
-      s.protected ? `protection: ${s.protectionAlg ?? 'algorithm missing'}` : 'unprotected');
-    badge.title = s.protected ? 'Protection present (verification comes with the protection check)' : 'No protection';
+    const badge = el(
+      'vscode-badge',
+      `protection ${s.protected ? 'protected' : 'unprotected'}`,
+      s.protected ? `protection: ${s.protectionAlg ?? 'algorithm missing'}` : 'unprotected',
+    );
+    badge.title = s.protected
+      ? 'Protection present (verification comes with the protection check)'
+      : 'No protection';
     title.append(badge);
   }
   const errors = p.errorCount;
@@ -29,10 +38,17 @@ export function renderSummary(header: HTMLElement, p: ShowPayload): void {
   if (!s) return;
   const grid = el('div', 'fields');
   const fields = [
-    field('pvno', s.pvno), field('sender', s.sender), field('recipient', s.recipient),
-    field('transactionID', s.transactionID), field('senderNonce', s.senderNonce), field('recipNonce', s.recipNonce),
-    field('messageTime', s.messageTime), field('senderKID', s.senderKID), field('extraCerts', s.extraCerts),
-    field('status', s.status), field('failInfo', s.failInfo?.join(', ')),
+    field('pvno', s.pvno),
+    field('sender', s.sender),
+    field('recipient', s.recipient),
+    field('transactionID', s.transactionID),
+    field('senderNonce', s.senderNonce),
+    field('recipNonce', s.recipNonce),
+    field('messageTime', s.messageTime),
+    field('senderKID', s.senderKID),
+    field('extraCerts', s.extraCerts),
+    field('status', s.status),
+    field('failInfo', s.failInfo?.join(', ')),
   ];
   for (const f of fields) if (f) grid.append(f);
   header.append(grid);

@@ -97,7 +97,9 @@ export class TreeView {
       entry = { total, rows: new Array<NodeRow | undefined>(total) };
       this.children.set(id, entry);
     }
-    rows.forEach((r, i) => { entry.rows[start + i] = r; });
+    rows.forEach((r, i) => {
+      entry.rows[start + i] = r;
+    });
     if (this.expanded.has(id)) this.reflatten();
   }
 
@@ -177,19 +179,29 @@ export class TreeView {
     const e = el('div', 'row');
     e.dataset.id = row.id;
     e.setAttribute('role', 'treeitem');
-    e.dataset.vscodeContext = JSON.stringify({ webviewSection: 'node', nodeId: row.id, preventDefaultContextMenuItems: true });
+    e.dataset.vscodeContext = JSON.stringify({
+      webviewSection: 'node',
+      nodeId: row.id,
+      preventDefaultContextMenuItems: true,
+    });
     if (row.id === this.selected) e.classList.add('selected');
     if (!row.explained) e.classList.add('unexplained');
     if (row.hasProblem) e.classList.add('problem');
     e.style.paddingLeft = `${depth * 14 + 4}px`;
     const open = this.expanded.has(row.id);
     if (row.childCount) e.setAttribute('aria-expanded', String(open));
-    const twistie = el('span', `twistie codicon ${row.childCount ? (open ? 'codicon-chevron-down' : 'codicon-chevron-right') : 'codicon-blank'}`);
+    const twistie = el(
+      'span',
+      `twistie codicon ${row.childCount ? (open ? 'codicon-chevron-down' : 'codicon-chevron-right') : 'codicon-blank'}`,
+    );
     e.append(twistie, el('span', 'name', row.name || '·'), el('span', 'type', row.type));
     if (row.value !== undefined) e.append(el('span', 'value', row.value));
     const mark = this.decorations.get(row.id);
     if (mark) {
-      const icon = el('span', `finding-mark finding-${mark.severity} codicon codicon-${mark.severity === 'info' ? 'info' : mark.severity}`);
+      const icon = el(
+        'span',
+        `finding-mark finding-${mark.severity} codicon codicon-${mark.severity === 'info' ? 'info' : mark.severity}`,
+      );
       icon.title = mark.text;
       // After the field name, so rows stay aligned with their siblings.
       e.insertBefore(icon, e.querySelector('.type'));
@@ -212,26 +224,39 @@ export class TreeView {
   }
 
   private onKey(e: KeyboardEvent): void {
-    const i = this.selected === undefined ? -1 : this.index.get(this.selected) ?? -1;
+    const i = this.selected === undefined ? -1 : (this.index.get(this.selected) ?? -1);
     const current = this.flat[i]?.row;
     const go = (j: number) => {
       const f = this.flat[Math.max(0, Math.min(this.flat.length - 1, j))];
       if (f?.row) this.select(f.row.id);
     };
     switch (e.key) {
-      case 'ArrowDown': go(i + 1); break;
-      case 'ArrowUp': go(i - 1); break;
-      case 'Home': go(0); break;
-      case 'End': go(this.flat.length - 1); break;
-      case 'PageDown': go(i + Math.floor(this.container.clientHeight / rowHeight)); break;
-      case 'PageUp': go(i - Math.floor(this.container.clientHeight / rowHeight)); break;
+      case 'ArrowDown':
+        go(i + 1);
+        break;
+      case 'ArrowUp':
+        go(i - 1);
+        break;
+      case 'Home':
+        go(0);
+        break;
+      case 'End':
+        go(this.flat.length - 1);
+        break;
+      case 'PageDown':
+        go(i + Math.floor(this.container.clientHeight / rowHeight));
+        break;
+      case 'PageUp':
+        go(i - Math.floor(this.container.clientHeight / rowHeight));
+        break;
       case 'ArrowRight':
         if (current?.childCount && !this.expanded.has(current.id)) this.expand(current.id);
         else if (current?.childCount) go(i + 1);
         break;
       case 'ArrowLeft':
         if (current && this.expanded.has(current.id)) this.collapse(current.id);
-        else if (current && current.id.includes('.')) this.select(current.id.slice(0, current.id.lastIndexOf('.')));
+        else if (current && current.id.includes('.'))
+          this.select(current.id.slice(0, current.id.lastIndexOf('.')));
         break;
       case 'Enter':
         if (current?.childCount) {
@@ -253,7 +278,8 @@ export class TreeView {
     this.typedAt = now;
     const q = this.typed.toLowerCase();
     for (let k = 1; k <= this.flat.length; k++) {
-      const f = this.flat[(from + (this.typed.length > 1 ? 0 : 1) + k - 1 + this.flat.length) % this.flat.length];
+      const f =
+        this.flat[(from + (this.typed.length > 1 ? 0 : 1) + k - 1 + this.flat.length) % this.flat.length];
       if (f.row?.name.toLowerCase().startsWith(q)) {
         this.select(f.row.id);
         return;

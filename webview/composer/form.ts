@@ -26,10 +26,20 @@ interface Control {
 }
 
 /** Builder error fields that are not spec paths. */
-const errorAliases: Record<string, string> = { oldCert: 'files.oldCert', confirmCert: 'files.confirmCert', infoTypes: 'x.infoTypeOids', body: 'spec.body' };
+const errorAliases: Record<string, string> = {
+  oldCert: 'files.oldCert',
+  confirmCert: 'files.confirmCert',
+  infoTypes: 'x.infoTypeOids',
+  body: 'spec.body',
+};
 
 function getPath(obj: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined),
+      obj,
+    );
 }
 
 function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
@@ -45,7 +55,11 @@ function setPath(obj: Record<string, unknown>, path: string, value: unknown): vo
   else o[last] = value;
 }
 
-const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
+const lines = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 
 export interface FormCallbacks {
   /** A field changed; `now`: rebuild at once (selects, checkboxes), else after typing pauses. */
@@ -64,7 +78,11 @@ export class ComposerFormView {
   private shownBody: string | undefined;
   private shownProtection: string | undefined;
 
-  constructor(private readonly root: HTMLElement, private readonly choices: FormChoices, private readonly cb: FormCallbacks) {
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly choices: FormChoices,
+    private readonly cb: FormCallbacks,
+  ) {
     for (const s of sections) {
       const section = el('section', 'form-section');
       section.append(el('h2', undefined, s.title));
@@ -76,7 +94,11 @@ export class ComposerFormView {
 
   private optionsOf(def: FieldDef): readonly (readonly [string, string])[] {
     if (def.options) return def.options;
-    if (def.choices === 'crlReasons') return [['', 'none'], ...this.choices.crlReasons.map((r) => [String(r.value), `${r.name} (${r.value})`] as const)];
+    if (def.choices === 'crlReasons')
+      return [
+        ['', 'none'],
+        ...this.choices.crlReasons.map((r) => [String(r.value), `${r.name} (${r.value})`] as const),
+      ];
     if (def.choices === 'keyUsage') return this.choices.keyUsage.map((n) => [n, n] as const);
     if (def.choices === 'failInfo') return this.choices.failInfo.map((n) => [n, n] as const);
     if (def.choices === 'infoTypes') return infoTypeNames.map((n) => [n, n] as const);
@@ -94,7 +116,8 @@ export class ComposerFormView {
     const help = el('div', 'field-help', def.help);
     row.append(label);
     switch (def.kind) {
-      case 'text': case 'int': {
+      case 'text':
+      case 'int': {
         const input = el('vscode-textfield' as 'input') as unknown as Valued;
         input.id = id;
         if (def.placeholder) input.setAttribute('placeholder', def.placeholder);
@@ -103,7 +126,9 @@ export class ComposerFormView {
         row.append(input);
         break;
       }
-      case 'lines': case 'oidValues': case 'extensions': {
+      case 'lines':
+      case 'oidValues':
+      case 'extensions': {
         const input = el('vscode-textarea' as 'textarea') as unknown as Valued;
         input.id = id;
         input.setAttribute('rows', '3');
@@ -114,7 +139,8 @@ export class ComposerFormView {
         row.append(input);
         break;
       }
-      case 'select': case 'secret': {
+      case 'select':
+      case 'secret': {
         const select = el('vscode-single-select' as 'select') as unknown as Valued;
         select.id = id;
         for (const [value, text] of this.optionsOf(def)) {
@@ -159,7 +185,8 @@ export class ComposerFormView {
         row.append(group);
         break;
       }
-      case 'file': case 'files': {
+      case 'file':
+      case 'files': {
         const field = def.path.slice('files.'.length) as FileField;
         const list = el('div', 'file-list');
         const b = el('vscode-button', 'choose-file', def.kind === 'file' ? 'Choose…' : 'Add…') as HTMLElement;
@@ -191,16 +218,20 @@ export class ComposerFormView {
       o.setAttribute('value', value);
       select.append(o);
     };
-    add('testca', 'the embedded test CA\'s');
+    add('testca', "the embedded test CA's");
     for (const name of s.stored) add(`stored:${name}`, `stored: ${name}`);
     add('typed', s.typed ? 'typed for this panel' : 'typed for this panel (not entered yet)');
-    const value = (keep && (keep === 'testca' || keep === 'typed' || s.stored.includes(keep.slice(7))) ? keep : 'testca');
+    const value =
+      keep && (keep === 'testca' || keep === 'typed' || s.stored.includes(keep.slice(7))) ? keep : 'testca';
     select.value = value;
     this.selectValues.set(select, value);
   }
 
   private visible(def: FieldDef, body: string, protection: string): boolean {
-    return (!def.bodies || def.bodies.includes(body as RequestBody)) && (!def.protections || def.protections.includes(protection));
+    return (
+      (!def.bodies || def.bodies.includes(body as RequestBody)) &&
+      (!def.protections || def.protections.includes(protection))
+    );
   }
 
   /** Shows the sections and fields for the chosen body and protection. */
@@ -211,20 +242,28 @@ export class ComposerFormView {
     for (const c of this.controls) c.row.hidden = !this.visible(c.def, form.spec.body, form.protection.kind);
   }
 
-  private readControl(c: Control, target: Record<string, unknown>, extra: Record<string, unknown>, errors: FieldError[]): void {
+  private readControl(
+    c: Control,
+    target: Record<string, unknown>,
+    extra: Record<string, unknown>,
+    errors: FieldError[],
+  ): void {
     const { def } = c;
-    const put = (v: unknown) => (def.path.startsWith('x.') ? setPath(extra, def.path, v) : setPath(target, def.path, v));
+    const put = (v: unknown) =>
+      def.path.startsWith('x.') ? setPath(extra, def.path, v) : setPath(target, def.path, v);
     const text = (c.input && this.selectValues.get(c.input)) ?? c.input?.value ?? '';
     const field = def.path.replace(/^spec\./, '');
     switch (def.kind) {
-      case 'text': return put(text.trim() ? text.trim() : undefined);
+      case 'text':
+        return put(text.trim() ? text.trim() : undefined);
       case 'int': {
         if (!text.trim()) return put(undefined);
         const n = Number(text.trim());
         if (!Number.isInteger(n)) errors.push({ field, message: `"${text.trim()}" is not a whole number` });
         return put(Number.isInteger(n) ? n : undefined);
       }
-      case 'lines': return put(lines(text).length ? lines(text) : undefined);
+      case 'lines':
+        return put(lines(text).length ? lines(text) : undefined);
       case 'oidValues': {
         const v = lines(text).map((l) => {
           const [oid, valueHex] = l.split(/\s+/);
@@ -240,8 +279,16 @@ export class ComposerFormView {
         });
         return put(v.length ? v : undefined);
       }
-      case 'select': return put(text === '' ? undefined : def.numeric ? Number(text) : text);
-      case 'secret': return put(text === 'typed' ? { from: 'typed' } : text.startsWith('stored:') ? { from: 'stored', name: text.slice(7) } : { from: 'testca' });
+      case 'select':
+        return put(text === '' ? undefined : def.numeric ? Number(text) : text);
+      case 'secret':
+        return put(
+          text === 'typed'
+            ? { from: 'typed' }
+            : text.startsWith('stored:')
+              ? { from: 'stored', name: text.slice(7) }
+              : { from: 'testca' },
+        );
       case 'bool': {
         const on = c.checks![0].checked;
         return put(on || def.defaultValue !== undefined ? on : undefined);
@@ -250,7 +297,8 @@ export class ComposerFormView {
         const on = c.checks!.filter((b) => b.checked).map((b) => b.dataset.value!);
         return put(on.length ? on : undefined);
       }
-      case 'file': case 'files': {
+      case 'file':
+      case 'files': {
         const paths = this.files[def.path.slice('files.'.length) as FileField];
         return put(paths?.length ? [...paths] : undefined);
       }
@@ -270,8 +318,11 @@ export class ComposerFormView {
     const body = this.selectValue('spec.body');
     const protection = this.selectValue('protection.kind');
     // Hidden controls first, so a field shown twice (certReqId, oldCert) takes the visible one's value.
-    const ordered = [...this.controls].sort((a, b) => Number(this.visible(a.def, body, protection)) - Number(this.visible(b.def, body, protection)));
-    for (const c of ordered) this.readControl(c, target, extra, this.visible(c.def, body, protection) ? errors : []);
+    const ordered = [...this.controls].sort(
+      (a, b) => Number(this.visible(a.def, body, protection)) - Number(this.visible(b.def, body, protection)),
+    );
+    for (const c of ordered)
+      this.readControl(c, target, extra, this.visible(c.def, body, protection) ? errors : []);
     const form = target as unknown as ComposerForm;
     const oids = getPath(extra, 'x.infoTypeOids') as { oid: string; valueHex?: string }[] | undefined;
     if (oids) form.spec.infoTypes = [...(form.spec.infoTypes ?? []), ...oids];
@@ -285,28 +336,50 @@ export class ComposerFormView {
       const { def } = c;
       let v = def.path.startsWith('x.') ? undefined : getPath(form, def.path);
       if (def.path === 'spec.infoTypes') v = ((v ?? []) as unknown[]).filter((t) => typeof t === 'string');
-      if (def.path === 'x.infoTypeOids') v = ((form.spec.infoTypes ?? []) as unknown[]).filter((t) => typeof t !== 'string');
+      if (def.path === 'x.infoTypeOids')
+        v = ((form.spec.infoTypes ?? []) as unknown[]).filter((t) => typeof t !== 'string');
       switch (def.kind) {
-        case 'text': case 'int': c.input!.value = v === undefined ? '' : String(v); break;
+        case 'text':
+        case 'int':
+          c.input!.value = v === undefined ? '' : String(v);
+          break;
         case 'select': {
-          const value = v === undefined ? this.optionsOf(def)[0]?.[0] ?? '' : String(v);
+          const value = v === undefined ? (this.optionsOf(def)[0]?.[0] ?? '') : String(v);
           c.input!.value = value;
           this.selectValues.set(c.input!, value);
           break;
         }
-        case 'lines': c.input!.value = ((v ?? []) as string[]).join('\n'); break;
-        case 'oidValues': c.input!.value = ((v ?? []) as { oid: string; valueHex?: string }[]).map((e) => `${e.oid}${e.valueHex ? ` ${e.valueHex}` : ''}`).join('\n'); break;
-        case 'extensions': c.input!.value = ((v ?? []) as { oid: string; critical?: boolean; valueHex: string }[]).map((e) => `${e.oid}${e.critical ? ' critical' : ''} ${e.valueHex}`).join('\n'); break;
+        case 'lines':
+          c.input!.value = ((v ?? []) as string[]).join('\n');
+          break;
+        case 'oidValues':
+          c.input!.value = ((v ?? []) as { oid: string; valueHex?: string }[])
+            .map((e) => `${e.oid}${e.valueHex ? ` ${e.valueHex}` : ''}`)
+            .join('\n');
+          break;
+        case 'extensions':
+          c.input!.value = ((v ?? []) as { oid: string; critical?: boolean; valueHex: string }[])
+            .map((e) => `${e.oid}${e.critical ? ' critical' : ''} ${e.valueHex}`)
+            .join('\n');
+          break;
         case 'secret': {
           const s = v as ComposerForm['protection']['secret'];
-          const value = !s || s.from === 'testca' ? 'testca' : s.from === 'typed' ? 'typed' : `stored:${s.name}`;
+          const value =
+            !s || s.from === 'testca' ? 'testca' : s.from === 'typed' ? 'typed' : `stored:${s.name}`;
           c.input!.value = value;
           this.selectValues.set(c.input!, value);
           break;
         }
-        case 'bool': c.checks![0].checked = v === undefined ? def.defaultValue ?? false : !!v; break;
-        case 'checks': for (const b of c.checks!) b.checked = ((v ?? []) as string[]).includes(b.dataset.value!); break;
-        case 'file': case 'files': this.renderFiles(c); break;
+        case 'bool':
+          c.checks![0].checked = v === undefined ? (def.defaultValue ?? false) : !!v;
+          break;
+        case 'checks':
+          for (const b of c.checks!) b.checked = ((v ?? []) as string[]).includes(b.dataset.value!);
+          break;
+        case 'file':
+        case 'files':
+          this.renderFiles(c);
+          break;
       }
     }
     this.updateVisibility(form);

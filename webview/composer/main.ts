@@ -59,7 +59,8 @@ const tree = new TreeView(treeEl, {
 });
 
 function persist(): void {
-  if (form) saveState({ form, expanded: [...tree.expanded], selected: tree.selected } satisfies ComposerState);
+  if (form)
+    saveState({ form, expanded: [...tree.expanded], selected: tree.selected } satisfies ComposerState);
 }
 
 /** Reads the form, keeps it, and asks the host for a new preview (debounced while typing). */
@@ -110,16 +111,31 @@ function renderPreview(p: PreviewPayload): void {
   clear(checksEl);
   for (const r of p.protection) {
     const row = el('div', `check verdict-${r.verdict}`);
-    row.append(el('span', 'check-kind', r.check), el('span', 'check-verdict', r.verdict), el('span', 'check-summary', r.summary));
+    row.append(
+      el('span', 'check-kind', r.check),
+      el('span', 'check-verdict', r.verdict),
+      el('span', 'check-summary', r.summary),
+    );
     checksEl.append(row);
   }
   for (const f of p.findings) {
     const row = el('div', `check finding finding-${f.severity}`);
-    row.append(el('span', 'check-kind', f.severity), el('span', 'check-verdict', f.id), el('span', 'check-summary', `${f.message} (${f.ref})`));
+    row.append(
+      el('span', 'check-kind', f.severity),
+      el('span', 'check-verdict', f.id),
+      el('span', 'check-summary', `${f.message} (${f.ref})`),
+    );
     checksEl.append(row);
   }
-  if (p.generatedKey) checksEl.append(el('div', 'note', `Key: a new ${p.generatedKey} key pair, saved beside the message (PKCS#8, a secret) when you save.`));
-  const expanded = tree.expanded.size ? [...tree.expanded] : restored?.expanded ?? [];
+  if (p.generatedKey)
+    checksEl.append(
+      el(
+        'div',
+        'note',
+        `Key: a new ${p.generatedKey} key pair, saved beside the message (PKCS#8, a secret) when you save.`,
+      ),
+    );
+  const expanded = tree.expanded.size ? [...tree.expanded] : (restored?.expanded ?? []);
   const selected = tree.selected;
   tree.expanded.clear();
   tree.reset(p.show.roots);
@@ -148,12 +164,17 @@ onMessage((m: HostToComposer) => {
     case 'init': {
       form = m.form;
       clear(formPane);
-      view = new ComposerFormView(formPane, m.choices, { changed, pickFile: (field) => send({ type: 'pickFile', field }), enterSecret: () => send({ type: 'enterSecret' }) });
+      view = new ComposerFormView(formPane, m.choices, {
+        changed,
+        pickFile: (field) => send({ type: 'pickFile', field }),
+        enterSecret: () => send({ type: 'enterSecret' }),
+      });
       view.setSecrets(m.secrets);
       view.write(form);
       return changed(true);
     }
-    case 'preview': return renderPreview(m.payload);
+    case 'preview':
+      return renderPreview(m.payload);
     case 'files':
       view?.setFiles(m.field, m.paths);
       return changed(true);
@@ -164,8 +185,10 @@ onMessage((m: HostToComposer) => {
       statusEl.className = `status status-${m.level}`;
       statusEl.textContent = m.message;
       return;
-    case 'children': return m.version === version ? tree.setChildren(m.id, m.start, m.total, m.nodes) : undefined;
-    case 'details': return m.version === version ? renderDetails(m.details) : undefined;
+    case 'children':
+      return m.version === version ? tree.setChildren(m.id, m.start, m.total, m.nodes) : undefined;
+    case 'details':
+      return m.version === version ? renderDetails(m.details) : undefined;
     default: {
       const never: never = m;
       return never;

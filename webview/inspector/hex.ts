@@ -60,7 +60,8 @@ export class HexView {
     if (h && scroll) {
       const top = Math.floor(h.offset / 16) * hexRowHeight;
       const c = this.container;
-      if (top < c.scrollTop || top > c.scrollTop + c.clientHeight - hexRowHeight) c.scrollTop = Math.max(0, top - hexRowHeight * 2);
+      if (top < c.scrollTop || top > c.scrollTop + c.clientHeight - hexRowHeight)
+        c.scrollTop = Math.max(0, top - hexRowHeight * 2);
     }
     this.render();
   }
@@ -104,7 +105,11 @@ export class HexView {
       const off = start + i;
       if (off >= this.size) break;
       const b = this.byteAt(off);
-      const cell = el('span', `hex-byte${this.shade(off)}`, b === undefined ? '··' : b.toString(16).padStart(2, '0'));
+      const cell = el(
+        'span',
+        `hex-byte${this.shade(off)}`,
+        b === undefined ? '··' : b.toString(16).padStart(2, '0'),
+      );
       cell.dataset.offset = String(off);
       row.append(cell);
       ascii += b === undefined ? ' ' : b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';

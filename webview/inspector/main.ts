@@ -7,7 +7,13 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import type { CheckResult } from '../../src/shared/protection';
 import type { Finding } from '../../src/shared/findings';
-import type { FilterMatch, HostToWebview, InspectorState, NodeDetails, ShowPayload } from '../../src/shared/protocol';
+import type {
+  FilterMatch,
+  HostToWebview,
+  InspectorState,
+  NodeDetails,
+  ShowPayload,
+} from '../../src/shared/protocol';
 import { clear, el, hexOffset } from '../common/dom';
 import { HexView } from './hex';
 import { loadState, onMessage, saveState, send } from './host';
@@ -38,7 +44,12 @@ let version = -1;
 let restoring = false;
 
 const persist = () => {
-  state = { expanded: [...tree.expanded], selected: tree.selected, scrollTop: treeEl.scrollTop, filter: filterBox.value ?? '' };
+  state = {
+    expanded: [...tree.expanded],
+    selected: tree.selected,
+    scrollTop: treeEl.scrollTop,
+    filter: filterBox.value ?? '',
+  };
   if (!restoring) saveState(state);
 };
 
@@ -47,7 +58,11 @@ const tree = new TreeView(treeEl, {
   needChildren: (id, start, count) => send({ type: 'expand', id, start, count }),
   changed: persist,
 });
-const hex = new HexView(hexEl, (offset, length) => send({ type: 'bytes', offset, length }), (offset) => send({ type: 'reveal', offset }));
+const hex = new HexView(
+  hexEl,
+  (offset, length) => send({ type: 'bytes', offset, length }),
+  (offset) => send({ type: 'reveal', offset }),
+);
 
 /** Expands every id of `chain` but the last (asking for children as needed), then selects the last. */
 let pendingReveal: string[] | undefined;
@@ -58,7 +73,8 @@ function continueReveal(): void {
     const id = chain[k];
     if (!tree.expanded.has(id)) tree.expand(id);
     const next = chain[k + 1];
-    if (!tree.hasChildrenLoaded(id) || !tree.ensureChild(id, Number(next.slice(next.lastIndexOf('.') + 1)))) return;
+    if (!tree.hasChildrenLoaded(id) || !tree.ensureChild(id, Number(next.slice(next.lastIndexOf('.') + 1))))
+      return;
   }
   const target = pendingReveal[pendingReveal.length - 1];
   pendingReveal = undefined;
@@ -96,7 +112,13 @@ function show(p: ShowPayload): void {
 }
 
 const verdictIcon: Record<CheckResult['verdict'], string> = {
-  valid: 'pass', unprotected: 'unlock', invalid: 'error', 'needs-secret': 'key', 'needs-cert': 'question', unsupported: 'question', 'cannot-verify': 'question',
+  valid: 'pass',
+  unprotected: 'unlock',
+  invalid: 'error',
+  'needs-secret': 'key',
+  'needs-cert': 'question',
+  unsupported: 'question',
+  'cannot-verify': 'question',
 };
 
 /** The protection check results under the summary, with "Enter secret…" where a secret would help. */
@@ -111,19 +133,32 @@ function renderChecks(results: CheckResult[]): void {
   }
   for (const r of results) {
     const row = el('div', `check verdict-${r.verdict}`);
-    row.append(el('span', `codicon codicon-${verdictIcon[r.verdict]}`), el('span', 'check-kind', r.check), el('span', 'check-verdict', r.verdict), el('span', 'check-summary', r.summary));
+    row.append(
+      el('span', `codicon codicon-${verdictIcon[r.verdict]}`),
+      el('span', 'check-kind', r.check),
+      el('span', 'check-verdict', r.verdict),
+      el('span', 'check-summary', r.summary),
+    );
     if (r.reason) row.append(el('span', 'check-reason', r.reason));
     if (r.offset !== undefined) {
       const link = el('button', 'link', hexOffset(r.offset));
       link.addEventListener('click', () => send({ type: 'reveal', offset: r.offset! }));
       row.append(link);
     }
-    if (r.check === 'protection' && (r.verdict === 'needs-secret' || (r.verdict === 'invalid' && /MAC/.test(r.reason ?? '')))) {
+    if (
+      r.check === 'protection' &&
+      (r.verdict === 'needs-secret' || (r.verdict === 'invalid' && /MAC/.test(r.reason ?? '')))
+    ) {
       const b = el('vscode-button', 'enter-secret', 'Enter secret…') as HTMLElement;
       b.addEventListener('click', () => send({ type: 'enterSecret' }));
       row.append(b);
     }
-    if (r.check === 'protection' && /with (extraCerts\[0\]|the given certificate)|needs-cert/.test(`${r.summary} ${r.reason ?? ''} ${r.verdict}`)) {
+    if (
+      r.check === 'protection' &&
+      /with (extraCerts\[0\]|the given certificate)|needs-cert/.test(
+        `${r.summary} ${r.reason ?? ''} ${r.verdict}`,
+      )
+    ) {
       const b = el('vscode-button', 'choose-cert', 'Use another certificate…') as HTMLElement;
       b.setAttribute('secondary', '');
       b.addEventListener('click', () => send({ type: 'chooseCert' }));
@@ -168,17 +203,34 @@ function renderFindings(profile: string, findings: (Finding & { nodeId?: string 
     if (!f.nodeId) continue;
     const old = marks.get(f.nodeId);
     const text = `${f.message} (${f.ref})`;
-    marks.set(f.nodeId, { severity: !old || rank[f.severity] > rank[old.severity as Finding['severity']] ? f.severity : old.severity, text: old ? `${old.text}\n${text}` : text });
+    marks.set(f.nodeId, {
+      severity:
+        !old || rank[f.severity] > rank[old.severity as Finding['severity']] ? f.severity : old.severity,
+      text: old ? `${old.text}\n${text}` : text,
+    });
   }
   tree.decorate(marks);
   if (!findings.length) return;
-  findingsEl.append(el('h2', undefined, `Protocol checks (${profile === 'lightweight' ? 'RFC 9483 lightweight profile' : 'RFC 9810'}): ${findings.length}`));
+  findingsEl.append(
+    el(
+      'h2',
+      undefined,
+      `Protocol checks (${profile === 'lightweight' ? 'RFC 9483 lightweight profile' : 'RFC 9810'}): ${findings.length}`,
+    ),
+  );
   const list = el('ul');
   for (const f of findings) {
     const item = el('li', `problem-${f.severity} finding`);
     const link = el('button', 'link', f.path || 'message');
-    link.addEventListener('click', () => (f.nodeId ? reveal(f.nodeId.split('.').map((_, i, a) => a.slice(0, i + 1).join('.'))) : undefined));
-    item.append(el('span', `codicon codicon-${f.severity === 'info' ? 'info' : f.severity}`), link, el('span', 'message', f.message), el('span', 'path', `${f.ref}${f.profile === 'lightweight' ? ' · lightweight' : ''}`));
+    link.addEventListener('click', () =>
+      f.nodeId ? reveal(f.nodeId.split('.').map((_, i, a) => a.slice(0, i + 1).join('.'))) : undefined,
+    );
+    item.append(
+      el('span', `codicon codicon-${f.severity === 'info' ? 'info' : f.severity}`),
+      link,
+      el('span', 'message', f.message),
+      el('span', 'path', `${f.ref}${f.profile === 'lightweight' ? ' · lightweight' : ''}`),
+    );
     list.append(item);
   }
   findingsEl.append(list);
@@ -193,11 +245,25 @@ function renderProblems(p: ShowPayload): void {
     const item = el('li', `problem-${prob.severity}`);
     const link = el('button', 'link', `${hexOffset(prob.offset)}`);
     link.addEventListener('click', () => send({ type: 'reveal', offset: prob.offset }));
-    item.append(el('span', `codicon codicon-${prob.severity === 'error' ? 'error' : prob.severity === 'warning' ? 'warning' : 'info'}`), link, el('span', 'message', prob.message));
+    item.append(
+      el(
+        'span',
+        `codicon codicon-${prob.severity === 'error' ? 'error' : prob.severity === 'warning' ? 'warning' : 'info'}`,
+      ),
+      link,
+      el('span', 'message', prob.message),
+    );
     if (prob.path) item.append(el('span', 'path', prob.path));
     list.append(item);
   }
-  if (p.problemCount > p.problems.length) list.append(el('li', 'hint', `… and ${p.problemCount - p.problems.length} more (Show as Text, or cmp-lens inspect, lists them all)`));
+  if (p.problemCount > p.problems.length)
+    list.append(
+      el(
+        'li',
+        'hint',
+        `… and ${p.problemCount - p.problems.length} more (Show as Text, or cmp-lens inspect, lists them all)`,
+      ),
+    );
   problemsEl.append(list);
 }
 
@@ -209,11 +275,21 @@ function detailLine(label: string, value: string): HTMLElement {
 
 function renderDetails(d: NodeDetails): void {
   clear(detailsEl);
-  hex.show({ offset: d.offset, tagLength: d.tagLength, headerLength: d.headerLength, end: d.offset + d.headerLength + d.length + (d.indefinite ? 2 : 0) });
+  hex.show({
+    offset: d.offset,
+    tagLength: d.tagLength,
+    headerLength: d.headerLength,
+    end: d.offset + d.headerLength + d.length + (d.indefinite ? 2 : 0),
+  });
   detailsEl.append(el('h2', undefined, d.path || d.type));
   detailsEl.append(detailLine('type', d.type), detailLine('tag', d.tag));
   if (d.ref) detailsEl.append(detailLine('defined in', d.ref));
-  detailsEl.append(detailLine('bytes', `offset ${d.offset} (${hexOffset(d.offset)}), header ${d.headerLength}, content ${d.length}${d.indefinite ? ' (indefinite length)' : ''}`));
+  detailsEl.append(
+    detailLine(
+      'bytes',
+      `offset ${d.offset} (${hexOffset(d.offset)}), header ${d.headerLength}, content ${d.length}${d.indefinite ? ' (indefinite length)' : ''}`,
+    ),
+  );
   if (!d.explained) detailsEl.append(detailLine('schema', 'not explained by a schema'));
   if (d.value !== undefined) {
     const v = el('pre', 'full-value', d.value);
@@ -239,13 +315,23 @@ function renderDetails(d: NodeDetails): void {
 function renderMatches(query: string, matches: FilterMatch[], total: number): void {
   clear(matchesEl);
   if (!query) return;
-  matchesEl.append(el('div', 'matches-count', total > matches.length ? `${total} matches (first ${matches.length} shown)` : `${total} match${total === 1 ? '' : 'es'}`));
+  matchesEl.append(
+    el(
+      'div',
+      'matches-count',
+      total > matches.length
+        ? `${total} matches (first ${matches.length} shown)`
+        : `${total} match${total === 1 ? '' : 'es'}`,
+    ),
+  );
   for (const m of matches) {
     const item = el('div', 'match');
     item.dataset.id = m.id;
     item.append(el('span', 'name', m.path), el('span', 'type', m.type));
     if (m.value !== undefined) item.append(el('span', 'value', m.value));
-    item.addEventListener('click', () => reveal(m.id.split('.').map((_, i, a) => a.slice(0, i + 1).join('.'))));
+    item.addEventListener('click', () =>
+      reveal(m.id.split('.').map((_, i, a) => a.slice(0, i + 1).join('.'))),
+    );
     matchesEl.append(item);
   }
 }
@@ -261,17 +347,26 @@ filterBox.addEventListener('input', () => {
 
 onMessage((m: HostToWebview) => {
   switch (m.type) {
-    case 'show': return show(m.payload);
+    case 'show':
+      return show(m.payload);
     case 'children':
       if (m.version !== version) return;
       tree.setChildren(m.id, m.start, m.total, m.nodes);
       return continueReveal();
-    case 'details': return m.version === version ? renderDetails(m.details) : undefined;
-    case 'filterResult': return m.version === version && m.query === filterBox.value ? renderMatches(m.query, m.matches, m.total) : undefined;
-    case 'revealed': return m.version === version ? reveal(m.chain) : undefined;
-    case 'bytes': return m.version === version ? hex.setBytes(m.offset, m.hex) : undefined;
-    case 'protection': return m.version === version ? renderChecks(m.results) : undefined;
-    case 'findings': return m.version === version ? renderFindings(m.profile, m.findings) : undefined;
+    case 'details':
+      return m.version === version ? renderDetails(m.details) : undefined;
+    case 'filterResult':
+      return m.version === version && m.query === filterBox.value
+        ? renderMatches(m.query, m.matches, m.total)
+        : undefined;
+    case 'revealed':
+      return m.version === version ? reveal(m.chain) : undefined;
+    case 'bytes':
+      return m.version === version ? hex.setBytes(m.offset, m.hex) : undefined;
+    case 'protection':
+      return m.version === version ? renderChecks(m.results) : undefined;
+    case 'findings':
+      return m.version === version ? renderFindings(m.profile, m.findings) : undefined;
     case 'error':
       problemsEl.prepend(el('div', 'problem-error', `CMP Lens: ${m.message}`));
       return;

@@ -2,13 +2,41 @@
  * The CMP message itself (RFC 9810 §5.1): PKIMessage, PKIHeader, PKIBody, ProtectedPart.
  * EXPLICIT TAGS: every context tag here is explicit.
  */
-import { AsnArray, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes, BitString, OctetString } from '@peculiar/asn1-schema';
+import {
+  AsnArray,
+  AsnProp,
+  AsnPropTypes,
+  AsnType,
+  AsnTypeTypes,
+  BitString,
+  OctetString,
+} from '@peculiar/asn1-schema';
 import { AsnSafeIntegerConverter } from './integer';
 import { CertificationRequest } from '@peculiar/asn1-csr';
 import { AlgorithmIdentifier, GeneralName } from '@peculiar/asn1-x509';
 import { CertReqMessages } from './crmfPop';
-import { CAKeyUpdAnnContent, CertRepMessage, CMPCertificate, CMPCertificates, CRLAnnContent, KeyRecRepContent, RevAnnContent, RevRepContent, RevReqContent } from './cmpCertRep';
-import { CertConfirmContent, ErrorMsgContent, GenMsgContent, GenRepContent, InfoTypeAndValue, POPODecKeyChallContent, POPODecKeyRespContent, PollRepContent, PollReqContent } from './cmpMessages';
+import {
+  CAKeyUpdAnnContent,
+  CertRepMessage,
+  CMPCertificate,
+  CMPCertificates,
+  CRLAnnContent,
+  KeyRecRepContent,
+  RevAnnContent,
+  RevRepContent,
+  RevReqContent,
+} from './cmpCertRep';
+import {
+  CertConfirmContent,
+  ErrorMsgContent,
+  GenMsgContent,
+  GenRepContent,
+  InfoTypeAndValue,
+  POPODecKeyChallContent,
+  POPODecKeyRespContent,
+  PollRepContent,
+  PollReqContent,
+} from './cmpMessages';
 import { PKIFreeText } from './cmpStatus';
 
 /** pvno values (RFC 9810 §5.1.1). */
@@ -127,8 +155,33 @@ export class PKIHeader {
  */
 /** PKIBody's alternatives by their context tag number, [0] ir … [26] pollRep (RFC 9810 §5.1.2). */
 export const pkiBodyNames = [
-  'ir', 'ip', 'cr', 'cp', 'p10cr', 'popdecc', 'popdecr', 'kur', 'kup', 'krr', 'krp', 'rr', 'rp', 'ccr', 'ccp',
-  'ckuann', 'cann', 'rann', 'crlann', 'pkiconf', 'nested', 'genm', 'genp', 'error', 'certConf', 'pollReq', 'pollRep',
+  'ir',
+  'ip',
+  'cr',
+  'cp',
+  'p10cr',
+  'popdecc',
+  'popdecr',
+  'kur',
+  'kup',
+  'krr',
+  'krp',
+  'rr',
+  'rp',
+  'ccr',
+  'ccp',
+  'ckuann',
+  'cann',
+  'rann',
+  'crlann',
+  'pkiconf',
+  'nested',
+  'genm',
+  'genp',
+  'error',
+  'certConf',
+  'pollReq',
+  'pollRep',
 ] as const;
 
 @AsnType({ type: AsnTypeTypes.Choice })

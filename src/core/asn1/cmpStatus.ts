@@ -45,11 +45,33 @@ export enum PKIStatus {
 
 /** The 27 named bits of PKIFailureInfo, bit 0 first (RFC 9810 §5.2.3). */
 export const pkiFailureInfoNames = [
-  'badAlg', 'badMessageCheck', 'badRequest', 'badTime', 'badCertId', 'badDataFormat', 'wrongAuthority',
-  'incorrectData', 'missingTimeStamp', 'badPOP', 'certRevoked', 'certConfirmed', 'wrongIntegrity',
-  'badRecipientNonce', 'timeNotAvailable', 'unacceptedPolicy', 'unacceptedExtension', 'addInfoNotAvailable',
-  'badSenderNonce', 'badCertTemplate', 'signerNotTrusted', 'transactionIdInUse', 'unsupportedVersion',
-  'notAuthorized', 'systemUnavail', 'systemFailure', 'duplicateCertReq',
+  'badAlg',
+  'badMessageCheck',
+  'badRequest',
+  'badTime',
+  'badCertId',
+  'badDataFormat',
+  'wrongAuthority',
+  'incorrectData',
+  'missingTimeStamp',
+  'badPOP',
+  'certRevoked',
+  'certConfirmed',
+  'wrongIntegrity',
+  'badRecipientNonce',
+  'timeNotAvailable',
+  'unacceptedPolicy',
+  'unacceptedExtension',
+  'addInfoNotAvailable',
+  'badSenderNonce',
+  'badCertTemplate',
+  'signerNotTrusted',
+  'transactionIdInUse',
+  'unsupportedVersion',
+  'notAuthorized',
+  'systemUnavail',
+  'systemFailure',
+  'duplicateCertReq',
 ] as const;
 
 export type PKIFailureInfoName = (typeof pkiFailureInfoNames)[number];

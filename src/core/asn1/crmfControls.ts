@@ -2,7 +2,15 @@
  * CRMF (RFC 4211) encrypted values, publication info, archive options and CertId, the types carried
  * by registration controls and by CMP responses. IMPLICIT TAGS, as in crmfTemplate.ts.
  */
-import { AsnArray, AsnIntegerArrayBufferConverter, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes, OctetString } from '@peculiar/asn1-schema';
+import {
+  AsnArray,
+  AsnIntegerArrayBufferConverter,
+  AsnProp,
+  AsnPropTypes,
+  AsnType,
+  AsnTypeTypes,
+  OctetString,
+} from '@peculiar/asn1-schema';
 import { AsnSafeIntegerConverter } from './integer';
 import { EnvelopedData } from '@peculiar/asn1-cms';
 import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';

@@ -2,7 +2,15 @@
  * CRMF (RFC 4211) certificate request and template. The CRMF module is `DEFINITIONS IMPLICIT TAGS`,
  * so context tags are implicit except where the tagged type is a CHOICE (Name, Time, GeneralName).
  */
-import { AsnArray, AsnIntegerArrayBufferConverter, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes, BitString } from '@peculiar/asn1-schema';
+import {
+  AsnArray,
+  AsnIntegerArrayBufferConverter,
+  AsnProp,
+  AsnPropTypes,
+  AsnType,
+  AsnTypeTypes,
+  BitString,
+} from '@peculiar/asn1-schema';
 import { AsnSafeIntegerConverter } from './integer';
 import { AlgorithmIdentifier, Extensions, Name, SubjectPublicKeyInfo, Time } from '@peculiar/asn1-x509';
 
@@ -80,11 +88,23 @@ export class UniqueIdentifier extends BitString {}
  * RFC 4211 §5
  */
 export class CertTemplate {
-  @AsnProp({ type: AsnPropTypes.Integer, context: 0, implicit: true, optional: true, converter: AsnSafeIntegerConverter })
+  @AsnProp({
+    type: AsnPropTypes.Integer,
+    context: 0,
+    implicit: true,
+    optional: true,
+    converter: AsnSafeIntegerConverter,
+  })
   public version?: number;
 
   /** Kept as bytes: serial numbers are up to 20 octets and must survive re-encoding. */
-  @AsnProp({ type: AsnPropTypes.Integer, context: 1, implicit: true, optional: true, converter: AsnIntegerArrayBufferConverter })
+  @AsnProp({
+    type: AsnPropTypes.Integer,
+    context: 1,
+    implicit: true,
+    optional: true,
+    converter: AsnIntegerArrayBufferConverter,
+  })
   public serialNumber?: ArrayBuffer;
 
   @AsnProp({ type: AlgorithmIdentifier, context: 2, implicit: true, optional: true })

@@ -11,11 +11,15 @@ export const AsnSafeIntegerConverter: IAsnConverter<number> = {
   fromASN: (value) => {
     // The parser hands an asn1js Integer here (its type says only "some block").
     const octets = (value.valueBlock as unknown as { valueHexView: Uint8Array }).valueHexView;
-    if (octets.byteLength > 8) throw new RangeError(`INTEGER of ${octets.byteLength} octets is too large for this field (at most ±2^53 − 1)`);
+    if (octets.byteLength > 8)
+      throw new RangeError(
+        `INTEGER of ${octets.byteLength} octets is too large for this field (at most ±2^53 − 1)`,
+      );
     let n = 0n;
     for (const b of octets) n = (n << 8n) | BigInt(b);
     if (octets.byteLength && octets[0] & 0x80) n -= 1n << BigInt(8 * octets.byteLength);
-    if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < BigInt(Number.MIN_SAFE_INTEGER)) throw new RangeError(`INTEGER ${n} is too large for this field (at most ±2^53 − 1)`);
+    if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < BigInt(Number.MIN_SAFE_INTEGER))
+      throw new RangeError(`INTEGER ${n} is too large for this field (at most ±2^53 − 1)`);
     return Number(n);
   },
   toASN: (value: number) => {

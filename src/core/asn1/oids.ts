@@ -275,10 +275,21 @@ export const oidNames: ReadonlyMap<string, string> = new Map<string, string>([
 
 /** Short names for RFC 4514 distinguished names. */
 export const dnShortNames: ReadonlyMap<string, string> = new Map([
-  ['2.5.4.3', 'CN'], ['2.5.4.6', 'C'], ['2.5.4.7', 'L'], ['2.5.4.8', 'ST'], ['2.5.4.9', 'STREET'],
-  ['2.5.4.10', 'O'], ['2.5.4.11', 'OU'], ['0.9.2342.19200300.100.1.1', 'UID'],
-  ['0.9.2342.19200300.100.1.25', 'DC'], ['2.5.4.5', 'serialNumber'], ['1.2.840.113549.1.9.1', 'emailAddress'],
-  ['2.5.4.4', 'SN'], ['2.5.4.42', 'GN'], ['2.5.4.12', 'title'], ['2.5.4.97', 'organizationIdentifier'],
+  ['2.5.4.3', 'CN'],
+  ['2.5.4.6', 'C'],
+  ['2.5.4.7', 'L'],
+  ['2.5.4.8', 'ST'],
+  ['2.5.4.9', 'STREET'],
+  ['2.5.4.10', 'O'],
+  ['2.5.4.11', 'OU'],
+  ['0.9.2342.19200300.100.1.1', 'UID'],
+  ['0.9.2342.19200300.100.1.25', 'DC'],
+  ['2.5.4.5', 'serialNumber'],
+  ['1.2.840.113549.1.9.1', 'emailAddress'],
+  ['2.5.4.4', 'SN'],
+  ['2.5.4.42', 'GN'],
+  ['2.5.4.12', 'title'],
+  ['2.5.4.97', 'organizationIdentifier'],
 ]);
 
 export function oidName(oid: string): string | undefined {

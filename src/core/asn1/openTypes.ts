@@ -8,9 +8,23 @@ import { ECDSASigValue, ECPrivateKey } from '@peculiar/asn1-ecc';
 import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import { RSAPrivateKey, RSAPublicKey, RsaSaPssParams } from '@peculiar/asn1-rsa';
 import * as x509 from '@peculiar/asn1-x509';
-import { CertReqTemplateContent, CRLStatusListValue, AlgorithmIdentifiers, ObjectIdentifiers, RootCaKeyUpdateContent, UTF8Strings } from './cmpGenInfo';
+import {
+  CertReqTemplateContent,
+  CRLStatusListValue,
+  AlgorithmIdentifiers,
+  ObjectIdentifiers,
+  RootCaKeyUpdateContent,
+  UTF8Strings,
+} from './cmpGenInfo';
 import { CAKeyUpdAnnContent, CMPCertificate, CMPCertificates, CRLAnnContent } from './cmpCertRep';
-import { KemCiphertextInfo, PBKDF2Params, PBMAC1Params, DHBMParameter, KemBMParameter, PBMParameter } from './cmpAlgorithms';
+import {
+  KemCiphertextInfo,
+  PBKDF2Params,
+  PBMAC1Params,
+  DHBMParameter,
+  KemBMParameter,
+  PBMParameter,
+} from './cmpAlgorithms';
 import { PKIMessage, PKIMessages } from './cmpMessage';
 import { CertId, EncryptedKey, PKIArchiveOptions, PKIPublicationInfo } from './crmfControls';
 import { AttributeTypeAndValue, CertRequest } from './crmfTemplate';
@@ -142,23 +156,81 @@ export const privateKeyTypes: ReadonlyMap<string, OpenType> = new Map<string, Op
 
 /** Signature values inside signature BIT STRINGs by algorithm. */
 export const signatureValueTypes: ReadonlyMap<string, OpenType> = new Map<string, OpenType>(
-  ['1.2.840.10045.4.1', '1.2.840.10045.4.3.1', '1.2.840.10045.4.3.2', '1.2.840.10045.4.3.3', '1.2.840.10045.4.3.4']
-    .map((oid) => [oid, ECDSASigValue] as [string, OpenType]),
+  [
+    '1.2.840.10045.4.1',
+    '1.2.840.10045.4.3.1',
+    '1.2.840.10045.4.3.2',
+    '1.2.840.10045.4.3.3',
+    '1.2.840.10045.4.3.4',
+  ].map((oid) => [oid, ECDSASigValue] as [string, OpenType]),
 );
 
 /** Every open field the annotator resolves. */
 export const openFields: readonly OpenField[] = [
   { owner: InfoTypeAndValue, field: 'infoValue', selector: 'infoType', types: infoValueTypes },
   { owner: AttributeTypeAndValue, field: 'value', selector: 'type', types: controlValueTypes },
-  { owner: x509.AlgorithmIdentifier, field: 'parameters', selector: 'algorithm', types: algorithmParameterTypes },
-  { owner: x509.Extension, field: 'extnValue', selector: 'extnID', types: extensionTypes, encapsulated: true },
+  {
+    owner: x509.AlgorithmIdentifier,
+    field: 'parameters',
+    selector: 'algorithm',
+    types: algorithmParameterTypes,
+  },
+  {
+    owner: x509.Extension,
+    field: 'extnValue',
+    selector: 'extnID',
+    types: extensionTypes,
+    encapsulated: true,
+  },
   { owner: x509.Attribute, field: 'values', selector: 'type', types: attributeValueTypes },
   { owner: ContentInfo, field: 'content', selector: 'contentType', types: contentTypes },
-  { owner: x509.SubjectPublicKeyInfo, field: 'subjectPublicKey', selector: 'algorithm.algorithm', types: publicKeyTypes, encapsulated: true },
-  { owner: x509.Certificate, field: 'signatureValue', selector: 'signatureAlgorithm.algorithm', types: signatureValueTypes, encapsulated: true },
-  { owner: x509.CertificateList, field: 'signature', selector: 'signatureAlgorithm.algorithm', types: signatureValueTypes, encapsulated: true },
-  { owner: CertificationRequest, field: 'signature', selector: 'signatureAlgorithm.algorithm', types: signatureValueTypes, encapsulated: true },
-  { owner: PrivateKeyInfo, field: 'privateKey', selector: 'privateKeyAlgorithm.algorithm', types: privateKeyTypes, encapsulated: true },
-  { owner: PKIMessage, field: 'protection', selector: 'header.protectionAlg.algorithm', types: signatureValueTypes, encapsulated: true },
-  { owner: POPOSigningKey, field: 'signature', selector: 'algorithmIdentifier.algorithm', types: signatureValueTypes, encapsulated: true },
+  {
+    owner: x509.SubjectPublicKeyInfo,
+    field: 'subjectPublicKey',
+    selector: 'algorithm.algorithm',
+    types: publicKeyTypes,
+    encapsulated: true,
+  },
+  {
+    owner: x509.Certificate,
+    field: 'signatureValue',
+    selector: 'signatureAlgorithm.algorithm',
+    types: signatureValueTypes,
+    encapsulated: true,
+  },
+  {
+    owner: x509.CertificateList,
+    field: 'signature',
+    selector: 'signatureAlgorithm.algorithm',
+    types: signatureValueTypes,
+    encapsulated: true,
+  },
+  {
+    owner: CertificationRequest,
+    field: 'signature',
+    selector: 'signatureAlgorithm.algorithm',
+    types: signatureValueTypes,
+    encapsulated: true,
+  },
+  {
+    owner: PrivateKeyInfo,
+    field: 'privateKey',
+    selector: 'privateKeyAlgorithm.algorithm',
+    types: privateKeyTypes,
+    encapsulated: true,
+  },
+  {
+    owner: PKIMessage,
+    field: 'protection',
+    selector: 'header.protectionAlg.algorithm',
+    types: signatureValueTypes,
+    encapsulated: true,
+  },
+  {
+    owner: POPOSigningKey,
+    field: 'signature',
+    selector: 'algorithmIdentifier.algorithm',
+    types: signatureValueTypes,
+    encapsulated: true,
+  },
 ];

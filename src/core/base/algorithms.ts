@@ -11,7 +11,9 @@ export const hashByOid: Record<string, string> = {
 };
 
 /** Digest OID by WebCrypto hash name: the inverse of hashByOid. */
-export const digestOidByHash: Record<string, string> = Object.fromEntries(Object.entries(hashByOid).map(([oid, name]) => [name, oid]));
+export const digestOidByHash: Record<string, string> = Object.fromEntries(
+  Object.entries(hashByOid).map(([oid, name]) => [name, oid]),
+);
 
 /** HMAC algorithms (RFC 9481 §6.2) → hash. */
 export const hmacByOid: Record<string, string> = {

@@ -10,10 +10,23 @@ export const keyRequestBodies: ReadonlySet<string> = new Set(['ir', 'cr', 'kur',
 export const certResponseBodies: ReadonlySet<string> = new Set(['ip', 'cp', 'kup', 'ccp']);
 
 /** The bodies implicitConfirm belongs to (RFC 9810 §5.1.1.1): certificate requests and responses. */
-export const implicitConfirmBodies: ReadonlySet<string> = new Set([...certRequestBodies, 'p10cr', ...certResponseBodies]);
+export const implicitConfirmBodies: ReadonlySet<string> = new Set([
+  ...certRequestBodies,
+  'p10cr',
+  ...certResponseBodies,
+]);
 
 /** Bodies that open a transaction (no recipNonce expected). */
-export const firstBodies: ReadonlySet<string> = new Set(['ir', 'cr', 'kur', 'p10cr', 'rr', 'genm', 'krr', 'ccr']);
+export const firstBodies: ReadonlySet<string> = new Set([
+  'ir',
+  'cr',
+  'kur',
+  'p10cr',
+  'rr',
+  'genm',
+  'krr',
+  'ccr',
+]);
 
 /** The CertRepMessage of a decoded body, whichever of ip, cp, kup, ccp it is. */
 export function certRepOf<T>(body: { ip?: T; cp?: T; kup?: T; ccp?: T }): T | undefined {

@@ -3,7 +3,9 @@ export { fromHex, hexAt, toHex } from '../der/values';
 
 /** Bytes in an ArrayBuffer of their own, as WebCrypto's BufferSource type (DOM lib) asks. */
 export function own(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  return bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+  return bytes.buffer instanceof ArrayBuffer &&
+    bytes.byteOffset === 0 &&
+    bytes.byteLength === bytes.buffer.byteLength
     ? (bytes as Uint8Array<ArrayBuffer>)
     : new Uint8Array(bytes);
 }
@@ -34,7 +36,8 @@ export function fromBase64(text: string, mode: 'strict' | 'lenient' = 'strict'):
   if (mode === 'strict') bin = atob(text);
   else {
     const clean = text.replace(/\s+/g, '');
-    if (clean.length === 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 === 1) return undefined;
+    if (clean.length === 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 === 1)
+      return undefined;
     try {
       bin = atob(clean.padEnd(Math.ceil(clean.length / 4) * 4, '='));
     } catch {

@@ -42,7 +42,11 @@ export function sequenceOf(parts: Uint8Array[]): Uint8Array {
 }
 
 /** A certificate's TBSCertificate, SubjectPublicKeyInfo and signature BIT STRING, as encoded. */
-export function certificateParts(certDer: Uint8Array): { tbs?: TlvNode; spki?: TlvNode; signature?: TlvNode } {
+export function certificateParts(certDer: Uint8Array): {
+  tbs?: TlvNode;
+  spki?: TlvNode;
+  signature?: TlvNode;
+} {
   const [tbs, , signature] = readDer(certDer).roots[0]?.children ?? [];
   const fields = tbs?.children ?? [];
   // version [0] is optional; SubjectPublicKeyInfo is the sixth field after it.

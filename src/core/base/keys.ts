@@ -27,7 +27,11 @@ export interface KeyPair {
 }
 
 const ecHash: Record<string, string> = { 'P-256': 'SHA-256', 'P-384': 'SHA-384', 'P-521': 'SHA-512' };
-const ecSigOid: Record<string, string> = { 'SHA-256': '1.2.840.10045.4.3.2', 'SHA-384': '1.2.840.10045.4.3.3', 'SHA-512': '1.2.840.10045.4.3.4' };
+const ecSigOid: Record<string, string> = {
+  'SHA-256': '1.2.840.10045.4.3.2',
+  'SHA-384': '1.2.840.10045.4.3.3',
+  'SHA-512': '1.2.840.10045.4.3.4',
+};
 
 function importParams(kind: string): { name: string; hash?: string; namedCurve?: string } {
   if (kind.startsWith('RSA')) return { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
@@ -36,11 +40,22 @@ function importParams(kind: string): { name: string; hash?: string; namedCurve?:
 }
 
 /** A fresh key pair (extractable, so the private key can be saved beside the request). */
-export async function generateKeyPair(kind: KeyKind, subtle: Subtle = globalThis.crypto.subtle): Promise<KeyPair> {
+export async function generateKeyPair(
+  kind: KeyKind,
+  subtle: Subtle = globalThis.crypto.subtle,
+): Promise<KeyPair> {
   const params = kind.startsWith('RSA')
-    ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', modulusLength: Number(kind.slice(4)), publicExponent: new Uint8Array([1, 0, 1]) }
+    ? {
+        name: 'RSASSA-PKCS1-v1_5',
+        hash: 'SHA-256',
+        modulusLength: Number(kind.slice(4)),
+        publicExponent: new Uint8Array([1, 0, 1]),
+      }
     : importParams(kind);
-  const pair = (await subtle.generateKey(params, true, ['sign', 'verify'])) as { privateKey: CryptoKey; publicKey: CryptoKey };
+  const pair = (await subtle.generateKey(params, true, ['sign', 'verify'])) as {
+    privateKey: CryptoKey;
+    publicKey: CryptoKey;
+  };
   return {
     kind,
     privateKey: pair.privateKey,
@@ -56,16 +71,23 @@ function kindOf(info: PrivateKeyInfo): KeyPair['kind'] {
   if (alg === '1.3.101.112') return 'Ed25519';
   if (alg === '1.3.101.113') return 'Ed448';
   if (alg === '1.2.840.10045.2.1') {
-    const p = info.privateKeyAlgorithm.parameters ? new Uint8Array(info.privateKeyAlgorithm.parameters) : new Uint8Array();
+    const p = info.privateKeyAlgorithm.parameters
+      ? new Uint8Array(info.privateKeyAlgorithm.parameters)
+      : new Uint8Array();
     const curve = p[0] === 0x06 ? curveByOid[decodeOid(p.subarray(2)) ?? ''] : undefined;
     if (curve) return curve.name as KeyKind;
     throw new Error('the EC private key is on a curve WebCrypto does not support (P-256, P-384, P-521 are)');
   }
-  throw new Error(`private keys of type ${alg} are not supported (RSA, EC P-256/384/521, Ed25519, Ed448 are)`);
+  throw new Error(
+    `private keys of type ${alg} are not supported (RSA, EC P-256/384/521, Ed25519, Ed448 are)`,
+  );
 }
 
 /** Loads a DER PKCS#8 key; the public key is derived through JWK (WebCrypto has no direct way). */
-export async function importPrivateKey(pkcs8: Uint8Array, subtle: Subtle = globalThis.crypto.subtle): Promise<KeyPair> {
+export async function importPrivateKey(
+  pkcs8: Uint8Array,
+  subtle: Subtle = globalThis.crypto.subtle,
+): Promise<KeyPair> {
   let info: PrivateKeyInfo;
   try {
     info = AsnParser.parse(own(pkcs8), PrivateKeyInfo);
@@ -76,26 +98,46 @@ export async function importPrivateKey(pkcs8: Uint8Array, subtle: Subtle = globa
   const params = importParams(kind);
   const privateKey = await subtle.importKey('pkcs8', own(pkcs8), params, true, ['sign']);
   const jwk = (await subtle.exportKey('jwk', privateKey)) as Record<string, unknown>;
-  const pub = Object.fromEntries(Object.entries(jwk).filter(([k]) => ['kty', 'crv', 'n', 'e', 'x', 'y'].includes(k)));
+  const pub = Object.fromEntries(
+    Object.entries(jwk).filter(([k]) => ['kty', 'crv', 'n', 'e', 'x', 'y'].includes(k)),
+  );
   const publicKey = await subtle.importKey('jwk', pub, params, true, ['verify']);
-  return { kind, privateKey, spki: new Uint8Array(await subtle.exportKey('spki', publicKey)), pkcs8: new Uint8Array(pkcs8) };
+  return {
+    kind,
+    privateKey,
+    spki: new Uint8Array(await subtle.exportKey('spki', publicKey)),
+    pkcs8: new Uint8Array(pkcs8),
+  };
 }
 
-const rsaSigOid: Record<string, string> = { 'SHA-256': '1.2.840.113549.1.1.11', 'SHA-384': '1.2.840.113549.1.1.12', 'SHA-512': '1.2.840.113549.1.1.13' };
+const rsaSigOid: Record<string, string> = {
+  'SHA-256': '1.2.840.113549.1.1.11',
+  'SHA-384': '1.2.840.113549.1.1.12',
+  'SHA-512': '1.2.840.113549.1.1.13',
+};
 /** A hash for RSA and ECDSA signatures; EdDSA has its own. */
 export type SignatureHash = 'SHA-256' | 'SHA-384' | 'SHA-512';
 
 /** The signature algorithm a key signs with: by default SHA-256 with RSA, ECDSA with the curve's hash, EdDSA. */
 export function signatureAlgorithm(key: KeyPair, hash?: SignatureHash): AlgorithmIdentifier {
-  if (key.kind.startsWith('RSA')) return new AlgorithmIdentifier({ algorithm: rsaSigOid[hash ?? 'SHA-256'], parameters: null });
-  if (key.kind.startsWith('P-')) return new AlgorithmIdentifier({ algorithm: ecSigOid[hash ?? ecHash[key.kind]] });
+  if (key.kind.startsWith('RSA'))
+    return new AlgorithmIdentifier({ algorithm: rsaSigOid[hash ?? 'SHA-256'], parameters: null });
+  if (key.kind.startsWith('P-'))
+    return new AlgorithmIdentifier({ algorithm: ecSigOid[hash ?? ecHash[key.kind]] });
   return new AlgorithmIdentifier({ algorithm: key.kind === 'Ed25519' ? '1.3.101.112' : '1.3.101.113' });
 }
 
 /** Signs `data` (with `hash` where the algorithm has a choice); ECDSA's r || s comes back as the DER Ecdsa-Sig-Value. */
-export async function signBytes(key: KeyPair, data: Uint8Array, subtle: Subtle = globalThis.crypto.subtle, hash?: SignatureHash): Promise<Uint8Array> {
+export async function signBytes(
+  key: KeyPair,
+  data: Uint8Array,
+  subtle: Subtle = globalThis.crypto.subtle,
+  hash?: SignatureHash,
+): Promise<Uint8Array> {
   if (key.kind.startsWith('P-')) {
-    const raw = new Uint8Array(await subtle.sign({ name: 'ECDSA', hash: hash ?? ecHash[key.kind] }, key.privateKey, own(data)));
+    const raw = new Uint8Array(
+      await subtle.sign({ name: 'ECDSA', hash: hash ?? ecHash[key.kind] }, key.privateKey, own(data)),
+    );
     const half = raw.length / 2;
     const int = (b: Uint8Array) => {
       let i = 0;
@@ -103,10 +145,17 @@ export async function signBytes(key: KeyPair, data: Uint8Array, subtle: Subtle =
       const v = b.subarray(i);
       return (v[0] & 0x80 ? new Uint8Array([0, ...v]) : new Uint8Array(v)).buffer;
     };
-    return new Uint8Array(AsnSerializer.serialize(new ECDSASigValue({ r: int(raw.subarray(0, half)), s: int(raw.subarray(half)) })));
+    return new Uint8Array(
+      AsnSerializer.serialize(
+        new ECDSASigValue({ r: int(raw.subarray(0, half)), s: int(raw.subarray(half)) }),
+      ),
+    );
   }
   const name = key.kind.startsWith('RSA') ? 'RSASSA-PKCS1-v1_5' : key.kind;
   // A WebCrypto RSA key is bound to its hash (SHA-256 here): another hash needs the key imported for it.
-  const privateKey = name === 'RSASSA-PKCS1-v1_5' && hash && hash !== 'SHA-256' ? await subtle.importKey('pkcs8', own(key.pkcs8), { name, hash }, false, ['sign']) : key.privateKey;
+  const privateKey =
+    name === 'RSASSA-PKCS1-v1_5' && hash && hash !== 'SHA-256'
+      ? await subtle.importKey('pkcs8', own(key.pkcs8), { name, hash }, false, ['sign'])
+      : key.privateKey;
   return new Uint8Array(await subtle.sign(name, privateKey, own(data)));
 }

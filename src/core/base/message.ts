@@ -22,7 +22,8 @@ export function readMessage(der: Uint8Array): ReadMessage {
   const err = doc.problems.find((p) => p.severity === 'error');
   if (err) throw new Error(`not DER: ${err.message}`);
   const root = doc.roots[0];
-  if (!root || root.tagNumber !== 16 || (root.children?.length ?? 0) < 2) throw new Error('not a PKIMessage: expected SEQUENCE { header, body, … } at offset 0x0');
+  if (!root || root.tagNumber !== 16 || (root.children?.length ?? 0) < 2)
+    throw new Error('not a PKIMessage: expected SEQUENCE { header, body, … } at offset 0x0');
   const [h, b] = root.children!;
   let header: PKIHeader;
   let body: PKIBody;
@@ -36,7 +37,8 @@ export function readMessage(der: Uint8Array): ReadMessage {
   } catch (e) {
     throw new Error(`body at offset 0x${b.offset.toString(16)} does not decode: ${(e as Error).message}`);
   }
-  const bodyName = Object.keys(body).find((k) => (body as unknown as Record<string, unknown>)[k] !== undefined) ?? '?';
+  const bodyName =
+    Object.keys(body).find((k) => (body as unknown as Record<string, unknown>)[k] !== undefined) ?? '?';
   return { header, body, bodyName };
 }
 
@@ -83,14 +85,20 @@ const universal = (n: TlvNode | undefined, tag: number) => n?.tagClass === 0 && 
 /** Where a response body keeps its (first) PKIStatusInfo (RFC 9810 §5.3). */
 function statusNode(bodyName: string, content: TlvNode | undefined): TlvNode | undefined {
   switch (bodyName) {
-    case 'ip': case 'cp': case 'kup': case 'ccp': {
+    case 'ip':
+    case 'cp':
+    case 'kup':
+    case 'ccp': {
       // CertRepMessage ::= SEQUENCE { caPubs [1] OPTIONAL, response SEQUENCE OF CertResponse }
       const response = content?.children?.find((c) => universal(c, 16));
       return response?.children?.[0]?.children?.[1];
     }
-    case 'rp': return content?.children?.[0]?.children?.[0]; // RevRepContent: status SEQUENCE OF PKIStatusInfo
-    case 'error': return content?.children?.[0]; // ErrorMsgContent: pKIStatusInfo first
-    default: return undefined;
+    case 'rp':
+      return content?.children?.[0]?.children?.[0]; // RevRepContent: status SEQUENCE OF PKIStatusInfo
+    case 'error':
+      return content?.children?.[0]; // ErrorMsgContent: pKIStatusInfo first
+    default:
+      return undefined;
   }
 }
 
@@ -105,13 +113,27 @@ export function peekMessage(der: Uint8Array): MessageOutline | undefined {
   if (doc.problems.some((p) => p.severity === 'error')) return undefined;
   const [root] = doc.roots;
   const [h, b] = root?.children ?? [];
-  if (!universal(root, 16) || !universal(h, 16) || !b || b.tagClass !== 2 || !b.constructed || b.tagNumber >= pkiBodyNames.length) return undefined;
+  if (
+    !universal(root, 16) ||
+    !universal(h, 16) ||
+    !b ||
+    b.tagClass !== 2 ||
+    !b.constructed ||
+    b.tagNumber >= pkiBodyNames.length
+  )
+    return undefined;
   const hc = h.children ?? [];
   if (!universal(hc[0], 2) || hc[1]?.tagClass !== 2 || hc[2]?.tagClass !== 2) return undefined;
   const bodyName = pkiBodyNames[b.tagNumber];
   const tidWrap = hc.slice(3).find((c) => c.tagClass === 2 && c.tagNumber === 4);
   const tid = tidWrap?.children?.[0];
-  const out: MessageOutline = { bodyName, transactionID: tid && universal(tid, 4) ? toHex(der.subarray(tid.offset + tid.headerLength, tid.offset + tid.headerLength + tid.length)) : '' };
+  const out: MessageOutline = {
+    bodyName,
+    transactionID:
+      tid && universal(tid, 4)
+        ? toHex(der.subarray(tid.offset + tid.headerLength, tid.offset + tid.headerLength + tid.length))
+        : '',
+  };
   const info = statusNode(bodyName, b.children?.[0]);
   if (info && universal(info, 16)) {
     try {

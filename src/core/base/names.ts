@@ -3,7 +3,13 @@
  * specific first, escapes `\,`) or OpenSSL's "/CN=x/O=y"; SANs as "dns:host", "ip:10.0.0.1", "email:a@b",
  * "uri:https://x". Errors name the part that is wrong.
  */
-import { AttributeTypeAndValue, DirectoryString, GeneralName, Name, RelativeDistinguishedName } from '@peculiar/asn1-x509';
+import {
+  AttributeTypeAndValue,
+  DirectoryString,
+  GeneralName,
+  Name,
+  RelativeDistinguishedName,
+} from '@peculiar/asn1-x509';
 import { dnShortNames } from '../asn1/oids';
 
 const byShortName = new Map([...dnShortNames].map(([oid, short]) => [short.toLowerCase(), oid]));
@@ -39,8 +45,12 @@ function attribute(part: string, where: string): AttributeTypeAndValue {
   const type = part.slice(0, eq).trim();
   const value = unescape(part.slice(eq + 1).trim());
   const oid = /^\d+(\.\d+)+$/.test(type) ? type : byShortName.get(type.toLowerCase());
-  if (!oid) throw new Error(`${where}: unknown attribute type "${type}" (use CN, O, OU, C, L, ST, DC, emailAddress, … or a dotted OID)`);
-  if (oid === '2.5.4.6' && !/^[A-Za-z]{2}$/.test(value)) throw new Error(`${where}: C must be a two-letter country code, not "${value}"`);
+  if (!oid)
+    throw new Error(
+      `${where}: unknown attribute type "${type}" (use CN, O, OU, C, L, ST, DC, emailAddress, … or a dotted OID)`,
+    );
+  if (oid === '2.5.4.6' && !/^[A-Za-z]{2}$/.test(value))
+    throw new Error(`${where}: C must be a two-letter country code, not "${value}"`);
   const atv = new AttributeTypeAndValue({ type: oid });
   if (printable.has(oid)) atv.value = new DirectoryString({ printableString: value });
   else if (ia5.has(oid)) atv.value = new DirectoryString({ ia5String: value } as Partial<DirectoryString>);
@@ -54,7 +64,11 @@ export function parseName(text: string, where = 'name'): Name {
   if (t === '') return new Name([]);
   // OpenSSL's "/CN=x/O=y" lists RDNs in encoding order; RFC 4514's "CN=x, O=y" lists them reversed.
   const parts = t.startsWith('/') ? splitUnescaped(t.slice(1), '/') : splitUnescaped(t, ',').reverse();
-  return new Name(parts.filter((p) => p.trim() !== '').map((p) => new RelativeDistinguishedName(splitUnescaped(p, '+').map((a) => attribute(a, where)))));
+  return new Name(
+    parts
+      .filter((p) => p.trim() !== '')
+      .map((p) => new RelativeDistinguishedName(splitUnescaped(p, '+').map((a) => attribute(a, where)))),
+  );
 }
 
 /** DER of an IPv4 or IPv6 address, or undefined. */
@@ -90,7 +104,12 @@ export function parseGeneralName(text: string, where = 'name'): GeneralName {
   const [, kind, value] = m;
   switch (kind.toLowerCase()) {
     case 'dns':
-      if (!/^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(value)) throw new Error(`${where}: "${value}" is not a DNS name`);
+      if (
+        !/^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(
+          value,
+        )
+      )
+        throw new Error(`${where}: "${value}" is not a DNS name`);
       return new GeneralName({ dNSName: value });
     case 'ip': {
       if (!ipBytes(value)) throw new Error(`${where}: "${value}" is not an IPv4 or IPv6 address`);

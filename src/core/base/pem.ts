@@ -26,13 +26,26 @@ export function unwrapInput(bytes: Uint8Array): Unwrapped {
   const text = new TextDecoder('latin1').decode(bytes);
   const pem = pemRe.exec(text);
   if (pem) {
-    const body = pem[2].split(/\r?\n/).filter((l) => !/^[A-Za-z-]+:/.test(l)).join('');
+    const body = pem[2]
+      .split(/\r?\n/)
+      .filter((l) => !/^[A-Za-z-]+:/.test(l))
+      .join('');
     const der = fromBase64(body, 'lenient');
-    if (!der) return { der: bytes, format: 'pem', pemLabel: pem[1], error: `the PEM block "${pem[1]}" at offset ${pem.index} is not valid base64` };
+    if (!der)
+      return {
+        der: bytes,
+        format: 'pem',
+        pemLabel: pem[1],
+        error: `the PEM block "${pem[1]}" at offset ${pem.index} is not valid base64`,
+      };
     return { der, format: 'pem', pemLabel: pem[1] };
   }
   if (text.includes('-----BEGIN ')) {
-    return { der: bytes, format: 'pem', error: `a PEM "-----BEGIN" line at offset ${text.indexOf('-----BEGIN ')} has no matching "-----END" line` };
+    return {
+      der: bytes,
+      format: 'pem',
+      error: `a PEM "-----BEGIN" line at offset ${text.indexOf('-----BEGIN ')} has no matching "-----END" line`,
+    };
   }
   const der = fromBase64(text, 'lenient');
   if (der && der.length > 0 && der[0] === 0x30) return { der, format: 'base64' };

@@ -64,14 +64,21 @@ interface Connection {
 }
 
 const endpoint = (ip: string, port: number) => (ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`);
-const isPkixCmp = (ct: string | undefined) => ct?.split(';')[0].trim().toLowerCase() === 'application/pkixcmp';
+const isPkixCmp = (ct: string | undefined) =>
+  ct?.split(';')[0].trim().toLowerCase() === 'application/pkixcmp';
 
 export class CaptureParser {
   private readonly reader: RecordReader;
   private readonly connections = new Map<string, Connection>();
   private readonly messages: CapturedMessage[] = [];
   private readonly problems: CaptureProblem[] = [];
-  private readonly summary: CaptureSummary = { packets: 0, tcpSegments: 0, retransmitted: 0, outOfOrder: 0, httpMessages: 0 };
+  private readonly summary: CaptureSummary = {
+    packets: 0,
+    tcpSegments: 0,
+    retransmitted: 0,
+    outOfOrder: 0,
+    httpMessages: 0,
+  };
   private currentTime = 0;
 
   constructor() {
@@ -80,13 +87,28 @@ export class CaptureParser {
       this.currentTime = r.time;
       const d = decodePacket(r.linkType, r.data);
       if (d.kind === 'problem') {
-        if (r.truncated) this.problems.push({ message: `packet ${r.number} is cut short by the capture (snaplen): ${d.message}`, offset: r.offset, packet: r.number });
-        else this.problems.push({ message: `packet ${r.number}: ${d.message}`, offset: r.offset, packet: r.number });
+        if (r.truncated)
+          this.problems.push({
+            message: `packet ${r.number} is cut short by the capture (snaplen): ${d.message}`,
+            offset: r.offset,
+            packet: r.number,
+          });
+        else
+          this.problems.push({
+            message: `packet ${r.number}: ${d.message}`,
+            offset: r.offset,
+            packet: r.number,
+          });
         return;
       }
       if (d.kind !== 'tcp') return;
       const s = d.segment;
-      if (r.truncated && s.payload.length) this.problems.push({ message: `packet ${r.number} is cut short by the capture (snaplen): its TCP payload is incomplete`, offset: r.offset, packet: r.number });
+      if (r.truncated && s.payload.length)
+        this.problems.push({
+          message: `packet ${r.number} is cut short by the capture (snaplen): its TCP payload is incomplete`,
+          offset: r.offset,
+          packet: r.number,
+        });
       this.summary.tcpSegments++;
       this.segment(endpoint(s.src, s.srcPort), endpoint(s.dst, s.dstPort), s, r.number);
     });
@@ -134,7 +156,10 @@ export class CaptureParser {
       dir.finished = true;
       // Both sides done and nothing held back: the connection's state can go (bounded memory).
       const done = [...c.dirs.values()];
-      if ((s.rst || (done.length === 2 && done.every((d) => d.finished))) && done.every((d) => !d.tcp.missing)) {
+      if (
+        (s.rst || (done.length === 2 && done.every((d) => d.finished))) &&
+        done.every((d) => !d.tcp.missing)
+      ) {
         this.closeConnection(c);
         this.connections.delete(id);
       }
@@ -146,12 +171,25 @@ export class CaptureParser {
       d.http.close(c.lastPacket);
       this.summary.retransmitted += d.tcp.retransmitted;
       this.summary.outOfOrder += d.tcp.outOfOrder;
-      if (d.tcp.missing) this.problems.push({ message: `${from} (${c.id}): ${d.tcp.missing} bytes wait for a segment that is not in the capture`, offset: 0 });
-      if (d.tcp.overflow) this.problems.push({ message: `${from} (${c.id}): more out-of-order bytes than the 32 MiB held back; the stream is incomplete`, offset: 0 });
+      if (d.tcp.missing)
+        this.problems.push({
+          message: `${from} (${c.id}): ${d.tcp.missing} bytes wait for a segment that is not in the capture`,
+          offset: 0,
+        });
+      if (d.tcp.overflow)
+        this.problems.push({
+          message: `${from} (${c.id}): more out-of-order bytes than the 32 MiB held back; the stream is incomplete`,
+          offset: 0,
+        });
       for (const p of d.http.problems) this.problems.push({ message: `${from} (${c.id}): ${p}`, offset: 0 });
     }
     for (const index of c.waiting) {
-      if (index) this.problems.push({ message: `message #${index} (${this.messages[index - 1].bodyType}) got no HTTP response in the capture`, offset: 0, packet: this.messages[index - 1].packet });
+      if (index)
+        this.problems.push({
+          message: `message #${index} (${this.messages[index - 1].bodyType}) got no HTTP response in the capture`,
+          offset: 0,
+          packet: this.messages[index - 1].packet,
+        });
     }
     c.waiting = [];
   }
@@ -178,11 +216,24 @@ export class CaptureParser {
       if (pkix || outline) {
         index = this.messages.length + 1;
         this.messages.push({
-          index, packet: m.lastPacket, firstPacket: m.firstPacket, time: this.currentTime, direction: m.kind,
-          client: m.kind === 'request' ? from : to, server: m.kind === 'request' ? to : from,
-          method: m.method, path: m.path, httpStatus: m.status, contentType, wrongContentType: !pkix,
-          der: m.body, bodyType: outline?.bodyName ?? '?', transactionID: outline?.transactionID || undefined,
-          pkiStatus: outline?.status, decodeError, incomplete: m.incomplete,
+          index,
+          packet: m.lastPacket,
+          firstPacket: m.firstPacket,
+          time: this.currentTime,
+          direction: m.kind,
+          client: m.kind === 'request' ? from : to,
+          server: m.kind === 'request' ? to : from,
+          method: m.method,
+          path: m.path,
+          httpStatus: m.status,
+          contentType,
+          wrongContentType: !pkix,
+          der: m.body,
+          bodyType: outline?.bodyName ?? '?',
+          transactionID: outline?.transactionID || undefined,
+          pkiStatus: outline?.status,
+          decodeError,
+          incomplete: m.incomplete,
         });
       }
     }

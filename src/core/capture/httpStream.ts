@@ -32,7 +32,10 @@ function findHeaderEnd(b: Uint8Array, from: number): number {
 }
 
 /** A chunked body from `b` at `p`: the decoded body and the bytes used, or undefined if incomplete. */
-function chunked(b: Uint8Array, p: number): { body: Uint8Array; used: number } | { error: string } | undefined {
+function chunked(
+  b: Uint8Array,
+  p: number,
+): { body: Uint8Array; used: number } | { error: string } | undefined {
   const parts: Uint8Array[] = [];
   let size = 0;
   let q = p;
@@ -124,13 +127,18 @@ export class HttpStream {
     if (this.notHttp) return;
     if (!this.buf.length) this.firstPacket = packet;
     this.buf.append(bytes);
-    while (this.buf.length && !this.notHttp && this.parse(packet, false)) { /* one message per round */ }
+    while (this.buf.length && !this.notHttp && this.parse(packet, false)) {
+      /* one message per round */
+    }
   }
 
   /** The connection closed (or the capture ended): a body read to the close is complete now. */
   close(packet: number): void {
-    while (this.buf.length && !this.notHttp && this.parse(packet, true)) { /* flush */ }
-    if (this.buf.length && !this.notHttp) this.problems.push(`${this.buf.length} bytes of an unfinished HTTP message at the end of the stream`);
+    while (this.buf.length && !this.notHttp && this.parse(packet, true)) {
+      /* flush */
+    }
+    if (this.buf.length && !this.notHttp)
+      this.problems.push(`${this.buf.length} bytes of an unfinished HTTP message at the end of the stream`);
     this.buf.clear();
   }
 
@@ -161,7 +169,15 @@ export class HttpStream {
     }
     const bodyStart = end + 4;
     const status = res ? Number(res[1]) : undefined;
-    const base = { kind: req ? 'request' as const : 'response' as const, method: req?.[1], path: req?.[2], status, headers, firstPacket: this.firstPacket, lastPacket: packet };
+    const base = {
+      kind: req ? ('request' as const) : ('response' as const),
+      method: req?.[1],
+      path: req?.[2],
+      status,
+      headers,
+      firstPacket: this.firstPacket,
+      lastPacket: packet,
+    };
     let body: Uint8Array;
     let used: number;
     let incomplete: string | undefined;

@@ -1,2 +1,9 @@
-export { CaptureParser, groupExchanges, parseCapture, type CaptureResult, type CapturedExchange, type CapturedMessage } from './capture';
+export {
+  CaptureParser,
+  groupExchanges,
+  parseCapture,
+  type CaptureResult,
+  type CapturedExchange,
+  type CapturedMessage,
+} from './capture';
 export type { CaptureProblem } from './records';

@@ -16,10 +16,12 @@ export interface TcpSegment {
   payload: Uint8Array;
 }
 
-export type Decoded = { kind: 'tcp'; segment: TcpSegment } | { kind: 'other' } | { kind: 'problem'; message: string };
+export type Decoded =
+  { kind: 'tcp'; segment: TcpSegment } | { kind: 'other' } | { kind: 'problem'; message: string };
 
 const be16 = (b: Uint8Array, p: number) => (b[p] << 8) | b[p + 1];
-const be32 = (b: Uint8Array, p: number) => ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) >>> 0;
+const be32 = (b: Uint8Array, p: number) =>
+  ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) >>> 0;
 
 function ipv4Text(b: Uint8Array, p: number): string {
   return `${b[p]}.${b[p + 1]}.${b[p + 2]}.${b[p + 3]}`;
@@ -47,11 +49,22 @@ function ipv6Text(b: Uint8Array, p: number): string {
 function tcp(b: Uint8Array, p: number, end: number, src: string, dst: string): Decoded {
   if (end - p < 20) return { kind: 'problem', message: 'TCP header cut short' };
   const offset = (b[p + 12] >> 4) * 4;
-  if (offset < 20 || p + offset > end) return { kind: 'problem', message: `TCP data offset ${offset} is out of range` };
+  if (offset < 20 || p + offset > end)
+    return { kind: 'problem', message: `TCP data offset ${offset} is out of range` };
   const flags = b[p + 13];
   return {
     kind: 'tcp',
-    segment: { src, dst, srcPort: be16(b, p), dstPort: be16(b, p + 2), seq: be32(b, p + 4), syn: !!(flags & 0x02), fin: !!(flags & 0x01), rst: !!(flags & 0x04), payload: b.subarray(p + offset, end) },
+    segment: {
+      src,
+      dst,
+      srcPort: be16(b, p),
+      dstPort: be16(b, p + 2),
+      seq: be32(b, p + 4),
+      syn: !!(flags & 0x02),
+      fin: !!(flags & 0x01),
+      rst: !!(flags & 0x04),
+      payload: b.subarray(p + offset, end),
+    },
   };
 }
 
@@ -62,7 +75,8 @@ function ipv4(b: Uint8Array, p: number): Decoded {
   const frag = be16(b, p + 6);
   if (ihl < 20) return { kind: 'problem', message: `IPv4 header length ${ihl}` };
   if (b[p + 9] !== 6) return { kind: 'other' };
-  if (frag & 0x2000 || frag & 0x1fff) return { kind: 'problem', message: 'an IPv4 fragment (not reassembled)' };
+  if (frag & 0x2000 || frag & 0x1fff)
+    return { kind: 'problem', message: 'an IPv4 fragment (not reassembled)' };
   // total 0 happens with TCP segmentation offload: take what was captured.
   const end = total ? Math.min(b.length, p + total) : b.length;
   return tcp(b, p + ihl, end, ipv4Text(b, p + 12), ipv4Text(b, p + 16));
@@ -93,24 +107,43 @@ function byEtherType(type: number, b: Uint8Array, p: number): Decoded {
 /** Decodes one captured frame of `linkType` (pcap LINKTYPE_ numbers). */
 export function decodePacket(linkType: number, b: Uint8Array): Decoded {
   switch (linkType) {
-    case 1: { // Ethernet, with any 802.1Q / 802.1ad tags
+    case 1: {
+      // Ethernet, with any 802.1Q / 802.1ad tags
       let p = 12;
       let type = be16(b, p);
       while ((type === 0x8100 || type === 0x88a8) && p + 6 <= b.length) {
         p += 4;
         type = be16(b, p);
       }
-      return b.length < p + 2 ? { kind: 'problem', message: 'Ethernet header cut short' } : byEtherType(type, b, p + 2);
+      return b.length < p + 2
+        ? { kind: 'problem', message: 'Ethernet header cut short' }
+        : byEtherType(type, b, p + 2);
     }
-    case 113: return b.length < 16 ? { kind: 'problem', message: 'Linux cooked header cut short' } : byEtherType(be16(b, 14), b, 16);
-    case 276: return b.length < 20 ? { kind: 'problem', message: 'Linux cooked v2 header cut short' } : byEtherType(be16(b, 0), b, 20);
-    case 101: case 12: case 14: case 228: case 229: // raw IP
+    case 113:
+      return b.length < 16
+        ? { kind: 'problem', message: 'Linux cooked header cut short' }
+        : byEtherType(be16(b, 14), b, 16);
+    case 276:
+      return b.length < 20
+        ? { kind: 'problem', message: 'Linux cooked v2 header cut short' }
+        : byEtherType(be16(b, 0), b, 20);
+    case 101:
+    case 12:
+    case 14:
+    case 228:
+    case 229: // raw IP
       return b.length && b[0] >> 4 === 6 ? ipv6(b, 0) : ipv4(b, 0);
-    case 0: case 108: { // BSD loopback (host byte order) and OpenBSD loopback (network order)
+    case 0:
+    case 108: {
+      // BSD loopback (host byte order) and OpenBSD loopback (network order)
       if (b.length < 4) return { kind: 'problem', message: 'loopback header cut short' };
       const family = b[0] || b[3];
       return family === 2 ? ipv4(b, 4) : [24, 28, 30].includes(family) ? ipv6(b, 4) : { kind: 'other' };
     }
-    default: return { kind: 'problem', message: `link type ${linkType} is not supported (Ethernet, Linux cooked SLL/SLL2, raw IP and loopback are)` };
+    default:
+      return {
+        kind: 'problem',
+        message: `link type ${linkType} is not supported (Ethernet, Linux cooked SLL/SLL2, raw IP and loopback are)`,
+      };
   }
 }

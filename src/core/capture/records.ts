@@ -68,9 +68,14 @@ export class RecordReader {
   /** The end of the file: what is left over is a truncated record. */
   end(): void {
     if (!this.stopped && this.buf.length) {
-      this.problems.push({ message: `the file ends inside a record: ${this.buf.length} bytes left over after packet ${this.count}`, offset: this.base, packet: this.count + 1 });
+      this.problems.push({
+        message: `the file ends inside a record: ${this.buf.length} bytes left over after packet ${this.count}`,
+        offset: this.base,
+        packet: this.count + 1,
+      });
     }
-    if (!this.format && !this.problems.length) this.problems.push({ message: 'the file is empty', offset: 0 });
+    if (!this.format && !this.problems.length)
+      this.problems.push({ message: 'the file is empty', offset: 0 });
   }
 
   private fail(message: string, offset: number): number {
@@ -81,7 +86,9 @@ export class RecordReader {
 
   private u32(p: number, little = this.little): number {
     const b = this.buf;
-    return little ? (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0 : ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) >>> 0;
+    return little
+      ? (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0
+      : ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) >>> 0;
   }
 
   private u16(p: number): number {
@@ -101,8 +108,13 @@ export class RecordReader {
       }
       if (avail < 24) return 0;
       if (magicLe === 0xa1b2c3d4 || magicLe === 0xa1b23c4d) this.little = true;
-      else if (this.u32(pos, false) === 0xa1b2c3d4 || this.u32(pos, false) === 0xa1b23c4d) this.little = false;
-      else return this.fail(`not a pcap or pcapng file: magic 0x${magicLe.toString(16).padStart(8, '0')} at offset 0x0`, this.base + pos);
+      else if (this.u32(pos, false) === 0xa1b2c3d4 || this.u32(pos, false) === 0xa1b23c4d)
+        this.little = false;
+      else
+        return this.fail(
+          `not a pcap or pcapng file: magic 0x${magicLe.toString(16).padStart(8, '0')} at offset 0x0`,
+          this.base + pos,
+        );
       this.nanos = this.u32(pos) === 0xa1b23c4d;
       this.linkType = this.u32(pos + 20) & 0x0fffffff;
       this.format = 'pcap';
@@ -115,11 +127,21 @@ export class RecordReader {
     if (avail < 16) return 0;
     const incl = this.u32(pos + 8);
     const orig = this.u32(pos + 12);
-    if (incl > maxRecord) return this.fail(`packet ${this.count + 1} claims ${incl} bytes at offset 0x${(this.base + pos).toString(16)}: not a plausible record`, this.base + pos);
+    if (incl > maxRecord)
+      return this.fail(
+        `packet ${this.count + 1} claims ${incl} bytes at offset 0x${(this.base + pos).toString(16)}: not a plausible record`,
+        this.base + pos,
+      );
     if (avail < 16 + incl) return 0;
     const sec = this.u32(pos);
     const frac = this.u32(pos + 4);
-    this.emit(sec + frac / (this.nanos ? 1e9 : 1e6), this.linkType, this.buf.slice(pos + 16, pos + 16 + incl), incl < orig, pos);
+    this.emit(
+      sec + frac / (this.nanos ? 1e9 : 1e6),
+      this.linkType,
+      this.buf.slice(pos + 16, pos + 16 + incl),
+      incl < orig,
+      pos,
+    );
     return 16 + incl;
   }
 
@@ -132,13 +154,25 @@ export class RecordReader {
       const bom = this.u32(pos + 8, true);
       if (bom === 0x1a2b3c4d) this.little = true;
       else if (bom === 0x4d3c2b1a) this.little = false;
-      else return this.fail(`pcapng section header at offset 0x${(this.base + pos).toString(16)} has no byte-order magic`, this.base + pos);
+      else
+        return this.fail(
+          `pcapng section header at offset 0x${(this.base + pos).toString(16)} has no byte-order magic`,
+          this.base + pos,
+        );
       this.interfaces = [];
     }
     const len = this.u32(pos + 4);
-    if (len < 12 || len % 4 !== 0 || len > maxRecord) return this.fail(`pcapng block at offset 0x${(this.base + pos).toString(16)} has length ${len}`, this.base + pos);
+    if (len < 12 || len % 4 !== 0 || len > maxRecord)
+      return this.fail(
+        `pcapng block at offset 0x${(this.base + pos).toString(16)} has length ${len}`,
+        this.base + pos,
+      );
     if (avail < len) return 0;
-    if (this.u32(pos + len - 4) !== len) return this.fail(`pcapng block at offset 0x${(this.base + pos).toString(16)}: its trailing length does not match ${len}`, this.base + pos);
+    if (this.u32(pos + len - 4) !== len)
+      return this.fail(
+        `pcapng block at offset 0x${(this.base + pos).toString(16)}: its trailing length does not match ${len}`,
+        this.base + pos,
+      );
     if (type === 1) this.interfaceBlock(pos, len);
     else if (type === 6) this.enhancedPacket(pos, len);
     else if (type === 3) this.simplePacket(pos, len);
@@ -165,7 +199,11 @@ export class RecordReader {
   private enhancedPacket(pos: number, len: number): void {
     const iface = this.interfaces[this.u32(pos + 8)];
     if (!iface) {
-      this.problems.push({ message: `enhanced packet block at offset 0x${(this.base + pos).toString(16)} names interface ${this.u32(pos + 8)}, which was not described`, offset: this.base + pos, packet: this.count + 1 });
+      this.problems.push({
+        message: `enhanced packet block at offset 0x${(this.base + pos).toString(16)} names interface ${this.u32(pos + 8)}, which was not described`,
+        offset: this.base + pos,
+        packet: this.count + 1,
+      });
       return;
     }
     const ts = this.u32(pos + 12) * 2 ** 32 + this.u32(pos + 16);

@@ -45,8 +45,12 @@ export class ExchangeChecker {
 
   constructor(private readonly options: { subtle?: Subtle } = {}) {}
 
-  private add(i: number, id: string, severity: Finding['severity'], message: string, ref: string, path: string, offset = 0): void {
-    this.out.push({ id, severity, message, ref, profile: 'base', path, offset, messageIndex: i });
+  /** A finding about message `i` of the exchange. */
+  private add(
+    f: Omit<Finding, 'offset' | 'profile' | 'messageIndex'> & { i: number; offset?: number },
+  ): void {
+    const { i, offset = 0, ...rest } = f;
+    this.out.push({ ...rest, profile: 'base', offset, messageIndex: i });
   }
 
   /** The next message; `decoded` when the caller read it already (the capture view does), null when it found it does not decode. */
@@ -67,22 +71,75 @@ export class ExchangeChecker {
       this.started = true;
       this.tid = t;
     }
-    if (t !== this.tid) this.add(i, 'exchange.transactionID', 'error', `transactionID ${t ?? 'absent'} differs from the exchange's ${this.tid ?? 'absent'}`, 'RFC 9810 §5.1.1', 'header.transactionID', at.headerField('transactionID')?.offset);
+    if (t !== this.tid)
+      this.add({
+        i,
+        id: 'exchange.transactionID',
+        severity: 'error',
+        message: `transactionID ${t ?? 'absent'} differs from the exchange's ${this.tid ?? 'absent'}`,
+        ref: 'RFC 9810 §5.1.1',
+        path: 'header.transactionID',
+        offset: at.headerField('transactionID')?.offset,
+      });
     const previous = this.previous;
     if (previous && !firstBodies.has(m.bodyName)) {
       const want = hex(previous.m.header.senderNonce);
       const got = hex(m.header.recipNonce);
-      if (want !== got) this.add(i, 'exchange.recipNonce', 'error', `recipNonce ${got ?? 'absent'} is not the previous message's senderNonce ${want ?? 'absent'}`, 'RFC 9810 §5.1.1', 'header.recipNonce', (at.headerField('recipNonce') ?? at.header)?.offset);
+      if (want !== got)
+        this.add({
+          i,
+          id: 'exchange.recipNonce',
+          severity: 'error',
+          message: `recipNonce ${got ?? 'absent'} is not the previous message's senderNonce ${want ?? 'absent'}`,
+          ref: 'RFC 9810 §5.1.1',
+          path: 'header.recipNonce',
+          offset: (at.headerField('recipNonce') ?? at.header)?.offset,
+        });
     }
     const time = m.header.messageTime;
-    if (time && this.lastTime && time.getTime() < this.lastTime.getTime() - 1000) this.add(i, 'exchange.messageTime', 'warning', `messageTime ${time.toISOString()} is before the previous message's ${this.lastTime.toISOString()}`, 'RFC 9810 §5.1.1', 'header.messageTime', at.headerField('messageTime')?.offset);
+    if (time && this.lastTime && time.getTime() < this.lastTime.getTime() - 1000)
+      this.add({
+        i,
+        id: 'exchange.messageTime',
+        severity: 'warning',
+        message: `messageTime ${time.toISOString()} is before the previous message's ${this.lastTime.toISOString()}`,
+        ref: 'RFC 9810 §5.1.1',
+        path: 'header.messageTime',
+        offset: at.headerField('messageTime')?.offset,
+      });
     if (time) this.lastTime = time;
 
-    const statuses = certResponseBodies.has(m.bodyName) ? ((m.body as unknown as Record<string, { response: { status: { status: PKIStatus }; certifiedKeyPair?: unknown }[] }>)[m.bodyName].response) : [];
+    const statuses = certResponseBodies.has(m.bodyName)
+      ? (
+          m.body as unknown as Record<
+            string,
+            { response: { status: { status: PKIStatus }; certifiedKeyPair?: unknown }[] }
+          >
+        )[m.bodyName].response
+      : [];
     const prevName = previous?.m.bodyName;
-    if (m.bodyName === 'pollReq' && !(this.pollOpen || prevName === 'pollRep')) this.add(i, 'exchange.polling', 'error', `pollReq after ${prevName ?? 'nothing'}: it follows a "waiting" answer or a pollRep`, 'RFC 9810 §5.3.22', 'body', at.body?.offset);
-    if (m.bodyName === 'pollRep' && prevName !== 'pollReq') this.add(i, 'exchange.polling', 'error', `pollRep after ${prevName ?? 'nothing'}: it answers a pollReq`, 'RFC 9810 §5.3.22', 'body', at.body?.offset);
-    if (statuses.some((s) => s.status.status === PKIStatus.waiting) || m.bodyName === 'pollRep') this.pollOpen = true;
+    if (m.bodyName === 'pollReq' && !(this.pollOpen || prevName === 'pollRep'))
+      this.add({
+        i,
+        id: 'exchange.polling',
+        severity: 'error',
+        message: `pollReq after ${prevName ?? 'nothing'}: it follows a "waiting" answer or a pollRep`,
+        ref: 'RFC 9810 §5.3.22',
+        path: 'body',
+        offset: at.body?.offset,
+      });
+    if (m.bodyName === 'pollRep' && prevName !== 'pollReq')
+      this.add({
+        i,
+        id: 'exchange.polling',
+        severity: 'error',
+        message: `pollRep after ${prevName ?? 'nothing'}: it answers a pollReq`,
+        ref: 'RFC 9810 §5.3.22',
+        path: 'body',
+        offset: at.body?.offset,
+      });
+    if (statuses.some((s) => s.status.status === PKIStatus.waiting) || m.bodyName === 'pollRep')
+      this.pollOpen = true;
     else if (m.bodyName !== 'pollReq') this.pollOpen = false;
 
     if (statuses.some((s) => s.certifiedKeyPair)) {
@@ -90,10 +147,30 @@ export class ExchangeChecker {
       this.awaitingConf = !this.implicitGranted;
     }
     if (m.bodyName === 'certConf') {
-      if (!this.awaitingConf) this.add(i, 'exchange.certConf.unexpected', 'warning', this.implicitGranted ? 'certConf although implicit confirmation was granted' : 'certConf without an issued certificate before it', 'RFC 9810 §5.3.18', 'body', at.body?.offset);
+      if (!this.awaitingConf)
+        this.add({
+          i,
+          id: 'exchange.certConf.unexpected',
+          severity: 'warning',
+          message: this.implicitGranted
+            ? 'certConf although implicit confirmation was granted'
+            : 'certConf without an issued certificate before it',
+          ref: 'RFC 9810 §5.3.18',
+          path: 'body',
+          offset: at.body?.offset,
+        });
       if (this.issued.length) {
         for (const r of await checkCertHashes(der, this.issued, this.options.subtle)) {
-          if (r.verdict === 'invalid') this.add(i, 'exchange.certHash', 'error', r.reason ?? r.summary, 'RFC 9810 §5.3.18', 'body.certConf', at.body?.offset);
+          if (r.verdict === 'invalid')
+            this.add({
+              i,
+              id: 'exchange.certHash',
+              severity: 'error',
+              message: r.reason ?? r.summary,
+              ref: 'RFC 9810 §5.3.18',
+              path: 'body.certConf',
+              offset: at.body?.offset,
+            });
         }
       }
       this.awaitingConf = false;
@@ -101,7 +178,16 @@ export class ExchangeChecker {
       this.openCertConf = { index: i, offset: at.body?.offset };
     }
     if (certResponseBodies.has(m.bodyName)) this.issued.push(...issuedCertificates(der).map((c) => c.der));
-    if (m.bodyName === 'pkiconf' && prevName !== 'certConf') this.add(i, 'exchange.pkiConf.unexpected', 'error', `pkiConf after ${prevName ?? 'nothing'}: it answers a certConf`, 'RFC 9810 §5.3.17', 'body', at.body?.offset);
+    if (m.bodyName === 'pkiconf' && prevName !== 'certConf')
+      this.add({
+        i,
+        id: 'exchange.pkiConf.unexpected',
+        severity: 'error',
+        message: `pkiConf after ${prevName ?? 'nothing'}: it answers a certConf`,
+        ref: 'RFC 9810 §5.3.17',
+        path: 'body',
+        offset: at.body?.offset,
+      });
     this.previous = it;
     this.lastItem = { index: i, item: it };
   }
@@ -109,15 +195,45 @@ export class ExchangeChecker {
   /** All messages are in: the findings, each naming its message by the order it was added. */
   finish(): Finding[] {
     const last = this.lastItem;
-    if (last && this.openCertConf) this.add(this.openCertConf.index, 'exchange.pkiConf.missing', 'warning', 'the certConf is never answered (no pkiConf follows)', 'RFC 9810 §5.3.17', 'body', this.openCertConf.offset);
-    if (last && this.awaitingConf) this.add(last.index, 'exchange.certConf.missing', 'warning', 'a certificate was issued without implicit confirmation, and no certConf follows', 'RFC 9810 §5.3.18', 'body', last.item.at.body?.offset);
-    if (last && this.pollOpen && last.item.m.bodyName !== 'pollReq') this.add(last.index, 'exchange.polling.open', 'warning', 'the exchange ends waiting: no pollReq follows', 'RFC 9810 §5.3.22', 'body', last.item.at.body?.offset);
+    if (last && this.openCertConf)
+      this.add({
+        i: this.openCertConf.index,
+        id: 'exchange.pkiConf.missing',
+        severity: 'warning',
+        message: 'the certConf is never answered (no pkiConf follows)',
+        ref: 'RFC 9810 §5.3.17',
+        path: 'body',
+        offset: this.openCertConf.offset,
+      });
+    if (last && this.awaitingConf)
+      this.add({
+        i: last.index,
+        id: 'exchange.certConf.missing',
+        severity: 'warning',
+        message: 'a certificate was issued without implicit confirmation, and no certConf follows',
+        ref: 'RFC 9810 §5.3.18',
+        path: 'body',
+        offset: last.item.at.body?.offset,
+      });
+    if (last && this.pollOpen && last.item.m.bodyName !== 'pollReq')
+      this.add({
+        i: last.index,
+        id: 'exchange.polling.open',
+        severity: 'warning',
+        message: 'the exchange ends waiting: no pollReq follows',
+        ref: 'RFC 9810 §5.3.22',
+        path: 'body',
+        offset: last.item.at.body?.offset,
+      });
     return this.out;
   }
 }
 
 /** Findings across the exchange; each names the message (index in `messages`) it is about. */
-export async function checkExchange(messages: Uint8Array[], options: { profile?: CheckProfile; subtle?: Subtle } = {}): Promise<Finding[]> {
+export async function checkExchange(
+  messages: Uint8Array[],
+  options: { profile?: CheckProfile; subtle?: Subtle } = {},
+): Promise<Finding[]> {
   const checker = new ExchangeChecker(options);
   for (const der of messages) await checker.push(der);
   return checker.finish();
@@ -158,9 +274,14 @@ export function nonceChains(messages: Uint8Array[]): number[][] | undefined {
 }
 
 /** Every finding of an exchange: each message's own (with its index), then the exchange's. */
-export async function checkTransaction(messages: Uint8Array[], options: { profile?: CheckProfile; subtle?: Subtle } = {}): Promise<Finding[]> {
-  const own = messages.flatMap((der, i) => checkMessage(der, { profile: options.profile }).map((f) => ({ ...f, messageIndex: i })));
-  return [...own, ...await checkExchange(messages, options)];
+export async function checkTransaction(
+  messages: Uint8Array[],
+  options: { profile?: CheckProfile; subtle?: Subtle } = {},
+): Promise<Finding[]> {
+  const own = messages.flatMap((der, i) =>
+    checkMessage(der, { profile: options.profile }).map((f) => ({ ...f, messageIndex: i })),
+  );
+  return [...own, ...(await checkExchange(messages, options))];
 }
 
 /** One line for logs, summaries and the CLI. */

@@ -6,7 +6,15 @@ import type { TlvNode } from '../der/types';
 
 /** PKIHeader's optional fields and their context tags (RFC 9810 §5.1.1). */
 const headerTags: Record<string, number> = {
-  messageTime: 0, protectionAlg: 1, senderKID: 2, recipKID: 3, transactionID: 4, senderNonce: 5, recipNonce: 6, freeText: 7, generalInfo: 8,
+  messageTime: 0,
+  protectionAlg: 1,
+  senderKID: 2,
+  recipKID: 3,
+  transactionID: 4,
+  senderNonce: 5,
+  recipNonce: 6,
+  freeText: 7,
+  generalInfo: 8,
 };
 
 export class Locator {

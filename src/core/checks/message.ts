@@ -4,7 +4,14 @@
  * a message that does not decode gets one finding saying where, never an exception.
  */
 import { AsnParser } from '@peculiar/asn1-schema';
-import { Certificate, SubjectKeyIdentifier, id_ce_subjectKeyIdentifier, type AlgorithmIdentifier, type GeneralName, type Name } from '@peculiar/asn1-x509';
+import {
+  Certificate,
+  SubjectKeyIdentifier,
+  id_ce_subjectKeyIdentifier,
+  type AlgorithmIdentifier,
+  type GeneralName,
+  type Name,
+} from '@peculiar/asn1-x509';
 import type { CheckProfile, Finding } from '../../shared/findings';
 import { PBKDF2Params, PBMAC1Params, PBMParameter, PKIStatus, oids, type PKIStatusInfo } from '../asn1';
 import { readDer } from '../der/reader';
@@ -14,7 +21,13 @@ import { signatureByOid } from '../base/algorithms';
 import { slice } from '../base/encoded';
 import { readMessage, type ReadMessage } from '../base/message';
 import { Locator } from './locate';
-import { certRepOf, certRequestBodies, certResponseBodies, firstBodies, implicitConfirmBodies } from '../base/bodies';
+import {
+  certRepOf,
+  certRequestBodies,
+  certResponseBodies,
+  firstBodies,
+  implicitConfirmBodies,
+} from '../base/bodies';
 
 export interface CheckOptions {
   profile?: CheckProfile;
@@ -24,20 +37,41 @@ export interface CheckOptions {
 
 /** Bodies that open a transaction: no recipNonce yet (RFC 9483 §3.1). */
 
-const keyFamily: Record<string, string> = { '1.2.840.113549.1.1.1': 'RSA', '1.2.840.113549.1.1.10': 'RSA', '1.2.840.10045.2.1': 'EC', '1.3.101.112': 'Ed25519', '1.3.101.113': 'Ed448' };
+const keyFamily: Record<string, string> = {
+  '1.2.840.113549.1.1.1': 'RSA',
+  '1.2.840.113549.1.1.10': 'RSA',
+  '1.2.840.10045.2.1': 'EC',
+  '1.3.101.112': 'Ed25519',
+  '1.3.101.113': 'Ed448',
+};
 const schemeFamily = (oid: string): string | undefined => {
   const s = signatureByOid[oid];
   return !s ? undefined : s.kind.startsWith('RSA') ? 'RSA' : s.kind === 'ECDSA' ? 'EC' : s.kind;
 };
-const weakHashes = new Set(['1.3.14.3.2.26', '1.2.840.113549.2.5', '1.3.6.1.5.5.8.1.2', '1.2.840.113549.2.7']);
+const weakHashes = new Set([
+  '1.3.14.3.2.26',
+  '1.2.840.113549.2.5',
+  '1.3.6.1.5.5.8.1.2',
+  '1.2.840.113549.2.7',
+]);
 
 class Findings {
   readonly list: Finding[] = [];
-  constructor(readonly at: Locator, readonly lightweight: boolean) {}
+  constructor(
+    readonly at: Locator,
+    readonly lightweight: boolean,
+  ) {}
 
-  add(id: string, severity: Finding['severity'], message: string, ref: string, path: string, node: TlvNode | undefined, profile: CheckProfile = 'base'): void {
+  /** A finding about `node` (its offset is where the inspector selects); lightweight ones only with that profile. */
+  add(
+    f: Omit<Finding, 'offset' | 'profile' | 'messageIndex'> & {
+      node: TlvNode | undefined;
+      profile?: CheckProfile;
+    },
+  ): void {
+    const { node, profile = 'base', ...rest } = f;
     if (profile === 'lightweight' && !this.lightweight) return;
-    this.list.push({ id, severity, message, ref, profile, path, offset: node?.offset ?? 0 });
+    this.list.push({ ...rest, profile, offset: node?.offset ?? 0 });
   }
 }
 
@@ -67,41 +101,199 @@ function checkHeader(m: ReadMessage, f: Findings, now: Date): void {
   const h = m.header;
   const at = f.at;
   const pvno = Number(h.pvno);
-  const needs3 = (m.body.certConf ?? []).some((s) => s.hashAlg)
-    || (certRepOf(m.body)?.response ?? []).some((r) => r.certifiedKeyPair?.certOrEncCert.encryptedCert?.envelopedData || r.certifiedKeyPair?.privateKey?.envelopedData);
-  if (pvno !== 2 && pvno !== 3) f.add('header.pvno.value', 'error', `pvno is ${pvno}: CMP messages use 2 (cmp2000) or 3 (cmp2021)`, 'RFC 9810 §5.1.1', 'header.pvno', at.headerField('pvno'));
-  else if (needs3 && pvno !== 3) f.add('header.pvno.needs3', 'error', 'pvno is 2 but the message uses cmp2021 features (hashAlg in certConf, or EnvelopedData): it must be 3', 'RFC 9810 §7', 'header.pvno', at.headerField('pvno'));
-  else if (!needs3 && pvno === 3) f.add('header.pvno.unneeded', 'info', 'pvno is 3 though nothing here needs cmp2021: the lowest version that supports the message is preferred', 'RFC 9810 §7', 'header.pvno', at.headerField('pvno'));
+  const needs3 =
+    (m.body.certConf ?? []).some((s) => s.hashAlg) ||
+    (certRepOf(m.body)?.response ?? []).some(
+      (r) =>
+        r.certifiedKeyPair?.certOrEncCert.encryptedCert?.envelopedData ||
+        r.certifiedKeyPair?.privateKey?.envelopedData,
+    );
+  if (pvno !== 2 && pvno !== 3)
+    f.add({
+      id: 'header.pvno.value',
+      severity: 'error',
+      message: `pvno is ${pvno}: CMP messages use 2 (cmp2000) or 3 (cmp2021)`,
+      ref: 'RFC 9810 §5.1.1',
+      path: 'header.pvno',
+      node: at.headerField('pvno'),
+    });
+  else if (needs3 && pvno !== 3)
+    f.add({
+      id: 'header.pvno.needs3',
+      severity: 'error',
+      message:
+        'pvno is 2 but the message uses cmp2021 features (hashAlg in certConf, or EnvelopedData): it must be 3',
+      ref: 'RFC 9810 §7',
+      path: 'header.pvno',
+      node: at.headerField('pvno'),
+    });
+  else if (!needs3 && pvno === 3)
+    f.add({
+      id: 'header.pvno.unneeded',
+      severity: 'info',
+      message:
+        'pvno is 3 though nothing here needs cmp2021: the lowest version that supports the message is preferred',
+      ref: 'RFC 9810 §7',
+      path: 'header.pvno',
+      node: at.headerField('pvno'),
+    });
 
-  if (!h.sender.directoryName) f.add('header.sender.form', 'error', 'sender is not a directoryName', 'RFC 9483 §3.1', 'header.sender', at.headerField('sender'), 'lightweight');
-  else if (isNullDn(h.sender) && !h.senderKID) f.add('header.sender.nullWithoutKid', 'error', 'sender is the NULL-DN and senderKID is absent: nothing identifies the sender', 'RFC 9810 §5.1.1', 'header.sender', at.headerField('sender'));
-  if (!h.recipient.directoryName) f.add('header.recipient.form', 'warning', 'recipient is not a directoryName', 'RFC 9483 §3.1', 'header.recipient', at.headerField('recipient'), 'lightweight');
+  if (!h.sender.directoryName)
+    f.add({
+      id: 'header.sender.form',
+      severity: 'error',
+      message: 'sender is not a directoryName',
+      ref: 'RFC 9483 §3.1',
+      path: 'header.sender',
+      node: at.headerField('sender'),
+      profile: 'lightweight',
+    });
+  else if (isNullDn(h.sender) && !h.senderKID)
+    f.add({
+      id: 'header.sender.nullWithoutKid',
+      severity: 'error',
+      message: 'sender is the NULL-DN and senderKID is absent: nothing identifies the sender',
+      ref: 'RFC 9810 §5.1.1',
+      path: 'header.sender',
+      node: at.headerField('sender'),
+    });
+  if (!h.recipient.directoryName)
+    f.add({
+      id: 'header.recipient.form',
+      severity: 'warning',
+      message: 'recipient is not a directoryName',
+      ref: 'RFC 9483 §3.1',
+      path: 'header.recipient',
+      node: at.headerField('recipient'),
+      profile: 'lightweight',
+    });
 
   for (const name of ['transactionID', 'senderNonce'] as const) {
     const v = bytes(h[name]);
     const node = at.headerField(name) ?? at.header;
-    if (!v) f.add(`header.${name}.missing`, f.lightweight ? 'error' : 'warning', `${name} is absent`, f.lightweight ? 'RFC 9483 §3.1' : 'RFC 9810 §5.1.1', `header.${name}`, node, f.lightweight ? 'lightweight' : 'base');
-    else if (f.lightweight && v.length !== 16) f.add(`header.${name}.length`, 'warning', `${name} has ${v.length * 8} bits; the profile asks for 128`, 'RFC 9483 §3.1', `header.${name}`, node, 'lightweight');
-    else if (v.length < 16) f.add(`header.${name}.length`, 'warning', `${name} has ${v.length * 8} bits, fewer than 128`, 'RFC 9810 §5.1.1', `header.${name}`, node);
+    if (!v)
+      f.add({
+        id: `header.${name}.missing`,
+        severity: f.lightweight ? 'error' : 'warning',
+        message: `${name} is absent`,
+        ref: f.lightweight ? 'RFC 9483 §3.1' : 'RFC 9810 §5.1.1',
+        path: `header.${name}`,
+        node,
+        profile: f.lightweight ? 'lightweight' : 'base',
+      });
+    else if (f.lightweight && v.length !== 16)
+      f.add({
+        id: `header.${name}.length`,
+        severity: 'warning',
+        message: `${name} has ${v.length * 8} bits; the profile asks for 128`,
+        ref: 'RFC 9483 §3.1',
+        path: `header.${name}`,
+        node,
+        profile: 'lightweight',
+      });
+    else if (v.length < 16)
+      f.add({
+        id: `header.${name}.length`,
+        severity: 'warning',
+        message: `${name} has ${v.length * 8} bits, fewer than 128`,
+        ref: 'RFC 9810 §5.1.1',
+        path: `header.${name}`,
+        node,
+      });
   }
   const first = firstBodies.has(m.bodyName);
-  if (!first && m.bodyName !== 'error' && !h.recipNonce) f.add('header.recipNonce.missing', f.lightweight ? 'error' : 'warning', `recipNonce is absent in ${m.bodyName}: it must carry the senderNonce of the message answered`, f.lightweight ? 'RFC 9483 §3.1' : 'RFC 9810 §5.1.1', 'header.recipNonce', at.header, f.lightweight ? 'lightweight' : 'base');
-  if (first && h.recipNonce) f.add('header.recipNonce.unexpected', 'warning', `recipNonce is present in ${m.bodyName}, which opens a transaction`, 'RFC 9483 §3.1', 'header.recipNonce', at.headerField('recipNonce'), 'lightweight');
+  if (!first && m.bodyName !== 'error' && !h.recipNonce)
+    f.add({
+      id: 'header.recipNonce.missing',
+      severity: f.lightweight ? 'error' : 'warning',
+      message: `recipNonce is absent in ${m.bodyName}: it must carry the senderNonce of the message answered`,
+      ref: f.lightweight ? 'RFC 9483 §3.1' : 'RFC 9810 §5.1.1',
+      path: 'header.recipNonce',
+      node: at.header,
+      profile: f.lightweight ? 'lightweight' : 'base',
+    });
+  if (first && h.recipNonce)
+    f.add({
+      id: 'header.recipNonce.unexpected',
+      severity: 'warning',
+      message: `recipNonce is present in ${m.bodyName}, which opens a transaction`,
+      ref: 'RFC 9483 §3.1',
+      path: 'header.recipNonce',
+      node: at.headerField('recipNonce'),
+      profile: 'lightweight',
+    });
 
-  if (!h.messageTime) f.add('header.messageTime.missing', 'warning', 'messageTime is absent', 'RFC 9483 §3.1', 'header.messageTime', at.header, 'lightweight');
-  else if (h.messageTime.getTime() > now.getTime() + 10 * 60_000) f.add('header.messageTime.future', 'warning', `messageTime ${h.messageTime.toISOString()} is in the future`, 'RFC 9810 §5.1.1', 'header.messageTime', at.headerField('messageTime'));
-  else if (h.messageTime.getUTCFullYear() < 2000) f.add('header.messageTime.past', 'warning', `messageTime ${h.messageTime.toISOString()} is implausibly old`, 'RFC 9810 §5.1.1', 'header.messageTime', at.headerField('messageTime'));
+  if (!h.messageTime)
+    f.add({
+      id: 'header.messageTime.missing',
+      severity: 'warning',
+      message: 'messageTime is absent',
+      ref: 'RFC 9483 §3.1',
+      path: 'header.messageTime',
+      node: at.header,
+      profile: 'lightweight',
+    });
+  else if (h.messageTime.getTime() > now.getTime() + 10 * 60_000)
+    f.add({
+      id: 'header.messageTime.future',
+      severity: 'warning',
+      message: `messageTime ${h.messageTime.toISOString()} is in the future`,
+      ref: 'RFC 9810 §5.1.1',
+      path: 'header.messageTime',
+      node: at.headerField('messageTime'),
+    });
+  else if (h.messageTime.getUTCFullYear() < 2000)
+    f.add({
+      id: 'header.messageTime.past',
+      severity: 'warning',
+      message: `messageTime ${h.messageTime.toISOString()} is implausibly old`,
+      ref: 'RFC 9810 §5.1.1',
+      path: 'header.messageTime',
+      node: at.headerField('messageTime'),
+    });
 
   for (const itav of h.generalInfo ?? []) {
     const node = at.headerField('generalInfo');
     const value = itav.infoValue ? new Uint8Array(itav.infoValue) : undefined;
     if (itav.infoType === oids.itImplicitConfirm) {
-      if (value && !(value.length === 2 && value[0] === 0x05 && value[1] === 0x00)) f.add('header.generalInfo.implicitConfirm.value', 'error', 'implicitConfirm\'s value must be NULL', 'RFC 9810 §5.1.1.1', 'header.generalInfo', node);
-      if (!implicitConfirmBodies.has(m.bodyName)) f.add('header.generalInfo.implicitConfirm.body', 'warning', `implicitConfirm in ${m.bodyName} means nothing: it belongs to certificate requests and responses`, 'RFC 9810 §5.1.1.1', 'header.generalInfo', node);
+      if (value && !(value.length === 2 && value[0] === 0x05 && value[1] === 0x00))
+        f.add({
+          id: 'header.generalInfo.implicitConfirm.value',
+          severity: 'error',
+          message: "implicitConfirm's value must be NULL",
+          ref: 'RFC 9810 §5.1.1.1',
+          path: 'header.generalInfo',
+          node,
+        });
+      if (!implicitConfirmBodies.has(m.bodyName))
+        f.add({
+          id: 'header.generalInfo.implicitConfirm.body',
+          severity: 'warning',
+          message: `implicitConfirm in ${m.bodyName} means nothing: it belongs to certificate requests and responses`,
+          ref: 'RFC 9810 §5.1.1.1',
+          path: 'header.generalInfo',
+          node,
+        });
     }
     if (itav.infoType === oids.itConfirmWaitTime) {
-      if (!value || value[0] !== 0x18) f.add('header.generalInfo.confirmWaitTime.value', 'error', 'confirmWaitTime\'s value must be a GeneralizedTime', 'RFC 9810 §5.1.1.2', 'header.generalInfo', node);
-      if (!certResponseBodies.has(m.bodyName)) f.add('header.generalInfo.confirmWaitTime.body', 'warning', `confirmWaitTime in ${m.bodyName}: it belongs to ip/cp/kup`, 'RFC 9810 §5.1.1.2', 'header.generalInfo', node);
+      if (!value || value[0] !== 0x18)
+        f.add({
+          id: 'header.generalInfo.confirmWaitTime.value',
+          severity: 'error',
+          message: "confirmWaitTime's value must be a GeneralizedTime",
+          ref: 'RFC 9810 §5.1.1.2',
+          path: 'header.generalInfo',
+          node,
+        });
+      if (!certResponseBodies.has(m.bodyName))
+        f.add({
+          id: 'header.generalInfo.confirmWaitTime.body',
+          severity: 'warning',
+          message: `confirmWaitTime in ${m.bodyName}: it belongs to ip/cp/kup`,
+          ref: 'RFC 9810 §5.1.1.2',
+          path: 'header.generalInfo',
+          node,
+        });
     }
   }
 }
@@ -119,22 +311,63 @@ function checkMac(alg: AlgorithmIdentifier, f: Findings): void {
       salt = p.salt.byteLength;
       if (weakHashes.has(p.owf.algorithm)) weak.push('owf');
       if (weakHashes.has(p.mac.algorithm)) weak.push('mac');
-      if (iterations < 100) f.add('protection.pbm.iterations', 'error', `PBM iterationCount is ${iterations}; it must be at least 100`, 'RFC 4211 §4.4', path, node);
+      if (iterations < 100)
+        f.add({
+          id: 'protection.pbm.iterations',
+          severity: 'error',
+          message: `PBM iterationCount is ${iterations}; it must be at least 100`,
+          ref: 'RFC 4211 §4.4',
+          path,
+          node,
+        });
     } else if (alg.algorithm === oids.pbmac1 && alg.parameters) {
       const p = AsnParser.parse(alg.parameters, PBMAC1Params);
-      const kdf = p.keyDerivationFunc.parameters ? AsnParser.parse(p.keyDerivationFunc.parameters, PBKDF2Params) : undefined;
+      const kdf = p.keyDerivationFunc.parameters
+        ? AsnParser.parse(p.keyDerivationFunc.parameters, PBKDF2Params)
+        : undefined;
       iterations = kdf?.iterationCount;
       salt = kdf?.salt.specified?.byteLength;
       if (kdf?.prf && weakHashes.has(kdf.prf.algorithm)) weak.push('PBKDF2 PRF');
       if (weakHashes.has(p.messageAuthScheme.algorithm)) weak.push('messageAuthScheme');
     } else return;
   } catch (e) {
-    f.add('protection.mac.parameters', 'error', `the MAC parameters do not decode: ${(e as Error).message}`, 'RFC 9810 §5.1.3.1', path, node);
+    f.add({
+      id: 'protection.mac.parameters',
+      severity: 'error',
+      message: `the MAC parameters do not decode: ${(e as Error).message}`,
+      ref: 'RFC 9810 §5.1.3.1',
+      path,
+      node,
+    });
     return;
   }
-  if (iterations !== undefined && iterations >= 100 && iterations < 1000) f.add('protection.mac.iterations', 'warning', `iterationCount ${iterations} is below the 1,000 recommended for password-based keys`, 'RFC 8018 §4.2', path, node);
-  if (salt !== undefined && salt < 8) f.add('protection.mac.salt', 'warning', `the salt has ${salt} octets; at least 8 are recommended`, 'RFC 8018 §4.1', path, node);
-  if (weak.length) f.add('protection.mac.weakHash', 'warning', `${weak.join(' and ')} use${weak.length === 1 ? 's' : ''} SHA-1 or MD5; RFC 9481 lists SHA-2 and later`, 'RFC 9481 §6.1', path, node);
+  if (iterations !== undefined && iterations >= 100 && iterations < 1000)
+    f.add({
+      id: 'protection.mac.iterations',
+      severity: 'warning',
+      message: `iterationCount ${iterations} is below the 1,000 recommended for password-based keys`,
+      ref: 'RFC 8018 §4.2',
+      path,
+      node,
+    });
+  if (salt !== undefined && salt < 8)
+    f.add({
+      id: 'protection.mac.salt',
+      severity: 'warning',
+      message: `the salt has ${salt} octets; at least 8 are recommended`,
+      ref: 'RFC 8018 §4.1',
+      path,
+      node,
+    });
+  if (weak.length)
+    f.add({
+      id: 'protection.mac.weakHash',
+      severity: 'warning',
+      message: `${weak.join(' and ')} use${weak.length === 1 ? 's' : ''} SHA-1 or MD5; RFC 9481 lists SHA-2 and later`,
+      ref: 'RFC 9481 §6.1',
+      path,
+      node,
+    });
 }
 
 function checkProtection(m: ReadMessage, der: Uint8Array, f: Findings): void {
@@ -142,16 +375,53 @@ function checkProtection(m: ReadMessage, der: Uint8Array, f: Findings): void {
   const alg = m.header.protectionAlg;
   const value = at.trailer(0);
   if (!alg && !value) {
-    if (m.bodyName === 'error') f.add('protection.missing', 'warning', 'the error message is unprotected', 'RFC 9483 §3.2', 'protection', at.root, 'lightweight');
-    else f.add('protection.missing', f.lightweight ? 'error' : 'warning', 'the message is unprotected', f.lightweight ? 'RFC 9483 §3.2' : 'RFC 9810 §5.1.3', 'protection', at.root, f.lightweight ? 'lightweight' : 'base');
+    if (m.bodyName === 'error')
+      f.add({
+        id: 'protection.missing',
+        severity: 'warning',
+        message: 'the error message is unprotected',
+        ref: 'RFC 9483 §3.2',
+        path: 'protection',
+        node: at.root,
+        profile: 'lightweight',
+      });
+    else
+      f.add({
+        id: 'protection.missing',
+        severity: f.lightweight ? 'error' : 'warning',
+        message: 'the message is unprotected',
+        ref: f.lightweight ? 'RFC 9483 §3.2' : 'RFC 9810 §5.1.3',
+        path: 'protection',
+        node: at.root,
+        profile: f.lightweight ? 'lightweight' : 'base',
+      });
     return;
   }
   if (!!alg !== !!value) {
-    f.add('protection.mismatch', 'error', alg ? 'protectionAlg is set but the protection BIT STRING is absent' : 'protection is present but header.protectionAlg is absent', 'RFC 9810 §5.1', alg ? 'protection' : 'header.protectionAlg', alg ? at.root : value, 'base');
+    f.add({
+      id: 'protection.mismatch',
+      severity: 'error',
+      message: alg
+        ? 'protectionAlg is set but the protection BIT STRING is absent'
+        : 'protection is present but header.protectionAlg is absent',
+      ref: 'RFC 9810 §5.1',
+      path: alg ? 'protection' : 'header.protectionAlg',
+      node: alg ? at.root : value,
+      profile: 'base',
+    });
     return;
   }
   if (alg!.algorithm === oids.passwordBasedMac || alg!.algorithm === oids.pbmac1) {
-    if (!m.header.senderKID) f.add('header.senderKID.missing', f.lightweight ? 'error' : 'warning', 'MAC protection without senderKID: the receiver cannot tell which shared secret to use', f.lightweight ? 'RFC 9483 §3.1' : 'RFC 9810 §5.1.1', 'header.senderKID', at.header, f.lightweight ? 'lightweight' : 'base');
+    if (!m.header.senderKID)
+      f.add({
+        id: 'header.senderKID.missing',
+        severity: f.lightweight ? 'error' : 'warning',
+        message: 'MAC protection without senderKID: the receiver cannot tell which shared secret to use',
+        ref: f.lightweight ? 'RFC 9483 §3.1' : 'RFC 9810 §5.1.1',
+        path: 'header.senderKID',
+        node: at.header,
+        profile: f.lightweight ? 'lightweight' : 'base',
+      });
     checkMac(alg!, f);
     return;
   }
@@ -160,20 +430,64 @@ function checkProtection(m: ReadMessage, der: Uint8Array, f: Findings): void {
   const certNode = firstExtraCertNode(at);
   const cert = firstExtraCert(der, at);
   if (!cert) {
-    f.add('protection.extraCerts.missing', f.lightweight ? 'error' : 'warning', 'signature protection but no certificate in extraCerts: the receiver has to know the signer\'s certificate already', f.lightweight ? 'RFC 9483 §3.3' : 'RFC 9810 §5.1.3.3', 'extraCerts', at.trailer(1) ?? at.root, f.lightweight ? 'lightweight' : 'base');
+    f.add({
+      id: 'protection.extraCerts.missing',
+      severity: f.lightweight ? 'error' : 'warning',
+      message:
+        "signature protection but no certificate in extraCerts: the receiver has to know the signer's certificate already",
+      ref: f.lightweight ? 'RFC 9483 §3.3' : 'RFC 9810 §5.1.3.3',
+      path: 'extraCerts',
+      node: at.trailer(1) ?? at.root,
+      profile: f.lightweight ? 'lightweight' : 'base',
+    });
     return;
   }
   const tbs = cert.tbsCertificate;
   const keyKind = keyFamily[tbs.subjectPublicKeyInfo.algorithm.algorithm];
-  if (keyKind && keyKind !== family) f.add('protection.extraCerts.first', 'error', `extraCerts[0] holds a ${keyKind} key but the message is signed with ${family}: it is not the protecting certificate`, 'RFC 9483 §3.3', 'extraCerts[0]', certNode);
+  if (keyKind && keyKind !== family)
+    f.add({
+      id: 'protection.extraCerts.first',
+      severity: 'error',
+      message: `extraCerts[0] holds a ${keyKind} key but the message is signed with ${family}: it is not the protecting certificate`,
+      ref: 'RFC 9483 §3.3',
+      path: 'extraCerts[0]',
+      node: certNode,
+    });
   const subject = nameText(tbs.subject);
   const sender = m.header.sender.directoryName;
-  if (sender && nameText(sender) !== subject) f.add('header.sender.signer', 'error', `sender is not the subject of the protecting certificate (extraCerts[0]: ${subject || 'empty'})`, 'RFC 9483 §3.1', 'header.sender', at.headerField('sender'), 'lightweight');
+  if (sender && nameText(sender) !== subject)
+    f.add({
+      id: 'header.sender.signer',
+      severity: 'error',
+      message: `sender is not the subject of the protecting certificate (extraCerts[0]: ${subject || 'empty'})`,
+      ref: 'RFC 9483 §3.1',
+      path: 'header.sender',
+      node: at.headerField('sender'),
+      profile: 'lightweight',
+    });
   const skidExt = tbs.extensions?.find((e) => e.extnID === id_ce_subjectKeyIdentifier);
   const skid = skidExt ? subjectKeyId(skidExt.extnValue.buffer) : undefined;
   const kid = m.header.senderKID ? toHex(new Uint8Array(m.header.senderKID.buffer)) : undefined;
-  if (skid && !kid) f.add('header.senderKID.missing', 'warning', `senderKID is absent; the protecting certificate's subjectKeyIdentifier is ${skid}`, 'RFC 9483 §3.1', 'header.senderKID', at.header, 'lightweight');
-  else if (skid && kid !== skid) f.add('header.senderKID.skid', 'error', `senderKID ${kid} is not the protecting certificate's subjectKeyIdentifier ${skid}`, 'RFC 9483 §3.1', 'header.senderKID', at.headerField('senderKID'), 'lightweight');
+  if (skid && !kid)
+    f.add({
+      id: 'header.senderKID.missing',
+      severity: 'warning',
+      message: `senderKID is absent; the protecting certificate's subjectKeyIdentifier is ${skid}`,
+      ref: 'RFC 9483 §3.1',
+      path: 'header.senderKID',
+      node: at.header,
+      profile: 'lightweight',
+    });
+  else if (skid && kid !== skid)
+    f.add({
+      id: 'header.senderKID.skid',
+      severity: 'error',
+      message: `senderKID ${kid} is not the protecting certificate's subjectKeyIdentifier ${skid}`,
+      ref: 'RFC 9483 §3.1',
+      path: 'header.senderKID',
+      node: at.headerField('senderKID'),
+      profile: 'lightweight',
+    });
 }
 
 /**
@@ -190,8 +504,24 @@ function subjectKeyId(value: ArrayBuffer): string | undefined {
 
 function statusFindings(s: PKIStatusInfo, f: Findings, path: string, node: TlvNode | undefined): void {
   const fail = s.failInfo?.toNames() ?? [];
-  if (s.status === PKIStatus.rejection && !fail.length) f.add('body.status.rejectionWithoutFailInfo', 'warning', 'a rejection without failInfo gives no reason the client can act on', 'RFC 9810 §5.2.3', path, node);
-  if ((s.status === PKIStatus.accepted || s.status === PKIStatus.grantedWithMods) && fail.length) f.add('body.status.acceptedWithFailInfo', 'warning', `status ${PKIStatus[s.status]} with failInfo ${fail.join(', ')}: contradictory`, 'RFC 9810 §5.2.3', path, node);
+  if (s.status === PKIStatus.rejection && !fail.length)
+    f.add({
+      id: 'body.status.rejectionWithoutFailInfo',
+      severity: 'warning',
+      message: 'a rejection without failInfo gives no reason the client can act on',
+      ref: 'RFC 9810 §5.2.3',
+      path,
+      node,
+    });
+  if ((s.status === PKIStatus.accepted || s.status === PKIStatus.grantedWithMods) && fail.length)
+    f.add({
+      id: 'body.status.acceptedWithFailInfo',
+      severity: 'warning',
+      message: `status ${PKIStatus[s.status]} with failInfo ${fail.join(', ')}: contradictory`,
+      ref: 'RFC 9810 §5.2.3',
+      path,
+      node,
+    });
 }
 
 function checkBody(m: ReadMessage, f: Findings): void {
@@ -199,22 +529,100 @@ function checkBody(m: ReadMessage, f: Findings): void {
   const at = f.at;
   if (certRequestBodies.has(m.bodyName)) {
     const msgs = b[m.bodyName] as NonNullable<ReadMessage['body']['ir']>;
-    if (msgs.length !== 1) f.add('body.certReqMessages.count', 'error', `${msgs.length} CertReqMsg; the profile sends exactly one`, 'RFC 9483 §4.1.1', 'body', at.body, 'lightweight');
+    if (msgs.length !== 1)
+      f.add({
+        id: 'body.certReqMessages.count',
+        severity: 'error',
+        message: `${msgs.length} CertReqMsg; the profile sends exactly one`,
+        ref: 'RFC 9483 §4.1.1',
+        path: 'body',
+        node: at.body,
+        profile: 'lightweight',
+      });
     msgs.forEach((msg, i) => {
       const path = `body.${m.bodyName}[${i}]`;
       const node = at.bodyElement(i);
       const t = msg.certReq.certTemplate;
-      if (msg.certReq.certReqId !== 0) f.add('body.certReqId', 'error', `certReqId is ${msg.certReq.certReqId}; the profile uses 0`, 'RFC 9483 §4.1.1', `${path}.certReq.certReqId`, node, 'lightweight');
-      const forbidden = [t.serialNumber && 'serialNumber', t.signingAlg && 'signingAlg', t.issuerUID && 'issuerUID', t.subjectUID && 'subjectUID'].filter(Boolean);
-      if (forbidden.length) f.add('body.certTemplate.fields', 'warning', `the CertTemplate sets ${forbidden.join(', ')}, which a requester must leave to the CA`, 'RFC 4211 §5', `${path}.certReq.certTemplate`, node);
-      if (t.version !== undefined && t.version !== 2) f.add('body.certTemplate.version', 'warning', `CertTemplate version ${t.version}: if given it must be 2 (v3)`, 'RFC 4211 §5', `${path}.certReq.certTemplate`, node);
-      if (!t.publicKey && m.bodyName !== 'krr') f.add('body.certTemplate.publicKey', 'warning', 'the CertTemplate has no publicKey (only right for central key generation)', 'RFC 9483 §4.1.1', `${path}.certReq.certTemplate`, node, 'lightweight');
-      if (!msg.popo) f.add('body.popo.missing', f.lightweight ? 'error' : 'warning', 'no proof of possession', f.lightweight ? 'RFC 9483 §4.1.1' : 'RFC 4211 §4', `${path}.popo`, node, f.lightweight ? 'lightweight' : 'base');
-      else if (msg.popo.raVerified !== undefined) f.add('body.popo.raVerified', 'info', 'POP raVerified: only an RA that checked the POP itself may say so', 'RFC 4211 §4', `${path}.popo`, node);
+      if (msg.certReq.certReqId !== 0)
+        f.add({
+          id: 'body.certReqId',
+          severity: 'error',
+          message: `certReqId is ${msg.certReq.certReqId}; the profile uses 0`,
+          ref: 'RFC 9483 §4.1.1',
+          path: `${path}.certReq.certReqId`,
+          node,
+          profile: 'lightweight',
+        });
+      const forbidden = [
+        t.serialNumber && 'serialNumber',
+        t.signingAlg && 'signingAlg',
+        t.issuerUID && 'issuerUID',
+        t.subjectUID && 'subjectUID',
+      ].filter(Boolean);
+      if (forbidden.length)
+        f.add({
+          id: 'body.certTemplate.fields',
+          severity: 'warning',
+          message: `the CertTemplate sets ${forbidden.join(', ')}, which a requester must leave to the CA`,
+          ref: 'RFC 4211 §5',
+          path: `${path}.certReq.certTemplate`,
+          node,
+        });
+      if (t.version !== undefined && t.version !== 2)
+        f.add({
+          id: 'body.certTemplate.version',
+          severity: 'warning',
+          message: `CertTemplate version ${t.version}: if given it must be 2 (v3)`,
+          ref: 'RFC 4211 §5',
+          path: `${path}.certReq.certTemplate`,
+          node,
+        });
+      if (!t.publicKey && m.bodyName !== 'krr')
+        f.add({
+          id: 'body.certTemplate.publicKey',
+          severity: 'warning',
+          message: 'the CertTemplate has no publicKey (only right for central key generation)',
+          ref: 'RFC 9483 §4.1.1',
+          path: `${path}.certReq.certTemplate`,
+          node,
+          profile: 'lightweight',
+        });
+      if (!msg.popo)
+        f.add({
+          id: 'body.popo.missing',
+          severity: f.lightweight ? 'error' : 'warning',
+          message: 'no proof of possession',
+          ref: f.lightweight ? 'RFC 9483 §4.1.1' : 'RFC 4211 §4',
+          path: `${path}.popo`,
+          node,
+          profile: f.lightweight ? 'lightweight' : 'base',
+        });
+      else if (msg.popo.raVerified !== undefined)
+        f.add({
+          id: 'body.popo.raVerified',
+          severity: 'info',
+          message: 'POP raVerified: only an RA that checked the POP itself may say so',
+          ref: 'RFC 4211 §4',
+          path: `${path}.popo`,
+          node,
+        });
       const sigAlg = msg.popo?.signature?.algorithmIdentifier.algorithm;
       const keyAlg = t.publicKey?.algorithm.algorithm;
-      if (sigAlg && keyAlg && keyFamily[keyAlg] && schemeFamily(sigAlg) && keyFamily[keyAlg] !== schemeFamily(sigAlg)) {
-        f.add('body.popo.keyType', 'error', `the POP is signed with ${schemeFamily(sigAlg)} but the requested key is ${keyFamily[keyAlg]}`, 'RFC 4211 §4.1', `${path}.popo`, node);
+      if (
+        sigAlg &&
+        keyAlg &&
+        keyFamily[keyAlg] &&
+        schemeFamily(sigAlg) &&
+        keyFamily[keyAlg] !== schemeFamily(sigAlg)
+      ) {
+        f.add({
+          id: 'body.popo.keyType',
+          severity: 'error',
+          message: `the POP is signed with ${schemeFamily(sigAlg)} but the requested key is ${keyFamily[keyAlg]}`,
+          ref: 'RFC 4211 §4.1',
+          path: `${path}.popo`,
+          node,
+        });
       }
     });
   }
@@ -223,30 +631,92 @@ function checkBody(m: ReadMessage, f: Findings): void {
     rep.response.forEach((r, i) => {
       const path = `body.${m.bodyName}.response[${i}]`;
       const node = at.certResponse(i);
-      if (r.certReqId !== 0 && r.certReqId !== -1) f.add('body.certReqId', 'warning', `certReqId is ${r.certReqId}; the profile answers 0 (or -1 for p10cr)`, 'RFC 9483 §4.1.1', `${path}.certReqId`, node, 'lightweight');
+      if (r.certReqId !== 0 && r.certReqId !== -1)
+        f.add({
+          id: 'body.certReqId',
+          severity: 'warning',
+          message: `certReqId is ${r.certReqId}; the profile answers 0 (or -1 for p10cr)`,
+          ref: 'RFC 9483 §4.1.1',
+          path: `${path}.certReqId`,
+          node,
+          profile: 'lightweight',
+        });
       const issued = !!r.certifiedKeyPair;
-      if ((r.status.status === PKIStatus.accepted || r.status.status === PKIStatus.grantedWithMods) && !issued) f.add('body.response.noCertificate', 'error', `status ${PKIStatus[r.status.status]} but no certificate`, 'RFC 9810 §5.3.4', path, node);
-      if ((r.status.status === PKIStatus.waiting || r.status.status === PKIStatus.rejection) && issued) f.add('body.response.unexpectedCertificate', 'error', `status ${PKIStatus[r.status.status]} with a certificate`, 'RFC 9810 §5.3.4', path, node);
+      if (
+        (r.status.status === PKIStatus.accepted || r.status.status === PKIStatus.grantedWithMods) &&
+        !issued
+      )
+        f.add({
+          id: 'body.response.noCertificate',
+          severity: 'error',
+          message: `status ${PKIStatus[r.status.status]} but no certificate`,
+          ref: 'RFC 9810 §5.3.4',
+          path,
+          node,
+        });
+      if ((r.status.status === PKIStatus.waiting || r.status.status === PKIStatus.rejection) && issued)
+        f.add({
+          id: 'body.response.unexpectedCertificate',
+          severity: 'error',
+          message: `status ${PKIStatus[r.status.status]} with a certificate`,
+          ref: 'RFC 9810 §5.3.4',
+          path,
+          node,
+        });
       statusFindings(r.status, f, `${path}.status`, node);
     });
   }
-  if (m.bodyName === 'rp') m.body.rp!.status.forEach((s, i) => statusFindings(s, f, `body.rp.status[${i}]`, at.body));
+  if (m.bodyName === 'rp')
+    m.body.rp!.status.forEach((s, i) => statusFindings(s, f, `body.rp.status[${i}]`, at.body));
   if (m.bodyName === 'certConf') {
     const cc = m.body.certConf!;
-    if (cc.length > 1) f.add('body.certConf.count', 'warning', `${cc.length} CertStatus; the profile confirms one certificate`, 'RFC 9483 §4.1.1', 'body.certConf', at.body, 'lightweight');
+    if (cc.length > 1)
+      f.add({
+        id: 'body.certConf.count',
+        severity: 'warning',
+        message: `${cc.length} CertStatus; the profile confirms one certificate`,
+        ref: 'RFC 9483 §4.1.1',
+        path: 'body.certConf',
+        node: at.body,
+        profile: 'lightweight',
+      });
     cc.forEach((s, i) => {
       if (s.statusInfo) statusFindings(s.statusInfo, f, `body.certConf[${i}].statusInfo`, at.bodyElement(i));
     });
   }
   if (m.bodyName === 'pollRep') {
     m.body.pollRep!.forEach((p, i) => {
-      if (p.checkAfter < 0) f.add('body.pollRep.checkAfter', 'error', `checkAfter is ${p.checkAfter} seconds`, 'RFC 9810 §5.3.22', `body.pollRep[${i}].checkAfter`, at.bodyElement(i));
-      else if (p.checkAfter > 86_400) f.add('body.pollRep.checkAfter', 'warning', `checkAfter is ${p.checkAfter} seconds (more than a day)`, 'RFC 9810 §5.3.22', `body.pollRep[${i}].checkAfter`, at.bodyElement(i));
+      if (p.checkAfter < 0)
+        f.add({
+          id: 'body.pollRep.checkAfter',
+          severity: 'error',
+          message: `checkAfter is ${p.checkAfter} seconds`,
+          ref: 'RFC 9810 §5.3.22',
+          path: `body.pollRep[${i}].checkAfter`,
+          node: at.bodyElement(i),
+        });
+      else if (p.checkAfter > 86_400)
+        f.add({
+          id: 'body.pollRep.checkAfter',
+          severity: 'warning',
+          message: `checkAfter is ${p.checkAfter} seconds (more than a day)`,
+          ref: 'RFC 9810 §5.3.22',
+          path: `body.pollRep[${i}].checkAfter`,
+          node: at.bodyElement(i),
+        });
     });
   }
   if (m.bodyName === 'error') {
     const s = m.body.error!.pKIStatusInfo;
-    if (s.status === PKIStatus.accepted || s.status === PKIStatus.grantedWithMods) f.add('body.error.status', 'warning', `an error message with status ${PKIStatus[s.status]}`, 'RFC 9810 §5.3.21', 'body.error.pKIStatusInfo', at.body);
+    if (s.status === PKIStatus.accepted || s.status === PKIStatus.grantedWithMods)
+      f.add({
+        id: 'body.error.status',
+        severity: 'warning',
+        message: `an error message with status ${PKIStatus[s.status]}`,
+        ref: 'RFC 9810 §5.3.21',
+        path: 'body.error.pKIStatusInfo',
+        node: at.body,
+      });
     statusFindings(s, f, 'body.error.pKIStatusInfo', at.body);
   }
 }
@@ -260,7 +730,17 @@ export function checkMessage(der: Uint8Array, options: CheckOptions = {}): Findi
   try {
     m = readMessage(der);
   } catch (e) {
-    return [{ id: 'message.decode', severity: 'error', message: (e as Error).message, ref: 'RFC 9810 §5.1', profile: 'base', offset: root?.offset ?? 0, path: '' }];
+    return [
+      {
+        id: 'message.decode',
+        severity: 'error',
+        message: (e as Error).message,
+        ref: 'RFC 9810 §5.1',
+        profile: 'base',
+        offset: root?.offset ?? 0,
+        path: '',
+      },
+    ];
   }
   const f = new Findings(new Locator(root), profile === 'lightweight');
   checkHeader(m, f, options.now ?? new Date());

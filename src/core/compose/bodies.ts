@@ -1,11 +1,46 @@
 /** One builder per PKIBody alternative a client sends (RFC 9810 §5.3, RFC 9483 §4). */
 import { AsnConvert, AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
 import { CertificationRequest, CertificationRequestInfo } from '@peculiar/asn1-csr';
-import { AlgorithmIdentifier, Attribute, Certificate, CRLReason, Extension, Extensions, GeneralName, Name, SubjectPublicKeyInfo, id_ce_cRLReasons } from '@peculiar/asn1-x509';
 import {
-  AttributeTypeAndValue, CertConfirmContent, CertId, CertReqMessages, CertReqMsg, CertRequest, CertStatus, CertTemplate, Controls,
-  ErrorMsgContent, GenMsgContent, InfoTypeAndValue, PKIBody, PKIFailureInfo, PKIFreeText, PKIStatus, PKIStatusInfo,
-  pkiFailureInfoNames, POPOSigningKey, POPOSigningKeyInput, POPOSigningKeyInputAuthInfo, PollReq, PollReqContent, ProofOfPossession, RevDetails, RevReqContent, oids,
+  AlgorithmIdentifier,
+  Attribute,
+  Certificate,
+  CRLReason,
+  Extension,
+  Extensions,
+  GeneralName,
+  Name,
+  SubjectPublicKeyInfo,
+  id_ce_cRLReasons,
+} from '@peculiar/asn1-x509';
+import {
+  AttributeTypeAndValue,
+  CertConfirmContent,
+  CertId,
+  CertReqMessages,
+  CertReqMsg,
+  CertRequest,
+  CertStatus,
+  CertTemplate,
+  Controls,
+  ErrorMsgContent,
+  GenMsgContent,
+  InfoTypeAndValue,
+  PKIBody,
+  PKIFailureInfo,
+  PKIFreeText,
+  PKIStatus,
+  PKIStatusInfo,
+  pkiFailureInfoNames,
+  POPOSigningKey,
+  POPOSigningKeyInput,
+  POPOSigningKeyInputAuthInfo,
+  PollReq,
+  PollReqContent,
+  ProofOfPossession,
+  RevDetails,
+  RevReqContent,
+  oids,
   type PKIFailureInfoName,
 } from '../asn1';
 import { fromHex } from '../der/values';
@@ -19,9 +54,15 @@ import type { GenmInfoType, Materials, RequestSpec } from './spec';
 import { buildTemplate, type Problems } from './template';
 
 const infoTypeOids: Record<GenmInfoType, string> = {
-  caCerts: oids.itCaCerts, rootCaKeyUpdate: oids.itRootCaKeyUpdate, certReqTemplate: oids.itCertReqTemplate,
-  crlStatusList: oids.itCrlStatusList, signKeyPairTypes: oids.itSignKeyPairTypes, encKeyPairTypes: oids.itEncKeyPairTypes,
-  preferredSymmAlg: oids.itPreferredSymmAlg, currentCRL: oids.itCurrentCRL, unsupportedOIDs: oids.itUnsupportedOIDs,
+  caCerts: oids.itCaCerts,
+  rootCaKeyUpdate: oids.itRootCaKeyUpdate,
+  certReqTemplate: oids.itCertReqTemplate,
+  crlStatusList: oids.itCrlStatusList,
+  signKeyPairTypes: oids.itSignKeyPairTypes,
+  encKeyPairTypes: oids.itEncKeyPairTypes,
+  preferredSymmAlg: oids.itPreferredSymmAlg,
+  currentCRL: oids.itCurrentCRL,
+  unsupportedOIDs: oids.itUnsupportedOIDs,
 };
 
 export interface BodyContext {
@@ -38,13 +79,22 @@ export interface BodyContext {
 /** ir, cr, kur: one CertReqMsg with POP by signature over the CertRequest (RFC 4211 §4.1). */
 async function certRequest(ctx: BodyContext): Promise<CertReqMessages> {
   const { spec, key, problems } = ctx;
-  const req = new CertRequest({ certReqId: spec.certReqId ?? 0, certTemplate: buildTemplate(spec.template ?? {}, key?.spki, problems, spec.body !== 'kur') });
+  const req = new CertRequest({
+    certReqId: spec.certReqId ?? 0,
+    certTemplate: buildTemplate(spec.template ?? {}, key?.spki, problems, spec.body !== 'kur'),
+  });
   if (spec.body === 'kur') {
-    if (!ctx.materials.oldCert) problems.add('oldCert', 'kur needs the certificate being updated (RFC 9483 §4.1.3)');
+    if (!ctx.materials.oldCert)
+      problems.add('oldCert', 'kur needs the certificate being updated (RFC 9483 §4.1.3)');
     else {
       const old = AsnParser.parse(ctx.materials.oldCert, Certificate);
-      const id = new CertId({ issuer: new GeneralName({ directoryName: old.tbsCertificate.issuer }), serialNumber: old.tbsCertificate.serialNumber });
-      req.controls = new Controls([new AttributeTypeAndValue({ type: oids.regCtrlOldCertID, value: AsnSerializer.serialize(id) })]);
+      const id = new CertId({
+        issuer: new GeneralName({ directoryName: old.tbsCertificate.issuer }),
+        serialNumber: old.tbsCertificate.serialNumber,
+      });
+      req.controls = new Controls([
+        new AttributeTypeAndValue({ type: oids.regCtrlOldCertID, value: AsnSerializer.serialize(id) }),
+      ]);
       // The old certificate's subject when none is given, as OpenSSL's client does (RFC 9483 §4.1.3).
       req.certTemplate.subject ??= old.tbsCertificate.subject;
     }
@@ -55,9 +105,20 @@ async function certRequest(ctx: BodyContext): Promise<CertReqMessages> {
   else if (pop === 'signature' && key) {
     // RFC 4211 §4.1: the signature covers certReq when the template has a subject; without one it
     // covers POPOSigningKeyInput, naming the sender (the header's) and the public key.
-    const input = req.certTemplate.subject?.length ? undefined : new POPOSigningKeyInput({ authInfo: new POPOSigningKeyInputAuthInfo({ sender: ctx.sender }), publicKey: AsnParser.parse(key.spki, SubjectPublicKeyInfo) });
+    const input = req.certTemplate.subject?.length
+      ? undefined
+      : new POPOSigningKeyInput({
+          authInfo: new POPOSigningKeyInputAuthInfo({ sender: ctx.sender }),
+          publicKey: AsnParser.parse(key.spki, SubjectPublicKeyInfo),
+        });
     const sig = await signBytes(key, new Uint8Array(AsnSerializer.serialize(input ?? req)), ctx.subtle);
-    msg.popo = new ProofOfPossession({ signature: new POPOSigningKey({ poposkInput: input, algorithmIdentifier: signatureAlgorithm(key), signature: own(sig).buffer }) });
+    msg.popo = new ProofOfPossession({
+      signature: new POPOSigningKey({
+        poposkInput: input,
+        algorithmIdentifier: signatureAlgorithm(key),
+        signature: own(sig).buffer,
+      }),
+    });
   }
   return new CertReqMessages([msg]);
 }
@@ -67,10 +128,20 @@ export async function makeCsr(ctx: BodyContext): Promise<CertificationRequest | 
   const { key, problems } = ctx;
   if (!key) return undefined;
   const tpl: CertTemplate = buildTemplate(ctx.spec.template ?? {}, key.spki, problems);
-  const info = new CertificationRequestInfo({ subject: tpl.subject ?? new Name([]), subjectPKInfo: AsnParser.parse(key.spki, SubjectPublicKeyInfo) });
-  if (tpl.extensions) info.attributes.push(new Attribute({ type: oids.extensionRequest, values: [AsnSerializer.serialize(tpl.extensions)] }));
+  const info = new CertificationRequestInfo({
+    subject: tpl.subject ?? new Name([]),
+    subjectPKInfo: AsnParser.parse(key.spki, SubjectPublicKeyInfo),
+  });
+  if (tpl.extensions)
+    info.attributes.push(
+      new Attribute({ type: oids.extensionRequest, values: [AsnSerializer.serialize(tpl.extensions)] }),
+    );
   const sig = await signBytes(key, new Uint8Array(AsnSerializer.serialize(info)), ctx.subtle);
-  return new CertificationRequest({ certificationRequestInfo: info, signatureAlgorithm: signatureAlgorithm(key), signature: own(sig).buffer });
+  return new CertificationRequest({
+    certificationRequestInfo: info,
+    signatureAlgorithm: signatureAlgorithm(key),
+    signature: own(sig).buffer,
+  });
 }
 
 function revocation(ctx: BodyContext): RevReqContent {
@@ -81,7 +152,8 @@ function revocation(ctx: BodyContext): RevReqContent {
     tpl.issuer = c.tbsCertificate.issuer;
     tpl.serialNumber = c.tbsCertificate.serialNumber;
   } else {
-    if (!spec.revoke?.issuer) problems.add('revoke.issuer', 'give the certificate to revoke, or its issuer and serial number');
+    if (!spec.revoke?.issuer)
+      problems.add('revoke.issuer', 'give the certificate to revoke, or its issuer and serial number');
     else tpl.issuer = problems.try('revoke.issuer', () => parseName(spec.revoke!.issuer!, 'revoke.issuer'));
     const serial = spec.revoke?.serialHex ? fromHex(spec.revoke.serialHex) : undefined;
     if (!serial?.length) problems.add('revoke.serialHex', 'give the serial number in hex');
@@ -90,8 +162,15 @@ function revocation(ctx: BodyContext): RevReqContent {
   const details = new RevDetails({ certDetails: tpl });
   const reason = spec.revoke?.reason;
   if (reason !== undefined) {
-    if (!Number.isInteger(reason) || reason < 0 || reason > 10 || reason === 7) problems.add('revoke.reason', `${reason} is not a CRLReason (0-10 without 7, RFC 5280 §5.3.1)`);
-    else details.crlEntryDetails = new Extensions([new Extension({ extnID: id_ce_cRLReasons, extnValue: new OctetString(AsnConvert.serialize(new CRLReason(reason))) })]);
+    if (!Number.isInteger(reason) || reason < 0 || reason > 10 || reason === 7)
+      problems.add('revoke.reason', `${reason} is not a CRLReason (0-10 without 7, RFC 5280 §5.3.1)`);
+    else
+      details.crlEntryDetails = new Extensions([
+        new Extension({
+          extnID: id_ce_cRLReasons,
+          extnValue: new OctetString(AsnConvert.serialize(new CRLReason(reason))),
+        }),
+      ]);
   }
   return new RevReqContent([details]);
 }
@@ -100,10 +179,15 @@ function generalMessage(ctx: BodyContext): GenMsgContent {
   const items = (ctx.spec.infoTypes ?? []).map((t, i) => {
     if (typeof t === 'string') {
       const oid = infoTypeOids[t];
-      if (!oid) ctx.problems.add(`infoTypes[${i}]`, `unknown infoType "${t}" (one of ${Object.keys(infoTypeOids).join(', ')}, or an OID with a value)`);
+      if (!oid)
+        ctx.problems.add(
+          `infoTypes[${i}]`,
+          `unknown infoType "${t}" (one of ${Object.keys(infoTypeOids).join(', ')}, or an OID with a value)`,
+        );
       return new InfoTypeAndValue({ infoType: oid ?? '' });
     }
-    if (!/^\d+(\.\d+)+$/.test(t.oid)) ctx.problems.add(`infoTypes[${i}].oid`, `"${t.oid}" is not a dotted OID`);
+    if (!/^\d+(\.\d+)+$/.test(t.oid))
+      ctx.problems.add(`infoTypes[${i}].oid`, `"${t.oid}" is not a dotted OID`);
     const value = t.valueHex ? fromHex(t.valueHex) : undefined;
     if (t.valueHex && !value) ctx.problems.add(`infoTypes[${i}].valueHex`, 'not hex');
     return new InfoTypeAndValue({ infoType: t.oid, infoValue: value ? own(value).buffer : undefined });
@@ -122,11 +206,18 @@ async function confirmation(ctx: BodyContext): Promise<CertConfirmContent> {
   const cert = AsnParser.parse(materials.confirmCert, Certificate);
   const hashAlg = spec.confirm?.hashAlg;
   const hash = certHashFor(cert, hashAlg ? digestOidByHash[hashAlg] : undefined);
-  if (!hash) problems.add('confirm.hashAlg', 'the certificate\'s signature algorithm names no hash: choose hashAlg (needs pvno 3, RFC 9810 §5.3.18)');
+  if (!hash)
+    problems.add(
+      'confirm.hashAlg',
+      "the certificate's signature algorithm names no hash: choose hashAlg (needs pvno 3, RFC 9810 §5.3.18)",
+    );
   else status.certHash = new OctetString(await ctx.subtle.digest(hash, own(materials.confirmCert)));
   if (hashAlg) status.hashAlg = new AlgorithmIdentifier({ algorithm: digestOidByHash[hashAlg] });
   if (spec.confirm && !spec.confirm.accept) {
-    status.statusInfo = new PKIStatusInfo({ status: PKIStatus.rejection, statusString: spec.confirm.reason ? new PKIFreeText([spec.confirm.reason]) : undefined });
+    status.statusInfo = new PKIStatusInfo({
+      status: PKIStatus.rejection,
+      statusString: spec.confirm.reason ? new PKIFreeText([spec.confirm.reason]) : undefined,
+    });
   } else {
     status.statusInfo = new PKIStatusInfo({ status: PKIStatus.accepted });
   }
@@ -135,10 +226,16 @@ async function confirmation(ctx: BodyContext): Promise<CertConfirmContent> {
 
 function errorBody(ctx: BodyContext): ErrorMsgContent {
   const e = ctx.spec.errorStatus ?? { status: PKIStatus.rejection };
-  if (!Number.isInteger(e.status) || e.status < 0 || e.status > 6) ctx.problems.add('errorStatus.status', `${e.status} is not a PKIStatus (0-6)`);
+  if (!Number.isInteger(e.status) || e.status < 0 || e.status > 6)
+    ctx.problems.add('errorStatus.status', `${e.status} is not a PKIStatus (0-6)`);
   const unknown = (e.failInfo ?? []).filter((n) => !(pkiFailureInfoNames as readonly string[]).includes(n));
-  if (e.errorCode !== undefined && !Number.isSafeInteger(e.errorCode)) ctx.problems.add('errorStatus.errorCode', `${e.errorCode} is not a whole number in ±(2^53 − 1)`);
-  if (unknown.length) ctx.problems.add('errorStatus.failInfo', `not PKIFailureInfo bit names: ${unknown.join(', ')} (${pkiFailureInfoNames.join(', ')})`);
+  if (e.errorCode !== undefined && !Number.isSafeInteger(e.errorCode))
+    ctx.problems.add('errorStatus.errorCode', `${e.errorCode} is not a whole number in ±(2^53 − 1)`);
+  if (unknown.length)
+    ctx.problems.add(
+      'errorStatus.failInfo',
+      `not PKIFailureInfo bit names: ${unknown.join(', ')} (${pkiFailureInfoNames.join(', ')})`,
+    );
   return new ErrorMsgContent({
     pKIStatusInfo: new PKIStatusInfo({
       status: e.status,
@@ -152,17 +249,29 @@ function errorBody(ctx: BodyContext): ErrorMsgContent {
 /** The PKIBody for the spec's body type. */
 export async function buildBody(ctx: BodyContext): Promise<PKIBody> {
   switch (ctx.spec.body) {
-    case 'ir': return new PKIBody({ ir: await certRequest(ctx) });
-    case 'cr': return new PKIBody({ cr: await certRequest(ctx) });
-    case 'kur': return new PKIBody({ kur: await certRequest(ctx) });
+    case 'ir':
+      return new PKIBody({ ir: await certRequest(ctx) });
+    case 'cr':
+      return new PKIBody({ cr: await certRequest(ctx) });
+    case 'kur':
+      return new PKIBody({ kur: await certRequest(ctx) });
     case 'p10cr': {
-      const csr = ctx.materials.csr ? AsnParser.parse(ctx.materials.csr, CertificationRequest) : await makeCsr(ctx);
+      const csr = ctx.materials.csr
+        ? AsnParser.parse(ctx.materials.csr, CertificationRequest)
+        : await makeCsr(ctx);
       return new PKIBody({ p10cr: csr });
     }
-    case 'rr': return new PKIBody({ rr: revocation(ctx) });
-    case 'genm': return new PKIBody({ genm: generalMessage(ctx) });
-    case 'certConf': return new PKIBody({ certConf: await confirmation(ctx) });
-    case 'pollReq': return new PKIBody({ pollReq: new PollReqContent([new PollReq({ certReqId: ctx.spec.certReqId ?? 0 })]) });
-    case 'error': return new PKIBody({ error: errorBody(ctx) });
+    case 'rr':
+      return new PKIBody({ rr: revocation(ctx) });
+    case 'genm':
+      return new PKIBody({ genm: generalMessage(ctx) });
+    case 'certConf':
+      return new PKIBody({ certConf: await confirmation(ctx) });
+    case 'pollReq':
+      return new PKIBody({
+        pollReq: new PollReqContent([new PollReq({ certReqId: ctx.spec.certReqId ?? 0 })]),
+      });
+    case 'error':
+      return new PKIBody({ error: errorBody(ctx) });
   }
 }

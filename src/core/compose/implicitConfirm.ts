@@ -3,7 +3,14 @@
  * `implicitConfirm` of a server entry. The header changes, so the message is protected again.
  */
 import { AsnParser } from '@peculiar/asn1-schema';
-import { CMPCertificate, CMPCertificates, InfoTypeAndValue, InfoTypeAndValues, PKIMessage, oids } from '../asn1';
+import {
+  CMPCertificate,
+  CMPCertificates,
+  InfoTypeAndValue,
+  InfoTypeAndValues,
+  PKIMessage,
+  oids,
+} from '../asn1';
 import { certRequestBodies, readMessage, slice } from '../base';
 import { readDer } from '../der/reader';
 import { protectMessage, type ProtectEnv, type ProtectionSpec } from '../protection';
@@ -18,16 +25,27 @@ export function asksImplicitConfirm(der: Uint8Array): boolean {
  * undefined when it already asks or is not a certificate request. Each extraCert is decoded on its
  * own, so a message with many of them never goes through the schema decoder whole.
  */
-export async function withImplicitConfirm(der: Uint8Array, protection: ProtectionSpec, env: ProtectEnv = {}): Promise<Uint8Array | undefined> {
+export async function withImplicitConfirm(
+  der: Uint8Array,
+  protection: ProtectionSpec,
+  env: ProtectEnv = {},
+): Promise<Uint8Array | undefined> {
   const read = readMessage(der);
   if (!certRequestBodies.has(read.bodyName) && read.bodyName !== 'p10cr') return undefined;
   if (read.header.generalInfo?.some((i) => i.infoType === oids.itImplicitConfirm)) return undefined;
   const header = read.header;
-  const info = new InfoTypeAndValue({ infoType: oids.itImplicitConfirm, infoValue: new Uint8Array([0x05, 0x00]).buffer });
+  const info = new InfoTypeAndValue({
+    infoType: oids.itImplicitConfirm,
+    infoValue: new Uint8Array([0x05, 0x00]).buffer,
+  });
   header.generalInfo = new InfoTypeAndValues([...(header.generalInfo ?? []), info]);
   const root = readDer(der).roots[0];
   const extra = root.children?.find((c) => c.tagClass === 2 && c.tagNumber === 1)?.children?.[0];
   const certs = (extra?.children ?? []).map((c) => AsnParser.parse(slice(der, c), CMPCertificate));
-  const msg = new PKIMessage({ header, body: read.body, extraCerts: certs.length ? new CMPCertificates(certs) : undefined });
+  const msg = new PKIMessage({
+    header,
+    body: read.body,
+    extraCerts: certs.length ? new CMPCertificates(certs) : undefined,
+  });
   return protectMessage(msg, protection, env);
 }

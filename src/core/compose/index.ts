@@ -1,5 +1,13 @@
 /** Compose: RequestSpec + materials -> a protected PKIMessage (ir, cr, kur, p10cr, rr, genm, certConf, pollReq, error). */
 export { buildRequest, type BuildEnv, type BuildResult } from './build';
-export { genmInfoTypes, requestBodies, type FieldError, type Materials, type RequestBody, type RequestSpec, type TemplateSpec } from './spec';
+export {
+  genmInfoTypes,
+  requestBodies,
+  type FieldError,
+  type Materials,
+  type RequestBody,
+  type RequestSpec,
+  type TemplateSpec,
+} from './spec';
 export { keyUsageNames } from './template';
 export { asksImplicitConfirm, withImplicitConfirm } from './implicitConfirm';

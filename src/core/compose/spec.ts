@@ -2,7 +2,15 @@
 import type { KeyPair } from '../base/keys';
 import type { ProtectionSpec } from '../protection';
 
-export { genmInfoTypes, requestBodies, type FieldError, type GenmInfoType, type RequestBody, type RequestSpec, type TemplateSpec } from '../../shared/requestSpec';
+export {
+  genmInfoTypes,
+  requestBodies,
+  type FieldError,
+  type GenmInfoType,
+  type RequestBody,
+  type RequestSpec,
+  type TemplateSpec,
+} from '../../shared/requestSpec';
 
 /** Keys, certificates and secrets, loaded by whoever has files and SecretStorage. */
 export interface Materials {
@@ -17,4 +25,3 @@ export interface Materials {
   extraCerts?: Uint8Array[];
   protection: ProtectionSpec;
 }
-

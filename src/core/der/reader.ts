@@ -37,7 +37,14 @@ class Reader {
   nodeCount = 0;
   private stopped = false;
   /** readHeader's answer, reused: one object per element read would be a million for a big CRL. */
-  private readonly header: Header = { tagClass: 0, tagNumber: 0, constructed: false, headerLength: 0, length: 0, indefinite: false };
+  private readonly header: Header = {
+    tagClass: 0,
+    tagNumber: 0,
+    constructed: false,
+    headerLength: 0,
+    length: 0,
+    indefinite: false,
+  };
 
   constructor(
     private readonly bytes: Uint8Array,
@@ -55,7 +62,12 @@ class Reader {
    * Reads consecutive elements in [start, end); with `untilEoc`, stops after an end-of-contents marker.
    * The list comes back in an array of its exact size (one grown by push() would keep room for ~17).
    */
-  readList(start: number, end: number, depth: number, untilEoc: boolean): { nodes: TlvNode[]; next: number; sawEoc: boolean } {
+  readList(
+    start: number,
+    end: number,
+    depth: number,
+    untilEoc: boolean,
+  ): { nodes: TlvNode[]; next: number; sawEoc: boolean } {
     const base = this.pending.length;
     let pos = start;
     let sawEoc = false;
@@ -77,7 +89,10 @@ class Reader {
 
   private readNode(offset: number, limit: number, depth: number): TlvNode | undefined {
     if (++this.nodeCount > this.limits.maxNodes) {
-      this.problem(offset, `more than ${this.limits.maxNodes} nodes: the rest of the input from offset ${hexOffset(offset)} was not read`);
+      this.problem(
+        offset,
+        `more than ${this.limits.maxNodes} nodes: the rest of the input from offset ${hexOffset(offset)} was not read`,
+      );
       this.stopped = true;
       return undefined;
     }
@@ -102,7 +117,10 @@ class Reader {
       return node;
     }
     if (node.end > limit) {
-      this.problem(offset, `length ${node.length} at offset ${hexOffset(offset)} runs past the end of the ${limit === this.bytes.length ? 'input' : 'enclosing element'} (${limit - contentStart} bytes left)`);
+      this.problem(
+        offset,
+        `length ${node.length} at offset ${hexOffset(offset)} runs past the end of the ${limit === this.bytes.length ? 'input' : 'enclosing element'} (${limit - contentStart} bytes left)`,
+      );
       node.length = limit - contentStart;
       node.end = limit;
       node.truncated = true;
@@ -117,7 +135,10 @@ class Reader {
 
   private readChildren(node: TlvNode, start: number, end: number, depth: number): void {
     if (depth + 1 > this.limits.maxDepth) {
-      this.problem(node.offset, `nesting deeper than ${this.limits.maxDepth} levels at offset ${hexOffset(node.offset)}: its content was not read`);
+      this.problem(
+        node.offset,
+        `nesting deeper than ${this.limits.maxDepth} levels at offset ${hexOffset(node.offset)}: its content was not read`,
+      );
       node.children = [];
       return;
     }
@@ -126,14 +147,24 @@ class Reader {
 
   private readIndefinite(node: TlvNode, contentStart: number, limit: number, depth: number): void {
     if (!node.constructed) {
-      this.problem(node.offset, `primitive element at offset ${hexOffset(node.offset)} has an indefinite length (only constructed ones may)`);
+      this.problem(
+        node.offset,
+        `primitive element at offset ${hexOffset(node.offset)} has an indefinite length (only constructed ones may)`,
+      );
       node.length = 0;
       node.end = contentStart;
       return;
     }
-    this.problem(node.offset, `indefinite length at offset ${hexOffset(node.offset)} (BER, not DER)`, 'warning');
+    this.problem(
+      node.offset,
+      `indefinite length at offset ${hexOffset(node.offset)} (BER, not DER)`,
+      'warning',
+    );
     if (depth + 1 > this.limits.maxDepth) {
-      this.problem(node.offset, `nesting deeper than ${this.limits.maxDepth} levels at offset ${hexOffset(node.offset)}: its content was not read`);
+      this.problem(
+        node.offset,
+        `nesting deeper than ${this.limits.maxDepth} levels at offset ${hexOffset(node.offset)}: its content was not read`,
+      );
       node.children = [];
       node.length = limit - contentStart;
       node.end = limit;
@@ -143,7 +174,10 @@ class Reader {
     const list = this.readList(contentStart, limit, depth + 1, true);
     node.children = list.nodes;
     if (!list.sawEoc) {
-      this.problem(node.offset, `indefinite-length element at offset ${hexOffset(node.offset)} has no end-of-contents marker before offset ${hexOffset(limit)}`);
+      this.problem(
+        node.offset,
+        `indefinite-length element at offset ${hexOffset(node.offset)} has no end-of-contents marker before offset ${hexOffset(limit)}`,
+      );
       node.truncated = true;
       node.length = list.next - contentStart;
       node.end = list.next;
@@ -157,18 +191,35 @@ class Reader {
     if (node.tagClass !== 0) return;
     const start = node.offset + node.headerLength;
     if (node.tagNumber === 3) {
-      if (node.length === 0) this.problem(node.offset, `BIT STRING at offset ${hexOffset(node.offset)} has no unused-bits octet`);
-      else if (this.bytes[start] > 7) this.problem(node.offset, `BIT STRING at offset ${hexOffset(node.offset)} says ${this.bytes[start]} unused bits (at most 7 are allowed)`);
+      if (node.length === 0)
+        this.problem(node.offset, `BIT STRING at offset ${hexOffset(node.offset)} has no unused-bits octet`);
+      else if (this.bytes[start] > 7)
+        this.problem(
+          node.offset,
+          `BIT STRING at offset ${hexOffset(node.offset)} says ${this.bytes[start]} unused bits (at most 7 are allowed)`,
+        );
     } else if ((node.tagNumber === 2 || node.tagNumber === 10) && node.length === 0) {
-      this.problem(node.offset, `${node.tagNumber === 2 ? 'INTEGER' : 'ENUMERATED'} at offset ${hexOffset(node.offset)} has no content octets`);
+      this.problem(
+        node.offset,
+        `${node.tagNumber === 2 ? 'INTEGER' : 'ENUMERATED'} at offset ${hexOffset(node.offset)} has no content octets`,
+      );
     } else if (node.tagNumber === 1 && node.length !== 1) {
-      this.problem(node.offset, `BOOLEAN at offset ${hexOffset(node.offset)} has ${node.length} content octets (must be 1)`);
+      this.problem(
+        node.offset,
+        `BOOLEAN at offset ${hexOffset(node.offset)} has ${node.length} content octets (must be 1)`,
+      );
     } else if (node.tagNumber === 5 && node.length !== 0) {
-      this.problem(node.offset, `NULL at offset ${hexOffset(node.offset)} has ${node.length} content octets (must be 0)`);
+      this.problem(
+        node.offset,
+        `NULL at offset ${hexOffset(node.offset)} has ${node.length} content octets (must be 0)`,
+      );
     } else if (node.tagNumber === 0) {
       this.problem(node.offset, `unexpected end-of-contents marker at offset ${hexOffset(node.offset)}`);
     } else if (node.tagNumber === 16 || node.tagNumber === 17) {
-      this.problem(node.offset, `${node.tagNumber === 16 ? 'SEQUENCE' : 'SET'} at offset ${hexOffset(node.offset)} is encoded as primitive (must be constructed)`);
+      this.problem(
+        node.offset,
+        `${node.tagNumber === 16 ? 'SEQUENCE' : 'SET'} at offset ${hexOffset(node.offset)} is encoded as primitive (must be constructed)`,
+      );
     }
   }
 
@@ -183,10 +234,18 @@ class Reader {
     let pos = offset + 1;
     if (tagNumber === 0x1f) {
       tagNumber = 0;
-      if (pos < limit && b[pos] === 0x80) this.problem(offset, `high tag number at offset ${hexOffset(offset)} has a leading 0x80 octet (not minimal)`, 'warning');
+      if (pos < limit && b[pos] === 0x80)
+        this.problem(
+          offset,
+          `high tag number at offset ${hexOffset(offset)} has a leading 0x80 octet (not minimal)`,
+          'warning',
+        );
       for (let i = 0; ; i++) {
         if (pos >= limit) {
-          this.problem(offset, `tag at offset ${hexOffset(offset)} is cut off by the end of the ${limit === b.length ? 'input' : 'enclosing element'}`);
+          this.problem(
+            offset,
+            `tag at offset ${hexOffset(offset)} is cut off by the end of the ${limit === b.length ? 'input' : 'enclosing element'}`,
+          );
           return false;
         }
         if (i >= 4) {
@@ -199,7 +258,10 @@ class Reader {
       }
     }
     if (pos >= limit) {
-      this.problem(offset, `length octets of the element at offset ${hexOffset(offset)} are missing: the input ends at offset ${hexOffset(limit)}`);
+      this.problem(
+        offset,
+        `length octets of the element at offset ${hexOffset(offset)} are missing: the input ends at offset ${hexOffset(limit)}`,
+      );
       return false;
     }
     const lenByte = b[pos++];
@@ -215,23 +277,40 @@ class Reader {
       return false;
     }
     if (count > 4) {
-      this.problem(offset, `length at offset ${hexOffset(pos - 1)} has ${count} octets: lengths above 4 GiB are not supported`);
+      this.problem(
+        offset,
+        `length at offset ${hexOffset(pos - 1)} has ${count} octets: lengths above 4 GiB are not supported`,
+      );
       return false;
     }
     if (pos + count > limit) {
-      this.problem(offset, `length at offset ${hexOffset(pos - 1)} needs ${count} octets but the ${limit === b.length ? 'input' : 'enclosing element'} ends at offset ${hexOffset(limit)}`);
+      this.problem(
+        offset,
+        `length at offset ${hexOffset(pos - 1)} needs ${count} octets but the ${limit === b.length ? 'input' : 'enclosing element'} ends at offset ${hexOffset(limit)}`,
+      );
       return false;
     }
     let length = 0;
     for (let i = 0; i < count; i++) length = length * 256 + b[pos + i];
     if (b[pos] === 0 || length < 0x80) {
-      this.problem(offset, `length at offset ${hexOffset(pos - 1)} is not in its shortest form (BER, not DER)`, 'warning');
+      this.problem(
+        offset,
+        `length at offset ${hexOffset(pos - 1)} is not in its shortest form (BER, not DER)`,
+        'warning',
+      );
     }
     pos += count;
     return this.setHeader(tagClass, tagNumber, constructed, pos - offset, length, false);
   }
 
-  private setHeader(tagClass: TagClass, tagNumber: number, constructed: boolean, headerLength: number, length: number, indefinite: boolean): true {
+  private setHeader(
+    tagClass: TagClass,
+    tagNumber: number,
+    constructed: boolean,
+    headerLength: number,
+    length: number,
+    indefinite: boolean,
+  ): true {
     const h = this.header;
     h.tagClass = tagClass;
     h.tagNumber = tagNumber;
@@ -247,13 +326,19 @@ class Reader {
  * Reads every element of `bytes[start, end)` (the whole input by default). Offsets are absolute
  * within `bytes`, so a nested decode of an OCTET STRING's content keeps the file's offsets.
  */
-export function readDer(bytes: Uint8Array, options: { start?: number; end?: number; limits?: Partial<DerLimits> } = {}): DerDocument {
+export function readDer(
+  bytes: Uint8Array,
+  options: { start?: number; end?: number; limits?: Partial<DerLimits> } = {},
+): DerDocument {
   const limits = { ...defaultDerLimits, ...options.limits };
   const start = options.start ?? 0;
   const end = options.end ?? bytes.length;
   const reader = new Reader(bytes, limits);
   if (end - start > limits.maxBytes) {
-    reader.problem(start, `input of ${end - start} bytes is larger than the limit of ${limits.maxBytes} bytes`);
+    reader.problem(
+      start,
+      `input of ${end - start} bytes is larger than the limit of ${limits.maxBytes} bytes`,
+    );
     return { bytes, roots: [], problems: reader.problems, nodeCount: 0 };
   }
   if (end <= start) {
@@ -263,7 +348,10 @@ export function readDer(bytes: Uint8Array, options: { start?: number; end?: numb
   const { nodes, next } = reader.readList(start, end, 0, false);
   const first = nodes[0];
   if (first && first.end < end) {
-    reader.problem(first.end, `${end - first.end} trailing bytes after the end of the first element (which ends at offset ${hexOffset(first.end)})`);
+    reader.problem(
+      first.end,
+      `${end - first.end} trailing bytes after the end of the first element (which ends at offset ${hexOffset(first.end)})`,
+    );
   } else if (!first && next < end && reader.problems.length === 0) {
     reader.problem(next, `${end - next} bytes at offset ${hexOffset(next)} could not be read`);
   }
@@ -275,4 +363,3 @@ export function contentOf(bytes: Uint8Array, node: TlvNode): Uint8Array {
   const start = node.offset + node.headerLength;
   return bytes.subarray(start, start + node.length);
 }
-

@@ -32,13 +32,40 @@ export function hexOffset(offset: number): string {
 }
 
 const universalNames: Record<number, string> = {
-  0: 'END-OF-CONTENTS', 1: 'BOOLEAN', 2: 'INTEGER', 3: 'BIT STRING', 4: 'OCTET STRING', 5: 'NULL',
-  6: 'OBJECT IDENTIFIER', 7: 'ObjectDescriptor', 8: 'EXTERNAL', 9: 'REAL', 10: 'ENUMERATED',
-  11: 'EMBEDDED PDV', 12: 'UTF8String', 13: 'RELATIVE-OID', 14: 'TIME', 16: 'SEQUENCE', 17: 'SET',
-  18: 'NumericString', 19: 'PrintableString', 20: 'TeletexString', 21: 'VideotexString', 22: 'IA5String',
-  23: 'UTCTime', 24: 'GeneralizedTime', 25: 'GraphicString', 26: 'VisibleString', 27: 'GeneralString',
-  28: 'UniversalString', 29: 'CHARACTER STRING', 30: 'BMPString', 31: 'DATE', 32: 'TIME-OF-DAY',
-  33: 'DATE-TIME', 34: 'DURATION',
+  0: 'END-OF-CONTENTS',
+  1: 'BOOLEAN',
+  2: 'INTEGER',
+  3: 'BIT STRING',
+  4: 'OCTET STRING',
+  5: 'NULL',
+  6: 'OBJECT IDENTIFIER',
+  7: 'ObjectDescriptor',
+  8: 'EXTERNAL',
+  9: 'REAL',
+  10: 'ENUMERATED',
+  11: 'EMBEDDED PDV',
+  12: 'UTF8String',
+  13: 'RELATIVE-OID',
+  14: 'TIME',
+  16: 'SEQUENCE',
+  17: 'SET',
+  18: 'NumericString',
+  19: 'PrintableString',
+  20: 'TeletexString',
+  21: 'VideotexString',
+  22: 'IA5String',
+  23: 'UTCTime',
+  24: 'GeneralizedTime',
+  25: 'GraphicString',
+  26: 'VisibleString',
+  27: 'GeneralString',
+  28: 'UniversalString',
+  29: 'CHARACTER STRING',
+  30: 'BMPString',
+  31: 'DATE',
+  32: 'TIME-OF-DAY',
+  33: 'DATE-TIME',
+  34: 'DURATION',
 };
 
 const contextNames = Array.from({ length: 64 }, (_, i) => `[${i}]`);
@@ -51,9 +78,13 @@ export function universalName(tagNumber: number): string {
 /** "SEQUENCE", "[0]", "[APPLICATION 3]" — the tag as ASN.1 writes it. */
 export function tagName(node: Pick<TlvNode, 'tagClass' | 'tagNumber'>): string {
   switch (node.tagClass) {
-    case 0: return universalName(node.tagNumber);
-    case 1: return `[APPLICATION ${node.tagNumber}]`;
-    case 2: return node.tagNumber < contextNames.length ? contextNames[node.tagNumber] : `[${node.tagNumber}]`;
-    default: return `[PRIVATE ${node.tagNumber}]`;
+    case 0:
+      return universalName(node.tagNumber);
+    case 1:
+      return `[APPLICATION ${node.tagNumber}]`;
+    case 2:
+      return node.tagNumber < contextNames.length ? contextNames[node.tagNumber] : `[${node.tagNumber}]`;
+    default:
+      return `[PRIVATE ${node.tagNumber}]`;
   }
 }

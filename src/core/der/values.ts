@@ -47,7 +47,11 @@ export function decodeInteger(content: Uint8Array): bigint {
   return value;
 }
 
-const NodeBuffer = (globalThis as { Buffer?: { from(b: ArrayBufferLike, offset: number, length: number): { toString(enc: 'hex'): string } } }).Buffer;
+const NodeBuffer = (
+  globalThis as {
+    Buffer?: { from(b: ArrayBufferLike, offset: number, length: number): { toString(enc: 'hex'): string } };
+  }
+).Buffer;
 
 /** A Buffer over each input (weakly held: it goes when the input goes). */
 const hexSources = new WeakMap<Uint8Array, { toString(enc: 'hex', start: number, end: number): string }>();
@@ -56,7 +60,11 @@ const hexSources = new WeakMap<Uint8Array, { toString(enc: 'hex', start: number,
 export function hexAt(bytes: Uint8Array, start: number, end: number): string {
   if (!NodeBuffer) return toHex(bytes.subarray(start, end));
   let source = hexSources.get(bytes);
-  if (!source) hexSources.set(bytes, (source = NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as never));
+  if (!source)
+    hexSources.set(
+      bytes,
+      (source = NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as never),
+    );
   return source!.toString('hex', start, end);
 }
 
@@ -128,21 +136,32 @@ function latin1(content: Uint8Array): string {
 /** String types by universal tag number; undefined when `tag` is no string type. */
 export function decodeString(tag: number, content: Uint8Array): string | undefined {
   switch (tag) {
-    case 12: return new TextDecoder('utf-8', { fatal: false }).decode(content);
+    case 12:
+      return new TextDecoder('utf-8', { fatal: false }).decode(content);
     case 30: {
       let s = '';
-      for (let i = 0; i + 1 < content.length; i += 2) s += String.fromCharCode((content[i] << 8) | content[i + 1]);
+      for (let i = 0; i + 1 < content.length; i += 2)
+        s += String.fromCharCode((content[i] << 8) | content[i + 1]);
       return s;
     }
     case 28: {
       let s = '';
       for (let i = 0; i + 3 < content.length; i += 4) {
-        const cp = ((content[i] << 24) | (content[i + 1] << 16) | (content[i + 2] << 8) | content[i + 3]) >>> 0;
+        const cp =
+          ((content[i] << 24) | (content[i + 1] << 16) | (content[i + 2] << 8) | content[i + 3]) >>> 0;
         s += cp <= 0x10ffff ? String.fromCodePoint(cp) : '\ufffd';
       }
       return s;
     }
-    case 18: case 19: case 20: case 21: case 22: case 25: case 26: case 27: case 7:
+    case 18:
+    case 19:
+    case 20:
+    case 21:
+    case 22:
+    case 25:
+    case 26:
+    case 27:
+    case 7:
       return latin1(content);
     default:
       return undefined;
@@ -170,17 +189,38 @@ export function decodeDerTime(tag: number, c: Uint8Array, start: number, end: nu
     y0 = c[start];
     y1 = c[start + 1];
   }
-  return String.fromCharCode(y0, y1, c[o], c[o + 1], 45, c[o + 2], c[o + 3], 45, c[o + 4], c[o + 5], 84,
-    c[o + 6], c[o + 7], 58, c[o + 8], c[o + 9], 58, c[o + 10], c[o + 11], 90);
+  return String.fromCharCode(
+    y0,
+    y1,
+    c[o],
+    c[o + 1],
+    45,
+    c[o + 2],
+    c[o + 3],
+    45,
+    c[o + 4],
+    c[o + 5],
+    84,
+    c[o + 6],
+    c[o + 7],
+    58,
+    c[o + 8],
+    c[o + 9],
+    58,
+    c[o + 10],
+    c[o + 11],
+    90,
+  );
 }
 
 export function decodeTime(tag: number, content: Uint8Array): string | undefined {
   const der = decodeDerTime(tag, content, 0, content.length);
   if (der !== undefined) return der;
   const s = latin1(content);
-  const m = tag === 23
-    ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(Z|[+-]\d{4})$/.exec(s)
-    : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})?(\d{2})?([.,]\d+)?(Z|[+-]\d{4})?$/.exec(s);
+  const m =
+    tag === 23
+      ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(Z|[+-]\d{4})$/.exec(s)
+      : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})?(\d{2})?([.,]\d+)?(Z|[+-]\d{4})?$/.exec(s);
   if (!m) return undefined;
   let year = Number(m[1]);
   if (tag === 23) year += year < 50 ? 2000 : 1900; // RFC 5280 §4.1.2.5.1
@@ -188,7 +228,7 @@ export function decodeTime(tag: number, content: Uint8Array): string | undefined
   const mi = m[5] ?? '00';
   const sec = m[6] ?? '00';
   const frac = tag === 24 && m[7] ? `.${m[7].slice(1)}` : '';
-  const zone = tag === 23 ? m[7] : m[8] ?? '';
+  const zone = tag === 23 ? m[7] : (m[8] ?? '');
   const zoneText = zone === 'Z' ? 'Z' : zone ? `${zone.slice(0, 3)}:${zone.slice(3)}` : ' (local time)';
   return `${String(year).padStart(4, '0')}-${mo}-${d}T${h}:${mi}:${sec}${frac}${zoneText}`;
 }
@@ -199,8 +239,10 @@ const invisible = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\
 export function visible(text: string, max = 4096): string {
   if (text.length <= max && !invisible.test(text)) return text;
   const cut = text.length > max ? text.slice(0, max) : text;
-  const shown = cut.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g,
-    (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+  const shown = cut.replace(
+    /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g,
+    (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`,
+  );
   return text.length > max ? `${shown}… (${text.length} characters)` : shown;
 }
 

@@ -4,10 +4,31 @@
  * and counted as unexplained. Never throws on bad input: mismatches become problems.
  */
 import type { AnnotatedNode, Problem } from '../../shared/annotated';
-import { openFields, productionRefs, PKIStatus, PVNO, PubMethod, PublicationAction, SubsequentMessage, type OpenField, type OpenType } from '../asn1';
+import {
+  openFields,
+  productionRefs,
+  PKIStatus,
+  PVNO,
+  PubMethod,
+  PublicationAction,
+  SubsequentMessage,
+  type OpenField,
+  type OpenType,
+} from '../asn1';
 import { contentOf, readDer } from '../der/reader';
 import { hexOffset, tagName, universalName, type TlvNode } from '../der/types';
-import { describe, fieldTags, tagMatches, typeTags, universalTag, type ArraySpec, type ConvertibleSpec, type FieldSpec, type StructSpec, type TypeSpec } from './schemaTable';
+import {
+  describe,
+  fieldTags,
+  tagMatches,
+  typeTags,
+  universalTag,
+  type ArraySpec,
+  type ConvertibleSpec,
+  type FieldSpec,
+  type StructSpec,
+  type TypeSpec,
+} from './schemaTable';
 import { pathAtOffset, rootPath } from './paths';
 import { nameText, namedBits, namedInteger, renderPrimitiveAt, summarize } from './render';
 import { AsnPropTypes } from '@peculiar/asn1-schema';
@@ -107,7 +128,13 @@ export class Annotator {
   oidOf = (node: AnnotatedNode): string | undefined => this.oids.get(node);
 
   /** A problem at `node`, about the element `at` (whose path `message` is given). */
-  problem(node: TlvNode, at: TlvNode, message: (path: string) => string, severity: Problem['severity'] = 'error', suffix = ''): void {
+  problem(
+    node: TlvNode,
+    at: TlvNode,
+    message: (path: string) => string,
+    severity: Problem['severity'] = 'error',
+    suffix = '',
+  ): void {
     this.pending.push({ offset: node.offset, at: at.offset, message, severity, suffix });
   }
 
@@ -116,7 +143,12 @@ export class Annotator {
     for (const p of this.pending) {
       const found = pathAtOffset(root, rootPath(index), p.at) ?? '';
       const path = found ? `${found}${p.suffix}` : p.suffix.slice(1);
-      this.problems.push({ offset: p.offset, message: p.message(path), severity: p.severity, path: path || undefined });
+      this.problems.push({
+        offset: p.offset,
+        message: p.message(path),
+        severity: p.severity,
+        path: path || undefined,
+      });
     }
     this.pending.length = 0;
   }
@@ -127,8 +159,18 @@ export class Annotator {
     if (explained) this.explained++;
     // Every field present from the start keeps one object shape (undefined fields vanish in JSON).
     const node: AnnotatedNode = {
-      name, type, tag: tagName(tlv), offset: tlv.offset, headerLength: tlv.headerLength, length: tlv.length,
-      value: undefined, explained, children: noChildren, notes: undefined, ref: undefined, hexFrom: undefined,
+      name,
+      type,
+      tag: tagName(tlv),
+      offset: tlv.offset,
+      headerLength: tlv.headerLength,
+      length: tlv.length,
+      value: undefined,
+      explained,
+      children: noChildren,
+      notes: undefined,
+      ref: undefined,
+      hexFrom: undefined,
     };
     if (tlv.indefinite) node.indefinite = true;
     if (tlv.truncated) node.problems = [`cut off: ${tlv.length} content bytes present`];
@@ -137,22 +179,41 @@ export class Annotator {
 
   /** Annotates `tlv` as `type`; `implicit` when the element's own tag was replaced by a context tag. */
   annotate(tlv: TlvNode, type: OpenType, name: string, depth: number, implicit = false): AnnotatedNode {
-    if (this.nodes >= this.limits.maxNodes || depth > this.limits.maxDepth) return this.generic(tlv, name, depth, true);
+    if (this.nodes >= this.limits.maxNodes || depth > this.limits.maxDepth)
+      return this.generic(tlv, name, depth, true);
     const spec = describe(type);
     if (!implicit && spec.kind !== 'choice' && !tagMatches(typeTags(type), tlv.tagClass, tlv.tagNumber)) {
-      this.problem(tlv, tlv, (path) => `${path || 'value'} at offset ${hexOffset(tlv.offset)}: expected ${typeLabel(spec)} but found ${tagName(tlv)}`);
+      this.problem(
+        tlv,
+        tlv,
+        (path) =>
+          `${path || 'value'} at offset ${hexOffset(tlv.offset)}: expected ${typeLabel(spec)} but found ${tagName(tlv)}`,
+      );
       return this.generic(tlv, name, depth, true);
     }
     switch (spec.kind) {
-      case 'builtin': return spec.asn === AsnPropTypes.Any ? this.generic(tlv, name, depth, true) : this.primitive(tlv, name, spec.asn, depth);
-      case 'convertible': return this.convertible(tlv, name, spec, depth);
-      case 'choice': return this.choice(tlv, name, spec, depth);
-      case 'array': return this.array(tlv, name, spec, depth);
-      default: return this.sequence(tlv, name, spec, depth);
+      case 'builtin':
+        return spec.asn === AsnPropTypes.Any
+          ? this.generic(tlv, name, depth, true)
+          : this.primitive(tlv, name, spec.asn, depth);
+      case 'convertible':
+        return this.convertible(tlv, name, spec, depth);
+      case 'choice':
+        return this.choice(tlv, name, spec, depth);
+      case 'array':
+        return this.array(tlv, name, spec, depth);
+      default:
+        return this.sequence(tlv, name, spec, depth);
     }
   }
 
-  private primitive(tlv: TlvNode, name: string, asn: AsnPropTypes, depth: number, bitNames?: readonly string[]): AnnotatedNode {
+  private primitive(
+    tlv: TlvNode,
+    name: string,
+    asn: AsnPropTypes,
+    depth: number,
+    bitNames?: readonly string[],
+  ): AnnotatedNode {
     const universal = universalTag(asn) ?? tlv.tagNumber;
     const node = this.base(tlv, name, universalName(universal), true);
     if (tlv.constructed) {
@@ -165,7 +226,12 @@ export class Annotator {
     return node;
   }
 
-  private fillPrimitive(node: AnnotatedNode, universal: number, tlv: TlvNode, bitNames?: readonly string[]): void {
+  private fillPrimitive(
+    node: AnnotatedNode,
+    universal: number,
+    tlv: TlvNode,
+    bitNames?: readonly string[],
+  ): void {
     const start = tlv.offset + tlv.headerLength;
     const r = renderPrimitiveAt(universal, this.bytes, start, start + tlv.length, bitNames);
     node.value = r.value;
@@ -176,7 +242,12 @@ export class Annotator {
 
   private convertible(tlv: TlvNode, name: string, spec: ConvertibleSpec, depth: number): AnnotatedNode {
     const universal = spec.tag === 'any' ? tlv.tagNumber : spec.tag.num;
-    const asn = universal === 3 ? AsnPropTypes.BitString : universal === 4 ? AsnPropTypes.OctetString : AsnPropTypes.Any;
+    const asn =
+      universal === 3
+        ? AsnPropTypes.BitString
+        : universal === 4
+          ? AsnPropTypes.OctetString
+          : AsnPropTypes.Any;
     const node = this.primitive(tlv, name, asn, depth, namedBits.get(spec.ctor));
     if (!['BitString', 'OctetString'].includes(spec.name)) {
       node.type = spec.name;
@@ -189,7 +260,12 @@ export class Annotator {
   private choice(tlv: TlvNode, name: string, spec: StructSpec, depth: number): AnnotatedNode {
     const alt = alternativeFor(spec, tlv);
     if (!alt) {
-      this.problem(tlv, tlv, (path) => `${path || 'value'} at offset ${hexOffset(tlv.offset)}: ${tagName(tlv)} is none of the alternatives of ${spec.name}`);
+      this.problem(
+        tlv,
+        tlv,
+        (path) =>
+          `${path || 'value'} at offset ${hexOffset(tlv.offset)}: ${tagName(tlv)} is none of the alternatives of ${spec.name}`,
+      );
       return this.generic(tlv, name, depth, true);
     }
     let node: AnnotatedNode;
@@ -207,10 +283,25 @@ export class Annotator {
   }
 
   /** The single element inside an explicit tag; `alternative` names a CHOICE's, whose path adds it. */
-  private explicitInner(tlv: TlvNode, field: FieldSpec, name: string, depth: number, open?: OpenType, encapsulated = false, alternative?: string): AnnotatedNode[] {
+  private explicitInner(
+    tlv: TlvNode,
+    field: FieldSpec,
+    name: string,
+    depth: number,
+    open?: OpenType,
+    encapsulated = false,
+    alternative?: string,
+  ): AnnotatedNode[] {
     const inner = tlv.children ?? [];
     if (!tlv.constructed || inner.length !== 1) {
-      this.problem(tlv, tlv, (path) => `${path} at offset ${hexOffset(tlv.offset)}: an explicit tag [${field.context}] must hold exactly one element, found ${inner.length}`, 'error', alternative === undefined ? '' : `.${alternative}`);
+      this.problem(
+        tlv,
+        tlv,
+        (path) =>
+          `${path} at offset ${hexOffset(tlv.offset)}: an explicit tag [${field.context}] must hold exactly one element, found ${inner.length}`,
+        'error',
+        alternative === undefined ? '' : `.${alternative}`,
+      );
       return inner.map((c) => this.generic(c, '', depth + 1, false));
     }
     const bare = { ...field, context: undefined, implicit: false };
@@ -219,12 +310,24 @@ export class Annotator {
   }
 
   /** Annotates a field's element once any explicit wrapper is removed. */
-  private fieldValue(tlv: TlvNode, field: FieldSpec, name: string, depth: number, open: OpenType | undefined): AnnotatedNode {
+  private fieldValue(
+    tlv: TlvNode,
+    field: FieldSpec,
+    name: string,
+    depth: number,
+    open: OpenType | undefined,
+  ): AnnotatedNode {
     const implicit = field.context !== undefined && field.implicit;
     if (field.repeated) return this.repeated(tlv, field, name, depth, open);
     if (open !== undefined) {
       if (!implicit && !tagMatches(typeTags(open), tlv.tagClass, tlv.tagNumber)) {
-        this.problem(tlv, tlv, (path) => `${path} at offset ${hexOffset(tlv.offset)}: by its OID this value should be ${typeLabel(describe(open))}, but it is ${tagName(tlv)}`, 'warning');
+        this.problem(
+          tlv,
+          tlv,
+          (path) =>
+            `${path} at offset ${hexOffset(tlv.offset)}: by its OID this value should be ${typeLabel(describe(open))}, but it is ${tagName(tlv)}`,
+          'warning',
+        );
         return this.generic(tlv, name, depth, true);
       }
       return this.annotate(tlv, open, name, depth, implicit);
@@ -232,9 +335,20 @@ export class Annotator {
     return this.annotate(tlv, field.type, name, depth, implicit);
   }
 
-  private repeated(tlv: TlvNode, field: FieldSpec, name: string, depth: number, open: OpenType | undefined): AnnotatedNode {
+  private repeated(
+    tlv: TlvNode,
+    field: FieldSpec,
+    name: string,
+    depth: number,
+    open: OpenType | undefined,
+  ): AnnotatedNode {
     const itemType = open ?? field.type;
-    const node = this.base(tlv, name, label(`${field.repeated === 'set' ? 'SET' : 'SEQUENCE'} OF ${typeLabel(describe(field.type))}`), true);
+    const node = this.base(
+      tlv,
+      name,
+      label(`${field.repeated === 'set' ? 'SET' : 'SEQUENCE'} OF ${typeLabel(describe(field.type))}`),
+      true,
+    );
     node.children = (tlv.children ?? []).map((c, i) => this.annotate(c, itemType, indexName(i), depth + 1));
     return node;
   }
@@ -243,7 +357,9 @@ export class Annotator {
     const node = this.base(tlv, name, spec.name, true);
     const ref = productionRefs.get(spec.ctor);
     if (ref) node.ref = ref;
-    node.children = (tlv.children ?? []).map((c, i) => this.annotate(c, spec.itemType, indexName(i), depth + 1));
+    node.children = (tlv.children ?? []).map((c, i) =>
+      this.annotate(c, spec.itemType, indexName(i), depth + 1),
+    );
     if (spec.name === 'Name' || spec.name === 'RDNSequence') node.value = nameText(node, this.oidOf);
     else if (node.children.length !== 1) node.notes = [`${node.children.length} items`];
     return node;
@@ -256,7 +372,7 @@ export class Annotator {
     const children = tlv.children ?? [];
     // One node per element: sized once (a list grown by push() keeps room for ~17). Until it is
     // filled, the slots after `next` are empty (select() reads the list while it is being built).
-    const out: AnnotatedNode[] = node.children = new Array<AnnotatedNode>(children.length);
+    const out: AnnotatedNode[] = (node.children = new Array<AnnotatedNode>(children.length));
     const opens = this.openByOwner.get(spec.ctor);
     let next = 0;
     for (const field of spec.fields) {
@@ -265,14 +381,27 @@ export class Annotator {
         out[next] = this.field(child, field, depth + 1, node, opens);
         next++;
       } else if (!field.optional) {
-        const where = child ? `found ${tagName(child)} at offset ${hexOffset(child.offset)}` : 'it is missing';
-        this.problem(child ?? tlv, tlv, (path) => `${spec.name}${path ? ` (${path})` : ''}: required field ${field.name} expected, ${where}`);
+        const where = child
+          ? `found ${tagName(child)} at offset ${hexOffset(child.offset)}`
+          : 'it is missing';
+        this.problem(
+          child ?? tlv,
+          tlv,
+          (path) =>
+            `${spec.name}${path ? ` (${path})` : ''}: required field ${field.name} expected, ${where}`,
+        );
         if (!child) break;
       }
     }
     for (; next < children.length; next++) {
       const extra = children[next];
-      this.problem(extra, tlv, (path) => `${spec.name}${path ? ` (${path})` : ''}: unexpected ${tagName(extra)} at offset ${hexOffset(extra.offset)} after the last field`, 'warning');
+      this.problem(
+        extra,
+        tlv,
+        (path) =>
+          `${spec.name}${path ? ` (${path})` : ''}: unexpected ${tagName(extra)} at offset ${hexOffset(extra.offset)} after the last field`,
+        'warning',
+      );
       out[next] = this.generic(extra, '', depth + 1, false);
     }
     const summary = summarize(spec.name, node);
@@ -280,7 +409,13 @@ export class Annotator {
     return node;
   }
 
-  private field(tlv: TlvNode, field: FieldSpec, depth: number, owner: AnnotatedNode, opens: OpenField[] | undefined): AnnotatedNode {
+  private field(
+    tlv: TlvNode,
+    field: FieldSpec,
+    depth: number,
+    owner: AnnotatedNode,
+    opens: OpenField[] | undefined,
+  ): AnnotatedNode {
     const open = opens && openFieldFor(opens, field.name);
     const openType = open ? open.types.get(this.select(owner, open.selector) ?? '') : undefined;
     if (field.context !== undefined && !field.implicit) {
@@ -292,12 +427,18 @@ export class Annotator {
     if (open?.encapsulated) return this.encapsulatedField(tlv, field, depth, openType);
     const node = this.fieldValue(tlv, field, field.name, depth, openType);
     const names = namedIntegerCache(owner.type, field);
-    if (names && tlv.tagNumber === 2 && !tlv.constructed) node.value = namedInteger(contentOf(this.bytes, tlv), names);
+    if (names && tlv.tagNumber === 2 && !tlv.constructed)
+      node.value = namedInteger(contentOf(this.bytes, tlv), names);
     return node;
   }
 
   /** An OCTET/BIT STRING whose content is DER of the type chosen by an OID. */
-  private encapsulatedField(tlv: TlvNode, field: FieldSpec, depth: number, inner: OpenType | undefined): AnnotatedNode {
+  private encapsulatedField(
+    tlv: TlvNode,
+    field: FieldSpec,
+    depth: number,
+    inner: OpenType | undefined,
+  ): AnnotatedNode {
     // With a known inner type, skip the generic look inside: the typed decode below replaces it.
     this.skipNested = inner !== undefined;
     const node = this.annotate(tlv, field.type, field.name, depth);
@@ -305,9 +446,19 @@ export class Annotator {
     if (inner === undefined || tlv.constructed) return node;
     const skip = tlv.tagNumber === 3 ? 1 : 0;
     const start = tlv.offset + tlv.headerLength + skip;
-    const doc = readDer(this.bytes, { start, end: tlv.end, limits: { maxDepth: Math.max(1, this.limits.maxDepth - depth) } });
+    const doc = readDer(this.bytes, {
+      start,
+      end: tlv.end,
+      limits: { maxDepth: Math.max(1, this.limits.maxDepth - depth) },
+    });
     if (doc.roots.length !== 1 || doc.problems.some((p) => p.severity === 'error')) {
-      this.problem(tlv, tlv, (path) => `${path} at offset ${hexOffset(tlv.offset)}: its content does not decode as ${typeLabel(describe(inner))} (${doc.problems[0]?.message ?? 'no single element'})`, 'warning');
+      this.problem(
+        tlv,
+        tlv,
+        (path) =>
+          `${path} at offset ${hexOffset(tlv.offset)}: its content does not decode as ${typeLabel(describe(inner))} (${doc.problems[0]?.message ?? 'no single element'})`,
+        'warning',
+      );
       return node;
     }
     node.encapsulates = true;
@@ -320,7 +471,13 @@ export class Annotator {
     let node: AnnotatedNode | undefined = owner;
     for (const part of selectorParts(selector)) {
       node = node?.children.find((c) => c !== undefined && c.name === part);
-      while (node && node.type.endsWith('EXPLICIT') && node.children.length === 1 && node.children[0].name === part) node = node.children[0];
+      while (
+        node &&
+        node.type.endsWith('EXPLICIT') &&
+        node.children.length === 1 &&
+        node.children[0].name === part
+      )
+        node = node.children[0];
     }
     return node ? this.oids.get(node) : undefined;
   }
@@ -330,7 +487,11 @@ export class Annotator {
     if (this.skipNested) return;
     const start = tlv.offset + tlv.headerLength;
     if (tlv.length < 2 || (this.bytes[start] !== 0x30 && this.bytes[start] !== 0x31)) return;
-    const doc = readDer(this.bytes, { start, end: tlv.end, limits: { maxDepth: Math.max(1, this.limits.maxDepth - depth) } });
+    const doc = readDer(this.bytes, {
+      start,
+      end: tlv.end,
+      limits: { maxDepth: Math.max(1, this.limits.maxDepth - depth) },
+    });
     if (doc.roots.length !== 1 || doc.problems.length) return;
     node.encapsulates = true;
     node.children = [this.generic(doc.roots[0], '', depth + 1, false)];

@@ -39,7 +39,13 @@ interface Attempt {
   errors: number;
 }
 
-function attempt(bytes: Uint8Array, tlv: TlvNode, kind: DocumentKind, type: OpenType | undefined, maxDepth: number): Attempt {
+function attempt(
+  bytes: Uint8Array,
+  tlv: TlvNode,
+  kind: DocumentKind,
+  type: OpenType | undefined,
+  maxDepth: number,
+): Attempt {
   const annotator = new Annotator(bytes, { maxDepth, maxNodes: 2_000_000 });
   const root = type ? annotator.annotate(tlv, type, '', 0) : annotator.generic(tlv, '', 0, false);
   annotator.finish(root, 0);
@@ -72,7 +78,10 @@ export function inspectBytes(input: Uint8Array, options: InspectOptions = {}): A
 }
 
 /** Like inspectBytes, with the DER the tree's offsets refer to (the input once PEM/base64 is removed). */
-export function inspectInput(input: Uint8Array, options: InspectOptions = {}): { doc: AnnotatedDocument; der: Uint8Array } {
+export function inspectInput(
+  input: Uint8Array,
+  options: InspectOptions = {},
+): { doc: AnnotatedDocument; der: Uint8Array } {
   const unwrapped = unwrapInput(new Uint8Array(input.buffer, input.byteOffset, input.byteLength));
   const problems: Problem[] = [];
   if (unwrapped.error) problems.push({ offset: 0, message: unwrapped.error, severity: 'error' });

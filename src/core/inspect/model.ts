@@ -11,7 +11,17 @@ import { pathOf, walkWithPaths } from './paths';
 import { fullValue } from './render';
 
 const rowValueMax = 300;
-const savableTypes = new Set(['Certificate', 'CertificationRequest', 'CertificateList', 'PKIMessage', 'PrivateKeyInfo', 'SubjectPublicKeyInfo', 'ContentInfo', 'EnvelopedData', 'SignedData']);
+const savableTypes = new Set([
+  'Certificate',
+  'CertificationRequest',
+  'CertificateList',
+  'PKIMessage',
+  'PrivateKeyInfo',
+  'SubjectPublicKeyInfo',
+  'ContentInfo',
+  'EnvelopedData',
+  'SignedData',
+]);
 
 export class InspectorModel {
   constructor(
@@ -29,10 +39,18 @@ export class InspectorModel {
 
   row(node: AnnotatedNode, id: string): NodeRow {
     const row: NodeRow = {
-      id, name: node.name, type: node.type, offset: node.offset, headerLength: node.headerLength, length: node.length,
-      childCount: node.children.length, explained: node.explained, hasProblem: !!node.problems?.length,
+      id,
+      name: node.name,
+      type: node.type,
+      offset: node.offset,
+      headerLength: node.headerLength,
+      length: node.length,
+      childCount: node.children.length,
+      explained: node.explained,
+      hasProblem: !!node.problems?.length,
     };
-    if (node.value !== undefined) row.value = node.value.length > rowValueMax ? `${node.value.slice(0, rowValueMax)}…` : node.value;
+    if (node.value !== undefined)
+      row.value = node.value.length > rowValueMax ? `${node.value.slice(0, rowValueMax)}…` : node.value;
     return row;
   }
 
@@ -57,12 +75,27 @@ export class InspectorModel {
     const notes = [...(n.notes ?? [])];
     // Large INTEGERs are shown in hex in the tree; the details pane adds the decimal.
     if (n.type === 'INTEGER' && n.length > 8 && n.length <= 4096) {
-      notes.push(`decimal ${integerDecimal(this.der.subarray(n.offset + n.headerLength, n.offset + n.headerLength + n.length))}`);
+      notes.push(
+        `decimal ${integerDecimal(this.der.subarray(n.offset + n.headerLength, n.offset + n.headerLength + n.length))}`,
+      );
     }
     return {
-      id, path: pathOf(this.doc.roots, id) ?? '', name: n.name, type: n.type, tag: n.tag, value: fullValue(n, this.der), notes, ref: n.ref,
-      offset: n.offset, tagLength: this.tagLength(n.offset), headerLength: n.headerLength, length: n.length, indefinite: !!n.indefinite,
-      explained: n.explained, encapsulates: !!n.encapsulates, problems: n.problems ?? [],
+      id,
+      path: pathOf(this.doc.roots, id) ?? '',
+      name: n.name,
+      type: n.type,
+      tag: n.tag,
+      value: fullValue(n, this.der),
+      notes,
+      ref: n.ref,
+      offset: n.offset,
+      tagLength: this.tagLength(n.offset),
+      headerLength: n.headerLength,
+      length: n.length,
+      indefinite: !!n.indefinite,
+      explained: n.explained,
+      encapsulates: !!n.encapsulates,
+      problems: n.problems ?? [],
       savable: savableTypes.has(n.type.replace(/^.*: /, '')) || n.tag === 'SEQUENCE',
     };
   }
@@ -86,7 +119,8 @@ export class InspectorModel {
         total++;
         if (matches.length < limit) {
           const m: FilterMatch = { id, path: path || node.type, type: node.type };
-          if (node.value !== undefined) m.value = node.value.length > rowValueMax ? `${node.value.slice(0, rowValueMax)}…` : node.value;
+          if (node.value !== undefined)
+            m.value = node.value.length > rowValueMax ? `${node.value.slice(0, rowValueMax)}…` : node.value;
           matches.push(m);
         }
       }
@@ -100,7 +134,9 @@ export class InspectorModel {
     let list = this.doc.roots;
     let prefix = '';
     for (;;) {
-      const i = list.findIndex((n) => offset >= n.offset && offset < n.offset + n.headerLength + n.length + (n.indefinite ? 2 : 0));
+      const i = list.findIndex(
+        (n) => offset >= n.offset && offset < n.offset + n.headerLength + n.length + (n.indefinite ? 2 : 0),
+      );
       if (i < 0) return chain;
       const id = prefix ? `${prefix}.${i}` : String(i);
       chain.push(id);
@@ -111,13 +147,17 @@ export class InspectorModel {
 
   bytes(offset: number, length: number): string {
     const start = Math.max(0, Math.min(offset, this.der.length));
-    return toHex(this.der.subarray(start, Math.min(this.der.length, start + Math.max(0, Math.min(length, 65536)))));
+    return toHex(
+      this.der.subarray(start, Math.min(this.der.length, start + Math.max(0, Math.min(length, 65536)))),
+    );
   }
 
   /** The encoded element (tag, length and value) of a node. */
   elementBytes(id: string): Uint8Array | undefined {
     const n = this.node(id);
-    return n ? this.der.subarray(n.offset, n.offset + n.headerLength + n.length + (n.indefinite ? 2 : 0)) : undefined;
+    return n
+      ? this.der.subarray(n.offset, n.offset + n.headerLength + n.length + (n.indefinite ? 2 : 0))
+      : undefined;
   }
 
   copyText(id: string, what: CopyWhat): string | undefined {
@@ -125,10 +165,14 @@ export class InspectorModel {
     const bytes = this.elementBytes(id);
     if (!n || !bytes) return undefined;
     switch (what) {
-      case 'value': return fullValue(n, this.der) ?? '';
-      case 'path': return pathOf(this.doc.roots, id) ?? '';
-      case 'hex': return toHex(bytes);
-      case 'base64': return toBase64(bytes);
+      case 'value':
+        return fullValue(n, this.der) ?? '';
+      case 'path':
+        return pathOf(this.doc.roots, id) ?? '';
+      case 'hex':
+        return toHex(bytes);
+      case 'base64':
+        return toBase64(bytes);
     }
   }
 }

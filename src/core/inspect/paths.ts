@@ -15,10 +15,19 @@ export function rootPath(index: number): string {
   return index === 0 ? '' : `<trailing ${index}>`;
 }
 
-export function childPath(parent: AnnotatedNode, parentPath: string, child: AnnotatedNode, index: number): string {
+export function childPath(
+  parent: AnnotatedNode,
+  parentPath: string,
+  child: AnnotatedNode,
+  index: number,
+): string {
   if (child.name === '') return parent.encapsulates ? `${parentPath}.<DER>` : `${parentPath}[${index}]`;
   if (child.name.startsWith('[')) return `${parentPath}${child.name}`;
-  if (child.name === parent.name && (parent.encapsulates || (parent.type.startsWith('[') && parent.type.endsWith('EXPLICIT')))) return parentPath;
+  if (
+    child.name === parent.name &&
+    (parent.encapsulates || (parent.type.startsWith('[') && parent.type.endsWith('EXPLICIT')))
+  )
+    return parentPath;
   return parentPath ? `${parentPath}.${child.name}` : child.name;
 }
 
@@ -72,10 +81,14 @@ export function pathAtOffset(root: AnnotatedNode, rootPathText: string, offset: 
 }
 
 /** Visits every node depth-first with its path and index-path id. */
-export function walkWithPaths(roots: AnnotatedNode[], visit: (node: AnnotatedNode, path: string, id: string) => void): void {
+export function walkWithPaths(
+  roots: AnnotatedNode[],
+  visit: (node: AnnotatedNode, path: string, id: string) => void,
+): void {
   const walk = (node: AnnotatedNode, path: string, id: string): void => {
     visit(node, path, id);
-    for (let i = 0; i < node.children.length; i++) walk(node.children[i], childPath(node, path, node.children[i], i), `${id}.${i}`);
+    for (let i = 0; i < node.children.length; i++)
+      walk(node.children[i], childPath(node, path, node.children[i], i), `${id}.${i}`);
   };
   roots.forEach((r, i) => walk(r, rootPath(i), String(i)));
 }

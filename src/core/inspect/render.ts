@@ -2,7 +2,18 @@
 import { KeyUsage, Reason } from '@peculiar/asn1-x509';
 import type { AnnotatedNode } from '../../shared/annotated';
 import { dnShortNames, oidName, pkiFailureInfoNames, PKIFailureInfo } from '../asn1';
-import { bitsSet, formatIntegerAt, decodeDerTime, decodeInteger, decodeOid, decodeString, decodeTime, formatInteger, toHex, visible } from '../der/values';
+import {
+  bitsSet,
+  formatIntegerAt,
+  decodeDerTime,
+  decodeInteger,
+  decodeOid,
+  decodeString,
+  decodeTime,
+  formatInteger,
+  toHex,
+  visible,
+} from '../der/values';
 
 export interface Rendered {
   value?: string;
@@ -23,11 +34,33 @@ export const treeHexBytes = 32;
 function hexValue(content: Uint8Array, from: number): Rendered {
   const hex = content.subarray(from);
   if (!hex.length) return { value: '(empty)' };
-  return hex.length > treeHexBytes ? { value: toHex(hex, treeHexBytes), hexFrom: from } : { value: toHex(hex) };
+  return hex.length > treeHexBytes
+    ? { value: toHex(hex, treeHexBytes), hexFrom: from }
+    : { value: toHex(hex) };
 }
 
-const keyUsageNames = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly'];
-const reasonFlagNames = ['unused', 'keyCompromise', 'cACompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', 'certificateHold', 'privilegeWithdrawn', 'aACompromise'];
+const keyUsageNames = [
+  'digitalSignature',
+  'nonRepudiation',
+  'keyEncipherment',
+  'dataEncipherment',
+  'keyAgreement',
+  'keyCertSign',
+  'cRLSign',
+  'encipherOnly',
+  'decipherOnly',
+];
+const reasonFlagNames = [
+  'unused',
+  'keyCompromise',
+  'cACompromise',
+  'affiliationChanged',
+  'superseded',
+  'cessationOfOperation',
+  'certificateHold',
+  'privilegeWithdrawn',
+  'aACompromise',
+];
 
 /** Named-bit BIT STRING classes and their bit names. */
 export const namedBits = new Map<unknown, readonly string[]>([
@@ -80,18 +113,33 @@ function sameOctets(a: Uint8Array, b: Uint8Array, start: number, end: number): b
  * place, without a view of the content — a 200,000-entry CRL would make 400,000), then OIDs from the
  * cache, then everything else through renderPrimitive.
  */
-export function renderPrimitiveAt(universal: number, bytes: Uint8Array, start: number, end: number, bitNames?: readonly string[]): Rendered {
+export function renderPrimitiveAt(
+  universal: number,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  bitNames?: readonly string[],
+): Rendered {
   const value = plainValueAt(universal, bytes, start, end);
   if (value !== undefined) return { value };
-  return universal === 6 ? renderOid(bytes, start, end) : renderPrimitive(universal, bytes.subarray(start, end), bitNames);
+  return universal === 6
+    ? renderOid(bytes, start, end)
+    : renderPrimitive(universal, bytes.subarray(start, end), bitNames);
 }
 
 /** The value alone for the cases that have nothing else (no notes, no OID): BOOLEAN, NULL, INTEGERs, DER times. */
-export function plainValueAt(universal: number, bytes: Uint8Array, start: number, end: number): string | undefined {
+export function plainValueAt(
+  universal: number,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): string | undefined {
   const n = end - start;
   switch (universal) {
-    case 1: return n === 1 ? (bytes[start] === 0 ? 'FALSE' : 'TRUE') : undefined;
-    case 2: case 10: {
+    case 1:
+      return n === 1 ? (bytes[start] === 0 ? 'FALSE' : 'TRUE') : undefined;
+    case 2:
+    case 10: {
       if (n > 8) return formatIntegerAt(bytes, start, end);
       if (n === 0 || n > 6) return undefined;
       let v = 0;
@@ -99,9 +147,13 @@ export function plainValueAt(universal: number, bytes: Uint8Array, start: number
       if (bytes[start] & 0x80) v -= 2 ** (n * 8);
       return String(v);
     }
-    case 5: return n === 0 ? 'NULL' : undefined;
-    case 23: case 24: return decodeDerTime(universal, bytes, start, end);
-    default: return undefined;
+    case 5:
+      return n === 0 ? 'NULL' : undefined;
+    case 23:
+    case 24:
+      return decodeDerTime(universal, bytes, start, end);
+    default:
+      return undefined;
   }
 }
 
@@ -111,16 +163,32 @@ function renderOidOnce(content: Uint8Array): Rendered {
 }
 
 /** A primitive value by universal tag number. */
-export function renderPrimitive(universal: number, content: Uint8Array, bitNames?: readonly string[]): Rendered {
+export function renderPrimitive(
+  universal: number,
+  content: Uint8Array,
+  bitNames?: readonly string[],
+): Rendered {
   switch (universal) {
-    case 1: return { value: content.length === 1 ? (content[0] === 0 ? 'FALSE' : 'TRUE') : `(bad BOOLEAN ${toHex(content)})` };
-    case 2: case 10: return { value: content.length ? formatInteger(content) : '(empty)' };
-    case 3: return renderBitString(content, bitNames);
-    case 4: return hexValue(content, 0);
-    case 5: return { value: 'NULL' };
-    case 6: return renderOid(content, 0, content.length);
-    case 13: return renderOidOnce(content);
-    case 23: case 24: {
+    case 1:
+      return {
+        value:
+          content.length === 1 ? (content[0] === 0 ? 'FALSE' : 'TRUE') : `(bad BOOLEAN ${toHex(content)})`,
+      };
+    case 2:
+    case 10:
+      return { value: content.length ? formatInteger(content) : '(empty)' };
+    case 3:
+      return renderBitString(content, bitNames);
+    case 4:
+      return hexValue(content, 0);
+    case 5:
+      return { value: 'NULL' };
+    case 6:
+      return renderOid(content, 0, content.length);
+    case 13:
+      return renderOidOnce(content);
+    case 23:
+    case 24: {
       const iso = decodeTime(universal, content);
       return iso ? { value: iso } : { value: `(bad time "${visible(decodeString(26, content) ?? '', 64)}")` };
     }
@@ -138,7 +206,10 @@ function renderBitString(content: Uint8Array, bitNames?: readonly string[]): Ren
   const bits = content.length - 1;
   if (bitNames) {
     const set = bitsSet(content).map((b) => bitNames[b] ?? `bit ${b}`);
-    return { value: set.length ? set.join(', ') : '(no bits set)', notes: [`bits ${toHex(content.subarray(1))}, ${unused} unused`] };
+    return {
+      value: set.length ? set.join(', ') : '(no bits set)',
+      notes: [`bits ${toHex(content.subarray(1))}, ${unused} unused`],
+    };
   }
   return { ...hexValue(content, 1), notes: [`${bits * 8 - unused} bits (${bits} bytes, ${unused} unused)`] };
 }
@@ -156,7 +227,9 @@ export function fullValue(node: AnnotatedNode, der: Uint8Array, max = fullHexMax
   const start = node.offset + node.headerLength + node.hexFrom;
   const content = der.subarray(start, Math.min(der.length, node.offset + node.headerLength + node.length));
   if (content.length <= max) return toHex(content);
-  return max === fullHexMax ? `${toHex(content, max)} (${content.length} bytes; "Copy hex" copies the whole element)` : toHex(content, max);
+  return max === fullHexMax
+    ? `${toHex(content, max)} (${content.length} bytes; "Copy hex" copies the whole element)`
+    : toHex(content, max);
 }
 
 /** Value of an INTEGER field that has named values (PKIStatus, pvno, …). */
@@ -169,19 +242,22 @@ export function namedInteger(content: Uint8Array, names: Record<number, string>)
 function childValue(node: AnnotatedNode, name: string): string | undefined {
   const child = node.children.find((c) => c.name === name);
   if (!child) return undefined;
-  if (child.value === undefined && child.children.length === 1 && child.children[0].name === name) return child.children[0].value;
+  if (child.value === undefined && child.children.length === 1 && child.children[0].name === name)
+    return child.children[0].value;
   return child.value;
 }
 
 function rdnText(node: AnnotatedNode, oidOf: (n: AnnotatedNode) => string | undefined): string {
-  return node.children.map((atv) => {
-    const typeNode = atv.children[0];
-    const valueNode = atv.children[1];
-    const oid = typeNode ? oidOf(typeNode) : undefined;
-    const key = oid ? dnShortNames.get(oid) ?? oid : '?';
-    const raw = valueNode?.value ?? '';
-    return `${key}=${raw.replace(/([,+"\\<>;])/g, '\\$1').replace(/^([ #])/, '\\$1')}`;
-  }).join('+');
+  return node.children
+    .map((atv) => {
+      const typeNode = atv.children[0];
+      const valueNode = atv.children[1];
+      const oid = typeNode ? oidOf(typeNode) : undefined;
+      const key = oid ? (dnShortNames.get(oid) ?? oid) : '?';
+      const raw = valueNode?.value ?? '';
+      return `${key}=${raw.replace(/([,+"\\<>;])/g, '\\$1').replace(/^([ #])/, '\\$1')}`;
+    })
+    .join('+');
 }
 
 /** RFC 4514 form: last RDN first. */
@@ -193,11 +269,17 @@ export function nameText(node: AnnotatedNode, oidOf: (n: AnnotatedNode) => strin
 /** Summaries of composite productions, by production name. */
 export function summarize(type: string, node: AnnotatedNode): string | undefined {
   switch (type) {
-    case 'AlgorithmIdentifier': return childValue(node, 'algorithm');
-    case 'Time': return node.children[0]?.value;
-    case 'Extension': return childValue(node, 'extnID');
-    case 'InfoTypeAndValue': return childValue(node, 'infoType');
-    case 'AttributeTypeAndValue': case 'Attribute': return childValue(node, 'type');
+    case 'AlgorithmIdentifier':
+      return childValue(node, 'algorithm');
+    case 'Time':
+      return node.children[0]?.value;
+    case 'Extension':
+      return childValue(node, 'extnID');
+    case 'InfoTypeAndValue':
+      return childValue(node, 'infoType');
+    case 'AttributeTypeAndValue':
+    case 'Attribute':
+      return childValue(node, 'type');
     case 'PKIStatusInfo': {
       const status = childValue(node, 'status');
       const fail = childValue(node, 'failInfo');
@@ -215,6 +297,7 @@ export function summarize(type: string, node: AnnotatedNode): string | undefined
       const tbs = node.children.find((c) => c.name === 'tbsCertList');
       return tbs ? `issuer ${childValue(tbs, 'issuer') ?? '?'}` : undefined;
     }
-    default: return undefined;
+    default:
+      return undefined;
   }
 }

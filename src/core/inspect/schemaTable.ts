@@ -18,21 +18,56 @@ export interface FieldSpec {
   repeated?: 'sequence' | 'set';
 }
 
-export interface StructSpec { kind: 'sequence' | 'set' | 'choice'; name: string; ctor: OpenType; fields: FieldSpec[] }
-export interface ArraySpec { kind: 'array'; name: string; ctor: OpenType; set: boolean; itemType: OpenType }
-export interface ConvertibleSpec { kind: 'convertible'; name: string; ctor: OpenType; tag: TagMatch }
+export interface StructSpec {
+  kind: 'sequence' | 'set' | 'choice';
+  name: string;
+  ctor: OpenType;
+  fields: FieldSpec[];
+}
+export interface ArraySpec {
+  kind: 'array';
+  name: string;
+  ctor: OpenType;
+  set: boolean;
+  itemType: OpenType;
+}
+export interface ConvertibleSpec {
+  kind: 'convertible';
+  name: string;
+  ctor: OpenType;
+  tag: TagMatch;
+}
 
 export type TypeSpec = { kind: 'builtin'; asn: AsnPropTypes } | ConvertibleSpec | StructSpec | ArraySpec;
 
 const universalOf: Partial<Record<AsnPropTypes, number>> = {
-  [AsnPropTypes.Boolean]: 1, [AsnPropTypes.Integer]: 2, [AsnPropTypes.BitString]: 3, [AsnPropTypes.OctetString]: 4,
-  [AsnPropTypes.Null]: 5, [AsnPropTypes.ObjectIdentifier]: 6, [AsnPropTypes.Enumerated]: 10, [AsnPropTypes.Utf8String]: 12,
-  [AsnPropTypes.RelativeObjectIdentifier]: 13, [AsnPropTypes.TIME]: 14, [AsnPropTypes.NumericString]: 18,
-  [AsnPropTypes.PrintableString]: 19, [AsnPropTypes.TeletexString]: 20, [AsnPropTypes.VideotexString]: 21,
-  [AsnPropTypes.IA5String]: 22, [AsnPropTypes.UTCTime]: 23, [AsnPropTypes.GeneralizedTime]: 24,
-  [AsnPropTypes.GraphicString]: 25, [AsnPropTypes.VisibleString]: 26, [AsnPropTypes.GeneralString]: 27,
-  [AsnPropTypes.UniversalString]: 28, [AsnPropTypes.CharacterString]: 29, [AsnPropTypes.BmpString]: 30,
-  [AsnPropTypes.DATE]: 31, [AsnPropTypes.TimeOfDay]: 32, [AsnPropTypes.DateTime]: 33, [AsnPropTypes.Duration]: 34,
+  [AsnPropTypes.Boolean]: 1,
+  [AsnPropTypes.Integer]: 2,
+  [AsnPropTypes.BitString]: 3,
+  [AsnPropTypes.OctetString]: 4,
+  [AsnPropTypes.Null]: 5,
+  [AsnPropTypes.ObjectIdentifier]: 6,
+  [AsnPropTypes.Enumerated]: 10,
+  [AsnPropTypes.Utf8String]: 12,
+  [AsnPropTypes.RelativeObjectIdentifier]: 13,
+  [AsnPropTypes.TIME]: 14,
+  [AsnPropTypes.NumericString]: 18,
+  [AsnPropTypes.PrintableString]: 19,
+  [AsnPropTypes.TeletexString]: 20,
+  [AsnPropTypes.VideotexString]: 21,
+  [AsnPropTypes.IA5String]: 22,
+  [AsnPropTypes.UTCTime]: 23,
+  [AsnPropTypes.GeneralizedTime]: 24,
+  [AsnPropTypes.GraphicString]: 25,
+  [AsnPropTypes.VisibleString]: 26,
+  [AsnPropTypes.GeneralString]: 27,
+  [AsnPropTypes.UniversalString]: 28,
+  [AsnPropTypes.CharacterString]: 29,
+  [AsnPropTypes.BmpString]: 30,
+  [AsnPropTypes.DATE]: 31,
+  [AsnPropTypes.TimeOfDay]: 32,
+  [AsnPropTypes.DateTime]: 33,
+  [AsnPropTypes.Duration]: 34,
 };
 
 /** Universal tag number of a built-in type; undefined for ANY. */
@@ -60,7 +95,13 @@ function describeClass(ctor: new () => object): TypeSpec {
   if (!schemaStorage.has(ctor)) return { kind: 'builtin', asn: AsnPropTypes.Any };
   const schema = schemaStorage.get(ctor);
   if (isArrayClass(ctor)) {
-    return { kind: 'array', name: ctor.name, ctor, set: schema.type === AsnTypeTypes.Set, itemType: schema.itemType as OpenType };
+    return {
+      kind: 'array',
+      name: ctor.name,
+      ctor,
+      set: schema.type === AsnTypeTypes.Set,
+      itemType: schema.itemType as OpenType,
+    };
   }
   const fields: FieldSpec[] = Object.entries(schema.items).map(([name, item]) => ({
     name,
@@ -70,7 +111,8 @@ function describeClass(ctor: new () => object): TypeSpec {
     implicit: !!item.implicit,
     repeated: item.repeated,
   }));
-  const kind = schema.type === AsnTypeTypes.Choice ? 'choice' : schema.type === AsnTypeTypes.Set ? 'set' : 'sequence';
+  const kind =
+    schema.type === AsnTypeTypes.Choice ? 'choice' : schema.type === AsnTypeTypes.Set ? 'set' : 'sequence';
   return { kind, name: ctor.name, ctor, fields };
 }
 
@@ -84,7 +126,9 @@ function isArrayClass(ctor: object): boolean {
 }
 
 function convertibleTag(ctor: new () => object): TagMatch {
-  const schema = (new ctor() as { toSchema?: (name: string) => { idBlock: { tagClass: number; tagNumber: number } } }).toSchema?.('');
+  const schema = (
+    new ctor() as { toSchema?: (name: string) => { idBlock: { tagClass: number; tagNumber: number } } }
+  ).toSchema?.('');
   if (!schema || schema.idBlock.tagClass < 1) return 'any';
   return { cls: schema.idBlock.tagClass - 1, num: schema.idBlock.tagNumber };
 }
@@ -121,12 +165,20 @@ function computeTypeTags(type: OpenType, depth: number): TagMatch[] {
       const num = universalTag(spec.asn);
       return num === undefined ? ['any'] : [{ cls: 0, num }];
     }
-    case 'convertible': return [spec.tag];
-    case 'sequence': return [{ cls: 0, num: 16 }];
-    case 'set': return [{ cls: 0, num: 17 }];
-    case 'array': return [{ cls: 0, num: spec.set ? 17 : 16 }];
+    case 'convertible':
+      return [spec.tag];
+    case 'sequence':
+      return [{ cls: 0, num: 16 }];
+    case 'set':
+      return [{ cls: 0, num: 17 }];
+    case 'array':
+      return [{ cls: 0, num: spec.set ? 17 : 16 }];
     case 'choice':
-      return depth > 8 ? ['any'] : spec.fields.flatMap((f) => (f.context !== undefined ? [{ cls: 2, num: f.context }] : typeTags(f.type, depth + 1)));
+      return depth > 8
+        ? ['any']
+        : spec.fields.flatMap((f) =>
+            f.context !== undefined ? [{ cls: 2, num: f.context }] : typeTags(f.type, depth + 1),
+          );
   }
 }
 

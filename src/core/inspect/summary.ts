@@ -3,20 +3,40 @@ import type { AnnotatedNode, MessageSummary } from '../../shared/annotated';
 
 /** Body types in words (RFC 9810 §5.1.2). */
 export const bodyDescriptions: Record<string, string> = {
-  ir: 'initialization request', ip: 'initialization response', cr: 'certification request', cp: 'certification response',
-  p10cr: 'PKCS #10 certification request', popdecc: 'POP challenge', popdecr: 'POP response', kur: 'key update request',
-  kup: 'key update response', krr: 'key recovery request', krp: 'key recovery response', rr: 'revocation request',
-  rp: 'revocation response', ccr: 'cross-certification request', ccp: 'cross-certification response',
-  ckuann: 'CA key update announcement', cann: 'certificate announcement', rann: 'revocation announcement',
-  crlann: 'CRL announcement', pkiconf: 'confirmation', nested: 'nested message', genm: 'general message',
-  genp: 'general response', error: 'error message', certConf: 'certificate confirmation', pollReq: 'polling request',
+  ir: 'initialization request',
+  ip: 'initialization response',
+  cr: 'certification request',
+  cp: 'certification response',
+  p10cr: 'PKCS #10 certification request',
+  popdecc: 'POP challenge',
+  popdecr: 'POP response',
+  kur: 'key update request',
+  kup: 'key update response',
+  krr: 'key recovery request',
+  krp: 'key recovery response',
+  rr: 'revocation request',
+  rp: 'revocation response',
+  ccr: 'cross-certification request',
+  ccp: 'cross-certification response',
+  ckuann: 'CA key update announcement',
+  cann: 'certificate announcement',
+  rann: 'revocation announcement',
+  crlann: 'CRL announcement',
+  pkiconf: 'confirmation',
+  nested: 'nested message',
+  genm: 'general message',
+  genp: 'general response',
+  error: 'error message',
+  certConf: 'certificate confirmation',
+  pollReq: 'polling request',
   pollRep: 'polling response',
 };
 
 function child(node: AnnotatedNode | undefined, name: string): AnnotatedNode | undefined {
   const c = node?.children.find((x) => x.name === name);
   // An explicit tag and the element inside it carry the same name: take the inner one.
-  if (c && c.type.endsWith('EXPLICIT') && c.children.length === 1 && c.children[0].name === name) return c.children[0];
+  if (c && c.type.endsWith('EXPLICIT') && c.children.length === 1 && c.children[0].name === name)
+    return c.children[0];
   return c;
 }
 
@@ -24,11 +44,19 @@ function child(node: AnnotatedNode | undefined, name: string): AnnotatedNode | u
 function statusInfo(body: AnnotatedNode | undefined, bodyType: string): AnnotatedNode | undefined {
   const content = child(body, bodyType);
   switch (bodyType) {
-    case 'ip': case 'cp': case 'kup': case 'ccp': return child(child(content, 'response')?.children[0], 'status');
-    case 'error': return child(content, 'pKIStatusInfo');
-    case 'rp': return child(content, 'status')?.children[0];
-    case 'krp': return child(content, 'status');
-    default: return undefined;
+    case 'ip':
+    case 'cp':
+    case 'kup':
+    case 'ccp':
+      return child(child(content, 'response')?.children[0], 'status');
+    case 'error':
+      return child(content, 'pKIStatusInfo');
+    case 'rp':
+      return child(content, 'status')?.children[0];
+    case 'krp':
+      return child(content, 'status');
+    default:
+      return undefined;
   }
 }
 
@@ -52,7 +80,7 @@ export function summarizeMessage(root: AnnotatedNode): MessageSummary {
     extraCerts: extra?.children.length ?? 0,
     protected: !!child(root, 'protection'),
   };
-  const pv = pvno ? /\((\d+)\)/.exec(pvno) ?? /^(\d+)/.exec(pvno) : null;
+  const pv = pvno ? (/\((\d+)\)/.exec(pvno) ?? /^(\d+)/.exec(pvno)) : null;
   if (pv) summary.pvno = Number(pv[1]);
   const info = statusInfo(body, bodyType);
   if (info) {
@@ -60,6 +88,7 @@ export function summarizeMessage(root: AnnotatedNode): MessageSummary {
     const fail = child(info, 'failInfo')?.value;
     if (fail) summary.failInfo = fail.split(', ');
   }
-  for (const k of Object.keys(summary) as (keyof MessageSummary)[]) if (summary[k] === undefined) delete summary[k];
+  for (const k of Object.keys(summary) as (keyof MessageSummary)[])
+    if (summary[k] === undefined) delete summary[k];
   return summary;
 }

@@ -15,7 +15,10 @@ export const textHexBytes = 256;
 
 /** Keeps control and bidi characters out of the terminal. */
 function safe(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+  return text.replace(
+    /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`,
+  );
 }
 
 function line(node: AnnotatedNode, indent: number, opts: TextOptions): string {
@@ -31,7 +34,8 @@ function line(node: AnnotatedNode, indent: number, opts: TextOptions): string {
 
 export function formatDocument(doc: AnnotatedDocument, opts: TextOptions): string {
   const out: string[] = [];
-  const wrap = doc.format === 'der' ? 'DER' : doc.format === 'pem' ? `PEM "${safe(doc.pemLabel ?? '')}"` : 'base64';
+  const wrap =
+    doc.format === 'der' ? 'DER' : doc.format === 'pem' ? `PEM "${safe(doc.pemLabel ?? '')}"` : 'base64';
   out.push(`${doc.kind} (${wrap}, ${doc.size} bytes)`);
   if (doc.summary) {
     const s = doc.summary;

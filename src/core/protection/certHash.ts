@@ -60,12 +60,23 @@ export function certHashFor(cert: Certificate, hashAlg: string | undefined): str
 }
 
 /** One result per CertStatus of a certConf, against the candidate certificates. */
-export async function checkCertHashes(certConfDer: Uint8Array, candidates: Uint8Array[], subtle: Subtle = globalThis.crypto.subtle): Promise<CheckResult[]> {
+export async function checkCertHashes(
+  certConfDer: Uint8Array,
+  candidates: Uint8Array[],
+  subtle: Subtle = globalThis.crypto.subtle,
+): Promise<CheckResult[]> {
   let msg: PKIMessage;
   try {
     msg = AsnParser.parse(certConfDer, PKIMessage);
   } catch (e) {
-    return [{ check: 'certHash', verdict: 'invalid', summary: 'certConf', reason: `does not decode: ${(e as Error).message}` }];
+    return [
+      {
+        check: 'certHash',
+        verdict: 'invalid',
+        summary: 'certConf',
+        reason: `does not decode: ${(e as Error).message}`,
+      },
+    ];
   }
   const statuses = msg.body.certConf;
   if (!statuses) return [];
@@ -82,7 +93,14 @@ export async function checkCertHashes(certConfDer: Uint8Array, candidates: Uint8
     const path = `body.certConf[${i}].certHash`;
     const given = new Uint8Array(st.certHash.buffer);
     if (!certs.length) {
-      results.push({ check: 'certHash', verdict: 'needs-cert', summary: `certHash for certReqId ${st.certReqId}`, reason: 'no issued certificate to compare with: give the certificate, or the ip/cp/kup of the same transaction', path });
+      results.push({
+        check: 'certHash',
+        verdict: 'needs-cert',
+        summary: `certHash for certReqId ${st.certReqId}`,
+        reason:
+          'no issued certificate to compare with: give the certificate, or the ip/cp/kup of the same transaction',
+        path,
+      });
       continue;
     }
     let matched: string | undefined;
@@ -90,16 +108,32 @@ export async function checkCertHashes(certConfDer: Uint8Array, candidates: Uint8
     for (const c of certs) {
       const hash = certHashFor(c.cert, st.hashAlg?.algorithm);
       if (!hash) {
-        tried.push(`${certName(c.cert)}: no hash for ${oidName(c.cert.signatureAlgorithm.algorithm) ?? c.cert.signatureAlgorithm.algorithm}`);
+        tried.push(
+          `${certName(c.cert)}: no hash for ${oidName(c.cert.signatureAlgorithm.algorithm) ?? c.cert.signatureAlgorithm.algorithm}`,
+        );
         continue;
       }
       const h = new Uint8Array(await subtle.digest(hash, own(c.der)));
-      if (equalBytes(h, given)) matched = `${certName(c.cert)} (${hash}${st.hashAlg ? ' from hashAlg' : ' of its signature algorithm'})`;
+      if (equalBytes(h, given))
+        matched = `${certName(c.cert)} (${hash}${st.hashAlg ? ' from hashAlg' : ' of its signature algorithm'})`;
       else tried.push(`${certName(c.cert)} (${hash})`);
     }
-    results.push(matched
-      ? { check: 'certHash', verdict: 'valid', summary: `certHash for certReqId ${st.certReqId} matches ${matched}`, path }
-      : { check: 'certHash', verdict: 'invalid', summary: `certHash for certReqId ${st.certReqId}`, reason: `certHash ${toHex(given)} matches none of: ${tried.join('; ')}`, path });
+    results.push(
+      matched
+        ? {
+            check: 'certHash',
+            verdict: 'valid',
+            summary: `certHash for certReqId ${st.certReqId} matches ${matched}`,
+            path,
+          }
+        : {
+            check: 'certHash',
+            verdict: 'invalid',
+            summary: `certHash for certReqId ${st.certReqId}`,
+            reason: `certHash ${toHex(given)} matches none of: ${tried.join('; ')}`,
+            path,
+          },
+    );
   }
   return results;
 }

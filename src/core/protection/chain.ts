@@ -39,7 +39,12 @@ interface Parsed {
 function parse(der: Uint8Array): Parsed | undefined {
   try {
     const cert = AsnParser.parse(der, Certificate);
-    return { der, cert, subject: new Uint8Array(AsnSerializer.serialize(cert.tbsCertificate.subject)), issuer: new Uint8Array(AsnSerializer.serialize(cert.tbsCertificate.issuer)) };
+    return {
+      der,
+      cert,
+      subject: new Uint8Array(AsnSerializer.serialize(cert.tbsCertificate.subject)),
+      issuer: new Uint8Array(AsnSerializer.serialize(cert.tbsCertificate.issuer)),
+    };
   } catch {
     return undefined;
   }
@@ -51,23 +56,40 @@ async function issuedBy(subtle: Subtle, child: Parsed, issuer: Parsed): Promise<
   const { spki } = certificateParts(issuer.der);
   if (!tbs || !signature || !spki) return false;
   try {
-    return await verifySignature(subtle, slice(issuer.der, spki), child.cert.signatureAlgorithm, slice(child.der, tbs), bitStringBytes(child.der, signature));
+    return await verifySignature(
+      subtle,
+      slice(issuer.der, spki),
+      child.cert.signatureAlgorithm,
+      slice(child.der, tbs),
+      bitStringBytes(child.der, signature),
+    );
   } catch {
     return false;
   }
 }
 
 /** Walks issuer links through the intermediates until a trust anchor signs (at most 8 steps). */
-export async function checkChain(subtle: Subtle, leafDer: Uint8Array, intermediates: Uint8Array[], anchors: Uint8Array[]): Promise<CheckResult> {
+export async function checkChain(
+  subtle: Subtle,
+  leafDer: Uint8Array,
+  intermediates: Uint8Array[],
+  anchors: Uint8Array[],
+): Promise<CheckResult> {
   const leaf = parse(leafDer);
   const pool = intermediates.map(parse).filter((p): p is Parsed => !!p);
   const roots = anchors.map(parse).filter((p): p is Parsed => !!p);
-  if (!leaf) return { check: 'chain', verdict: 'invalid', summary: 'chain', reason: 'the protecting certificate does not decode' };
+  if (!leaf)
+    return {
+      check: 'chain',
+      verdict: 'invalid',
+      summary: 'chain',
+      reason: 'the protecting certificate does not decode',
+    };
   const names = [certName(leaf.cert)];
   let current = leaf;
   for (let step = 0; step < 8; step++) {
     for (const anchor of roots) {
-      if (equalBytes(current.issuer, anchor.subject) && await issuedBy(subtle, current, anchor)) {
+      if (equalBytes(current.issuer, anchor.subject) && (await issuedBy(subtle, current, anchor))) {
         names.push(`${certName(anchor.cert)} (trust anchor)`);
         return { check: 'chain', verdict: 'valid', summary: `chain ${names.join(' ← ')}` };
       }
@@ -77,5 +99,10 @@ export async function checkChain(subtle: Subtle, leafDer: Uint8Array, intermedia
     names.push(certName(next.cert));
     current = next;
   }
-  return { check: 'chain', verdict: 'invalid', summary: `chain ${names.join(' ← ')}`, reason: `no path to a configured trust anchor (${roots.length} configured)` };
+  return {
+    check: 'chain',
+    verdict: 'invalid',
+    summary: `chain ${names.join(' ← ')}`,
+    reason: `no path to a configured trust anchor (${roots.length} configured)`,
+  };
 }

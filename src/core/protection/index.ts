@@ -2,4 +2,12 @@
 export { verifyMessage, type VerifyOptions } from './verify';
 export { certName, certNameOf } from './chain';
 export { certHashFor, checkCertHashes, issuedCertificates, transactionIdOf } from './certHash';
-export { macLike, protectMessage, protectedPartDer, subjectKeyId, type HashName, type ProtectEnv, type ProtectionSpec } from './protect';
+export {
+  macLike,
+  protectMessage,
+  protectedPartDer,
+  subjectKeyId,
+  type HashName,
+  type ProtectEnv,
+  type ProtectionSpec,
+} from './protect';

@@ -35,8 +35,10 @@ export function describeSignature(alg: AlgorithmIdentifier): string {
 function pssParams(alg: AlgorithmIdentifier): { hash: string; mgfHash: string; saltLength: number } {
   const p = alg.parameters ? AsnParser.parse(alg.parameters, RsaSaPssParams) : new RsaSaPssParams();
   const hash = hashByOid[p.hashAlgorithm.algorithm] ?? p.hashAlgorithm.algorithm;
-  const mgf = p.maskGenAlgorithm.parameters ? AsnParser.parse(p.maskGenAlgorithm.parameters, AlgorithmIdentifier) : undefined;
-  const mgfHash = mgf ? hashByOid[mgf.algorithm] ?? mgf.algorithm : 'SHA-1';
+  const mgf = p.maskGenAlgorithm.parameters
+    ? AsnParser.parse(p.maskGenAlgorithm.parameters, AlgorithmIdentifier)
+    : undefined;
+  const mgfHash = mgf ? (hashByOid[mgf.algorithm] ?? mgf.algorithm) : 'SHA-1';
   return { hash, mgfHash, saltLength: p.saltLength };
 }
 
@@ -44,37 +46,70 @@ function pssParams(alg: AlgorithmIdentifier): { hash: string; mgfHash: string; s
  * Verifies `signature` over `data` with the public key `spki` (DER SubjectPublicKeyInfo) under the
  * algorithm `alg`. Throws UnsupportedAlgorithm for schemes WebCrypto here cannot do.
  */
-export async function verifySignature(subtle: Subtle, spki: Uint8Array, alg: AlgorithmIdentifier, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
+export async function verifySignature(
+  subtle: Subtle,
+  spki: Uint8Array,
+  alg: AlgorithmIdentifier,
+  data: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
   const scheme = signatureByOid[alg.algorithm];
-  if (!scheme) throw new UnsupportedAlgorithm(`signature algorithm ${algName(alg.algorithm)} is not supported`);
+  if (!scheme)
+    throw new UnsupportedAlgorithm(`signature algorithm ${algName(alg.algorithm)} is not supported`);
   switch (scheme.kind) {
     case 'RSASSA-PKCS1-v1_5': {
-      const key = await subtle.importKey('spki', own(spki), { name: scheme.kind, hash: scheme.hash }, false, ['verify']);
+      const key = await subtle.importKey('spki', own(spki), { name: scheme.kind, hash: scheme.hash }, false, [
+        'verify',
+      ]);
       return subtle.verify(scheme.kind, key, own(signature), own(data));
     }
     case 'RSA-PSS': {
       const p = pssParams(alg);
-      if (p.hash !== p.mgfHash) throw new UnsupportedAlgorithm(`RSASSA-PSS with MGF1 ${p.mgfHash} and hash ${p.hash} (WebCrypto needs them equal)`);
+      if (p.hash !== p.mgfHash)
+        throw new UnsupportedAlgorithm(
+          `RSASSA-PSS with MGF1 ${p.mgfHash} and hash ${p.hash} (WebCrypto needs them equal)`,
+        );
       if (!p.hash.startsWith('SHA-')) throw new UnsupportedAlgorithm(`RSASSA-PSS with hash ${p.hash}`);
       // WebCrypto imports an RSA key for PSS from an rsaEncryption SPKI.
-      const key = await subtle.importKey('spki', own(rsaEncryptionSpki(spki)), { name: 'RSA-PSS', hash: p.hash }, false, ['verify']);
+      const key = await subtle.importKey(
+        'spki',
+        own(rsaEncryptionSpki(spki)),
+        { name: 'RSA-PSS', hash: p.hash },
+        false,
+        ['verify'],
+      );
       return subtle.verify({ name: 'RSA-PSS', saltLength: p.saltLength }, key, own(signature), own(data));
     }
     case 'ECDSA': {
       const info = AsnParser.parse(spki, SubjectPublicKeyInfo);
       const params = info.algorithm.parameters ? new Uint8Array(info.algorithm.parameters) : new Uint8Array();
-      const curveOid = params[0] === 0x06 && params[1] === params.length - 2 ? decodeOid(params.subarray(2)) ?? '' : '';
+      const curveOid =
+        params[0] === 0x06 && params[1] === params.length - 2 ? (decodeOid(params.subarray(2)) ?? '') : '';
       const curve = curveByOid[curveOid];
       if (!curve) throw new UnsupportedAlgorithm(`ECDSA on curve ${algName(curveOid)} is not supported`);
-      const key = await subtle.importKey('spki', own(spki), { name: 'ECDSA', namedCurve: curve.name }, false, ['verify']);
-      return subtle.verify({ name: 'ECDSA', hash: scheme.hash }, key, own(ecdsaRaw(signature, curve.size)), own(data));
+      const key = await subtle.importKey(
+        'spki',
+        own(spki),
+        { name: 'ECDSA', namedCurve: curve.name },
+        false,
+        ['verify'],
+      );
+      return subtle.verify(
+        { name: 'ECDSA', hash: scheme.hash },
+        key,
+        own(ecdsaRaw(signature, curve.size)),
+        own(data),
+      );
     }
-    case 'Ed25519': case 'Ed448': {
+    case 'Ed25519':
+    case 'Ed448': {
       let key: CryptoKey;
       try {
         key = await subtle.importKey('spki', own(spki), { name: scheme.kind }, false, ['verify']);
       } catch (e) {
-        throw new UnsupportedAlgorithm(`${scheme.kind} is not supported by this runtime's WebCrypto (${(e as Error).message})`);
+        throw new UnsupportedAlgorithm(
+          `${scheme.kind} is not supported by this runtime's WebCrypto (${(e as Error).message})`,
+        );
       }
       return subtle.verify({ name: scheme.kind }, key, own(signature), own(data));
     }

@@ -4,7 +4,15 @@
  * Pure: WebCrypto comes in as a parameter. Never throws on bad input: faults are results.
  */
 import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
-import { AlgorithmIdentifier, Certificate, Extensions, KeyUsage, SubjectKeyIdentifier, id_ce_keyUsage, id_ce_subjectKeyIdentifier } from '@peculiar/asn1-x509';
+import {
+  AlgorithmIdentifier,
+  Certificate,
+  Extensions,
+  KeyUsage,
+  SubjectKeyIdentifier,
+  id_ce_keyUsage,
+  id_ce_subjectKeyIdentifier,
+} from '@peculiar/asn1-x509';
 import type { CheckResult } from '../../shared/protection';
 import { oids, PKIHeader, pkiBodyNames } from '../asn1';
 import { readDer } from '../der/reader';
@@ -46,15 +54,36 @@ export async function verifyMessage(input: Uint8Array, options: VerifyOptions = 
   const der = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   const doc = readDer(der);
   const root = doc.roots[0];
-  if (!root || root.tagNumber !== 16 || (root.children?.length ?? 0) < 2 || doc.problems.some((p) => p.severity === 'error')) {
-    return [{ check: 'protection', verdict: 'invalid', summary: 'not a decodable PKIMessage', reason: doc.problems[0]?.message ?? 'not a SEQUENCE of header and body' }];
+  if (
+    !root ||
+    root.tagNumber !== 16 ||
+    (root.children?.length ?? 0) < 2 ||
+    doc.problems.some((p) => p.severity === 'error')
+  ) {
+    return [
+      {
+        check: 'protection',
+        verdict: 'invalid',
+        summary: 'not a decodable PKIMessage',
+        reason: doc.problems[0]?.message ?? 'not a SEQUENCE of header and body',
+      },
+    ];
   }
   const [headerTlv, bodyTlv] = root.children!;
   let header: PKIHeader;
   try {
     header = options.header ?? AsnParser.parse(slice(der, headerTlv), PKIHeader);
   } catch (e) {
-    return [{ check: 'protection', verdict: 'invalid', summary: 'header does not decode', reason: (e as Error).message, path: 'header', offset: headerTlv.offset }];
+    return [
+      {
+        check: 'protection',
+        verdict: 'invalid',
+        summary: 'header does not decode',
+        reason: (e as Error).message,
+        path: 'header',
+        offset: headerTlv.offset,
+      },
+    ];
   }
   const results: CheckResult[] = [];
   // After header and body: the body's own tag is context-specific too ([0] for an ir).
@@ -68,52 +97,147 @@ export async function verifyMessage(input: Uint8Array, options: VerifyOptions = 
   if (!alg && !protWrap) {
     results.push({ check: 'protection', verdict: 'unprotected', summary: 'no protectionAlg, no protection' });
   } else if (!alg || !protBits || protBits.tagNumber !== 3) {
-    results.push({ check: 'protection', verdict: 'invalid', summary: alg ? algName(alg.algorithm) : 'protection without protectionAlg', reason: alg ? 'protectionAlg is set but the protection BIT STRING is missing' : 'protection is present but header.protectionAlg is missing', path: 'protection', offset: (protWrap ?? headerTlv).offset });
+    results.push({
+      check: 'protection',
+      verdict: 'invalid',
+      summary: alg ? algName(alg.algorithm) : 'protection without protectionAlg',
+      reason: alg
+        ? 'protectionAlg is set but the protection BIT STRING is missing'
+        : 'protection is present but header.protectionAlg is missing',
+      path: 'protection',
+      offset: (protWrap ?? headerTlv).offset,
+    });
   } else {
     const value = bitStringBytes(der, protBits);
-    results.push(...await checkProtection(subtle, alg, header, value, protectedPart, der, extraCerts, options, protBits.offset));
+    results.push(
+      ...(await checkProtection({
+        subtle,
+        alg,
+        header,
+        value,
+        data: protectedPart,
+        der,
+        extraCerts,
+        options,
+        base: { check: 'protection', path: 'protection', offset: protBits.offset },
+      })),
+    );
   }
-  if (!options.protectionOnly) results.push(...await checkInnerSignatures(subtle, der, bodyTlv));
+  if (!options.protectionOnly) results.push(...(await checkInnerSignatures(subtle, der, bodyTlv)));
   return results;
 }
 
-async function checkProtection(subtle: Subtle, alg: AlgorithmIdentifier, header: PKIHeader, value: Uint8Array, data: Uint8Array, der: Uint8Array, extraCerts: TlvNode[], options: VerifyOptions, offset: number): Promise<CheckResult[]> {
-  const base = { check: 'protection' as const, path: 'protection', offset };
+/** What checking a message's protection works on: the algorithm, the value, the bytes it covers. */
+interface ProtectionInput {
+  subtle: Subtle;
+  alg: AlgorithmIdentifier;
+  header: PKIHeader;
+  /** The protection BIT STRING's bytes. */
+  value: Uint8Array;
+  /** ProtectedPart as received (header and body). */
+  data: Uint8Array;
+  der: Uint8Array;
+  extraCerts: TlvNode[];
+  options: VerifyOptions;
+  /** Fields every result carries (check, path, offset). */
+  base: Pick<CheckResult, 'check' | 'path' | 'offset'>;
+}
+
+async function checkProtection(input: ProtectionInput): Promise<CheckResult[]> {
+  const { subtle, alg, value, data, options, base } = input;
   try {
     if (alg.algorithm === oids.passwordBasedMac || alg.algorithm === oids.pbmac1) {
-      const plan = alg.algorithm === oids.passwordBasedMac ? pbmPlan(alg.parameters ?? undefined) : pbmac1Plan(alg.parameters ?? undefined);
+      const plan =
+        alg.algorithm === oids.passwordBasedMac
+          ? pbmPlan(alg.parameters ?? undefined)
+          : pbmac1Plan(alg.parameters ?? undefined);
       return [await checkMac(subtle, plan, value, data, options.secret, base)];
     }
     if (alg.algorithm === oids.dhBasedMac || alg.algorithm === oids.kemBasedMac) {
       const kind = alg.algorithm === oids.dhBasedMac ? 'DHBasedMac' : 'KemBasedMac';
-      return [{ ...base, verdict: 'cannot-verify', summary: kind, reason: `cannot verify without the private key: ${kind} needs the recipient's ${kind === 'DHBasedMac' ? 'Diffie-Hellman' : 'KEM'} private key` }];
+      return [
+        {
+          ...base,
+          verdict: 'cannot-verify',
+          summary: kind,
+          reason: `cannot verify without the private key: ${kind} needs the recipient's ${kind === 'DHBasedMac' ? 'Diffie-Hellman' : 'KEM'} private key`,
+        },
+      ];
     }
-    if (signatureByOid[alg.algorithm]) return await checkSignatureProtection(subtle, alg, header, value, data, der, extraCerts, options, base);
-    return [{ ...base, verdict: 'unsupported', summary: algName(alg.algorithm), reason: `protection algorithm ${algName(alg.algorithm)} is not supported` }];
+    if (signatureByOid[alg.algorithm])
+      return await checkSignatureProtection(input);
+    return [
+      {
+        ...base,
+        verdict: 'unsupported',
+        summary: algName(alg.algorithm),
+        reason: `protection algorithm ${algName(alg.algorithm)} is not supported`,
+      },
+    ];
   } catch (e) {
-    if (e instanceof UnsupportedAlgorithm) return [{ ...base, verdict: 'unsupported', summary: algName(alg.algorithm), reason: e.message }];
-    return [{ ...base, verdict: 'invalid', summary: algName(alg.algorithm), reason: `protection parameters do not decode: ${(e as Error).message}` }];
+    if (e instanceof UnsupportedAlgorithm)
+      return [{ ...base, verdict: 'unsupported', summary: algName(alg.algorithm), reason: e.message }];
+    return [
+      {
+        ...base,
+        verdict: 'invalid',
+        summary: algName(alg.algorithm),
+        reason: `protection parameters do not decode: ${(e as Error).message}`,
+      },
+    ];
   }
 }
 
-async function checkMac(subtle: Subtle, plan: MacPlan, value: Uint8Array, data: Uint8Array, secret: Uint8Array | undefined, base: Pick<CheckResult, 'check' | 'path' | 'offset'>): Promise<CheckResult> {
-  if (!secret) return { ...base, verdict: 'needs-secret', summary: plan.summary, reason: 'a shared secret is needed to check the MAC' };
-  if (equalBytes(await plan.compute(secret, data, subtle), value)) return { ...base, verdict: 'valid', summary: plan.summary };
+async function checkMac(
+  subtle: Subtle,
+  plan: MacPlan,
+  value: Uint8Array,
+  data: Uint8Array,
+  secret: Uint8Array | undefined,
+  base: Pick<CheckResult, 'check' | 'path' | 'offset'>,
+): Promise<CheckResult> {
+  if (!secret)
+    return {
+      ...base,
+      verdict: 'needs-secret',
+      summary: plan.summary,
+      reason: 'a shared secret is needed to check the MAC',
+    };
+  if (equalBytes(await plan.compute(secret, data, subtle), value))
+    return { ...base, verdict: 'valid', summary: plan.summary };
   let reason = 'MAC does not match with the given secret';
-  if (plan.alternative && equalBytes(await plan.alternative.compute(secret, data, subtle), value)) reason += `; ${plan.alternative.explanation}`;
+  if (plan.alternative && equalBytes(await plan.alternative.compute(secret, data, subtle), value))
+    reason += `; ${plan.alternative.explanation}`;
   return { ...base, verdict: 'invalid', summary: plan.summary, reason };
 }
 
-async function checkSignatureProtection(subtle: Subtle, alg: AlgorithmIdentifier, header: PKIHeader, value: Uint8Array, data: Uint8Array, der: Uint8Array, extraCerts: TlvNode[], options: VerifyOptions, base: Pick<CheckResult, 'check' | 'path' | 'offset'>): Promise<CheckResult[]> {
+async function checkSignatureProtection(input: ProtectionInput): Promise<CheckResult[]> {
+  const { subtle, alg, header, value, data, der, extraCerts, options, base } = input;
   const summary = describeSignature(alg);
   const certDer = options.cert ?? (extraCerts[0] ? slice(der, extraCerts[0]) : undefined);
   const from = options.cert ? 'the given certificate' : 'extraCerts[0]';
-  if (!certDer) return [{ ...base, verdict: 'needs-cert', summary, reason: 'no certificate: extraCerts is empty and none was given (RFC 9483 §3.3 puts the protecting certificate first in extraCerts)' }];
+  if (!certDer)
+    return [
+      {
+        ...base,
+        verdict: 'needs-cert',
+        summary,
+        reason:
+          'no certificate: extraCerts is empty and none was given (RFC 9483 §3.3 puts the protecting certificate first in extraCerts)',
+      },
+    ];
   let cert: Certificate;
   try {
     cert = AsnParser.parse(certDer, Certificate);
   } catch (e) {
-    return [{ ...base, verdict: 'invalid', summary, reason: `${from} does not decode as a certificate: ${(e as Error).message}` }];
+    return [
+      {
+        ...base,
+        verdict: 'invalid',
+        summary,
+        reason: `${from} does not decode as a certificate: ${(e as Error).message}`,
+      },
+    ];
   }
   const spki = spkiBytes(certDer);
   const who = `${from} ${certName(cert)}`;
@@ -125,9 +249,11 @@ async function checkSignatureProtection(subtle: Subtle, alg: AlgorithmIdentifier
     if (e instanceof UnsupportedAlgorithm) throw e;
     why = `: its ${algName(cert.tbsCertificate.subjectPublicKeyInfo.algorithm.algorithm)} key does not fit ${summary} (${(e as Error).message})`;
   }
-  const results: CheckResult[] = [ok
-    ? { ...base, verdict: 'valid', summary: `${summary}, with ${who}` }
-    : { ...base, verdict: 'invalid', summary, reason: `signature does not verify with ${who}${why}` }];
+  const results: CheckResult[] = [
+    ok
+      ? { ...base, verdict: 'valid', summary: `${summary}, with ${who}` }
+      : { ...base, verdict: 'invalid', summary, reason: `signature does not verify with ${who}${why}` },
+  ];
   results.push(certificateCheck(cert, header, options.now?.() ?? new Date(), from));
   if (options.trustAnchors?.length) {
     const intermediates = extraCerts.slice(1).map((n) => slice(der, n));
@@ -143,7 +269,12 @@ function spkiBytes(certDer: Uint8Array): Uint8Array {
 }
 
 /** An extension's value parsed as `type`, or undefined with the reason added to `problems`. */
-function extensionValue<T>(value: ArrayBuffer, type: new () => T, problems: string[], name: string): T | undefined {
+function extensionValue<T>(
+  value: ArrayBuffer,
+  type: new () => T,
+  problems: string[],
+  name: string,
+): T | undefined {
   try {
     return AsnParser.parse(value, type);
   } catch (e) {
@@ -160,13 +291,23 @@ function certificateCheck(cert: Certificate, header: PKIHeader, now: Date, from:
   const ski = ext(id_ce_subjectKeyIdentifier);
   if (header.senderKID) {
     const kid = new Uint8Array(header.senderKID.buffer);
-    const skid = ski && extensionValue(ski.extnValue.buffer, SubjectKeyIdentifier, problems, 'subject key identifier');
+    const skid =
+      ski && extensionValue(ski.extnValue.buffer, SubjectKeyIdentifier, problems, 'subject key identifier');
     const skiValue = skid && new Uint8Array(skid.buffer);
     if (!ski) problems.push('senderKID is set but the certificate has no subject key identifier');
-    else if (skiValue && !equalBytes(kid, skiValue)) problems.push(`certificate does not match senderKID (${toHex(kid)} ≠ subject key identifier ${toHex(skiValue)})`);
+    else if (skiValue && !equalBytes(kid, skiValue))
+      problems.push(
+        `certificate does not match senderKID (${toHex(kid)} ≠ subject key identifier ${toHex(skiValue)})`,
+      );
   }
   const sender = header.sender.directoryName;
-  if (sender && !equalBytes(new Uint8Array(AsnSerializer.serialize(sender)), new Uint8Array(AsnSerializer.serialize(tbs.subject)))) {
+  if (
+    sender &&
+    !equalBytes(
+      new Uint8Array(AsnSerializer.serialize(sender)),
+      new Uint8Array(AsnSerializer.serialize(tbs.subject)),
+    )
+  ) {
     problems.push('certificate subject does not match sender');
   }
   const ku = ext(id_ce_keyUsage);
@@ -177,16 +318,34 @@ function certificateCheck(cert: Certificate, header: PKIHeader, now: Date, from:
   const at = header.messageTime ?? now;
   const nb = tbs.validity.notBefore.getTime();
   const na = tbs.validity.notAfter.getTime();
-  if (at < nb || at > na) problems.push(`it was not valid at ${header.messageTime ? 'messageTime' : 'the current time'} ${at.toISOString()} (valid ${nb.toISOString()} to ${na.toISOString()})`);
+  if (at < nb || at > na)
+    problems.push(
+      `it was not valid at ${header.messageTime ? 'messageTime' : 'the current time'} ${at.toISOString()} (valid ${nb.toISOString()} to ${na.toISOString()})`,
+    );
   const summary = `${from}: ${certName(cert)}`;
   return problems.length
-    ? { check: 'certificate', verdict: 'invalid', summary, reason: problems.join('; '), path: 'extraCerts[0]' }
-    : { check: 'certificate', verdict: 'valid', summary: `${summary} matches ${header.senderKID ? 'senderKID, ' : ''}sender, key usage and messageTime`, path: 'extraCerts[0]' };
+    ? {
+        check: 'certificate',
+        verdict: 'invalid',
+        summary,
+        reason: problems.join('; '),
+        path: 'extraCerts[0]',
+      }
+    : {
+        check: 'certificate',
+        verdict: 'valid',
+        summary: `${summary} matches ${header.senderKID ? 'senderKID, ' : ''}sender, key usage and messageTime`,
+        path: 'extraCerts[0]',
+      };
 }
 
 /** POP signatures of CertReqMsgs (RFC 4211 §4.1) and the p10cr CSR's self-signature. */
-async function checkInnerSignatures(subtle: Subtle, der: Uint8Array, bodyTlv: TlvNode): Promise<CheckResult[]> {
-  const type = bodyTlv.tagClass === 2 ? pkiBodyNames[bodyTlv.tagNumber] as string | undefined : undefined;
+async function checkInnerSignatures(
+  subtle: Subtle,
+  der: Uint8Array,
+  bodyTlv: TlvNode,
+): Promise<CheckResult[]> {
+  const type = bodyTlv.tagClass === 2 ? (pkiBodyNames[bodyTlv.tagNumber] as string | undefined) : undefined;
   const content = bodyTlv.children?.[0];
   if (!content) return [];
   const results: CheckResult[] = [];
@@ -201,7 +360,12 @@ async function checkInnerSignatures(subtle: Subtle, der: Uint8Array, bodyTlv: Tl
   return results;
 }
 
-async function checkPop(subtle: Subtle, der: Uint8Array, msg: TlvNode, path: string): Promise<CheckResult | undefined> {
+async function checkPop(
+  subtle: Subtle,
+  der: Uint8Array,
+  msg: TlvNode,
+  path: string,
+): Promise<CheckResult | undefined> {
   const [certReq, popo] = msg.children ?? [];
   if (!certReq || !popo || popo.tagClass !== 2 || popo.tagNumber !== 1) return undefined;
   const template = certReq.children?.[1];
@@ -211,20 +375,45 @@ async function checkPop(subtle: Subtle, der: Uint8Array, msg: TlvNode, path: str
   const algTlv = parts[input ? 1 : 0];
   const sigTlv = parts[input ? 2 : 1];
   const base = { check: 'pop' as const, path: `${path}.popo`, offset: popo.offset };
-  if (!algTlv || !sigTlv) return { ...base, verdict: 'invalid', summary: 'POPOSigningKey', reason: 'POPOSigningKey lacks algorithmIdentifier or signature' };
+  if (!algTlv || !sigTlv)
+    return {
+      ...base,
+      verdict: 'invalid',
+      summary: 'POPOSigningKey',
+      reason: 'POPOSigningKey lacks algorithmIdentifier or signature',
+    };
   const alg = parseAlgorithm(der, algTlv);
-  if (typeof alg === 'string') return { ...base, verdict: 'invalid', summary: 'POPOSigningKey', reason: `its ${alg}` };
+  if (typeof alg === 'string')
+    return { ...base, verdict: 'invalid', summary: 'POPOSigningKey', reason: `its ${alg}` };
   const summary = `POP ${describeSignature(alg)}`;
   // With poposkInput the key is in it; without, in certTemplate.publicKey (RFC 4211 §4.1).
   const spkiTlv = input ? input.children?.[1] : publicKey;
-  if (!spkiTlv) return { ...base, verdict: 'invalid', summary, reason: 'no public key in certTemplate to check the POP with' };
+  if (!spkiTlv)
+    return {
+      ...base,
+      verdict: 'invalid',
+      summary,
+      reason: 'no public key in certTemplate to check the POP with',
+    };
   const spki = input ? slice(der, spkiTlv) : retag(der, spkiTlv, 0x30);
   const data = input ? retag(der, input, 0x30) : slice(der, certReq);
   try {
     const ok = await verifySignature(subtle, spki, alg, data, bitStringBytes(der, sigTlv));
-    return ok ? { ...base, verdict: 'valid', summary } : { ...base, verdict: 'invalid', summary, reason: `POP signature does not verify with the requested public key over ${input ? 'poposkInput' : 'certReq'}` };
+    return ok
+      ? { ...base, verdict: 'valid', summary }
+      : {
+          ...base,
+          verdict: 'invalid',
+          summary,
+          reason: `POP signature does not verify with the requested public key over ${input ? 'poposkInput' : 'certReq'}`,
+        };
   } catch (e) {
-    return { ...base, verdict: e instanceof UnsupportedAlgorithm ? 'unsupported' : 'invalid', summary, reason: (e as Error).message };
+    return {
+      ...base,
+      verdict: e instanceof UnsupportedAlgorithm ? 'unsupported' : 'invalid',
+      summary,
+      reason: (e as Error).message,
+    };
   }
 }
 
@@ -238,18 +427,45 @@ function parseAlgorithm(der: Uint8Array, tlv: TlvNode): AlgorithmIdentifier | st
 }
 
 /** A self-signed structure: SEQUENCE { info, AlgorithmIdentifier, BIT STRING } whose key is in info. */
-async function checkSigned(subtle: Subtle, der: Uint8Array, node: TlvNode, check: 'csr', path: string, keyOf: (fields: TlvNode[]) => TlvNode | undefined): Promise<CheckResult> {
+async function checkSigned(
+  subtle: Subtle,
+  der: Uint8Array,
+  node: TlvNode,
+  check: 'csr',
+  path: string,
+  keyOf: (fields: TlvNode[]) => TlvNode | undefined,
+): Promise<CheckResult> {
   const [info, algTlv, sigTlv] = node.children ?? [];
   const base = { check, path, offset: node.offset };
   const spki = info && keyOf(info.children ?? []);
-  if (!info || !algTlv || !sigTlv || !spki) return { ...base, verdict: 'invalid', summary: 'CSR', reason: 'the CSR is incomplete' };
+  if (!info || !algTlv || !sigTlv || !spki)
+    return { ...base, verdict: 'invalid', summary: 'CSR', reason: 'the CSR is incomplete' };
   const alg = parseAlgorithm(der, algTlv);
-  if (typeof alg === 'string') return { ...base, verdict: 'invalid', summary: 'CSR', reason: `its signature ${alg}` };
+  if (typeof alg === 'string')
+    return { ...base, verdict: 'invalid', summary: 'CSR', reason: `its signature ${alg}` };
   const summary = `CSR self-signature ${describeSignature(alg)}`;
   try {
-    const ok = await verifySignature(subtle, slice(der, spki), alg, slice(der, info), bitStringBytes(der, sigTlv));
-    return ok ? { ...base, verdict: 'valid', summary } : { ...base, verdict: 'invalid', summary, reason: 'the CSR signature does not verify with its own public key' };
+    const ok = await verifySignature(
+      subtle,
+      slice(der, spki),
+      alg,
+      slice(der, info),
+      bitStringBytes(der, sigTlv),
+    );
+    return ok
+      ? { ...base, verdict: 'valid', summary }
+      : {
+          ...base,
+          verdict: 'invalid',
+          summary,
+          reason: 'the CSR signature does not verify with its own public key',
+        };
   } catch (e) {
-    return { ...base, verdict: e instanceof UnsupportedAlgorithm ? 'unsupported' : 'invalid', summary, reason: (e as Error).message };
+    return {
+      ...base,
+      verdict: e instanceof UnsupportedAlgorithm ? 'unsupported' : 'invalid',
+      summary,
+      reason: (e as Error).message,
+    };
   }
 }

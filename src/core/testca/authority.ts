@@ -19,7 +19,8 @@ export interface PendingTransaction {
 }
 
 /** A handler's answer: a body to protect and send, or an error message's content. */
-export type Answer = { body: PKIBody; implicit?: boolean } | { error: PKIFailureInfoName[]; text: string; status?: PKIStatus };
+export type Answer =
+  { body: PKIBody; implicit?: boolean } | { error: PKIFailureInfoName[]; text: string; status?: PKIStatus };
 
 export interface TestCaBehaviour {
   /** Answer `waiting`, then pollRep this many times in all, before issuing. */

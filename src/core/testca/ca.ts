@@ -7,7 +7,20 @@
  */
 import { AsnParser, OctetString } from '@peculiar/asn1-schema';
 import { Certificate, GeneralName, Name } from '@peculiar/asn1-x509';
-import { CMPCertificate, ErrorMsgContent, InfoTypeAndValue, InfoTypeAndValues, PKIBody, PKIFailureInfo, PKIFreeText, PKIHeader, PKIMessage, PKIStatus, PKIStatusInfo, oids } from '../asn1';
+import {
+  CMPCertificate,
+  ErrorMsgContent,
+  InfoTypeAndValue,
+  InfoTypeAndValues,
+  PKIBody,
+  PKIFailureInfo,
+  PKIFreeText,
+  PKIHeader,
+  PKIMessage,
+  PKIStatus,
+  PKIStatusInfo,
+  oids,
+} from '../asn1';
 import { generateKeyPair, importPrivateKey, type KeyPair } from '../base/keys';
 import { parseName } from '../base/names';
 import { certName } from '../protection';
@@ -16,7 +29,14 @@ import { macLike, protectMessage, type ProtectionSpec } from '../protection';
 import { verifyMessage } from '../protection';
 import { readMessage, type ReadMessage } from '../base/message';
 import { issueCertificate } from './certs';
-import { certRequestBodies, handleCertConf, handleCertRequest, handleGenm, handlePollReq, handleRevocation } from './handlers';
+import {
+  certRequestBodies,
+  handleCertConf,
+  handleCertRequest,
+  handleGenm,
+  handlePollReq,
+  handleRevocation,
+} from './handlers';
 import { fromBase64, toBase64 } from '../base/bytes';
 import type { CaStateJson, IssuedRecord, RevokedRecord } from './state';
 import type { Answer, Authority, PendingTransaction, TestCaBehaviour } from './authority';
@@ -49,7 +69,13 @@ export class TestCa implements Authority {
   readonly random: (n: number) => Uint8Array;
   readonly now: () => Date;
 
-  private constructor(readonly key: KeyPair, readonly cert: Certificate, readonly certDer: Uint8Array, private state: CaStateJson, readonly options: TestCaOptions) {
+  private constructor(
+    readonly key: KeyPair,
+    readonly cert: Certificate,
+    readonly certDer: Uint8Array,
+    private state: CaStateJson,
+    readonly options: TestCaOptions,
+  ) {
     this.behaviour = options.behaviour ?? {};
     this.subtle = options.subtle ?? globalThis.crypto.subtle;
     this.random = options.random ?? ((n) => globalThis.crypto.getRandomValues(new Uint8Array(n)));
@@ -62,10 +88,23 @@ export class TestCa implements Authority {
     const key = await generateKeyPair('P-256', subtle);
     const now = (options.now ?? (() => new Date()))();
     const { cert, der } = await issueCertificate({
-      issuerKey: key, subject: parseName(name), spki: key.spki, serial: 1n, ca: true, subtle,
-      notBefore: new Date(now.getTime() - 60_000), notAfter: new Date(now.getTime() + 3650 * 86_400_000),
+      issuerKey: key,
+      subject: parseName(name),
+      spki: key.spki,
+      serial: 1n,
+      ca: true,
+      subtle,
+      notBefore: new Date(now.getTime() - 60_000),
+      notAfter: new Date(now.getTime() + 3650 * 86_400_000),
     });
-    const state: CaStateJson = { format: 'cmp-lens-testca/1', keyPkcs8Base64: toBase64(key.pkcs8), certBase64: toBase64(der), nextSerial: '2', issued: [], revoked: [] };
+    const state: CaStateJson = {
+      format: 'cmp-lens-testca/1',
+      keyPkcs8Base64: toBase64(key.pkcs8),
+      certBase64: toBase64(der),
+      nextSerial: '2',
+      issued: [],
+      revoked: [],
+    };
     const ca = new TestCa(key, cert, der, state, options);
     await options.onStateChange?.(state);
     return ca;
@@ -94,15 +133,38 @@ export class TestCa implements Authority {
   }
 
   /** Issues a certificate and records it. */
-  async issue(subject: Name, spki: Certificate['tbsCertificate']['subjectPublicKeyInfo'], extensions: Parameters<typeof issueCertificate>[0]['extensions'], validity?: { notBefore?: Date; notAfter?: Date }): Promise<Uint8Array> {
+  async issue(
+    subject: Name,
+    spki: Certificate['tbsCertificate']['subjectPublicKeyInfo'],
+    extensions: Parameters<typeof issueCertificate>[0]['extensions'],
+    validity?: { notBefore?: Date; notAfter?: Date },
+  ): Promise<Uint8Array> {
     const serial = BigInt(this.state.nextSerial);
     const now = this.now();
-    const notBefore = validity?.notBefore && validity.notBefore > now ? validity.notBefore : new Date(now.getTime() - 60_000);
+    const notBefore =
+      validity?.notBefore && validity.notBefore > now ? validity.notBefore : new Date(now.getTime() - 60_000);
     const latest = new Date(now.getTime() + (this.options.validityDays ?? 365) * 86_400_000);
-    const notAfter = validity?.notAfter && validity.notAfter < latest && validity.notAfter > notBefore ? validity.notAfter : latest;
-    const { der } = await issueCertificate({ issuerKey: this.key, issuerCert: this.cert, subject, spki, serial, notBefore, notAfter, extensions, subtle: this.subtle });
+    const notAfter =
+      validity?.notAfter && validity.notAfter < latest && validity.notAfter > notBefore
+        ? validity.notAfter
+        : latest;
+    const { der } = await issueCertificate({
+      issuerKey: this.key,
+      issuerCert: this.cert,
+      subject,
+      spki,
+      serial,
+      notBefore,
+      notAfter,
+      extensions,
+      subtle: this.subtle,
+    });
     this.state.nextSerial = (serial + 1n).toString();
-    this.state.issued.push({ serialHex: serial.toString(16), subject: certName(AsnParser.parse(der, Certificate)), certBase64: toBase64(der) });
+    this.state.issued.push({
+      serialHex: serial.toString(16),
+      subject: certName(AsnParser.parse(der, Certificate)),
+      certBase64: toBase64(der),
+    });
     await this.options.onStateChange?.(this.state);
     return der;
   }
@@ -113,7 +175,8 @@ export class TestCa implements Authority {
   }
 
   pending(tid: string, t: PendingTransaction): void {
-    if (this.transactions.size >= maxTransactions) this.transactions.delete(this.transactions.keys().next().value!);
+    if (this.transactions.size >= maxTransactions)
+      this.transactions.delete(this.transactions.keys().next().value!);
     this.transactions.set(tid, t);
   }
 
@@ -123,7 +186,11 @@ export class TestCa implements Authority {
     try {
       req = readMessage(der);
     } catch (e) {
-      return this.respond(undefined, { error: ['badDataFormat'], text: `request does not decode: ${(e as Error).message}` }, false);
+      return this.respond(
+        undefined,
+        { error: ['badDataFormat'], text: `request does not decode: ${(e as Error).message}` },
+        false,
+      );
     }
     const mac = isMac(req.header.protectionAlg?.algorithm);
     try {
@@ -136,15 +203,30 @@ export class TestCa implements Authority {
   }
 
   private async answer(req: ReadMessage, der: Uint8Array, mac: boolean): Promise<Answer> {
-    const checks = await verifyMessage(der, { secret: this.options.secret, trustAnchors: [this.certDer, ...(this.options.trustAnchors ?? [])], now: this.now, crypto: { subtle: this.subtle } });
+    const checks = await verifyMessage(der, {
+      secret: this.options.secret,
+      trustAnchors: [this.certDer, ...(this.options.trustAnchors ?? [])],
+      now: this.now,
+      crypto: { subtle: this.subtle },
+    });
     const prot = checks.find((c) => c.check === 'protection')!;
-    if (prot.verdict === 'unprotected') return { error: ['badMessageCheck'], text: 'requests must be protected (RFC 9483 §3.2)' };
-    if (prot.verdict !== 'valid') return { error: ['badMessageCheck'], text: `protection ${prot.verdict}: ${prot.reason ?? prot.summary}` };
+    if (prot.verdict === 'unprotected')
+      return { error: ['badMessageCheck'], text: 'requests must be protected (RFC 9483 §3.2)' };
+    if (prot.verdict !== 'valid')
+      return {
+        error: ['badMessageCheck'],
+        text: `protection ${prot.verdict}: ${prot.reason ?? prot.summary}`,
+      };
     if (!mac) {
       const chain = checks.find((c) => c.check === 'chain');
-      if (chain?.verdict !== 'valid') return { error: ['signerNotTrusted'], text: `the protecting certificate does not chain to this CA: ${chain?.reason ?? 'no chain'}` };
+      if (chain?.verdict !== 'valid')
+        return {
+          error: ['signerNotTrusted'],
+          text: `the protecting certificate does not chain to this CA: ${chain?.reason ?? 'no chain'}`,
+        };
     }
-    if (this.behaviour.sendError) return { error: ['systemUnavail'], text: 'the test CA was told to answer with an error (sendError)' };
+    if (this.behaviour.sendError)
+      return { error: ['systemUnavail'], text: 'the test CA was told to answer with an error (sendError)' };
     const b = req.body;
     if (certRequestBodies(b)) return handleCertRequest(this, req, der, checks);
     if (b.certConf) return handleCertConf(this, req);
@@ -171,21 +253,35 @@ export class TestCa implements Authority {
     if ('error' in a) {
       body = new PKIBody({
         error: new ErrorMsgContent({
-          pKIStatusInfo: new PKIStatusInfo({ status: a.status ?? PKIStatus.rejection, statusString: new PKIFreeText([a.text]), failInfo: PKIFailureInfo.fromNames(a.error) }),
+          pKIStatusInfo: new PKIStatusInfo({
+            status: a.status ?? PKIStatus.rejection,
+            statusString: new PKIFreeText([a.text]),
+            failInfo: PKIFailureInfo.fromNames(a.error),
+          }),
         }),
       });
     } else {
       body = a.body;
-      if (a.implicit) header.generalInfo = new InfoTypeAndValues([new InfoTypeAndValue({ infoType: oids.itImplicitConfirm, infoValue: new Uint8Array([5, 0]).buffer })]);
+      if (a.implicit)
+        header.generalInfo = new InfoTypeAndValues([
+          new InfoTypeAndValue({
+            infoType: oids.itImplicitConfirm,
+            infoValue: new Uint8Array([5, 0]).buffer,
+          }),
+        ]);
     }
-    const protection: ProtectionSpec = mac ? macLike(rh?.protectionAlg, this.options.secret) : { kind: 'signature', key: this.key, cert: this.certDer };
-    return protectMessage(new PKIMessage({ header, body }), protection, { subtle: this.subtle, random: this.random });
+    const protection: ProtectionSpec = mac
+      ? macLike(rh?.protectionAlg, this.options.secret)
+      : { kind: 'signature', key: this.key, cert: this.certDer };
+    return protectMessage(new PKIMessage({ header, body }), protection, {
+      subtle: this.subtle,
+      random: this.random,
+    });
   }
 
   caCertificate(): CMPCertificate {
     return new CMPCertificate({ x509v3PKCert: this.cert });
   }
-
 }
 
 function isMac(oid: string | undefined): boolean {

@@ -1,16 +1,34 @@
 /** X.509 certificates for the test CA (RFC 5280 profile, v3, SHA-256 signatures), with WebCrypto. */
 import { AsnConvert, AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
 import {
-  AuthorityKeyIdentifier, BasicConstraints, Certificate, Extension, Extensions, KeyIdentifier, KeyUsage, KeyUsageFlags, Name,
-  SubjectKeyIdentifier, SubjectPublicKeyInfo, TBSCertificate, Validity, Version,
-  id_ce_authorityKeyIdentifier, id_ce_basicConstraints, id_ce_keyUsage, id_ce_subjectKeyIdentifier,
+  AuthorityKeyIdentifier,
+  BasicConstraints,
+  Certificate,
+  Extension,
+  Extensions,
+  KeyIdentifier,
+  KeyUsage,
+  KeyUsageFlags,
+  Name,
+  SubjectKeyIdentifier,
+  SubjectPublicKeyInfo,
+  TBSCertificate,
+  Validity,
+  Version,
+  id_ce_authorityKeyIdentifier,
+  id_ce_basicConstraints,
+  id_ce_keyUsage,
+  id_ce_subjectKeyIdentifier,
 } from '@peculiar/asn1-x509';
 import { signatureAlgorithm, signBytes, type KeyPair } from '../base/keys';
 import { own } from '../base/bytes';
 import { type Subtle } from '../base/crypto';
 
 /** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey BIT STRING's value. */
-export async function keyIdentifier(spki: Uint8Array | SubjectPublicKeyInfo, subtle: Subtle): Promise<Uint8Array> {
+export async function keyIdentifier(
+  spki: Uint8Array | SubjectPublicKeyInfo,
+  subtle: Subtle,
+): Promise<Uint8Array> {
   const info = spki instanceof SubjectPublicKeyInfo ? spki : AsnParser.parse(spki, SubjectPublicKeyInfo);
   return new Uint8Array(await subtle.digest('SHA-1', own(new Uint8Array(info.subjectPublicKey))));
 }
@@ -44,18 +62,40 @@ export interface IssueParams {
 
 /** Issues (signs) a certificate. */
 export async function issueCertificate(p: IssueParams): Promise<{ cert: Certificate; der: Uint8Array }> {
-  const spki = p.spki instanceof SubjectPublicKeyInfo ? p.spki : AsnParser.parse(p.spki, SubjectPublicKeyInfo);
-  const issuerSpki = p.issuerCert?.tbsCertificate.subjectPublicKeyInfo ?? AsnParser.parse(p.issuerKey.spki, SubjectPublicKeyInfo);
+  const spki =
+    p.spki instanceof SubjectPublicKeyInfo ? p.spki : AsnParser.parse(p.spki, SubjectPublicKeyInfo);
+  const issuerSpki =
+    p.issuerCert?.tbsCertificate.subjectPublicKeyInfo ??
+    AsnParser.parse(p.issuerKey.spki, SubjectPublicKeyInfo);
   const ours = new Set([id_ce_subjectKeyIdentifier, id_ce_authorityKeyIdentifier, id_ce_basicConstraints]);
-  const requested = (p.extensions ?? []).filter((e) => !ours.has(e.extnID) && !(p.ca && e.extnID === id_ce_keyUsage));
+  const requested = (p.extensions ?? []).filter(
+    (e) => !ours.has(e.extnID) && !(p.ca && e.extnID === id_ce_keyUsage),
+  );
   const extensions = [
     ext(id_ce_basicConstraints, new BasicConstraints({ cA: p.ca ?? false }), true),
-    ext(id_ce_subjectKeyIdentifier, new SubjectKeyIdentifier(own(await keyIdentifier(spki, p.subtle)).buffer)),
-    ext(id_ce_authorityKeyIdentifier, new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(own(await keyIdentifier(issuerSpki, p.subtle)).buffer) })),
-    ...(p.ca ? [ext(id_ce_keyUsage, new KeyUsage(KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign | KeyUsageFlags.digitalSignature), true)] : []),
+    ext(
+      id_ce_subjectKeyIdentifier,
+      new SubjectKeyIdentifier(own(await keyIdentifier(spki, p.subtle)).buffer),
+    ),
+    ext(
+      id_ce_authorityKeyIdentifier,
+      new AuthorityKeyIdentifier({
+        keyIdentifier: new KeyIdentifier(own(await keyIdentifier(issuerSpki, p.subtle)).buffer),
+      }),
+    ),
+    ...(p.ca
+      ? [
+          ext(
+            id_ce_keyUsage,
+            new KeyUsage(KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign | KeyUsageFlags.digitalSignature),
+            true,
+          ),
+        ]
+      : []),
     ...requested,
   ];
-  if (!p.ca && !requested.some((e) => e.extnID === id_ce_keyUsage)) extensions.push(ext(id_ce_keyUsage, new KeyUsage(KeyUsageFlags.digitalSignature), true));
+  if (!p.ca && !requested.some((e) => e.extnID === id_ce_keyUsage))
+    extensions.push(ext(id_ce_keyUsage, new KeyUsage(KeyUsageFlags.digitalSignature), true));
   const tbs = new TBSCertificate({
     version: Version.v3,
     serialNumber: serialBytes(p.serial),
@@ -67,7 +107,11 @@ export async function issueCertificate(p: IssueParams): Promise<{ cert: Certific
     extensions: new Extensions(extensions),
   });
   const signature = await signBytes(p.issuerKey, new Uint8Array(AsnSerializer.serialize(tbs)), p.subtle);
-  const cert = new Certificate({ tbsCertificate: tbs, signatureAlgorithm: signatureAlgorithm(p.issuerKey), signatureValue: own(signature).buffer });
+  const cert = new Certificate({
+    tbsCertificate: tbs,
+    signatureAlgorithm: signatureAlgorithm(p.issuerKey),
+    signatureValue: own(signature).buffer,
+  });
   const der = new Uint8Array(AsnSerializer.serialize(cert));
   // Parsed back so that raw TBS bytes (used when this certificate is checked) match what was signed.
   return { cert: AsnParser.parse(der, Certificate), der };

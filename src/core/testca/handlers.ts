@@ -1,13 +1,48 @@
 /** The test CA's answer to each kind of request (RFC 9810 §5.3, RFC 9483 §4). */
 import { AsnConvert, AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
 import { Attributes } from '@peculiar/asn1-csr';
-import { AlgorithmIdentifier, Certificate, CRLReason, Extension, Extensions, GeneralName, Name, SubjectPublicKeyInfo, id_ce_cRLReasons } from '@peculiar/asn1-x509';
+import {
+  AlgorithmIdentifier,
+  Certificate,
+  CRLReason,
+  Extension,
+  Extensions,
+  GeneralName,
+  Name,
+  SubjectPublicKeyInfo,
+  id_ce_cRLReasons,
+} from '@peculiar/asn1-x509';
 import type { CheckResult } from '../../shared/protection';
 import {
-  AlgorithmIdentifiers, CertId, CertIds, CertOrEncCert, CertRepMessage, CertReqTemplateContent, CertResponse, CertResponses, CertTemplate,
-  CertifiedKeyPair, CMPCertificate, CMPCertificates, Controls, AttributeTypeAndValue, GenRepContent, InfoTypeAndValue, PKIBody,
-  PKIFailureInfo, PKIFreeText, PKIStatus, PKIStatusInfo, PKIStatusInfos, PollRep, PollRepContent, RevRepContent, RootCaKeyUpdateContent, oids,
-  type CertReqMsg, type PKIFailureInfoName,
+  AlgorithmIdentifiers,
+  CertId,
+  CertIds,
+  CertOrEncCert,
+  CertRepMessage,
+  CertReqTemplateContent,
+  CertResponse,
+  CertResponses,
+  CertTemplate,
+  CertifiedKeyPair,
+  CMPCertificate,
+  CMPCertificates,
+  Controls,
+  AttributeTypeAndValue,
+  GenRepContent,
+  InfoTypeAndValue,
+  PKIBody,
+  PKIFailureInfo,
+  PKIFreeText,
+  PKIStatus,
+  PKIStatusInfo,
+  PKIStatusInfos,
+  PollRep,
+  PollRepContent,
+  RevRepContent,
+  RootCaKeyUpdateContent,
+  oids,
+  type CertReqMsg,
+  type PKIFailureInfoName,
 } from '../asn1';
 import { readDer } from '../der/reader';
 import { toHex } from '../der/values';
@@ -24,30 +59,50 @@ export function certRequestBodies(b: PKIBody): boolean {
 }
 
 const hexOf = (b: ArrayBuffer) => BigInt(`0x${toHex(new Uint8Array(b)) || '0'}`).toString(16);
-const status = (s: PKIStatus, text?: string, fail?: PKIFailureInfo) => new PKIStatusInfo({ status: s, statusString: text ? new PKIFreeText([text]) : undefined, failInfo: fail });
+const status = (s: PKIStatus, text?: string, fail?: PKIFailureInfo) =>
+  new PKIStatusInfo({ status: s, statusString: text ? new PKIFreeText([text]) : undefined, failInfo: fail });
 
 function repBody(kind: keyof typeof repOf, rep: CertRepMessage): PKIBody {
   return new PKIBody({ [repOf[kind]]: rep });
 }
 
 /** Why a request cannot be granted, or undefined. */
-function refusal(ca: Authority, der: Uint8Array, m: CertReqMsg | undefined, checks: CheckResult[], kind: string): { fail: PKIFailureInfoName[]; text: string } | undefined {
+function refusal(
+  ca: Authority,
+  der: Uint8Array,
+  m: CertReqMsg | undefined,
+  checks: CheckResult[],
+  kind: string,
+): { fail: PKIFailureInfoName[]; text: string } | undefined {
   if (kind === 'p10cr') {
     const csr = checks.find((c) => c.check === 'csr');
-    if (csr?.verdict !== 'valid') return { fail: ['badPOP'], text: `the CSR signature: ${csr?.reason ?? 'not checked'}` };
+    if (csr?.verdict !== 'valid')
+      return { fail: ['badPOP'], text: `the CSR signature: ${csr?.reason ?? 'not checked'}` };
     return undefined;
   }
   const tpl = m!.certReq.certTemplate;
-  if (!tpl.publicKey) return { fail: ['badCertTemplate'], text: 'certTemplate has no publicKey (central key generation is not offered by the test CA)' };
+  if (!tpl.publicKey)
+    return {
+      fail: ['badCertTemplate'],
+      text: 'certTemplate has no publicKey (central key generation is not offered by the test CA)',
+    };
   const pop = checks.find((c) => c.check === 'pop');
   if (!m!.popo) return { fail: ['badPOP'], text: 'proof of possession is missing' };
-  if (m!.popo.signature && pop?.verdict !== 'valid') return { fail: ['badPOP'], text: `POP: ${pop?.reason ?? pop?.summary ?? 'not checked'}` };
-  if (m!.popo.keyEncipherment || m!.popo.keyAgreement) return { fail: ['badPOP'], text: 'only signature and raVerified POP are supported by the test CA' };
-  if (!tpl.subject?.length && !tpl.extensions?.length && kind !== 'kur') return { fail: ['badCertTemplate'], text: 'certTemplate has neither subject nor subjectAltName' };
+  if (m!.popo.signature && pop?.verdict !== 'valid')
+    return { fail: ['badPOP'], text: `POP: ${pop?.reason ?? pop?.summary ?? 'not checked'}` };
+  if (m!.popo.keyEncipherment || m!.popo.keyAgreement)
+    return { fail: ['badPOP'], text: 'only signature and raVerified POP are supported by the test CA' };
+  if (!tpl.subject?.length && !tpl.extensions?.length && kind !== 'kur')
+    return { fail: ['badCertTemplate'], text: 'certTemplate has neither subject nor subjectAltName' };
   if (kind === 'kur') {
     const signer = signerSerial(der);
-    if (!signer || !ca.issuedBySerial(signer)) return { fail: ['notAuthorized'], text: 'kur must be signed with a certificate this CA issued (RFC 9483 §4.1.3)' };
-    if (ca.revokedBySerial(signer)) return { fail: ['certRevoked'], text: 'the certificate to update is revoked' };
+    if (!signer || !ca.issuedBySerial(signer))
+      return {
+        fail: ['notAuthorized'],
+        text: 'kur must be signed with a certificate this CA issued (RFC 9483 §4.1.3)',
+      };
+    if (ca.revokedBySerial(signer))
+      return { fail: ['certRevoked'], text: 'the certificate to update is revoked' };
   }
   return undefined;
 }
@@ -59,14 +114,21 @@ function signerSerial(der: Uint8Array): string | undefined {
   const first = extra?.children?.[0]?.children?.[0];
   if (!first) return undefined;
   try {
-    return hexOf(AsnParser.parse(der.subarray(first.offset, first.end), Certificate).tbsCertificate.serialNumber);
+    return hexOf(
+      AsnParser.parse(der.subarray(first.offset, first.end), Certificate).tbsCertificate.serialNumber,
+    );
   } catch {
     return undefined;
   }
 }
 
 /** ir, cr, kur, p10cr: issue (or poll, or reject as told). */
-export async function handleCertRequest(ca: Authority, req: ReadMessage, der: Uint8Array, checks: CheckResult[]): Promise<Answer> {
+export async function handleCertRequest(
+  ca: Authority,
+  req: ReadMessage,
+  der: Uint8Array,
+  checks: CheckResult[],
+): Promise<Answer> {
   const b = req.body;
   const kind = (b.ir ? 'ir' : b.cr ? 'cr' : b.kur ? 'kur' : 'p10cr') as keyof typeof repOf;
   const msgs: (CertReqMsg | undefined)[] = kind === 'p10cr' ? [undefined] : [...(b.ir ?? b.cr ?? b.kur)!];
@@ -78,23 +140,47 @@ export async function handleCertRequest(ca: Authority, req: ReadMessage, der: Ui
       ? { fail: ca.behaviour.reject, text: 'the test CA was told to reject (reject behaviour)' }
       : refusal(ca, der, m, checks, kind);
     if (refused) {
-      responses.push(new CertResponse({ certReqId, status: status(PKIStatus.rejection, refused.text, PKIFailureInfo.fromNames(refused.fail)) }));
+      responses.push(
+        new CertResponse({
+          certReqId,
+          status: status(PKIStatus.rejection, refused.text, PKIFailureInfo.fromNames(refused.fail)),
+        }),
+      );
       continue;
     }
     const certDer = await issueFor(ca, req, m);
     awaiting.set(certReqId, certDer);
-    responses.push(new CertResponse({
-      certReqId, status: status(PKIStatus.accepted),
-      certifiedKeyPair: new CertifiedKeyPair({ certOrEncCert: new CertOrEncCert({ certificate: new CMPCertificate({ x509v3PKCert: AsnParser.parse(certDer, Certificate) }) }) }),
-    }));
+    responses.push(
+      new CertResponse({
+        certReqId,
+        status: status(PKIStatus.accepted),
+        certifiedKeyPair: new CertifiedKeyPair({
+          certOrEncCert: new CertOrEncCert({
+            certificate: new CMPCertificate({ x509v3PKCert: AsnParser.parse(certDer, Certificate) }),
+          }),
+        }),
+      }),
+    );
   }
-  const final = repBody(kind, new CertRepMessage({ caPubs: awaiting.size ? new CMPCertificates([ca.caCertificate()]) : undefined, response: new CertResponses(responses) }));
+  const final = repBody(
+    kind,
+    new CertRepMessage({
+      caPubs: awaiting.size ? new CMPCertificates([ca.caCertificate()]) : undefined,
+      response: new CertResponses(responses),
+    }),
+  );
   const asked = req.header.generalInfo?.some((i) => i.infoType === oids.itImplicitConfirm) ?? false;
   const implicit = asked && (ca.behaviour.grantImplicitConfirm ?? true);
   const polls = ca.behaviour.pollCount ?? 0;
   if (polls > 0) {
     ca.pending(transactionIdHex(req), { response: final, pollsLeft: polls - 1, awaiting, implicit });
-    const waiting = responses.map((r) => new CertResponse({ certReqId: r.certReqId, status: status(PKIStatus.waiting, 'the test CA makes you poll (pollCount behaviour)') }));
+    const waiting = responses.map(
+      (r) =>
+        new CertResponse({
+          certReqId: r.certReqId,
+          status: status(PKIStatus.waiting, 'the test CA makes you poll (pollCount behaviour)'),
+        }),
+    );
     return { body: repBody(kind, new CertRepMessage({ response: new CertResponses(waiting) })) };
   }
   if (awaiting.size && !implicit) ca.pending(transactionIdHex(req), { pollsLeft: 0, awaiting, implicit });
@@ -112,8 +198,15 @@ async function issueFor(ca: Authority, req: ReadMessage, m: CertReqMsg | undefin
     const old = oldCert(ca, m);
     if (old) subject = old.tbsCertificate.subject;
   }
-  const validity = tpl.validity ? { notBefore: tpl.validity.notBefore?.getTime(), notAfter: tpl.validity.notAfter?.getTime() } : undefined;
-  return ca.issue(subject, tpl.publicKey as SubjectPublicKeyInfo, tpl.extensions ? [...tpl.extensions] : undefined, validity);
+  const validity = tpl.validity
+    ? { notBefore: tpl.validity.notBefore?.getTime(), notAfter: tpl.validity.notAfter?.getTime() }
+    : undefined;
+  return ca.issue(
+    subject,
+    tpl.publicKey as SubjectPublicKeyInfo,
+    tpl.extensions ? [...tpl.extensions] : undefined,
+    validity,
+  );
 }
 
 function oldCert(ca: Authority, m: CertReqMsg): Certificate | undefined {
@@ -136,10 +229,18 @@ export async function handleCertConf(ca: Authority, req: ReadMessage): Promise<A
   if (!t || t.response) return { error: ['badRequest'], text: 'certConf for no transaction waiting for one' };
   for (const st of req.body.certConf!) {
     const issued = t.awaiting.get(st.certReqId);
-    if (!issued) return { error: ['badCertId'], text: `certConf for certReqId ${st.certReqId}, which was not issued here` };
+    if (!issued)
+      return {
+        error: ['badCertId'],
+        text: `certConf for certReqId ${st.certReqId}, which was not issued here`,
+      };
     const hash = certHashFor(AsnParser.parse(issued, Certificate), st.hashAlg?.algorithm);
     const want = hash ? new Uint8Array(await ca.subtle.digest(hash, own(issued))) : undefined;
-    if (!want || !equalBytes(want, new Uint8Array(st.certHash.buffer))) return { error: ['badCertId'], text: `certHash for certReqId ${st.certReqId} does not match the issued certificate` };
+    if (!want || !equalBytes(want, new Uint8Array(st.certHash.buffer)))
+      return {
+        error: ['badCertId'],
+        text: `certHash for certReqId ${st.certReqId} does not match the issued certificate`,
+      };
     if (st.statusInfo && st.statusInfo.status === PKIStatus.rejection) {
       const serial = hexOf(AsnParser.parse(issued, Certificate).tbsCertificate.serialNumber);
       await ca.revoke(serial, 0);
@@ -155,7 +256,15 @@ export async function handlePollReq(ca: Authority, req: ReadMessage): Promise<An
   if (!t?.response) return { error: ['badRequest'], text: 'pollReq for no transaction that is waiting' };
   if (t.pollsLeft > 0) {
     t.pollsLeft--;
-    return { body: new PKIBody({ pollRep: new PollRepContent(req.body.pollReq!.map((p) => new PollRep({ certReqId: p.certReqId, checkAfter: ca.behaviour.checkAfter ?? 1 }))) }) };
+    return {
+      body: new PKIBody({
+        pollRep: new PollRepContent(
+          req.body.pollReq!.map(
+            (p) => new PollRep({ certReqId: p.certReqId, checkAfter: ca.behaviour.checkAfter ?? 1 }),
+          ),
+        ),
+      }),
+    };
   }
   const body = t.response;
   t.response = undefined;
@@ -170,19 +279,42 @@ export async function handleRevocation(ca: Authority, req: ReadMessage): Promise
   for (const d of req.body.rr!) {
     const tpl: CertTemplate = d.certDetails;
     const serial = tpl.serialNumber ? hexOf(tpl.serialNumber) : undefined;
-    const sameIssuer = tpl.issuer && toHex(new Uint8Array(AsnSerializer.serialize(tpl.issuer))) === toHex(new Uint8Array(AsnSerializer.serialize(ca.name)));
+    const sameIssuer =
+      tpl.issuer &&
+      toHex(new Uint8Array(AsnSerializer.serialize(tpl.issuer))) ===
+        toHex(new Uint8Array(AsnSerializer.serialize(ca.name)));
     if (!serial || !sameIssuer || !ca.issuedBySerial(serial)) {
-      statuses.push(status(PKIStatus.rejection, 'not a certificate this CA issued (give issuer and serialNumber)', PKIFailureInfo.fromNames(['badCertId'])));
+      statuses.push(
+        status(
+          PKIStatus.rejection,
+          'not a certificate this CA issued (give issuer and serialNumber)',
+          PKIFailureInfo.fromNames(['badCertId']),
+        ),
+      );
     } else if (ca.revokedBySerial(serial)) {
-      statuses.push(status(PKIStatus.rejection, 'already revoked', PKIFailureInfo.fromNames(['certRevoked'])));
+      statuses.push(
+        status(PKIStatus.rejection, 'already revoked', PKIFailureInfo.fromNames(['certRevoked'])),
+      );
     } else {
       const reasonExt = d.crlEntryDetails?.find((e) => e.extnID === id_ce_cRLReasons);
-      await ca.revoke(serial, reasonExt ? AsnConvert.parse(reasonExt.extnValue.buffer, CRLReason).reason : undefined);
+      await ca.revoke(
+        serial,
+        reasonExt ? AsnConvert.parse(reasonExt.extnValue.buffer, CRLReason).reason : undefined,
+      );
       statuses.push(status(PKIStatus.accepted));
-      ids.push(new CertId({ issuer: new GeneralName({ directoryName: ca.name }), serialNumber: tpl.serialNumber! }));
+      ids.push(
+        new CertId({ issuer: new GeneralName({ directoryName: ca.name }), serialNumber: tpl.serialNumber! }),
+      );
     }
   }
-  return { body: new PKIBody({ rp: new RevRepContent({ status: new PKIStatusInfos(statuses), revCerts: ids.length ? new CertIds(ids) : undefined }) }) };
+  return {
+    body: new PKIBody({
+      rp: new RevRepContent({
+        status: new PKIStatusInfos(statuses),
+        revCerts: ids.length ? new CertIds(ids) : undefined,
+      }),
+    }),
+  };
 }
 
 /** genm: caCerts, rootCaKeyUpdate, certReqTemplate, signKeyPairTypes; others come back without a value. */
@@ -196,17 +328,31 @@ export async function handleGenm(ca: Authority, req: ReadMessage): Promise<Answe
 
 function genpValue(ca: Authority, infoType: string): ArrayBuffer | undefined {
   switch (infoType) {
-    case oids.itCaCerts: return AsnSerializer.serialize(new CMPCertificates([ca.caCertificate()]));
-    case oids.itRootCaKeyUpdate: return AsnSerializer.serialize(new RootCaKeyUpdateContent({ newWithNew: ca.caCertificate() }));
+    case oids.itCaCerts:
+      return AsnSerializer.serialize(new CMPCertificates([ca.caCertificate()]));
+    case oids.itRootCaKeyUpdate:
+      return AsnSerializer.serialize(new RootCaKeyUpdateContent({ newWithNew: ca.caCertificate() }));
     case oids.itCertReqTemplate: {
-      const ec = new AlgorithmIdentifier({ algorithm: '1.2.840.10045.2.1', parameters: new Uint8Array([0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07]).buffer });
-      const keySpec = new Controls([new AttributeTypeAndValue({ type: oids.regCtrlAlgId, value: AsnSerializer.serialize(ec) })]);
-      return AsnSerializer.serialize(new CertReqTemplateContent({ certTemplate: new CertTemplate({ subject: new Name([]) }), keySpec }));
+      const ec = new AlgorithmIdentifier({
+        algorithm: '1.2.840.10045.2.1',
+        parameters: new Uint8Array([0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07]).buffer,
+      });
+      const keySpec = new Controls([
+        new AttributeTypeAndValue({ type: oids.regCtrlAlgId, value: AsnSerializer.serialize(ec) }),
+      ]);
+      return AsnSerializer.serialize(
+        new CertReqTemplateContent({ certTemplate: new CertTemplate({ subject: new Name([]) }), keySpec }),
+      );
     }
     case oids.itSignKeyPairTypes:
-      return AsnSerializer.serialize(new AlgorithmIdentifiers([
-        new AlgorithmIdentifier({ algorithm: '1.2.840.10045.2.1' }), new AlgorithmIdentifier({ algorithm: '1.2.840.113549.1.1.1', parameters: null }), new AlgorithmIdentifier({ algorithm: '1.3.101.112' }),
-      ]));
-    default: return undefined;
+      return AsnSerializer.serialize(
+        new AlgorithmIdentifiers([
+          new AlgorithmIdentifier({ algorithm: '1.2.840.10045.2.1' }),
+          new AlgorithmIdentifier({ algorithm: '1.2.840.113549.1.1.1', parameters: null }),
+          new AlgorithmIdentifier({ algorithm: '1.3.101.112' }),
+        ]),
+      );
+    default:
+      return undefined;
   }
 }

@@ -34,7 +34,9 @@ export function parseState(text: string): CaStateJson {
   }
   const s = v as Partial<CaStateJson>;
   if (s.format !== 'cmp-lens-testca/1') throw new Error('test CA state: format is not cmp-lens-testca/1');
-  for (const k of ['keyPkcs8Base64', 'certBase64', 'nextSerial'] as const) if (typeof s[k] !== 'string') throw new Error(`test CA state: ${k} is missing`);
-  if (!Array.isArray(s.issued) || !Array.isArray(s.revoked)) throw new Error('test CA state: issued/revoked are not lists');
+  for (const k of ['keyPkcs8Base64', 'certBase64', 'nextSerial'] as const)
+    if (typeof s[k] !== 'string') throw new Error(`test CA state: ${k} is missing`);
+  if (!Array.isArray(s.issued) || !Array.isArray(s.revoked))
+    throw new Error('test CA state: issued/revoked are not lists');
   return s as CaStateJson;
 }

@@ -4,10 +4,14 @@
  */
 
 /** Where a send failed: each has its own sentence for the user. */
-export type TransportStep = 'connect' | 'tls' | 'timeout' | 'closed' | 'too-large' | 'http' | 'content-type' | 'cancelled';
+export type TransportStep =
+  'connect' | 'tls' | 'timeout' | 'closed' | 'too-large' | 'http' | 'content-type' | 'cancelled';
 
 export class TransportError extends Error {
-  constructor(readonly step: TransportStep, message: string) {
+  constructor(
+    readonly step: TransportStep,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -57,10 +61,20 @@ export function isPkixCmp(contentType: string | undefined): boolean {
 /** Checks the HTTP envelope of an answer before its body is looked at. */
 export function checkHttpAnswer(r: HttpResponse): void {
   if (r.status !== 200) {
-    const text = new TextDecoder().decode(r.body.subarray(0, 200)).replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
-    throw new TransportError('http', `the server answered HTTP ${r.status}${text ? ` (${text.slice(0, 120)})` : ''}, not 200 with a PKIMessage`);
+    const text = new TextDecoder()
+      .decode(r.body.subarray(0, 200))
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+    throw new TransportError(
+      'http',
+      `the server answered HTTP ${r.status}${text ? ` (${text.slice(0, 120)})` : ''}, not 200 with a PKIMessage`,
+    );
   }
   if (!isPkixCmp(r.contentType)) {
-    throw new TransportError('content-type', `the server answered with Content-Type "${r.contentType ?? '(none)'}", not application/pkixcmp (RFC 9811 §3.4)`);
+    throw new TransportError(
+      'content-type',
+      `the server answered with Content-Type "${r.contentType ?? '(none)'}", not application/pkixcmp (RFC 9811 §3.4)`,
+    );
   }
 }

@@ -6,7 +6,20 @@
 import { AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import type { CheckResult } from '../../shared/protection';
-import { CertConfirmContent, type CertResponses, CertStatus, PKIBody, PKIFreeText, PKIHeader, PKIMessage, PKIStatus, PKIStatusInfo, PollReq, PollReqContent, oids } from '../asn1';
+import {
+  CertConfirmContent,
+  type CertResponses,
+  CertStatus,
+  PKIBody,
+  PKIFreeText,
+  PKIHeader,
+  PKIMessage,
+  PKIStatus,
+  PKIStatusInfo,
+  PollReq,
+  PollReqContent,
+  oids,
+} from '../asn1';
 import { toHex } from '../der/values';
 import { certHashFor } from '../protection';
 import { own } from '../base/bytes';
@@ -61,13 +74,18 @@ export interface TransactionResult {
 
 export class TransactionError extends Error {}
 
-const sleepDefault = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
-  const t = setTimeout(resolve, ms);
-  signal?.addEventListener('abort', () => {
-    clearTimeout(t);
-    reject(new TransportError('cancelled', 'cancelled while waiting to poll'));
-  }, { once: true });
-});
+const sleepDefault = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(new TransportError('cancelled', 'cancelled while waiting to poll'));
+      },
+      { once: true },
+    );
+  });
 
 /** Runs the transaction started by `request` (DER). Never throws: failures are in the result. */
 export async function runTransaction(request: Uint8Array, o: TransactionOptions): Promise<TransactionResult> {
@@ -76,7 +94,10 @@ export async function runTransaction(request: Uint8Array, o: TransactionOptions)
     await t.run();
     return { messages: t.messages, ok: true, issued: t.issued, reply: t.lastReply };
   } catch (e) {
-    const msg = e instanceof TransportError || e instanceof TransactionError ? e.message : `unexpected: ${(e as Error).message}`;
+    const msg =
+      e instanceof TransportError || e instanceof TransactionError
+        ? e.message
+        : `unexpected: ${(e as Error).message}`;
     o.onStep?.(`failed: ${msg}`);
     return { messages: t.messages, ok: false, error: msg, issued: t.issued, reply: t.lastReply };
   }
@@ -90,7 +111,10 @@ class Transaction {
   private readonly req: ReadMessage;
   private pollStart?: number;
 
-  constructor(private readonly request: Uint8Array, private readonly o: TransactionOptions) {
+  constructor(
+    private readonly request: Uint8Array,
+    private readonly o: TransactionOptions,
+  ) {
     this.start = this.now().getTime();
     this.req = readMessage(request);
   }
@@ -112,8 +136,20 @@ class Transaction {
     throw new TransactionError('more than 100 rounds in one transaction: stopped');
   }
 
-  private async record(direction: ExchangeMessage['direction'], der: Uint8Array, m: ReadMessage, protection?: CheckResult): Promise<void> {
-    const entry: ExchangeMessage = { direction, der, body: m.bodyName, status: responseStatus(m), at: this.now().getTime() - this.start, protection };
+  private async record(
+    direction: ExchangeMessage['direction'],
+    der: Uint8Array,
+    m: ReadMessage,
+    protection?: CheckResult,
+  ): Promise<void> {
+    const entry: ExchangeMessage = {
+      direction,
+      der,
+      body: m.bodyName,
+      status: responseStatus(m),
+      at: this.now().getTime() - this.start,
+      protection,
+    };
     this.messages.push(entry);
     await this.o.onMessage?.(entry);
   }
@@ -125,48 +161,79 @@ class Transaction {
     const s = this.o.server;
     this.o.onStep?.(`POST ${sent.bodyName} (${der.length} bytes) to ${s.url}`);
     const answer = await this.o.post({
-      url: s.url, body: der, headers: s.headers, signal: this.o.signal,
-      timeoutMs: s.timeoutMs ?? transportDefaults.timeoutMs, maxResponseBytes: s.maxResponseBytes ?? transportDefaults.maxResponseBytes,
+      url: s.url,
+      body: der,
+      headers: s.headers,
+      signal: this.o.signal,
+      timeoutMs: s.timeoutMs ?? transportDefaults.timeoutMs,
+      maxResponseBytes: s.maxResponseBytes ?? transportDefaults.maxResponseBytes,
     });
-    this.o.onStep?.(`HTTP ${answer.status}, ${answer.contentType ?? 'no Content-Type'}, ${answer.body.length} bytes`);
+    this.o.onStep?.(
+      `HTTP ${answer.status}, ${answer.contentType ?? 'no Content-Type'}, ${answer.body.length} bytes`,
+    );
     checkHttpAnswer(answer);
     let msg: ReadMessage;
     try {
       msg = readMessage(answer.body);
     } catch (e) {
-      throw new TransactionError(`the answer to ${sent.bodyName} is not a PKIMessage: ${(e as Error).message}`);
+      throw new TransactionError(
+        `the answer to ${sent.bodyName} is not a PKIMessage: ${(e as Error).message}`,
+      );
     }
     this.lastReply = answer.body;
-    const checks = await verifyMessage(answer.body, { ...this.o.verify, crypto: this.o.subtle ? { subtle: this.o.subtle } : undefined });
+    const checks = await verifyMessage(answer.body, {
+      ...this.o.verify,
+      crypto: this.o.subtle ? { subtle: this.o.subtle } : undefined,
+    });
     const protection = checks.find((c) => c.check === 'protection');
     await this.record('received', answer.body, msg, protection);
-    this.o.onStep?.(`received ${msg.bodyName}${responseStatus(msg) ? ` (${responseStatus(msg)})` : ''}; protection ${protection?.verdict ?? '?'}: ${protection?.summary ?? ''}`);
+    this.o.onStep?.(
+      `received ${msg.bodyName}${responseStatus(msg) ? ` (${responseStatus(msg)})` : ''}; protection ${protection?.verdict ?? '?'}: ${protection?.summary ?? ''}`,
+    );
     this.checkHeader(sent, msg);
-    if (protection?.verdict === 'invalid') throw new TransactionError(`the ${msg.bodyName} answer's protection is invalid: ${protection.reason ?? protection.summary}`);
+    if (protection?.verdict === 'invalid')
+      throw new TransactionError(
+        `the ${msg.bodyName} answer's protection is invalid: ${protection.reason ?? protection.summary}`,
+      );
     return { der: answer.body, msg };
   }
 
   private checkHeader(sent: ReadMessage, got: ReadMessage): void {
     const hex = (o?: OctetString) => (o ? toHex(new Uint8Array(o.buffer)) : '(absent)');
     const tid = hex(sent.header.transactionID);
-    if (hex(got.header.transactionID) !== tid) throw new TransactionError(`transactionID mismatch: sent ${tid}, the ${got.bodyName} answer has ${hex(got.header.transactionID)}`);
+    if (hex(got.header.transactionID) !== tid)
+      throw new TransactionError(
+        `transactionID mismatch: sent ${tid}, the ${got.bodyName} answer has ${hex(got.header.transactionID)}`,
+      );
     const nonce = hex(sent.header.senderNonce);
-    if (hex(got.header.recipNonce) !== nonce) throw new TransactionError(`recipNonce mismatch: the ${got.bodyName} answer's recipNonce is ${hex(got.header.recipNonce)}, our senderNonce was ${nonce} (RFC 9810 §5.1.1)`);
+    if (hex(got.header.recipNonce) !== nonce)
+      throw new TransactionError(
+        `recipNonce mismatch: the ${got.bodyName} answer's recipNonce is ${hex(got.header.recipNonce)}, our senderNonce was ${nonce} (RFC 9810 §5.1.1)`,
+      );
   }
 
   /** The next message to send, or undefined when the transaction is complete. */
   private async followUp(msg: ReadMessage): Promise<Uint8Array | undefined> {
     const b = msg.body;
-    if (b.error) throw new TransactionError(`the server answered with an error message: ${statusText(b.error.pKIStatusInfo)}`);
+    if (b.error)
+      throw new TransactionError(
+        `the server answered with an error message: ${statusText(b.error.pKIStatusInfo)}`,
+      );
     const rep = certRepOf(b);
     if (rep) return this.certResponse(msg, rep.response);
     if (b.pollRep) {
       const wait = b.pollRep[0]?.checkAfter ?? 0;
-      return this.poll(msg, wait, b.pollRep.map((p) => p.certReqId));
+      return this.poll(
+        msg,
+        wait,
+        b.pollRep.map((p) => p.certReqId),
+      );
     }
     if (b.pkiconf !== undefined || b.rp || b.genp || b.krp || b.popdecc) {
       if (b.rp) {
-        const bad = b.rp.status.find((s) => s.status !== PKIStatus.accepted && s.status !== PKIStatus.grantedWithMods);
+        const bad = b.rp.status.find(
+          (s) => s.status !== PKIStatus.accepted && s.status !== PKIStatus.grantedWithMods,
+        );
         if (bad) throw new TransactionError(`revocation not done: ${statusText(bad)}`);
       }
       return undefined;
@@ -176,14 +243,24 @@ class Transaction {
 
   private async certResponse(msg: ReadMessage, responses: CertResponses): Promise<Uint8Array | undefined> {
     const waiting = responses.filter((r) => r.status.status === PKIStatus.waiting);
-    if (waiting.length) return this.poll(msg, 0, waiting.map((r) => r.certReqId));
+    if (waiting.length)
+      return this.poll(
+        msg,
+        0,
+        waiting.map((r) => r.certReqId),
+      );
     const statuses: CertStatus[] = [];
     for (const r of responses) {
       const cert = r.certifiedKeyPair?.certOrEncCert.certificate?.x509v3PKCert;
       if (r.status.status !== PKIStatus.accepted && r.status.status !== PKIStatus.grantedWithMods) {
-        throw new TransactionError(`certificate request ${r.certReqId} was not granted: ${statusText(r.status)}`);
+        throw new TransactionError(
+          `certificate request ${r.certReqId} was not granted: ${statusText(r.status)}`,
+        );
       }
-      if (!cert) throw new TransactionError(`certificate request ${r.certReqId} was granted without a certificate (an encrypted certificate cannot be confirmed here)`);
+      if (!cert)
+        throw new TransactionError(
+          `certificate request ${r.certReqId} was granted without a certificate (an encrypted certificate cannot be confirmed here)`,
+        );
       const certDer = new Uint8Array(AsnSerializer.serialize(cert));
       this.issued.push({ certReqId: r.certReqId, der: certDer });
       statuses.push(await this.certStatus(r.certReqId, cert, certDer));
@@ -199,12 +276,20 @@ class Transaction {
   /** Accept when the certificate carries the requested public key; reject otherwise. */
   private async certStatus(certReqId: number, cert: Certificate, certDer: Uint8Array): Promise<CertStatus> {
     const hash = certHashFor(cert, undefined) ?? 'SHA-256';
-    const status = new CertStatus({ certReqId, certHash: new OctetString(await (this.o.subtle ?? globalThis.crypto.subtle).digest(hash, own(certDer))) });
+    const status = new CertStatus({
+      certReqId,
+      certHash: new OctetString(await (this.o.subtle ?? globalThis.crypto.subtle).digest(hash, own(certDer))),
+    });
     const wanted = requestedKey(this.req);
     const got = toHex(new Uint8Array(AsnSerializer.serialize(cert.tbsCertificate.subjectPublicKeyInfo)));
     if (wanted && wanted !== got) {
-      this.o.onStep?.(`certificate ${certReqId} does not carry the requested public key: rejecting it in certConf`);
-      status.statusInfo = new PKIStatusInfo({ status: PKIStatus.rejection, statusString: new PKIFreeText(['the certificate does not carry the requested public key']) });
+      this.o.onStep?.(
+        `certificate ${certReqId} does not carry the requested public key: rejecting it in certConf`,
+      );
+      status.statusInfo = new PKIStatusInfo({
+        status: PKIStatus.rejection,
+        statusString: new PKIFreeText(['the certificate does not carry the requested public key']),
+      });
     } else {
       status.statusInfo = new PKIStatusInfo({ status: PKIStatus.accepted });
     }
@@ -215,10 +300,18 @@ class Transaction {
     this.pollStart ??= this.now().getTime();
     const maxPoll = this.o.maxPollMs ?? 300_000;
     const wait = Math.min(Math.max(0, checkAfter) * 1000, this.o.maxWaitMs ?? 60_000);
-    if (this.now().getTime() - this.pollStart + wait > maxPoll) throw new TransactionError(`polling would take longer than ${Math.round(maxPoll / 1000)} s (checkAfter ${checkAfter} s): stopped`);
-    this.o.onStep?.(`waiting ${wait / 1000} s before pollReq${checkAfter * 1000 > wait ? ` (checkAfter ${checkAfter} s, capped)` : ''}`);
+    if (this.now().getTime() - this.pollStart + wait > maxPoll)
+      throw new TransactionError(
+        `polling would take longer than ${Math.round(maxPoll / 1000)} s (checkAfter ${checkAfter} s): stopped`,
+      );
+    this.o.onStep?.(
+      `waiting ${wait / 1000} s before pollReq${checkAfter * 1000 > wait ? ` (checkAfter ${checkAfter} s, capped)` : ''}`,
+    );
     await (this.o.sleep ?? sleepDefault)(wait, this.o.signal);
-    return this.next(msg, new PKIBody({ pollReq: new PollReqContent(ids.map((certReqId) => new PollReq({ certReqId }))) }));
+    return this.next(
+      msg,
+      new PKIBody({ pollReq: new PollReqContent(ids.map((certReqId) => new PollReq({ certReqId }))) }),
+    );
   }
 
   /** The request's header with fresh senderNonce and time, recipNonce from the answer. */

@@ -26,7 +26,9 @@ class CaptureSession extends Disposable {
     log: vscode.LogOutputChannel,
   ) {
     super();
-    this.register(onGuardedMessage(panel.webview, isCaptureToHost, log, 'capture', (m) => void this.onMessage(m)));
+    this.register(
+      onGuardedMessage(panel.webview, isCaptureToHost, log, 'capture', (m) => void this.onMessage(m)),
+    );
     this.register(panel.onDidDispose(() => this.dispose()));
   }
 
@@ -40,20 +42,34 @@ class CaptureSession extends Disposable {
 
   private async read(): Promise<CaptureResult> {
     if (this.result) return this.result;
-    this.result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `CMP Lens: reading ${this.name}`, cancellable: true }, async (progress, token) => {
-      if (this.uri.scheme !== 'file') return parseCapture(await vscode.workspace.fs.readFile(this.uri));
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      let reported = 0;
-      return readCaptureFile(this.uri.fsPath, (read, total) => {
-        const fraction = total ? read / total : 1;
-        if (fraction - reported >= 0.01) {
-          progress.report({ increment: (fraction - reported) * 100, message: `${Math.round(fraction * 100)} %` });
-          this.post({ type: 'progress', fraction, packets: 0 });
-          reported = fraction;
-        }
-      }, abort.signal);
-    });
+    this.result = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `CMP Lens: reading ${this.name}`,
+        cancellable: true,
+      },
+      async (progress, token) => {
+        if (this.uri.scheme !== 'file') return parseCapture(await vscode.workspace.fs.readFile(this.uri));
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        let reported = 0;
+        return readCaptureFile(
+          this.uri.fsPath,
+          (read, total) => {
+            const fraction = total ? read / total : 1;
+            if (fraction - reported >= 0.01) {
+              progress.report({
+                increment: (fraction - reported) * 100,
+                message: `${Math.round(fraction * 100)} %`,
+              });
+              this.post({ type: 'progress', fraction, packets: 0 });
+              reported = fraction;
+            }
+          },
+          abort.signal,
+        );
+      },
+    );
     return this.result;
   }
 
@@ -62,21 +78,30 @@ class CaptureSession extends Disposable {
       switch (m.type) {
         case 'ready': {
           const result = await this.read();
-          const view = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `CMP Lens: checking ${result.messages.length} messages of ${this.name}` }, (progress) => {
-            let reported = 0;
-            return captureView(result, this.name, { secrets: this.secrets }, (done, total) => {
-              const fraction = done / total;
-              if (fraction - reported >= 0.01) {
-                progress.report({ increment: (fraction - reported) * 100, message: `${done} of ${total}` });
-                reported = fraction;
-              }
-            });
-          });
+          const view = await vscode.window.withProgress(
+            {
+              location: vscode.ProgressLocation.Notification,
+              title: `CMP Lens: checking ${result.messages.length} messages of ${this.name}`,
+            },
+            (progress) => {
+              let reported = 0;
+              return captureView(result, this.name, { secrets: this.secrets }, (done, total) => {
+                const fraction = done / total;
+                if (fraction - reported >= 0.01) {
+                  progress.report({ increment: (fraction - reported) * 100, message: `${done} of ${total}` });
+                  reported = fraction;
+                }
+              });
+            },
+          );
           return this.post({ type: 'show', view });
         }
-        case 'open': return await this.open(m.index);
-        case 'export': return await this.exportOne(m.index);
-        case 'exportAll': return await this.exportAll();
+        case 'open':
+          return await this.open(m.index);
+        case 'export':
+          return await this.exportOne(m.index);
+        case 'exportAll':
+          return await this.exportAll();
         default: {
           const never: never = m;
           throw new Error(`unknown message ${JSON.stringify(never)}`);
@@ -95,13 +120,23 @@ class CaptureSession extends Disposable {
 
   private async open(index: number): Promise<void> {
     const m = this.message(index);
-    await vscode.commands.executeCommand('cmpLens.inspectBytes', `${this.name} #${index} ${m.bodyType}`, m.der);
+    await vscode.commands.executeCommand(
+      'cmpLens.inspectBytes',
+      `${this.name} #${index} ${m.bodyType}`,
+      m.der,
+    );
   }
 
   private async exportOne(index: number): Promise<void> {
     const m = this.message(index);
     const base = vscode.Uri.joinPath(this.uri, '..');
-    const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(base, `${this.name.replace(/\.[^.]+$/, '')}-${index}-${m.bodyType}.pkimsg`), filters: { 'CMP message': ['pkimsg', 'der'] } });
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(
+        base,
+        `${this.name.replace(/\.[^.]+$/, '')}-${index}-${m.bodyType}.pkimsg`,
+      ),
+      filters: { 'CMP message': ['pkimsg', 'der'] },
+    });
     if (!target) return;
     await vscode.workspace.fs.writeFile(target, m.der);
     vscode.window.setStatusBarMessage(`CMP Lens: saved #${index} to ${target.fsPath}`, 4000);
@@ -109,16 +144,29 @@ class CaptureSession extends Disposable {
 
   private async exportAll(): Promise<void> {
     const result = await this.read();
-    const picked = await vscode.window.showOpenDialog({ title: 'Folder to export the exchanges to', canSelectFiles: false, canSelectFolders: true, canSelectMany: false, defaultUri: vscode.Uri.joinPath(this.uri, '..') });
+    const picked = await vscode.window.showOpenDialog({
+      title: 'Folder to export the exchanges to',
+      canSelectFiles: false,
+      canSelectFolders: true,
+      canSelectMany: false,
+      defaultUri: vscode.Uri.joinPath(this.uri, '..'),
+    });
     if (!picked?.[0]) return;
     const files = exportPlan(result, `${this.name.replace(/\.[^.]+$/, '')}-`);
-    for (const f of files) await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(picked[0], f.folder, f.file), f.der);
-    void vscode.window.showInformationMessage(`CMP Lens: exported ${files.length} messages to ${picked[0].fsPath}.`);
+    for (const f of files)
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(picked[0], f.folder, f.file), f.der);
+    void vscode.window.showInformationMessage(
+      `CMP Lens: exported ${files.length} messages to ${picked[0].fsPath}.`,
+    );
   }
 }
 
 class CaptureProvider implements vscode.CustomReadonlyEditorProvider {
-  constructor(private readonly extensionUri: vscode.Uri, private readonly secrets: VscodeSecrets, private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly secrets: VscodeSecrets,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
 
   openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
     return { uri, dispose: () => undefined };
@@ -134,5 +182,10 @@ class CaptureProvider implements vscode.CustomReadonlyEditorProvider {
 export function registerCapture(context: vscode.ExtensionContext, secrets: VscodeSecrets): vscode.Disposable {
   const log = vscode.window.createOutputChannel('CMP Lens Capture', { log: true });
   const provider = new CaptureProvider(context.extensionUri, secrets, log);
-  return vscode.Disposable.from(log, vscode.window.registerCustomEditorProvider(captureViewType, provider, { supportsMultipleEditorsPerDocument: true }));
+  return vscode.Disposable.from(
+    log,
+    vscode.window.registerCustomEditorProvider(captureViewType, provider, {
+      supportsMultipleEditorsPerDocument: true,
+    }),
+  );
 }

@@ -6,7 +6,15 @@
 import * as vscode from 'vscode';
 import { ComposerEngine, defaultTestCaSecret, formChoices } from '../../app';
 import { saveKey } from '../../node/materials';
-import { defaultComposerForm, isComposerToHost, type ComposerForm, type ComposerToHost, type FileField, type HostToComposer, type SecretChoice } from '../../shared/composer';
+import {
+  defaultComposerForm,
+  isComposerToHost,
+  type ComposerForm,
+  type ComposerToHost,
+  type FileField,
+  type HostToComposer,
+  type SecretChoice,
+} from '../../shared/composer';
 import type { CheckProfile } from '../../shared/findings';
 import type { SecretStore } from '../secrets';
 import { onGuardedMessage } from '../webviewMessages';
@@ -35,7 +43,12 @@ export class ComposerPanel implements vscode.Disposable {
   private saved: { uri: vscode.Uri; der: Uint8Array } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly secrets: SecretStore, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly secrets: SecretStore,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     ComposerPanel.current = this;
     panel.webview.options = webviewOptions(extensionUri);
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'composer');
@@ -67,9 +80,12 @@ export class ComposerPanel implements vscode.Disposable {
 
   private async secret(source: SecretChoice): Promise<Uint8Array | undefined> {
     switch (source.from) {
-      case 'testca': return (await this.secrets.get('testca')) ?? defaultTestCaSecret();
-      case 'stored': return this.secrets.get(source.name);
-      case 'typed': return this.typedSecret;
+      case 'testca':
+        return (await this.secrets.get('testca')) ?? defaultTestCaSecret();
+      case 'stored':
+        return this.secrets.get(source.name);
+      case 'typed':
+        return this.typedSecret;
     }
   }
 
@@ -80,15 +96,29 @@ export class ComposerPanel implements vscode.Disposable {
   private async onMessage(m: ComposerToHost): Promise<void> {
     try {
       switch (m.type) {
-        case 'ready': return this.post({ type: 'init', form: m.form ?? defaultComposerForm, secrets: this.secretChoices(), choices: formChoices() });
-        case 'change': return await this.change(m.seq, m.form);
-        case 'pickFile': return await this.pickFile(m.field);
-        case 'enterSecret': return await this.enterSecret();
-        case 'newKey': return this.engine.newKey();
-        case 'save': return void await this.save();
-        case 'openInInspector': return await this.openInInspector();
-        case 'send': return await this.send();
-        case 'expand': case 'select': {
+        case 'ready':
+          return this.post({
+            type: 'init',
+            form: m.form ?? defaultComposerForm,
+            secrets: this.secretChoices(),
+            choices: formChoices(),
+          });
+        case 'change':
+          return await this.change(m.seq, m.form);
+        case 'pickFile':
+          return await this.pickFile(m.field);
+        case 'enterSecret':
+          return await this.enterSecret();
+        case 'newKey':
+          return this.engine.newKey();
+        case 'save':
+          return void (await this.save());
+        case 'openInInspector':
+          return await this.openInInspector();
+        case 'send':
+          return await this.send();
+        case 'expand':
+        case 'select': {
           const answer = this.engine.answer(m);
           if (answer) this.post(answer);
           return;
@@ -122,13 +152,20 @@ export class ComposerPanel implements vscode.Disposable {
 
   private async pickFile(field: FileField): Promise<void> {
     const many = field === 'extraCerts' || field === 'chain';
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: many, openLabel: 'Choose', title: `CMP Lens: ${field}`, filters: { ...pickFilters[field], 'All files': ['*'] } });
+    const picked = await vscode.window.showOpenDialog({
+      canSelectMany: many,
+      openLabel: 'Choose',
+      title: `CMP Lens: ${field}`,
+      filters: { ...pickFilters[field], 'All files': ['*'] },
+    });
     if (picked?.length) this.post({ type: 'files', field, paths: picked.map((u) => u.fsPath) });
   }
 
   private async enterSecret(): Promise<void> {
     const value = await vscode.window.showInputBox({
-      title: 'CMP Lens: shared secret for this request', password: true, ignoreFocusOut: true,
+      title: 'CMP Lens: shared secret for this request',
+      password: true,
+      ignoreFocusOut: true,
       prompt: 'Kept in memory for this composer only (never in the form, settings or files).',
     });
     if (value === undefined) return;
@@ -143,7 +180,8 @@ export class ComposerPanel implements vscode.Disposable {
     const ws = vscode.workspace.workspaceFolders?.[0]?.uri;
     const target = await vscode.window.showSaveDialog({
       defaultUri: ws ? vscode.Uri.joinPath(ws, `${built.body}.pkimsg`) : undefined,
-      saveLabel: 'Save request', filters: { 'CMP message': ['pkimsg', 'der'] },
+      saveLabel: 'Save request',
+      filters: { 'CMP message': ['pkimsg', 'der'] },
     });
     if (!target) return undefined;
     await vscode.workspace.fs.writeFile(target, built.der);
@@ -155,7 +193,8 @@ export class ComposerPanel implements vscode.Disposable {
         saveKey(keyPath, built.generatedKey);
         note += ` The new ${built.generatedKey.kind} private key is in ${keyPath} (PKCS#8, file mode 0600): it is a secret — keep it out of version control.`;
       } else {
-        note += ' The generated private key was not saved: its file mode cannot be restricted outside the local file system.';
+        note +=
+          ' The generated private key was not saved: its file mode cannot be restricted outside the local file system.';
       }
     }
     this.log.info(note);
@@ -174,12 +213,13 @@ export class ComposerPanel implements vscode.Disposable {
     if (!built) throw new Error('nothing to open yet: the form has errors');
     const uri = this.upToDate();
     if (uri) await vscode.commands.executeCommand('vscode.openWith', uri, 'cmpLens.inspector');
-    else await vscode.commands.executeCommand('cmpLens.inspectBytes', `${built.body} (new request)`, built.der);
+    else
+      await vscode.commands.executeCommand('cmpLens.inspectBytes', `${built.body} (new request)`, built.der);
   }
 
   /** Sends the saved message (saving it first) with "CMP Lens: Send Message". */
   private async send(): Promise<void> {
-    const uri = this.upToDate() ?? await this.save();
+    const uri = this.upToDate() ?? (await this.save());
     if (uri) await vscode.commands.executeCommand('cmpLens.sendMessage', uri);
   }
 }
@@ -192,7 +232,14 @@ export function registerComposer(context: vscode.ExtensionContext, secrets: Secr
     { dispose: () => ComposerPanel.current?.dispose() },
     vscode.commands.registerCommand('cmpLens.newRequest', () => {
       if (ComposerPanel.current) return ComposerPanel.current.reveal();
-      open(vscode.window.createWebviewPanel(composerViewType, 'New CMP Request', vscode.ViewColumn.Active, webviewOptions(context.extensionUri)));
+      open(
+        vscode.window.createWebviewPanel(
+          composerViewType,
+          'New CMP Request',
+          vscode.ViewColumn.Active,
+          webviewOptions(context.extensionUri),
+        ),
+      );
     }),
     vscode.window.registerWebviewPanelSerializer(composerViewType, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel) {

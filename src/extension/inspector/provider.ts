@@ -20,14 +20,23 @@ export const inspectorBinaryViewType = 'cmpLens.inspectorBinary';
 export const inspectorPanelType = 'cmpLens.inspectorPanel';
 
 const icons: Record<CheckResult['verdict'], string> = {
-  valid: '$(pass)', unprotected: '$(unlock)', invalid: '$(error)', 'needs-secret': '$(key)', 'needs-cert': '$(question)',
-  unsupported: '$(question)', 'cannot-verify': '$(question)',
+  valid: '$(pass)',
+  unprotected: '$(unlock)',
+  invalid: '$(error)',
+  'needs-secret': '$(key)',
+  'needs-cert': '$(question)',
+  unsupported: '$(question)',
+  'cannot-verify': '$(question)',
 };
 
 /** Sessions by panel, the one last active (for context-menu commands), and its status bar item. */
 class Sessions {
   private active: InspectorSession | undefined;
-  readonly status = vscode.window.createStatusBarItem('cmpLens.protection', vscode.StatusBarAlignment.Left, 100);
+  readonly status = vscode.window.createStatusBarItem(
+    'cmpLens.protection',
+    vscode.StatusBarAlignment.Left,
+    100,
+  );
 
   constructor() {
     this.status.name = 'CMP Lens protection';
@@ -93,12 +102,18 @@ async function issuedBeside(uri: vscode.Uri, der: Uint8Array): Promise<Uint8Arra
 }
 
 const diagnosticSeverity: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
-  error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning, info: vscode.DiagnosticSeverity.Information,
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
 };
 
 /** A finding for the Problems panel: a binary file has no lines, so the place is said in words. */
 function toDiagnostic(f: Finding): vscode.Diagnostic {
-  const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), `${f.message} — ${f.path || 'message'} at offset 0x${f.offset.toString(16)} (${f.ref}${f.profile === 'lightweight' ? ', lightweight profile' : ''})`, diagnosticSeverity[f.severity]);
+  const d = new vscode.Diagnostic(
+    new vscode.Range(0, 0, 0, 0),
+    `${f.message} — ${f.path || 'message'} at offset 0x${f.offset.toString(16)} (${f.ref}${f.profile === 'lightweight' ? ', lightweight profile' : ''})`,
+    diagnosticSeverity[f.severity],
+  );
   d.source = 'CMP Lens';
   d.code = f.id;
   return d;
@@ -133,9 +148,18 @@ class InspectorProvider implements vscode.CustomReadonlyEditorProvider {
       findIssued: (der) => issuedBeside(document.uri, der),
     });
     session.onFindings = (findings) => this.diagnostics.set(document.uri, findings.map(toDiagnostic));
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(document.uri, '..'), name));
+    const watcher = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.joinPath(document.uri, '..'), name),
+    );
     const reload = () => void session.reload();
-    const disposables = [session, watcher, watcher.onDidChange(reload), watcher.onDidCreate(reload), this.sessions.track(panel, session), { dispose: () => this.diagnostics.delete(document.uri) }];
+    const disposables = [
+      session,
+      watcher,
+      watcher.onDidChange(reload),
+      watcher.onDidCreate(reload),
+      this.sessions.track(panel, session),
+      { dispose: () => this.diagnostics.delete(document.uri) },
+    ];
     panel.onDidDispose(() => disposables.forEach((d) => d.dispose()));
   }
 }
@@ -147,16 +171,41 @@ function inspectText(extensionUri: vscode.Uri, sessions: Sessions, protection: P
     void vscode.window.showWarningMessage('CMP Lens: open a text file holding PEM or base64 first.');
     return;
   }
-  const text = editor.selection.isEmpty ? editor.document.getText() : editor.document.getText(editor.selection);
-  inspectBytes(extensionUri, sessions, protection, baseName(editor.document.uri), new TextEncoder().encode(text));
+  const text = editor.selection.isEmpty
+    ? editor.document.getText()
+    : editor.document.getText(editor.selection);
+  inspectBytes(
+    extensionUri,
+    sessions,
+    protection,
+    baseName(editor.document.uri),
+    new TextEncoder().encode(text),
+  );
 }
 
 /** An inspector panel for bytes that are not a file (a text selection, the composer's message). */
-function inspectBytes(extensionUri: vscode.Uri, sessions: Sessions, protection: ProtectionContext, name: string, bytes: Uint8Array): void {
-  const panel = vscode.window.createWebviewPanel(inspectorPanelType, `${name} (CMP)`, vscode.ViewColumn.Beside, webviewOptions(extensionUri));
+function inspectBytes(
+  extensionUri: vscode.Uri,
+  sessions: Sessions,
+  protection: ProtectionContext,
+  name: string,
+  bytes: Uint8Array,
+): void {
+  const panel = vscode.window.createWebviewPanel(
+    inspectorPanelType,
+    `${name} (CMP)`,
+    vscode.ViewColumn.Beside,
+    webviewOptions(extensionUri),
+  );
   panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
   panel.webview.html = webviewHtml(panel.webview, extensionUri, 'inspector');
-  const session = new InspectorSession({ webview: panel.webview, title: name, suggestedName: name.replace(/\.[^.]+$/, ''), load: async () => bytes, protection });
+  const session = new InspectorSession({
+    webview: panel.webview,
+    title: name,
+    suggestedName: name.replace(/\.[^.]+$/, ''),
+    load: async () => bytes,
+    protection,
+  });
   const tracking = sessions.track(panel, session);
   panel.onDidDispose(() => {
     session.dispose();
@@ -168,7 +217,10 @@ interface NodeContext {
   nodeId?: string;
 }
 
-export function registerInspector(context: vscode.ExtensionContext, secrets: VscodeSecrets): vscode.Disposable {
+export function registerInspector(
+  context: vscode.ExtensionContext,
+  secrets: VscodeSecrets,
+): vscode.Disposable {
   const sessions = new Sessions();
   const log = vscode.window.createOutputChannel('CMP Lens', { log: true });
   const protection: ProtectionContext = {
@@ -185,19 +237,35 @@ export function registerInspector(context: vscode.ExtensionContext, secrets: Vsc
     sessions.status,
     log,
     diagnostics,
-    ...[inspectorViewType, inspectorBinaryViewType].map((viewType) => vscode.window.registerCustomEditorProvider(viewType, new InspectorProvider(context.extensionUri, sessions, protection, diagnostics), {
-      supportsMultipleEditorsPerDocument: true,
-    })),
-    vscode.commands.registerCommand('cmpLens.inspectAsCmp', () => inspectText(context.extensionUri, sessions, protection)),
+    ...[inspectorViewType, inspectorBinaryViewType].map((viewType) =>
+      vscode.window.registerCustomEditorProvider(
+        viewType,
+        new InspectorProvider(context.extensionUri, sessions, protection, diagnostics),
+        {
+          supportsMultipleEditorsPerDocument: true,
+        },
+      ),
+    ),
+    vscode.commands.registerCommand('cmpLens.inspectAsCmp', () =>
+      inspectText(context.extensionUri, sessions, protection),
+    ),
     // Internal (not in the palette): the composer's "Open in Inspector" for an unsaved message.
-    vscode.commands.registerCommand('cmpLens.inspectBytes', (name: string, bytes: Uint8Array) => inspectBytes(context.extensionUri, sessions, protection, name, bytes)),
+    vscode.commands.registerCommand('cmpLens.inspectBytes', (name: string, bytes: Uint8Array) =>
+      inspectBytes(context.extensionUri, sessions, protection, name, bytes),
+    ),
     vscode.commands.registerCommand('cmpLens.enterSecret', () => {
       if (sessions.current) void sessions.current.enterSecret();
-      else void vscode.window.showInformationMessage('CMP Lens: open a MAC-protected message in the inspector first.');
+      else
+        void vscode.window.showInformationMessage(
+          'CMP Lens: open a MAC-protected message in the inspector first.',
+        );
     }),
     vscode.commands.registerCommand('cmpLens.checkWithCertificate', () => {
       if (sessions.current) void sessions.current.chooseCertificate();
-      else void vscode.window.showInformationMessage('CMP Lens: open a signature-protected message in the inspector first.');
+      else
+        void vscode.window.showInformationMessage(
+          'CMP Lens: open a signature-protected message in the inspector first.',
+        );
     }),
     vscode.commands.registerCommand('cmpLens.forgetSecrets', async () => {
       const n = await secrets.store.forgetAll();

@@ -4,10 +4,24 @@
  * `checkProtection` use case; this class turns its result into messages for the webview.
  */
 import * as vscode from 'vscode';
-import { checkProtection, inspectModel, lintMessage, readDerInput, respond, showPayload, type InspectorModel, type SecretSource } from '../../app';
+import {
+  checkProtection,
+  inspectModel,
+  lintMessage,
+  readDerInput,
+  respond,
+  showPayload,
+  type InspectorModel,
+  type SecretSource,
+} from '../../app';
 import type { CheckProfile, Finding } from '../../shared/findings';
 import type { CheckResult } from '../../shared/protection';
-import { isWebviewToHost, type CopyWhat, type HostToWebview, type WebviewToHost } from '../../shared/protocol';
+import {
+  isWebviewToHost,
+  type CopyWhat,
+  type HostToWebview,
+  type WebviewToHost,
+} from '../../shared/protocol';
 import { Disposable } from '../disposable';
 import { onGuardedMessage } from '../webviewMessages';
 
@@ -41,7 +55,15 @@ export class InspectorSession extends Disposable {
 
   constructor(private readonly o: SessionOptions) {
     super();
-    this.register(onGuardedMessage(o.webview, isWebviewToHost, o.protection.log, 'inspector', (m) => void this.onMessage(m)));
+    this.register(
+      onGuardedMessage(
+        o.webview,
+        isWebviewToHost,
+        o.protection.log,
+        'inspector',
+        (m) => void this.onMessage(m),
+      ),
+    );
   }
 
   /** Decodes again (the file changed) and shows the result. */
@@ -76,7 +98,12 @@ export class InspectorSession extends Disposable {
   private lint(m: InspectorModel): void {
     const profile = vscode.workspace.getConfiguration('cmpLens').get<CheckProfile>('checkProfile', 'base');
     const findings = lintMessage(m.der, profile);
-    this.post({ type: 'findings', version: this.version, profile, findings: findings.map((f) => ({ ...f, nodeId: m.reveal(f.offset).at(-1) })) });
+    this.post({
+      type: 'findings',
+      version: this.version,
+      profile,
+      findings: findings.map((f) => ({ ...f, nodeId: m.reveal(f.offset).at(-1) })),
+    });
     this.onFindings?.(findings);
   }
 
@@ -124,18 +151,28 @@ export class InspectorSession extends Disposable {
     });
     if (value === undefined) return;
     const verdict = await this.check(new TextEncoder().encode(value));
-    if (verdict === 'invalid') void vscode.window.showWarningMessage('CMP Lens: the MAC does not match with this secret.');
+    if (verdict === 'invalid')
+      void vscode.window.showWarningMessage('CMP Lens: the MAC does not match with this secret.');
   }
 
   private async onMessage(message: WebviewToHost): Promise<void> {
     try {
       switch (message.type) {
-        case 'ready': return await this.show();
-        case 'copy': return await this.copy(message.id, message.what);
-        case 'saveDer': return await this.saveDer(message.id);
-        case 'enterSecret': return await this.enterSecret();
-        case 'chooseCert': return await this.chooseCertificate();
-        case 'expand': case 'select': case 'filter': case 'reveal': case 'bytes': {
+        case 'ready':
+          return await this.show();
+        case 'copy':
+          return await this.copy(message.id, message.what);
+        case 'saveDer':
+          return await this.saveDer(message.id);
+        case 'enterSecret':
+          return await this.enterSecret();
+        case 'chooseCert':
+          return await this.chooseCertificate();
+        case 'expand':
+        case 'select':
+        case 'filter':
+        case 'reveal':
+        case 'bytes': {
           const answer = respond(await this.ensureModel(), message, this.version);
           if (answer) this.post(answer);
           return;
@@ -164,11 +201,21 @@ export class InspectorSession extends Disposable {
     const bytes = m.elementBytes(id);
     const node = m.node(id);
     if (!bytes || !node) return;
-    const ext = /Certificate$/.test(node.type) ? 'cer' : node.type === 'CertificationRequest' ? 'csr' : node.type === 'CertificateList' ? 'crl' : 'der';
+    const ext = /Certificate$/.test(node.type)
+      ? 'cer'
+      : node.type === 'CertificationRequest'
+        ? 'csr'
+        : node.type === 'CertificateList'
+          ? 'crl'
+          : 'der';
     const base = vscode.workspace.workspaceFolders?.[0]?.uri;
     const stem = `${this.o.suggestedName}-${(m.details(id)?.path || 'node').replace(/[^\w.-]+/g, '_')}`;
     const defaultUri = base ? vscode.Uri.joinPath(base, `${stem}.${ext}`) : undefined;
-    const target = await vscode.window.showSaveDialog({ defaultUri, saveLabel: 'Save DER', filters: { DER: [ext, 'der'] } });
+    const target = await vscode.window.showSaveDialog({
+      defaultUri,
+      saveLabel: 'Save DER',
+      filters: { DER: [ext, 'der'] },
+    });
     if (!target) return;
     await vscode.workspace.fs.writeFile(target, bytes);
     vscode.window.setStatusBarMessage(`CMP Lens: saved ${bytes.length} bytes to ${target.fsPath}`, 4000);

@@ -12,7 +12,10 @@ interface Exchange {
   findings: Finding[];
 }
 
-type Node = { exchange: Exchange } | { exchange: Exchange; index: number } | { exchange: Exchange; index: number; finding: Finding };
+type Node =
+  | { exchange: Exchange }
+  | { exchange: Exchange; index: number }
+  | { exchange: Exchange; index: number; finding: Finding };
 
 const findingIcon: Record<Finding['severity'], string> = { error: 'error', warning: 'warning', info: 'info' };
 
@@ -30,7 +33,9 @@ export class ExchangesView implements vscode.TreeDataProvider<Node>, vscode.Disp
     this.exchanges.unshift(e);
     this.exchanges.splice(50);
     this.changed.fire(undefined);
-    void this.view.reveal({ exchange: e }, { expand: true, select: false, focus: false }).then(undefined, () => undefined);
+    void this.view
+      .reveal({ exchange: e }, { expand: true, select: false, focus: false })
+      .then(undefined, () => undefined);
   }
 
   getParent(n: Node): Node | undefined {
@@ -45,7 +50,12 @@ export class ExchangesView implements vscode.TreeDataProvider<Node>, vscode.Disp
   getChildren(n?: Node): Node[] {
     if (!n) return this.exchanges.map((exchange) => ({ exchange }));
     if ('finding' in n) return [];
-    if ('index' in n) return this.findingsOf(n.exchange, n.index).map((finding) => ({ exchange: n.exchange, index: n.index, finding }));
+    if ('index' in n)
+      return this.findingsOf(n.exchange, n.index).map((finding) => ({
+        exchange: n.exchange,
+        index: n.index,
+        finding,
+      }));
     return n.exchange.result.messages.map((_, index) => ({ exchange: n.exchange, index }));
   }
 
@@ -54,7 +64,9 @@ export class ExchangesView implements vscode.TreeDataProvider<Node>, vscode.Disp
     if (!('index' in n)) {
       const item = new vscode.TreeItem(e.title, vscode.TreeItemCollapsibleState.Expanded);
       item.description = e.result.ok ? 'completed' : 'failed';
-      item.tooltip = e.result.ok ? `Saved in ${e.folder.fsPath}` : `${e.result.error}\nSaved in ${e.folder.fsPath}`;
+      item.tooltip = e.result.ok
+        ? `Saved in ${e.folder.fsPath}`
+        : `${e.result.error}\nSaved in ${e.folder.fsPath}`;
       item.iconPath = new vscode.ThemeIcon(e.result.ok ? 'pass' : 'error');
       item.resourceUri = e.folder;
       return item;
@@ -69,14 +81,28 @@ export class ExchangesView implements vscode.TreeDataProvider<Node>, vscode.Disp
     }
     const m = e.result.messages[n.index];
     const checks = this.findingsOf(e, n.index);
-    const item = new vscode.TreeItem(`${String(n.index + 1).padStart(2, '0')} ${m.direction === 'sent' ? '→' : '←'} ${m.body}`, checks.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-    item.description = [m.status, m.protection ? `protection ${m.protection.verdict}` : undefined, `+${m.at} ms`, checks.length ? `${checks.length} finding${checks.length === 1 ? '' : 's'}` : undefined].filter(Boolean).join(' · ');
+    const item = new vscode.TreeItem(
+      `${String(n.index + 1).padStart(2, '0')} ${m.direction === 'sent' ? '→' : '←'} ${m.body}`,
+      checks.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
+    item.description = [
+      m.status,
+      m.protection ? `protection ${m.protection.verdict}` : undefined,
+      `+${m.at} ms`,
+      checks.length ? `${checks.length} finding${checks.length === 1 ? '' : 's'}` : undefined,
+    ]
+      .filter(Boolean)
+      .join(' · ');
     item.tooltip = `${m.der.length} bytes${m.protection ? `\n${m.protection.summary}${m.protection.reason ? `: ${m.protection.reason}` : ''}` : ''}`;
     const file = e.files[n.index];
     if (file) {
       const uri = vscode.Uri.joinPath(e.folder, file);
       item.resourceUri = uri;
-      item.command = { command: 'vscode.openWith', title: 'Open in CMP Lens Inspector', arguments: [uri, 'cmpLens.inspector'] };
+      item.command = {
+        command: 'vscode.openWith',
+        title: 'Open in CMP Lens Inspector',
+        arguments: [uri, 'cmpLens.inspector'],
+      };
     }
     return item;
   }

@@ -11,7 +11,9 @@ export function registerSend(context: vscode.ExtensionContext, secrets: VscodeSe
   const exchanges = new ExchangesView();
   const deps = { log, secrets, testCa, exchanges };
   return vscode.Disposable.from(
-    log, testCa, exchanges,
+    log,
+    testCa,
+    exchanges,
     vscode.commands.registerCommand('cmpLens.sendMessage', async (resource?: vscode.Uri) => {
       try {
         await sendMessage(resource, deps);
@@ -33,7 +35,9 @@ export function registerSend(context: vscode.ExtensionContext, secrets: VscodeSe
     }),
     vscode.commands.registerCommand('cmpLens.stopTestCa', async () => {
       const stopped = await testCa.stop();
-      void vscode.window.showInformationMessage(stopped ? 'CMP Lens: test CA stopped.' : 'CMP Lens: the test CA was not running.');
+      void vscode.window.showInformationMessage(
+        stopped ? 'CMP Lens: test CA stopped.' : 'CMP Lens: the test CA was not running.',
+      );
     }),
   );
 }

@@ -29,13 +29,20 @@ async function pickSignerKey() {
     canSelectMany: false,
     filters: { 'PKCS#8 key': ['pem', 'key', 'der', 'p8'] },
   });
-  return picked?.[0] ? importPrivateKey(readDerInput(await vscode.workspace.fs.readFile(picked[0])).der) : undefined;
+  return picked?.[0]
+    ? importPrivateKey(readDerInput(await vscode.workspace.fs.readFile(picked[0])).der)
+    : undefined;
 }
 
 async function exchangeFolder(): Promise<vscode.Uri | undefined> {
   const ws = vscode.workspace.workspaceFolders?.[0];
   if (ws) return vscode.Uri.joinPath(ws.uri, 'cmp-exchanges', exchangeFolderName());
-  const picked = await vscode.window.showOpenDialog({ title: 'Folder to save the CMP exchange in', canSelectFiles: false, canSelectFolders: true, canSelectMany: false });
+  const picked = await vscode.window.showOpenDialog({
+    title: 'Folder to save the CMP exchange in',
+    canSelectFiles: false,
+    canSelectFolders: true,
+    canSelectMany: false,
+  });
   return picked?.[0] ? vscode.Uri.joinPath(picked[0], exchangeFolderName()) : undefined;
 }
 
@@ -49,19 +56,28 @@ export async function sendMessage(resource: vscode.Uri | undefined, deps: SendDe
   const embedded = server.url === embeddedUrl;
   if (server.insecureSkipTlsVerify) {
     deps.log.warn(`TLS certificate verification is OFF for server "${server.name}" (insecureSkipTlsVerify)`);
-    void vscode.window.showWarningMessage(`CMP Lens: TLS certificate verification is off for "${server.name}" (insecureSkipTlsVerify in cmpLens.servers).`);
+    void vscode.window.showWarningMessage(
+      `CMP Lens: TLS certificate verification is off for "${server.name}" (insecureSkipTlsVerify in cmpLens.servers).`,
+    );
   }
   const url = embedded ? await deps.testCa.start() : server.url;
   const folder = await exchangeFolder();
   if (!folder) return;
   const store = new ExchangeStore(folder.fsPath);
-  const anchors = [...(await readTrustAnchors((m) => deps.log.warn(m))), ...(embedded && deps.testCa.ca ? [deps.testCa.ca.certDer] : [])];
+  const anchors = [
+    ...(await readTrustAnchors((m) => deps.log.warn(m))),
+    ...(embedded && deps.testCa.ca ? [deps.testCa.ca.certDer] : []),
+  ];
   deps.log.info(`send ${name} to "${server.name}" at ${url}; saving in ${folder.fsPath}`);
   const profile = vscode.workspace.getConfiguration('cmpLens').get<CheckProfile>('checkProfile', 'base');
   let outcome: SendOutcome | undefined;
   try {
     outcome = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `CMP Lens: ${name} to ${server.name}`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `CMP Lens: ${name} to ${server.name}`,
+        cancellable: true,
+      },
       async (progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
@@ -88,22 +104,42 @@ export async function sendMessage(resource: vscode.Uri | undefined, deps: SendDe
     return;
   }
   if (!outcome) return;
-  deps.exchanges.add({ title: `${name} → ${server.name}`, folder, result: outcome.result, files: store.files, findings: outcome.findings });
+  deps.exchanges.add({
+    title: `${name} → ${server.name}`,
+    folder,
+    result: outcome.result,
+    files: store.files,
+    findings: outcome.findings,
+  });
   await report(outcome, folder, store, deps);
 }
 
-async function report(outcome: SendOutcome, folder: vscode.Uri, store: ExchangeStore, deps: SendDeps): Promise<void> {
+async function report(
+  outcome: SendOutcome,
+  folder: vscode.Uri,
+  store: ExchangeStore,
+  deps: SendDeps,
+): Promise<void> {
   const { result, replyIndex } = outcome;
   if (replyIndex !== undefined) {
-    await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.joinPath(folder, store.files[replyIndex]), 'cmpLens.inspector');
+    await vscode.commands.executeCommand(
+      'vscode.openWith',
+      vscode.Uri.joinPath(folder, store.files[replyIndex]),
+      'cmpLens.inspector',
+    );
   }
   const issued = outcome.issued.join(', ');
   if (result.ok) {
     deps.log.info(`completed${issued ? `; issued ${issued}` : ''}`);
-    void vscode.window.showInformationMessage(`CMP Lens: transaction completed${issued ? `, issued ${issued}` : ''}. Saved in ${folder.fsPath}.`);
+    void vscode.window.showInformationMessage(
+      `CMP Lens: transaction completed${issued ? `, issued ${issued}` : ''}. Saved in ${folder.fsPath}.`,
+    );
   } else {
     deps.log.error(`failed: ${result.error}`);
-    const choice = await vscode.window.showErrorMessage(`CMP Lens: send failed: ${result.error}. What was exchanged is saved in ${folder.fsPath}.`, 'Show Log');
+    const choice = await vscode.window.showErrorMessage(
+      `CMP Lens: send failed: ${result.error}. What was exchanged is saved in ${folder.fsPath}.`,
+      'Show Log',
+    );
     if (choice === 'Show Log') deps.log.show();
   }
 }

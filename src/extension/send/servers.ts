@@ -12,7 +12,11 @@ export const embeddedUrl = 'embedded:testca';
 /** The usable entries; each one skipped is logged and reported to `skipped` (to flag it in the UI). */
 export function configuredServers(log: vscode.LogOutputChannel, skipped: string[] = []): ServerConfig[] {
   const config = vscode.workspace.getConfiguration('cmpLens');
-  const raw = vscode.workspace.isTrusted ? config.get<unknown[]>('servers', []) : (config.inspect<unknown[]>('servers')?.globalValue ?? config.inspect<unknown[]>('servers')?.defaultValue ?? []);
+  const raw = vscode.workspace.isTrusted
+    ? config.get<unknown[]>('servers', [])
+    : (config.inspect<unknown[]>('servers')?.globalValue ??
+      config.inspect<unknown[]>('servers')?.defaultValue ??
+      []);
   const out: ServerConfig[] = [];
   for (const [i, s] of (Array.isArray(raw) ? raw : []).entries()) {
     const v = s as Partial<ServerConfig>;
@@ -36,22 +40,32 @@ export async function pickServer(log: vscode.LogOutputChannel): Promise<ServerCo
   const skipped: string[] = [];
   const servers = configuredServers(log, skipped);
   if (!servers.length && !skipped.length) {
-    void vscode.window.showWarningMessage('CMP Lens: no server in cmpLens.servers. Add one in Settings, or restore the default (the embedded test CA).');
+    void vscode.window.showWarningMessage(
+      'CMP Lens: no server in cmpLens.servers. Add one in Settings, or restore the default (the embedded test CA).',
+    );
     return undefined;
   }
   type Item = vscode.QuickPickItem & { server?: ServerConfig };
   const items: Item[] = servers.map((s) => ({
     label: s.name,
     description: s.url === embeddedUrl ? 'embedded test CA on 127.0.0.1, started on demand' : s.url,
-    detail: s.insecureSkipTlsVerify ? '$(warning) TLS certificate verification is off for this server' : undefined,
+    detail: s.insecureSkipTlsVerify
+      ? '$(warning) TLS certificate verification is off for this server'
+      : undefined,
     server: s,
   }));
   // Invalid entries are flagged where the user looks; picking one opens the setting.
   if (skipped.length) {
     items.push({ label: 'skipped: invalid entries', kind: vscode.QuickPickItemKind.Separator });
-    for (const why of skipped) items.push({ label: `$(warning) ${why}`, description: 'not offered: open Settings to fix it' });
+    for (const why of skipped)
+      items.push({ label: `$(warning) ${why}`, description: 'not offered: open Settings to fix it' });
   }
-  const picked = await vscode.window.showQuickPick(items, { title: 'CMP Lens: send to which server?', placeHolder: vscode.workspace.isTrusted ? undefined : 'Untrusted workspace: only servers from your user settings are listed' });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'CMP Lens: send to which server?',
+    placeHolder: vscode.workspace.isTrusted
+      ? undefined
+      : 'Untrusted workspace: only servers from your user settings are listed',
+  });
   if (picked && !picked.server) {
     void vscode.commands.executeCommand('workbench.action.openSettings', 'cmpLens.servers');
     return undefined;

@@ -14,9 +14,15 @@ export const testCaSecretKey = 'testca';
 
 export class TestCaService extends Disposable {
   private running?: ServingCa;
-  private readonly status = this.register(vscode.window.createStatusBarItem('cmpLens.testCa', vscode.StatusBarAlignment.Left, 99));
+  private readonly status = this.register(
+    vscode.window.createStatusBarItem('cmpLens.testCa', vscode.StatusBarAlignment.Left, 99),
+  );
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly secrets: SecretStore, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly secrets: SecretStore,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     super();
     this.status.name = 'CMP Lens test CA';
     this.status.command = 'cmpLens.stopTestCa';
@@ -44,11 +50,17 @@ export class TestCaService extends Disposable {
         secret: await this.secret(),
         open: (options) => openTestCa(dir, options),
         listen: (ca, log) => serveTestCa(ca, { log }),
-        log: { info: (l) => this.log.debug(`test CA ${l}`), warn: (l) => this.log.warn(`test CA ${l}`), error: (l) => this.log.error(`test CA ${l}`) },
+        log: {
+          info: (l) => this.log.debug(`test CA ${l}`),
+          warn: (l) => this.log.warn(`test CA ${l}`),
+          error: (l) => this.log.error(`test CA ${l}`),
+        },
       });
     } catch (e) {
       // A state that does not load is reported, never overwritten: it holds the CA key and what was issued.
-      throw new Error(`the test CA state in ${dir} cannot be used: ${(e as Error).message} (delete testca.json to start a new CA)`);
+      throw new Error(
+        `the test CA state in ${dir} cannot be used: ${(e as Error).message} (delete testca.json to start a new CA)`,
+      );
     }
     const url = this.running.server.url;
     this.log.info(`test CA started at ${url} (state in ${dir})`);

@@ -14,7 +14,13 @@ describe('CMP Lens (test-electron)', () => {
     assert.ok(ext, 'the extension is installed');
     await ext.activate();
     const commands = await vscode.commands.getCommands(true);
-    for (const c of ['cmpLens.inspectAsCmp', 'cmpLens.sendMessage', 'cmpLens.startTestCa', 'cmpLens.stopTestCa', 'cmpLens.enterSecret']) {
+    for (const c of [
+      'cmpLens.inspectAsCmp',
+      'cmpLens.sendMessage',
+      'cmpLens.startTestCa',
+      'cmpLens.stopTestCa',
+      'cmpLens.enterSecret',
+    ]) {
       assert.ok(commands.includes(c), `${c} is registered`);
     }
   });

@@ -8,6 +8,8 @@ export async function run(): Promise<void> {
   // Imported after pre-require, so describe/it bind to this run.
   await import('./extension.test');
   return new Promise((resolve, reject) => {
-    mocha.run((failures) => (failures ? reject(new Error(`${failures} integration test(s) failed`)) : resolve()));
+    mocha.run((failures) =>
+      failures ? reject(new Error(`${failures} integration test(s) failed`)) : resolve(),
+    );
   });
 }
