@@ -164,8 +164,7 @@ async function checkProtection(input: ProtectionInput): Promise<CheckResult[]> {
         },
       ];
     }
-    if (signatureByOid[alg.algorithm])
-      return await checkSignatureProtection(input);
+    if (signatureByOid[alg.algorithm]) return await checkSignatureProtection(input);
     return [
       {
         ...base,
