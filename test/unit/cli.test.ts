@@ -149,3 +149,40 @@ describe('cmp-lens verify', () => {
     assert.match(r.err, /--secret-file or --secret-env/);
   });
 });
+
+describe('cmp-lens --help and usage errors', () => {
+  for (const command of ['inspect', 'verify', 'lint', 'capture', 'build', 'send', 'serve', 'demo']) {
+    it(`${command} --help: usage, options and exit codes, exit 0`, async () => {
+      const r = await cli([command, '--help']);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, new RegExp(`^Usage: cmp-lens ${command}`, 'm'));
+      assert.match(r.out, /^Options:$/m);
+      assert.match(r.out, /^Exit codes: /m);
+      assert.equal(r.err, '');
+    });
+    it(`${command} with an unknown flag names ${command} --help, exit 2`, async () => {
+      const r = await cli([command, '--no-such-flag']);
+      assert.equal(r.code, 2);
+      assert.match(r.err, new RegExp(`unknown option --no-such-flag \\(see cmp-lens ${command} --help\\)`));
+    });
+  }
+  it('the command list names every command; no command is exit 2, --help exit 0', async () => {
+    const help = await cli(['--help']);
+    assert.equal(help.code, 0);
+    for (const c of ['inspect', 'verify', 'lint', 'capture', 'build', 'send', 'serve', 'demo'])
+      assert.match(help.out, new RegExp(`^  ${c}`, 'm'));
+    assert.equal((await cli([])).code, 2);
+  });
+  it('a value flag without its value, a value flag twice, a value on a switch: usage errors in our words', async () => {
+    const missing = await cli(['inspect', 'openssl-mock/ir-pbm.der', '--depth']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /--depth needs a value/);
+    const twice = await cli(['verify', '--cert', 'a', '--cert', 'b', 'x.der']);
+    assert.match(twice.err, /--cert is given twice/);
+    const switchValue = await cli(['inspect', '--json=yes', 'openssl-mock/ir-pbm.der']);
+    assert.match(switchValue.err, /--json takes no value/);
+    const secret = await cli(['verify', '--secret', 'x', 'openssl-mock/ir-pbm.der']);
+    assert.equal(secret.code, 2);
+    assert.match(secret.err, /--secret would put the secret in the process list/);
+  });
+});
