@@ -67,6 +67,15 @@ export function parseFlags(command: string, args: string[], spec: FlagSpec): Par
   };
 }
 
+/** The one FILE argument ("-": standard input) of a command that reads one input. */
+export function oneFile(p: Parsed, command: string): string {
+  if (p.positional.length > 1)
+    throw new UsageError(`only one FILE, got "${p.positional[0]}" and "${p.positional[1]}"`);
+  const file = p.positional[0];
+  if (!file) throw new UsageError(`${command} needs a FILE (or - for standard input)`);
+  return file;
+}
+
 /** A whole number flag within bounds, or undefined when absent. */
 export function intFlag(p: Parsed, flag: string, min: number, max: number): number | undefined {
   const v = p.value(flag);

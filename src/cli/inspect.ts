@@ -1,8 +1,8 @@
 /** `cmp-lens inspect FILE`: the annotated tree of a CMP message (or a certificate, CSR, CRL …). */
 import { inspectJson, inspectText } from '../app';
-import { helpText, intFlag, parseFlags, type FlagSpec } from './args';
+import { helpText, intFlag, oneFile, parseFlags, type FlagSpec } from './args';
 import type { Command } from './command';
-import { readInput, UsageError, type Io } from './io';
+import { readInput, type Io } from './io';
 
 const flags: FlagSpec = {
   '--offsets': { kind: 'bool', help: 'show offset+header+length of every node' },
@@ -13,10 +13,7 @@ const flags: FlagSpec = {
 
 async function run(args: string[], io: Io): Promise<number> {
   const p = parseFlags('inspect', args, flags);
-  if (p.positional.length > 1)
-    throw new UsageError(`only one FILE, got "${p.positional[0]}" and "${p.positional[1]}"`);
-  const file = p.positional[0];
-  if (!file) throw new UsageError('inspect needs a FILE (or - for standard input)');
+  const file = oneFile(p, 'inspect');
   const depth = intFlag(p, '--depth', 1, 10_000);
   const bytes = readInput(file, io);
   const { doc, ...out } = p.bool('--json')

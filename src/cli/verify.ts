@@ -2,9 +2,9 @@
 import { checkProtection } from '../app';
 import { issuedCertificates } from '../core/protection';
 import type { CheckResult } from '../shared/protection';
-import { helpText, parseFlags, type FlagSpec } from './args';
+import { helpText, oneFile, parseFlags, type FlagSpec } from './args';
 import type { Command } from './command';
-import { flagSecrets, readDer, readSecret, secretFlags, UsageError, type Io } from './io';
+import { flagSecrets, readDer, readSecret, secretFlags, type Io } from './io';
 
 const flags: FlagSpec = {
   ...secretFlags,
@@ -34,10 +34,7 @@ export function verdictExit(results: CheckResult[]): number {
 
 async function run(args: string[], io: Io): Promise<number> {
   const p = parseFlags('verify', args, flags);
-  if (p.positional.length > 1)
-    throw new UsageError(`only one FILE, got "${p.positional[0]}" and "${p.positional[1]}"`);
-  const file = p.positional[0];
-  if (!file) throw new UsageError('verify needs a FILE (or - for standard input)');
+  const file = oneFile(p, 'verify');
   const der = readDer(file, io);
   const secret = readSecret(p.value('--secret-file'), p.value('--secret-env'), io);
   const cert = p.value('--cert');

@@ -27,6 +27,22 @@ const webviewFrame = (text: string, timeoutMs?: number) => h.webviewFrame(page, 
 const runCommand = (title: string) => h.runCommand(page, title);
 const openFromExplorer = (name: string) => h.openFromExplorer(page, name);
 
+/** In every hostile message from a webview: it must appear in no log and no file. */
+const hostileMarker = 'HOSTILE-CONTENT-7f3a';
+
+/** Waits until one of code-server's log files (our output channels among them) has a line matching `re`. */
+async function waitForLog(re: RegExp, timeoutMs = 15_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  const match = () =>
+    grepTree(work, 'dropped a malformed message', [/extensions$/, /workspace$/]).some((f) =>
+      re.test(readFileSync(f, 'utf8')),
+    );
+  while (!match()) {
+    if (Date.now() > until) assert.fail(`no log line matching ${re} within ${timeoutMs} ms`);
+    await new Promise((ok) => setTimeout(ok, 250));
+  }
+}
+
 before(async () => {
   cs = await h.startCodeServer({
     trust: true,
@@ -188,6 +204,20 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
     assert.equal(await frame.$$eval('.hex .hl-tag', (e) => e.length), 1);
   });
 
+  it('hostile messages from the inspector webview are dropped and logged without their content; the host keeps answering', async () => {
+    const frame = await webviewFrame('revocation request');
+    await h.postFromWebview(frame, h.hostileMessages(hostileMarker));
+    await frame.click('.tree .row:has(.name:text-is("body")) .name');
+    await frame.waitForFunction(
+      () => document.querySelector('.details h2')?.textContent === 'body',
+      undefined,
+      {
+        timeout: 15_000,
+      },
+    );
+    await waitForLog(/inspector: dropped a malformed message from the webview \(kind "expand"\)/);
+  });
+
   it('"Enter secret…" asks in VS Code, checks the MAC, stores the secret in SecretStorage only', async () => {
     const secret = 's3cret-for-the-vscode-test';
     // A message protected with a known secret: ir-pbm needs s3cret, so use a wrong one first, then the right one.
@@ -215,7 +245,11 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
       undefined,
       { timeout: 15_000 },
     );
-    await page.getByRole('button', { name: 'Remember' }).first().click({ timeout: 10_000 });
+    // One policy for every feature: a typed secret is remembered once a MAC proved it right, and said so.
+    await page
+      .locator('.notifications-toasts', { hasText: /the secret is remembered for senderKID/ })
+      .first()
+      .waitFor({ timeout: 10_000 });
     await page.waitForTimeout(1500);
     await page.screenshot({ path: join(results, 'vscode-inspector-secret.png') });
     // Neither secret may be in settings, logs, the workspace, or the webview's state and DOM.
@@ -376,6 +410,8 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
       undefined,
       { timeout: 30_000 },
     );
+    await h.postFromWebview(frame, h.hostileMessages(hostileMarker));
+    await waitForLog(/composer: dropped a malformed message from the webview \(kind "change"\)/);
     const subject = frame.locator('.field-row[data-path="spec.template.subject"] input').first();
     await subject.click();
     await subject.press('Control+A');
@@ -457,6 +493,8 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
     });
     assert.equal(await frame.$$eval('tr.message', (e) => e.length), 6);
     await page.screenshot({ path: join(results, 'vscode-capture.png') });
+    await h.postFromWebview(frame, h.hostileMessages(hostileMarker));
+    await waitForLog(/capture: dropped a malformed message from the webview \(kind "open"\)/);
     await frame.click('tr.message[data-index="2"]');
     await webviewFrame('initialization response', 30_000);
     await page
@@ -552,6 +590,10 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
     assert.ok(lines.length >= 1, `no activation line for cmp-lens in ${files.join(', ') || 'any log'}`);
     assert.match(lines[0], /activationEvent: 'onCustomEditor:cmpLens\.inspector'/);
     assert.doesNotMatch(lines.join('\n'), /activationEvent: '(\*|onStartupFinished)'/);
+  });
+
+  it('no hostile message content reached a log or any file', () => {
+    assert.deepEqual(grepTree(work, hostileMarker, [/extensions$/]), []);
   });
 
   it('the extension host logged no error from CMP Lens', () => {

@@ -203,3 +203,45 @@ export async function runCommand(page: Page, title: string) {
 export async function openFromExplorer(page: Page, name: string): Promise<void> {
   await page.getByRole('treeitem', { name }).first().dblclick();
 }
+
+/**
+ * Posts `messages` to the extension host from inside a webview, as the webview's own script does
+ * with acquireVsCodeApi().postMessage (VS Code's webview frame forwards them through this function).
+ */
+export async function postFromWebview(frame: Frame, messages: unknown[]): Promise<void> {
+  // The content frame hides its parent (window.parent = window); the frame around it holds the function.
+  const host = frame.parentFrame();
+  if (!host) throw new Error('the webview content frame has no parent frame');
+  await host.evaluate((ms) => {
+    const w = window as unknown as Record<string, (command: string, data: unknown) => void>;
+    for (const message of ms) w.__vscode_post_message__('onmessage', { message, transfer: undefined });
+  }, messages);
+}
+
+/** Messages no panel's protocol has: wrong types, huge strings, unknown kinds; `marker` must never reach a log. */
+export function hostileMessages(marker: string): unknown[] {
+  const huge = `${marker}${'x'.repeat(200_000)}`;
+  return [
+    null,
+    42,
+    marker,
+    [],
+    {},
+    { type: 7 },
+    { type: marker },
+    { type: 'no-such-kind', payload: marker },
+    { type: 'ready', extra: marker },
+    { type: 'expand', id: marker, start: -1, count: 'all' },
+    { type: 'select', id: huge },
+    { type: 'filter', query: huge },
+    { type: 'copy', id: 'n1', what: marker },
+    { type: 'bytes', offset: 0, length: 1e12 },
+    { type: 'reveal', offset: '0' },
+    { type: 'saveDer' },
+    { type: 'change', seq: 1, form: marker },
+    { type: 'pickFile', field: `../../${marker}` },
+    { type: 'open', index: marker },
+    { type: 'export', index: -1 },
+    { type: '__proto__', marker },
+  ];
+}

@@ -105,7 +105,7 @@ export async function sendMessage(resource: vscode.Uri | undefined, deps: SendDe
   }
   if (!outcome) return;
   deps.exchanges.add({
-    title: `${name} → ${server.name}`,
+    title: `${outcome.result.messages[0]?.body ?? name} → ${server.name}`,
     folder,
     result: outcome.result,
     files: store.files,
