@@ -17,6 +17,7 @@ import {
 } from '../../shared/composer';
 import type { CheckProfile } from '../../shared/findings';
 import type { SecretStore } from '../secrets';
+import { Disposable } from '../disposable';
 import { onGuardedMessage } from '../webviewMessages';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 
@@ -33,7 +34,7 @@ const pickFilters: Record<FileField, Record<string, string[]>> = {
   chain: { Certificates: ['crt', 'cer', 'pem', 'der'] },
 };
 
-export class ComposerPanel implements vscode.Disposable {
+export class ComposerPanel extends Disposable {
   static current: ComposerPanel | undefined;
   private readonly engine: ComposerEngine;
   /** A secret typed for this panel: in memory only, gone when the panel closes. */
@@ -41,7 +42,6 @@ export class ComposerPanel implements vscode.Disposable {
   private pending: { seq: number; form: ComposerForm } | undefined;
   private building = false;
   private saved: { uri: vscode.Uri; der: Uint8Array } | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -49,6 +49,7 @@ export class ComposerPanel implements vscode.Disposable {
     private readonly secrets: SecretStore,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    super();
     ComposerPanel.current = this;
     panel.webview.options = webviewOptions(extensionUri);
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'composer');
@@ -58,16 +59,16 @@ export class ComposerPanel implements vscode.Disposable {
       secret: (source) => this.secret(source),
       profile: () => vscode.workspace.getConfiguration('cmpLens').get<CheckProfile>('checkProfile', 'base'),
     });
-    this.disposables.push(
+    this.register(
       onGuardedMessage(panel.webview, isComposerToHost, log, 'composer', (m) => void this.onMessage(m)),
-      panel.onDidDispose(() => this.dispose()),
     );
+    this.register(panel.onDidDispose(() => this.dispose()));
   }
 
-  dispose(): void {
+  override dispose(): void {
     if (ComposerPanel.current === this) ComposerPanel.current = undefined;
     this.typedSecret = undefined;
-    for (const d of this.disposables.splice(0)) d.dispose();
+    super.dispose();
   }
 
   reveal(): void {
