@@ -3,7 +3,10 @@
  * extraCerts or a chosen certificate), the protecting certificate and its chain, POPs, CSRs, a
  * certConf's certHash, and the protocol findings. The inspector and `cmp-lens verify` both call it.
  */
-import { senderKidOf, type Subtle } from '../core/base';
+import { senderKidOf, slice, type Subtle } from '../core/base';
+import { readDer } from '../core/der/reader';
+import { inspectInput } from '../core/inspect';
+import type { DocumentKind } from '../shared/annotated';
 import { checkMessage } from '../core/checks';
 import { checkCertHashes, verifyMessage } from '../core/protection';
 import type { CheckProfile, Finding } from '../shared/findings';
@@ -24,6 +27,8 @@ export interface CheckInput {
   /** For a certConf: the certificates its certHash may cover (the ip/cp/kup beside it, `--issued`). */
   issued?: () => Promise<Uint8Array[]>;
   subtle?: Subtle;
+  /** Clock for certificate validity when the message has no messageTime. */
+  now?: () => Date;
 }
 
 export interface CheckOutcome {
@@ -49,6 +54,7 @@ export async function checkProtection(input: CheckInput): Promise<CheckOutcome> 
     cert: input.cert,
     trustAnchors: input.trustAnchors,
     crypto: input.subtle ? { subtle: input.subtle } : undefined,
+    now: input.now,
   });
   if (input.issued) results.push(...(await checkCertHashes(input.der, await input.issued(), input.subtle)));
   const protection = results.find((r) => r.check === 'protection');
@@ -62,4 +68,40 @@ export async function checkProtection(input: CheckInput): Promise<CheckOutcome> 
 /** The protocol findings of one message (RFC 9810, and RFC 9483 with the lightweight profile). */
 export function lintMessage(der: Uint8Array, profile: CheckProfile = 'base'): Finding[] {
   return checkMessage(der, { profile });
+}
+
+/** What a file that is not one PKIMessage is, in words ("a PKCS#10 CSR"). */
+export const kindInWords: Record<DocumentKind, string> = {
+  PKIMessage: 'a PKIMessage',
+  PKIMessages: 'PKIMessages (a sequence of PKIMessage)',
+  Certificate: 'an X.509 certificate',
+  CertificationRequest: 'a PKCS#10 CSR',
+  CertificateList: 'a CRL',
+  PrivateKeyInfo: 'a PKCS#8 private key',
+  ContentInfo: 'a CMS ContentInfo',
+  SubjectPublicKeyInfo: 'a public key (SubjectPublicKeyInfo)',
+  CertReqMessages: 'CRMF CertReqMessages',
+  'ASN.1': 'DER of no kind CMP Lens knows',
+};
+
+export interface MessagesInput {
+  /** What the (first) element is. */
+  kind: DocumentKind;
+  /** The messages to check: one for a PKIMessage (or a damaged one), each of PKIMessages, none otherwise. */
+  messages: Uint8Array[];
+  /** Bytes after the first element, which are not part of it. */
+  trailing?: { offset: number; length: number };
+}
+
+/** Sorts out what a file holds before it is checked: a message, several, something else, trailing bytes. */
+export function messagesOf(der: Uint8Array): MessagesInput {
+  const first = readDer(der).roots[0];
+  if (!first) return { kind: 'ASN.1', messages: [der] };
+  const one = der.subarray(0, first.end);
+  const trailing = first.end < der.length ? { offset: first.end, length: der.length - first.end } : undefined;
+  const { kind } = inspectInput(one).doc;
+  if (kind === 'PKIMessages')
+    return { kind, messages: (first.children ?? []).map((c) => slice(der, c)), trailing };
+  // Unrecognised DER is still checked as a message: the check says where it stops being one.
+  return { kind, messages: kind === 'PKIMessage' || kind === 'ASN.1' ? [one] : [], trailing };
 }

@@ -16,7 +16,16 @@ export {
   showPayload,
   type Inspected,
 } from './inspect';
-export { checkProtection, lintMessage, secretQueryFor, type CheckInput, type CheckOutcome } from './check';
+export {
+  checkProtection,
+  kindInWords,
+  lintMessage,
+  messagesOf,
+  secretQueryFor,
+  type CheckInput,
+  type CheckOutcome,
+  type MessagesInput,
+} from './check';
 export { lintMessages, type LintReport, type NamedMessage } from './lint';
 export {
   exchangeFindingLine,

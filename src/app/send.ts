@@ -56,6 +56,8 @@ export interface SendInput {
   profile?: CheckProfile;
   maxPollMs?: number;
   subtle?: Subtle;
+  /** Clock for the transaction's timings and the answers' certificate validity. */
+  now?: () => Date;
 }
 
 export interface SendOutcome {
@@ -150,8 +152,9 @@ export async function sendRequest(input: SendInput): Promise<SendOutcome | undef
     protection: follow.protection,
     signal: input.signal,
     subtle: input.subtle,
+    now: input.now,
     maxPollMs: input.maxPollMs,
-    verify: { secret: follow.secret?.secret, trustAnchors: input.trustAnchors },
+    verify: { secret: follow.secret?.secret, trustAnchors: input.trustAnchors, now: input.now },
     onMessage: (m) => void input.sink?.add(m),
     onStep: (line) => {
       log.info(line);

@@ -1,10 +1,10 @@
 /** `cmp-lens verify FILE`: protection, the protecting certificate and chain, POPs, CSRs, certHash. */
-import { checkProtection } from '../app';
+import { checkProtection, inspectFile, kindInWords, messagesOf } from '../app';
 import { issuedCertificates } from '../core/protection';
 import type { CheckResult } from '../shared/protection';
 import { helpText, oneFile, parseFlags, type FlagSpec } from './args';
 import type { Command } from './command';
-import { flagSecrets, readDer, readSecret, secretFlags, type Io } from './io';
+import { flagSecrets, readDer, readSecret, secretFlags, UsageError, type Io } from './io';
 
 const flags: FlagSpec = {
   ...secretFlags,
@@ -32,31 +32,59 @@ export function verdictExit(results: CheckResult[]): number {
   return results.some((r) => r.verdict !== 'valid' && r.verdict !== 'unprotected') ? 3 : 0;
 }
 
+/** The --cert file, which must be a certificate (a key or garbage is a usage error naming the flag). */
+function certificateFlag(file: string, io: Io): Uint8Array {
+  const bytes = readDer(file, io);
+  const { kind } = inspectFile(bytes).doc;
+  if (kind !== 'Certificate')
+    throw new UsageError(`--cert ${file} is not a certificate: it is ${kindInWords[kind]}`);
+  return bytes;
+}
+
 async function run(args: string[], io: Io): Promise<number> {
   const p = parseFlags('verify', args, flags);
   const file = oneFile(p, 'verify');
-  const der = readDer(file, io);
+  const input = messagesOf(readDer(file, io));
+  if (!input.messages.length) {
+    throw new UsageError(
+      `${file} is not a PKIMessage: it is ${kindInWords[input.kind]} (cmp-lens inspect shows it)`,
+    );
+  }
   const secret = readSecret(p.value('--secret-file'), p.value('--secret-env'), io);
-  const cert = p.value('--cert');
+  const cert = p.value('--cert') ? certificateFlag(p.value('--cert')!, io) : undefined;
+  const trustAnchors = p.list('--trust').map((t) => readDer(t, io));
   const issuedFiles = p.list('--issued');
-  const { results } = await checkProtection({
-    der,
-    name: file,
-    secrets: flagSecrets(secret),
-    cert: cert ? readDer(cert, io) : undefined,
-    trustAnchors: p.list('--trust').map((t) => readDer(t, io)),
-    // Each --issued file is a certificate, or a response whose issued certificates are taken.
-    issued: issuedFiles.length
-      ? async () =>
-          issuedFiles.flatMap((f) => {
-            const bytes = readDer(f, io);
-            const fromMessage = issuedCertificates(bytes).map((c) => c.der);
-            return fromMessage.length ? fromMessage : [bytes];
-          })
-      : undefined,
-  });
-  for (const r of results) io.out(resultLine(r));
-  return verdictExit(results);
+  // Each --issued file is a certificate, or a response whose issued certificates are taken.
+  const issued = issuedFiles.length
+    ? async () =>
+        issuedFiles.flatMap((f) => {
+          const bytes = readDer(f, io);
+          const fromMessage = issuedCertificates(bytes).map((c) => c.der);
+          return fromMessage.length ? fromMessage : [bytes];
+        })
+    : undefined;
+  const all: CheckResult[] = [];
+  for (const [i, der] of input.messages.entries()) {
+    const several = input.messages.length > 1;
+    const name = several ? `${file} message ${i + 1}` : file;
+    const { results } = await checkProtection({
+      der,
+      name,
+      secrets: flagSecrets(secret),
+      cert,
+      trustAnchors,
+      issued,
+    });
+    for (const r of results) io.out(`${several ? `message ${i + 1}: ` : ''}${resultLine(r)}`);
+    all.push(...results);
+  }
+  if (input.trailing) {
+    const { length, offset } = input.trailing;
+    io.out(
+      `input: ${length} trailing bytes after the ${input.kind} at offset 0x${offset.toString(16)} are not part of it and were not checked`,
+    );
+  }
+  return verdictExit(all);
 }
 
 export const verifyCommand: Command = {
@@ -65,9 +93,9 @@ export const verifyCommand: Command = {
     'verify FILE|-        check protection (MAC or signature), the protecting certificate, POP, CSR, certHash',
   help: helpText(
     'verify [options] FILE|-',
-    'Checks the protection (PBM, PBMAC1 or a signature), the protecting certificate and its chain, POPs,\nCSR signatures and, for a certConf with --issued, its certHash. One line per check.',
+    'Checks the protection (PBM, PBMAC1 or a signature), the protecting certificate and its chain, POPs,\nCSR signatures and, for a certConf with --issued, its certHash. One line per check. PKIMessages: each\nmessage is checked; bytes after the message are reported, not checked.',
     flags,
-    '0 valid or unprotected, 1 invalid, 3 needs input or cannot decide (a secret, a certificate, an\nunsupported algorithm, DHBasedMac/KemBasedMac), 2 usage error.',
+    '0 valid or unprotected, 1 invalid, 3 needs input or cannot decide (a secret, a certificate, an\nunsupported algorithm, DHBasedMac/KemBasedMac), 2 usage error (also: FILE is not a PKIMessage, or --cert\nis not a certificate).',
   ),
   run,
 };

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { AnnotatedDocument, AnnotatedNode } from '../../src/shared/annotated';
-import { inspectBytes } from '../../src/core/inspect';
+import { inspectBytes, inspectInput } from '../../src/core/inspect';
 import { unwrapInput } from '../../src/core/base/pem';
 import { allNodes, fixture, fixtureFiles, fixtures, isMessageFixture } from './helpers';
 
@@ -222,3 +222,21 @@ function findProtection(msg: Uint8Array): number {
   const doc = inspectBytes(msg);
   return doc.roots[0].children.find((c) => c.name === 'protection')!.offset;
 }
+
+describe('annotator: a PKIBody alternative RFC 9810 does not define', () => {
+  it('names the header and the fields after the body, and reports [27] at its offset in our words', () => {
+    const { doc } = inspectInput(fixture('bad/unknown-body-27.der'));
+    assert.equal(doc.kind, 'PKIMessage');
+    const [root] = doc.roots;
+    assert.deepEqual(
+      root.children.map((c) => c.name),
+      ['header', 'body', 'protection', 'extraCerts'].slice(0, root.children.length),
+    );
+    assert.equal(doc.summary?.bodyType, '[27]');
+    assert.equal(doc.summary?.bodyDescription, 'unknown PKIBody alternative');
+    assert.deepEqual(
+      doc.problems.map((p) => [p.severity, p.offset, p.message]),
+      [['error', 0xcb, 'body at offset 0xcb: unknown PKIBody alternative [27] (RFC 9810 defines 0–26)']],
+    );
+  });
+});

@@ -1,6 +1,6 @@
 // cmp-lens lint and cmp-lens capture, run in process on the fixtures.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -103,5 +103,60 @@ describe('cmp-lens capture', () => {
     const bad = await cli(['capture', f('openssl-mock/ir-pbm.der')]);
     assert.equal(bad.code, 1);
     assert.match(bad.err, /not a pcap or pcapng file/);
+  });
+});
+
+describe('an unknown PKIBody alternative', () => {
+  it('inspect exits 1 with the error at its offset; lint and verify say it in our words, no library text', async () => {
+    const inspect = await cli(['inspect', f('bad/unknown-body-27.der')]);
+    assert.equal(inspect.code, 1);
+    assert.match(inspect.out, /^body: \[27\] — unknown PKIBody alternative$/m);
+    assert.match(
+      inspect.out,
+      /^error: body at offset 0xcb: unknown PKIBody alternative \[27\] \(RFC 9810 defines 0–26\)/m,
+    );
+    const lint = await cli(['lint', f('bad/unknown-body-27.der')]);
+    assert.equal(lint.code, 1);
+    assert.match(lint.out, /unknown PKIBody alternative \[27\] at offset 0xcb \(RFC 9810 defines 0–26\)/);
+    for (const r of [inspect, lint])
+      assert.doesNotMatch(r.out + r.err, /Data does not match|ASN1 schema|Wrong values/);
+  });
+});
+
+describe('cmp-lens verify on the wrong kind of file', () => {
+  it('a certificate or a CSR: says what it is, exit 2, no "invalid"', async () => {
+    for (const [file, words] of [
+      ['bad/not-cmp-certificate.der', 'an X.509 certificate'],
+      ['keys/ee-ec.csr', 'a PKCS#10 CSR'],
+      ['keys/ee-ec.key', 'a PKCS#8 private key'],
+    ]) {
+      const r = await cli(['verify', f(file)]);
+      assert.equal(r.code, 2, file);
+      assert.match(r.err, new RegExp(`is not a PKIMessage: it is ${words.replace(/[#.]/g, '\\$&')}`));
+      assert.doesNotMatch(`${r.out}${r.err.split('\n')[0]}`, /invalid|ASN1 schema/);
+    }
+  });
+  it('PKIMessages: each message is checked and named', async () => {
+    const a = readFileSync(f('openssl-mock/ir-pbm.der'));
+    const b = readFileSync(f('openssl-mock/ir-unprot2-ip.der'));
+    const len = a.length + b.length;
+    const wrapper = Buffer.concat([Buffer.from([0x30, 0x82, len >> 8, len & 0xff]), a, b]);
+    const file = join(tmp, 'two.pkimessages');
+    writeFileSync(file, wrapper);
+    const r = await cli(['verify', file]);
+    assert.match(r.out, /^message 1: protection: needs-secret — PBM/m);
+    assert.match(r.out, /^message 2: protection: unprotected/m);
+    assert.equal(r.code, 3);
+  });
+  it('trailing bytes: the message is checked and the trailing bytes reported', async () => {
+    const r = await cli(['verify', f('bad/trailing-bytes-ip.der')]);
+    assert.match(r.out, /^protection: needs-secret/m);
+    assert.match(r.out, /^input: 8 trailing bytes after the PKIMessage at offset 0x6d7 are not part of it/m);
+    assert.doesNotMatch(r.out, /invalid/);
+  });
+  it('a --cert that is a private key is a usage error naming the flag', async () => {
+    const r = await cli(['verify', '--cert', f('keys/ee-ec.key'), f('openssl-mock/rr-sig-ec.der')]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--cert .*ee-ec\.key is not a certificate: it is a PKCS#8 private key/);
   });
 });

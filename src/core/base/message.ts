@@ -1,7 +1,7 @@
 /** Reading a PKIMessage's header and body for a client or server (not for display: see inspect/). */
 import { AsnParser } from '@peculiar/asn1-schema';
 import { PKIBody, PKIHeader, PKIStatus, PKIStatusInfo, pkiBodyNames, pkiFailureInfoNames } from '../asn1';
-import type { TlvNode } from '../der/types';
+import { tagName, type TlvNode } from '../der/types';
 import { readDer } from '../der/reader';
 import { slice } from './encoded';
 import { toHex } from './bytes';
@@ -25,17 +25,30 @@ export function readMessage(der: Uint8Array): ReadMessage {
   if (!root || root.tagNumber !== 16 || (root.children?.length ?? 0) < 2)
     throw new Error('not a PKIMessage: expected SEQUENCE { header, body, … } at offset 0x0');
   const [h, b] = root.children!;
+  const at = (n: TlvNode) => `offset 0x${n.offset.toString(16)}`;
+  if (b.tagClass !== 2 || !b.constructed || b.tagNumber >= pkiBodyNames.length) {
+    throw new Error(
+      b.tagClass === 2
+        ? `unknown PKIBody alternative [${b.tagNumber}] at ${at(b)} (RFC 9810 defines 0–${pkiBodyNames.length - 1})`
+        : `the body at ${at(b)} is ${tagName(b)}, not a PKIBody alternative [0]–[${pkiBodyNames.length - 1}] (RFC 9810 §5.1.2)`,
+    );
+  }
+  // The schema decoder's own words never reach a user: what and where, and where to look closer.
   let header: PKIHeader;
   let body: PKIBody;
   try {
     header = AsnParser.parse(slice(der, h), PKIHeader);
-  } catch (e) {
-    throw new Error(`header at offset 0x${h.offset.toString(16)} does not decode: ${(e as Error).message}`);
+  } catch {
+    throw new Error(
+      `the header at ${at(h)} does not match PKIHeader (RFC 9810 §5.1.1); inspecting the message shows the field at fault`,
+    );
   }
   try {
     body = AsnParser.parse(slice(der, b), PKIBody);
-  } catch (e) {
-    throw new Error(`body at offset 0x${b.offset.toString(16)} does not decode: ${(e as Error).message}`);
+  } catch {
+    throw new Error(
+      `the ${pkiBodyNames[b.tagNumber]} body at ${at(b)} does not match its RFC 9810 schema; inspecting the message shows the field at fault`,
+    );
   }
   const bodyName =
     Object.keys(body).find((k) => (body as unknown as Record<string, unknown>)[k] !== undefined) ?? '?';

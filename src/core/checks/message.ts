@@ -19,7 +19,7 @@ import type { TlvNode } from '../der/types';
 import { toHex } from '../der/values';
 import { signatureByOid } from '../base/algorithms';
 import { slice } from '../base/encoded';
-import { readMessage, type ReadMessage } from '../base/message';
+import { readMessage, senderKidHex, type ReadMessage } from '../base/message';
 import { Locator } from './locate';
 import {
   certRepOf,
@@ -467,7 +467,7 @@ function checkProtection(m: ReadMessage, der: Uint8Array, f: Findings): void {
     });
   const skidExt = tbs.extensions?.find((e) => e.extnID === id_ce_subjectKeyIdentifier);
   const skid = skidExt ? subjectKeyId(skidExt.extnValue.buffer) : undefined;
-  const kid = m.header.senderKID ? toHex(new Uint8Array(m.header.senderKID.buffer)) : undefined;
+  const kid = senderKidHex(m);
   if (skid && !kid)
     f.add({
       id: 'header.senderKID.missing',

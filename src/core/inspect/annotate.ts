@@ -260,11 +260,11 @@ export class Annotator {
   private choice(tlv: TlvNode, name: string, spec: StructSpec, depth: number): AnnotatedNode {
     const alt = alternativeFor(spec, tlv);
     if (!alt) {
-      this.problem(
-        tlv,
-        tlv,
-        (path) =>
-          `${path || 'value'} at offset ${hexOffset(tlv.offset)}: ${tagName(tlv)} is none of the alternatives of ${spec.name}`,
+      const known = contextRange(spec);
+      this.problem(tlv, tlv, (path) =>
+        known && tlv.tagClass === 2
+          ? `${path || 'value'} at offset ${hexOffset(tlv.offset)}: unknown ${spec.name} alternative [${tlv.tagNumber}] (${productionRefs.get(spec.ctor)?.split(' §')[0] ?? 'its RFC'} defines ${known})`
+          : `${path || 'value'} at offset ${hexOffset(tlv.offset)}: ${tagName(tlv)} is none of the alternatives of ${spec.name}`,
       );
       return this.generic(tlv, name, depth, true);
     }
@@ -375,9 +375,14 @@ export class Annotator {
     const out: AnnotatedNode[] = (node.children = new Array<AnnotatedNode>(children.length));
     const opens = this.openByOwner.get(spec.ctor);
     let next = 0;
-    for (const field of spec.fields) {
+    for (const [index, field] of spec.fields.entries()) {
       const child = children[next];
       if (child && tagMatches(fieldTags(field), child.tagClass, child.tagNumber)) {
+        out[next] = this.field(child, field, depth + 1, node, opens);
+        next++;
+      } else if (child && !field.optional && this.standsFor(field, child, spec.fields, index)) {
+        // A required CHOICE with an alternative the schema lacks (PKIBody [27]): it is still that
+        // field, and the fields after it are read as they are; choice() says what is wrong.
         out[next] = this.field(child, field, depth + 1, node, opens);
         next++;
       } else if (!field.optional) {
@@ -407,6 +412,14 @@ export class Annotator {
     const summary = summarize(spec.name, node);
     if (summary !== undefined) node.value = summary;
     return node;
+  }
+
+  /** An untagged CHOICE field whose element fits no later field: the element stands where the field does. */
+  private standsFor(field: FieldSpec, child: TlvNode, fields: FieldSpec[], index: number): boolean {
+    if (field.context !== undefined || field.repeated) return false;
+    const type = describe(field.type);
+    if (type.kind !== 'choice') return false;
+    return !fields.slice(index + 1).some((f) => tagMatches(fieldTags(f), child.tagClass, child.tagNumber));
   }
 
   private field(
@@ -517,6 +530,14 @@ export class Annotator {
 }
 
 // Loops, not find() with a closure: these run for most nodes of a large message.
+/** "0–26" when a CHOICE's alternatives are the context tags 0…n without a gap (PKIBody), else undefined. */
+function contextRange(spec: StructSpec): string | undefined {
+  const tags = spec.fields.map((f) => f.context);
+  if (tags.some((t) => t === undefined)) return undefined;
+  const sorted = (tags as number[]).slice().sort((x, y) => x - y);
+  return sorted.every((t, i) => t === i) ? `0–${sorted.length - 1}` : undefined;
+}
+
 function alternativeFor(spec: StructSpec, tlv: TlvNode): FieldSpec | undefined {
   for (const f of spec.fields) if (tagMatches(fieldTags(f), tlv.tagClass, tlv.tagNumber)) return f;
   return undefined;

@@ -63,12 +63,13 @@ function statusInfo(body: AnnotatedNode | undefined, bodyType: string): Annotate
 export function summarizeMessage(root: AnnotatedNode): MessageSummary {
   const header = child(root, 'header');
   const body = child(root, 'body');
-  const bodyType = body?.children[0]?.name ?? '?';
+  // A body the schema does not know (PKIBody [27]) is named by its tag: "[27]".
+  const bodyType = body ? body.children[0]?.name || body.tag : '?';
   const extra = child(root, 'extraCerts');
   const pvno = child(header, 'pvno')?.value;
   const summary: MessageSummary = {
     bodyType,
-    bodyDescription: bodyDescriptions[bodyType] ?? 'unknown body',
+    bodyDescription: bodyDescriptions[bodyType] ?? (body ? 'unknown PKIBody alternative' : 'unknown body'),
     sender: child(header, 'sender')?.value,
     recipient: child(header, 'recipient')?.value,
     transactionID: child(header, 'transactionID')?.value,

@@ -6,6 +6,8 @@
 import * as vscode from 'vscode';
 import {
   checkProtection,
+  inspectFile,
+  kindInWords,
   inspectModel,
   lintMessage,
   readDerInput,
@@ -136,7 +138,15 @@ export class InspectorSession extends Disposable {
       filters: { Certificates: ['pem', 'crt', 'cer', 'der'] },
     });
     if (!picked?.[0]) return;
-    this.certOverride = readDerInput(await vscode.workspace.fs.readFile(picked[0])).der;
+    const der = readDerInput(await vscode.workspace.fs.readFile(picked[0])).der;
+    const { kind } = inspectFile(der).doc;
+    if (kind !== 'Certificate') {
+      void vscode.window.showErrorMessage(
+        `CMP Lens: ${picked[0].path.split('/').pop()} is not a certificate: it is ${kindInWords[kind]}.`,
+      );
+      return;
+    }
+    this.certOverride = der;
     await this.check();
   }
 
