@@ -4,8 +4,9 @@
 import { isBuiltin } from 'node:module';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = resolve(dirname(new URL(import.meta.url).pathname), '../..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Core features; `protection` is the one the others may build on, through its index only. */
 const features = ['inspect', 'protection', 'checks', 'compose', 'transport', 'testca', 'capture'];

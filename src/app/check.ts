@@ -3,8 +3,7 @@
  * extraCerts or a chosen certificate), the protecting certificate and its chain, POPs, CSRs, a
  * certConf's certHash, and the protocol findings. The inspector and `cmp-lens verify` both call it.
  */
-import { senderKidOf, slice, type Subtle } from '../core/base';
-import { readDer } from '../core/der/reader';
+import { messageShaped, readTop, senderKidOf, slice, type Subtle } from '../core/base';
 import { inspectInput } from '../core/inspect';
 import type { DocumentKind } from '../shared/annotated';
 import { checkMessage } from '../core/checks';
@@ -95,13 +94,17 @@ export interface MessagesInput {
 
 /** Sorts out what a file holds before it is checked: a message, several, something else, trailing bytes. */
 export function messagesOf(der: Uint8Array): MessagesInput {
-  const first = readDer(der).roots[0];
+  const first = readTop(der);
   if (!first) return { kind: 'ASN.1', messages: [der] };
   const one = der.subarray(0, first.end);
   const trailing = first.end < der.length ? { offset: first.end, length: der.length - first.end } : undefined;
+  // The TLV tree tells a message (or several) at once; only something else is annotated to name it.
+  if (messageShaped(first)) return { kind: 'PKIMessage', messages: [one], trailing };
+  const children = first.children ?? [];
+  if (first.tagClass === 0 && first.tagNumber === 16 && children.length && children.every(messageShaped)) {
+    return { kind: 'PKIMessages', messages: children.map((c) => slice(der, c)), trailing };
+  }
   const { kind } = inspectInput(one).doc;
-  if (kind === 'PKIMessages')
-    return { kind, messages: (first.children ?? []).map((c) => slice(der, c)), trailing };
   // Unrecognised DER is still checked as a message: the check says where it stops being one.
   return { kind, messages: kind === 'PKIMessage' || kind === 'ASN.1' ? [one] : [], trailing };
 }

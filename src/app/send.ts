@@ -6,6 +6,7 @@
 import { oids } from '../core/asn1';
 import {
   certResponseBodies,
+  readTop,
   readMessage,
   senderKidHex,
   slice,
@@ -15,7 +16,6 @@ import {
 } from '../core/base';
 import { checkTransaction, findingLine } from '../core/checks';
 import { withImplicitConfirm } from '../core/compose';
-import { readDer } from '../core/der/reader';
 import { certNameOf, macLike, type ProtectionSpec } from '../core/protection';
 import {
   runTransaction,
@@ -81,7 +81,7 @@ export function exchangeFindingLine(f: Finding, messages: readonly Pick<Exchange
 
 /** DER of extraCerts[0], read off the TLV tree (the schema decoder never sees the whole message). */
 export function firstExtraCert(der: Uint8Array): Uint8Array | undefined {
-  const root = readDer(der).roots[0];
+  const root = readTop(der);
   const cert = root?.children?.find((c) => c.tagClass === 2 && c.tagNumber === 1)?.children?.[0]
     ?.children?.[0];
   return cert ? slice(der, cert) : undefined;

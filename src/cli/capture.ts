@@ -5,13 +5,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { captureView, exportPlan } from '../app';
+import { captureView, exportPlan, givenSecret } from '../app';
 import { findingLine } from '../core/checks';
 import { readCaptureFile } from '../node/captureFile';
 import type { CaptureRow } from '../shared/capture';
 import { helpText, parseFlags, type FlagSpec } from './args';
 import type { Command } from './command';
-import { flagSecrets, readSecret, secretFlags, UsageError, type Io } from './io';
+import { readSecret, secretFlags, UsageError, type Io } from './io';
 
 const flags: FlagSpec = {
   ...secretFlags,
@@ -45,7 +45,7 @@ async function run(args: string[], io: Io): Promise<number> {
   } catch (e) {
     throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const view = await captureView(result, file, { secrets: flagSecrets(secret) });
+  const view = await captureView(result, file, { secrets: givenSecret(secret) });
   if (p.bool('--json')) {
     io.out(JSON.stringify(view, null, 2));
   } else {

@@ -1,9 +1,10 @@
 /**
  * What every command uses: the terminal and files (`Io`, so tests drive the CLI in process),
- * reading an input, usage errors, and the secret flags (--secret-file, --secret-env), read once.
+ * reading an input, usage errors, and the secret flags (--secret-file, --secret-env), read once; the
+ * one secret they give is every command's SecretSource (`givenSecret`).
  */
 import { readFileSync } from 'node:fs';
-import { givenSecret, readDerInput, type SecretSource } from '../app';
+import { readDerInput } from '../app';
 
 /** Wrong use of the CLI: exit 2 with the message. */
 export class UsageError extends Error {}
@@ -75,9 +76,4 @@ export function readSecret(
     return new TextEncoder().encode(v);
   }
   return undefined;
-}
-
-/** The CLI's secret source: the one secret the flags gave, for every message; nobody is asked. */
-export function flagSecrets(secret: Uint8Array | undefined): SecretSource {
-  return givenSecret(secret);
 }

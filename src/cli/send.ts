@@ -1,5 +1,5 @@
 /** `cmp-lens send FILE --server URL`: the client transaction from a terminal. */
-import { sendRequest, type SendOutcome } from '../app';
+import { givenSecret, sendRequest, type SendOutcome } from '../app';
 import { certNameOf } from '../core/protection';
 import { transportDefaults } from '../core/transport';
 import { ExchangeStore, exchangeFolderName } from '../node/exchangeStore';
@@ -8,7 +8,7 @@ import { loadDer } from '../node/materials';
 import { helpText, intFlag, parseFlags, type FlagSpec } from './args';
 import type { Command } from './command';
 import { protectionFlags, protectionFrom, secretFrom } from './craft';
-import { flagSecrets, readDer, UsageError, type Io } from './io';
+import { readDer, UsageError, type Io } from './io';
 
 const flags: FlagSpec = {
   '--server': {
@@ -83,7 +83,7 @@ async function run(args: string[], io: Io): Promise<number> {
       name: file,
       server,
       post: nodePost(server),
-      secrets: flagSecrets(secret),
+      secrets: givenSecret(secret),
       protection,
       trustAnchors: p.list('--trust').map((t) => loadDer(t)),
       sink: store,

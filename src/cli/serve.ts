@@ -77,7 +77,7 @@ async function serve(args: string[], io: Io): Promise<number> {
     behaviour: behaviourFrom(p),
     trustAnchors: p.list('--trust').map((t) => loadDer(t)),
     open: state ? keptIn(state) : undefined,
-    listen: (ca, log) => serveTestCa(ca, { port, host, log: (l) => (log(l), io.out(`  ${l}`)) }),
+    listen: (ca) => serveTestCa(ca, { port, host, log: (l) => io.out(`  ${l}`) }),
   });
   io.out(`CMP Lens test CA "${serving.name}" listening on ${serving.server.url}`);
   io.out(

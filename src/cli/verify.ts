@@ -1,10 +1,10 @@
 /** `cmp-lens verify FILE`: protection, the protecting certificate and chain, POPs, CSRs, certHash. */
-import { checkProtection, inspectFile, kindInWords, messagesOf } from '../app';
+import { checkProtection, givenSecret, inspectFile, kindInWords, messagesOf } from '../app';
 import { issuedCertificates } from '../core/protection';
 import type { CheckResult } from '../shared/protection';
 import { helpText, oneFile, parseFlags, type FlagSpec } from './args';
 import type { Command } from './command';
-import { flagSecrets, readDer, readSecret, secretFlags, UsageError, type Io } from './io';
+import { readDer, readSecret, secretFlags, UsageError, type Io } from './io';
 
 const flags: FlagSpec = {
   ...secretFlags,
@@ -70,7 +70,7 @@ async function run(args: string[], io: Io): Promise<number> {
     const { results } = await checkProtection({
       der,
       name,
-      secrets: flagSecrets(secret),
+      secrets: givenSecret(secret),
       cert,
       trustAnchors,
       issued,

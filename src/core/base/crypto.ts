@@ -8,9 +8,4 @@ export type Subtle = typeof globalThis.crypto.subtle;
 /** `n` random bytes. */
 export type Random = (n: number) => Uint8Array;
 
-/** The runtime's WebCrypto (Node's, Electron's, the browser's). */
-export function defaultSubtle(): Subtle {
-  return globalThis.crypto.subtle;
-}
-
 export const defaultRandom: Random = (n) => globalThis.crypto.getRandomValues(new Uint8Array(n));

@@ -71,13 +71,21 @@ export function senderKidHex(m: ReadMessage): string | undefined {
   return m.header.senderKID ? toHex(new Uint8Array(m.header.senderKID.buffer)) : undefined;
 }
 
-/** Hex senderKID of encoded bytes, or undefined when absent or the header does not decode. */
-export function senderKidOf(der: Uint8Array): string | undefined {
-  try {
-    return senderKidHex(readMessage(der));
-  } catch {
-    return undefined;
-  }
+/**
+ * The top of a message's TLV tree only (root, header, its fields, their first element): enough for
+ * its shape and header identifiers, and cheap however many certificates or CRL entries follow.
+ */
+export function readTop(der: Uint8Array): TlvNode | undefined {
+  return readDer(der, { limits: { maxDepth: 4 } }).roots[0];
+}
+
+/** Hex senderKID of encoded bytes, read off the TLV tree; undefined when absent or not a message. */
+export function senderKidOf(der: Uint8Array, root: TlvNode | undefined = readTop(der)): string | undefined {
+  if (!messageShaped(root)) return undefined;
+  // senderKID [2] KeyIdentifier (an OCTET STRING), after pvno, sender, recipient (RFC 9810 §5.1.1).
+  const wrap = root!.children![0].children!.slice(3).find((c) => c.tagClass === 2 && c.tagNumber === 2);
+  const kid = wrap?.children?.[0];
+  return kid && universal(kid, 4) ? toHex(der.subarray(kid.offset + kid.headerLength, kid.end)) : undefined;
 }
 
 /** Hex transactionID of a message ('' when absent). */
@@ -116,6 +124,17 @@ function statusNode(bodyName: string, content: TlvNode | undefined): TlvNode | u
 }
 
 /**
+ * SEQUENCE { header SEQUENCE { pvno INTEGER, sender [n], recipient [n], … }, body [n] constructed, … }:
+ * a PKIMessage's shape on the TLV tree, whatever the body's number (an unknown one is still a message).
+ */
+export function messageShaped(root: TlvNode | undefined): boolean {
+  const [h, b] = root?.children ?? [];
+  if (!universal(root, 16) || !universal(h, 16) || !b || b.tagClass !== 2 || !b.constructed) return false;
+  const hc = h.children ?? [];
+  return universal(hc[0], 2) && hc[1]?.tagClass === 2 && hc[2]?.tagClass === 2;
+}
+
+/**
  * The outline of a PKIMessage read off its TLV tree, without the schema decoder (which costs a
  * hundred times more): for listing many messages, as in a capture. Undefined when the bytes do not
  * have a PKIMessage's shape (SEQUENCE { header SEQUENCE { pvno INTEGER, sender, recipient, … },
@@ -125,18 +144,10 @@ export function peekMessage(der: Uint8Array): MessageOutline | undefined {
   const doc = readDer(der);
   if (doc.problems.some((p) => p.severity === 'error')) return undefined;
   const [root] = doc.roots;
-  const [h, b] = root?.children ?? [];
-  if (
-    !universal(root, 16) ||
-    !universal(h, 16) ||
-    !b ||
-    b.tagClass !== 2 ||
-    !b.constructed ||
-    b.tagNumber >= pkiBodyNames.length
-  )
-    return undefined;
+  if (!root || !messageShaped(root)) return undefined;
+  const [h, b] = root.children!;
+  if (b.tagNumber >= pkiBodyNames.length) return undefined;
   const hc = h.children ?? [];
-  if (!universal(hc[0], 2) || hc[1]?.tagClass !== 2 || hc[2]?.tagClass !== 2) return undefined;
   const bodyName = pkiBodyNames[b.tagNumber];
   const tidWrap = hc.slice(3).find((c) => c.tagClass === 2 && c.tagNumber === 4);
   const tid = tidWrap?.children?.[0];

@@ -5,19 +5,23 @@
 import { AsnParser } from '@peculiar/asn1-schema';
 import {
   CMPCertificate,
+  PKIHeader,
   CMPCertificates,
   InfoTypeAndValue,
   InfoTypeAndValues,
   PKIMessage,
   oids,
 } from '../asn1';
-import { certRequestBodies, readMessage, slice } from '../base';
-import { readDer } from '../der/reader';
+import { certRequestBodies, readMessage, readTop, slice } from '../base';
 import { protectMessage, type ProtectEnv, type ProtectionSpec } from '../protection';
 
 /** True when the header's generalInfo already carries id-it-implicitConfirm. */
 export function asksImplicitConfirm(der: Uint8Array): boolean {
-  return readMessage(der).header.generalInfo?.some((i) => i.infoType === oids.itImplicitConfirm) ?? false;
+  return asks(readMessage(der).header);
+}
+
+function asks(header: PKIHeader): boolean {
+  return header.generalInfo?.some((i) => i.infoType === oids.itImplicitConfirm) ?? false;
 }
 
 /**
@@ -32,14 +36,14 @@ export async function withImplicitConfirm(
 ): Promise<Uint8Array | undefined> {
   const read = readMessage(der);
   if (!certRequestBodies.has(read.bodyName) && read.bodyName !== 'p10cr') return undefined;
-  if (read.header.generalInfo?.some((i) => i.infoType === oids.itImplicitConfirm)) return undefined;
+  if (asks(read.header)) return undefined;
   const header = read.header;
   const info = new InfoTypeAndValue({
     infoType: oids.itImplicitConfirm,
     infoValue: new Uint8Array([0x05, 0x00]).buffer,
   });
   header.generalInfo = new InfoTypeAndValues([...(header.generalInfo ?? []), info]);
-  const root = readDer(der).roots[0];
+  const root = readTop(der)!;
   const extra = root.children?.find((c) => c.tagClass === 2 && c.tagNumber === 1)?.children?.[0];
   const certs = (extra?.children ?? []).map((c) => AsnParser.parse(slice(der, c), CMPCertificate));
   const msg = new PKIMessage({

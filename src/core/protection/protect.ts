@@ -26,6 +26,7 @@ import { signatureAlgorithm, signBytes, type KeyPair, type SignatureHash } from 
 import { digestOidByHash, hashByOid } from '../base/algorithms';
 import { pbmac1Plan, pbmPlan } from './mac';
 import { type Subtle } from '../base/crypto';
+import { defaultRandom } from '../base/crypto';
 
 /** HMAC OIDs by hash name (RFC 9481 §6.2); for SHA-1 the hmac-sha1 OID that PBM uses. */
 const hmacOid: Record<string, string> = {
@@ -69,8 +70,6 @@ export interface ProtectEnv {
   subtle?: Subtle;
   random?: (n: number) => Uint8Array;
 }
-
-const defaultRandom = (n: number) => globalThis.crypto.getRandomValues(new Uint8Array(n));
 
 function macAlgorithm(
   spec: Extract<ProtectionSpec, { kind: 'pbm' | 'pbmac1' }>,
