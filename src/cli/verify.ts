@@ -21,9 +21,10 @@ const flags: FlagSpec = {
   },
 };
 
-/** "protection: valid — PBM, SHA-256 × 500, HMAC-SHA1, salt 16 bytes" */
+/** "protection: valid — PBM, SHA-256 × 500, HMAC-SHA1, salt 16 bytes", then a line per warning. */
 export function resultLine(r: CheckResult): string {
-  return `${r.check}: ${r.verdict} — ${r.summary}${r.reason ? `: ${r.reason}` : ''}`;
+  const line = `${r.check}: ${r.verdict} — ${r.summary}${r.reason ? `: ${r.reason}` : ''}`;
+  return [line, ...(r.warnings ?? []).map((w) => `${r.check}: warning — ${w}`)].join('\n');
 }
 
 /** 1 when something is invalid, 3 when something needs input or cannot be decided, else 0. */
@@ -75,7 +76,8 @@ async function run(args: string[], io: Io): Promise<number> {
       trustAnchors,
       issued,
     });
-    for (const r of results) io.out(`${several ? `message ${i + 1}: ` : ''}${resultLine(r)}`);
+    const prefix = several ? `message ${i + 1}: ` : '';
+    for (const r of results) for (const line of resultLine(r).split('\n')) io.out(prefix + line);
     all.push(...results);
   }
   if (input.trailing) {

@@ -19,4 +19,8 @@ export interface CheckResult {
   /** Field path and byte offset of what was checked, so a UI can select it. */
   path?: string;
   offset?: number;
+  /** Where the certificate a signature was checked with came from: "extraCerts[1]", "the given certificate". */
+  signer?: string;
+  /** A valid result with something the RFCs ask otherwise (the signer not first in extraCerts). */
+  warnings?: string[];
 }

@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { run, type Io } from '../../src/cli/main';
 import { fixture } from './helpers';
+import { extraCertsOf, signedKur, withExtraCerts } from '../gen/signers';
+
+/** Inputs made in the test, read by name as if they were files. */
+const made = new Map<string, Uint8Array>();
 
 async function cli(
   args: string[],
@@ -19,7 +23,7 @@ async function cli(
     },
     readFile: (p) => {
       if (p.startsWith('missing')) throw Object.assign(new Error('nope'), { code: 'ENOENT' });
-      return fixture(p);
+      return made.get(p) ?? fixture(p);
     },
     readStdin: () => stdin,
     env: (name) => env[name],
@@ -117,6 +121,25 @@ describe('cmp-lens verify', () => {
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, /^protection: valid — ecdsa-with-SHA256, with extraCerts\[0\] CN=Existing EE$/m);
     assert.match(r.out, /^chain: valid — chain CN=Existing EE ← CN=Test CA \(trust anchor\)$/m);
+  });
+  it('signature by the second certificate in extraCerts: valid with a warning line, exit 0', async () => {
+    const kur = signedKur();
+    const [ee, ca] = extraCertsOf(kur);
+    made.set('ca-first.der', withExtraCerts(kur, [ca, ee]));
+    const r = await cli(['verify', 'ca-first.der']);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /^protection: valid — ecdsa-with-SHA256, with extraCerts\[1\] CN=Existing EE$/m);
+    assert.match(
+      r.out,
+      /^protection: warning — the protecting certificate is extraCerts\[1\], not extraCerts\[0\]/m,
+    );
+    made.set('ca-only.der', withExtraCerts(kur, [ca]));
+    const none = await cli(['verify', 'ca-only.der']);
+    assert.equal(none.code, 3, none.out);
+    assert.match(
+      none.out,
+      /^protection: needs-cert — .*passed over extraCerts\[0\] CN=Test CA: its subject is not sender$/m,
+    );
   });
   it('certConf: --issued takes the ip of the transaction and checks certHash', async () => {
     const r = await cli([

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
-import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
+import { AlgorithmIdentifier, AttributeValue } from '@peculiar/asn1-x509';
 import * as cmp from '../../src/core/asn1';
 import { readDer } from '../../src/core/der/reader';
 import { unwrapInput } from '../../src/core/base/pem';
@@ -15,6 +15,8 @@ import {
 } from '../../src/core/protection';
 import type { CheckResult } from '../../src/shared/protection';
 import { fixture, fixtureFiles } from './helpers';
+import { parseName, sameName } from '../../src/core/base/names';
+import { extraCertsOf, signedKur, withBrokenSignature, withExtraCerts } from '../gen/signers';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const s3cret = enc('s3cret');
@@ -264,5 +266,73 @@ describe('certNameOf (names in send messages)', () => {
     );
     const [c] = issuedCertificates(fixture('openssl-mock/ir-pbm-ip.der'));
     assert.match(certNameOf(c.der), /^CN=/);
+  });
+});
+
+describe('protection: where the signer sits (issue 19, class 1)', () => {
+  // OpenSSL's signed kur ("CN=Existing EE" then "CN=Test CA") and a cr with senderKID, rearranged.
+  const kur = signedKur();
+  const [ee, testCa] = extraCertsOf(kur);
+  const cr = der('generated/cr-ecdsa-p384.der');
+  const [crSigner] = extraCertsOf(cr);
+
+  it('the signer second in extraCerts: valid, with a warning citing RFC 9483 §3.3', async () => {
+    const r = await check(withExtraCerts(kur, [testCa, ee]));
+    assert.equal(r.protection.verdict, 'valid', r.protection.reason);
+    assert.equal(r.protection.signer, 'extraCerts[1]');
+    assert.match(r.protection.summary, /with extraCerts\[1\] CN=Existing EE/);
+    assert.equal(r.protection.warnings?.length, 1);
+    assert.match(r.protection.warnings![0], /extraCerts\[1\], not extraCerts\[0\].*RFC 9483 §3\.3/);
+    assert.equal(r.certificate.verdict, 'valid');
+    assert.equal(r.certificate.path, 'extraCerts[1]');
+  });
+  it('senderKID picks the certificate whose subject key identifier it is, wherever it sits', async () => {
+    const r = await check(withExtraCerts(cr, [ca, crSigner]));
+    assert.equal(r.protection.verdict, 'valid', r.protection.reason);
+    assert.equal(r.protection.signer, 'extraCerts[1]');
+    assert.match(r.certificate.summary, /matches senderKID, sender/);
+  });
+  it('the chain is built from the other extraCerts when the signer is not first', async () => {
+    const r = await check(withExtraCerts(kur, [testCa, ee]), {
+      trustAnchors: [unwrapInput(fixture('keys/ca.crt')).der],
+    });
+    assert.equal(r.protection.verdict, 'valid');
+    assert.ok(r.chain, 'a chain result');
+  });
+  it('only the trust anchors hold the signer: valid, with a warning that it is not in extraCerts', async () => {
+    const r = await check(withExtraCerts(kur, [testCa]), { trustAnchors: [ee] });
+    assert.equal(r.protection.verdict, 'valid', r.protection.reason);
+    assert.equal(r.protection.signer, 'trust anchor 1');
+    assert.match(r.protection.warnings![0], /not in extraCerts/);
+    assert.equal(r.chain.verdict, 'valid');
+  });
+  it('nothing matches: needs-cert, naming each certificate tried and why it was passed over', async () => {
+    const r = await check(withExtraCerts(kur, [testCa]));
+    assert.equal(r.protection.verdict, 'needs-cert');
+    assert.match(r.protection.reason!, /no certificate matches sender CN=Existing EE/);
+    assert.match(r.protection.reason!, /extraCerts\[0\] CN=Test CA: its subject is not sender/);
+    const kid = await check(withExtraCerts(cr, [ca]));
+    assert.equal(kid.protection.verdict, 'needs-cert');
+    assert.match(kid.protection.reason!, /senderKID [0-9a-f]+ or sender/);
+    assert.match(kid.protection.reason!, /subject key identifier [0-9a-f]+ is not senderKID/);
+  });
+  it('invalid only when a matching certificate does not verify', async () => {
+    const r = await check(withBrokenSignature(withExtraCerts(kur, [testCa, ee])));
+    assert.equal(r.protection.verdict, 'invalid');
+    assert.match(r.protection.reason!, /^signature does not verify with extraCerts\[1\] CN=Existing EE/);
+  });
+  it('a given certificate is used as given, matching or not', async () => {
+    const r = await check(withExtraCerts(kur, [testCa]), { cert: ee });
+    assert.equal(r.protection.verdict, 'valid');
+    assert.equal(r.protection.signer, 'the given certificate');
+    assert.equal(r.protection.warnings, undefined);
+  });
+  it('names match as RFC 5280 compares them: string type, case and spaces aside', () => {
+    const a = parseName('CN=Existing  EE, O=Example');
+    const b = parseName('cn=existing ee,o=EXAMPLE');
+    b[0][0].value = new AttributeValue({ printableString: 'example' });
+    assert.ok(sameName(a, b));
+    assert.ok(!sameName(a, parseName('CN=Existing EE')));
+    assert.ok(!sameName(a, parseName('CN=Other, O=Example')));
   });
 });

@@ -6,6 +6,7 @@ import type { AnnotatedNode } from '../../src/shared/annotated';
 import { walkWithPaths } from '../../src/core/inspect/paths';
 import { toHex } from '../../src/core/der/values';
 import { bigCrlann, hostileMessage, hostileStrings, hostileStructures, manyExtraCerts } from '../gen/inputs';
+import { extraCertsOf, signedKur, withExtraCerts } from '../gen/signers';
 import { fixture, fixtureFiles } from '../unit/helpers';
 import { chromiumMissing, launch, openInspector, screenshot, serve, type Opened } from './harness';
 
@@ -189,6 +190,18 @@ describe('inspector webview: protection results', () => {
       rows.join(' | '),
     );
     await screenshot(o.page, 'inspector-protection-signed');
+    await closeAll(o);
+  });
+
+  it('a message signed by its second extraCert: valid, the warning shown, another certificate offered', async () => {
+    const kur = signedKur();
+    const [ee, ca] = extraCertsOf(kur);
+    const o = await openInspector(browser, origin, withExtraCerts(kur, [ca, ee]), 'kur');
+    await o.page.waitForSelector('.checks .check-warning');
+    assert.equal(await o.page.$eval('.summary .protection', (e) => e.textContent), 'protection: valid');
+    const warning = await o.page.$eval('.checks .check-warning', (e) => e.textContent ?? '');
+    assert.match(warning, /extraCerts\[1\], not extraCerts\[0\]/);
+    assert.ok(await o.page.$('.checks .choose-cert'), 'Use another certificate… is offered');
     await closeAll(o);
   });
 

@@ -140,6 +140,11 @@ function renderChecks(results: CheckResult[]): void {
       el('span', 'check-summary', r.summary),
     );
     if (r.reason) row.append(el('span', 'check-reason', r.reason));
+    for (const w of r.warnings ?? []) {
+      const warning = el('span', 'check-warning');
+      warning.append(el('span', 'codicon codicon-warning'), el('span', undefined, w));
+      row.append(warning);
+    }
     if (r.offset !== undefined) {
       const link = el('button', 'link', hexOffset(r.offset));
       link.addEventListener('click', () => send({ type: 'reveal', offset: r.offset! }));
@@ -153,12 +158,7 @@ function renderChecks(results: CheckResult[]): void {
       b.addEventListener('click', () => send({ type: 'enterSecret' }));
       row.append(b);
     }
-    if (
-      r.check === 'protection' &&
-      /with (extraCerts\[0\]|the given certificate)|needs-cert/.test(
-        `${r.summary} ${r.reason ?? ''} ${r.verdict}`,
-      )
-    ) {
+    if (r.check === 'protection' && (r.signer !== undefined || r.verdict === 'needs-cert')) {
       const b = el('vscode-button', 'choose-cert', 'Use another certificate…') as HTMLElement;
       b.setAttribute('secondary', '');
       b.addEventListener('click', () => send({ type: 'chooseCert' }));

@@ -11,6 +11,7 @@ import {
   RelativeDistinguishedName,
 } from '@peculiar/asn1-x509';
 import { dnShortNames } from '../asn1/oids';
+import { toHex } from './bytes';
 
 const byShortName = new Map([...dnShortNames].map(([oid, short]) => [short.toLowerCase(), oid]));
 byShortName.set('email', '1.2.840.113549.1.9.1');
@@ -124,4 +125,36 @@ export function parseGeneralName(text: string, where = 'name'): GeneralName {
     default:
       return new GeneralName({ directoryName: parseName(value, where) });
   }
+}
+
+/** A string attribute value, case-folded with runs of space collapsed (RFC 4518's matching, simplified). */
+function folded(atv: AttributeTypeAndValue): string | undefined {
+  const v = atv.value;
+  const text =
+    v.utf8String ?? v.printableString ?? v.teletexString ?? v.universalString ?? v.bmpString ?? v.ia5String;
+  return text === undefined ? undefined : text.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/**
+ * Whether two names are the same name (RFC 5280 §7.1): the same RDNs in the same order, each with the
+ * same attributes; string values compare case-insensitively with spaces collapsed, whatever string type
+ * encodes them (a PrintableString "CA" equals a UTF8String "ca"); other values compare as encoded.
+ */
+export function sameName(a: Name, b: Name): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((rdn, i) => {
+    const other = b[i];
+    if (rdn.length !== other.length) return false;
+    return rdn.every((atv) =>
+      other.some((o) => {
+        if (o.type !== atv.type) return false;
+        const x = folded(atv);
+        const y = folded(o);
+        if (x !== undefined || y !== undefined) return x === y;
+        const raw = (v: AttributeTypeAndValue['value']) =>
+          v.anyValue ? toHex(new Uint8Array(v.anyValue)) : '';
+        return raw(atv.value) === raw(o.value);
+      }),
+    );
+  });
 }

@@ -1,6 +1,6 @@
 /** Chain building from the protecting certificate to configured trust anchors (reported on its own). */
 import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
-import { Certificate } from '@peculiar/asn1-x509';
+import { Certificate, type Name } from '@peculiar/asn1-x509';
 import type { CheckResult } from '../../shared/protection';
 import { dnShortNames } from '../asn1';
 import { bitStringBytes, certificateParts, slice } from '../base/encoded';
@@ -10,8 +10,13 @@ import { verifySignature } from './signature';
 
 /** "CN=…" of a certificate's subject, for messages. */
 export function certName(cert: Certificate): string {
+  return nameText(cert.tbsCertificate.subject);
+}
+
+/** A name as RFC 4514 writes it, most specific first: "CN=EE,O=Example". */
+export function nameText(name: Name): string {
   const parts: string[] = [];
-  for (const rdn of cert.tbsCertificate.subject) {
+  for (const rdn of name) {
     for (const atv of rdn) {
       const key = dnShortNames.get(atv.type) ?? atv.type;
       parts.push(`${key}=${atv.value.toString()}`);

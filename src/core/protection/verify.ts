@@ -3,12 +3,13 @@
  * original header and body), the protecting certificate, and POP / CSR signatures inside.
  * Pure: WebCrypto comes in as a parameter. Never throws on bad input: faults are results.
  */
-import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
+import { AsnParser } from '@peculiar/asn1-schema';
 import {
   AlgorithmIdentifier,
   Certificate,
   Extensions,
   KeyUsage,
+  Name,
   SubjectKeyIdentifier,
   id_ce_keyUsage,
   id_ce_subjectKeyIdentifier,
@@ -24,8 +25,9 @@ import { pbmac1Plan, pbmPlan, UnsupportedAlgorithm, type MacPlan } from './mac';
 import { equalBytes } from '../base/bytes';
 import { type Subtle } from '../base/crypto';
 import { describeSignature, verifySignature } from './signature';
-import { certName, checkChain } from './chain';
+import { certName, checkChain, nameText } from './chain';
 import { certRequestBodies } from '../base/bodies';
+import { sameName } from '../base/names';
 
 export interface VerifyOptions {
   /** The shared secret for MAC protection. */
@@ -210,12 +212,101 @@ async function checkMac(
   return { ...base, verdict: 'invalid', summary: plan.summary, reason };
 }
 
+/** A certificate that may have made a message's signature, and where it came from. */
+interface SignerCandidate {
+  der: Uint8Array;
+  /** "extraCerts[1]", "the given certificate", "trust anchor 2". */
+  from: string;
+  /** Its place in extraCerts, if it is there. */
+  index?: number;
+  cert?: Certificate;
+}
+
+/** How well a candidate fits the header: 0 senderKID and sender, 1 senderKID only, 2 sender only. */
+interface Fit {
+  candidate: SignerCandidate;
+  rank: number;
+}
+
+function subjectKeyId(cert: Certificate): Uint8Array | undefined {
+  const ext = (cert.tbsCertificate.extensions as Extensions | undefined)?.find(
+    (e) => e.extnID === id_ce_subjectKeyIdentifier,
+  );
+  if (!ext) return undefined;
+  try {
+    return new Uint8Array(AsnParser.parse(ext.extnValue.buffer, SubjectKeyIdentifier).buffer);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The header's sender as a directory name, unless it is NULL-DN (which names nobody). */
+function senderName(header: PKIHeader): Name | undefined {
+  const dn = header.sender.directoryName;
+  return dn && dn.length ? dn : undefined;
+}
+
+/**
+ * Where a candidate stands against senderKID and sender: its rank, or why it was passed over. A
+ * careful verifier (OpenSSL's OSSL_CMP_validate_msg does the same) takes the certificate whose subject
+ * key identifier is senderKID, or whose subject is sender, wherever it sits.
+ */
+function fitOf(c: SignerCandidate, header: PKIHeader): Fit | string {
+  if (!c.cert) return 'it does not decode as a certificate';
+  const kid = header.senderKID ? new Uint8Array(header.senderKID.buffer) : undefined;
+  const name = senderName(header);
+  const ski = subjectKeyId(c.cert);
+  const kidFits = kid && ski && equalBytes(kid, ski);
+  const nameFits = name && sameName(c.cert.tbsCertificate.subject, name);
+  if (kidFits) return { candidate: c, rank: nameFits || !name ? 0 : 1 };
+  if (nameFits) return { candidate: c, rank: 2 };
+  const why: string[] = [];
+  if (kid)
+    why.push(
+      ski ? `its subject key identifier ${toHex(ski)} is not senderKID` : 'it has no subject key identifier',
+    );
+  if (name) why.push('its subject is not sender');
+  return why.join(' and ');
+}
+
+/** "senderKID 0a1b… or sender CN=EE": what the header says the signer is. */
+function wanted(header: PKIHeader): string {
+  const name = senderName(header);
+  return [
+    header.senderKID ? `senderKID ${toHex(new Uint8Array(header.senderKID.buffer))}` : '',
+    name ? `sender ${nameText(name)}` : '',
+  ]
+    .filter(Boolean)
+    .join(' or ');
+}
+
+/** The candidates in the order a verifier takes them: the given certificate, extraCerts, trust anchors. */
+function signerCandidates(der: Uint8Array, extraCerts: TlvNode[], options: VerifyOptions): SignerCandidate[] {
+  const decode = (bytes: Uint8Array): Certificate | undefined => {
+    try {
+      return AsnParser.parse(bytes, Certificate);
+    } catch {
+      return undefined;
+    }
+  };
+  const out: SignerCandidate[] = [];
+  if (options.cert)
+    out.push({ der: options.cert, from: 'the given certificate', cert: decode(options.cert) });
+  extraCerts.forEach((n, i) => {
+    const bytes = slice(der, n);
+    out.push({ der: bytes, from: `extraCerts[${i}]`, index: i, cert: decode(bytes) });
+  });
+  (options.trustAnchors ?? []).forEach((bytes, i) =>
+    out.push({ der: bytes, from: `trust anchor ${i + 1}`, cert: decode(bytes) }),
+  );
+  return out;
+}
+
 async function checkSignatureProtection(input: ProtectionInput): Promise<CheckResult[]> {
   const { subtle, alg, header, value, data, der, extraCerts, options, base } = input;
   const summary = describeSignature(alg);
-  const certDer = options.cert ?? (extraCerts[0] ? slice(der, extraCerts[0]) : undefined);
-  const from = options.cert ? 'the given certificate' : 'extraCerts[0]';
-  if (!certDer)
+  const all = signerCandidates(der, extraCerts, options);
+  if (!all.length)
     return [
       {
         ...base,
@@ -225,38 +316,102 @@ async function checkSignatureProtection(input: ProtectionInput): Promise<CheckRe
           'no certificate: extraCerts is empty and none was given (RFC 9483 §3.3 puts the protecting certificate first in extraCerts)',
       },
     ];
-  let cert: Certificate;
-  try {
-    cert = AsnParser.parse(certDer, Certificate);
-  } catch (e) {
+  // A certificate the user gave is the one to use, fitting or not (the certificate check says how it fits).
+  let tried: SignerCandidate[];
+  const passedOver: string[] = [];
+  if (options.cert) {
+    tried = [all[0]];
+  } else if (!header.senderKID && !senderName(header)) {
+    // Nothing in the header names the signer: RFC 9483 §3.3's first extraCert is all there is to go on.
+    tried = all.filter((c) => c.index === 0);
+    if (!tried.length)
+      return [
+        {
+          ...base,
+          verdict: 'needs-cert',
+          summary,
+          reason:
+            'neither senderKID nor sender names the signer, and extraCerts is empty: give the certificate (--cert, or Use another certificate…)',
+        },
+      ];
+  } else {
+    const fits: Fit[] = [];
+    for (const c of all) {
+      const f = fitOf(c, header);
+      if (typeof f === 'string') passedOver.push(`${c.from}${c.cert ? ` ${certName(c.cert)}` : ''}: ${f}`);
+      else fits.push(f);
+    }
+    // Stable: within a rank, the order of the message (then the trust anchors).
+    tried = fits.sort((a, b) => a.rank - b.rank).map((f) => f.candidate);
+    if (!tried.length)
+      return [
+        {
+          ...base,
+          verdict: 'needs-cert',
+          summary,
+          reason: `no certificate matches ${wanted(header)}; passed over ${passedOver.join('; ')}`,
+        },
+      ];
+  }
+  const failures: string[] = [];
+  let signer: SignerCandidate | undefined;
+  for (const c of tried) {
+    if (!c.cert) {
+      failures.push(`${c.from} does not decode as a certificate`);
+      continue;
+    }
+    try {
+      if (await verifySignature(subtle, spkiBytes(c.der), alg, data, value)) {
+        signer = c;
+        break;
+      }
+      failures.push(`signature does not verify with ${c.from} ${certName(c.cert)}`);
+    } catch (e) {
+      if (e instanceof UnsupportedAlgorithm) throw e;
+      failures.push(
+        `signature does not verify with ${c.from} ${certName(c.cert)}: its ${algName(c.cert.tbsCertificate.subjectPublicKeyInfo.algorithm.algorithm)} key does not fit ${summary}`,
+      );
+    }
+  }
+  if (!signer) {
+    // How the first one tried fits the header says why the signature may not be its (a wrong --cert).
+    const first = tried[0];
     return [
-      {
-        ...base,
-        verdict: 'invalid',
-        summary,
-        reason: `${from} does not decode as a certificate: ${(e as Error).message}`,
-      },
+      { ...base, verdict: 'invalid', summary, reason: failures.join('; '), signer: first.from },
+      ...(first.cert
+        ? [certificateCheck(first.cert, header, options.now?.() ?? new Date(), first.from)]
+        : []),
     ];
   }
-  const spki = spkiBytes(certDer);
-  const who = `${from} ${certName(cert)}`;
-  let ok = false;
-  let why = '';
-  try {
-    ok = await verifySignature(subtle, spki, alg, data, value);
-  } catch (e) {
-    if (e instanceof UnsupportedAlgorithm) throw e;
-    why = `: its ${algName(cert.tbsCertificate.subjectPublicKeyInfo.algorithm.algorithm)} key does not fit ${summary} (${(e as Error).message})`;
-  }
+  const cert = signer.cert!;
+  const warnings: string[] = [];
+  if (signer.index !== undefined && signer.index > 0)
+    warnings.push(
+      `the protecting certificate is ${signer.from}, not extraCerts[0] (RFC 9483 §3.3: the first certificate in extraCerts is the CMP protection certificate)`,
+    );
+  if (signer.index === undefined && !options.cert)
+    warnings.push(
+      `the protecting certificate is not in extraCerts; it is ${signer.from} (RFC 9483 §3.3 has a signed message carry it as the first certificate in extraCerts)`,
+    );
   const results: CheckResult[] = [
-    ok
-      ? { ...base, verdict: 'valid', summary: `${summary}, with ${who}` }
-      : { ...base, verdict: 'invalid', summary, reason: `signature does not verify with ${who}${why}` },
+    {
+      ...base,
+      verdict: 'valid',
+      summary: `${summary}, with ${signer.from} ${certName(cert)}`,
+      signer: signer.from,
+      ...(warnings.length ? { warnings } : {}),
+    },
   ];
-  results.push(certificateCheck(cert, header, options.now?.() ?? new Date(), from));
-  if (options.trustAnchors?.length) {
-    const intermediates = extraCerts.slice(1).map((n) => slice(der, n));
-    results.push(await checkChain(subtle, certDer, intermediates, options.trustAnchors));
+  results.push(certificateCheck(cert, header, options.now?.() ?? new Date(), signer.from));
+  if (signer.from.startsWith('trust anchor')) {
+    results.push({
+      check: 'chain',
+      verdict: 'valid',
+      summary: `the protecting certificate is ${signer.from}`,
+    });
+  } else if (options.trustAnchors?.length) {
+    const intermediates = extraCerts.filter((_, i) => i !== signer.index).map((n) => slice(der, n));
+    results.push(await checkChain(subtle, signer.der, intermediates, options.trustAnchors));
   }
   return results;
 }
@@ -299,16 +454,8 @@ function certificateCheck(cert: Certificate, header: PKIHeader, now: Date, from:
         `certificate does not match senderKID (${toHex(kid)} ≠ subject key identifier ${toHex(skiValue)})`,
       );
   }
-  const sender = header.sender.directoryName;
-  if (
-    sender &&
-    !equalBytes(
-      new Uint8Array(AsnSerializer.serialize(sender)),
-      new Uint8Array(AsnSerializer.serialize(tbs.subject)),
-    )
-  ) {
-    problems.push('certificate subject does not match sender');
-  }
+  const sender = senderName(header);
+  if (sender && !sameName(sender, tbs.subject)) problems.push('certificate subject does not match sender');
   const ku = ext(id_ce_keyUsage);
   if (ku) {
     const usage = extensionValue(ku.extnValue.buffer, KeyUsage, problems, 'key usage');
@@ -328,13 +475,13 @@ function certificateCheck(cert: Certificate, header: PKIHeader, now: Date, from:
         verdict: 'invalid',
         summary,
         reason: problems.join('; '),
-        path: 'extraCerts[0]',
+        path: from.startsWith('extraCerts') ? from : undefined,
       }
     : {
         check: 'certificate',
         verdict: 'valid',
         summary: `${summary} matches ${header.senderKID ? 'senderKID, ' : ''}sender, key usage and messageTime`,
-        path: 'extraCerts[0]',
+        path: from.startsWith('extraCerts') ? from : undefined,
       };
 }
 
