@@ -2,6 +2,7 @@
 // RSASSA-PSS, ECDSA P-384, Ed25519, Ed448 and PBMAC1. The structure is built with our schema classes; every
 // signature and MAC is computed by the openssl CLI, independently of our verification code.
 // Keys are made fresh in a temporary folder and thrown away. Run: npx tsx scripts/make-protection-fixtures.ts
+// [NAME…] (only the named files are written; without names, all of them).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,7 +88,10 @@ function protectedPart(msg: cmp.PKIMessage): Uint8Array {
   );
 }
 
+const only = process.argv.slice(2);
+
 function finish(name: string, msg: cmp.PKIMessage, protection: Uint8Array): void {
+  if (only.length && !only.includes(name)) return;
   msg.protection = new cmp.PKIProtection(protection);
   writeFileSync(join(out, name), new Uint8Array(AsnSerializer.serialize(msg)));
   console.log(`wrote ${name}`);
@@ -180,37 +184,55 @@ try {
   const m4 = base(
     new AlgorithmIdentifier({ algorithm: cmp.oids.pbmac1, parameters: AsnSerializer.serialize(params) }),
   );
-  const key = ssl(
-    'kdf',
-    '-keylen',
-    '32',
-    '-kdfopt',
-    'digest:SHA256',
-    '-kdfopt',
-    'pass:s3cret',
-    '-kdfopt',
-    `hexsalt:${Buffer.from(salt).toString('hex')}`,
-    '-kdfopt',
-    'iter:10000',
-    'PBKDF2',
-  )
-    .toString()
-    .trim()
-    .replace(/:/g, '');
-  writeFileSync(join(tmp, 'data.der'), protectedPart(m4));
-  const mac = ssl(
-    'mac',
-    '-digest',
-    'SHA256',
-    '-macopt',
-    `hexkey:${key}`,
-    '-in',
-    join(tmp, 'data.der'),
-    'HMAC',
-  )
-    .toString()
-    .trim();
-  finish('cr-pbmac1.der', m4, new Uint8Array(Buffer.from(mac, 'hex')));
+  const pbkdf2Key = (): string =>
+    ssl(
+      'kdf',
+      '-keylen',
+      '32',
+      '-kdfopt',
+      'digest:SHA256',
+      '-kdfopt',
+      'pass:s3cret',
+      '-kdfopt',
+      `hexsalt:${Buffer.from(salt).toString('hex')}`,
+      '-kdfopt',
+      'iter:10000',
+      'PBKDF2',
+    )
+      .toString()
+      .trim()
+      .replace(/:/g, '');
+  const hmacOver = (msg: cmp.PKIMessage, key: string): Uint8Array => {
+    writeFileSync(join(tmp, 'data.der'), protectedPart(msg));
+    const mac = ssl(
+      'mac',
+      '-digest',
+      'SHA256',
+      '-macopt',
+      `hexkey:${key}`,
+      '-in',
+      join(tmp, 'data.der'),
+      'HMAC',
+    )
+      .toString()
+      .trim();
+    return new Uint8Array(Buffer.from(mac, 'hex'));
+  };
+  finish('cr-pbmac1.der', m4, hmacOver(m4, pbkdf2Key()));
+
+  // The PBES2 quirk (src/core/protection/quirks.ts): keyDerivationFunc id-PBES2 carrying the same
+  // PBKDF2-params, the MAC made with PBKDF2 as the producer meant (a Java producer was seen doing this).
+  const quirk = new cmp.PBMAC1Params({
+    keyDerivationFunc: new AlgorithmIdentifier({
+      algorithm: cmp.oids.pbes2,
+      parameters: AsnSerializer.serialize(kdf),
+    }),
+    messageAuthScheme: new AlgorithmIdentifier({ algorithm: '1.2.840.113549.2.9' }),
+  });
+  const m6 = base(
+    new AlgorithmIdentifier({ algorithm: cmp.oids.pbmac1, parameters: AsnSerializer.serialize(quirk) }),
+  );
+  finish('cr-pbmac1-pbes2.der', m6, hmacOver(m6, pbkdf2Key()));
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -11,7 +11,7 @@ const flags: FlagSpec = {
   '--cert': {
     kind: 'value',
     arg: 'F',
-    help: 'check the signature with this certificate (PEM or DER) instead of extraCerts[0]',
+    help: 'check the signature with this certificate (PEM or DER), not one found by senderKID or sender',
   },
   '--trust': { kind: 'list', arg: 'F', help: 'a trust anchor certificate for chain building' },
   '--issued': {

@@ -336,3 +336,37 @@ describe('protection: where the signer sits (issue 19, class 1)', () => {
     assert.ok(!sameName(a, parseName('CN=Other, O=Example')));
   });
 });
+
+describe('protection: producer quirks (issue 19, class 2)', () => {
+  it('PBMAC1 with id-PBES2 carrying PBKDF2-params: invalid by the RFC, the MAC matching as the producer meant', async () => {
+    const r = await check('generated/cr-pbmac1-pbes2.der', { secret: s3cret });
+    assert.equal(r.protection.verdict, 'invalid');
+    assert.match(r.protection.summary, /id-PBES2 carrying PBKDF2-params/);
+    assert.match(r.protection.reason!, /keyDerivationFunc is id-PBES2, an encryption scheme/);
+    assert.match(r.protection.reason!, /the MAC matches when keyDerivationFunc is read as id-PBKDF2/);
+    const wrong = await check('generated/cr-pbmac1-pbes2.der', { secret: enc('wrong') });
+    assert.equal(wrong.protection.verdict, 'invalid');
+    assert.doesNotMatch(wrong.protection.reason!, /the MAC matches/);
+    assert.equal((await check('generated/cr-pbmac1-pbes2.der')).protection.verdict, 'needs-secret');
+  });
+  it('its parameters are named in the tree, none unexplained', async () => {
+    const { inspectInput } = await import('../../src/core/inspect');
+    const { doc } = inspectInput(der('generated/cr-pbmac1-pbes2.der'));
+    assert.equal(doc.stats.explained, doc.stats.nodes, 'every node named');
+  });
+  it("the README's quirk table is the code's", async () => {
+    const { quirks } = await import('../../src/core/protection/quirks');
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const table = readme.slice(
+      readme.indexOf('<!-- quirks:start -->'),
+      readme.indexOf('<!-- quirks:end -->'),
+    );
+    const rows = Object.entries(quirks).map(
+      ([id, q]) => `| \`${id}\` | ${q.detection} | ${q.rfc} | ${q.producer} | ${q.verdict} |`,
+    );
+    for (const row of rows) assert.ok(table.includes(row), `README lacks: ${row}`);
+    assert.equal(table.split('\n').filter((l) => l.startsWith('| `')).length, rows.length);
+  });
+});

@@ -13,6 +13,7 @@ import type { ProtectionSpec } from '../../src/core/protection';
 import { unwrapInput } from '../../src/core/base/pem';
 import { certName } from '../../src/core/protection';
 import { fixture } from './helpers';
+import { checkExchange } from '../../src/core/checks';
 
 const secret = new TextEncoder().encode('s3cret');
 const mac: ProtectionSpec = { kind: 'pbm', secret, iterations: 500 };
@@ -199,6 +200,39 @@ describe('test CA: told to misbehave', () => {
       'ir ip certConf pkiconf',
     );
   });
+  it("a client's error instead of certConf: pkiConf, the certificate revoked, and lint finds nothing wrong", async () => {
+    const ca = await newCa();
+    const spec = { recipient: 'CN=CMP Lens Test CA', senderKID: 'user1' };
+    const ir = await buildRequest(
+      { ...spec, body: 'ir', template: { subject: 'CN=gives up' } },
+      { protection: mac },
+    );
+    if (!ir.ok) assert.fail(JSON.stringify(ir.errors));
+    const ip = await ca.handle(ir.der);
+    const ipMsg = readMessage(ip);
+    assert.equal(ipMsg.bodyName, 'ip');
+    const hex = (b?: { buffer: ArrayBuffer }) => Buffer.from(new Uint8Array(b!.buffer)).toString('hex');
+    const error = await buildRequest(
+      {
+        ...spec,
+        body: 'error',
+        transactionID: hex(ipMsg.header.transactionID),
+        recipNonce: hex(ipMsg.header.senderNonce),
+        errorStatus: { status: 2, failInfo: ['badCertTemplate'], texts: ['not the subject I asked for'] },
+      },
+      { protection: mac },
+    );
+    if (!error.ok) assert.fail(JSON.stringify(error.errors));
+    const conf = await ca.handle(error.der);
+    assert.equal(readMessage(conf).bodyName, 'pkiconf');
+    assert.equal(ca.toJSON().revoked.length, 1, 'the unconfirmed certificate is revoked');
+    const ids = (await checkExchange([ir.der, ip, error.der, conf])).map((f) => f.id);
+    assert.deepEqual(ids, [], 'RFC 9810 §5.3.21: an error may be answered with pkiConf');
+    // The same pkiConf after an ir is still flagged: it answers a certConf or an error only.
+    const wrong = (await checkExchange([ir.der, conf])).map((f) => f.id);
+    assert.ok(wrong.includes('exchange.pkiConf.unexpected'), wrong.join(' '));
+  });
+
   it('sendError', async () => {
     const ca = await newCa({ sendError: true });
     const r = await exchange(ca, { body: 'genm', infoTypes: ['caCerts'] });

@@ -179,6 +179,27 @@ export class PBKDF2Params {
 
 /**
  * ```asn1
+ * PBES2-params ::= SEQUENCE {
+ *     keyDerivationFunc AlgorithmIdentifier {{PBES2-KDFs}},
+ *     encryptionScheme AlgorithmIdentifier {{PBES2-Encs}} }
+ * ```
+ * RFC 8018 Appendix A.4 (password-based encryption; in a PBMAC1 keyDerivationFunc it is a producer
+ * mistake, see the protection quirks).
+ */
+export class PBES2Params {
+  @AsnProp({ type: AlgorithmIdentifier })
+  public keyDerivationFunc = new AlgorithmIdentifier();
+
+  @AsnProp({ type: AlgorithmIdentifier })
+  public encryptionScheme = new AlgorithmIdentifier();
+
+  constructor(params: Partial<PBES2Params> = {}) {
+    Object.assign(this, params);
+  }
+}
+
+/**
+ * ```asn1
  * PBMAC1-params ::=  SEQUENCE {
  *     keyDerivationFunc AlgorithmIdentifier {{PBMAC1-KDFs}},
  *     messageAuthScheme AlgorithmIdentifier {{PBMAC1-MACs}} }

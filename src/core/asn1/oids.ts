@@ -17,6 +17,7 @@ export const oids = {
   kemBasedMac: '1.2.840.113533.7.66.16',
   pbmac1: '1.2.840.113549.1.5.14',
   pbkdf2: '1.2.840.113549.1.5.12',
+  pbes2: '1.2.840.113549.1.5.13',
   // id-it infoTypes (RFC 9810 §5.3.19)
   itCaProtEncCert: `${idIt}.1`,
   itSignKeyPairTypes: `${idIt}.2`,
@@ -65,6 +66,7 @@ export const oidNames: ReadonlyMap<string, string> = new Map<string, string>([
   [oids.kemBasedMac, 'kemBasedMac'],
   [oids.pbmac1, 'PBMAC1'],
   [oids.pbkdf2, 'PBKDF2'],
+  [oids.pbes2, 'PBES2'],
   ['1.3.6.1.5.5.8.1.1', 'hmac-md5'],
   ['1.3.6.1.5.5.8.1.2', 'hmac-sha1'],
   ['1.2.840.113549.2.7', 'hmacWithSHA1'],

@@ -19,6 +19,7 @@ import {
 import { CAKeyUpdAnnContent, CMPCertificate, CMPCertificates, CRLAnnContent } from './cmpCertRep';
 import {
   KemCiphertextInfo,
+  PBES2Params,
   PBKDF2Params,
   PBMAC1Params,
   DHBMParameter,
@@ -37,6 +38,17 @@ import { oids } from './oids';
 export type OpenType = AsnPropTypes | (new () => object);
 
 /**
+ * One OID, two types told apart by the value's first element (tag class and number): for an OID that
+ * producers use for something else than it stands for (id-PBES2 carrying PBKDF2-params).
+ */
+export class ShapeChoice {
+  constructor(readonly pick: (first: { tagClass: number; tagNumber: number } | undefined) => OpenType) {}
+}
+
+/** What an open field's table holds: a type, or a choice by shape. */
+export type OpenEntry = OpenType | ShapeChoice;
+
+/**
  * An open field: `owner.field` holds a value whose type `selector` (a path of field names in the
  * owner, e.g. "algorithm.algorithm") chooses from `types`. `encapsulated`: the value is the content
  * of an OCTET/BIT STRING rather than the element itself.
@@ -45,7 +57,7 @@ export interface OpenField {
   owner: new () => object;
   field: string;
   selector: string;
-  types: ReadonlyMap<string, OpenType>;
+  types: ReadonlyMap<string, OpenEntry>;
   encapsulated?: boolean;
 }
 
@@ -90,12 +102,17 @@ export const controlValueTypes: ReadonlyMap<string, OpenType> = new Map<string, 
 ]);
 
 /** AlgorithmIdentifier parameters by algorithm. */
-export const algorithmParameterTypes: ReadonlyMap<string, OpenType> = new Map<string, OpenType>([
+export const algorithmParameterTypes: ReadonlyMap<string, OpenEntry> = new Map<string, OpenEntry>([
   [oids.passwordBasedMac, PBMParameter],
   [oids.dhBasedMac, DHBMParameter],
   [oids.kemBasedMac, KemBMParameter],
   [oids.pbmac1, PBMAC1Params],
   [oids.pbkdf2, PBKDF2Params],
+  // PBES2-params start with an AlgorithmIdentifier; PBKDF2-params (a producer's mistake) with the salt.
+  [
+    oids.pbes2,
+    new ShapeChoice((first) => (first?.tagClass === 0 && first.tagNumber === 4 ? PBKDF2Params : PBES2Params)),
+  ],
   ['1.2.840.113549.1.1.10', RsaSaPssParams],
   ['1.2.840.113549.1.1.8', x509.AlgorithmIdentifier],
   ['1.2.840.10045.2.1', AsnPropTypes.ObjectIdentifier],

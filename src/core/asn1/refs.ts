@@ -29,6 +29,7 @@ const table: [Ctor, string][] = [
   [alg.KemOtherInfo, 'RFC 9810 §5.1.3.4'],
   [alg.PBMAC1Params, 'RFC 8018 App. A.5'],
   [alg.PBKDF2Params, 'RFC 8018 App. A.2'],
+  [alg.PBES2Params, 'RFC 8018 App. A.4'],
   [alg.PBKDF2Salt, 'RFC 8018 App. A.2'],
   [st.PKIFreeText, 'RFC 9810 §5.1.1'],
   [st.PKIStatusInfo, 'RFC 9810 §5.2.3'],

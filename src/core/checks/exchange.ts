@@ -146,6 +146,8 @@ export class ExchangeChecker {
       this.implicitGranted = (m.header.generalInfo ?? []).some((g) => g.infoType === '1.3.6.1.5.5.7.4.13');
       this.awaitingConf = !this.implicitGranted;
     }
+    // An error ends the transaction (RFC 9810 §5.3.21): no certConf is owed after it.
+    if (m.bodyName === 'error') this.awaitingConf = false;
     if (m.bodyName === 'certConf') {
       if (!this.awaitingConf)
         this.add({
@@ -178,13 +180,15 @@ export class ExchangeChecker {
       this.openCertConf = { index: i, offset: at.body?.offset };
     }
     if (certResponseBodies.has(m.bodyName)) this.issued.push(...issuedCertificates(der).map((c) => c.der));
-    if (m.bodyName === 'pkiconf' && prevName !== 'certConf')
+    // pkiConf answers a certConf (§5.3.17), and the receiver of an error may answer it with a pkiConf
+    // (§5.3.21); after anything else it answers nothing.
+    if (m.bodyName === 'pkiconf' && prevName !== 'certConf' && prevName !== 'error')
       this.add({
         i,
         id: 'exchange.pkiConf.unexpected',
         severity: 'error',
-        message: `pkiConf after ${prevName ?? 'nothing'}: it answers a certConf`,
-        ref: 'RFC 9810 §5.3.17',
+        message: `pkiConf after ${prevName ?? 'nothing'}: it answers a certConf or an error`,
+        ref: 'RFC 9810 §5.3.17, §5.3.21',
         path: 'body',
         offset: at.body?.offset,
       });

@@ -322,6 +322,16 @@ function checkMac(alg: AlgorithmIdentifier, f: Findings): void {
         });
     } else if (alg.algorithm === oids.pbmac1 && alg.parameters) {
       const p = AsnParser.parse(alg.parameters, PBMAC1Params);
+      if (p.keyDerivationFunc.algorithm === oids.pbes2)
+        f.add({
+          id: 'protection.pbmac1.kdf',
+          severity: 'error',
+          message:
+            'PBMAC1 keyDerivationFunc is id-PBES2, an encryption scheme; RFC 8018 has id-PBKDF2 here (a known producer mistake: verify says whether the MAC matches when it is read as id-PBKDF2)',
+          ref: 'RFC 8018 App. A.5',
+          path,
+          node,
+        });
       const kdf = p.keyDerivationFunc.parameters
         ? AsnParser.parse(p.keyDerivationFunc.parameters, PBKDF2Params)
         : undefined;
@@ -346,7 +356,8 @@ function checkMac(alg: AlgorithmIdentifier, f: Findings): void {
       id: 'protection.mac.iterations',
       severity: 'warning',
       message: `iterationCount ${iterations} is below the 1,000 recommended for password-based keys`,
-      ref: 'RFC 8018 §4.2',
+      // PBM's own text (RFC 4211 §4.4) for PBM; PBKDF2's (RFC 8018 §4.2) for PBMAC1.
+      ref: alg.algorithm === oids.passwordBasedMac ? 'RFC 4211 §4.4' : 'RFC 8018 §4.2',
       path,
       node,
     });

@@ -5,6 +5,7 @@
  */
 import type { AnnotatedNode, Problem } from '../../shared/annotated';
 import {
+  ShapeChoice,
   openFields,
   productionRefs,
   PKIStatus,
@@ -32,6 +33,13 @@ import {
 import { pathAtOffset, rootPath } from './paths';
 import { nameText, namedBits, namedInteger, renderPrimitiveAt, summarize } from './render';
 import { AsnPropTypes } from '@peculiar/asn1-schema';
+
+/** The first element inside a field's value (through an EXPLICIT tag), which a ShapeChoice looks at. */
+function innerFirst(tlv: TlvNode, field: FieldSpec, encapsulated: boolean): TlvNode | undefined {
+  if (encapsulated) return undefined;
+  const value = field.context !== undefined && !field.implicit ? tlv.children?.[0] : tlv;
+  return value?.children?.[0];
+}
 
 /** Leaves share one empty, frozen list: most nodes are leaves, and a list each is a lot of garbage. */
 const noChildren: AnnotatedNode[] = Object.freeze([]) as unknown as AnnotatedNode[];
@@ -430,7 +438,9 @@ export class Annotator {
     opens: OpenField[] | undefined,
   ): AnnotatedNode {
     const open = opens && openFieldFor(opens, field.name);
-    const openType = open ? open.types.get(this.select(owner, open.selector) ?? '') : undefined;
+    const entry = open ? open.types.get(this.select(owner, open.selector) ?? '') : undefined;
+    const openType =
+      entry instanceof ShapeChoice ? entry.pick(innerFirst(tlv, field, !!open?.encapsulated)) : entry;
     if (field.context !== undefined && !field.implicit) {
       const wrapper = this.base(tlv, field.name, label(`[${field.context}] EXPLICIT`), true);
       wrapper.children = this.explicitInner(tlv, field, field.name, depth, openType, !!open?.encapsulated);

@@ -7,7 +7,8 @@ import type { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import { PBKDF2Params, PBMAC1Params, PBMParameter, oids } from '../asn1';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
-import { hashByOid, hmacByOid, hmacName } from '../base/algorithms';
+import { algName, hashByOid, hmacByOid, hmacName } from '../base/algorithms';
+import { quirks } from './quirks';
 import { own } from '../base/bytes';
 import type { Subtle } from '../base/crypto';
 
@@ -45,9 +46,11 @@ async function hmac(subtle: Subtle, hash: string, key: Uint8Array, data: Uint8Ar
 export interface MacPlan {
   /** "PBM, SHA-256 × 500, HMAC-SHA1" */
   summary: string;
-  /** The MAC of `data` under `secret`. */
-  compute(secret: Uint8Array, data: Uint8Array, subtle: Subtle): Promise<Uint8Array>;
-  /** A second reading that a known producer bug would have used, with its explanation. */
+  /** The MAC of `data` under `secret` as the RFC reads the parameters (absent: no RFC reading exists). */
+  compute?(secret: Uint8Array, data: Uint8Array, subtle: Subtle): Promise<Uint8Array>;
+  /** Why there is no RFC reading (with `compute` absent). */
+  notByRfc?: string;
+  /** A second reading that a known producer mistake would have used, with its explanation. */
   alternative?: {
     explanation: string;
     compute(secret: Uint8Array, data: Uint8Array, subtle: Subtle): Promise<Uint8Array>;
@@ -84,12 +87,22 @@ export function pbmPlan(parameters: ArrayBuffer | undefined): MacPlan {
 export function pbmac1Plan(parameters: ArrayBuffer | undefined): MacPlan {
   if (!parameters) throw new Error('PBMAC1 without PBMAC1-params');
   const p = AsnParser.parse(parameters, PBMAC1Params);
-  if (p.keyDerivationFunc.algorithm !== oids.pbkdf2)
-    throw new UnsupportedAlgorithm(
-      `PBMAC1 key derivation ${p.keyDerivationFunc.algorithm} is not supported (only PBKDF2)`,
-    );
-  if (!p.keyDerivationFunc.parameters) throw new Error('PBKDF2 without parameters');
-  const kdf = AsnParser.parse(p.keyDerivationFunc.parameters, PBKDF2Params);
+  const kdfOid = p.keyDerivationFunc.algorithm;
+  const pbes2 = kdfOid === oids.pbes2;
+  if (kdfOid !== oids.pbkdf2 && !pbes2)
+    throw new UnsupportedAlgorithm(`PBMAC1 key derivation ${algName(kdfOid)} is not supported (only PBKDF2)`);
+  if (!p.keyDerivationFunc.parameters) throw new Error(`${pbes2 ? 'PBES2' : 'PBKDF2'} without parameters`);
+  let kdf: PBKDF2Params;
+  try {
+    kdf = AsnParser.parse(p.keyDerivationFunc.parameters, PBKDF2Params);
+  } catch (e) {
+    // Real PBES2-params (an encryption scheme) name no key to MAC with.
+    if (pbes2)
+      throw new UnsupportedAlgorithm(
+        'PBMAC1 keyDerivationFunc is id-PBES2, an encryption scheme, not a key derivation function (RFC 8018 §7.1)',
+      );
+    throw e;
+  }
   if (!kdf.salt.specified)
     throw new UnsupportedAlgorithm('PBKDF2 with a salt from otherSource is not supported');
   const salt = new Uint8Array(kdf.salt.specified.buffer);
@@ -119,18 +132,21 @@ export function pbmac1Plan(parameters: ArrayBuffer | undefined): MacPlan {
       ),
     );
   };
-  const plan: MacPlan = {
-    summary: `PBMAC1, PBKDF2 with ${hmacName(kdf.prf?.algorithm ?? '1.2.840.113549.2.7')} × ${kdf.iterationCount}, key ${keyLength} bytes, ${hmacName(p.messageAuthScheme.algorithm)}, salt ${salt.length} bytes`,
-    async compute(secret, data, subtle) {
-      return hmac(subtle, macHash, await derive(secret, keyLength, subtle), data);
-    },
-  };
+  const mac = (length: number) => async (secret: Uint8Array, data: Uint8Array, subtle: Subtle) =>
+    hmac(subtle, macHash, await derive(secret, length, subtle), data);
+  const summary = `PBMAC1, ${pbes2 ? 'id-PBES2 carrying PBKDF2-params' : 'PBKDF2'} with ${hmacName(kdf.prf?.algorithm ?? '1.2.840.113549.2.7')} × ${kdf.iterationCount}, key ${keyLength} bytes, ${hmacName(p.messageAuthScheme.algorithm)}, salt ${salt.length} bytes`;
+  if (pbes2)
+    return {
+      summary,
+      notByRfc:
+        'keyDerivationFunc is id-PBES2, an encryption scheme, where RFC 8018 §7.1 has a key derivation function (id-PBKDF2)',
+      alternative: { explanation: quirks.pbes2ForPbkdf2.explanation, compute: mac(keyLength) },
+    };
+  const plan: MacPlan = { summary, compute: mac(keyLength) };
   if (kdf.keyLength !== undefined && kdf.keyLength % 8 === 0 && kdf.keyLength >= 64) {
     plan.alternative = {
-      explanation: `keyLength ${kdf.keyLength} counts octets (RFC 8018); it would match if read as bits (${kdf.keyLength / 8} octets), a known producer mistake`,
-      async compute(secret, data, subtle) {
-        return hmac(subtle, macHash, await derive(secret, kdf.keyLength! / 8, subtle), data);
-      },
+      explanation: `keyLength ${kdf.keyLength} counts octets (RFC 8018); ${quirks.keyLengthInBits.explanation.replace('bits', `bits (${kdf.keyLength / 8} octets)`)}`,
+      compute: mac(kdf.keyLength / 8),
     };
   }
   return plan;

@@ -145,7 +145,7 @@ export async function protectMessage(
     msg.header.protectionAlg = macAlgorithm(spec, random);
     const params = msg.header.protectionAlg.parameters ?? undefined;
     const plan = spec.kind === 'pbm' ? pbmPlan(params) : pbmac1Plan(params);
-    msg.protection = new PKIProtection(await plan.compute(spec.secret, protectedPartDer(msg), subtle));
+    msg.protection = new PKIProtection(await plan.compute!(spec.secret, protectedPartDer(msg), subtle));
   }
   return new Uint8Array(AsnSerializer.serialize(msg));
 }

@@ -204,11 +204,18 @@ async function checkMac(
       summary: plan.summary,
       reason: 'a shared secret is needed to check the MAC',
     };
-  if (equalBytes(await plan.compute(secret, data, subtle), value))
+  if (plan.compute && equalBytes(await plan.compute(secret, data, subtle), value))
     return { ...base, verdict: 'valid', summary: plan.summary };
-  let reason = 'MAC does not match with the given secret';
-  if (plan.alternative && equalBytes(await plan.alternative.compute(secret, data, subtle), value))
-    reason += `; ${plan.alternative.explanation}`;
+  const alternative =
+    plan.alternative && equalBytes(await plan.alternative.compute(secret, data, subtle), value)
+      ? plan.alternative
+      : undefined;
+  const fault = plan.compute ? 'MAC does not match with the given secret' : plan.notByRfc!;
+  const reason = alternative
+    ? `${fault}; ${alternative.explanation}`
+    : plan.compute
+      ? fault
+      : `${fault}; nor does the MAC match with the given secret when read as the producer meant it`;
   return { ...base, verdict: 'invalid', summary: plan.summary, reason };
 }
 

@@ -34,6 +34,7 @@ import {
   handleCertConf,
   handleCertRequest,
   handleGenm,
+  handleClientError,
   handlePollReq,
   handleRevocation,
 } from './handlers';
@@ -233,6 +234,7 @@ export class TestCa implements Authority {
     if (b.pollReq) return handlePollReq(this, req);
     if (b.rr) return handleRevocation(this, req);
     if (b.genm) return handleGenm(this, req);
+    if (b.error) return handleClientError(this, req);
     return { error: ['badRequest'], text: `the test CA does not answer ${req.bodyName}` };
   }
 

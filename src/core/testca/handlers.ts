@@ -250,6 +250,22 @@ export async function handleCertConf(ca: Authority, req: ReadMessage): Promise<A
   return { body: new PKIBody({ pkiconf: null }) };
 }
 
+/**
+ * A client's error for a transaction of ours (it gives up, or rejects what it was sent): the transaction
+ * ends, certificates still awaiting confirmation are revoked as a rejecting certConf would have them, and
+ * the answer is pkiConf (RFC 9810 §5.3.21 lets the receiver of an error answer with pkiConf).
+ */
+export async function handleClientError(ca: Authority, req: ReadMessage): Promise<Answer> {
+  const tid = transactionIdHex(req);
+  const t = ca.transactions.get(tid);
+  if (!t) return { error: ['badRequest'], text: 'error for no transaction open here' };
+  for (const issued of t.awaiting.values()) {
+    await ca.revoke(hexOf(AsnParser.parse(issued, Certificate).tbsCertificate.serialNumber), 0);
+  }
+  ca.transactions.delete(tid);
+  return { body: new PKIBody({ pkiconf: null }) };
+}
+
 /** pollReq: pollRep while the CA is "busy", then the final answer. */
 export async function handlePollReq(ca: Authority, req: ReadMessage): Promise<Answer> {
   const t = ca.transactions.get(transactionIdHex(req));
