@@ -20,6 +20,11 @@ const steps = [
     'npm',
     ['run', '--silent', 'test:vscode'],
   ],
+  [
+    'real peers: OpenSSL 3.5 and Bouncy Castle 1.80 from Debian trixie (installs into .peers/ once)',
+    'bash',
+    ['scripts/install-peers.sh'],
+  ],
   ['unit tests (node:test)', 'npm', ['run', '--silent', 'test:unit']],
 ];
 
