@@ -8,6 +8,8 @@ import { formatDocument, inspectInput, InspectorModel, withPaths } from '../core
 /** The inspector's view model and its answers to the webview (tree pages, details, filter, bytes). */
 export { InspectorModel, respond, showPayload } from '../core/inspect';
 import type { AnnotatedDocument } from '../shared/annotated';
+import { checkMessage } from '../core/checks';
+import type { CheckProfile, Finding } from '../shared/findings';
 
 export interface Inspected {
   doc: AnnotatedDocument;
@@ -25,22 +27,35 @@ export function inspectModel(bytes: Uint8Array): InspectorModel {
   return new InspectorModel(doc, der);
 }
 
+/**
+ * The message-level findings the inspector shows beside the tree (none for what is not a PKIMessage):
+ * the same rules as `lint`, so every front end says the same about one message.
+ */
+function findingsOf(doc: AnnotatedDocument, der: Uint8Array, profile: CheckProfile): Finding[] {
+  return doc.kind === 'PKIMessage' ? checkMessage(der, { profile }) : [];
+}
+
 /** The tree as text: one line per node; offsets for `--offsets`, at most `depth` levels (0: all). */
 export function inspectText(
   bytes: Uint8Array,
-  options: { offsets?: boolean; depth?: number } = {},
-): { text: string; doc: AnnotatedDocument } {
+  options: { offsets?: boolean; depth?: number; profile?: CheckProfile } = {},
+): { text: string; doc: AnnotatedDocument; findings: Finding[] } {
   const { doc, der } = inspectInput(bytes);
   return {
     text: formatDocument(doc, { offsets: options.offsets ?? false, depth: options.depth ?? 0, der }),
     doc,
+    findings: findingsOf(doc, der, options.profile ?? 'base'),
   };
 }
 
-/** The whole view model with every node's field path, as JSON. */
-export function inspectJson(bytes: Uint8Array): { json: string; doc: AnnotatedDocument } {
-  const { doc } = inspectInput(bytes);
-  return { json: JSON.stringify({ ...doc, roots: withPaths(doc.roots) }, null, 2), doc };
+/** The whole view model with every node's field path, and the findings, as JSON. */
+export function inspectJson(
+  bytes: Uint8Array,
+  profile: CheckProfile = 'base',
+): { json: string; doc: AnnotatedDocument; findings: Finding[] } {
+  const { doc, der } = inspectInput(bytes);
+  const findings = findingsOf(doc, der, profile);
+  return { json: JSON.stringify({ ...doc, roots: withPaths(doc.roots), findings }, null, 2), doc, findings };
 }
 
 /** DER from file content (PEM, base64 or DER), with what it was; `error` when text did not decode. */

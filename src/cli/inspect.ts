@@ -2,26 +2,50 @@
 import { inspectJson, inspectText } from '../app';
 import { helpText, intFlag, oneFile, parseFlags, type FlagSpec } from './args';
 import type { Command } from './command';
-import { readInput, type Io } from './io';
+import { readInput, UsageError, type Io } from './io';
+import { findingLine } from '../core/checks';
+import type { CheckProfile } from '../shared/findings';
 
 const flags: FlagSpec = {
   '--offsets': { kind: 'bool', help: 'show offset+header+length of every node' },
   '--depth': { kind: 'value', arg: 'N', help: 'print at most N levels' },
   '--json': { kind: 'bool', help: 'print the whole view model as JSON (each node with its field path)' },
   '--strict': { kind: 'bool', help: 'exit 1 on warnings too' },
+  '--profile': {
+    kind: 'value',
+    arg: 'base|lightweight',
+    help: 'rule set for the findings (default base: RFC 9810; lightweight adds RFC 9483)',
+  },
+};
+
+const profileNames: Record<CheckProfile, string> = {
+  base: 'RFC 9810 base rules',
+  lightweight: 'RFC 9810 and the RFC 9483 lightweight profile',
 };
 
 async function run(args: string[], io: Io): Promise<number> {
   const p = parseFlags('inspect', args, flags);
   const file = oneFile(p, 'inspect');
   const depth = intFlag(p, '--depth', 1, 10_000);
+  const profile = (p.value('--profile') ?? 'base') as CheckProfile;
+  if (profile !== 'base' && profile !== 'lightweight')
+    throw new UsageError('--profile must be base or lightweight');
   const bytes = readInput(file, io);
-  const { doc, ...out } = p.bool('--json')
-    ? inspectJson(bytes)
-    : inspectText(bytes, { offsets: p.bool('--offsets'), depth });
-  io.out('json' in out ? out.json : out.text);
+  const { doc, findings, ...out } = p.bool('--json')
+    ? inspectJson(bytes, profile)
+    : inspectText(bytes, { offsets: p.bool('--offsets'), depth, profile });
+  if ('json' in out) io.out(out.json);
+  else {
+    io.out(out.text);
+    // The message-level findings, as the inspector shows them under the tree.
+    if (doc.kind === 'PKIMessage') {
+      io.out(`findings (${profileNames[profile]}): ${findings.length || 'none'}`);
+      for (const f of findings) io.out(`  ${findingLine(f)}`);
+    }
+  }
   const strict = p.bool('--strict');
-  return doc.problems.some((e) => e.severity === 'error' || (strict && e.severity === 'warning')) ? 1 : 0;
+  const bad = (s: string) => s === 'error' || (strict && s === 'warning');
+  return doc.problems.some((e) => bad(e.severity)) || findings.some((f) => bad(f.severity)) ? 1 : 0;
 }
 
 export const inspectCommand: Command = {
@@ -29,9 +53,9 @@ export const inspectCommand: Command = {
   summary: 'inspect FILE|-       the annotated ASN.1 tree of a CMP message, certificate, CSR, CRL, ...',
   help: helpText(
     'inspect [options] FILE|-',
-    'Prints the annotated ASN.1 tree: every node with its RFC field name, type, value and byte range.\nFILE is DER, PEM with any label, or base64; "-" reads standard input.',
+    'Prints the annotated ASN.1 tree: every node with its RFC field name, type, value and byte range,\nthen, for a PKIMessage, its findings (the rules of cmp-lens lint for one message).\nFILE is DER, PEM with any label, or base64; "-" reads standard input.',
     flags,
-    '0 no errors in the input, 1 errors found (or warnings with --strict), 2 usage error.',
+    '0 no errors, 1 errors in the input or error findings (or warnings with --strict), 2 usage error.',
   ),
   run,
 };

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { run, type Io } from '../../src/cli/main';
 import { fixture } from './helpers';
+import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
+import { PKIHeader, PKIMessage } from '../../src/core/asn1';
+import { lintMessage } from '../../src/app';
 import { extraCertsOf, signedKur, withExtraCerts } from '../gen/signers';
 
 /** Inputs made in the test, read by name as if they were files. */
@@ -32,6 +35,43 @@ async function cli(
 }
 
 describe('cmp-lens inspect', async () => {
+  it('prints the message-level findings after the tree, as the inspector shows them (issue 19, class 7)', async () => {
+    // Our composer's ir, once with pvno 99 and once with protectionAlg but no protection.
+    const ir = AsnParser.parse(fixture('compose/ir.der'), PKIMessage);
+    made.set(
+      'pvno99.der',
+      new Uint8Array(
+        AsnSerializer.serialize(new PKIMessage({ ...ir, header: new PKIHeader({ ...ir.header, pvno: 99 }) })),
+      ),
+    );
+    made.set(
+      'no-protection.der',
+      new Uint8Array(AsnSerializer.serialize(new PKIMessage({ header: ir.header, body: ir.body }))),
+    );
+    const pvno = await cli(['inspect', 'pvno99.der']);
+    assert.equal(pvno.code, 1, pvno.out);
+    assert.match(pvno.out, /^findings \(RFC 9810 base rules\): \d+$/m);
+    assert.match(
+      pvno.out,
+      /^ {2}error header\.pvno\.value: pvno is 99: CMP messages use 2 \(cmp2000\) or 3 \(cmp2021\) \(RFC 9810 §5\.1\.1\) at header\.pvno, offset 0x/m,
+    );
+    const prot = await cli(['inspect', 'no-protection.der']);
+    assert.equal(prot.code, 1, prot.out);
+    assert.match(
+      prot.out,
+      /^ {2}error protection\.mismatch: protectionAlg is set but the protection BIT STRING is absent/m,
+    );
+    const lint = lintMessage(made.get('no-protection.der')!).map((f) => f.id);
+    assert.ok(lint.includes('protection.mismatch'), 'lint says the same');
+    const light = await cli(['inspect', '--profile', 'lightweight', 'openssl-mock/ir-pbm.der']);
+    assert.match(light.out, /^findings \(RFC 9810 and the RFC 9483 lightweight profile\): \d+$/m);
+    const json = JSON.parse((await cli(['inspect', '--json', 'pvno99.der'])).out) as {
+      findings: { id: string }[];
+    };
+    assert.ok(json.findings.some((f) => f.id === 'header.pvno.value'));
+    const cert = await cli(['inspect', 'keys/ca.crt']);
+    assert.doesNotMatch(cert.out, /^findings/m, 'no message, no findings');
+  });
   it('prints the annotated tree of a message, exit 0', async () => {
     const r = await cli(['inspect', 'openssl-mock/ir-pbm.der']);
     assert.equal(r.code, 0);
