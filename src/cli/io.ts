@@ -43,6 +43,12 @@ export function readDer(file: string, io: Io): Uint8Array {
   return readDerInput(readInput(file, io)).der;
 }
 
+/** Like readDer, with what was taken out of the file when it was hex, a saved HTTP message or MIME. */
+export function readDerNoted(file: string, io: Io): { der: Uint8Array; note?: string } {
+  const u = readDerInput(readInput(file, io));
+  return { der: u.der, note: u.note };
+}
+
 /** The secret flags, shared by verify, build, send, serve and capture. */
 export const secretFlags = {
   '--secret-file': {

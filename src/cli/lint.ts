@@ -6,9 +6,9 @@ import { findingLine } from '../core/checks';
 import type { CheckProfile, Finding } from '../shared/findings';
 import { helpText, parseFlags, type FlagSpec } from './args';
 import type { Command } from './command';
-import { readDer, UsageError, type Io } from './io';
+import { readDerNoted, UsageError, type Io } from './io';
 
-const messageFile = /\.(der|pkimsg|pki|pem|b64)$/i;
+const messageFile = /\.(der|pkimsg|pki|pem|b64|hex|http|eml)$/i;
 
 const flags: FlagSpec = {
   '--profile': {
@@ -44,13 +44,19 @@ async function run(args: string[], io: Io): Promise<number> {
   if (profile !== 'base' && profile !== 'lightweight')
     throw new UsageError('--profile must be base or lightweight');
   if (!p.positional.length) throw new UsageError('lint needs FILE… (messages, or a folder of them)');
-  const messages = expand(p.positional).map((file) => ({ name: file, der: readDer(file, io) }));
+  const notes = new Map<string, string>();
+  const messages = expand(p.positional).map((file) => {
+    const { der, note } = readDerNoted(file, io);
+    if (note) notes.set(file, note);
+    return { name: file, der };
+  });
   const report = await lintMessages(messages, profile);
   if (p.bool('--json')) {
     io.out(JSON.stringify({ profile, files: report.files, exchanges: report.exchanges }, null, 2));
   } else {
     for (const { file, findings } of report.files) {
       io.out(`${file}: ${plural(findings.length)}`);
+      if (notes.has(file)) io.out(`  input: ${notes.get(file)}`);
       for (const f of findings) io.out(`  ${findingLine(f)}`);
     }
     for (const e of report.exchanges) {

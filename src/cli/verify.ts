@@ -4,7 +4,7 @@ import { issuedCertificates } from '../core/protection';
 import type { CheckResult } from '../shared/protection';
 import { helpText, oneFile, parseFlags, type FlagSpec } from './args';
 import type { Command } from './command';
-import { readDer, readSecret, secretFlags, UsageError, type Io } from './io';
+import { readDer, readDerNoted, readSecret, secretFlags, UsageError, type Io } from './io';
 
 const flags: FlagSpec = {
   ...secretFlags,
@@ -45,7 +45,9 @@ function certificateFlag(file: string, io: Io): Uint8Array {
 async function run(args: string[], io: Io): Promise<number> {
   const p = parseFlags('verify', args, flags);
   const file = oneFile(p, 'verify');
-  const input = messagesOf(readDer(file, io));
+  const read = readDerNoted(file, io);
+  if (read.note) io.out(`input: ${read.note}`);
+  const input = messagesOf(read.der);
   if (!input.messages.length) {
     throw new UsageError(
       `${file} is not a PKIMessage: it is ${kindInWords[input.kind]} (cmp-lens inspect shows it)`,

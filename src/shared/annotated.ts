@@ -82,8 +82,11 @@ export interface MessageSummary {
 export interface AnnotatedDocument {
   kind: DocumentKind;
   /** How the input was wrapped: raw DER, PEM (with its label) or base64. */
-  format: 'der' | 'pem' | 'base64';
+  /** What the input was: DER, PEM, base64, hex text, a saved HTTP message, a base64 MIME part. */
+  format: 'der' | 'pem' | 'base64' | 'hex' | 'http' | 'mime';
   pemLabel?: string;
+  /** What was taken out of the input, when it was hex, HTTP or MIME ("the body of the HTTP response …"). */
+  inputNote?: string;
   /** Size of the decoded DER. */
   size: number;
   roots: AnnotatedNode[];

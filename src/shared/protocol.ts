@@ -54,6 +54,8 @@ export interface ShowPayload {
   kind: AnnotatedDocument['kind'];
   format: AnnotatedDocument['format'];
   pemLabel?: string;
+  /** What was taken out of the input (hex, HTTP, MIME). */
+  inputNote?: string;
   size: number;
   summary?: MessageSummary;
   /** The first `maxShownProblems` problems; `problemCount` says how many there are in all. */

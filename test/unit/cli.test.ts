@@ -41,7 +41,9 @@ describe('cmp-lens inspect', async () => {
     made.set(
       'pvno99.der',
       new Uint8Array(
-        AsnSerializer.serialize(new PKIMessage({ ...ir, header: new PKIHeader({ ...ir.header, pvno: 99 }) })),
+        AsnSerializer.serialize(
+          new PKIMessage({ ...ir, header: new PKIHeader({ ...ir.header, pvno: 99 as PKIHeader['pvno'] }) }),
+        ),
       ),
     );
     made.set(

@@ -205,6 +205,23 @@ describe('inspector webview: protection results', () => {
     await closeAll(o);
   });
 
+  it('a saved HTTP response: the body inspected, the input note shown as text (a hostile Content-Type too)', async () => {
+    const ip = fixture('openssl-mock/ir-pbm-ip.der');
+    const head = `HTTP/1.1 200 OK\r\nContent-Type: ${hostileStrings.img}\r\nContent-Length: ${ip.length}\r\n\r\n`;
+    const saved = new Uint8Array([...new TextEncoder().encode(head), ...ip]);
+    const o = await openInspector(browser, origin, saved, 'ip.http');
+    await o.page.waitForSelector('.input-note');
+    const note = await o.page.$eval('.input-note', (e) => e.textContent ?? '');
+    assert.match(note, /^Input: the body of the HTTP response "HTTP\/1\.1 200 OK"/);
+    assert.ok(note.includes(hostileStrings.img), 'the markup is text');
+    assert.equal(await o.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+    assert.match(
+      await o.page.$eval('.summary .meta', (e) => e.textContent ?? ''),
+      /PKIMessage, HTTP message, 1751 bytes/,
+    );
+    await closeAll(o);
+  });
+
   it('a MAC needs the secret; after "Enter secret…" the result shows, and the secret is nowhere in the webview', async () => {
     const secret = 's3cret';
     const o = await openInspector(

@@ -12,7 +12,8 @@ function field(label: string, value: string | number | undefined): HTMLElement |
 export function renderSummary(header: HTMLElement, p: ShowPayload): void {
   clear(header);
   const title = el('div', 'title');
-  const wrap = p.format === 'der' ? 'DER' : p.format === 'pem' ? `PEM ${p.pemLabel ?? ''}` : 'base64';
+  const names = { der: 'DER', base64: 'base64', hex: 'hex text', http: 'HTTP message', mime: 'MIME part' };
+  const wrap = p.format === 'pem' ? `PEM ${p.pemLabel ?? ''}` : names[p.format];
   const s = p.summary;
   title.append(el('span', 'kind', s ? `${s.bodyType} — ${s.bodyDescription}` : p.kind));
   const meta = el(
@@ -35,6 +36,8 @@ export function renderSummary(header: HTMLElement, p: ShowPayload): void {
   const errors = p.errorCount;
   if (errors) title.append(el('span', 'error-count codicon codicon-error', ` ${errors}`));
   header.append(title);
+  // Where the message came from in what was opened: "the body of the HTTP response …" (text only).
+  if (p.inputNote) header.append(el('div', 'input-note', `Input: ${p.inputNote}`));
   if (!s) return;
   const grid = el('div', 'fields');
   const fields = [

@@ -7,7 +7,7 @@
  */
 import { peekMessage, readMessage, transactionIdHex } from '../base/message';
 import { decodePacket } from './packet';
-import { HttpStream, type HttpMessage } from './httpStream';
+import { HttpStream, type HttpMessage } from '../base/http';
 import { RecordReader, type CaptureProblem } from './records';
 import { TcpDirection } from './tcp';
 

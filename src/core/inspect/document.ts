@@ -118,6 +118,7 @@ export function inspectInput(
     stats,
   };
   if (unwrapped.pemLabel) result.pemLabel = unwrapped.pemLabel;
+  if (unwrapped.note) result.inputNote = unwrapped.note;
   if (kind === 'PKIMessage' && roots[0]) result.summary = summarizeMessage(roots[0]);
   return { doc: result, der: bytes };
 }

@@ -14,6 +14,7 @@ export function showPayload(m: InspectorModel, title: string, version: number): 
     kind: doc.kind,
     format: doc.format,
     pemLabel: doc.pemLabel,
+    inputNote: doc.inputNote,
     size: doc.size,
     summary: doc.summary,
     problems: doc.problems.slice(0, maxShownProblems),

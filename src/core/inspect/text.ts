@@ -34,9 +34,10 @@ function line(node: AnnotatedNode, indent: number, opts: TextOptions): string {
 
 export function formatDocument(doc: AnnotatedDocument, opts: TextOptions): string {
   const out: string[] = [];
-  const wrap =
-    doc.format === 'der' ? 'DER' : doc.format === 'pem' ? `PEM "${safe(doc.pemLabel ?? '')}"` : 'base64';
+  const names = { der: 'DER', base64: 'base64', hex: 'hex text', http: 'HTTP message', mime: 'MIME part' };
+  const wrap = doc.format === 'pem' ? `PEM "${safe(doc.pemLabel ?? '')}"` : names[doc.format];
   out.push(`${doc.kind} (${wrap}, ${doc.size} bytes)`);
+  if (doc.inputNote) out.push(`input: ${safe(doc.inputNote)}`);
   if (doc.summary) {
     const s = doc.summary;
     out.push(`body: ${s.bodyType} — ${s.bodyDescription}${s.status ? `; status ${s.status}` : ''}`);

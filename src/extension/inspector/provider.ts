@@ -164,11 +164,13 @@ class InspectorProvider implements vscode.CustomReadonlyEditorProvider {
   }
 }
 
-/** "CMP Lens: Inspect as CMP": the active text editor's selection (or whole text) as PEM/base64. */
+/** "CMP Lens: Inspect as CMP": the active text editor's selection (or whole text): PEM, base64, hex, HTTP or MIME. */
 function inspectText(extensionUri: vscode.Uri, sessions: Sessions, protection: ProtectionContext): void {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
-    void vscode.window.showWarningMessage('CMP Lens: open a text file holding PEM or base64 first.');
+    void vscode.window.showWarningMessage(
+      'CMP Lens: open a text file holding the message first (PEM, base64, hex, a saved HTTP message or a MIME part).',
+    );
     return;
   }
   const text = editor.selection.isEmpty
