@@ -142,11 +142,15 @@ let testCa: Promise<TestCa> | undefined;
 async function checkPeers(input: Uint8Array): Promise<string | undefined> {
   testCa ??= TestCa.create({ secret: new TextEncoder().encode('s3cret') });
   const answer = await (await testCa).handle(input);
+  let answered;
   try {
-    readMessage(answer);
+    answered = readMessage(answer);
   } catch (e) {
     return `the test CA answered with something that is not a PKIMessage: ${(e as Error).message}`;
   }
+  const said = answered.body.error?.pKIStatusInfo.statusString?.map((t) => t.toString()) ?? [];
+  const caLeak = leak(said, 'the test CA');
+  if (caLeak) return caLeak;
   if (!fuzzRequest) {
     const built = await buildRequest(
       { body: 'genm', infoTypes: ['caCerts'] },
@@ -164,6 +168,8 @@ async function checkPeers(input: Uint8Array): Promise<string | undefined> {
   });
   if (!result.ok && result.error?.startsWith('unexpected'))
     return `the client failed without a stated reason: ${result.error}`;
+  const clientLeak = leak([result.error], 'the client');
+  if (clientLeak) return clientLeak;
   return undefined;
 }
 let fuzzRequest: Uint8Array | undefined;
@@ -183,6 +189,19 @@ export interface CheckOptions {
   secret?: boolean;
 }
 
+/**
+ * Texts of the libraries under us (the schema decoder, WebCrypto, the runtime) that must never reach a
+ * user: every message says what and where in our words (issue 19).
+ */
+export const libraryText =
+  /ASN1 schema|Wrong values for Choice|End of input|does not match to|DataError|Invalid keyData|OperationError|Cannot read propert|is not a function|is not iterable|undefined is not/;
+
+/** The first text a user would see that carries a library's words, or undefined. */
+function leak(texts: (string | undefined)[], where: string): string | undefined {
+  const bad = texts.find((t) => t !== undefined && libraryText.test(t));
+  return bad === undefined ? undefined : `${where} passed a library's text on: ${bad}`;
+}
+
 export async function checkInput(
   input: Uint8Array,
   report: FuzzReport,
@@ -192,8 +211,18 @@ export async function checkInput(
   try {
     readDer(input);
     const doc = inspectBytes(input);
-    checkMessage(input, { profile: 'lightweight' });
+    const findings = checkMessage(input, { profile: 'lightweight' });
     const ms = performance.now() - started;
+    const leaked =
+      leak(
+        doc.problems.map((p) => p.message),
+        'inspect',
+      ) ??
+      leak(
+        findings.map((f) => f.message),
+        'lint',
+      );
+    if (leaked) return leaked;
     const bound = (t: number) => t > 100 * Math.max(1, input.length / 1024) && t > 50;
     if (bound(timeOf(() => parseCapture(input, 1024)))) {
       const best = Math.min(...[0, 1, 2].map(() => timeOf(() => parseCapture(input, 1024))));
@@ -203,9 +232,14 @@ export async function checkInput(
     // Verification's cost is set by the file's iteration counts (bounded by limits), so it has its own
     // bound, in CPU time: another process, or this one being paused, does not count against it.
     const verifyStarted = process.cpuUsage();
-    await verifyMessage(input, {
+    const results = await verifyMessage(input, {
       secret: options.secret === false ? undefined : new TextEncoder().encode('s3cret'),
     });
+    const verifyLeak = leak(
+      results.flatMap((r) => [r.summary, r.reason]),
+      'verify',
+    );
+    if (verifyLeak) return verifyLeak;
     const verifyCpu = process.cpuUsage(verifyStarted);
     const verifyMs = (verifyCpu.user + verifyCpu.system) / 1000;
     if (verifyMs > 5000) return `verification took ${verifyMs.toFixed(0)} ms of CPU time`;

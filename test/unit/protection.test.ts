@@ -241,18 +241,23 @@ describe('protection: sweep regressions (npm run fuzz -- --sweep)', () => {
     const [pop] = await results('bad/fuzz-pop-alg-not-algid.der');
     assert.equal(pop.check, 'pop');
     assert.equal(pop.verdict, 'invalid');
-    assert.match(pop.reason!, /algorithmIdentifier at offset 401 does not decode/);
+    assert.match(pop.reason!, /algorithmIdentifier at offset 0x191 does not decode as AlgorithmIdentifier/);
+    assert.doesNotMatch(pop.reason!, /ASN1 schema|End of input/, 'no library text');
   });
   it('a POP algorithm OID running past its end (truncated for asn1js) is an invalid POP', async () => {
     const [pop] = await results('bad/fuzz-pop-oid-overlong.der');
     assert.equal(pop.verdict, 'invalid');
-    assert.match(pop.reason!, /offset 401 does not decode: End of input/);
+    assert.match(pop.reason!, /offset 0x191 does not decode as AlgorithmIdentifier: /);
+    assert.doesNotMatch(pop.reason!, /ASN1 schema|End of input/, 'no library text');
   });
   it('a p10cr CSR whose signature algorithm does not decode is an invalid CSR check', async () => {
     const [csr] = await results('bad/fuzz-csr-alg-not-algid.der');
     assert.equal(csr.check, 'csr');
     assert.equal(csr.verdict, 'invalid');
-    assert.match(csr.reason!, /signature algorithmIdentifier at offset 269 does not decode/);
+    assert.match(
+      csr.reason!,
+      /signature algorithmIdentifier at offset 0x10d does not decode as AlgorithmIdentifier/,
+    );
   });
 });
 

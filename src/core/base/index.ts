@@ -12,3 +12,4 @@ export * from './keys';
 export * from './message';
 export * from './names';
 export * from './pem';
+export * from './decode';

@@ -2,7 +2,7 @@
  * Key pairs for requests and for the test CA, with WebCrypto only: generate, load PKCS#8, sign
  * (signatures come out DER-encoded as X.509 and CMP carry them).
  */
-import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
+import { AsnSerializer } from '@peculiar/asn1-schema';
 import { ECDSASigValue } from '@peculiar/asn1-ecc';
 import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
@@ -14,6 +14,7 @@ import { type Subtle } from './crypto';
 type CryptoKey = Awaited<ReturnType<Subtle['importKey']>>;
 
 import { keyKinds, type KeyKind } from '../../shared/requestSpec';
+import { decodeAs, wordsOf } from './decode';
 
 export { keyKinds, type KeyKind };
 
@@ -90,9 +91,9 @@ export async function importPrivateKey(
 ): Promise<KeyPair> {
   let info: PrivateKeyInfo;
   try {
-    info = AsnParser.parse(own(pkcs8), PrivateKeyInfo);
+    info = decodeAs(own(pkcs8), PrivateKeyInfo);
   } catch (e) {
-    throw new Error(`not a PKCS#8 private key: ${(e as Error).message}`);
+    throw new Error(`not a PKCS#8 private key: ${wordsOf(e, 'its key does not import')}`);
   }
   const kind = kindOf(info);
   const params = importParams(kind);

@@ -1,10 +1,10 @@
 /** Reading a PKIMessage's header and body for a client or server (not for display: see inspect/). */
-import { AsnParser } from '@peculiar/asn1-schema';
 import { PKIBody, PKIHeader, PKIStatus, PKIStatusInfo, pkiBodyNames, pkiFailureInfoNames } from '../asn1';
 import { tagName, type TlvNode } from '../der/types';
 import { readDer } from '../der/reader';
 import { slice } from './encoded';
 import { toHex } from './bytes';
+import { decodeAs } from './decode';
 
 export interface ReadMessage {
   header: PKIHeader;
@@ -37,14 +37,14 @@ export function readMessage(der: Uint8Array): ReadMessage {
   let header: PKIHeader;
   let body: PKIBody;
   try {
-    header = AsnParser.parse(slice(der, h), PKIHeader);
+    header = decodeAs(slice(der, h), PKIHeader);
   } catch {
     throw new Error(
       `the header at ${at(h)} does not match PKIHeader (RFC 9810 §5.1.1); inspecting the message shows the field at fault`,
     );
   }
   try {
-    body = AsnParser.parse(slice(der, b), PKIBody);
+    body = decodeAs(slice(der, b), PKIBody);
   } catch {
     throw new Error(
       `the ${pkiBodyNames[b.tagNumber]} body at ${at(b)} does not match its RFC 9810 schema; inspecting the message shows the field at fault`,
@@ -161,7 +161,7 @@ export function peekMessage(der: Uint8Array): MessageOutline | undefined {
   const info = statusNode(bodyName, b.children?.[0]);
   if (info && universal(info, 16)) {
     try {
-      out.status = statusText(AsnParser.parse(slice(der, info), PKIStatusInfo));
+      out.status = statusText(decodeAs(slice(der, info), PKIStatusInfo));
     } catch {
       // a status that does not decode is left out of the outline; readMessage reports it
     }

@@ -3,7 +3,6 @@
  * rejections, each with the node it is about and the section it comes from. Pure and synchronous;
  * a message that does not decode gets one finding saying where, never an exception.
  */
-import { AsnParser } from '@peculiar/asn1-schema';
 import {
   Certificate,
   SubjectKeyIdentifier,
@@ -28,6 +27,7 @@ import {
   firstBodies,
   implicitConfirmBodies,
 } from '../base/bodies';
+import { decodeAs, wordsOf } from '../base/decode';
 
 export interface CheckOptions {
   profile?: CheckProfile;
@@ -91,7 +91,7 @@ function firstExtraCert(der: Uint8Array, at: Locator): Certificate | undefined {
   const node = firstExtraCertNode(at);
   if (!node) return undefined;
   try {
-    return AsnParser.parse(slice(der, node), Certificate);
+    return decodeAs(slice(der, node), Certificate);
   } catch {
     return undefined;
   }
@@ -306,7 +306,7 @@ function checkMac(alg: AlgorithmIdentifier, f: Findings): void {
   const weak: string[] = [];
   try {
     if (alg.algorithm === oids.passwordBasedMac && alg.parameters) {
-      const p = AsnParser.parse(alg.parameters, PBMParameter);
+      const p = decodeAs(alg.parameters, PBMParameter);
       iterations = p.iterationCount;
       salt = p.salt.byteLength;
       if (weakHashes.has(p.owf.algorithm)) weak.push('owf');
@@ -321,7 +321,7 @@ function checkMac(alg: AlgorithmIdentifier, f: Findings): void {
           node,
         });
     } else if (alg.algorithm === oids.pbmac1 && alg.parameters) {
-      const p = AsnParser.parse(alg.parameters, PBMAC1Params);
+      const p = decodeAs(alg.parameters, PBMAC1Params);
       if (p.keyDerivationFunc.algorithm === oids.pbes2)
         f.add({
           id: 'protection.pbmac1.kdf',
@@ -333,7 +333,7 @@ function checkMac(alg: AlgorithmIdentifier, f: Findings): void {
           node,
         });
       const kdf = p.keyDerivationFunc.parameters
-        ? AsnParser.parse(p.keyDerivationFunc.parameters, PBKDF2Params)
+        ? decodeAs(p.keyDerivationFunc.parameters, PBKDF2Params)
         : undefined;
       iterations = kdf?.iterationCount;
       salt = kdf?.salt.specified?.byteLength;
@@ -344,7 +344,7 @@ function checkMac(alg: AlgorithmIdentifier, f: Findings): void {
     f.add({
       id: 'protection.mac.parameters',
       severity: 'error',
-      message: `the MAC parameters do not decode: ${(e as Error).message}`,
+      message: wordsOf(e, 'the MAC parameters do not decode'),
       ref: 'RFC 9810 §5.1.3.1',
       path,
       node,
@@ -507,7 +507,7 @@ function checkProtection(m: ReadMessage, der: Uint8Array, f: Findings): void {
  */
 function subjectKeyId(value: ArrayBuffer): string | undefined {
   try {
-    return toHex(new Uint8Array(AsnParser.parse(value, SubjectKeyIdentifier).buffer));
+    return toHex(new Uint8Array(decodeAs(value, SubjectKeyIdentifier).buffer));
   } catch {
     return undefined;
   }

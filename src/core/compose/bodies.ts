@@ -1,5 +1,5 @@
 /** One builder per PKIBody alternative a client sends (RFC 9810 §5.3, RFC 9483 §4). */
-import { AsnConvert, AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
+import { AsnConvert, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
 import { CertificationRequest, CertificationRequestInfo } from '@peculiar/asn1-csr';
 import {
   AlgorithmIdentifier,
@@ -52,6 +52,7 @@ import { signatureAlgorithm, signBytes, type KeyPair } from '../base/keys';
 import { parseName } from '../base/names';
 import type { GenmInfoType, Materials, RequestSpec } from './spec';
 import { buildTemplate, type Problems } from './template';
+import { decodeAs } from '../base/decode';
 
 const infoTypeOids: Record<GenmInfoType, string> = {
   caCerts: oids.itCaCerts,
@@ -87,7 +88,7 @@ async function certRequest(ctx: BodyContext): Promise<CertReqMessages> {
     if (!ctx.materials.oldCert)
       problems.add('oldCert', 'kur needs the certificate being updated (RFC 9483 §4.1.3)');
     else {
-      const old = AsnParser.parse(ctx.materials.oldCert, Certificate);
+      const old = decodeAs(ctx.materials.oldCert, Certificate);
       const id = new CertId({
         issuer: new GeneralName({ directoryName: old.tbsCertificate.issuer }),
         serialNumber: old.tbsCertificate.serialNumber,
@@ -109,7 +110,7 @@ async function certRequest(ctx: BodyContext): Promise<CertReqMessages> {
       ? undefined
       : new POPOSigningKeyInput({
           authInfo: new POPOSigningKeyInputAuthInfo({ sender: ctx.sender }),
-          publicKey: AsnParser.parse(key.spki, SubjectPublicKeyInfo),
+          publicKey: decodeAs(key.spki, SubjectPublicKeyInfo),
         });
     const sig = await signBytes(key, new Uint8Array(AsnSerializer.serialize(input ?? req)), ctx.subtle);
     msg.popo = new ProofOfPossession({
@@ -130,7 +131,7 @@ export async function makeCsr(ctx: BodyContext): Promise<CertificationRequest | 
   const tpl: CertTemplate = buildTemplate(ctx.spec.template ?? {}, key.spki, problems);
   const info = new CertificationRequestInfo({
     subject: tpl.subject ?? new Name([]),
-    subjectPKInfo: AsnParser.parse(key.spki, SubjectPublicKeyInfo),
+    subjectPKInfo: decodeAs(key.spki, SubjectPublicKeyInfo),
   });
   if (tpl.extensions)
     info.attributes.push(
@@ -148,7 +149,7 @@ function revocation(ctx: BodyContext): RevReqContent {
   const { spec, materials, problems } = ctx;
   const tpl = new CertTemplate();
   if (materials.oldCert) {
-    const c = AsnParser.parse(materials.oldCert, Certificate);
+    const c = decodeAs(materials.oldCert, Certificate);
     tpl.issuer = c.tbsCertificate.issuer;
     tpl.serialNumber = c.tbsCertificate.serialNumber;
   } else {
@@ -203,7 +204,7 @@ async function confirmation(ctx: BodyContext): Promise<CertConfirmContent> {
     problems.add('confirmCert', 'certConf needs the issued certificate (to hash it)');
     return new CertConfirmContent([status]);
   }
-  const cert = AsnParser.parse(materials.confirmCert, Certificate);
+  const cert = decodeAs(materials.confirmCert, Certificate);
   const hashAlg = spec.confirm?.hashAlg;
   const hash = certHashFor(cert, hashAlg ? digestOidByHash[hashAlg] : undefined);
   if (!hash)
@@ -256,9 +257,7 @@ export async function buildBody(ctx: BodyContext): Promise<PKIBody> {
     case 'kur':
       return new PKIBody({ kur: await certRequest(ctx) });
     case 'p10cr': {
-      const csr = ctx.materials.csr
-        ? AsnParser.parse(ctx.materials.csr, CertificationRequest)
-        : await makeCsr(ctx);
+      const csr = ctx.materials.csr ? decodeAs(ctx.materials.csr, CertificationRequest) : await makeCsr(ctx);
       return new PKIBody({ p10cr: csr });
     }
     case 'rr':

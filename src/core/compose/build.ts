@@ -2,7 +2,7 @@
  * RequestSpec + Materials → a protected PKIMessage (RFC 9810 §5.1). Clock and randomness come in
  * as parameters, so tests can ask for exact bytes. Errors are collected per field, not thrown.
  */
-import { AsnParser, OctetString } from '@peculiar/asn1-schema';
+import { OctetString } from '@peculiar/asn1-schema';
 import { Certificate, GeneralName, Name } from '@peculiar/asn1-x509';
 import {
   CMPCertificate,
@@ -21,6 +21,7 @@ import { parseName } from '../base/names';
 import type { FieldError, Materials, RequestSpec } from './spec';
 import { Problems } from './template';
 import { keyRequestBodies } from '../base/bodies';
+import { decodeAs, wordsOf } from '../base/decode';
 
 export interface BuildEnv extends ProtectEnv {
   now?: () => Date;
@@ -68,7 +69,7 @@ function header(
 ): PKIHeader {
   const signer =
     materials.protection.kind === 'signature'
-      ? AsnParser.parse(materials.protection.cert, Certificate).tbsCertificate.subject
+      ? decodeAs(materials.protection.cert, Certificate).tbsCertificate.subject
       : undefined;
   // RFC 9483 §3.1: with signature protection the sender is the signer's subject.
   const h = new PKIHeader({
@@ -155,13 +156,18 @@ export async function buildRequest(
   if (problems.list.length) return { ok: false, errors: problems.list };
   if (materials.extraCerts?.length) {
     msg.extraCerts = new CMPCertificates(
-      materials.extraCerts.map((d) => new CMPCertificate({ x509v3PKCert: AsnParser.parse(d, Certificate) })),
+      materials.extraCerts.map((d) => new CMPCertificate({ x509v3PKCert: decodeAs(d, Certificate) })),
     );
   }
   try {
     const der = await protectMessage(msg, materials.protection, { subtle, random });
     return { ok: true, der, message: msg, generatedKey };
   } catch (e) {
-    return { ok: false, errors: [{ field: 'protection', message: (e as Error).message }] };
+    return {
+      ok: false,
+      errors: [
+        { field: 'protection', message: wordsOf(e, 'the message could not be protected with this key') },
+      ],
+    };
   }
 }

@@ -2,7 +2,6 @@
  * Asking for implicit confirmation in a request that does not (RFC 9810 §5.1.1.1): the
  * `implicitConfirm` of a server entry. The header changes, so the message is protected again.
  */
-import { AsnParser } from '@peculiar/asn1-schema';
 import {
   CMPCertificate,
   PKIHeader,
@@ -14,6 +13,7 @@ import {
 } from '../asn1';
 import { certRequestBodies, readMessage, readTop, slice } from '../base';
 import { protectMessage, type ProtectEnv, type ProtectionSpec } from '../protection';
+import { decodeAs } from '../base/decode';
 
 /** True when the header's generalInfo already carries id-it-implicitConfirm. */
 export function asksImplicitConfirm(der: Uint8Array): boolean {
@@ -45,7 +45,7 @@ export async function withImplicitConfirm(
   header.generalInfo = new InfoTypeAndValues([...(header.generalInfo ?? []), info]);
   const root = readTop(der)!;
   const extra = root.children?.find((c) => c.tagClass === 2 && c.tagNumber === 1)?.children?.[0];
-  const certs = (extra?.children ?? []).map((c) => AsnParser.parse(slice(der, c), CMPCertificate));
+  const certs = (extra?.children ?? []).map((c) => decodeAs(slice(der, c), CMPCertificate));
   const msg = new PKIMessage({
     header,
     body: read.body,

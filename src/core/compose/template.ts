@@ -1,5 +1,5 @@
 /** TemplateSpec → CRMF CertTemplate (RFC 4211 §5) with the extensions it asks for. */
-import { AsnConvert, AsnParser, OctetString } from '@peculiar/asn1-schema';
+import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import {
   ExtendedKeyUsage,
   Extension,
@@ -18,6 +18,7 @@ import { CertTemplate, OptionalValidity } from '../asn1';
 import { fromHex } from '../der/values';
 import { parseGeneralName, parseName } from '../base/names';
 import type { FieldError, TemplateSpec } from './spec';
+import { decodeAs } from '../base/decode';
 
 const ekuNames: Record<string, string> = {
   serverAuth: '1.3.6.1.5.5.7.3.1',
@@ -140,7 +141,7 @@ export function buildTemplate(
       notAfter: t.notAfter ? time(t.notAfter, 'template.notAfter', problems) : undefined,
     });
   }
-  if (spki) tpl.publicKey = AsnParser.parse(spki, SubjectPublicKeyInfo);
+  if (spki) tpl.publicKey = decodeAs(spki, SubjectPublicKeyInfo);
   const ext = extensionsOf(t, problems);
   if (ext.length) tpl.extensions = new Extensions(ext);
   return tpl;

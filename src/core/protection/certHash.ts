@@ -3,7 +3,6 @@
  * present, else the hash of the certificate's own signature algorithm (SHA-512 for Ed25519 and
  * SHAKE256 for Ed448, RFC 9481 §3.3).
  */
-import { AsnParser } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import type { CheckResult } from '../../shared/protection';
 import { PKIMessage, oidName } from '../asn1';
@@ -14,6 +13,7 @@ import { certName } from './chain';
 import { slice } from '../base/encoded';
 import { equalBytes, own } from '../base/bytes';
 import { type Subtle } from '../base/crypto';
+import { decodeAs, wordsOf } from '../base/decode';
 
 const repBodies = new Set([1, 3, 8, 14]); // ip, cp, kup, ccp
 
@@ -67,14 +67,14 @@ export async function checkCertHashes(
 ): Promise<CheckResult[]> {
   let msg: PKIMessage;
   try {
-    msg = AsnParser.parse(certConfDer, PKIMessage);
+    msg = decodeAs(certConfDer, PKIMessage);
   } catch (e) {
     return [
       {
         check: 'certHash',
         verdict: 'invalid',
         summary: 'certConf',
-        reason: `does not decode: ${(e as Error).message}`,
+        reason: `does not decode: ${wordsOf(e, 'not a certificate')}`,
       },
     ];
   }
@@ -83,7 +83,7 @@ export async function checkCertHashes(
   // Candidates come from the peer's ip/cp/kup: one that does not decode cannot match and is left out.
   const certs = candidates.flatMap((der) => {
     try {
-      return [{ der, cert: AsnParser.parse(der, Certificate) }];
+      return [{ der, cert: decodeAs(der, Certificate) }];
     } catch {
       return [];
     }

@@ -1,5 +1,5 @@
 /** Chain building from the protecting certificate to configured trust anchors (reported on its own). */
-import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
+import { AsnSerializer } from '@peculiar/asn1-schema';
 import { Certificate, type Name } from '@peculiar/asn1-x509';
 import type { CheckResult } from '../../shared/protection';
 import { dnShortNames } from '../asn1';
@@ -7,6 +7,7 @@ import { bitStringBytes, certificateParts, slice } from '../base/encoded';
 import { equalBytes } from '../base/bytes';
 import { type Subtle } from '../base/crypto';
 import { verifySignature } from './signature';
+import { decodeAs, wordsOf } from '../base/decode';
 
 /** "CN=…" of a certificate's subject, for messages. */
 export function certName(cert: Certificate): string {
@@ -28,9 +29,9 @@ export function nameText(name: Name): string {
 /** certName of a certificate's DER, for messages: a server's certificate that does not decode says so. */
 export function certNameOf(der: Uint8Array): string {
   try {
-    return certName(AsnParser.parse(der, Certificate));
+    return certName(decodeAs(der, Certificate));
   } catch (e) {
-    return `(a certificate that does not decode: ${(e as Error).message})`;
+    return `(a certificate that does not decode: ${wordsOf(e, 'not a certificate')})`;
   }
 }
 
@@ -43,7 +44,7 @@ interface Parsed {
 
 function parse(der: Uint8Array): Parsed | undefined {
   try {
-    const cert = AsnParser.parse(der, Certificate);
+    const cert = decodeAs(der, Certificate);
     return {
       der,
       cert,

@@ -2,7 +2,6 @@
  * MAC-based protection: PasswordBasedMac (RFC 9810 §5.1.3.1, RFC 4211 §4.4) and PBMAC1
  * (RFC 8018 PBKDF2 + HMAC, as RFC 9481 §6.1.1 profiles it). WebCrypto is passed in.
  */
-import { AsnParser } from '@peculiar/asn1-schema';
 import type { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import { PBKDF2Params, PBMAC1Params, PBMParameter, oids } from '../asn1';
 import { sha1 } from '@noble/hashes/legacy.js';
@@ -11,6 +10,7 @@ import { algName, hashByOid, hmacByOid, hmacName } from '../base/algorithms';
 import { quirks } from './quirks';
 import { own } from '../base/bytes';
 import type { Subtle } from '../base/crypto';
+import { decodeAs } from '../base/decode';
 
 /**
  * PBM's one-way function is iterated thousands of times on a few bytes: synchronous hashes do that
@@ -60,7 +60,7 @@ export interface MacPlan {
 /** RFC 4211 §4.4: K = H^iterationCount(secret || salt); MAC = HMAC(K, data). */
 export function pbmPlan(parameters: ArrayBuffer | undefined): MacPlan {
   if (!parameters) throw new Error('passwordBasedMac without PBMParameter');
-  const p = AsnParser.parse(parameters, PBMParameter);
+  const p = decodeAs(parameters, PBMParameter);
   const owf = hashByOid[p.owf.algorithm];
   if (!owf) throw new UnsupportedAlgorithm(`PBM one-way function ${p.owf.algorithm} is not supported`);
   const macHash = hmacHash(p.mac);
@@ -86,7 +86,7 @@ export function pbmPlan(parameters: ArrayBuffer | undefined): MacPlan {
 /** RFC 8018 §7.1 PBMAC1 with PBKDF2 (keyLength in octets; absent: the MAC's output size). */
 export function pbmac1Plan(parameters: ArrayBuffer | undefined): MacPlan {
   if (!parameters) throw new Error('PBMAC1 without PBMAC1-params');
-  const p = AsnParser.parse(parameters, PBMAC1Params);
+  const p = decodeAs(parameters, PBMAC1Params);
   const kdfOid = p.keyDerivationFunc.algorithm;
   const pbes2 = kdfOid === oids.pbes2;
   if (kdfOid !== oids.pbkdf2 && !pbes2)
@@ -94,7 +94,7 @@ export function pbmac1Plan(parameters: ArrayBuffer | undefined): MacPlan {
   if (!p.keyDerivationFunc.parameters) throw new Error(`${pbes2 ? 'PBES2' : 'PBKDF2'} without parameters`);
   let kdf: PBKDF2Params;
   try {
-    kdf = AsnParser.parse(p.keyDerivationFunc.parameters, PBKDF2Params);
+    kdf = decodeAs(p.keyDerivationFunc.parameters, PBKDF2Params);
   } catch (e) {
     // Real PBES2-params (an encryption scheme) name no key to MAC with.
     if (pbes2)

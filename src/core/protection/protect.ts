@@ -3,7 +3,7 @@
  * what we make is what we accept. protectionAlg is set first, because it is part of the protected
  * header; the MAC or signature is then computed over the DER of ProtectedPart.
  */
-import { AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
+import { AsnSerializer, OctetString } from '@peculiar/asn1-schema';
 import {
   AlgorithmIdentifier,
   Certificate,
@@ -27,6 +27,7 @@ import { digestOidByHash, hashByOid } from '../base/algorithms';
 import { pbmac1Plan, pbmPlan } from './mac';
 import { type Subtle } from '../base/crypto';
 import { defaultRandom } from '../base/crypto';
+import { decodeAs } from '../base/decode';
 
 /** HMAC OIDs by hash name (RFC 9481 §6.2); for SHA-1 the hmac-sha1 OID that PBM uses. */
 const hmacOid: Record<string, string> = {
@@ -112,7 +113,7 @@ function macAlgorithm(
 /** The subjectKeyIdentifier of a certificate, if it has one (senderKID for signature protection). */
 export function subjectKeyId(cert: Certificate): ArrayBuffer | undefined {
   const ext = cert.tbsCertificate.extensions?.find((e) => e.extnID === id_ce_subjectKeyIdentifier);
-  return ext ? AsnParser.parse(ext.extnValue.buffer, SubjectKeyIdentifier).buffer : undefined;
+  return ext ? decodeAs(ext.extnValue.buffer, SubjectKeyIdentifier).buffer : undefined;
 }
 
 /** Protects `msg` in place and returns its DER. */
@@ -129,14 +130,14 @@ export async function protectMessage(
     return new Uint8Array(AsnSerializer.serialize(msg));
   }
   if (spec.kind === 'signature') {
-    const cert = AsnParser.parse(spec.cert, Certificate);
+    const cert = decodeAs(spec.cert, Certificate);
     msg.header.protectionAlg = signatureAlgorithm(spec.key, spec.hash);
     const kid = subjectKeyId(cert);
     if (!msg.header.senderKID && kid) msg.header.senderKID = new OctetString(kid);
     const first = [spec.cert, ...(spec.chain ?? [])];
     const others = (msg.extraCerts ?? []).filter((c) => !first.some((der) => sameCert(c, der)));
     msg.extraCerts = new CMPCertificates([
-      ...first.map((der) => new CMPCertificate({ x509v3PKCert: AsnParser.parse(der, Certificate) })),
+      ...first.map((der) => new CMPCertificate({ x509v3PKCert: decodeAs(der, Certificate) })),
       ...others,
     ]);
     const data = protectedPartDer(msg);
@@ -169,7 +170,7 @@ export function macLike(alg: AlgorithmIdentifier | undefined, secret: Uint8Array
     Object.entries(table).find(([, o]) => o === oid)?.[0] as HashName | undefined;
   try {
     if (alg?.algorithm === oids.passwordBasedMac && alg.parameters) {
-      const p = AsnParser.parse(alg.parameters, PBMParameter);
+      const p = decodeAs(alg.parameters, PBMParameter);
       // An iteration count the request got wrong (0, negative) is not copied: the defaults answer.
       if (p.iterationCount >= 1)
         return {
@@ -181,8 +182,8 @@ export function macLike(alg: AlgorithmIdentifier | undefined, secret: Uint8Array
         };
     }
     if (alg?.algorithm === oids.pbmac1 && alg.parameters) {
-      const p = AsnParser.parse(alg.parameters, PBMAC1Params);
-      const kdf = AsnParser.parse(p.keyDerivationFunc.parameters!, PBKDF2Params);
+      const p = decodeAs(alg.parameters, PBMAC1Params);
+      const kdf = decodeAs(p.keyDerivationFunc.parameters!, PBKDF2Params);
       if (kdf.iterationCount >= 1)
         return {
           kind: 'pbmac1',

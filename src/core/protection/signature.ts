@@ -1,5 +1,4 @@
 /** Signature verification with WebCrypto for the schemes CMP uses (RFC 9481 §3). */
-import { AsnParser } from '@peculiar/asn1-schema';
 import { ECDSASigValue } from '@peculiar/asn1-ecc';
 import { RsaSaPssParams } from '@peculiar/asn1-rsa';
 import { AlgorithmIdentifier, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
@@ -9,10 +8,11 @@ import { derLength } from '../base/encoded';
 import { UnsupportedAlgorithm } from './mac';
 import { own } from '../base/bytes';
 import { type Subtle } from '../base/crypto';
+import { decodeAs } from '../base/decode';
 
 /** ECDSA's DER SEQUENCE { r, s } as the fixed-size r || s WebCrypto wants. */
 function ecdsaRaw(der: Uint8Array, size: number): Uint8Array {
-  const v = AsnParser.parse(der, ECDSASigValue);
+  const v = decodeAs(der, ECDSASigValue);
   const out = new Uint8Array(size * 2);
   const put = (n: ArrayBuffer, at: number) => {
     let b = new Uint8Array(n);
@@ -33,10 +33,10 @@ export function describeSignature(alg: AlgorithmIdentifier): string {
 }
 
 function pssParams(alg: AlgorithmIdentifier): { hash: string; mgfHash: string; saltLength: number } {
-  const p = alg.parameters ? AsnParser.parse(alg.parameters, RsaSaPssParams) : new RsaSaPssParams();
+  const p = alg.parameters ? decodeAs(alg.parameters, RsaSaPssParams) : new RsaSaPssParams();
   const hash = hashByOid[p.hashAlgorithm.algorithm] ?? p.hashAlgorithm.algorithm;
   const mgf = p.maskGenAlgorithm.parameters
-    ? AsnParser.parse(p.maskGenAlgorithm.parameters, AlgorithmIdentifier)
+    ? decodeAs(p.maskGenAlgorithm.parameters, AlgorithmIdentifier)
     : undefined;
   const mgfHash = mgf ? (hashByOid[mgf.algorithm] ?? mgf.algorithm) : 'SHA-1';
   return { hash, mgfHash, saltLength: p.saltLength };
@@ -81,7 +81,7 @@ export async function verifySignature(
       return subtle.verify({ name: 'RSA-PSS', saltLength: p.saltLength }, key, own(signature), own(data));
     }
     case 'ECDSA': {
-      const info = AsnParser.parse(spki, SubjectPublicKeyInfo);
+      const info = decodeAs(spki, SubjectPublicKeyInfo);
       const params = info.algorithm.parameters ? new Uint8Array(info.algorithm.parameters) : new Uint8Array();
       const curveOid =
         params[0] === 0x06 && params[1] === params.length - 2 ? (decodeOid(params.subarray(2)) ?? '') : '';
@@ -106,9 +106,9 @@ export async function verifySignature(
       let key: CryptoKey;
       try {
         key = await subtle.importKey('spki', own(spki), { name: scheme.kind }, false, ['verify']);
-      } catch (e) {
+      } catch {
         throw new UnsupportedAlgorithm(
-          `${scheme.kind} is not supported by this runtime's WebCrypto (${(e as Error).message})`,
+          `${scheme.kind} is not supported by this runtime's WebCrypto (it cannot import the public key)`,
         );
       }
       return subtle.verify({ name: scheme.kind }, key, own(signature), own(data));
@@ -120,7 +120,7 @@ type CryptoKey = Awaited<ReturnType<Subtle['importKey']>>;
 
 /** An SPKI with the id-RSASSA-PSS OID rewritten as rsaEncryption, which WebCrypto imports. */
 function rsaEncryptionSpki(spki: Uint8Array): Uint8Array {
-  const info = AsnParser.parse(spki, SubjectPublicKeyInfo);
+  const info = decodeAs(spki, SubjectPublicKeyInfo);
   if (info.algorithm.algorithm !== '1.2.840.113549.1.1.10') return spki;
   // Rebuild: SEQUENCE { SEQUENCE { rsaEncryption, NULL }, BIT STRING key }.
   const key = new Uint8Array(info.subjectPublicKey);

@@ -3,7 +3,6 @@
  * original header and body), the protecting certificate, and POP / CSR signatures inside.
  * Pure: WebCrypto comes in as a parameter. Never throws on bad input: faults are results.
  */
-import { AsnParser } from '@peculiar/asn1-schema';
 import {
   AlgorithmIdentifier,
   Certificate,
@@ -28,6 +27,7 @@ import { describeSignature, verifySignature } from './signature';
 import { certName, checkChain, nameText } from './chain';
 import { certRequestBodies } from '../base/bodies';
 import { sameName } from '../base/names';
+import { decodeAs, wordsOf } from '../base/decode';
 
 export interface VerifyOptions {
   /** The shared secret for MAC protection. */
@@ -74,7 +74,9 @@ export async function verifyMessage(input: Uint8Array, options: VerifyOptions = 
   const [headerTlv, bodyTlv] = root.children!;
   let header: PKIHeader;
   try {
-    header = options.header ?? AsnParser.parse(slice(der, headerTlv), PKIHeader);
+    header =
+      options.header ??
+      decodeAs(slice(der, headerTlv), PKIHeader, `the header at offset 0x${headerTlv.offset.toString(16)}`);
   } catch (e) {
     return [
       {
@@ -183,7 +185,7 @@ async function checkProtection(input: ProtectionInput): Promise<CheckResult[]> {
         ...base,
         verdict: 'invalid',
         summary: algName(alg.algorithm),
-        reason: `protection parameters do not decode: ${(e as Error).message}`,
+        reason: wordsOf(e, 'the protection parameters do not decode'),
       },
     ];
   }
@@ -241,7 +243,7 @@ function subjectKeyId(cert: Certificate): Uint8Array | undefined {
   );
   if (!ext) return undefined;
   try {
-    return new Uint8Array(AsnParser.parse(ext.extnValue.buffer, SubjectKeyIdentifier).buffer);
+    return new Uint8Array(decodeAs(ext.extnValue.buffer, SubjectKeyIdentifier).buffer);
   } catch {
     return undefined;
   }
@@ -291,7 +293,7 @@ function wanted(header: PKIHeader): string {
 function signerCandidates(der: Uint8Array, extraCerts: TlvNode[], options: VerifyOptions): SignerCandidate[] {
   const decode = (bytes: Uint8Array): Certificate | undefined => {
     try {
-      return AsnParser.parse(bytes, Certificate);
+      return decodeAs(bytes, Certificate);
     } catch {
       return undefined;
     }
@@ -437,9 +439,9 @@ function extensionValue<T>(
   name: string,
 ): T | undefined {
   try {
-    return AsnParser.parse(value, type);
+    return decodeAs(value, type);
   } catch (e) {
-    problems.push(`its ${name} extension does not decode: ${(e as Error).message}`);
+    problems.push(`its ${name} extension does not decode: ${wordsOf(e, "not the extension's type")}`);
     return undefined;
   }
 }
@@ -565,7 +567,7 @@ async function checkPop(
       ...base,
       verdict: e instanceof UnsupportedAlgorithm ? 'unsupported' : 'invalid',
       summary,
-      reason: (e as Error).message,
+      reason: wordsOf(e, 'the signature or the public key it is checked with does not decode'),
     };
   }
 }
@@ -573,9 +575,13 @@ async function checkPop(
 /** The AlgorithmIdentifier at `tlv`, or why it does not decode (the file is hostile: a bit flip gets here). */
 function parseAlgorithm(der: Uint8Array, tlv: TlvNode): AlgorithmIdentifier | string {
   try {
-    return AsnParser.parse(slice(der, tlv), AlgorithmIdentifier);
+    return decodeAs(
+      slice(der, tlv),
+      AlgorithmIdentifier,
+      `algorithmIdentifier at offset 0x${tlv.offset.toString(16)}`,
+    );
   } catch (e) {
-    return `algorithmIdentifier at offset ${tlv.offset} does not decode: ${(e as Error).message}`;
+    return wordsOf(e, `algorithmIdentifier at offset 0x${tlv.offset.toString(16)} does not decode`);
   }
 }
 
@@ -618,7 +624,7 @@ async function checkSigned(
       ...base,
       verdict: e instanceof UnsupportedAlgorithm ? 'unsupported' : 'invalid',
       summary,
-      reason: (e as Error).message,
+      reason: wordsOf(e, 'the signature or the public key it is checked with does not decode'),
     };
   }
 }

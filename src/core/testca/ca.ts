@@ -5,7 +5,7 @@
  * can be told to misbehave for debugging practice. Lenient on purpose where a test tool should be:
  * any senderKID is accepted with the shared secret, and raVerified POP is taken at its word.
  */
-import { AsnParser, OctetString } from '@peculiar/asn1-schema';
+import { OctetString } from '@peculiar/asn1-schema';
 import { Certificate, GeneralName, Name } from '@peculiar/asn1-x509';
 import {
   CMPCertificate,
@@ -41,6 +41,7 @@ import {
 import { fromBase64, toBase64 } from '../base/bytes';
 import type { CaStateJson, IssuedRecord, RevokedRecord } from './state';
 import type { Answer, Authority, PendingTransaction, TestCaBehaviour } from './authority';
+import { decodeAs, wordsOf } from '../base/decode';
 
 export type { TestCaBehaviour } from './authority';
 
@@ -114,7 +115,7 @@ export class TestCa implements Authority {
   static async load(state: CaStateJson, options: TestCaOptions): Promise<TestCa> {
     const key = await importPrivateKey(fromBase64(state.keyPkcs8Base64), options.subtle);
     const der = fromBase64(state.certBase64);
-    return new TestCa(key, AsnParser.parse(der, Certificate), der, state, options);
+    return new TestCa(key, decodeAs(der, Certificate), der, state, options);
   }
 
   toJSON(): CaStateJson {
@@ -163,7 +164,7 @@ export class TestCa implements Authority {
     this.state.nextSerial = (serial + 1n).toString();
     this.state.issued.push({
       serialHex: serial.toString(16),
-      subject: certName(AsnParser.parse(der, Certificate)),
+      subject: certName(decodeAs(der, Certificate)),
       certBase64: toBase64(der),
     });
     await this.options.onStateChange?.(this.state);
@@ -189,7 +190,7 @@ export class TestCa implements Authority {
     } catch (e) {
       return this.respond(
         undefined,
-        { error: ['badDataFormat'], text: `request does not decode: ${(e as Error).message}` },
+        { error: ['badDataFormat'], text: `request does not decode: ${wordsOf(e, 'not a PKIMessage')}` },
         false,
       );
     }
@@ -197,7 +198,10 @@ export class TestCa implements Authority {
     try {
       return await this.respond(req, await this.answer(req, der, mac), mac);
     } catch (e) {
-      const answer: Answer = { error: ['systemFailure'], text: `test CA: ${(e as Error).message}` };
+      const answer: Answer = {
+        error: ['systemFailure'],
+        text: `test CA: ${wordsOf(e, 'it could not answer this request')}`,
+      };
       // If the request's MAC cannot protect the answer either, the error goes out signed.
       return this.respond(req, answer, mac).catch(() => this.respond(req, answer, false));
     }

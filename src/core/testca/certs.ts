@@ -1,5 +1,5 @@
 /** X.509 certificates for the test CA (RFC 5280 profile, v3, SHA-256 signatures), with WebCrypto. */
-import { AsnConvert, AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
+import { AsnConvert, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
 import {
   AuthorityKeyIdentifier,
   BasicConstraints,
@@ -23,13 +23,14 @@ import {
 import { signatureAlgorithm, signBytes, type KeyPair } from '../base/keys';
 import { own } from '../base/bytes';
 import { type Subtle } from '../base/crypto';
+import { decodeAs } from '../base/decode';
 
 /** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey BIT STRING's value. */
 export async function keyIdentifier(
   spki: Uint8Array | SubjectPublicKeyInfo,
   subtle: Subtle,
 ): Promise<Uint8Array> {
-  const info = spki instanceof SubjectPublicKeyInfo ? spki : AsnParser.parse(spki, SubjectPublicKeyInfo);
+  const info = spki instanceof SubjectPublicKeyInfo ? spki : decodeAs(spki, SubjectPublicKeyInfo);
   return new Uint8Array(await subtle.digest('SHA-1', own(new Uint8Array(info.subjectPublicKey))));
 }
 
@@ -62,11 +63,9 @@ export interface IssueParams {
 
 /** Issues (signs) a certificate. */
 export async function issueCertificate(p: IssueParams): Promise<{ cert: Certificate; der: Uint8Array }> {
-  const spki =
-    p.spki instanceof SubjectPublicKeyInfo ? p.spki : AsnParser.parse(p.spki, SubjectPublicKeyInfo);
+  const spki = p.spki instanceof SubjectPublicKeyInfo ? p.spki : decodeAs(p.spki, SubjectPublicKeyInfo);
   const issuerSpki =
-    p.issuerCert?.tbsCertificate.subjectPublicKeyInfo ??
-    AsnParser.parse(p.issuerKey.spki, SubjectPublicKeyInfo);
+    p.issuerCert?.tbsCertificate.subjectPublicKeyInfo ?? decodeAs(p.issuerKey.spki, SubjectPublicKeyInfo);
   const ours = new Set([id_ce_subjectKeyIdentifier, id_ce_authorityKeyIdentifier, id_ce_basicConstraints]);
   const requested = (p.extensions ?? []).filter(
     (e) => !ours.has(e.extnID) && !(p.ca && e.extnID === id_ce_keyUsage),
@@ -114,5 +113,5 @@ export async function issueCertificate(p: IssueParams): Promise<{ cert: Certific
   });
   const der = new Uint8Array(AsnSerializer.serialize(cert));
   // Parsed back so that raw TBS bytes (used when this certificate is checked) match what was signed.
-  return { cert: AsnParser.parse(der, Certificate), der };
+  return { cert: decodeAs(der, Certificate), der };
 }

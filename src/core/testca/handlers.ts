@@ -1,5 +1,5 @@
 /** The test CA's answer to each kind of request (RFC 9810 §5.3, RFC 9483 §4). */
-import { AsnConvert, AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
+import { AsnConvert, AsnSerializer } from '@peculiar/asn1-schema';
 import { Attributes } from '@peculiar/asn1-csr';
 import {
   AlgorithmIdentifier,
@@ -51,6 +51,7 @@ import { certHashFor } from '../protection';
 import { equalBytes, own } from '../base/bytes';
 import { transactionIdHex, type ReadMessage } from '../base/message';
 import type { Answer, Authority } from './authority';
+import { decodeAs } from '../base/decode';
 
 const repOf = { ir: 'ip', cr: 'cp', kur: 'kup', p10cr: 'cp' } as const;
 
@@ -114,9 +115,7 @@ function signerSerial(der: Uint8Array): string | undefined {
   const first = extra?.children?.[0]?.children?.[0];
   if (!first) return undefined;
   try {
-    return hexOf(
-      AsnParser.parse(der.subarray(first.offset, first.end), Certificate).tbsCertificate.serialNumber,
-    );
+    return hexOf(decodeAs(der.subarray(first.offset, first.end), Certificate).tbsCertificate.serialNumber);
   } catch {
     return undefined;
   }
@@ -156,7 +155,7 @@ export async function handleCertRequest(
         status: status(PKIStatus.accepted),
         certifiedKeyPair: new CertifiedKeyPair({
           certOrEncCert: new CertOrEncCert({
-            certificate: new CMPCertificate({ x509v3PKCert: AsnParser.parse(certDer, Certificate) }),
+            certificate: new CMPCertificate({ x509v3PKCert: decodeAs(certDer, Certificate) }),
           }),
         }),
       }),
@@ -212,14 +211,14 @@ async function issueFor(ca: Authority, req: ReadMessage, m: CertReqMsg | undefin
 function oldCert(ca: Authority, m: CertReqMsg): Certificate | undefined {
   const ctl = m.certReq.controls?.find((c) => c.type === oids.regCtrlOldCertID);
   if (!ctl) return undefined;
-  const id = AsnParser.parse(ctl.value, CertId);
+  const id = decodeAs(ctl.value, CertId);
   const rec = ca.issuedBySerial(hexOf(id.serialNumber));
-  return rec ? AsnParser.parse(fromBase64(rec.certBase64), Certificate) : undefined;
+  return rec ? decodeAs(fromBase64(rec.certBase64), Certificate) : undefined;
 }
 
 function extensionRequest(attrs: Attributes): Extension[] | undefined {
   const a = attrs.find((x) => x.type === oids.extensionRequest);
-  return a?.values[0] ? [...AsnParser.parse(a.values[0], Extensions)] : undefined;
+  return a?.values[0] ? [...decodeAs(a.values[0], Extensions)] : undefined;
 }
 
 /** certConf: the hashes must match what was issued; then pkiConf. */
@@ -234,7 +233,7 @@ export async function handleCertConf(ca: Authority, req: ReadMessage): Promise<A
         error: ['badCertId'],
         text: `certConf for certReqId ${st.certReqId}, which was not issued here`,
       };
-    const hash = certHashFor(AsnParser.parse(issued, Certificate), st.hashAlg?.algorithm);
+    const hash = certHashFor(decodeAs(issued, Certificate), st.hashAlg?.algorithm);
     const want = hash ? new Uint8Array(await ca.subtle.digest(hash, own(issued))) : undefined;
     if (!want || !equalBytes(want, new Uint8Array(st.certHash.buffer)))
       return {
@@ -242,7 +241,7 @@ export async function handleCertConf(ca: Authority, req: ReadMessage): Promise<A
         text: `certHash for certReqId ${st.certReqId} does not match the issued certificate`,
       };
     if (st.statusInfo && st.statusInfo.status === PKIStatus.rejection) {
-      const serial = hexOf(AsnParser.parse(issued, Certificate).tbsCertificate.serialNumber);
+      const serial = hexOf(decodeAs(issued, Certificate).tbsCertificate.serialNumber);
       await ca.revoke(serial, 0);
     }
   }
@@ -260,7 +259,7 @@ export async function handleClientError(ca: Authority, req: ReadMessage): Promis
   const t = ca.transactions.get(tid);
   if (!t) return { error: ['badRequest'], text: 'error for no transaction open here' };
   for (const issued of t.awaiting.values()) {
-    await ca.revoke(hexOf(AsnParser.parse(issued, Certificate).tbsCertificate.serialNumber), 0);
+    await ca.revoke(hexOf(decodeAs(issued, Certificate).tbsCertificate.serialNumber), 0);
   }
   ca.transactions.delete(tid);
   return { body: new PKIBody({ pkiconf: null }) };

@@ -3,7 +3,7 @@
  * on `waiting`/pollRep, confirm issued certificates with certConf, expect pkiConf. Each message is
  * reported through onMessage as soon as it exists, so callers save it before anything can fail.
  */
-import { AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
+import { AsnSerializer, OctetString } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import type { CheckResult } from '../../shared/protection';
 import {
@@ -29,6 +29,7 @@ import { verifyMessage, type VerifyOptions } from '../protection';
 import { checkHttpAnswer, transportDefaults, TransportError, type Post, type ServerConfig } from './rfc9811';
 import { readMessage, statusText, type ReadMessage } from '../base/message';
 import { certRepOf } from '../base/bodies';
+import { decodeAs, wordsOf } from '../base/decode';
 
 export interface ExchangeMessage {
   direction: 'sent' | 'received';
@@ -97,7 +98,7 @@ export async function runTransaction(request: Uint8Array, o: TransactionOptions)
     const msg =
       e instanceof TransportError || e instanceof TransactionError
         ? e.message
-        : `unexpected: ${(e as Error).message}`;
+        : `unexpected: ${wordsOf(e, 'an error in the transaction')}`;
     o.onStep?.(`failed: ${msg}`);
     return { messages: t.messages, ok: false, error: msg, issued: t.issued, reply: t.lastReply };
   }
@@ -317,7 +318,7 @@ class Transaction {
   /** The request's header with fresh senderNonce and time, recipNonce from the answer. */
   private async next(answer: ReadMessage, body: PKIBody): Promise<Uint8Array> {
     const random = this.o.random ?? ((n: number) => globalThis.crypto.getRandomValues(new Uint8Array(n)));
-    const h = AsnParser.parse(AsnSerializer.serialize(this.req.header), PKIHeader);
+    const h = decodeAs(AsnSerializer.serialize(this.req.header), PKIHeader);
     h.senderNonce = new OctetString(random(16));
     h.recipNonce = answer.header.senderNonce;
     h.messageTime = new Date(Math.floor(this.now().getTime() / 1000) * 1000);
