@@ -287,6 +287,7 @@ describe('protection checks', () => {
         m.extraCerts = new CMPCertificates([new CMPCertificate({ x509v3PKCert: rsa })]);
       }),
       ok,
+      'lightweight',
     );
     await triggers(
       'header.sender.signer',
@@ -443,7 +444,7 @@ describe('body checks', () => {
         });
       });
     await triggers('body.pollRep.checkAfter', await pollRep(-5), await pollRep(10));
-    await triggers('body.pollRep.checkAfter', await pollRep(200_000), await pollRep(10));
+    await triggers('body.pollRep.longWait', await pollRep(200_000), await pollRep(10));
     await triggers(
       'body.error.status',
       await make({ body: 'error', errorStatus: { status: 0 } }),
@@ -611,5 +612,42 @@ describe("every corpus message's findings, exactly", () => {
   it('matches test/fixtures/checks-expected.json (UPDATE_GOLDEN=1 rewrites it: review the diff)', () => {
     assert.ok(existsSync(expectedFile));
     assert.deepEqual(actual, JSON.parse(readFileSync(expectedFile, 'utf8')));
+  });
+});
+
+describe("protocol checks: the README's rule table (issue 19, class 4)", () => {
+  it('names every rule the checks have, and no other; notes are info', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('<!-- rules:start -->'), readme.indexOf('<!-- rules:end -->'));
+    // "`header.pvno.value`", "`header.transactionID.missing` / `.length`": a suffix continues the id before it.
+    const listed = new Set<string>();
+    for (const row of table.split('\n').filter((l) => l.startsWith('| `'))) {
+      let last = '';
+      for (const [, id] of row.split(' | ')[0].matchAll(/`([^`]+)`/g)) {
+        const full = id.startsWith('.') ? last.replace(/\.[^.]+$/, '') + id : id;
+        listed.add(full);
+        last = full;
+      }
+      const severity = row.split(' | ')[1];
+      if (/ \| note: /.test(row)) assert.match(severity, /info/, `a note is info: ${row.slice(0, 60)}`);
+    }
+    const source = ['message.ts', 'exchange.ts']
+      .map((f) => readFileSync(join(__dirname, '..', '..', 'src', 'core', 'checks', f), 'utf8'))
+      .join('\n');
+    const ids = new Set([...source.matchAll(/id: '([\w.]+)'/g)].map((m) => m[1]));
+    for (const name of ['transactionID', 'senderNonce'])
+      for (const s of ['missing', 'length']) ids.add(`header.${name}.${s}`);
+    assert.deepEqual(
+      [...ids].filter((i) => !listed.has(i)).sort(),
+      [],
+      'rules missing from the README table',
+    );
+    assert.deepEqual(
+      [...listed].filter((i) => !ids.has(i)).sort(),
+      [],
+      'README rows for rules that do not exist',
+    );
   });
 });

@@ -101,7 +101,7 @@ export class ExchangeChecker {
       this.add({
         i,
         id: 'exchange.messageTime',
-        severity: 'warning',
+        severity: 'info',
         message: `messageTime ${time.toISOString()} is before the previous message's ${this.lastTime.toISOString()}`,
         ref: 'RFC 9810 §5.1.1',
         path: 'header.messageTime',

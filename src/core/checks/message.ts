@@ -19,6 +19,7 @@ import { toHex } from '../der/values';
 import { signatureByOid } from '../base/algorithms';
 import { slice } from '../base/encoded';
 import { readMessage, senderKidHex, type ReadMessage } from '../base/message';
+import { sameName } from '../base/names';
 import { Locator } from './locate';
 import {
   certRepOf,
@@ -95,6 +96,16 @@ function firstExtraCert(der: Uint8Array, at: Locator): Certificate | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The place (after the first, among the first 64) of the extraCert whose subjectKeyIdentifier is `kid`. */
+function signerAt(der: Uint8Array, at: Locator, kid: string): number | undefined {
+  const count = at.trailer(1)?.children?.[0]?.children?.length ?? 0;
+  for (let i = 1; i < Math.min(count, 64); i++) {
+    const c = extraCertAt(der, at, i);
+    if (c && skidOf(c) === kid) return i;
+  }
+  return undefined;
 }
 
 function checkHeader(m: ReadMessage, f: Findings, now: Date): void {
@@ -236,7 +247,7 @@ function checkHeader(m: ReadMessage, f: Findings, now: Date): void {
   else if (h.messageTime.getTime() > now.getTime() + 10 * 60_000)
     f.add({
       id: 'header.messageTime.future',
-      severity: 'warning',
+      severity: 'info',
       message: `messageTime ${h.messageTime.toISOString()} is in the future`,
       ref: 'RFC 9810 §5.1.1',
       path: 'header.messageTime',
@@ -245,7 +256,7 @@ function checkHeader(m: ReadMessage, f: Findings, now: Date): void {
   else if (h.messageTime.getUTCFullYear() < 2000)
     f.add({
       id: 'header.messageTime.past',
-      severity: 'warning',
+      severity: 'info',
       message: `messageTime ${h.messageTime.toISOString()} is implausibly old`,
       ref: 'RFC 9810 §5.1.1',
       path: 'header.messageTime',
@@ -373,7 +384,7 @@ function checkMac(alg: AlgorithmIdentifier, f: Findings): void {
   if (weak.length)
     f.add({
       id: 'protection.mac.weakHash',
-      severity: 'warning',
+      severity: 'info',
       message: `${weak.join(' and ')} use${weak.length === 1 ? 's' : ''} SHA-1 or MD5; RFC 9481 lists SHA-2 and later`,
       ref: 'RFC 9481 §6.1',
       path,
@@ -453,32 +464,48 @@ function checkProtection(m: ReadMessage, der: Uint8Array, f: Findings): void {
     });
     return;
   }
-  const tbs = cert.tbsCertificate;
+  const kid = senderKidHex(m);
+  const firstSkid = skidOf(cert);
+  // The protecting certificate is the one whose subjectKeyIdentifier is senderKID (as verify finds it);
+  // when that is not extraCerts[0], the order is the finding, and the other rules look at that one.
+  const moved = kid && firstSkid !== kid ? signerAt(der, at, kid) : undefined;
+  if (moved !== undefined)
+    f.add({
+      id: 'protection.extraCerts.order',
+      severity: 'warning',
+      message: `the certificate whose subjectKeyIdentifier is senderKID is extraCerts[${moved}], not extraCerts[0]`,
+      ref: 'RFC 9483 §3.3',
+      path: `extraCerts[${moved}]`,
+      node: at.trailer(1)?.children?.[0]?.children?.[moved],
+      profile: 'lightweight',
+    });
+  const signer = moved !== undefined ? extraCertAt(der, at, moved)! : cert;
+  const where = `extraCerts[${moved ?? 0}]`;
+  const tbs = signer.tbsCertificate;
   const keyKind = keyFamily[tbs.subjectPublicKeyInfo.algorithm.algorithm];
   if (keyKind && keyKind !== family)
     f.add({
       id: 'protection.extraCerts.first',
       severity: 'error',
-      message: `extraCerts[0] holds a ${keyKind} key but the message is signed with ${family}: it is not the protecting certificate`,
+      message: `${where} holds a ${keyKind} key but the message is signed with ${family}: it is not the protecting certificate`,
       ref: 'RFC 9483 §3.3',
-      path: 'extraCerts[0]',
-      node: certNode,
+      path: where,
+      node: moved !== undefined ? at.trailer(1)?.children?.[0]?.children?.[moved] : certNode,
+      profile: 'lightweight',
     });
   const subject = nameText(tbs.subject);
   const sender = m.header.sender.directoryName;
-  if (sender && nameText(sender) !== subject)
+  if (sender && !sameName(sender, tbs.subject))
     f.add({
       id: 'header.sender.signer',
       severity: 'error',
-      message: `sender is not the subject of the protecting certificate (extraCerts[0]: ${subject || 'empty'})`,
+      message: `sender is not the subject of the protecting certificate (${where}: ${subject || 'empty'})`,
       ref: 'RFC 9483 §3.1',
       path: 'header.sender',
       node: at.headerField('sender'),
       profile: 'lightweight',
     });
-  const skidExt = tbs.extensions?.find((e) => e.extnID === id_ce_subjectKeyIdentifier);
-  const skid = skidExt ? subjectKeyId(skidExt.extnValue.buffer) : undefined;
-  const kid = senderKidHex(m);
+  const skid = skidOf(signer);
   if (skid && !kid)
     f.add({
       id: 'header.senderKID.missing',
@@ -501,6 +528,23 @@ function checkProtection(m: ReadMessage, der: Uint8Array, f: Findings): void {
     });
 }
 
+/** A certificate's subjectKeyIdentifier in hex, if it has one that decodes. */
+function skidOf(cert: Certificate): string | undefined {
+  const ext = cert.tbsCertificate.extensions?.find((e) => e.extnID === id_ce_subjectKeyIdentifier);
+  return ext ? subjectKeyId(ext.extnValue.buffer) : undefined;
+}
+
+/** extraCerts[i], decoded, or undefined. */
+function extraCertAt(der: Uint8Array, at: Locator, i: number): Certificate | undefined {
+  const node = at.trailer(1)?.children?.[0]?.children?.[i];
+  if (!node) return undefined;
+  try {
+    return decodeAs(slice(der, node), Certificate);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The subjectKeyIdentifier in hex, or undefined when the extension's value does not decode: then
  * there is nothing to compare senderKID with (the inspector shows the extension's decoding problem).
@@ -518,7 +562,7 @@ function statusFindings(s: PKIStatusInfo, f: Findings, path: string, node: TlvNo
   if (s.status === PKIStatus.rejection && !fail.length)
     f.add({
       id: 'body.status.rejectionWithoutFailInfo',
-      severity: 'warning',
+      severity: 'info',
       message: 'a rejection without failInfo gives no reason the client can act on',
       ref: 'RFC 9810 §5.2.3',
       path,
@@ -527,7 +571,7 @@ function statusFindings(s: PKIStatusInfo, f: Findings, path: string, node: TlvNo
   if ((s.status === PKIStatus.accepted || s.status === PKIStatus.grantedWithMods) && fail.length)
     f.add({
       id: 'body.status.acceptedWithFailInfo',
-      severity: 'warning',
+      severity: 'info',
       message: `status ${PKIStatus[s.status]} with failInfo ${fail.join(', ')}: contradictory`,
       ref: 'RFC 9810 §5.2.3',
       path,
@@ -708,8 +752,8 @@ function checkBody(m: ReadMessage, f: Findings): void {
         });
       else if (p.checkAfter > 86_400)
         f.add({
-          id: 'body.pollRep.checkAfter',
-          severity: 'warning',
+          id: 'body.pollRep.longWait',
+          severity: 'info',
           message: `checkAfter is ${p.checkAfter} seconds (more than a day)`,
           ref: 'RFC 9810 §5.3.22',
           path: `body.pollRep[${i}].checkAfter`,
@@ -722,7 +766,7 @@ function checkBody(m: ReadMessage, f: Findings): void {
     if (s.status === PKIStatus.accepted || s.status === PKIStatus.grantedWithMods)
       f.add({
         id: 'body.error.status',
-        severity: 'warning',
+        severity: 'info',
         message: `an error message with status ${PKIStatus[s.status]}`,
         ref: 'RFC 9810 §5.3.21',
         path: 'body.error.pKIStatusInfo',
