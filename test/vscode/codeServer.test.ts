@@ -133,7 +133,7 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
       });
     const text = await page.evaluate(() => document.querySelector('.markers-panel')?.textContent ?? '');
     assert.match(text, /ir-pbm\.pkimsg/);
-    assert.match(text, /RFC 8018 §4\.2/);
+    assert.match(text, /RFC 4211 §4\.4/);
     await page.screenshot({ path: join(results, 'vscode-problems.png') });
     await page.keyboard.press('Control+Shift+M');
   });
