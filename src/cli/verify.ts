@@ -23,7 +23,8 @@ const flags: FlagSpec = {
 
 /** "protection: valid — PBM, SHA-256 × 500, HMAC-SHA1, salt 16 bytes", then a line per warning. */
 export function resultLine(r: CheckResult): string {
-  const line = `${r.check}: ${r.verdict} — ${r.summary}${r.reason ? `: ${r.reason}` : ''}`;
+  const hint = r.verdict === 'needs-cert' ? ' (give the signer with --cert FILE)' : '';
+  const line = `${r.check}: ${r.verdict} — ${r.summary}${r.reason ? `: ${r.reason}` : ''}${hint}`;
   return [line, ...(r.warnings ?? []).map((w) => `${r.check}: warning — ${w}`)].join('\n');
 }
 

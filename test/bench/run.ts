@@ -1,7 +1,8 @@
-// Benchmarks: measure and print, never assert. npm run bench [-- inspector|capture]
+// Benchmarks: measure and print, never assert. npm run bench [-- inspector|capture|pq]
 // Side by side on the same bytes: our decode+annotate, @lapo/asn1js decode (comparison only), and
 // `openssl asn1parse -i` as a process; then first paint of the inspector webview in headless Chromium.
 import { benchCapture } from './capture';
+import { benchPq } from './pq';
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -121,10 +122,10 @@ async function main(): Promise<void> {
   }
 }
 
-// npm run bench -- inspector | capture: one part only.
+// npm run bench -- inspector | capture | pq: one part only.
 const part = process.argv[2];
-void (part === 'capture' ? Promise.resolve() : main()).then(() => {
-  if (part === 'inspector') return;
+void (part === 'pq' ? benchPq() : part === 'capture' ? Promise.resolve() : main()).then(() => {
+  if (part === 'inspector' || part === 'pq') return;
   const dir = mkdtempSync(join(tmpdir(), 'cmp-lens-bench-capture-'));
   try {
     benchCapture(dir);

@@ -180,7 +180,7 @@ describe('cmp-lens verify', () => {
     assert.equal(none.code, 3, none.out);
     assert.match(
       none.out,
-      /^protection: needs-cert — .*passed over extraCerts\[0\] CN=Test CA: its subject is not sender$/m,
+      /^protection: needs-cert — .*passed over extraCerts\[0\] CN=Test CA: its subject is not sender \(give the signer with --cert FILE\)$/m,
     );
   });
   it('certConf: --issued takes the ip of the transaction and checks certHash', async () => {

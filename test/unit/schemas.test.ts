@@ -547,7 +547,12 @@ describe('OID registry', () => {
     assert.equal(cmp.oidName('1.3.6.1.5.5.7.5.1.11'), 'id-regCtrl-algId');
     assert.equal(cmp.oidName('1.3.6.1.5.5.7.5.1.12'), 'id-regCtrl-rsaKeyLen');
     assert.equal(cmp.oidName('1.3.6.1.5.5.7.4.17'), 'id-it-caCerts');
-    assert.equal(cmp.oidName('2.16.840.1.101.3.4.3.18'), 'id-ml-dsa-65');
+    assert.equal(cmp.oidName('2.16.840.1.101.3.4.3.18'), 'ML-DSA-65 (id-ml-dsa-65)');
+    assert.equal(cmp.oidName('2.16.840.1.101.3.4.3.20'), 'SLH-DSA-SHA2-128s (id-slh-dsa-sha2-128s)');
+    assert.equal(
+      cmp.oidName('1.3.6.1.5.5.7.6.45'),
+      'composite id-MLDSA65-ECDSA-P256-SHA512 (draft-ietf-lamps-pq-composite-sigs)',
+    );
     assert.equal(cmp.oidName('1.3.101.112'), 'id-Ed25519');
   });
   it('gives every id-it infoType a value type', () => {

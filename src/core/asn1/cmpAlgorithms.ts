@@ -217,3 +217,43 @@ export class PBMAC1Params {
     Object.assign(this, params);
   }
 }
+
+/** The both form of an ML-DSA private key: SEQUENCE { seed, expandedKey } (RFC 9881). */
+export class MLDSAPrivateKeyBoth {
+  @AsnProp({ type: OctetString })
+  public seed = new OctetString();
+
+  @AsnProp({ type: OctetString })
+  public expandedKey = new OctetString();
+
+  constructor(params: Partial<MLDSAPrivateKeyBoth> = {}) {
+    Object.assign(this, params);
+  }
+}
+
+/**
+ * ```asn1
+ * ML-DSA-PrivateKey ::= CHOICE {
+ *     seed [0] OCTET STRING (SIZE (32)),
+ *     expandedKey OCTET STRING (SIZE (2560 | 4032 | 4896)),
+ *     both SEQUENCE {
+ *         seed OCTET STRING (SIZE (32)),
+ *         expandedKey OCTET STRING (SIZE (2560 | 4032 | 4896)) } }
+ * ```
+ * RFC 9881 §6, inside PrivateKeyInfo.privateKey.
+ */
+@AsnType({ type: AsnTypeTypes.Choice })
+export class MLDSAPrivateKey {
+  @AsnProp({ type: OctetString, context: 0, implicit: true })
+  public seed?: OctetString;
+
+  @AsnProp({ type: OctetString })
+  public expandedKey?: OctetString;
+
+  @AsnProp({ type: MLDSAPrivateKeyBoth })
+  public both?: MLDSAPrivateKeyBoth;
+
+  constructor(params: Partial<MLDSAPrivateKey> = {}) {
+    Object.assign(this, params);
+  }
+}

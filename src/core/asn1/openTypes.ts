@@ -19,6 +19,7 @@ import {
 import { CAKeyUpdAnnContent, CMPCertificate, CMPCertificates, CRLAnnContent } from './cmpCertRep';
 import {
   KemCiphertextInfo,
+  MLDSAPrivateKey,
   PBES2Params,
   PBKDF2Params,
   PBMAC1Params,
@@ -169,6 +170,9 @@ export const privateKeyTypes: ReadonlyMap<string, OpenType> = new Map<string, Op
   ['1.2.840.10045.2.1', ECPrivateKey],
   ['1.3.101.112', AsnPropTypes.OctetString],
   ['1.3.101.113', AsnPropTypes.OctetString],
+  ['2.16.840.1.101.3.4.3.17', MLDSAPrivateKey],
+  ['2.16.840.1.101.3.4.3.18', MLDSAPrivateKey],
+  ['2.16.840.1.101.3.4.3.19', MLDSAPrivateKey],
 ]);
 
 /** Signature values inside signature BIT STRINGs by algorithm. */

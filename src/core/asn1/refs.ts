@@ -30,6 +30,8 @@ const table: [Ctor, string][] = [
   [alg.PBMAC1Params, 'RFC 8018 App. A.5'],
   [alg.PBKDF2Params, 'RFC 8018 App. A.2'],
   [alg.PBES2Params, 'RFC 8018 App. A.4'],
+  [alg.MLDSAPrivateKey, 'RFC 9881 §6'],
+  [alg.MLDSAPrivateKeyBoth, 'RFC 9881 §6'],
   [alg.PBKDF2Salt, 'RFC 8018 App. A.2'],
   [st.PKIFreeText, 'RFC 9810 §5.1.1'],
   [st.PKIStatusInfo, 'RFC 9810 §5.2.3'],

@@ -1,5 +1,6 @@
 /** Names, in words, and WebCrypto parameters for the algorithms CMP protection uses. */
 import { oidName } from '../asn1';
+import { pqSets } from './pq';
 
 /** WebCrypto hash names by digest OID, and for HMAC and signature OIDs the digest they use. */
 export const hashByOid: Record<string, string> = {
@@ -30,7 +31,9 @@ export type SignatureScheme =
   | { kind: 'RSA-PSS' }
   | { kind: 'ECDSA'; hash: string }
   | { kind: 'Ed25519' }
-  | { kind: 'Ed448' };
+  | { kind: 'Ed448' }
+  /** ML-DSA or SLH-DSA (pure, empty context), through the PQ port. */
+  | { kind: 'PQ'; set: string };
 
 export const signatureByOid: Record<string, SignatureScheme> = {
   '1.2.840.113549.1.1.5': { kind: 'RSASSA-PKCS1-v1_5', hash: 'SHA-1' },
@@ -46,6 +49,7 @@ export const signatureByOid: Record<string, SignatureScheme> = {
   '1.2.840.10045.4.3.4': { kind: 'ECDSA', hash: 'SHA-512' },
   '1.3.101.112': { kind: 'Ed25519' },
   '1.3.101.113': { kind: 'Ed448' },
+  ...Object.fromEntries(pqSets.map((s) => [s.oid, { kind: 'PQ' as const, set: s.name }])),
 };
 
 export const curveByOid: Record<string, { name: string; size: number }> = {

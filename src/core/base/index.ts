@@ -13,3 +13,4 @@ export * from './message';
 export * from './names';
 export * from './pem';
 export * from './decode';
+export * from './pq';

@@ -55,7 +55,7 @@ export function certHashFor(cert: Certificate, hashAlg: string | undefined): str
   if (!scheme) return undefined;
   if (scheme.kind === 'Ed25519') return 'SHA-512';
   if (scheme.kind === 'RSA-PSS') return undefined;
-  if (scheme.kind === 'Ed448') return undefined;
+  if (scheme.kind === 'Ed448' || scheme.kind === 'PQ') return undefined;
   return scheme.hash;
 }
 

@@ -6,6 +6,7 @@ import { decodeOid } from '../der/values';
 import { algName, curveByOid, hashByOid, signatureByOid } from '../base/algorithms';
 import { derLength } from '../base/encoded';
 import { UnsupportedAlgorithm } from './mac';
+import { pqByName, pqVerify } from '../base/pq';
 import { own } from '../base/bytes';
 import { type Subtle } from '../base/crypto';
 import { decodeAs } from '../base/decode';
@@ -25,9 +26,11 @@ function ecdsaRaw(der: Uint8Array, size: number): Uint8Array {
   return out;
 }
 
-/** "ecdsa-with-SHA256", "RSASSA-PSS (SHA-256, MGF1 SHA-256, salt 32)". */
+/** "ecdsa-with-SHA256", "RSASSA-PSS (SHA-256, MGF1 SHA-256, salt 32)", "ML-DSA-65". */
 export function describeSignature(alg: AlgorithmIdentifier): string {
-  if (signatureByOid[alg.algorithm]?.kind !== 'RSA-PSS') return algName(alg.algorithm);
+  const scheme = signatureByOid[alg.algorithm];
+  if (scheme?.kind === 'PQ') return scheme.set;
+  if (scheme?.kind !== 'RSA-PSS') return algName(alg.algorithm);
   const p = pssParams(alg);
   return `RSASSA-PSS (${p.hash}, MGF1 ${p.mgfHash}, salt ${p.saltLength})`;
 }
@@ -101,6 +104,8 @@ export async function verifySignature(
         own(data),
       );
     }
+    case 'PQ':
+      return pqVerify(subtle, pqByName.get(scheme.set)!, spki, data, signature);
     case 'Ed25519':
     case 'Ed448': {
       let key: CryptoKey;

@@ -7,6 +7,7 @@ import type { CopyWhat } from '../../shared/protocol';
 import type { CheckResult } from '../../shared/protection';
 import type { Finding } from '../../shared/findings';
 import { issuedCertificates, transactionIdOf } from '../../core/protection';
+import { signatureImplementations } from '../../app';
 import { readTrustAnchors, type VscodeSecrets } from '../secrets';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { InspectorSession, type ProtectionContext } from './session';
@@ -225,6 +226,11 @@ export function registerInspector(
 ): vscode.Disposable {
   const sessions = new Sessions();
   const log = vscode.window.createOutputChannel('CMP Lens', { log: true });
+  // Once per activation: which implementation serves each post-quantum set in this extension host.
+  void signatureImplementations().then(
+    (line) => log.info(line),
+    () => undefined,
+  );
   const protection: ProtectionContext = {
     secrets,
     trustAnchors: () => readTrustAnchors((m) => log.warn(m)),

@@ -1,0 +1,149 @@
+/**
+ * Post-quantum CMP messages made by OpenSSL 3.5 (`openssl cmp -use_mock_srv`, client and mock server
+ * in one process): a CA signing with ML-DSA-65 and an end entity signing with the set asked for.
+ * Every request and response of ir, cr, kur, genm and rr is kept. Needs scripts/install-peers.sh.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const openssl35 = join(__dirname, '..', '..', '.peers', 'bin', 'openssl35');
+export const haveOpenssl35 = (): boolean => existsSync(openssl35);
+
+export interface PqExchange {
+  set: string;
+  /** DER of the CA certificate (the trust anchor). */
+  caCert: Uint8Array;
+  messages: { name: string; der: Uint8Array }[];
+}
+
+function run(args: string[], cwd: string): string {
+  try {
+    return execFileSync(openssl35, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  } catch (e) {
+    const err = (e as { stderr?: Buffer }).stderr?.toString() ?? '';
+    throw new Error(
+      `openssl ${args.slice(0, 3).join(' ')} failed: ${err.trim().split('\n').slice(-3).join(' / ')}`,
+    );
+  }
+}
+
+/** The messages of ir, cr, kur, genm and rr with an end entity whose key is `set`. */
+export function opensslPqExchanges(set: string): PqExchange {
+  const dir = mkdtempSync(join(tmpdir(), 'cmp-lens-pq-'));
+  try {
+    const ext = (name: string, text: string) => writeFileSync(join(dir, name), text);
+    ext(
+      'ca.ext',
+      'subjectKeyIdentifier=hash\nbasicConstraints=critical,CA:TRUE\nkeyUsage=keyCertSign,cRLSign,digitalSignature\n',
+    );
+    ext('ee.ext', 'subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\nkeyUsage=digitalSignature\n');
+    run(
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ML-DSA-65',
+        '-keyout',
+        'ca.key',
+        '-nodes',
+        '-subj',
+        '/CN=PQ CA',
+        '-days',
+        '30',
+        '-out',
+        'ca.crt',
+        '-addext',
+        'subjectKeyIdentifier=hash',
+        '-addext',
+        'basicConstraints=critical,CA:TRUE',
+        '-addext',
+        'keyUsage=keyCertSign,cRLSign,digitalSignature',
+      ],
+      dir,
+    );
+    run(['genpkey', '-algorithm', set, '-out', 'ee.key'], dir);
+    run(['req', '-new', '-key', 'ee.key', '-subj', `/CN=PQ EE ${set}`, '-out', 'ee.csr'], dir);
+    run(
+      [
+        'x509',
+        '-req',
+        '-in',
+        'ee.csr',
+        '-CA',
+        'ca.crt',
+        '-CAkey',
+        'ca.key',
+        '-days',
+        '30',
+        '-out',
+        'ee.crt',
+        '-extfile',
+        'ee.ext',
+      ],
+      dir,
+    );
+    const common = [
+      '-use_mock_srv',
+      '-srv_cert',
+      'ca.crt',
+      '-srv_key',
+      'ca.key',
+      '-srv_trusted',
+      'ca.crt',
+      '-rsp_cert',
+      'ee.crt',
+      '-cert',
+      'ee.crt',
+      '-key',
+      'ee.key',
+      '-trusted',
+      'ca.crt',
+    ];
+    const messages: { name: string; der: Uint8Array }[] = [];
+    const cmd = (kind: string, extra: string[], files: string[]) => {
+      run(
+        [
+          'cmp',
+          '-cmd',
+          kind,
+          ...common,
+          ...extra,
+          '-reqout',
+          files.filter((_, i) => i % 2 === 0).join(','),
+          '-rspout',
+          files.filter((_, i) => i % 2 === 1).join(','),
+        ],
+        dir,
+      );
+      for (const f of files)
+        if (existsSync(join(dir, f)))
+          messages.push({ name: `${set} ${f}`, der: new Uint8Array(readFileSync(join(dir, f))) });
+    };
+    cmd(
+      'ir',
+      ['-newkey', 'ee.key', '-subject', '/CN=pq ir', '-certout', 'new.crt'],
+      ['ir.der', 'ip.der', 'ir-certConf.der', 'ir-pkiConf.der'],
+    );
+    cmd(
+      'cr',
+      ['-newkey', 'ee.key', '-subject', '/CN=pq cr', '-certout', 'new.crt'],
+      ['cr.der', 'cp.der', 'cr-certConf.der', 'cr-pkiConf.der'],
+    );
+    cmd(
+      'kur',
+      ['-newkey', 'ee.key', '-oldcert', 'ee.crt', '-certout', 'new.crt'],
+      ['kur.der', 'kup.der', 'kur-certConf.der', 'kur-pkiConf.der'],
+    );
+    cmd('genm', [], ['genm.der', 'genp.der']);
+    cmd('rr', ['-oldcert', 'ee.crt', '-revreason', '0'], ['rr.der', 'rp.der']);
+    return { set, caCert: pemToDer(readFileSync(join(dir, 'ca.crt'), 'utf8')), messages };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function pemToDer(pem: string): Uint8Array {
+  return new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64'));
+}
