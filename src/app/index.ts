@@ -39,6 +39,7 @@ export {
 export {
   defaultTestCaSecret,
   startTestCa,
+  TestCaKeyMismatch,
   type ListenCa,
   type OpenCa,
   type ServeInput,

@@ -4,6 +4,7 @@
  */
 import { certName } from '../core/protection';
 import { demoSecret, TestCa, type TestCaBehaviour, type TestCaOptions } from '../core/testca';
+import type { KeyKind } from '../core/base';
 import { silentLog, type Log, type RunningServer } from './ports';
 
 /** Opens the CA kept somewhere (src/node/testcaState: `DIR/testca.json`), or makes one there. */
@@ -17,6 +18,8 @@ export interface ServeInput {
   secret?: Uint8Array;
   behaviour?: TestCaBehaviour;
   trustAnchors?: Uint8Array[];
+  /** The key type of a new CA (default P-256; `ML-DSA-65` makes a post-quantum CA). */
+  caKey?: KeyKind;
   /** Where the CA is kept; absent: a new CA in memory, gone when it stops. */
   open?: OpenCa;
   listen: ListenCa;
@@ -39,11 +42,25 @@ export function defaultTestCaSecret(): Uint8Array {
   return new TextEncoder().encode(demoSecret);
 }
 
+/** A kept CA whose key is not of the type asked for (the CLI makes it a usage error). */
+export class TestCaKeyMismatch extends Error {}
+
 export async function startTestCa(input: ServeInput): Promise<ServingCa> {
   const log = input.log ?? silentLog;
   const secret = input.secret ?? defaultTestCaSecret();
-  const options: TestCaOptions = { secret, behaviour: input.behaviour, trustAnchors: input.trustAnchors };
+  const options: TestCaOptions = {
+    secret,
+    behaviour: input.behaviour,
+    trustAnchors: input.trustAnchors,
+    keyKind: input.caKey,
+  };
   const ca = input.open ? await input.open(options) : await TestCa.create(options);
+  // A kept CA keeps its key: asking for another type is a mistake to say, not to paper over.
+  const family = (k: string) => (k.startsWith('RSA') ? 'RSA' : k); // a loaded RSA key does not say its size
+  if (input.caKey && family(ca.key.kind) !== family(input.caKey))
+    throw new TestCaKeyMismatch(
+      `the test CA kept there has a ${ca.key.kind} key, not ${input.caKey}: a CA of another key type needs another state folder`,
+    );
   const server = await input.listen(ca, (line) => log.info(line));
   const secretNote = input.secret
     ? 'shared secret: the one given (any senderKID)'

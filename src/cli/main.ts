@@ -1,12 +1,13 @@
 /**
  * cmp-lens: the CLI. Each command lives in a module of its own and answers `--help`; this file
- * only picks the command and turns what escapes it into an exit code (2 usage, 3 internal).
+ * only picks the command and turns what escapes it into an exit code (2 usage or an unusable file, 3 internal).
  */
 import { captureCommand } from './capture';
 import type { Command } from './command';
 import { buildCommand } from './craft';
 import { inspectCommand } from './inspect';
 import { UsageError, type Io } from './io';
+import { MaterialError } from '../node/materials';
 import { lintCommand } from './lint';
 import { sendCommand } from './send';
 import { demoCommand, serveCommand } from './serve';
@@ -51,6 +52,10 @@ export async function run(args: string[], io: Io): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`cmp-lens: ${e.message}${command ? `\n\n${command.help}` : `\n\n${usage}`}`);
+      return 2;
+    }
+    if (e instanceof MaterialError) {
+      io.err(`cmp-lens: ${e.message}`);
       return 2;
     }
     io.err(`cmp-lens: internal error: ${(e as Error).message}`);

@@ -1,8 +1,8 @@
 /** `cmp-lens serve` (the embedded test CA) and `cmp-lens demo` (what `npm start` runs). */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { givenSecret, inspectText, sendRequest, startTestCa, type OpenCa } from '../app';
-import { pkiFailureInfoNames, toPem } from '../core/base';
+import { givenSecret, inspectText, sendRequest, startTestCa, TestCaKeyMismatch, type OpenCa } from '../app';
+import { keyKinds, pkiFailureInfoNames, toPem, type KeyKind } from '../core/base';
 import { buildRequest } from '../core/compose';
 import type { TestCaBehaviour } from '../core/testca';
 import { ExchangeStore } from '../node/exchangeStore';
@@ -24,6 +24,11 @@ const serveFlags: FlagSpec = {
     help: 'keep the CA key, certificate and records in DIR/testca.json (mode 0600)',
   },
   ...secretFlags,
+  '--ca-key': {
+    kind: 'value',
+    arg: 'T',
+    help: `key type of a new CA (default P-256): ${keyKinds.join(', ')}; case does not matter (ml-dsa-65)`,
+  },
   '--trust': { kind: 'list', arg: 'F', help: 'more trust anchors for signed requests' },
   '--poll-count': { kind: 'value', arg: 'N', help: 'answer waiting, then pollRep N times, before issuing' },
   '--check-after': { kind: 'value', arg: 'S', help: 'checkAfter in pollRep, seconds' },
@@ -52,6 +57,15 @@ function behaviourFrom(p: Parsed): TestCaBehaviour {
   };
 }
 
+/** `--ca-key ml-dsa-65`: a key type as the composer names it, in any case. */
+function caKeyFlag(p: Parsed): KeyKind | undefined {
+  const given = p.value('--ca-key');
+  if (given === undefined) return undefined;
+  const kind = keyKinds.find((k) => k.toLowerCase() === given.toLowerCase());
+  if (!kind) throw new UsageError(`--ca-key must be one of ${keyKinds.join(', ')} (got "${given}")`);
+  return kind;
+}
+
 /** The CA kept in DIR (see openTestCa); DIR also gets testca.crt for clients' trust. */
 function keptIn(dir: string): OpenCa {
   return async (options) => {
@@ -76,10 +90,15 @@ async function serve(args: string[], io: Io): Promise<number> {
     secret: readSecret(p.value('--secret-file'), p.value('--secret-env'), io),
     behaviour: behaviourFrom(p),
     trustAnchors: p.list('--trust').map((t) => loadDer(t)),
+    caKey: caKeyFlag(p),
     open: state ? keptIn(state) : undefined,
     listen: (ca) => serveTestCa(ca, { port, host, log: (l) => io.out(`  ${l}`) }),
+  }).catch((e: unknown) => {
+    throw e instanceof TestCaKeyMismatch ? new UsageError(`--ca-key: ${e.message}`) : e;
   });
-  io.out(`CMP Lens test CA "${serving.name}" listening on ${serving.server.url}`);
+  io.out(
+    `CMP Lens test CA "${serving.name}" (${serving.ca.key.kind} key) listening on ${serving.server.url}`,
+  );
   io.out(
     p.value('--secret-file') || p.value('--secret-env')
       ? serving.secretNote

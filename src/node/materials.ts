@@ -4,20 +4,29 @@ import { importPrivateKey, type KeyPair } from '../core/base/keys';
 import { toPem } from '../core/base/pem';
 import { unwrapInput } from '../core/base/pem';
 
+/** A key, certificate or CSR file that cannot be used: the CLI reports it as a usage error (exit 2). */
+export class MaterialError extends Error {}
+
+const why: Record<string, string> = {
+  ENOENT: 'there is no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a folder',
+};
+
 function read(path: string, what: string): Uint8Array {
   try {
     return new Uint8Array(readFileSync(path));
   } catch (e) {
-    throw new Error(
-      `cannot read the ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    throw new MaterialError(`cannot read the ${what} ${path}: ${why[code] ?? `the system says ${code}`}`);
   }
 }
 
 /** DER of a certificate (or CSR) file in PEM, base64 or DER. */
 export function loadDer(path: string, what = 'certificate'): Uint8Array {
   const u = unwrapInput(read(path, what));
-  if (u.error) throw new Error(`${path}: ${u.error}`);
+  if (u.error) throw new MaterialError(`${path}: ${u.error}`);
   return u.der;
 }
 
@@ -25,14 +34,14 @@ export function loadDer(path: string, what = 'certificate'): Uint8Array {
 export async function loadKey(path: string): Promise<KeyPair> {
   const u = unwrapInput(read(path, 'private key'));
   if (u.pemLabel && u.pemLabel !== 'PRIVATE KEY') {
-    throw new Error(
+    throw new MaterialError(
       `${path} is a "${u.pemLabel}" PEM; give a PKCS#8 key ("PRIVATE KEY"), e.g. openssl pkcs8 -topk8 -nocrypt -in ${path}`,
     );
   }
   try {
     return await importPrivateKey(u.der);
   } catch (e) {
-    throw new Error(`${path}: ${(e as Error).message}`);
+    throw new MaterialError(`${path}: ${(e as Error).message}`);
   }
 }
 

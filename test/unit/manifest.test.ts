@@ -3,12 +3,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { keyKinds } from '../../src/shared/requestSpec';
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
   activationEvents?: string[];
   contributes: {
     customEditors: { viewType: string; priority?: string; selector: { filenamePattern: string }[] }[];
     commands: { command: string }[];
+    configuration: { properties: Record<string, { enum?: string[]; default?: unknown }> };
   };
 };
 
@@ -29,6 +31,12 @@ describe('manifest', () => {
       assert.deepEqual(by(`*.${ext}`), ['cmpLens.inspectorBinary option'], ext);
     assert.deepEqual(by('*.pcap'), ['cmpLens.capture default']);
     assert.deepEqual(by('*.pcapng'), ['cmpLens.capture default']);
+  });
+
+  it('cmpLens.testCa.keyType offers exactly the key types the composer makes, P-256 by default', () => {
+    const p = manifest.contributes.configuration.properties['cmpLens.testCa.keyType'];
+    assert.deepEqual(p.enum, [...keyKinds]);
+    assert.equal(p.default, 'P-256');
   });
 
   it('nothing activates the extension at startup', () => {

@@ -15,12 +15,16 @@ type CryptoKey = Awaited<ReturnType<Subtle['importKey']>>;
 
 import { keyKinds, type KeyKind } from '../../shared/requestSpec';
 import { decodeAs, wordsOf } from './decode';
+import { pqByName, pqByOid, pqKeyFromPkcs8, pqPkcs8, pqSpki, type PqKeyMaterial, type PqSet } from './pq';
 
 export { keyKinds, type KeyKind };
 
 export interface KeyPair {
   kind: KeyKind | 'RSA' | 'Ed448';
-  privateKey: CryptoKey;
+  /** The WebCrypto key (absent for post-quantum keys, which sign through the PQ port). */
+  privateKey?: CryptoKey;
+  /** A post-quantum key's material (ML-DSA, SLH-DSA). */
+  pq?: PqKeyMaterial;
   /** DER SubjectPublicKeyInfo. */
   spki: Uint8Array;
   /** DER PKCS#8 PrivateKeyInfo (a secret: written with mode 0600 and said so). */
@@ -40,11 +44,29 @@ function importParams(kind: string): { name: string; hash?: string; namedCurve?:
   return { name: kind };
 }
 
+/**
+ * A post-quantum key pair from a fresh seed, by @noble/post-quantum: PKCS#8 in RFC 9881's "both" form
+ * for ML-DSA (as OpenSSL 3.5 writes it), RFC 9909's raw form for SLH-DSA.
+ */
+function generatePq(set: PqSet, random: (n: number) => Uint8Array): KeyPair {
+  const seed = random(set.seedLength);
+  const k = set.noble.keygen(seed);
+  return {
+    kind: set.name as KeyKind,
+    pq: k,
+    spki: pqSpki(set, k.publicKey),
+    pkcs8: pqPkcs8(set, k.secretKey, set.family === 'ML-DSA' ? seed : undefined),
+  };
+}
+
 /** A fresh key pair (extractable, so the private key can be saved beside the request). */
 export async function generateKeyPair(
   kind: KeyKind,
   subtle: Subtle = globalThis.crypto.subtle,
+  random: (n: number) => Uint8Array = (n) => globalThis.crypto.getRandomValues(new Uint8Array(n)),
 ): Promise<KeyPair> {
+  const set = pqByName.get(kind);
+  if (set) return generatePq(set, random);
   const params = kind.startsWith('RSA')
     ? {
         name: 'RSASSA-PKCS1-v1_5',
@@ -71,6 +93,8 @@ function kindOf(info: PrivateKeyInfo): KeyPair['kind'] {
   if (alg === '1.2.840.113549.1.1.1') return 'RSA';
   if (alg === '1.3.101.112') return 'Ed25519';
   if (alg === '1.3.101.113') return 'Ed448';
+  const pq = pqByOid.get(alg);
+  if (pq) return pq.name as KeyKind;
   if (alg === '1.2.840.10045.2.1') {
     const p = info.privateKeyAlgorithm.parameters
       ? new Uint8Array(info.privateKeyAlgorithm.parameters)
@@ -80,7 +104,7 @@ function kindOf(info: PrivateKeyInfo): KeyPair['kind'] {
     throw new Error('the EC private key is on a curve WebCrypto does not support (P-256, P-384, P-521 are)');
   }
   throw new Error(
-    `private keys of type ${alg} are not supported (RSA, EC P-256/384/521, Ed25519, Ed448 are)`,
+    `private keys of type ${alg} are not supported (RSA, EC P-256/384/521, Ed25519, Ed448, ML-DSA, SLH-DSA are)`,
   );
 }
 
@@ -96,6 +120,11 @@ export async function importPrivateKey(
     throw new Error(`not a PKCS#8 private key: ${wordsOf(e, 'its key does not import')}`);
   }
   const kind = kindOf(info);
+  const set = pqByName.get(kind);
+  if (set) {
+    const pq = pqKeyFromPkcs8(set, new Uint8Array(info.privateKey.buffer));
+    return { kind, pq, spki: pqSpki(set, pq.publicKey), pkcs8: new Uint8Array(pkcs8) };
+  }
   const params = importParams(kind);
   const privateKey = await subtle.importKey('pkcs8', own(pkcs8), params, true, ['sign']);
   const jwk = (await subtle.exportKey('jwk', privateKey)) as Record<string, unknown>;
@@ -125,6 +154,8 @@ export function signatureAlgorithm(key: KeyPair, hash?: SignatureHash): Algorith
     return new AlgorithmIdentifier({ algorithm: rsaSigOid[hash ?? 'SHA-256'], parameters: null });
   if (key.kind.startsWith('P-'))
     return new AlgorithmIdentifier({ algorithm: ecSigOid[hash ?? ecHash[key.kind]] });
+  const set = pqByName.get(key.kind);
+  if (set) return new AlgorithmIdentifier({ algorithm: set.oid });
   return new AlgorithmIdentifier({ algorithm: key.kind === 'Ed25519' ? '1.3.101.112' : '1.3.101.113' });
 }
 
@@ -135,6 +166,9 @@ export async function signBytes(
   subtle: Subtle = globalThis.crypto.subtle,
   hash?: SignatureHash,
 ): Promise<Uint8Array> {
+  const set = pqByName.get(key.kind);
+  if (set && key.pq) return set.noble.sign(data, key.pq.secretKey);
+  if (!key.privateKey) throw new Error(`the ${key.kind} key has no private key to sign with`);
   if (key.kind.startsWith('P-')) {
     const raw = new Uint8Array(
       await subtle.sign({ name: 'ECDSA', hash: hash ?? ecHash[key.kind] }, key.privateKey, own(data)),

@@ -21,7 +21,7 @@ import {
   PKIStatusInfo,
   oids,
 } from '../asn1';
-import { generateKeyPair, importPrivateKey, type KeyPair } from '../base/keys';
+import { generateKeyPair, importPrivateKey, type KeyKind, type KeyPair } from '../base/keys';
 import { parseName } from '../base/names';
 import { certName } from '../protection';
 import { type Subtle } from '../base/crypto';
@@ -55,6 +55,11 @@ export interface TestCaOptions {
   subtle?: Subtle;
   random?: (n: number) => Uint8Array;
   now?: () => Date;
+  /**
+   * The key type of a new CA (default P-256): any key the composer makes, so `ML-DSA-65` makes a
+   * post-quantum CA that signs its certificates and answers with ML-DSA. A loaded CA keeps its key.
+   */
+  keyKind?: KeyKind;
   /** Called after the state changed (issued, revoked), to store it. */
   onStateChange?: (state: CaStateJson) => void | Promise<void>;
 }
@@ -84,10 +89,10 @@ export class TestCa implements Authority {
     this.now = options.now ?? (() => new Date());
   }
 
-  /** A new CA with a fresh EC P-256 key and a self-signed certificate valid for 10 years. */
+  /** A new CA with a fresh key (EC P-256 unless `keyKind` says) and a self-signed certificate valid for 10 years. */
   static async create(options: TestCaOptions, name = 'CN=CMP Lens Test CA, O=CMP Lens'): Promise<TestCa> {
     const subtle = options.subtle ?? globalThis.crypto.subtle;
-    const key = await generateKeyPair('P-256', subtle);
+    const key = await generateKeyPair(options.keyKind ?? 'P-256', subtle, options.random);
     const now = (options.now ?? (() => new Date()))();
     const { cert, der } = await issueCertificate({
       issuerKey: key,

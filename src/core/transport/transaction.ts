@@ -4,7 +4,7 @@
  * reported through onMessage as soon as it exists, so callers save it before anything can fail.
  */
 import { AsnSerializer, OctetString } from '@peculiar/asn1-schema';
-import { Certificate } from '@peculiar/asn1-x509';
+import { AlgorithmIdentifier, Certificate } from '@peculiar/asn1-x509';
 import type { CheckResult } from '../../shared/protection';
 import {
   CertConfirmContent,
@@ -29,6 +29,7 @@ import { verifyMessage, type VerifyOptions } from '../protection';
 import { checkHttpAnswer, transportDefaults, TransportError, type Post, type ServerConfig } from './rfc9811';
 import { readMessage, statusText, type ReadMessage } from '../base/message';
 import { certRepOf } from '../base/bodies';
+import { digestOidByHash } from '../base/algorithms';
 import { decodeAs, wordsOf } from '../base/decode';
 
 export interface ExchangeMessage {
@@ -276,11 +277,15 @@ class Transaction {
 
   /** Accept when the certificate carries the requested public key; reject otherwise. */
   private async certStatus(certReqId: number, cert: Certificate, certDer: Uint8Array): Promise<CertStatus> {
-    const hash = certHashFor(cert, undefined) ?? 'SHA-256';
+    // A signature algorithm that names no hash (ML-DSA, SLH-DSA, Ed448, RSASSA-PSS): SHA-256, said in
+    // hashAlg, which needs pvno 3 (RFC 9810 §5.3.18), as OpenSSL 3.5 does; `next` raises the pvno.
+    const named = certHashFor(cert, undefined);
+    const hash = named ?? 'SHA-256';
     const status = new CertStatus({
       certReqId,
       certHash: new OctetString(await (this.o.subtle ?? globalThis.crypto.subtle).digest(hash, own(certDer))),
     });
+    if (!named) status.hashAlg = new AlgorithmIdentifier({ algorithm: digestOidByHash['SHA-256'] });
     const wanted = requestedKey(this.req);
     const got = toHex(new Uint8Array(AsnSerializer.serialize(cert.tbsCertificate.subjectPublicKeyInfo)));
     if (wanted && wanted !== got) {
@@ -324,6 +329,7 @@ class Transaction {
     h.messageTime = new Date(Math.floor(this.now().getTime() / 1000) * 1000);
     h.generalInfo = undefined;
     h.protectionAlg = undefined;
+    if (body.certConf?.some((st) => st.hashAlg)) h.pvno = 3;
     const m = new PKIMessage({ header: h, body });
     return protectMessage(m, this.o.protection, { subtle: this.o.subtle, random });
   }

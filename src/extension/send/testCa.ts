@@ -2,7 +2,9 @@
  * The embedded test CA inside VS Code: "CMP Lens: Start/Stop Test CA", a status bar item while it
  * runs. Its key and certificate live in the extension's global storage (testca.json, mode 0600).
  */
+import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { keyKinds, type KeyKind } from '../../core/base';
 import { defaultTestCaSecret, startTestCa, type ServingCa } from '../../app';
 import type { TestCa } from '../../core/testca';
 import { serveTestCa } from '../../node/testcaServer';
@@ -11,6 +13,12 @@ import { Disposable } from '../disposable';
 import type { SecretStore } from '../secrets';
 
 export const testCaSecretKey = 'testca';
+
+/** `cmpLens.testCa.keyType`: the key of the CA (a post-quantum CA with ML-DSA-65, say); P-256 if unset or unknown. */
+function caKeySetting(): KeyKind {
+  const v = vscode.workspace.getConfiguration('cmpLens').get<string>('testCa.keyType');
+  return keyKinds.find((k) => k === v) ?? 'P-256';
+}
 
 export class TestCaService extends Disposable {
   private running?: ServingCa;
@@ -44,9 +52,13 @@ export class TestCaService extends Disposable {
 
   async start(): Promise<string> {
     if (this.running) return this.running.server.url;
-    const dir = this.context.globalStorageUri.fsPath;
+    const keyType = caKeySetting();
+    // One kept CA per key type: the P-256 one where it always was, others beside it (testca-ml-dsa-65/).
+    const base = this.context.globalStorageUri.fsPath;
+    const dir = keyType === 'P-256' ? base : join(base, `testca-${keyType.toLowerCase()}`);
     try {
       this.running = await startTestCa({
+        caKey: keyType,
         secret: await this.secret(),
         open: (options) => openTestCa(dir, options),
         listen: (ca, log) => serveTestCa(ca, { log }),
@@ -63,7 +75,7 @@ export class TestCaService extends Disposable {
       );
     }
     const url = this.running.server.url;
-    this.log.info(`test CA started at ${url} (state in ${dir})`);
+    this.log.info(`test CA (${this.running.ca.key.kind} key) started at ${url} (state in ${dir})`);
     this.status.text = '$(server-process) CMP test CA';
     this.status.tooltip = `CMP Lens test CA at ${url}\nClick to stop it.`;
     this.status.show();
