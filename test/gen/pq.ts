@@ -18,7 +18,8 @@ export interface PqExchange {
   messages: { name: string; der: Uint8Array }[];
 }
 
-function run(args: string[], cwd: string): string {
+/** Runs `openssl35 ARGS` in `cwd`: its output, or an error with the last lines it printed. */
+export function openssl35Run(args: string[], cwd: string): string {
   try {
     return execFileSync(openssl35, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
   } catch (e) {
@@ -29,17 +30,17 @@ function run(args: string[], cwd: string): string {
   }
 }
 
-/** The messages of ir, cr, kur, genm and rr with an end entity whose key is `set`. */
-export function opensslPqExchanges(set: string): PqExchange {
-  const dir = mkdtempSync(join(tmpdir(), 'cmp-lens-pq-'));
-  try {
-    const ext = (name: string, text: string) => writeFileSync(join(dir, name), text);
-    ext(
-      'ca.ext',
-      'subjectKeyIdentifier=hash\nbasicConstraints=critical,CA:TRUE\nkeyUsage=keyCertSign,cRLSign,digitalSignature\n',
-    );
-    ext('ee.ext', 'subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\nkeyUsage=digitalSignature\n');
-    run(
+/**
+ * In `dir`: ca.crt/ca.key (a self-signed ML-DSA-65 CA) and ee.crt/ee.key (an end entity of `set`
+ * certified by it, with subjectKeyIdentifier and keyUsage digitalSignature), made by OpenSSL 3.5.
+ */
+export function makePqPki(dir: string, set: string): void {
+  writeFileSync(
+    join(dir, 'ee.ext'),
+    'subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\nkeyUsage=digitalSignature\n',
+  );
+  if (!existsSync(join(dir, 'ca.crt')))
+    openssl35Run(
       [
         'req',
         '-x509',
@@ -63,27 +64,32 @@ export function opensslPqExchanges(set: string): PqExchange {
       ],
       dir,
     );
-    run(['genpkey', '-algorithm', set, '-out', 'ee.key'], dir);
-    run(['req', '-new', '-key', 'ee.key', '-subj', `/CN=PQ EE ${set}`, '-out', 'ee.csr'], dir);
-    run(
-      [
-        'x509',
-        '-req',
-        '-in',
-        'ee.csr',
-        '-CA',
-        'ca.crt',
-        '-CAkey',
-        'ca.key',
-        '-days',
-        '30',
-        '-out',
-        'ee.crt',
-        '-extfile',
-        'ee.ext',
-      ],
-      dir,
-    );
+  openssl35Run(['genpkey', '-algorithm', set, '-out', 'ee.key'], dir);
+  openssl35Run(['req', '-new', '-key', 'ee.key', '-subj', `/CN=PQ EE ${set}`, '-out', 'ee.csr'], dir);
+  openssl35Run(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'ee.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-days',
+      '30',
+      '-out',
+      'ee.crt',
+    ].concat(['-extfile', 'ee.ext']),
+    dir,
+  );
+}
+
+/** The messages of ir, cr, kur, genm and rr with an end entity whose key is `set`. */
+export function opensslPqExchanges(set: string): PqExchange {
+  const dir = mkdtempSync(join(tmpdir(), 'cmp-lens-pq-'));
+  try {
+    makePqPki(dir, set);
     const common = [
       '-use_mock_srv',
       '-srv_cert',
@@ -103,7 +109,7 @@ export function opensslPqExchanges(set: string): PqExchange {
     ];
     const messages: { name: string; der: Uint8Array }[] = [];
     const cmd = (kind: string, extra: string[], files: string[]) => {
-      run(
+      openssl35Run(
         [
           'cmp',
           '-cmd',

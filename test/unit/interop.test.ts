@@ -4,7 +4,6 @@
 import { strict as assert } from 'node:assert';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -19,38 +18,13 @@ import { runTransaction, type TransactionResult } from '../../src/core/transport
 import { nodePost } from '../../src/node/httpPost';
 import { serveTestCa, type RunningServer } from '../../src/node/testcaServer';
 import { fixture, fixtures } from './helpers';
+import { freePort, listening } from '../gen/loopback';
 
 const K = join(fixtures, 'keys');
 const secret = new TextEncoder().encode('s3cret');
 const der = (name: string) => unwrapInput(fixture(`keys/${name}`)).der;
 let ecKey: KeyPair;
 let rsaKey: KeyPair;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function listening(port: number, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (child.exitCode !== null) throw new Error(`openssl mock server exited with ${child.exitCode}`);
-    const ok = await new Promise<boolean>((r) =>
-      connect(port, '127.0.0.1')
-        .on('connect', function (this: import('node:net').Socket) {
-          this.destroy();
-          r(true);
-        })
-        .on('error', () => r(false)),
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('openssl mock server did not start listening');
-}
 
 const pbmServer = [
   '-srv_ref',

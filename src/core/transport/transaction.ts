@@ -217,6 +217,9 @@ class Transaction {
   /** The next message to send, or undefined when the transaction is complete. */
   private async followUp(msg: ReadMessage): Promise<Uint8Array | undefined> {
     const b = msg.body;
+    // RFC 9810 §5.3.22: an answer other than ip/cp/kup is delayed with an error message whose status
+    // is waiting; the client polls with certReqId -1 until the final answer comes (OpenSSL 3.5 does it).
+    if (b.error?.pKIStatusInfo.status === PKIStatus.waiting) return this.poll(msg, 0, [-1]);
     if (b.error)
       throw new TransactionError(
         `the server answered with an error message: ${statusText(b.error.pKIStatusInfo)}`,
