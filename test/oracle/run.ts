@@ -5,7 +5,15 @@
  * is listed, with its reason, in test/oracle/differences.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { messagesOf } from '../../src/app';
@@ -60,7 +68,7 @@ function fixtureMessages(): { name: string; der: Uint8Array }[] {
 /** Messages our builder and test CA make: every request kind, MAC (PBM, PBMAC1) and signatures. */
 async function madeMessages(): Promise<{ name: string; der: Uint8Array }[]> {
   const secret = new TextEncoder().encode('s3cret');
-  const ca = await TestCa.create({ secret });
+  let ca = await TestCa.create({ secret });
   const post: Post = async (req) => ({
     status: 200,
     contentType: 'application/pkixcmp',
@@ -113,6 +121,25 @@ async function madeMessages(): Promise<{ name: string; der: Uint8Array }[]> {
       await run(`cr-sig-${keyType}`, { body: 'cr', template: { subject: `CN=${keyType} 2` } }, { key }, s);
     }
   }
+  // Post-quantum (issue 17): an ML-DSA-65 CA; requests with ML-DSA and SLH-DSA keys, MAC- and then
+  // signature-protected, each answer signed with ML-DSA-65 when the request was signed.
+  ca = await TestCa.create({ secret, keyKind: 'ML-DSA-65' });
+  for (const keyType of ['ML-DSA-44', 'ML-DSA-87', 'SLH-DSA-SHA2-128f'] as const) {
+    const r = await run(
+      `pq-ir-${keyType}`,
+      { body: 'ir', keyType, template: { subject: `CN=${keyType}` } },
+      {},
+      pbm,
+    );
+    const key = r.key!;
+    const s: ProtectionSpec = { kind: 'signature', key, cert: r.issued[0].der };
+    await run(`pq-cr-sig-${keyType}`, { body: 'cr', template: { subject: `CN=${keyType} 2` } }, { key }, s);
+    if (keyType === 'ML-DSA-44') {
+      await run('pq-p10cr-sig-ML-DSA-44', { body: 'p10cr', template: { subject: 'CN=p10' } }, { key }, s);
+      await run('pq-genm-sig-ML-DSA-44', { body: 'genm', infoTypes: ['caCerts'] }, {}, s);
+      await run('pq-rr-sig-ML-DSA-44', { body: 'rr' }, { oldCert: r.issued[0].der }, s);
+    }
+  }
   // The signer second in extraCerts (issue 19, class 1): both must find it.
   const cr = new Uint8Array(readFileSync(join(fixtures, 'generated/cr-ecdsa-p384.der')));
   const caCert = unwrapInput(new Uint8Array(readFileSync(join(fixtures, 'keys/ca.crt')))).der;
@@ -123,21 +150,44 @@ async function madeMessages(): Promise<{ name: string; der: Uint8Array }[]> {
   return out;
 }
 
+/** Compiles test/oracle/NAME.java against the Bouncy Castle jars; the classpath to run it with. */
+function compiled(name: string): string {
+  const classes = join(peers, 'oracle');
+  mkdirSync(classes, { recursive: true });
+  const cp = readFileSync(join(peers, 'bc', 'classpath'), 'utf8').trim();
+  execFileSync('javac', ['-d', classes, '-cp', cp, join(__dirname, `${name}.java`)]);
+  return `${classes}:${cp}`;
+}
+
+/**
+ * Messages Bouncy Castle builds with ML-DSA-44/65/87 (test/oracle/BcPqBuild.java): an ir with a signed
+ * POP and a genm, each protected with the key of a self-signed certificate in its extraCerts.
+ */
+export function bcPqMessages(): { name: string; der: Uint8Array }[] {
+  const tmp = mkdtempSync(join(tmpdir(), 'cmp-lens-bc-pq-'));
+  try {
+    execFileSync('java', ['-cp', compiled('BcPqBuild'), 'BcPqBuild', tmp]);
+    return readdirSync(tmp)
+      .filter((f) => f.endsWith('.der'))
+      .sort()
+      .map((f) => ({ name: `bc/${f}`, der: new Uint8Array(readFileSync(join(tmp, f))) }));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 /** Our verdict and Bouncy Castle's for every message. */
 export async function oracleRows(): Promise<Row[]> {
   const inputs = [...fixtureMessages(), ...(await madeMessages())];
   const tmp = mkdtempSync(join(tmpdir(), 'cmp-lens-oracle-'));
   try {
-    const classes = join(peers, 'oracle');
-    mkdirSync(classes, { recursive: true });
-    const cp = readFileSync(join(peers, 'bc', 'classpath'), 'utf8').trim();
-    execFileSync('javac', ['-d', classes, '-cp', cp, join(__dirname, 'BcOracle.java')]);
+    const classpath = compiled('BcOracle');
     const lines = inputs.map((m, i) => {
       const file = join(tmp, `${i}.der`);
       writeFileSync(file, m.der);
       return `${file}\t${secretFor(m.name)}\t`;
     });
-    const out = execFileSync('java', ['-cp', `${classes}:${cp}`, 'BcOracle'], {
+    const out = execFileSync('java', ['-cp', classpath, 'BcOracle'], {
       input: lines.join('\n') + '\n',
       maxBuffer: 64 * 1024 * 1024,
     }).toString();

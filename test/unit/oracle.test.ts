@@ -5,7 +5,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { agree, oracleMissing, oracleRows, type Row } from '../oracle/run';
+import { withoutPq } from '../../src/core/base';
+import { readDer } from '../../src/core/der/reader';
+import { verifyMessage } from '../../src/core/protection';
+import { agree, bcPqMessages, oracleMissing, oracleRows, type Row } from '../oracle/run';
 
 interface Difference {
   name: string;
@@ -59,3 +62,49 @@ describe('Bouncy Castle 1.80 as a second opinion', { skip: missing }, () => {
     );
   });
 });
+
+describe(
+  'Bouncy Castle 1.80 builds ML-DSA-protected messages that CMP Lens verifies',
+  { skip: missing },
+  () => {
+    it('ML-DSA-44/65/87 ir (signed POP) and genm: valid on both paths; a bit flipped in header, body or protection is invalid', async () => {
+      const messages = bcPqMessages();
+      assert.deepEqual(
+        messages.map((m) => m.name),
+        ['ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87'].flatMap((s) => [`bc/${s}-genm.der`, `bc/${s}-ir.der`]),
+      );
+      const subtle = globalThis.crypto.subtle;
+      for (const m of messages) {
+        const set = /ML-DSA-\d+/.exec(m.name)![0];
+        for (const s of [subtle, withoutPq(subtle)]) {
+          const r = await verifyMessage(m.der, { crypto: { subtle: s } });
+          for (const c of r) assert.equal(c.verdict, 'valid', `${m.name} ${c.check}: ${c.reason ?? ''}`);
+          assert.match(
+            r.find((c) => c.check === 'protection')!.summary,
+            new RegExp(`^${set}, with extraCerts\\[0\\]`),
+          );
+          if (m.name.endsWith('-ir.der'))
+            assert.ok(
+              r.some((c) => c.check === 'pop' && c.verdict === 'valid'),
+              m.name,
+            );
+        }
+        for (const [where, i] of [
+          ['header', 0],
+          ['body', 1],
+          ['protection', 2],
+        ] as const) {
+          const node = readDer(m.der).roots[0].children![i];
+          const flipped = new Uint8Array(m.der);
+          flipped[node.end - 2] ^= 0x01;
+          const [p] = await verifyMessage(flipped, { protectionOnly: true });
+          assert.equal(
+            p.verdict,
+            'invalid',
+            `${m.name}, a bit flipped in the ${where}: ${JSON.stringify(p)}`,
+          );
+        }
+      }
+    });
+  },
+);
