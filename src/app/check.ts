@@ -110,8 +110,10 @@ export function messagesOf(der: Uint8Array): MessagesInput {
 }
 
 /**
- * One line saying which implementation verifies (and signs) each post-quantum set in this runtime:
- * the runtime's WebCrypto or the @noble/post-quantum fallback. The extension logs it once at activation.
+ * One line saying which implementation verifies each algorithm the crypto port has a fallback for in
+ * this runtime (ML-DSA, SLH-DSA, Ed25519, Ed448): the runtime's WebCrypto, or @noble/post-quantum and
+ * @noble/curves. Post-quantum signing is always @noble/post-quantum's (WebCrypto keys cannot be made
+ * from a seed). The extension logs it once at activation.
  */
 export async function signatureImplementations(subtle: Subtle = globalThis.crypto.subtle): Promise<string> {
   const impl = await pqImplementations(subtle);
@@ -119,7 +121,10 @@ export async function signatureImplementations(subtle: Subtle = globalThis.crypt
     Object.entries(impl)
       .filter(([, v]) => v === which)
       .map(([k]) => k);
-  const web = by('WebCrypto');
-  const noble = by('@noble/post-quantum');
-  return `post-quantum signatures: ${web.length ? `WebCrypto for ${web.join(', ')}` : 'none from WebCrypto'}; @noble/post-quantum for ${noble.length ? noble.join(', ') : 'none'}`;
+  const part = (which: string) => {
+    const names = by(which);
+    return names.length ? `${which} for ${names.join(', ')}` : undefined;
+  };
+  const parts = ['WebCrypto', '@noble/post-quantum', '@noble/curves'].map(part).filter(Boolean);
+  return `signature verification: ${parts.join('; ')}; post-quantum signing: @noble/post-quantum`;
 }

@@ -2,7 +2,7 @@
 // as a client against our test CA, with PBM and with signature protection. Every OpenSSL process is
 // bounded (-max_msgs and a timeout) and stopped by the test. Keys and certificates: test/fixtures/keys.
 import { strict as assert } from 'node:assert';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

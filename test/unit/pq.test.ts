@@ -7,8 +7,13 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { pqByName, pqImplementations, pqServedBy, withoutPq } from '../../src/core/base';
 import { readDer } from '../../src/core/der/reader';
+import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
+import { oidName } from '../../src/core/asn1';
 import { verifyMessage } from '../../src/core/protection';
+import { UnsupportedAlgorithm } from '../../src/core/protection/mac';
+import { verifySignature } from '../../src/core/protection/signature';
 import { haveOpenssl35, opensslPqExchanges, type PqExchange } from '../gen/pq';
+import { fixture } from './helpers';
 
 const sets = ['ML-DSA-44', 'ML-DSA-65', 'ML-DSA-87', 'SLH-DSA-SHA2-128s', 'SLH-DSA-SHAKE-128f'];
 const subtle = globalThis.crypto.subtle;
@@ -69,14 +74,51 @@ describe(
         });
       }
     }
-    it('the port says which implementation serves each set in this runtime', async () => {
+    it('the port says which implementation serves each algorithm in this runtime', async () => {
       const impl = await pqImplementations(subtle);
-      assert.equal(Object.keys(impl).length, 15);
+      assert.equal(Object.keys(impl).length, 17);
       const forced = await pqImplementations(withoutPq(subtle));
-      assert.ok(Object.values(forced).every((v) => v === '@noble/post-quantum'));
+      for (const [name, by] of Object.entries(forced))
+        assert.equal(by, name.startsWith('Ed') ? '@noble/curves' : '@noble/post-quantum', name);
       // The first path used WebCrypto exactly where the runtime has the set.
       for (const set of ['ML-DSA-44', 'ML-DSA-65']) assert.ok(pqByName.get(set));
       console.log(`# PQ implementations in Node ${process.version}: ${JSON.stringify(impl)}`);
     });
   },
 );
+
+describe('Ed25519 and Ed448 through the same port', () => {
+  // Made by the openssl CLI (test/fixtures/PROVENANCE.md, generated/); Electron's BoringSSL has no Ed448.
+  for (const [name, file] of [
+    ['Ed25519', 'generated/cr-ed25519.der'],
+    ['Ed448', 'generated/cr-ed448.der'],
+  ] as const) {
+    for (const [path, s] of Object.entries(paths)) {
+      it(`${name}, ${path}: valid; a bit flipped in the body is invalid`, async () => {
+        const der = fixture(file);
+        const [p] = await verifyMessage(der, { crypto: { subtle: s }, protectionOnly: true });
+        assert.equal(p.verdict, 'valid', JSON.stringify(p));
+        assert.equal(pqServedBy.get(name), path === 'fallback forced' ? '@noble/curves' : 'WebCrypto');
+        const [q] = await verifyMessage(flipIn(der, 1), { crypto: { subtle: s }, protectionOnly: true });
+        assert.equal(q.verdict, 'invalid', JSON.stringify(q));
+      });
+    }
+  }
+});
+
+describe('composite ML-DSA (draft-ietf-lamps-pq-composite-sigs)', () => {
+  it('is named, and unsupported with the reason', async () => {
+    assert.match(oidName('1.3.6.1.5.5.7.6.45') ?? '', /id-MLDSA65-ECDSA-P256-SHA512/);
+    await assert.rejects(
+      verifySignature(
+        globalThis.crypto.subtle,
+        new Uint8Array(),
+        new AlgorithmIdentifier({ algorithm: '1.3.6.1.5.5.7.6.45' }),
+        new Uint8Array(),
+        new Uint8Array(),
+      ),
+      (e: Error) =>
+        e instanceof UnsupportedAlgorithm && /named but not verified: the draft is not final/.test(e.message),
+    );
+  });
+});

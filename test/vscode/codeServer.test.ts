@@ -50,6 +50,8 @@ before(async () => {
       copyFileSync(join(fixtures, 'openssl-mock', 'ir-pbm.der'), join(ws, 'ir-pbm.pkimsg'));
       copyFileSync(join(fixtures, 'openssl-mock', 'rr-sig-ec.der'), join(ws, 'rr-sig-ec.pkimsg'));
       copyFileSync(join(fixtures, 'openssl-mock', 'ir-pbm.der'), join(ws, 'ir-pbm.der'));
+      for (const f of ['ir-ml-dsa-44.pkimsg', 'ir-ml-dsa-44-no-extracerts.pkimsg'])
+        copyFileSync(join(fixtures, 'pq', f), join(ws, f));
       copyFileSync(
         join(fixtures, 'pcap', 'cmp-http-ir-exchange.pcap'),
         join(ws, 'cmp-http-ir-exchange.pcap'),
@@ -216,6 +218,31 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
       },
     );
     await waitForLog(/inspector: dropped a malformed message from the webview \(kind "expand"\)/);
+  });
+
+  it("an ML-DSA-44 message made by OpenSSL 3.5 is valid (Node 24's WebCrypto or the fallback); without extraCerts it needs a certificate and offers one", async () => {
+    await openFromExplorer('ir-ml-dsa-44.pkimsg');
+    // The verdict text itself picks the frame: other inspectors (ir-pbm) are open too.
+    let frame = await webviewFrame('ML-DSA-44, with extraCerts[0] CN=PQ EE ML-DSA-44', 45_000);
+    assert.equal(
+      await frame.evaluate(() => document.querySelector('.summary .protection')?.textContent),
+      'protection: valid',
+    );
+    const rows = await frame.$$eval('.checks .check', (els) => els.map((e) => e.textContent ?? ''));
+    assert.ok(
+      rows.some((r) => /pop\s*valid/.test(r)),
+      rows.join(' | '),
+    );
+    await page.screenshot({ path: join(results, 'vscode-inspector-ml-dsa-44.png') });
+    await runCommand('View: Close Editor');
+    await openFromExplorer('ir-ml-dsa-44-no-extracerts.pkimsg');
+    frame = await webviewFrame('ML-DSA-44: no certificate: extraCerts is empty', 45_000);
+    assert.equal(
+      await frame.evaluate(() => document.querySelector('.summary .protection')?.textContent),
+      'protection: needs-cert',
+    );
+    assert.ok(await frame.$('.checks .choose-cert'), 'Use another certificate… is offered');
+    await runCommand('View: Close Editor');
   });
 
   it('"Enter secret…" asks in VS Code, checks the MAC, stores the secret in SecretStorage only', async () => {

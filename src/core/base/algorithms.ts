@@ -68,3 +68,16 @@ export function hmacName(oid: string): string {
   const hash = hmacByOid[oid];
   return hash ? `HMAC-${hash.replace('-', '')}` : algName(oid);
 }
+
+/**
+ * Why a signature algorithm we name is not verified, when there is more to say than "not supported":
+ * composite ML-DSA (draft-ietf-lamps-pq-composite-sigs, id-pkix arc 1.3.6.1.5.5.7.6.37–54) is named,
+ * not verified: the draft still changes how the two signatures are bound together (its prefix and
+ * domain separator), and no peer here makes such messages to test a verifier against.
+ */
+export function unverifiedBecause(oid: string): string | undefined {
+  const m = /^1\.3\.6\.1\.5\.5\.7\.6\.(\d+)$/.exec(oid);
+  if (m && Number(m[1]) >= 37 && Number(m[1]) <= 54)
+    return 'composite ML-DSA signatures (draft-ietf-lamps-pq-composite-sigs) are named but not verified: the draft is not final and no peer here makes them to test against';
+  return undefined;
+}

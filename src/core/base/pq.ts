@@ -1,10 +1,13 @@
 /**
- * Post-quantum signatures through one port: ML-DSA (FIPS 204, RFC 9881) and SLH-DSA (FIPS 205,
- * RFC 9909), pure mode with the empty context, as CMP uses them. Each call tries the runtime's
- * WebCrypto first (Node 24 has ML-DSA; no runtime here has SLH-DSA) and falls back to
- * @noble/post-quantum (pure JS, no native code) when WebCrypto does not know the algorithm. Which
- * implementation served each set is recorded, so the extension can log it once.
+ * Signatures some runtimes lack, through one port: ML-DSA (FIPS 204, RFC 9881) and SLH-DSA (FIPS 205,
+ * RFC 9909), pure mode with the empty context, as CMP uses them, and EdDSA (Ed25519, Ed448: Electron's
+ * BoringSSL has no Ed448). Each call tries the runtime's WebCrypto first (Node 24 has ML-DSA; no runtime
+ * here has SLH-DSA) and falls back to @noble/post-quantum or @noble/curves (pure JS, audited, no native
+ * code) when WebCrypto does not know the algorithm. Which implementation served each algorithm is
+ * recorded, so the extension can log it once.
  */
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { ed448 } from '@noble/curves/ed448.js';
 import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
 import {
   slh_dsa_sha2_128f,
@@ -77,7 +80,12 @@ export const pqSets: PqSet[] = [
 export const pqByOid: ReadonlyMap<string, PqSet> = new Map(pqSets.map((s) => [s.oid, s]));
 export const pqByName: ReadonlyMap<string, PqSet> = new Map(pqSets.map((s) => [s.name, s]));
 
-export type PqImplementation = 'WebCrypto' | '@noble/post-quantum';
+export type PqImplementation = 'WebCrypto' | '@noble/post-quantum' | '@noble/curves';
+
+/** The EdDSA schemes the port can serve without WebCrypto (RFC 8032, pure EdDSA as X.509 uses it). */
+const edFallback = { Ed25519: ed25519, Ed448: ed448 } as const;
+export type EdName = keyof typeof edFallback;
+const edOid: Record<EdName, string> = { Ed25519: '1.3.101.112', Ed448: '1.3.101.113' };
 
 /** Which implementation last served each set (for the extension's one log line, and tests). */
 export const pqServedBy = new Map<string, PqImplementation>();
@@ -116,6 +124,32 @@ export async function pqVerify(
   pqServedBy.set(set.name, '@noble/post-quantum');
   try {
     return set.noble.verify(signature, data, rawPublicKey(spki));
+  } catch {
+    return false;
+  }
+}
+
+/** Verifies an Ed25519 or Ed448 signature; WebCrypto first, then @noble/curves. */
+export async function edVerify(
+  subtle: Subtle,
+  name: EdName,
+  spki: Uint8Array,
+  data: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
+  let key: Awaited<ReturnType<Subtle['importKey']>> | undefined;
+  try {
+    key = await subtle.importKey('spki', own(spki), { name }, false, ['verify']);
+  } catch (e) {
+    if (!unknownAlgorithm(e)) throw new Error(`the ${name} public key does not import`);
+  }
+  if (key) {
+    pqServedBy.set(name, 'WebCrypto');
+    return subtle.verify({ name }, key, own(signature), own(data));
+  }
+  pqServedBy.set(name, '@noble/curves');
+  try {
+    return edFallback[name].verify(signature, data, rawPublicKey(spki));
   } catch {
     return false;
   }
@@ -229,22 +263,27 @@ function oidBytes(oid: string): Uint8Array {
  */
 export async function pqImplementations(subtle: Subtle): Promise<Record<string, PqImplementation>> {
   const out: Record<string, PqImplementation> = {};
-  for (const set of pqSets) {
+  const probe = async (name: string, oid: string, keyLength: number, fallback: PqImplementation) => {
     try {
-      await subtle.importKey('spki', own(pqSpki(set, new Uint8Array(32))), { name: set.name }, false, [
-        'verify',
-      ]);
-      out[set.name] = 'WebCrypto';
+      const spki = pqSpki({ oid } as PqSet, new Uint8Array(keyLength));
+      await subtle.importKey('spki', own(spki), { name }, false, ['verify']);
+      out[name] = 'WebCrypto';
     } catch (e) {
-      out[set.name] = unknownAlgorithm(e) ? '@noble/post-quantum' : 'WebCrypto';
+      out[name] = unknownAlgorithm(e) ? fallback : 'WebCrypto';
     }
-  }
+  };
+  for (const set of pqSets) await probe(set.name, set.oid, 32, '@noble/post-quantum');
+  for (const name of Object.keys(edFallback) as EdName[])
+    await probe(name, edOid[name], name === 'Ed25519' ? 32 : 57, '@noble/curves');
   return out;
 }
 
-/** A Subtle that knows no PQ algorithm: forces the fallback (tests, and a runtime whose WebCrypto is suspect). */
+/**
+ * A Subtle that knows none of the algorithms the port has a fallback for (ML-DSA, SLH-DSA, Ed25519,
+ * Ed448): forces the fallback, as a runtime without them would (tests, and a WebCrypto that is suspect).
+ */
 export function withoutPq(subtle: Subtle): Subtle {
-  const names = new Set(pqSets.map((s) => s.name));
+  const names = new Set([...pqSets.map((s) => s.name), ...Object.keys(edFallback)]);
   const refuse = () =>
     Promise.reject(Object.assign(new Error('Unrecognized algorithm name'), { name: 'NotSupportedError' }));
   const nameOf = (a: unknown) => (typeof a === 'string' ? a : (a as { name?: string })?.name);

@@ -3,10 +3,10 @@ import { ECDSASigValue } from '@peculiar/asn1-ecc';
 import { RsaSaPssParams } from '@peculiar/asn1-rsa';
 import { AlgorithmIdentifier, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { decodeOid } from '../der/values';
-import { algName, curveByOid, hashByOid, signatureByOid } from '../base/algorithms';
+import { algName, curveByOid, hashByOid, signatureByOid, unverifiedBecause } from '../base/algorithms';
 import { derLength } from '../base/encoded';
 import { UnsupportedAlgorithm } from './mac';
-import { pqByName, pqVerify } from '../base/pq';
+import { edVerify, pqByName, pqVerify } from '../base/pq';
 import { own } from '../base/bytes';
 import { type Subtle } from '../base/crypto';
 import { decodeAs } from '../base/decode';
@@ -58,7 +58,9 @@ export async function verifySignature(
 ): Promise<boolean> {
   const scheme = signatureByOid[alg.algorithm];
   if (!scheme)
-    throw new UnsupportedAlgorithm(`signature algorithm ${algName(alg.algorithm)} is not supported`);
+    throw new UnsupportedAlgorithm(
+      unverifiedBecause(alg.algorithm) ?? `signature algorithm ${algName(alg.algorithm)} is not supported`,
+    );
   switch (scheme.kind) {
     case 'RSASSA-PKCS1-v1_5': {
       const key = await subtle.importKey('spki', own(spki), { name: scheme.kind, hash: scheme.hash }, false, [
@@ -107,21 +109,10 @@ export async function verifySignature(
     case 'PQ':
       return pqVerify(subtle, pqByName.get(scheme.set)!, spki, data, signature);
     case 'Ed25519':
-    case 'Ed448': {
-      let key: CryptoKey;
-      try {
-        key = await subtle.importKey('spki', own(spki), { name: scheme.kind }, false, ['verify']);
-      } catch {
-        throw new UnsupportedAlgorithm(
-          `${scheme.kind} is not supported by this runtime's WebCrypto (it cannot import the public key)`,
-        );
-      }
-      return subtle.verify({ name: scheme.kind }, key, own(signature), own(data));
-    }
+    case 'Ed448':
+      return edVerify(subtle, scheme.kind, spki, data, signature);
   }
 }
-
-type CryptoKey = Awaited<ReturnType<Subtle['importKey']>>;
 
 /** An SPKI with the id-RSASSA-PSS OID rewritten as rsaEncryption, which WebCrypto imports. */
 function rsaEncryptionSpki(spki: Uint8Array): Uint8Array {

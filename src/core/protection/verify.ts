@@ -19,7 +19,7 @@ import { readDer } from '../der/reader';
 import { bitStringBytes, certificateParts, retag, sequenceOf, slice } from '../base/encoded';
 import type { TlvNode } from '../der/types';
 import { toHex } from '../der/values';
-import { algName, signatureByOid } from '../base/algorithms';
+import { algName, signatureByOid, unverifiedBecause } from '../base/algorithms';
 import { pbmac1Plan, pbmPlan, UnsupportedAlgorithm, type MacPlan } from './mac';
 import { equalBytes } from '../base/bytes';
 import { type Subtle } from '../base/crypto';
@@ -174,7 +174,9 @@ async function checkProtection(input: ProtectionInput): Promise<CheckResult[]> {
         ...base,
         verdict: 'unsupported',
         summary: algName(alg.algorithm),
-        reason: `protection algorithm ${algName(alg.algorithm)} is not supported`,
+        reason:
+          unverifiedBecause(alg.algorithm) ??
+          `protection algorithm ${algName(alg.algorithm)} is not supported`,
       },
     ];
   } catch (e) {
