@@ -5,7 +5,16 @@
 // (bash scripts/install-peers.sh, which npm test runs); npm test runs this file under Node 24 too.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { pqByName, pqImplementations, pqServedBy, withoutPq } from '../../src/core/base';
+import {
+  importPrivateKey,
+  pqByName,
+  pqImplementations,
+  pqPkcs8,
+  pqServedBy,
+  pqSpki,
+  withoutPq,
+} from '../../src/core/base';
+import { buildRequest } from '../../src/core/compose';
 import { readDer } from '../../src/core/der/reader';
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import { oidName } from '../../src/core/asn1';
@@ -119,6 +128,67 @@ describe('composite ML-DSA (draft-ietf-lamps-pq-composite-sigs)', () => {
       ),
       (e: Error) =>
         e instanceof UnsupportedAlgorithm && /named but not verified: the draft is not final/.test(e.message),
+    );
+  });
+});
+
+describe('post-quantum keys: made, saved, loaded and used to sign (issue 17, build)', () => {
+  const secret = new TextEncoder().encode('s3cret');
+  // The small SLH-DSA sets take ~20 s per signature in pure JS: the fast ("f") ones stand for the family.
+  for (const kind of [
+    'ML-DSA-44',
+    'ML-DSA-65',
+    'ML-DSA-87',
+    'SLH-DSA-SHA2-128f',
+    'SLH-DSA-SHAKE-128f',
+  ] as const) {
+    it(`${kind}: an ir with a generated key, its POP valid; p10cr's CSR valid; the PKCS#8 loads back to the same key`, async () => {
+      const ir = await buildRequest(
+        { body: 'ir', keyType: kind, template: { subject: `CN=${kind}` } },
+        { protection: { kind: 'pbm', secret, iterations: 1000 } },
+      );
+      assert.ok(ir.ok, JSON.stringify(!ir.ok && ir.errors));
+      const r = await verifyMessage(ir.der, { secret });
+      const pop = r.find((c) => c.check === 'pop')!;
+      assert.equal(pop.verdict, 'valid', JSON.stringify(pop));
+      assert.match(pop.summary, new RegExp(kind));
+      const key = ir.generatedKey!;
+      const again = await importPrivateKey(key.pkcs8);
+      assert.equal(again.kind, kind);
+      assert.deepEqual(again.spki, key.spki);
+      // A signature-protected p10cr signed with the loaded key (its CSR signed with it too).
+      const p10 = await buildRequest(
+        { body: 'p10cr', template: { subject: `CN=${kind} p10` } },
+        { key: again, protection: { kind: 'pbm', secret, iterations: 1000 } },
+      );
+      assert.ok(p10.ok);
+      const checks = await verifyMessage(p10.der, { secret });
+      assert.ok(
+        checks.every((c) => c.verdict === 'valid'),
+        JSON.stringify(checks),
+      );
+    });
+  }
+  it("ML-DSA private keys in RFC 9881's three forms: seed and both load to the same key; expandedKey alone is refused saying why", async () => {
+    const set = pqByName.get('ML-DSA-65')!;
+    const seed = new Uint8Array(32).fill(7);
+    const k = set.noble.keygen(seed);
+    const both = await importPrivateKey(pqPkcs8(set, k.secretKey, seed));
+    // The seed form: privateKey's content is [0] IMPLICIT OCTET STRING.
+    const seedOnly = new Uint8Array([
+      ...[
+        0x30, 0x34, 0x02, 0x01, 0x00, 0x30, 0x0b, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x03,
+        0x12,
+      ],
+      ...[0x04, 0x22, 0x80, 0x20],
+      ...seed,
+    ]);
+    const fromSeed = await importPrivateKey(seedOnly);
+    assert.deepEqual(fromSeed.spki, both.spki);
+    assert.deepEqual(both.spki, pqSpki(set, k.publicKey));
+    await assert.rejects(
+      importPrivateKey(pqPkcs8(set, k.secretKey)),
+      /holds only the expandedKey: give the seed form/,
     );
   });
 });

@@ -236,7 +236,7 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
     await page.screenshot({ path: join(results, 'vscode-inspector-ml-dsa-44.png') });
     await runCommand('View: Close Editor');
     await openFromExplorer('ir-ml-dsa-44-no-extracerts.pkimsg');
-    frame = await webviewFrame('ML-DSA-44: no certificate: extraCerts is empty', 45_000);
+    frame = await webviewFrame('no certificate: extraCerts is empty', 45_000);
     assert.equal(
       await frame.evaluate(() => document.querySelector('.summary .protection')?.textContent),
       'protection: needs-cert',
