@@ -7,7 +7,7 @@ import { demoSecret, TestCa, type TestCaBehaviour, type TestCaOptions } from '..
 import type { KeyKind } from '../core/base';
 import { silentLog, type Log, type RunningServer } from './ports';
 
-/** Opens the CA kept somewhere (src/node/testcaState: `DIR/testca.json`), or makes one there. */
+/** Opens the CA kept somewhere (src/node/testcaState: OpenSSL's `openssl ca` layout in DIR), or makes one there. */
 export type OpenCa = (options: TestCaOptions) => Promise<TestCa>;
 
 /** Starts a server for `ca` (src/node/testcaServer: HTTP on loopback). */

@@ -3,7 +3,7 @@
  * HTTP path and status, body type, PKIStatus and protection verdict, the gaps the exchange checks
  * find, and what could not be read; `--export DIR` writes each exchange's messages in order.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { captureView, exportPlan, givenSecret } from '../app';
 import { findingLine } from '../core/checks';
@@ -12,6 +12,7 @@ import type { CaptureRow } from '../shared/capture';
 import { helpText, parseFlags, type FlagSpec } from './args';
 import type { Command } from './command';
 import { readSecret, secretFlags, UsageError, type Io } from './io';
+import { writeFileAtomic } from '../node/atomic';
 
 const flags: FlagSpec = {
   ...secretFlags,
@@ -67,7 +68,7 @@ async function run(args: string[], io: Io): Promise<number> {
     const files = exportPlan(result, 'exchange-');
     for (const f of files) {
       mkdirSync(join(dir, f.folder), { recursive: true });
-      writeFileSync(join(dir, f.folder, f.file), f.der);
+      writeFileAtomic(join(dir, f.folder, f.file), f.der);
     }
     io.out(`exported ${files.length} messages to ${dir}`);
   }

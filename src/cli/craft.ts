@@ -2,7 +2,6 @@
  * `cmp-lens build`: the composer's builder from a terminal. Flags mirror the form's fields; a JSON
  * spec file (`--spec`, the same RequestSpec the form keeps) can give any of them, flags win.
  */
-import { writeFileSync } from 'node:fs';
 import { keyKinds, type KeyKind } from '../core/base';
 import {
   buildRequest,
@@ -16,6 +15,7 @@ import { loadDer, loadKey, saveKey } from '../node/materials';
 import { helpText, intFlag, parseFlags, type FlagSpec, type Parsed } from './args';
 import type { Command } from './command';
 import { readSecret, secretFlags, UsageError, type Io } from './io';
+import { writeFileAtomic } from '../node/atomic';
 
 /** Flags that choose protection, shared by build and send. */
 export const protectionFlags: FlagSpec = {
@@ -190,7 +190,7 @@ async function run(args: string[], io: Io): Promise<number> {
     for (const e of r.errors) io.err(`cmp-lens: ${e.field}: ${e.message}`);
     return 1;
   }
-  writeFileSync(out, r.der);
+  writeFileAtomic(out, r.der);
   io.out(`wrote ${out} (${r.der.length} bytes): ${spec.body}, protection ${materials.protection.kind}`);
   if (r.generatedKey) {
     const keyFile = `${out.replace(/\.(pkimsg|der|pki)$/i, '')}.key.pem`;

@@ -1,5 +1,4 @@
 /** `cmp-lens serve` (the embedded test CA) and `cmp-lens demo` (what `npm start` runs). */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { givenSecret, inspectText, sendRequest, startTestCa, TestCaKeyMismatch, type OpenCa } from '../app';
 import { keyKinds, pkiFailureInfoNames, toPem, type KeyKind } from '../core/base';
@@ -14,6 +13,7 @@ import { helpText, intFlag, parseFlags, type FlagSpec, type Parsed } from './arg
 import type { Command } from './command';
 import { printOutcome } from './send';
 import { readSecret, secretFlags, UsageError, type Io } from './io';
+import { writeFileAtomic } from '../node/atomic';
 
 const serveFlags: FlagSpec = {
   '--port': { kind: 'value', arg: 'N', help: 'port (default: a free one)' },
@@ -21,7 +21,7 @@ const serveFlags: FlagSpec = {
   '--state': {
     kind: 'value',
     arg: 'DIR',
-    help: 'keep the CA key, certificate and records in DIR/testca.json (mode 0600)',
+    help: "keep the CA in DIR in openssl ca's layout (ca.key mode 0600, ca.crt, index.txt, newcerts/)",
   },
   ...secretFlags,
   '--ca-key': {
@@ -70,7 +70,7 @@ function caKeyFlag(p: Parsed): KeyKind | undefined {
 function keptIn(dir: string): OpenCa {
   return async (options) => {
     const ca = await openTestCa(dir, options);
-    writeFileSync(join(dir, 'testca.crt'), toPem('CERTIFICATE', ca.certDer));
+    writeFileAtomic(join(dir, 'testca.crt'), toPem('CERTIFICATE', ca.certDer));
     return ca;
   };
 }

@@ -1,11 +1,12 @@
 /**
  * Saves a CMP exchange to a folder as it happens: `01-ir.pkimsg`, `02-ip.pkimsg`, … written the
  * moment each message exists (so a later failure loses nothing), then the issued certificates as
- * PEM and `summary.txt`. Shared by `cmp-lens send` and the extension's Send command.
+ * PEM and `summary.txt`, each file atomically (a send killed at any step leaves only whole files). Shared by `cmp-lens send` and the extension's Send command.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { toPem } from '../core/base/pem';
+import { writeFileAtomic } from './atomic';
 import type { ExchangeSink } from '../app';
 import type { ExchangeMessage, TransactionResult } from '../core/transport';
 
@@ -23,7 +24,7 @@ export class ExchangeStore implements ExchangeSink {
   /** Writes one message; its file name says its place and body. */
   add(m: ExchangeMessage): string {
     const name = `${String(this.files.length + 1).padStart(2, '0')}-${m.body.replace(/[^A-Za-z0-9]/g, '')}.pkimsg`;
-    writeFileSync(join(this.dir, name), m.der);
+    writeFileAtomic(join(this.dir, name), m.der);
     this.files.push(name);
     return join(this.dir, name);
   }
@@ -32,7 +33,7 @@ export class ExchangeStore implements ExchangeSink {
   finish(result: TransactionResult, server: string, checks: string[] = []): string {
     for (const c of result.issued) {
       const name = `issued-${c.certReqId < 0 ? 'p10' : c.certReqId}.pem`;
-      writeFileSync(join(this.dir, name), toPem('CERTIFICATE', c.der));
+      writeFileAtomic(join(this.dir, name), toPem('CERTIFICATE', c.der));
       this.files.push(name);
     }
     const lines = [
@@ -45,7 +46,7 @@ export class ExchangeStore implements ExchangeSink {
       ),
       ...(checks.length ? ['', 'protocol checks:', ...checks.map((c) => `  ${c}`)] : []),
     ];
-    writeFileSync(join(this.dir, 'summary.txt'), `${lines.join('\n')}\n`);
+    writeFileAtomic(join(this.dir, 'summary.txt'), `${lines.join('\n')}\n`);
     return lines.join('\n');
   }
 }

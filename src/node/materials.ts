@@ -1,5 +1,6 @@
 /** Keys and certificates from files (PEM or DER), and writing a generated key safely. */
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from './atomic';
 import { importPrivateKey, type KeyPair } from '../core/base/keys';
 import { toPem } from '../core/base/pem';
 import { unwrapInput } from '../core/base/pem';
@@ -47,7 +48,6 @@ export async function loadKey(path: string): Promise<KeyPair> {
 
 /** Writes a private key as PKCS#8 PEM readable only by its owner (mode 0600). */
 export function saveKey(path: string, key: KeyPair): void {
-  writeFileSync(path, toPem('PRIVATE KEY', key.pkcs8), { mode: 0o600 });
-  // `mode` applies only when the file is created: an existing file keeps its mode unless changed.
-  chmodSync(path, 0o600);
+  // Always a new file (renamed over the old), so its mode is 0600 whatever the old one's was.
+  writeFileAtomic(path, toPem('PRIVATE KEY', key.pkcs8), 0o600);
 }

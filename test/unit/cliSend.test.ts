@@ -98,8 +98,14 @@ describe('cmp-lens serve, build, send', () => {
     process.emit('SIGINT');
     assert.equal(await serving, 0);
     assert.ok(serveIo.out_.includes('test CA stopped'));
-    assert.equal(statSync(join(tmp, 'ca', 'testca.json')).mode & 0o777, 0o600);
+    assert.equal(statSync(join(tmp, 'ca', 'ca.key')).mode & 0o777, 0o600);
     assert.ok(existsSync(join(tmp, 'ca', 'testca.crt')));
+    assert.equal(
+      readFileSync(join(tmp, 'ca', 'index.txt'), 'utf8')
+        .split('\n')
+        .filter(Boolean).length,
+      1,
+    );
     // The secret is in none of the output, the saved exchange or the CA state.
     const everything = [
       ...serveIo.out_,
@@ -108,7 +114,9 @@ describe('cmp-lens serve, build, send', () => {
       ...s.out_,
       ...s.err_,
       readFileSync(join(dir, 'summary.txt'), 'utf8'),
-      readFileSync(join(tmp, 'ca', 'testca.json'), 'utf8'),
+      ...readdirSync(join(tmp, 'ca'))
+        .filter((f) => f !== 'newcerts')
+        .map((f) => readFileSync(join(tmp, 'ca', f), 'utf8')),
     ].join('\n');
     assert.doesNotMatch(everything, /nobody should see/);
     for (const f of readdirSync(dir))

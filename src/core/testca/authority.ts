@@ -50,5 +50,7 @@ export interface Authority {
     validity?: { notBefore?: Date; notAfter?: Date },
   ): Promise<Uint8Array>;
   revoke(serialHex: string, reason: number | undefined): Promise<void>;
+  /** A signed CRL of what this CA revoked. */
+  crl(): Promise<Uint8Array>;
   pending(tid: string, t: PendingTransaction): void;
 }

@@ -28,7 +28,7 @@ import { type Subtle } from '../base/crypto';
 import { macLike, protectMessage, type ProtectionSpec } from '../protection';
 import { verifyMessage } from '../protection';
 import { readMessage, type ReadMessage } from '../base/message';
-import { issueCertificate } from './certs';
+import { issueCertificate, issueCrl } from './certs';
 import {
   certRequestBodies,
   handleCertConf,
@@ -38,9 +38,11 @@ import {
   handlePollReq,
   handleRevocation,
 } from './handlers';
-import { fromBase64, toBase64 } from '../base/bytes';
-import type { CaStateJson, IssuedRecord, RevokedRecord } from './state';
+import { toBase64 } from '../base/bytes';
+import { toHex } from '../der/values';
+import type { CaSnapshot, CaStore, IssuedRecord, RevokedRecord } from './state';
 import type { Answer, Authority, PendingTransaction, TestCaBehaviour } from './authority';
+import type { CheckResult } from '../../shared/protection';
 import { decodeAs, wordsOf } from '../base/decode';
 
 export type { TestCaBehaviour } from './authority';
@@ -60,8 +62,8 @@ export interface TestCaOptions {
    * post-quantum CA that signs its certificates and answers with ML-DSA. A loaded CA keeps its key.
    */
   keyKind?: KeyKind;
-  /** Called after the state changed (issued, revoked), to store it. */
-  onStateChange?: (state: CaStateJson) => void | Promise<void>;
+  /** Where every change goes as it happens (absent: the CA lives in memory only). */
+  store?: CaStore;
 }
 
 const maxTransactions = 1000;
@@ -76,17 +78,24 @@ export class TestCa implements Authority {
   readonly random: (n: number) => Uint8Array;
   readonly now: () => Date;
 
+  private readonly issuedBy = new Map<string, IssuedRecord>();
+  private readonly revokedBy = new Map<string, RevokedRecord>();
+  /** The end of the chain of state changes: each waits for the one before (see `exclusive`). */
+  private tail: Promise<unknown> = Promise.resolve();
+
   private constructor(
     readonly key: KeyPair,
     readonly cert: Certificate,
     readonly certDer: Uint8Array,
-    private state: CaStateJson,
+    snapshot: Pick<CaSnapshot, 'issued' | 'revoked'>,
     readonly options: TestCaOptions,
   ) {
     this.behaviour = options.behaviour ?? {};
     this.subtle = options.subtle ?? globalThis.crypto.subtle;
     this.random = options.random ?? ((n) => globalThis.crypto.getRandomValues(new Uint8Array(n)));
     this.now = options.now ?? (() => new Date());
+    for (const i of snapshot.issued) this.issuedBy.set(i.serialHex, i);
+    for (const r of snapshot.revoked) this.revokedBy.set(r.serialHex, r);
   }
 
   /** A new CA with a fresh key (EC P-256 unless `keyKind` says) and a self-signed certificate valid for 10 years. */
@@ -104,27 +113,30 @@ export class TestCa implements Authority {
       notBefore: new Date(now.getTime() - 60_000),
       notAfter: new Date(now.getTime() + 3650 * 86_400_000),
     });
-    const state: CaStateJson = {
-      format: 'cmp-lens-testca/1',
-      keyPkcs8Base64: toBase64(key.pkcs8),
-      certBase64: toBase64(der),
-      nextSerial: '2',
-      issued: [],
-      revoked: [],
-    };
-    const ca = new TestCa(key, cert, der, state, options);
-    await options.onStateChange?.(state);
-    return ca;
+    await options.store?.created(key.pkcs8, der);
+    return new TestCa(key, cert, der, { issued: [], revoked: [] }, options);
   }
 
-  static async load(state: CaStateJson, options: TestCaOptions): Promise<TestCa> {
-    const key = await importPrivateKey(fromBase64(state.keyPkcs8Base64), options.subtle);
-    const der = fromBase64(state.certBase64);
-    return new TestCa(key, decodeAs(der, Certificate), der, state, options);
+  /** The CA a store kept. */
+  static async load(snapshot: CaSnapshot, options: TestCaOptions): Promise<TestCa> {
+    const key = await importPrivateKey(snapshot.keyPkcs8, options.subtle);
+    const der = snapshot.certDer;
+    return new TestCa(key, decodeAs(der, Certificate), der, snapshot, options);
   }
 
-  toJSON(): CaStateJson {
-    return this.state;
+  /** What it issued and revoked, as records (tests, and migrating a state). */
+  records(): { issued: IssuedRecord[]; revoked: RevokedRecord[] } {
+    return { issued: [...this.issuedBy.values()], revoked: [...this.revokedBy.values()] };
+  }
+
+  /**
+   * Runs `fn` after every state change started before it has finished: issuance, revocation,
+   * confirmation and polling state change one at a time, whatever the concurrency of requests.
+   */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn, fn);
+    this.tail = run.catch(() => undefined);
+    return run;
   }
 
   get name(): Name {
@@ -132,21 +144,34 @@ export class TestCa implements Authority {
   }
 
   issuedBySerial(serialHex: string): IssuedRecord | undefined {
-    return this.state.issued.find((i) => i.serialHex === serialHex);
+    return this.issuedBy.get(serialHex);
   }
 
   revokedBySerial(serialHex: string): RevokedRecord | undefined {
-    return this.state.revoked.find((r) => r.serialHex === serialHex);
+    return this.revokedBy.get(serialHex);
   }
 
-  /** Issues a certificate and records it. */
+  /**
+   * A serial number no certificate of this CA has: 16 random octets, positive (RFC 5280 §4.1.2.2 and
+   * its advice to make serials unpredictable: at least 64 bits of randomness; here 127).
+   */
+  private freshSerial(): bigint {
+    for (;;) {
+      const b = this.random(16);
+      b[0] &= 0x7f;
+      if (b[0] === 0) b[0] = 0x40;
+      const serial = BigInt(`0x${toHex(b)}`);
+      if (serial !== 1n && !this.issuedBy.has(serial.toString(16))) return serial;
+    }
+  }
+
+  /** Issues a certificate and records it (called from a handler, inside `exclusive`). */
   async issue(
     subject: Name,
     spki: Certificate['tbsCertificate']['subjectPublicKeyInfo'],
     extensions: Parameters<typeof issueCertificate>[0]['extensions'],
     validity?: { notBefore?: Date; notAfter?: Date },
   ): Promise<Uint8Array> {
-    const serial = BigInt(this.state.nextSerial);
     const now = this.now();
     const notBefore =
       validity?.notBefore && validity.notBefore > now ? validity.notBefore : new Date(now.getTime() - 60_000);
@@ -155,30 +180,55 @@ export class TestCa implements Authority {
       validity?.notAfter && validity.notAfter < latest && validity.notAfter > notBefore
         ? validity.notAfter
         : latest;
-    const { der } = await issueCertificate({
-      issuerKey: this.key,
-      issuerCert: this.cert,
-      subject,
-      spki,
-      serial,
-      notBefore,
-      notAfter,
-      extensions,
-      subtle: this.subtle,
-    });
-    this.state.nextSerial = (serial + 1n).toString();
-    this.state.issued.push({
-      serialHex: serial.toString(16),
-      subject: certName(decodeAs(der, Certificate)),
-      certBase64: toBase64(der),
-    });
-    await this.options.onStateChange?.(this.state);
-    return der;
+    const serial = this.freshSerial();
+    const record: IssuedRecord = { serialHex: serial.toString(16), subject: '', certBase64: '' };
+    // Reserved before the first await, so no other issuance can draw it.
+    this.issuedBy.set(record.serialHex, record);
+    try {
+      const { der } = await issueCertificate({
+        issuerKey: this.key,
+        issuerCert: this.cert,
+        subject,
+        spki,
+        serial,
+        notBefore,
+        notAfter,
+        extensions,
+        subtle: this.subtle,
+      });
+      record.subject = certName(decodeAs(der, Certificate));
+      record.certBase64 = toBase64(der);
+      record.notAfter = notAfter.toISOString();
+      await this.options.store?.issued(record, der);
+      return der;
+    } catch (e) {
+      this.issuedBy.delete(record.serialHex);
+      throw e;
+    }
   }
 
   async revoke(serialHex: string, reason: number | undefined): Promise<void> {
-    this.state.revoked.push({ serialHex, reason, at: this.now().toISOString() });
-    await this.options.onStateChange?.(this.state);
+    const record: RevokedRecord = { serialHex, reason, at: this.now().toISOString() };
+    await this.options.store?.revoked(record);
+    this.revokedBy.set(serialHex, record);
+  }
+
+  /** A CRL of everything revoked, numbered by the store (RFC 9483 §4.3.4 answers crlStatusList with it). */
+  async crl(): Promise<Uint8Array> {
+    const now = this.now();
+    return issueCrl({
+      issuerKey: this.key,
+      issuerCert: this.cert,
+      number: (await this.options.store?.nextCrlNumber()) ?? BigInt(now.getTime()),
+      revoked: [...this.revokedBy.values()].map((r) => ({
+        serial: BigInt(`0x${r.serialHex}`),
+        at: new Date(r.at),
+        reason: r.reason,
+      })),
+      thisUpdate: new Date(Math.floor(now.getTime() / 1000) * 1000),
+      nextUpdate: new Date(Math.floor(now.getTime() / 1000) * 1000 + 86_400_000),
+      subtle: this.subtle,
+    });
   }
 
   pending(tid: string, t: PendingTransaction): void {
@@ -237,6 +287,11 @@ export class TestCa implements Authority {
     }
     if (this.behaviour.sendError)
       return { error: ['systemUnavail'], text: 'the test CA was told to answer with an error (sendError)' };
+    // Checking the request needs no state; answering it changes the state, one request at a time.
+    return this.exclusive(() => this.dispatch(req, der, checks));
+  }
+
+  private async dispatch(req: ReadMessage, der: Uint8Array, checks: CheckResult[]): Promise<Answer> {
     const b = req.body;
     if (certRequestBodies(b)) return handleCertRequest(this, req, der, checks);
     if (b.certConf) return handleCertConf(this, req);

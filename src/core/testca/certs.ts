@@ -3,20 +3,28 @@ import { AsnConvert, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
 import {
   AuthorityKeyIdentifier,
   BasicConstraints,
+  CRLNumber,
+  CRLReason,
   Certificate,
+  CertificateList,
   Extension,
   Extensions,
   KeyIdentifier,
   KeyUsage,
   KeyUsageFlags,
   Name,
+  RevokedCertificate,
   SubjectKeyIdentifier,
   SubjectPublicKeyInfo,
+  TBSCertList,
   TBSCertificate,
+  Time,
   Validity,
   Version,
   id_ce_authorityKeyIdentifier,
   id_ce_basicConstraints,
+  id_ce_cRLNumber,
+  id_ce_cRLReasons,
   id_ce_keyUsage,
   id_ce_subjectKeyIdentifier,
 } from '@peculiar/asn1-x509';
@@ -114,4 +122,58 @@ export async function issueCertificate(p: IssueParams): Promise<{ cert: Certific
   const der = new Uint8Array(AsnSerializer.serialize(cert));
   // Parsed back so that raw TBS bytes (used when this certificate is checked) match what was signed.
   return { cert: decodeAs(der, Certificate), der };
+}
+
+export interface CrlParams {
+  issuerKey: KeyPair;
+  issuerCert: Certificate;
+  /** The CRL number (RFC 5280 §5.2.3: increasing with each CRL). */
+  number: bigint;
+  revoked: { serial: bigint; at: Date; reason?: number }[];
+  thisUpdate: Date;
+  nextUpdate: Date;
+  subtle: Subtle;
+}
+
+/** A signed version 2 CRL (RFC 5280 §5) of what the CA revoked, with cRLNumber and authorityKeyIdentifier. */
+export async function issueCrl(p: CrlParams): Promise<Uint8Array> {
+  const aki = new AuthorityKeyIdentifier({
+    keyIdentifier: new KeyIdentifier(
+      own(await keyIdentifier(p.issuerCert.tbsCertificate.subjectPublicKeyInfo, p.subtle)).buffer,
+    ),
+  });
+  const tbs = new TBSCertList({
+    version: Version.v2,
+    signature: signatureAlgorithm(p.issuerKey),
+    issuer: p.issuerCert.tbsCertificate.subject,
+    thisUpdate: new Time(p.thisUpdate),
+    nextUpdate: new Time(p.nextUpdate),
+    revokedCertificates: p.revoked.length
+      ? p.revoked.map(
+          (r) =>
+            new RevokedCertificate({
+              userCertificate: serialBytes(r.serial),
+              revocationDate: new Time(r.at),
+              crlEntryExtensions:
+                r.reason !== undefined && r.reason !== 0
+                  ? [ext(id_ce_cRLReasons, new CRLReason(r.reason))]
+                  : undefined,
+            }),
+        )
+      : undefined,
+    crlExtensions: [
+      ext(id_ce_cRLNumber, new CRLNumber(Number(p.number))),
+      ext(id_ce_authorityKeyIdentifier, aki),
+    ],
+  });
+  const signature = await signBytes(p.issuerKey, new Uint8Array(AsnSerializer.serialize(tbs)), p.subtle);
+  return new Uint8Array(
+    AsnSerializer.serialize(
+      new CertificateList({
+        tbsCertList: tbs,
+        signatureAlgorithm: signatureAlgorithm(p.issuerKey),
+        signature: own(signature).buffer,
+      }),
+    ),
+  );
 }

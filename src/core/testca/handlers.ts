@@ -49,6 +49,7 @@ import { toHex } from '../der/values';
 import { fromBase64 } from '../base/bytes';
 import { certHashFor } from '../protection';
 import { equalBytes, own } from '../base/bytes';
+import { derLength } from '../base/encoded';
 import { transactionIdHex, type ReadMessage } from '../base/message';
 import type { Answer, Authority } from './authority';
 import { decodeAs } from '../base/decode';
@@ -332,12 +333,23 @@ export async function handleRevocation(ca: Authority, req: ReadMessage): Promise
   };
 }
 
-/** genm: caCerts, rootCaKeyUpdate, certReqTemplate, signKeyPairTypes; others come back without a value. */
+/** genm: caCerts, rootCaKeyUpdate, certReqTemplate, signKeyPairTypes, crlStatusList (→ crls); others come back without a value. */
 export async function handleGenm(ca: Authority, req: ReadMessage): Promise<Answer> {
-  const out = req.body.genm!.map((itv) => {
-    const value = genpValue(ca, itv.infoType);
-    return new InfoTypeAndValue({ infoType: itv.infoType, infoValue: value });
-  });
+  const out: InfoTypeAndValue[] = [];
+  for (const itv of req.body.genm!) {
+    if (itv.infoType === oids.itCrlStatusList) {
+      // RFC 9483 §4.3.4: the answer is id-it-crls with the current CRL (SEQUENCE OF CertificateList).
+      const crl = await ca.crl();
+      out.push(
+        new InfoTypeAndValue({
+          infoType: oids.itCrls,
+          infoValue: own(new Uint8Array([0x30, ...derLength(crl.length), ...crl])).buffer,
+        }),
+      );
+      continue;
+    }
+    out.push(new InfoTypeAndValue({ infoType: itv.infoType, infoValue: genpValue(ca, itv.infoType) }));
+  }
   return { body: new PKIBody({ genp: new GenRepContent(out) }) };
 }
 

@@ -1,2 +1,9 @@
 export { demoSecret, TestCa, type TestCaBehaviour, type TestCaOptions } from './ca';
-export { parseState, type CaStateJson } from './state';
+export {
+  parseState,
+  type CaSnapshot,
+  type CaStateJson,
+  type CaStore,
+  type IssuedRecord,
+  type RevokedRecord,
+} from './state';

@@ -1,6 +1,6 @@
 /**
  * The embedded test CA inside VS Code: "CMP Lens: Start/Stop Test CA", a status bar item while it
- * runs. Its key and certificate live in the extension's global storage (testca.json, mode 0600).
+ * runs. It is kept in the extension's global storage in OpenSSL's `openssl ca` layout (ca.key mode 0600).
  */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -71,7 +71,7 @@ export class TestCaService extends Disposable {
     } catch (e) {
       // A state that does not load is reported, never overwritten: it holds the CA key and what was issued.
       throw new Error(
-        `the test CA state in ${dir} cannot be used: ${(e as Error).message} (delete testca.json to start a new CA)`,
+        `the test CA state in ${dir} cannot be used: ${(e as Error).message} (move the folder away to start a new CA)`,
       );
     }
     const url = this.running.server.url;
