@@ -1,6 +1,7 @@
-// Benchmarks: measure and print, never assert. npm run bench [-- inspector|capture|pq]
+// Benchmarks: measure and print, never assert. npm run bench [-- inspector|capture|pq|ca]
 // Side by side on the same bytes: our decode+annotate, @lapo/asn1js decode (comparison only), and
 // `openssl asn1parse -i` as a process; then first paint of the inspector webview in headless Chromium.
+import { benchCa } from './ca';
 import { benchCapture } from './capture';
 import { benchPq } from './pq';
 import { execFileSync } from 'node:child_process';
@@ -122,10 +123,15 @@ async function main(): Promise<void> {
   }
 }
 
-// npm run bench -- inspector | capture | pq: one part only.
+// npm run bench -- inspector | capture | pq | ca [N M]: one part only.
 const part = process.argv[2];
-void (part === 'pq' ? benchPq() : part === 'capture' ? Promise.resolve() : main()).then(() => {
-  if (part === 'inspector' || part === 'pq') return;
+const only: Record<string, () => Promise<void>> = {
+  pq: benchPq,
+  ca: () => benchCa(Number(process.argv[3] ?? 4), Number(process.argv[4] ?? 25)),
+  capture: () => Promise.resolve(),
+};
+void (only[part] ?? main)().then(() => {
+  if (part && part !== 'capture') return;
   const dir = mkdtempSync(join(tmpdir(), 'cmp-lens-bench-capture-'));
   try {
     benchCapture(dir);
