@@ -46,7 +46,15 @@ function layerOf(file) {
     packages: peculiar,
     builtins: true,
   };
-  if (rel.startsWith('src/node/')) return { ...frontEnd, name: 'src/node', folders: [...floor, 'src/node'] };
+  // The Node adapters alone reach the network, so they alone may use the proxy packages.
+  const proxies = ['proxy-from-env', 'http-proxy-agent', 'https-proxy-agent'];
+  if (rel.startsWith('src/node/'))
+    return {
+      ...frontEnd,
+      name: 'src/node',
+      folders: [...floor, 'src/node'],
+      packages: [...peculiar, ...proxies],
+    };
   if (rel.startsWith('src/cli/'))
     return { ...frontEnd, name: 'src/cli', folders: [...frontEnd.folders, 'src/cli'] };
   if (rel.startsWith('src/extension/'))

@@ -1,9 +1,9 @@
 /** `cmp-lens send FILE --server URL`: the client transaction from a terminal. */
 import { givenSecret, sendRequest, type SendOutcome } from '../app';
 import { certNameOf } from '../core/protection';
-import { transportDefaults } from '../core/transport';
+import { transportDefaults, type Post } from '../core/transport';
 import { ExchangeStore, exchangeFolderName } from '../node/exchangeStore';
-import { nodePost } from '../node/httpPost';
+import { nodePost, proxyFromEnv } from '../node/httpPost';
 import { loadDer } from '../node/materials';
 import { helpText, intFlag, parseFlags, type FlagSpec } from './args';
 import type { Command } from './command';
@@ -24,6 +24,17 @@ const flags: FlagSpec = {
     help: "PEM CA certificates trusted for HTTPS, on top of the system's",
   },
   '--insecure-skip-tls-verify': { kind: 'bool', help: 'turn TLS verification off for this run (warned)' },
+  '--tls-cert': {
+    kind: 'value',
+    arg: 'F',
+    help: 'TLS client certificate (PEM, chain after it), for servers that ask for one',
+  },
+  '--tls-key': { kind: 'value', arg: 'F', help: 'its private key (PEM)' },
+  '--tls-key-pass-env': {
+    kind: 'value',
+    arg: 'V',
+    help: "the key's passphrase, from environment variable V (never as an argument)",
+  },
   '--timeout': { kind: 'value', arg: 'MS', help: 'time allowed for each answer (default 30000)' },
   '--max-response-bytes': { kind: 'value', arg: 'N', help: 'larger answers are refused (default 4 MiB)' },
   '--max-poll': { kind: 'value', arg: 'S', help: 'longest total polling time in seconds (default 300)' },
@@ -63,16 +74,33 @@ async function run(args: string[], io: Io): Promise<number> {
     io.err(
       'cmp-lens: WARNING: TLS certificate verification is OFF for this server (--insecure-skip-tls-verify)',
     );
+  if (!!p.value('--tls-cert') !== !!p.value('--tls-key'))
+    throw new UsageError('a TLS client certificate needs both --tls-cert and --tls-key');
+  const passEnv = p.value('--tls-key-pass-env');
+  if (passEnv && io.env(passEnv) === undefined)
+    throw new UsageError(`--tls-key-pass-env: environment variable ${passEnv} is not set`);
   const server = {
     name: url,
     url,
     caFile: p.value('--ca-file'),
     insecureSkipTlsVerify: insecure,
+    tlsClientCert: p.value('--tls-cert'),
+    tlsClientKey: p.value('--tls-key'),
     implicitConfirm: p.bool('--implicit-confirm'),
     timeoutMs: intFlag(p, '--timeout', 100, 600_000) ?? transportDefaults.timeoutMs,
     maxResponseBytes:
       intFlag(p, '--max-response-bytes', 1024, 256 * 1024 * 1024) ?? transportDefaults.maxResponseBytes,
   };
+  let post: Post;
+  try {
+    // Proxies as curl finds them: HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, and NO_PROXY's exceptions.
+    post = nodePost(server, {
+      proxyFor: proxyFromEnv,
+      tlsKeyPassphrase: passEnv ? io.env(passEnv) : undefined,
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const store = new ExchangeStore(p.value('--out') ?? exchangeFolderName());
   const controller = new AbortController();
   const onSignal = () => controller.abort();
@@ -82,7 +110,7 @@ async function run(args: string[], io: Io): Promise<number> {
       request,
       name: file,
       server,
-      post: nodePost(server),
+      post,
       secrets: givenSecret(secret),
       protection,
       trustAnchors: p.list('--trust').map((t) => loadDer(t)),
@@ -106,7 +134,7 @@ export const sendCommand: Command = {
     'send FILE --server URL   post a request, follow the transaction (pollReq, certConf), save every message',
   help: helpText(
     'send FILE --server URL [options]',
-    'Posts the request (Content-Type application/pkixcmp, RFC 9811), checks each answer, polls, confirms\nissued certificates with certConf and expects pkiConf. Every message is saved the moment it exists.\nThe protection flags say how certConf and pollReq are protected.',
+    'Posts the request (Content-Type application/pkixcmp, RFC 9811), checks each answer, polls, confirms\nissued certificates with certConf and expects pkiConf. Every message is saved the moment it exists.\nThe protection flags say how certConf and pollReq are protected. HTTPS_PROXY, HTTP_PROXY and NO_PROXY\nare honoured; a redirect is reported, never followed.',
     flags,
     '0 completed, 1 failed (with the step and cause), 2 usage error.',
   ),

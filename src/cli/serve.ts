@@ -1,4 +1,5 @@
 /** `cmp-lens serve` (the embedded test CA) and `cmp-lens demo` (what `npm start` runs). */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { givenSecret, inspectText, sendRequest, startTestCa, TestCaKeyMismatch, type OpenCa } from '../app';
 import { keyKinds, pkiFailureInfoNames, toPem, type KeyKind } from '../core/base';
@@ -30,6 +31,13 @@ const serveFlags: FlagSpec = {
     help: `key type of a new CA (default P-256): ${keyKinds.join(', ')}; case does not matter (ml-dsa-65)`,
   },
   '--trust': { kind: 'list', arg: 'F', help: 'more trust anchors for signed requests' },
+  '--tls-cert': { kind: 'value', arg: 'F', help: 'serve HTTPS with this certificate (PEM; with --tls-key)' },
+  '--tls-key': { kind: 'value', arg: 'F', help: 'its private key (PEM)' },
+  '--tls-client-ca': {
+    kind: 'value',
+    arg: 'F',
+    help: 'ask clients for a TLS certificate issued by these CAs (PEM) and refuse others',
+  },
   '--poll-count': { kind: 'value', arg: 'N', help: 'answer waiting, then pollRep N times, before issuing' },
   '--check-after': { kind: 'value', arg: 'S', help: 'checkAfter in pollRep, seconds' },
   '--reject': { kind: 'list', arg: 'BIT,...', help: 'reject certificate requests with these failInfo bits' },
@@ -54,6 +62,28 @@ function behaviourFrom(p: Parsed): TestCaBehaviour {
     reject: reject as TestCaBehaviour['reject'],
     grantImplicitConfirm: !p.bool('--no-implicit-confirm'),
     sendError: p.bool('--send-error'),
+  };
+}
+
+/** --tls-cert, --tls-key, --tls-client-ca: HTTPS, with client authentication when a client CA is given. */
+function tlsFlags(p: Parsed): { cert: string; key: string; clientCa?: string } | undefined {
+  const [cert, key, clientCa] = ['--tls-cert', '--tls-key', '--tls-client-ca'].map((f) => p.value(f));
+  if (!cert && !key) {
+    if (clientCa) throw new UsageError('--tls-client-ca needs --tls-cert and --tls-key (HTTPS)');
+    return undefined;
+  }
+  if (!cert || !key) throw new UsageError('HTTPS needs both --tls-cert and --tls-key');
+  const read = (f: string, flag: string) => {
+    try {
+      return readFileSync(f, 'utf8');
+    } catch {
+      throw new UsageError(`${flag} ${f}: cannot read it`);
+    }
+  };
+  return {
+    cert: read(cert, '--tls-cert'),
+    key: read(key, '--tls-key'),
+    clientCa: clientCa ? read(clientCa, '--tls-client-ca') : undefined,
   };
 }
 
@@ -86,13 +116,14 @@ async function serve(args: string[], io: Io): Promise<number> {
   }
   const state = p.value('--state');
   const port = intFlag(p, '--port', 0, 65535) ?? 0;
+  const tls = tlsFlags(p);
   const serving = await startTestCa({
     secret: readSecret(p.value('--secret-file'), p.value('--secret-env'), io),
     behaviour: behaviourFrom(p),
     trustAnchors: p.list('--trust').map((t) => loadDer(t)),
     caKey: caKeyFlag(p),
     open: state ? keptIn(state) : undefined,
-    listen: (ca) => serveTestCa(ca, { port, host, log: (l) => io.out(`  ${l}`) }),
+    listen: (ca) => serveTestCa(ca, { port, host, tls, log: (l) => io.out(`  ${l}`) }),
   }).catch((e: unknown) => {
     throw e instanceof TestCaKeyMismatch ? new UsageError(`--ca-key: ${e.message}`) : e;
   });

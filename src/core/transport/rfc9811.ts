@@ -5,7 +5,16 @@
 
 /** Where a send failed: each has its own sentence for the user. */
 export type TransportStep =
-  'connect' | 'tls' | 'timeout' | 'closed' | 'too-large' | 'http' | 'content-type' | 'cancelled';
+  | 'connect'
+  | 'tls'
+  | 'proxy'
+  | 'timeout'
+  | 'closed'
+  | 'too-large'
+  | 'http'
+  | 'redirect'
+  | 'content-type'
+  | 'cancelled';
 
 export class TransportError extends Error {
   constructor(
@@ -28,6 +37,8 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   contentType?: string;
+  /** The Location header of a 3xx answer: reported, never followed. */
+  location?: string;
   body: Uint8Array;
 }
 
@@ -42,6 +53,10 @@ export interface ServerConfig {
   caFile?: string;
   /** Only ever per server and logged as a warning. */
   insecureSkipTlsVerify?: boolean;
+  /** TLS client authentication (RFC 9483 §6.1 allows it): the certificate (PEM, chain after it) … */
+  tlsClientCert?: string;
+  /** … and its private key (PEM; an encrypted one's passphrase comes from SecretStorage or the environment). */
+  tlsClientKey?: string;
   headers?: Record<string, string>;
   timeoutMs?: number;
   maxResponseBytes?: number;
@@ -60,6 +75,12 @@ export function isPkixCmp(contentType: string | undefined): boolean {
 
 /** Checks the HTTP envelope of an answer before its body is looked at. */
 export function checkHttpAnswer(r: HttpResponse): void {
+  // A redirect could take the request (and what it protects) to another origin: said, never followed.
+  if (r.status >= 300 && r.status < 400)
+    throw new TransportError(
+      'redirect',
+      `the server redirects to ${r.location ? r.location.slice(0, 300) : '(no Location header)'} (HTTP ${r.status}); update the server's url`,
+    );
   if (r.status !== 200) {
     const text = new TextDecoder()
       .decode(r.body.subarray(0, 200))

@@ -8,6 +8,7 @@ import { givenSecret, readDerInput, SendError, sendRequest, type SendOutcome } f
 import { importPrivateKey } from '../../core/base';
 import type { CheckProfile } from '../../shared/findings';
 import { ExchangeStore, exchangeFolderName } from '../../node/exchangeStore';
+import type { Post } from '../../core/transport';
 import { nodePost } from '../../node/httpPost';
 import { readTrustAnchors, type VscodeSecrets } from '../secrets';
 import { targetOf } from '../treeText';
@@ -70,6 +71,34 @@ export async function sendMessage(resource: vscode.Uri | undefined, deps: SendDe
   ];
   deps.log.info(`send ${name} to "${server.name}" at ${url}; saving in ${folder.fsPath}`);
   const profile = vscode.workspace.getConfiguration('cmpLens').get<CheckProfile>('checkProfile', 'base');
+  // An encrypted TLS client key: its passphrase from SecretStorage, else asked (and kept once the send got through).
+  const passName = server.tlsClientKey ? `tls-key:${server.name}` : undefined;
+  let passphrase: string | undefined;
+  let typedPassphrase = false;
+  if (server.tlsClientKey && passName && (await encryptedKey(server.tlsClientKey))) {
+    const stored = await deps.secrets.store.get(passName);
+    passphrase = stored ? new TextDecoder().decode(stored) : undefined;
+    if (!passphrase) {
+      passphrase = await vscode.window.showInputBox({
+        title: `CMP Lens: passphrase of the TLS client key for ${server.name}`,
+        password: true,
+        ignoreFocusOut: true,
+        prompt: "Kept in VS Code's secret storage once the server accepted the certificate.",
+      });
+      if (passphrase === undefined) return;
+      typedPassphrase = true;
+    }
+  }
+  let post: Post;
+  try {
+    // No proxy agent of ours: VS Code's proxy support (http.proxy, http.noProxy) applies to this request.
+    post = nodePost(server, { tlsKeyPassphrase: passphrase });
+  } catch (e) {
+    void vscode.window.showErrorMessage(
+      `CMP Lens: ${(e as Error).message} (cmpLens.servers "${server.name}")`,
+    );
+    return;
+  }
   let outcome: SendOutcome | undefined;
   try {
     outcome = await vscode.window.withProgress(
@@ -85,7 +114,7 @@ export async function sendMessage(resource: vscode.Uri | undefined, deps: SendDe
           request,
           name,
           server: { ...server, url },
-          post: nodePost(server),
+          post,
           // The embedded test CA takes its own secret; every other server's comes from SecretStorage or a prompt.
           secrets: embedded ? givenSecret(await deps.testCa.secret()) : deps.secrets,
           signerKey: pickSignerKey,
@@ -104,6 +133,14 @@ export async function sendMessage(resource: vscode.Uri | undefined, deps: SendDe
     return;
   }
   if (!outcome) return;
+  // The server took the client certificate (an answer came back): the typed passphrase proved right.
+  if (
+    typedPassphrase &&
+    passName &&
+    passphrase &&
+    outcome.result.messages.some((m) => m.direction === 'received')
+  )
+    await deps.secrets.store.store(passName, passphrase);
   deps.exchanges.add({
     title: `${outcome.result.messages[0]?.body ?? name} → ${server.name}`,
     folder,
@@ -112,6 +149,16 @@ export async function sendMessage(resource: vscode.Uri | undefined, deps: SendDe
     findings: outcome.findings,
   });
   await report(outcome, folder, store, deps);
+}
+
+/** Whether a PEM key file is encrypted (PKCS#8 EncryptedPrivateKeyInfo or a legacy Proc-Type header). */
+async function encryptedKey(file: string): Promise<boolean> {
+  try {
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(file)));
+    return /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(text);
+  } catch {
+    return false; // unreadable: nodePost says so, naming the file
+  }
 }
 
 async function report(
