@@ -20,6 +20,8 @@ export interface ServeInput {
   trustAnchors?: Uint8Array[];
   /** The key type of a new CA (default P-256; `ML-DSA-65` makes a post-quantum CA). */
   caKey?: KeyKind;
+  /** Roll the root key before serving (RFC 9810 §4.4), so clients can walk a root update. */
+  rollRoot?: boolean;
   /** Where the CA is kept; absent: a new CA in memory, gone when it stops. */
   open?: OpenCa;
   listen: ListenCa;
@@ -61,6 +63,12 @@ export async function startTestCa(input: ServeInput): Promise<ServingCa> {
     throw new TestCaKeyMismatch(
       `the test CA kept there has a ${ca.key.kind} key, not ${input.caKey}: a CA of another key type needs another state folder`,
     );
+  if (input.rollRoot) {
+    await ca.rollRoot();
+    log.info(
+      'root key rolled: genm rootCaCert about the old root gets newWithNew, newWithOld and oldWithNew',
+    );
+  }
   const server = await input.listen(ca, (line) => log.info(line));
   const secretNote = input.secret
     ? 'shared secret: the one given (any senderKID)'

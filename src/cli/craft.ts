@@ -56,7 +56,10 @@ const buildFlags: FlagSpec = {
   '--revoke-issuer': v('DN', 'rr: issuer of the certificate to revoke'),
   '--revoke-serial': v('HEX', 'rr: its serial number'),
   '--revreason': v('N', 'rr: CRLReason 0-10'),
-  '--infotype': l('T', 'genm: caCerts, rootCaKeyUpdate, certReqTemplate, ...'),
+  '--infotype': l(
+    'T',
+    'genm: caCerts, rootCaCert, certReqTemplate, crlStatusList, ... (TYPE=VALUE gives a value)',
+  ),
   '--confirm-cert': v('F', 'certConf: the certificate being confirmed'),
   '--reject': b('certConf: reject the certificate'),
   '--reason': v('TEXT', 'certConf: why'),

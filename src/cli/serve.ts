@@ -42,6 +42,10 @@ const serveFlags: FlagSpec = {
   '--check-after': { kind: 'value', arg: 'S', help: 'checkAfter in pollRep, seconds' },
   '--reject': { kind: 'list', arg: 'BIT,...', help: 'reject certificate requests with these failInfo bits' },
   '--no-implicit-confirm': { kind: 'bool', help: 'never grant implicit confirmation' },
+  '--roll-root': {
+    kind: 'bool',
+    help: 'make a new root key first and serve the update (newWithNew, newWithOld, oldWithNew; RFC 9810 §4.4)',
+  },
   '--send-error': { kind: 'bool', help: 'answer every request with an error message' },
 };
 
@@ -122,6 +126,7 @@ async function serve(args: string[], io: Io): Promise<number> {
     behaviour: behaviourFrom(p),
     trustAnchors: p.list('--trust').map((t) => loadDer(t)),
     caKey: caKeyFlag(p),
+    rollRoot: p.bool('--roll-root'),
     open: state ? keptIn(state) : undefined,
     listen: (ca) => serveTestCa(ca, { port, host, tls, log: (l) => io.out(`  ${l}`) }),
   }).catch((e: unknown) => {
@@ -135,7 +140,15 @@ async function serve(args: string[], io: Io): Promise<number> {
       ? serving.secretNote
       : `${serving.secretNote}; choose your own with --secret-env`,
   );
-  if (state) io.out(`state and CA certificate in ${state} (testca.crt for clients' trust)`);
+  if (p.bool('--roll-root'))
+    io.out(
+      'root key rolled: genm rootCaCert about the old root answers newWithNew, newWithOld and oldWithNew',
+    );
+  if (state) {
+    // After a roll the CA's certificate is the new one.
+    writeFileAtomic(join(state, 'testca.crt'), toPem('CERTIFICATE', serving.ca.certDer));
+    io.out(`state and CA certificate in ${state} (testca.crt for clients' trust)`);
+  }
   io.out('Ctrl+C stops it.');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -8,6 +8,7 @@
  *   newcerts/S.pem    each issued certificate, by serial (upper-case hex, as OpenSSL names them)
  *   serial, crlnumber OpenSSL's counters (our serials are random; crlnumber counts our CRLs)
  *   openssl.cnf       a configuration for `openssl ca -config DIR/openssl.cnf -status SERIAL`
+ *   root-update/      after `--roll-root`: newWithNew, newWithOld, oldWithNew, oldWithOld and old.key
  *
  * Issuing costs O(1): the certificate file is written atomically (temporary file, fsync, rename, the
  * folder fsynced) and one line is appended to index.txt and fsynced, both before the answer goes out.
@@ -37,6 +38,7 @@ import {
   type CaStore,
   type IssuedRecord,
   type RevokedRecord,
+  type RootUpdateDer,
   type TestCaOptions,
 } from '../core/testca';
 
@@ -164,6 +166,21 @@ class CaFolder implements CaStore {
     this.rewriteIndex();
   }
 
+  /**
+   * A root roll: root-update/ gets the four certificates (newWithNew, newWithOld, oldWithNew and the
+   * old root, oldWithOld); the old key is kept as root-update/old.key (0600); ca.key and ca.crt become
+   * the new ones. Each file atomically; ca.key last, so a crash leaves the old CA or the new one.
+   */
+  rolled(keyPkcs8: Uint8Array, u: RootUpdateDer): void {
+    const dir = this.path('root-update');
+    mkdirSync(dir, { recursive: true });
+    writeFileAtomic(join(dir, 'old.key'), readFileSync(this.path('ca.key')), 0o600);
+    for (const [name, der] of Object.entries(u) as [string, Uint8Array][])
+      writeFileAtomic(join(dir, `${name}.pem`), toPem('CERTIFICATE', der));
+    writeFileAtomic(this.path('ca.crt'), toPem('CERTIFICATE', u.newWithNew));
+    writeFileAtomic(this.path('ca.key'), toPem('PRIVATE KEY', keyPkcs8), 0o600);
+  }
+
   nextCrlNumber(): bigint {
     const file = this.path('crlnumber');
     const n = existsSync(file) ? BigInt(`0x${readFileSync(file, 'utf8').trim() || '1'}`) : 1n;
@@ -256,11 +273,19 @@ class CaFolder implements CaStore {
     }
     if (repaired) this.rewriteIndex();
     this.writeConfig();
+    const pem = (...p: string[]) => unwrapInput(new Uint8Array(readFileSync(this.path(...p)))).der;
+    const names = ['newWithNew', 'newWithOld', 'oldWithNew', 'oldWithOld'] as const;
+    const rolled = names.every((n) => existsSync(this.path('root-update', `${n}.pem`)));
     return {
-      keyPkcs8: unwrapInput(new Uint8Array(readFileSync(this.path('ca.key')))).der,
-      certDer: unwrapInput(new Uint8Array(readFileSync(this.path('ca.crt')))).der,
+      keyPkcs8: pem('ca.key'),
+      certDer: pem('ca.crt'),
       issued,
       revoked,
+      rootUpdate: rolled
+        ? (Object.fromEntries(
+            names.map((n) => [n, pem('root-update', `${n}.pem`)]),
+          ) as unknown as RootUpdateDer)
+        : undefined,
     };
   }
 

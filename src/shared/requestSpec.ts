@@ -45,16 +45,22 @@ export const requestBodies = [
 ] as const;
 export type RequestBody = (typeof requestBodies)[number];
 
-/** genm infoTypes by name (RFC 9810 §5.3.19, RFC 9483 §4.3). */
+/**
+ * genm infoTypes by name (RFC 9810 §5.3.19, RFC 9483 §4.3): what a client asks. rootCaCert is answered
+ * by rootCaKeyUpdate, crlStatusList by crls, keyPairParamReq by keyPairParamRep.
+ */
 export const genmInfoTypes = [
   'caCerts',
-  'rootCaKeyUpdate',
+  'rootCaCert',
   'certReqTemplate',
   'crlStatusList',
   'signKeyPairTypes',
   'encKeyPairTypes',
   'preferredSymmAlg',
   'currentCRL',
+  'caKeyUpdateInfo',
+  'keyPairParamReq',
+  'suppLangTags',
   'unsupportedOIDs',
 ] as const;
 export type GenmInfoType = (typeof genmInfoTypes)[number];

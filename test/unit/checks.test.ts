@@ -13,12 +13,18 @@ import {
   CMPCertificate,
   CMPCertificates,
   CertReqMessages,
+  GenRepContent,
+  InfoTypeAndValue,
+  ObjectIdentifiers,
+  PKIBody,
   PKIFailureInfo,
+  PKIHeader,
   PKIMessage,
   PKIStatus,
   PKIStatusInfo,
   PollRep,
   PollRepContent,
+  oids,
 } from '../../src/core/asn1';
 import { checkExchange, checkMessage, nonceChains } from '../../src/core/checks';
 import { buildRequest, type Materials, type RequestSpec } from '../../src/core/compose';
@@ -648,6 +654,49 @@ describe("protocol checks: the README's rule table (issue 19, class 4)", () => {
       [...listed].filter((i) => !ids.has(i)).sort(),
       [],
       'README rows for rules that do not exist',
+    );
+  });
+});
+
+describe('checks: a genp answers its genm (RFC 9483 §4.3)', () => {
+  it('flags a genp that echoes rootCaCert (what our test CA answered before) and a required value left out; allows an absent crls and what unsupportedOIDs lists', async () => {
+    const genm = await buildRequest(
+      {
+        body: 'genm',
+        infoTypes: ['rootCaCert', 'crlStatusList', 'signKeyPairTypes', 'preferredSymmAlg'],
+      },
+      { protection: { kind: 'none' } },
+    );
+    assert.ok(genm.ok);
+    const req = AsnParser.parse(genm.der, PKIMessage);
+    const header = AsnParser.parse(AsnSerializer.serialize(req.header), PKIHeader);
+    header.recipNonce = req.header.senderNonce;
+    header.senderNonce = new OctetString(new Uint8Array(16).fill(9));
+    const itav = (infoType: string, value?: ArrayBuffer) =>
+      new InfoTypeAndValue({ infoType, infoValue: value });
+    const genp = new PKIMessage({
+      header,
+      body: new PKIBody({
+        genp: new GenRepContent([
+          itav(oids.itRootCaCert, new Uint8Array([5, 0]).buffer),
+          itav(oids.itCrls),
+          itav(oids.itSignKeyPairTypes),
+          itav(
+            oids.itUnsupportedOIDs,
+            AsnSerializer.serialize(new ObjectIdentifiers([oids.itPreferredSymmAlg])),
+          ),
+        ]),
+      }),
+    });
+    const findings = (await checkExchange([genm.der, new Uint8Array(AsnSerializer.serialize(genp))])).filter(
+      (f) => f.id === 'exchange.genp.answers',
+    );
+    assert.deepEqual(
+      findings.map((f) => `${f.path}: ${f.message} (${f.ref})`),
+      [
+        'body.genp[0]: the genm asks id-it-rootCaCert, which is answered by id-it-rootCaKeyUpdate, but the genp answers with id-it-rootCaCert again (RFC 9483 §4.3.2)',
+        'body.genp[2]: id-it-signKeyPairTypes answers without a value, which RFC 9810 §5.3.19.2 does not allow (RFC 9810 §5.3.19.2)',
+      ],
     );
   });
 });

@@ -14,6 +14,7 @@ import { unwrapInput } from '../../src/core/base/pem';
 import { certName } from '../../src/core/protection';
 import { fixture } from './helpers';
 import { checkExchange } from '../../src/core/checks';
+import { oidName } from '../../src/core/asn1';
 
 const secret = new TextEncoder().encode('s3cret');
 const mac: ProtectionSpec = { kind: 'pbm', secret, iterations: 500 };
@@ -82,12 +83,23 @@ describe('test CA: requests', () => {
     assert.equal(p10.issued[0].certReqId, -1);
     const genm = await exchange(ca, {
       body: 'genm',
-      infoTypes: ['caCerts', 'rootCaKeyUpdate', 'certReqTemplate', 'signKeyPairTypes', 'currentCRL'],
+      infoTypes: ['caCerts', 'rootCaCert', 'certReqTemplate', 'signKeyPairTypes', 'currentCRL'],
     });
     const genp = readMessage(genm.reply!).body.genp!;
+    // rootCaCert is answered by rootCaKeyUpdate, without a value: no root update (RFC 9483 §4.3.2).
     assert.deepEqual(
-      [...genp].map((i) => i.infoValue !== undefined),
-      [true, true, true, true, false],
+      [...genp].map((i) => `${oidName(i.infoType)} ${i.infoValue !== undefined}`),
+      [
+        'id-it-caCerts true',
+        'id-it-rootCaKeyUpdate false',
+        'id-it-certReqTemplate true',
+        'id-it-signKeyPairTypes true',
+        'id-it-currentCRL true',
+      ],
+    );
+    assert.deepEqual(
+      (await checkExchange(genm.messages.map((m) => m.der))).filter((f) => f.id === 'exchange.genp.answers'),
+      [],
     );
     const implicit = await exchange(ca, {
       body: 'ir',

@@ -13,6 +13,7 @@ import { readMessage, type ReadMessage } from '../base/message';
 import { checkMessage } from './message';
 import { Locator } from './locate';
 import { certResponseBodies, firstBodies } from '../base/bodies';
+import { genpProblems } from './genp';
 
 const hex = (b: { buffer: ArrayBuffer } | undefined) => (b ? toHex(new Uint8Array(b.buffer)) : undefined);
 
@@ -38,6 +39,8 @@ export class ExchangeChecker {
   private awaitingConf = false;
   private implicitGranted = false;
   private pollOpen = false;
+  /** The body answered by an error with status waiting (the delayed request, RFC 9810 §5.3.22). */
+  private delayedAfter: string | undefined;
   /** A certConf waiting to see whether anything follows it (a pkiConf should). */
   private openCertConf: { index: number; offset?: number } | undefined;
   /** Certificates issued since the last certConf (what a certConf's certHash may cover). */
@@ -138,16 +141,32 @@ export class ExchangeChecker {
         path: 'body',
         offset: at.body?.offset,
       });
-    if (statuses.some((s) => s.status.status === PKIStatus.waiting) || m.bodyName === 'pollRep')
+    // RFC 9810 §5.3.22: any answer may be delayed, an ip/cp/kup by status waiting, others by an error
+    // whose status is waiting; the final answer comes after a pollReq.
+    const delayed = m.bodyName === 'error' && m.body.error?.pKIStatusInfo.status === PKIStatus.waiting;
+    if (delayed) this.delayedAfter = prevName;
+    if (statuses.some((s) => s.status.status === PKIStatus.waiting) || m.bodyName === 'pollRep' || delayed)
       this.pollOpen = true;
     else if (m.bodyName !== 'pollReq') this.pollOpen = false;
+    if (m.bodyName === 'genp' && previous?.m.bodyName === 'genm') {
+      for (const p of genpProblems(previous.m, m))
+        this.add({
+          i,
+          id: 'exchange.genp.answers',
+          severity: p.severity,
+          message: p.message,
+          ref: p.ref,
+          path: p.item !== undefined ? `body.genp[${p.item}]` : 'body.genp',
+          offset: at.body?.offset,
+        });
+    }
 
     if (statuses.some((s) => s.certifiedKeyPair)) {
       this.implicitGranted = (m.header.generalInfo ?? []).some((g) => g.infoType === '1.3.6.1.5.5.7.4.13');
       this.awaitingConf = !this.implicitGranted;
     }
-    // An error ends the transaction (RFC 9810 §5.3.21): no certConf is owed after it.
-    if (m.bodyName === 'error') this.awaitingConf = false;
+    // An error ends the transaction (RFC 9810 §5.3.21): no certConf is owed after it (unless it only says "waiting").
+    if (m.bodyName === 'error' && !delayed) this.awaitingConf = false;
     if (m.bodyName === 'certConf') {
       if (!this.awaitingConf)
         this.add({
@@ -182,7 +201,8 @@ export class ExchangeChecker {
     if (certResponseBodies.has(m.bodyName)) this.issued.push(...issuedCertificates(der).map((c) => c.der));
     // pkiConf answers a certConf (§5.3.17), and the receiver of an error may answer it with a pkiConf
     // (§5.3.21); after anything else it answers nothing.
-    if (m.bodyName === 'pkiconf' && prevName !== 'certConf' && prevName !== 'error')
+    const afterPolledConf = prevName === 'pollReq' && this.delayedAfter === 'certConf';
+    if (m.bodyName === 'pkiconf' && prevName !== 'certConf' && prevName !== 'error' && !afterPolledConf)
       this.add({
         i,
         id: 'exchange.pkiConf.unexpected',

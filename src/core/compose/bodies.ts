@@ -56,13 +56,16 @@ import { decodeAs } from '../base/decode';
 
 const infoTypeOids: Record<GenmInfoType, string> = {
   caCerts: oids.itCaCerts,
-  rootCaKeyUpdate: oids.itRootCaKeyUpdate,
+  rootCaCert: oids.itRootCaCert,
   certReqTemplate: oids.itCertReqTemplate,
   crlStatusList: oids.itCrlStatusList,
   signKeyPairTypes: oids.itSignKeyPairTypes,
   encKeyPairTypes: oids.itEncKeyPairTypes,
   preferredSymmAlg: oids.itPreferredSymmAlg,
   currentCRL: oids.itCurrentCRL,
+  caKeyUpdateInfo: oids.itCaKeyUpdateInfo,
+  keyPairParamReq: oids.itKeyPairParamReq,
+  suppLangTags: oids.itSuppLangTags,
   unsupportedOIDs: oids.itUnsupportedOIDs,
 };
 

@@ -8,6 +8,14 @@ import type { Subtle } from '../base';
 import type { issueCertificate } from './certs';
 import type { IssuedRecord, RevokedRecord } from './state';
 
+export interface RootUpdate {
+  newWithNew: CMPCertificate;
+  newWithOld: CMPCertificate;
+  oldWithNew: CMPCertificate;
+  /** DER of the root certificate before the roll (what a client asking about it sends). */
+  oldWithOld: Uint8Array;
+}
+
 /** A transaction the CA is in the middle of (waiting for pollReq or certConf). */
 export interface PendingTransaction {
   /** The final ip/cp/kup, once polling ends. */
@@ -52,5 +60,7 @@ export interface Authority {
   revoke(serialHex: string, reason: number | undefined): Promise<void>;
   /** A signed CRL of what this CA revoked. */
   crl(): Promise<Uint8Array>;
+  /** After a root key roll (RFC 9810 §4.4): the three certificates, and the old self-signed one's DER. */
+  rootUpdate(): RootUpdate | undefined;
   pending(tid: string, t: PendingTransaction): void;
 }

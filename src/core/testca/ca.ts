@@ -29,19 +29,19 @@ import { macLike, protectMessage, type ProtectionSpec } from '../protection';
 import { verifyMessage } from '../protection';
 import { readMessage, type ReadMessage } from '../base/message';
 import { issueCertificate, issueCrl } from './certs';
+import { handleGenm } from './genm';
 import {
   certRequestBodies,
   handleCertConf,
   handleCertRequest,
-  handleGenm,
   handleClientError,
   handlePollReq,
   handleRevocation,
 } from './handlers';
 import { toBase64 } from '../base/bytes';
 import { toHex } from '../der/values';
-import type { CaSnapshot, CaStore, IssuedRecord, RevokedRecord } from './state';
-import type { Answer, Authority, PendingTransaction, TestCaBehaviour } from './authority';
+import type { CaSnapshot, CaStore, IssuedRecord, RevokedRecord, RootUpdateDer } from './state';
+import type { Answer, Authority, PendingTransaction, RootUpdate, TestCaBehaviour } from './authority';
 import type { CheckResult } from '../../shared/protection';
 import { decodeAs, wordsOf } from '../base/decode';
 
@@ -84,10 +84,8 @@ export class TestCa implements Authority {
   private tail: Promise<unknown> = Promise.resolve();
 
   private constructor(
-    readonly key: KeyPair,
-    readonly cert: Certificate,
-    readonly certDer: Uint8Array,
-    snapshot: Pick<CaSnapshot, 'issued' | 'revoked'>,
+    private current: { key: KeyPair; cert: Certificate; certDer: Uint8Array },
+    snapshot: Pick<CaSnapshot, 'issued' | 'revoked' | 'rootUpdate'>,
     readonly options: TestCaOptions,
   ) {
     this.behaviour = options.behaviour ?? {};
@@ -96,6 +94,76 @@ export class TestCa implements Authority {
     this.now = options.now ?? (() => new Date());
     for (const i of snapshot.issued) this.issuedBy.set(i.serialHex, i);
     for (const r of snapshot.revoked) this.revokedBy.set(r.serialHex, r);
+    if (snapshot.rootUpdate) this.update = updateOf(snapshot.rootUpdate);
+  }
+
+  /** The CA's key, certificate and its DER: the new ones after a root roll. */
+  get key(): KeyPair {
+    return this.current.key;
+  }
+  get cert(): Certificate {
+    return this.current.cert;
+  }
+  get certDer(): Uint8Array {
+    return this.current.certDer;
+  }
+
+  private update?: RootUpdate;
+
+  rootUpdate(): RootUpdate | undefined {
+    return this.update;
+  }
+
+  /**
+   * A root key roll (RFC 9810 §4.4): a new key of the same type, its self-signed certificate
+   * (newWithNew), the new key certified by the old (newWithOld) and the old by the new (oldWithNew).
+   * From then on the CA signs with the new key; genm rootCaCert about the old root gets all three.
+   */
+  async rollRoot(): Promise<void> {
+    const old = this.current;
+    const kind: KeyKind =
+      old.key.kind === 'RSA' ? 'RSA-2048' : old.key.kind === 'Ed448' ? 'P-256' : old.key.kind;
+    const key = await generateKeyPair(kind, this.subtle, this.options.random);
+    const now = this.now();
+    const notBefore = new Date(now.getTime() - 60_000);
+    const notAfter = new Date(now.getTime() + 3650 * 86_400_000);
+    const name = old.cert.tbsCertificate.subject;
+    const common = { subject: name, ca: true, subtle: this.subtle };
+    const newWithNew = await issueCertificate({
+      ...common,
+      issuerKey: key,
+      spki: key.spki,
+      serial: this.freshSerial(),
+      notBefore,
+      notAfter,
+    });
+    const newWithOld = await issueCertificate({
+      ...common,
+      issuerKey: old.key,
+      issuerCert: old.cert,
+      spki: key.spki,
+      serial: this.freshSerial(),
+      notBefore,
+      notAfter: old.cert.tbsCertificate.validity.notAfter.getTime(),
+    });
+    const oldWithNew = await issueCertificate({
+      ...common,
+      issuerKey: key,
+      issuerCert: newWithNew.cert,
+      spki: old.cert.tbsCertificate.subjectPublicKeyInfo,
+      serial: this.freshSerial(),
+      notBefore: old.cert.tbsCertificate.validity.notBefore.getTime(),
+      notAfter: old.cert.tbsCertificate.validity.notAfter.getTime(),
+    });
+    const kept = {
+      newWithNew: newWithNew.der,
+      newWithOld: newWithOld.der,
+      oldWithNew: oldWithNew.der,
+      oldWithOld: old.certDer,
+    };
+    await this.options.store?.rolled?.(key.pkcs8, kept);
+    this.current = { key, cert: newWithNew.cert, certDer: newWithNew.der };
+    this.update = updateOf(kept);
   }
 
   /** A new CA with a fresh key (EC P-256 unless `keyKind` says) and a self-signed certificate valid for 10 years. */
@@ -114,14 +182,14 @@ export class TestCa implements Authority {
       notAfter: new Date(now.getTime() + 3650 * 86_400_000),
     });
     await options.store?.created(key.pkcs8, der);
-    return new TestCa(key, cert, der, { issued: [], revoked: [] }, options);
+    return new TestCa({ key, cert, certDer: der }, { issued: [], revoked: [] }, options);
   }
 
   /** The CA a store kept. */
   static async load(snapshot: CaSnapshot, options: TestCaOptions): Promise<TestCa> {
     const key = await importPrivateKey(snapshot.keyPkcs8, options.subtle);
     const der = snapshot.certDer;
-    return new TestCa(key, decodeAs(der, Certificate), der, snapshot, options);
+    return new TestCa({ key, cert: decodeAs(der, Certificate), certDer: der }, snapshot, options);
   }
 
   /** What it issued and revoked, as records (tests, and migrating a state). */
@@ -348,6 +416,17 @@ export class TestCa implements Authority {
   caCertificate(): CMPCertificate {
     return new CMPCertificate({ x509v3PKCert: this.cert });
   }
+}
+
+/** The three certificates of a root roll, as the genp carries them. */
+function updateOf(u: RootUpdateDer): RootUpdate {
+  const cmp = (d: Uint8Array) => new CMPCertificate({ x509v3PKCert: decodeAs(d, Certificate) });
+  return {
+    newWithNew: cmp(u.newWithNew),
+    newWithOld: cmp(u.newWithOld),
+    oldWithNew: cmp(u.oldWithNew),
+    oldWithOld: u.oldWithOld,
+  };
 }
 
 function isMac(oid: string | undefined): boolean {

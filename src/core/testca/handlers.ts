@@ -2,7 +2,6 @@
 import { AsnConvert, AsnSerializer } from '@peculiar/asn1-schema';
 import { Attributes } from '@peculiar/asn1-csr';
 import {
-  AlgorithmIdentifier,
   Certificate,
   CRLReason,
   Extension,
@@ -14,22 +13,16 @@ import {
 } from '@peculiar/asn1-x509';
 import type { CheckResult } from '../../shared/protection';
 import {
-  AlgorithmIdentifiers,
   CertId,
   CertIds,
   CertOrEncCert,
   CertRepMessage,
-  CertReqTemplateContent,
   CertResponse,
   CertResponses,
   CertTemplate,
   CertifiedKeyPair,
   CMPCertificate,
   CMPCertificates,
-  Controls,
-  AttributeTypeAndValue,
-  GenRepContent,
-  InfoTypeAndValue,
   PKIBody,
   PKIFailureInfo,
   PKIFreeText,
@@ -39,7 +32,6 @@ import {
   PollRep,
   PollRepContent,
   RevRepContent,
-  RootCaKeyUpdateContent,
   oids,
   type CertReqMsg,
   type PKIFailureInfoName,
@@ -49,7 +41,6 @@ import { toHex } from '../der/values';
 import { fromBase64 } from '../base/bytes';
 import { certHashFor } from '../protection';
 import { equalBytes, own } from '../base/bytes';
-import { derLength } from '../base/encoded';
 import { transactionIdHex, type ReadMessage } from '../base/message';
 import type { Answer, Authority } from './authority';
 import { decodeAs } from '../base/decode';
@@ -331,55 +322,4 @@ export async function handleRevocation(ca: Authority, req: ReadMessage): Promise
       }),
     }),
   };
-}
-
-/** genm: caCerts, rootCaKeyUpdate, certReqTemplate, signKeyPairTypes, crlStatusList (→ crls); others come back without a value. */
-export async function handleGenm(ca: Authority, req: ReadMessage): Promise<Answer> {
-  const out: InfoTypeAndValue[] = [];
-  for (const itv of req.body.genm!) {
-    if (itv.infoType === oids.itCrlStatusList) {
-      // RFC 9483 §4.3.4: the answer is id-it-crls with the current CRL (SEQUENCE OF CertificateList).
-      const crl = await ca.crl();
-      out.push(
-        new InfoTypeAndValue({
-          infoType: oids.itCrls,
-          infoValue: own(new Uint8Array([0x30, ...derLength(crl.length), ...crl])).buffer,
-        }),
-      );
-      continue;
-    }
-    out.push(new InfoTypeAndValue({ infoType: itv.infoType, infoValue: genpValue(ca, itv.infoType) }));
-  }
-  return { body: new PKIBody({ genp: new GenRepContent(out) }) };
-}
-
-function genpValue(ca: Authority, infoType: string): ArrayBuffer | undefined {
-  switch (infoType) {
-    case oids.itCaCerts:
-      return AsnSerializer.serialize(new CMPCertificates([ca.caCertificate()]));
-    case oids.itRootCaKeyUpdate:
-      return AsnSerializer.serialize(new RootCaKeyUpdateContent({ newWithNew: ca.caCertificate() }));
-    case oids.itCertReqTemplate: {
-      const ec = new AlgorithmIdentifier({
-        algorithm: '1.2.840.10045.2.1',
-        parameters: new Uint8Array([0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07]).buffer,
-      });
-      const keySpec = new Controls([
-        new AttributeTypeAndValue({ type: oids.regCtrlAlgId, value: AsnSerializer.serialize(ec) }),
-      ]);
-      return AsnSerializer.serialize(
-        new CertReqTemplateContent({ certTemplate: new CertTemplate({ subject: new Name([]) }), keySpec }),
-      );
-    }
-    case oids.itSignKeyPairTypes:
-      return AsnSerializer.serialize(
-        new AlgorithmIdentifiers([
-          new AlgorithmIdentifier({ algorithm: '1.2.840.10045.2.1' }),
-          new AlgorithmIdentifier({ algorithm: '1.2.840.113549.1.1.1', parameters: null }),
-          new AlgorithmIdentifier({ algorithm: '1.3.101.112' }),
-        ]),
-      );
-    default:
-      return undefined;
-  }
 }

@@ -6,4 +6,5 @@ export {
   type CaStore,
   type IssuedRecord,
   type RevokedRecord,
+  type RootUpdateDer,
 } from './state';

@@ -28,6 +28,16 @@ export interface CaStore {
   revoked(record: RevokedRecord): void | Promise<void>;
   /** The number for the next CRL, counted and kept (RFC 5280 §5.2.3). */
   nextCrlNumber(): bigint | Promise<bigint>;
+  /** A root key roll: the new key (a secret) and the four certificates (RFC 9810 §4.4). */
+  rolled?(keyPkcs8: Uint8Array, update: RootUpdateDer): void | Promise<void>;
+}
+
+/** A root roll's certificates, as DER. */
+export interface RootUpdateDer {
+  newWithNew: Uint8Array;
+  newWithOld: Uint8Array;
+  oldWithNew: Uint8Array;
+  oldWithOld: Uint8Array;
 }
 
 /** A CA as a store gives it back. */
@@ -36,6 +46,8 @@ export interface CaSnapshot {
   certDer: Uint8Array;
   issued: IssuedRecord[];
   revoked: RevokedRecord[];
+  /** After a root roll: its certificates (certDer is then newWithNew). */
+  rootUpdate?: RootUpdateDer;
 }
 
 /** The older single-file state (`testca.json`, format cmp-lens-testca/1). */
