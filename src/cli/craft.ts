@@ -3,15 +3,19 @@
  * spec file (`--spec`, the same RequestSpec the form keeps) can give any of them, flags win.
  */
 import { keyKinds, type KeyKind } from '../core/base';
+import type { GenmInfoType } from '../shared/requestSpec';
 import {
   buildRequest,
+  genmItem,
   requestBodies,
+  valuedInfoTypes,
+  type ValuedInfoType,
   type Materials,
   type RequestBody,
   type RequestSpec,
 } from '../core/compose';
 import type { ProtectionSpec } from '../core/protection';
-import { loadDer, loadKey, saveKey } from '../node/materials';
+import { loadDer, loadKey, MaterialError, saveKey } from '../node/materials';
 import { helpText, intFlag, parseFlags, type FlagSpec, type Parsed } from './args';
 import type { Command } from './command';
 import { readSecret, secretFlags, UsageError, type Io } from './io';
@@ -110,6 +114,29 @@ export async function protectionFrom(p: Parsed, io: Io, secret = secretFrom(p, i
   );
 }
 
+/**
+ * `--infotype TYPE` or `TYPE=VALUE`: rootCaCert=CERT-FILE, crlStatusList=CERT-OR-CRL-FILE,
+ * keyPairParamReq=EC|RSA|OID, suppLangTags=en,de (RFC 9483 §4.3, RFC 9810 §5.3.19).
+ */
+function infoTypeFlag(flag: string): NonNullable<RequestSpec['infoTypes']>[number] {
+  const eq = flag.indexOf('=');
+  if (eq < 0) return flag as GenmInfoType;
+  const type = flag.slice(0, eq) as ValuedInfoType;
+  const value = flag.slice(eq + 1);
+  if (!valuedInfoTypes.includes(type))
+    throw new UsageError(`--infotype ${type}=…: a value is taken by ${valuedInfoTypes.join(', ')}`);
+  const fromFile = type === 'rootCaCert' || type === 'crlStatusList';
+  try {
+    return genmItem(
+      type,
+      fromFile ? loadDer(value, type === 'rootCaCert' ? 'certificate' : 'certificate or CRL') : value,
+    );
+  } catch (e) {
+    if (e instanceof MaterialError) throw e;
+    throw new UsageError(`--infotype ${type}: ${(e as Error).message}`);
+  }
+}
+
 function specFrom(p: Parsed, io: Io): RequestSpec {
   const file = p.value('--spec');
   let spec: Partial<RequestSpec> = {};
@@ -158,7 +185,7 @@ function specFrom(p: Parsed, io: Io): RequestSpec {
       reason: intFlag(p, '--revreason', 0, 10) ?? spec.revoke?.reason,
     };
   }
-  if (p.list('--infotype').length) spec.infoTypes = p.list('--infotype') as RequestSpec['infoTypes'];
+  if (p.list('--infotype').length) spec.infoTypes = p.list('--infotype').map((t) => infoTypeFlag(t));
   if (p.bool('--reject') || p.value('--reason'))
     spec.confirm = { accept: !p.bool('--reject'), reason: p.value('--reason') };
   if (p.value('--status') !== undefined || p.list('--failinfo').length || p.list('--text').length) {

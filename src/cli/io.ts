@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { readDerInput } from '../app';
+import { readFailure } from '../node/materials';
 
 /** Wrong use of the CLI: exit 2 with the message. */
 export class UsageError extends Error {}
@@ -25,16 +26,12 @@ export const nodeIo: Io = {
   env: (name) => process.env[name],
 };
 
-function errorCode(e: unknown): string {
-  return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-}
-
 /** A file's bytes ("-": standard input); a file that cannot be read is a usage error naming it. */
 export function readInput(file: string, io: Io): Uint8Array {
   try {
     return file === '-' ? io.readStdin() : io.readFile(file);
   } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${errorCode(e)}`);
+    throw new UsageError(`cannot read ${file}: ${readFailure(e)}`);
   }
 }
 

@@ -15,12 +15,17 @@ const why: Record<string, string> = {
   EISDIR: 'it is a folder',
 };
 
+/** Why a file could not be read, in words (not the system's error text). */
+export function readFailure(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code ?? '';
+  return why[code] ?? (code ? `the system says ${code}` : 'it cannot be read');
+}
+
 function read(path: string, what: string): Uint8Array {
   try {
     return new Uint8Array(readFileSync(path));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    throw new MaterialError(`cannot read the ${what} ${path}: ${why[code] ?? `the system says ${code}`}`);
+    throw new MaterialError(`cannot read the ${what} ${path}: ${readFailure(e)}`);
   }
 }
 

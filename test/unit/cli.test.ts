@@ -134,7 +134,7 @@ describe('cmp-lens inspect', async () => {
     assert.equal((await cli(['frobnicate'])).code, 2);
     const missing = await cli(['inspect', 'missing.der']);
     assert.equal(missing.code, 2);
-    assert.match(missing.err, /cannot read missing\.der: ENOENT/);
+    assert.match(missing.err, /cannot read missing\.der: there is no such file/);
   });
 });
 

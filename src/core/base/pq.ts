@@ -246,7 +246,8 @@ function tlv(tag: number, content: Uint8Array): Uint8Array {
   return concat(new Uint8Array([tag, ...len]), content);
 }
 
-function oidBytes(oid: string): Uint8Array {
+/** The content octets of an OBJECT IDENTIFIER (X.690 §8.19). */
+export function oidBytes(oid: string): Uint8Array {
   const parts = oid.split('.').map(Number);
   const out = [40 * parts[0] + parts[1]];
   for (const p of parts.slice(2)) {

@@ -11,3 +11,4 @@ export {
 } from './spec';
 export { keyUsageNames } from './template';
 export { asksImplicitConfirm, withImplicitConfirm } from './implicitConfirm';
+export { genmItem, valuedInfoTypes, type ValuedInfoType } from './genmValues';
