@@ -6,7 +6,9 @@ import { keyKinds, type KeyKind } from '../core/base';
 import type { GenmInfoType } from '../shared/requestSpec';
 import {
   buildRequest,
+  fileInfoTypes,
   genmItem,
+  rawInfoItem,
   requestBodies,
   valuedInfoTypes,
   type ValuedInfoType,
@@ -61,8 +63,13 @@ const buildFlags: FlagSpec = {
   '--revoke-serial': v('HEX', 'rr: its serial number'),
   '--revreason': v('N', 'rr: CRLReason 0-10'),
   '--infotype': l(
-    'T',
-    'genm: caCerts, rootCaCert, certReqTemplate, crlStatusList, ... (TYPE=VALUE gives a value)',
+    'T[=V]',
+    'genm: caCerts, rootCaCert=CERT, certReqTemplate, crlStatusList=CERT|CRL, signKeyPairTypes, encKeyPairTypes, preferredSymmAlg, currentCRL, caKeyUpdateInfo, keyPairParamReq=EC|RSA|OID, suppLangTags=en,de, or OID[=hex:DER]',
+  ),
+  '--info': l('T[=V]', 'genm info type (the same as --infotype)'),
+  '--general-info': l(
+    'T=V|OID[=hex:H]',
+    'generalInfo entry: certProfile=NAME, confirmWaitTime=DATE, origPKIMessage=FILE, or any OID',
   ),
   '--confirm-cert': v('F', 'certConf: the certificate being confirmed'),
   '--reject': b('certConf: reject the certificate'),
@@ -115,25 +122,31 @@ export async function protectionFrom(p: Parsed, io: Io, secret = secretFrom(p, i
 }
 
 /**
- * `--infotype TYPE` or `TYPE=VALUE`: rootCaCert=CERT-FILE, crlStatusList=CERT-OR-CRL-FILE,
- * keyPairParamReq=EC|RSA|OID, suppLangTags=en,de (RFC 9483 §4.3, RFC 9810 §5.3.19).
+ * `--info`/`--infotype TYPE`, `TYPE=VALUE` or `OID[=hex:DER]`: rootCaCert=CERT-FILE,
+ * crlStatusList=CERT-OR-CRL-FILE, keyPairParamReq=EC|RSA|OID, suppLangTags=en,de (RFC 9483 §4.3, RFC 9810
+ * §5.3.19); `--general-info` takes certProfile=NAME, confirmWaitTime=DATE, origPKIMessage=FILE or an OID.
  */
-function infoTypeFlag(flag: string): NonNullable<RequestSpec['infoTypes']>[number] {
+function infoItem(flag: string, which: string): { oid: string; valueHex?: string } | GenmInfoType {
   const eq = flag.indexOf('=');
+  const type = (eq < 0 ? flag : flag.slice(0, eq)) as ValuedInfoType;
+  if (/^\d/.test(type)) {
+    try {
+      return rawInfoItem(flag);
+    } catch (e) {
+      throw new UsageError(`${which} ${flag}: ${(e as Error).message}`);
+    }
+  }
   if (eq < 0) return flag as GenmInfoType;
-  const type = flag.slice(0, eq) as ValuedInfoType;
   const value = flag.slice(eq + 1);
   if (!valuedInfoTypes.includes(type))
-    throw new UsageError(`--infotype ${type}=…: a value is taken by ${valuedInfoTypes.join(', ')}`);
-  const fromFile = type === 'rootCaCert' || type === 'crlStatusList';
-  try {
-    return genmItem(
-      type,
-      fromFile ? loadDer(value, type === 'rootCaCert' ? 'certificate' : 'certificate or CRL') : value,
+    throw new UsageError(
+      `${which} ${type}=…: a value is taken by ${valuedInfoTypes.join(', ')} and by OIDs (OID=hex:…)`,
     );
+  try {
+    return genmItem(type, fileInfoTypes.includes(type) ? loadDer(value, `${type} file`) : value);
   } catch (e) {
     if (e instanceof MaterialError) throw e;
-    throw new UsageError(`--infotype ${type}: ${(e as Error).message}`);
+    throw new UsageError(`${which} ${type}: ${(e as Error).message}`);
   }
 }
 
@@ -185,7 +198,17 @@ function specFrom(p: Parsed, io: Io): RequestSpec {
       reason: intFlag(p, '--revreason', 0, 10) ?? spec.revoke?.reason,
     };
   }
-  if (p.list('--infotype').length) spec.infoTypes = p.list('--infotype').map((t) => infoTypeFlag(t));
+  const infos = [...p.list('--infotype'), ...p.list('--info')];
+  if (infos.length) spec.infoTypes = infos.map((t) => infoItem(t, '--info'));
+  const general = p.list('--general-info').map((t) => {
+    const item = infoItem(t, '--general-info');
+    if (typeof item === 'string')
+      throw new UsageError(
+        `--general-info ${t}: give certProfile=…, confirmWaitTime=…, origPKIMessage=… or OID[=hex:…]`,
+      );
+    return item;
+  });
+  if (general.length) spec.generalInfo = [...(spec.generalInfo ?? []), ...general];
   if (p.bool('--reject') || p.value('--reason'))
     spec.confirm = { accept: !p.bool('--reject'), reason: p.value('--reason') };
   if (p.value('--status') !== undefined || p.list('--failinfo').length || p.list('--text').length) {

@@ -40,6 +40,11 @@ const serveFlags: FlagSpec = {
   },
   '--poll-count': { kind: 'value', arg: 'N', help: 'answer waiting, then pollRep N times, before issuing' },
   '--check-after': { kind: 'value', arg: 'S', help: 'checkAfter in pollRep, seconds' },
+  '--confirm-wait': {
+    kind: 'value',
+    arg: 'S',
+    help: 'seconds the CA waits for certConf, sent as confirmWaitTime (default 300); a later certConf revokes',
+  },
   '--reject': { kind: 'list', arg: 'BIT,...', help: 'reject certificate requests with these failInfo bits' },
   '--no-implicit-confirm': { kind: 'bool', help: 'never grant implicit confirmation' },
   '--roll-root': {
@@ -63,6 +68,7 @@ function behaviourFrom(p: Parsed): TestCaBehaviour {
   return {
     pollCount: intFlag(p, '--poll-count', 0, 100),
     checkAfter: intFlag(p, '--check-after', 0, 3600),
+    confirmWaitSeconds: intFlag(p, '--confirm-wait', 0, 86_400),
     reject: reject as TestCaBehaviour['reject'],
     grantImplicitConfirm: !p.bool('--no-implicit-confirm'),
     sendError: p.bool('--send-error'),

@@ -8,7 +8,14 @@ import { describe, it } from 'node:test';
 import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
 import { Certificate, Name } from '@peculiar/asn1-x509';
 import { PKIMessage, oids } from '../../src/core/asn1';
-import { buildRequest, type Materials, type RequestSpec } from '../../src/core/compose';
+import {
+  buildRequest,
+  genmItem,
+  rawInfoItem,
+  type Materials,
+  type RequestSpec,
+} from '../../src/core/compose';
+import { inspectBytes } from '../../src/core/inspect';
 import { importPrivateKey, parseGeneralName, parseName } from '../../src/core/base';
 import { unwrapInput } from '../../src/core/base/pem';
 import { certName, verifyMessage } from '../../src/core/protection';
@@ -291,5 +298,37 @@ describe('compose: names', () => {
   it('IPv6', () => {
     assert.equal(parseGeneralName('ip:2001:db8::1').iPAddress, '2001:db8::1');
     assert.throws(() => parseGeneralName('ip:2001:db8::1::2'), /not an IPv4 or IPv6/);
+  });
+});
+
+describe('compose: genm and generalInfo values (RFC 9483 §4.3, RFC 9810 §5.3.19)', () => {
+  it('each valued type makes a value the inspector names without a problem; raw OIDs take hex', async () => {
+    const cert = unwrapInput(fixture('keys/ca.crt')).der;
+    const built = await buildRequest(
+      {
+        body: 'genm',
+        infoTypes: [
+          genmItem('rootCaCert', cert),
+          genmItem('crlStatusList', cert),
+          genmItem('keyPairParamReq', 'EC'),
+          genmItem('suppLangTags', 'de, en'),
+          rawInfoItem('1.3.6.1.5.5.7.4.17'),
+        ],
+        generalInfo: [
+          genmItem('certProfile', 'tls-server'),
+          genmItem('confirmWaitTime', '2026-12-05T00:00:00Z'),
+          genmItem('origPKIMessage', fixture('openssl-mock/ir-pbm.der')),
+        ],
+      },
+      { protection: { kind: 'none' } },
+    );
+    assert.ok(built.ok, JSON.stringify(!built.ok && built.errors));
+    const doc = inspectBytes(built.der);
+    assert.deepEqual(doc.problems, []);
+    assert.equal(doc.stats.explained, doc.stats.nodes);
+    assert.deepEqual(rawInfoItem('1.2.3=hex:05 00'), { oid: '1.2.3', valueHex: '0500' });
+    assert.throws(() => genmItem('keyPairParamReq', 'DSA'), /"DSA" is not EC, RSA or a dotted OID/);
+    assert.throws(() => rawInfoItem('1.2.3=ff'), /must be hex:DER-IN-HEX/);
+    assert.throws(() => genmItem('rootCaCert', new Uint8Array([1, 2, 3])), /Certificate/);
   });
 });

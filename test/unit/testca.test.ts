@@ -259,3 +259,37 @@ describe('test CA: state', () => {
     assert.throws(() => parseState('{'), /^Error: test CA state is not JSON$/);
   });
 });
+
+describe('test CA: confirmWaitTime (RFC 9810 §5.1.1.2)', () => {
+  it('the ip carries confirmWaitTime; a certConf after it is refused and the certificate revoked', async () => {
+    let now = new Date('2026-12-04T12:00:00Z');
+    const ca = await TestCa.create({ secret, behaviour: { confirmWaitSeconds: 60 }, now: () => now });
+    const built = await buildRequest(
+      { recipient: 'CN=CMP Lens Test CA', senderKID: 'user1', body: 'ir', template: { subject: 'CN=late' } },
+      { protection: mac },
+    );
+    assert.ok(built.ok);
+    const r = await runTransaction(built.der, {
+      post: async (req) => {
+        const answer = await ca.handle(req.body);
+        now = new Date(now.getTime() + 61_000); // the client takes longer than the CA waits
+        return { status: 200, contentType: 'application/pkixcmp', body: answer };
+      },
+      server: { name: 'in-process', url: 'http://in-process/' },
+      protection: mac,
+      verify: { secret },
+      sleep: async () => undefined,
+      now: () => now,
+    });
+    const ip = readMessage(r.messages[1].der);
+    const wait = ip.header.generalInfo?.find((g) => g.infoType === '1.3.6.1.5.5.7.4.14');
+    assert.ok(wait?.infoValue, 'confirmWaitTime in the ip');
+    assert.equal(new TextDecoder().decode(new Uint8Array(wait.infoValue).subarray(2)), '20261204120100Z');
+    assert.equal(bodies(r), 'ir ip certConf error');
+    assert.match(
+      r.error!,
+      /certConf after the confirmWaitTime 2026-12-04T12:01:00\.000Z: the certificates were revoked/,
+    );
+    assert.equal(ca.records().revoked.length, 1);
+  });
+});

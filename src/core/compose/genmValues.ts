@@ -15,23 +15,50 @@ import {
   Time,
   id_ce_cRLDistributionPoints,
 } from '@peculiar/asn1-x509';
-import { CRLSource, CRLStatus, CRLStatusListValue, UTF8Strings, oids } from '../asn1';
+import { CRLSource, CRLStatus, CRLStatusListValue, PKIMessage, UTF8Strings, oids } from '../asn1';
+import { derLength } from '../base/encoded';
 import { toHex } from '../der/values';
 import { decodeAs } from '../base/decode';
 import { readDer } from '../der/reader';
 import { oidBytes } from '../base/pq';
 
-export type ValuedInfoType = 'rootCaCert' | 'crlStatusList' | 'keyPairParamReq' | 'suppLangTags';
+export type ValuedInfoType =
+  | 'rootCaCert'
+  | 'crlStatusList'
+  | 'keyPairParamReq'
+  | 'suppLangTags'
+  | 'certProfile'
+  | 'confirmWaitTime'
+  | 'origPKIMessage';
+/** Types that take a value: genm's, and generalInfo's (certProfile, confirmWaitTime, origPKIMessage). */
 export const valuedInfoTypes: readonly ValuedInfoType[] = [
   'rootCaCert',
   'crlStatusList',
   'keyPairParamReq',
   'suppLangTags',
+  'certProfile',
+  'confirmWaitTime',
+  'origPKIMessage',
 ];
+/** Those whose value is a file (a certificate, a CRL, a message). */
+export const fileInfoTypes: readonly ValuedInfoType[] = ['rootCaCert', 'crlStatusList', 'origPKIMessage'];
+
+/**
+ * `OID` or `OID=hex:HEX`: any info type, its value as DER in hex (revPassphrase's EncryptedKey, a
+ * KemCiphertextInfo, a type this tool does not know).
+ */
+export function rawInfoItem(text: string): { oid: string; valueHex?: string } {
+  const [oid, value] = text.split('=', 2);
+  if (!/^\d+(\.\d+)+$/.test(oid)) throw new Error(`"${oid}" is neither a known info type nor a dotted OID`);
+  if (value === undefined) return { oid };
+  const hex = /^hex:([0-9a-fA-F\s:]*)$/.exec(value)?.[1]?.replace(/[\s:]/g, '');
+  if (hex === undefined || hex.length % 2) throw new Error(`the value of ${oid} must be hex:DER-IN-HEX`);
+  return { oid, valueHex: hex.toLowerCase() };
+}
 
 const keyTypes: Record<string, string> = { EC: '1.2.840.10045.2.1', RSA: '1.2.840.113549.1.1.1' };
 
-/** The genm item for `type` with `input`: file bytes for rootCaCert and crlStatusList, text otherwise. */
+/** The info item for `type` with `input`: file bytes for the `fileInfoTypes`, text otherwise. */
 export function genmItem(
   type: ValuedInfoType,
   input: Uint8Array | string,
@@ -55,6 +82,33 @@ export function genmItem(
       if (!oid) throw new Error(`keyPairParamReq: "${text}" is not EC, RSA or a dotted OID`);
       return { oid: oids.itKeyPairParamReq, valueHex: toHex(oidDer(oid)) };
     }
+    case 'certProfile': {
+      // RFC 9483 §3.1 / RFC 9810 §5.1.1.4: generalInfo of a request, the profile names asked for.
+      const names = String(input)
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean);
+      if (!names.length) throw new Error('certProfile needs a profile name');
+      return { oid: oids.itCertProfile, valueHex: hexOf(new UTF8Strings(names)) };
+    }
+    case 'confirmWaitTime': {
+      const d = new Date(String(input));
+      if (Number.isNaN(d.getTime())) throw new Error(`confirmWaitTime: "${String(input)}" is not a date`);
+      const text = `${d.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
+      return {
+        oid: oids.itConfirmWaitTime,
+        valueHex: toHex(new Uint8Array([0x18, text.length, ...new TextEncoder().encode(text)])),
+      };
+    }
+    case 'origPKIMessage': {
+      // RFC 9483 §5.2.3: an RA keeps the original request's message in generalInfo (PKIMessages).
+      const der = bytes(input, 'origPKIMessage needs the original message (a file)');
+      decodeAs(der, PKIMessage);
+      return {
+        oid: oids.itOrigPKIMessage,
+        valueHex: toHex(new Uint8Array([0x30, ...derLength(der.length), ...der])),
+      };
+    }
     case 'suppLangTags': {
       const tags = String(input)
         .split(',')
@@ -68,6 +122,8 @@ export function genmItem(
     }
   }
 }
+
+const hexOf = (value: object) => toHex(new Uint8Array(AsnSerializer.serialize(value)));
 
 function bytes(input: Uint8Array | string, need: string): Uint8Array {
   if (typeof input === 'string') throw new Error(need);

@@ -11,4 +11,4 @@ export {
 } from './spec';
 export { keyUsageNames } from './template';
 export { asksImplicitConfirm, withImplicitConfirm } from './implicitConfirm';
-export { genmItem, valuedInfoTypes, type ValuedInfoType } from './genmValues';
+export { fileInfoTypes, genmItem, rawInfoItem, valuedInfoTypes, type ValuedInfoType } from './genmValues';

@@ -24,11 +24,14 @@ export interface PendingTransaction {
   /** Issued and awaiting certConf, by certReqId. */
   awaiting: Map<number, Uint8Array>;
   implicit: boolean;
+  /** When the CA stops waiting for certConf (the confirmWaitTime it sent, RFC 9810 §5.1.1.2), ms. */
+  confirmBy?: number;
 }
 
 /** A handler's answer: a body to protect and send, or an error message's content. */
 export type Answer =
-  { body: PKIBody; implicit?: boolean } | { error: PKIFailureInfoName[]; text: string; status?: PKIStatus };
+  | { body: PKIBody; implicit?: boolean; confirmWaitTime?: Date }
+  | { error: PKIFailureInfoName[]; text: string; status?: PKIStatus };
 
 export interface TestCaBehaviour {
   /** Answer `waiting`, then pollRep this many times in all, before issuing. */
@@ -41,6 +44,8 @@ export interface TestCaBehaviour {
   grantImplicitConfirm?: boolean;
   /** Answer every request with an error message. */
   sendError?: boolean;
+  /** Seconds the CA waits for certConf, sent as confirmWaitTime (default 300). */
+  confirmWaitSeconds?: number;
 }
 
 export interface Authority {
@@ -48,6 +53,7 @@ export interface Authority {
   readonly behaviour: TestCaBehaviour;
   readonly subtle: Subtle;
   readonly name: Name;
+  readonly now: () => Date;
   caCertificate(): CMPCertificate;
   issuedBySerial(serialHex: string): IssuedRecord | undefined;
   revokedBySerial(serialHex: string): RevokedRecord | undefined;

@@ -396,13 +396,22 @@ export class TestCa implements Authority {
       });
     } else {
       body = a.body;
+      const info: InfoTypeAndValue[] = [];
       if (a.implicit)
-        header.generalInfo = new InfoTypeAndValues([
+        info.push(
           new InfoTypeAndValue({
             infoType: oids.itImplicitConfirm,
             infoValue: new Uint8Array([5, 0]).buffer,
           }),
-        ]);
+        );
+      if (a.confirmWaitTime)
+        info.push(
+          new InfoTypeAndValue({
+            infoType: oids.itConfirmWaitTime,
+            infoValue: generalizedTime(a.confirmWaitTime),
+          }),
+        );
+      if (info.length) header.generalInfo = new InfoTypeAndValues(info);
     }
     const protection: ProtectionSpec = mac
       ? macLike(rh?.protectionAlg, this.options.secret)
@@ -427,6 +436,12 @@ function updateOf(u: RootUpdateDer): RootUpdate {
     oldWithNew: cmp(u.oldWithNew),
     oldWithOld: u.oldWithOld,
   };
+}
+
+/** DER GeneralizedTime YYYYMMDDHHMMSSZ (ConfirmWaitTimeValue, RFC 9810 §5.1.1.2). */
+function generalizedTime(d: Date): ArrayBuffer {
+  const text = `${d.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
+  return new Uint8Array([0x18, text.length, ...new TextEncoder().encode(text)]).buffer;
 }
 
 function isMac(oid: string | undefined): boolean {

@@ -174,8 +174,18 @@ export async function handleCertRequest(
     );
     return { body: repBody(kind, new CertRepMessage({ response: new CertResponses(waiting) })) };
   }
-  if (awaiting.size && !implicit) ca.pending(transactionIdHex(req), { pollsLeft: 0, awaiting, implicit });
+  if (awaiting.size && !implicit) {
+    const confirmBy = confirmDeadline(ca);
+    ca.pending(transactionIdHex(req), { pollsLeft: 0, awaiting, implicit, confirmBy });
+    return { body: final, implicit, confirmWaitTime: new Date(confirmBy) };
+  }
   return { body: final, implicit };
+}
+
+/** RFC 9810 §5.1.1.2: how long the CA waits for certConf, whole seconds from now. */
+function confirmDeadline(ca: Authority): number {
+  const now = Math.floor(ca.now().getTime() / 1000) * 1000;
+  return now + (ca.behaviour.confirmWaitSeconds ?? 300) * 1000;
 }
 
 async function issueFor(ca: Authority, req: ReadMessage, m: CertReqMsg | undefined): Promise<Uint8Array> {
@@ -218,6 +228,16 @@ export async function handleCertConf(ca: Authority, req: ReadMessage): Promise<A
   const tid = transactionIdHex(req);
   const t = ca.transactions.get(tid);
   if (!t || t.response) return { error: ['badRequest'], text: 'certConf for no transaction waiting for one' };
+  if (t.confirmBy !== undefined && ca.now().getTime() > t.confirmBy) {
+    // Past the confirmWaitTime it sent: the certificates are revoked, as RFC 9810 §5.1.1.2 has the CA do.
+    for (const issued of t.awaiting.values())
+      await ca.revoke(hexOf(decodeAs(issued, Certificate).tbsCertificate.serialNumber), 0);
+    ca.transactions.delete(tid);
+    return {
+      error: ['badRequest'],
+      text: `certConf after the confirmWaitTime ${new Date(t.confirmBy).toISOString()}: the certificates were revoked`,
+    };
+  }
   for (const st of req.body.certConf!) {
     const issued = t.awaiting.get(st.certReqId);
     if (!issued)
@@ -275,8 +295,12 @@ export async function handlePollReq(ca: Authority, req: ReadMessage): Promise<An
   }
   const body = t.response;
   t.response = undefined;
-  if (!t.awaiting.size || t.implicit) ca.transactions.delete(transactionIdHex(req));
-  return { body, implicit: t.implicit };
+  if (!t.awaiting.size || t.implicit) {
+    ca.transactions.delete(transactionIdHex(req));
+    return { body, implicit: t.implicit };
+  }
+  t.confirmBy = confirmDeadline(ca);
+  return { body, implicit: t.implicit, confirmWaitTime: new Date(t.confirmBy) };
 }
 
 /** rr: revoke what this CA issued. */
