@@ -14,7 +14,7 @@ import type {
   SecretChoice,
 } from '../shared/composer';
 import { pkiFailureInfoNames } from '../core/asn1';
-import type { FieldError, KeyKind } from '../shared/requestSpec';
+import type { FieldError, GenmInfoType, KeyKind, RequestSpec } from '../shared/requestSpec';
 import type { CheckProfile } from '../shared/findings';
 import { checkMessage } from '../core/checks';
 import { fromHex } from '../core/der/values';
@@ -24,7 +24,7 @@ import { unwrapInput } from '../core/base/pem';
 import { verifyMessage } from '../core/protection';
 import type { ProtectionSpec } from '../core/protection';
 import type { Subtle } from '../core/base/crypto';
-import { buildRequest } from '../core/compose';
+import { buildRequest, genmItem } from '../core/compose';
 import { generateKeyPair, importPrivateKey, type KeyPair } from '../core/base/keys';
 import type { Materials } from '../core/compose';
 import { keyUsageNames } from '../core/compose';
@@ -86,7 +86,7 @@ export class ComposerEngine {
       materials.key = generated;
     }
     if (errors.length) return { seq, ok: false, errors };
-    const r = await buildRequest(spec, materials, {
+    const r = await buildRequest(await this.withFileValues(spec, form, errors), materials, {
       now: this.io.now,
       random: this.io.random,
       subtle: this.io.subtle,
@@ -125,6 +125,31 @@ export class ComposerEngine {
       this.version,
     );
     return answer?.type === 'children' || answer?.type === 'details' ? answer : undefined;
+  }
+
+  /** rootCaCert and crlStatusList take their value from a file the form names (RFC 9483 §4.3.2, §4.3.4). */
+  private async withFileValues(
+    spec: RequestSpec,
+    form: ComposerForm,
+    errors: FieldError[],
+  ): Promise<RequestSpec> {
+    if (spec.body !== 'genm' || !spec.infoTypes) return spec;
+    const from: [GenmInfoType, FileField][] = [
+      ['rootCaCert', 'rootCaCert'],
+      ['crlStatusList', 'crlSource'],
+    ];
+    const infoTypes = [...spec.infoTypes];
+    for (const [type, field] of from) {
+      const i = infoTypes.indexOf(type);
+      const der = i >= 0 ? (await this.file(form, field, errors))[0] : undefined;
+      if (i < 0 || !der) continue;
+      try {
+        infoTypes[i] = genmItem(type as 'rootCaCert' | 'crlStatusList', der);
+      } catch (e) {
+        errors.push({ field: `files.${field}`, message: (e as Error).message });
+      }
+    }
+    return { ...spec, infoTypes };
   }
 
   private async file(form: ComposerForm, field: FileField, errors: FieldError[]): Promise<Uint8Array[]> {

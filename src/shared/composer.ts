@@ -20,6 +20,8 @@ export const fileFields = [
   'signerCert',
   'signerKey',
   'chain',
+  'rootCaCert',
+  'crlSource',
 ] as const;
 export type FileField = (typeof fileFields)[number];
 

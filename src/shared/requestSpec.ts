@@ -109,6 +109,8 @@ export interface RequestSpec {
   revoke?: { issuer?: string; serialHex?: string; reason?: number };
   /** genm */
   infoTypes?: (GenmInfoType | { oid: string; valueHex?: string })[];
+  /** Values for named infoTypes that take text: keyPairParamReq (EC, RSA or an OID), suppLangTags ("en, de"). */
+  infoValues?: { keyPairParamReq?: string; suppLangTags?: string };
   /** certConf: accept or reject the certificate in Materials.confirmCert. */
   confirm?: { accept: boolean; reason?: string; hashAlg?: 'SHA-256' | 'SHA-384' | 'SHA-512' };
   /** error */

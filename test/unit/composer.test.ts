@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ComposerEngine, formChoices } from '../../src/app';
 import { inspectInput } from '../../src/core/inspect';
+import { oidName } from '../../src/core/asn1';
+import { readMessage } from '../../src/core/base';
 import { demoSecret } from '../../src/core/testca';
 import { defaultComposerForm, type ComposerForm, type PreviewPayload } from '../../src/shared/composer';
 import { fixtures } from './helpers';
@@ -294,5 +296,32 @@ describe('composer engine', () => {
       c.crlReasons.map((r) => r.value),
       [0, 1, 2, 3, 4, 5, 6, 8, 9, 10],
     );
+  });
+});
+
+describe('composer engine: genm values', () => {
+  it('rootCaCert and crlStatusList take their files, keyPairParamReq and suppLangTags their text; a bad one is a field error', async () => {
+    const e = engine();
+    const f = form((x) => {
+      x.spec.body = 'genm';
+      x.spec.infoTypes = ['rootCaCert', 'crlStatusList', 'keyPairParamReq', 'suppLangTags'];
+      x.spec.infoValues = { keyPairParamReq: 'RSA', suppLangTags: 'en, de' };
+      x.files.rootCaCert = ['keys/ca.crt'];
+      x.files.crlSource = ['keys/ca.crt'];
+    });
+    ok(await e.preview(f, 1));
+    const der = e.built!.der;
+    const genm = readMessage(der).body.genm!;
+    assert.deepEqual(
+      [...genm].map((i) => `${oidName(i.infoType)} ${i.infoValue ? 'with' : 'without'} a value`),
+      [
+        'id-it-rootCaCert with a value',
+        'id-it-crlStatusList with a value',
+        'id-it-keyPairParamReq with a value',
+        'id-it-suppLangTags with a value',
+      ],
+    );
+    f.spec.infoValues = { keyPairParamReq: 'DSA' };
+    assert.deepEqual(errorFields(await e.preview(f, 2)), ['infoValues.keyPairParamReq']);
   });
 });

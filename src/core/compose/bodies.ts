@@ -53,6 +53,7 @@ import { parseName } from '../base/names';
 import type { GenmInfoType, Materials, RequestSpec } from './spec';
 import { buildTemplate, type Problems } from './template';
 import { decodeAs } from '../base/decode';
+import { genmItem } from './genmValues';
 
 const infoTypeOids: Record<GenmInfoType, string> = {
   caCerts: oids.itCaCerts,
@@ -181,6 +182,16 @@ function revocation(ctx: BodyContext): RevReqContent {
 
 function generalMessage(ctx: BodyContext): GenMsgContent {
   const items = (ctx.spec.infoTypes ?? []).map((t, i) => {
+    const text =
+      typeof t === 'string' ? ctx.spec.infoValues?.[t as 'keyPairParamReq' | 'suppLangTags'] : undefined;
+    if ((t === 'keyPairParamReq' || t === 'suppLangTags') && text?.trim()) {
+      try {
+        t = genmItem(t, text);
+      } catch (e) {
+        ctx.problems.add(`infoValues.${t}`, (e as Error).message);
+        return new InfoTypeAndValue({ infoType: infoTypeOids[t as GenmInfoType] });
+      }
+    }
     if (typeof t === 'string') {
       const oid = infoTypeOids[t];
       if (!oid)

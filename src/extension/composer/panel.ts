@@ -32,6 +32,8 @@ const pickFilters: Record<FileField, Record<string, string[]>> = {
   signerCert: { Certificate: ['crt', 'cer', 'pem', 'der'] },
   extraCerts: { Certificates: ['crt', 'cer', 'pem', 'der'] },
   chain: { Certificates: ['crt', 'cer', 'pem', 'der'] },
+  rootCaCert: { Certificate: ['crt', 'cer', 'pem', 'der'] },
+  crlSource: { 'Certificate or CRL': ['crt', 'cer', 'crl', 'pem', 'der'] },
 };
 
 export class ComposerPanel extends Disposable {
