@@ -61,6 +61,8 @@ export const genmInfoTypes = [
   'caKeyUpdateInfo',
   'keyPairParamReq',
   'suppLangTags',
+  'revPassphrase',
+  'kemCiphertextInfo',
   'unsupportedOIDs',
 ] as const;
 export type GenmInfoType = (typeof genmInfoTypes)[number];

@@ -3,7 +3,8 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
-import { Certificate } from '@peculiar/asn1-x509';
+import { AlgorithmIdentifier, Certificate, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
+import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { buildRequest, type Materials, type RequestSpec } from '../../src/core/compose';
 import { importPrivateKey } from '../../src/core/base';
 import { TestCa, parseState, type TestCaBehaviour } from '../../src/core/testca';
@@ -14,7 +15,7 @@ import { unwrapInput } from '../../src/core/base/pem';
 import { certName } from '../../src/core/protection';
 import { fixture } from './helpers';
 import { checkExchange } from '../../src/core/checks';
-import { oidName } from '../../src/core/asn1';
+import { KemCiphertextInfo, oidName } from '../../src/core/asn1';
 
 const secret = new TextEncoder().encode('s3cret');
 const mac: ProtectionSpec = { kind: 'pbm', secret, iterations: 500 };
@@ -291,5 +292,35 @@ describe('test CA: confirmWaitTime (RFC 9810 §5.1.1.2)', () => {
       /certConf after the confirmWaitTime 2026-12-04T12:01:00\.000Z: the certificates were revoked/,
     );
     assert.equal(ca.records().revoked.length, 1);
+  });
+});
+
+describe('test CA: KemCiphertextInfo (RFC 9810 §5.1.3.4)', () => {
+  it('encapsulates to the ML-KEM certificate in the genm: the client decapsulates the secret the CA keeps; without one, an error', async () => {
+    const ca = await TestCa.create({ secret });
+    const client = ml_kem768.keygen();
+    const kemSpki = new Uint8Array(
+      AsnSerializer.serialize(
+        new SubjectPublicKeyInfo({
+          algorithm: new AlgorithmIdentifier({ algorithm: '2.16.840.1.101.3.4.4.2' }),
+          subjectPublicKey: client.publicKey.slice().buffer,
+        }),
+      ),
+    );
+    const kemCert = await ca.issue(ca.name, AsnParser.parse(kemSpki, SubjectPublicKeyInfo), undefined);
+    const r = await exchange(
+      ca,
+      { body: 'genm', infoTypes: ['kemCiphertextInfo'] },
+      { extraCerts: [kemCert] },
+    );
+    assert.equal(r.ok, true, r.error);
+    const item = [...readMessage(r.reply!).body.genp!][0];
+    const info = AsnParser.parse(item.infoValue!, KemCiphertextInfo);
+    assert.equal(info.kem.algorithm, '2.16.840.1.101.3.4.4.2');
+    const ss = ml_kem768.decapsulate(new Uint8Array(info.ct.buffer), client.secretKey);
+    const tid = Buffer.from(readMessage(r.reply!).header.transactionID!.buffer).toString('hex');
+    assert.deepEqual(ss, ca.transactions.get(tid)?.kemSecret);
+    const none = await exchange(ca, { body: 'genm', infoTypes: ['kemCiphertextInfo'] });
+    assert.match(none.error!, /no ML-KEM certificate in extraCerts/);
   });
 });

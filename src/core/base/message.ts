@@ -168,3 +168,10 @@ export function peekMessage(der: Uint8Array): MessageOutline | undefined {
   }
   return out;
 }
+
+/** The DER of each certificate in a message's extraCerts ([1] after header, body and protection). */
+export function extraCertsDer(der: Uint8Array): Uint8Array[] {
+  const root = readDer(der, { limits: { maxDepth: 3 } }).roots[0];
+  const wrap = root?.children?.slice(2).find((c) => c.tagClass === 2 && c.tagNumber === 1);
+  return (wrap?.children?.[0]?.children ?? []).map((c) => der.subarray(c.offset, c.end));
+}

@@ -45,6 +45,10 @@ export const genpPairs: ReadonlyMap<string, Pairing> = new Map<string, Pairing>(
   ],
   [oids.itRevPassphrase, { answer: oids.itRevPassphrase, absentAllowed: true, ref: 'RFC 9810 §5.3.19.10' }],
   [oids.itSuppLangTags, { answer: oids.itSuppLangTags, absentAllowed: false, ref: 'RFC 9810 §5.3.19.13' }],
+  [
+    oids.itKemCiphertextInfo,
+    { answer: oids.itKemCiphertextInfo, absentAllowed: false, ref: 'RFC 9810 §5.1.3.4' },
+  ],
 ]);
 
 export interface GenpProblem {

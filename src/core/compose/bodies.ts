@@ -67,6 +67,8 @@ const infoTypeOids: Record<GenmInfoType, string> = {
   caKeyUpdateInfo: oids.itCaKeyUpdateInfo,
   keyPairParamReq: oids.itKeyPairParamReq,
   suppLangTags: oids.itSuppLangTags,
+  revPassphrase: oids.itRevPassphrase,
+  kemCiphertextInfo: oids.itKemCiphertextInfo,
   unsupportedOIDs: oids.itUnsupportedOIDs,
 };
 

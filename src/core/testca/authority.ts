@@ -26,6 +26,8 @@ export interface PendingTransaction {
   implicit: boolean;
   /** When the CA stops waiting for certConf (the confirmWaitTime it sent, RFC 9810 §5.1.1.2), ms. */
   confirmBy?: number;
+  /** The secret a KemCiphertextInfo carried to the client (RFC 9810 §5.1.3.4). */
+  kemSecret?: Uint8Array;
 }
 
 /** A handler's answer: a body to protect and send, or an error message's content. */

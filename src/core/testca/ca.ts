@@ -365,7 +365,7 @@ export class TestCa implements Authority {
     if (b.certConf) return handleCertConf(this, req);
     if (b.pollReq) return handlePollReq(this, req);
     if (b.rr) return handleRevocation(this, req);
-    if (b.genm) return handleGenm(this, req);
+    if (b.genm) return handleGenm(this, req, der);
     if (b.error) return handleClientError(this, req);
     return { error: ['badRequest'], text: `the test CA does not answer ${req.bodyName}` };
   }

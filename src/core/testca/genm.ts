@@ -5,8 +5,9 @@
  * where the RFC lets the CA say "nothing" (no root update, no template). Info types the CA does not
  * know come back listed in one unsupportedOIDs (RFC 9810 §5.3.19.7).
  */
-import { AsnSerializer } from '@peculiar/asn1-schema';
-import { AlgorithmIdentifier, Name } from '@peculiar/asn1-x509';
+import { AsnSerializer, OctetString } from '@peculiar/asn1-schema';
+import { ml_kem1024, ml_kem512, ml_kem768 } from '@noble/post-quantum/ml-kem.js';
+import { AlgorithmIdentifier, Certificate, Name, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import {
   AlgorithmIdentifiers,
   AttributeTypeAndValue,
@@ -17,6 +18,7 @@ import {
   Controls,
   GenRepContent,
   InfoTypeAndValue,
+  KemCiphertextInfo,
   ObjectIdentifiers,
   PKIBody,
   RootCaKeyUpdateContent,
@@ -28,7 +30,7 @@ import { decodeOid } from '../der/values';
 import { decodeAs } from '../base/decode';
 import { derLength } from '../base/encoded';
 import { pqSets } from '../base/pq';
-import type { ReadMessage } from '../base/message';
+import { extraCertsDer, transactionIdHex, type ReadMessage } from '../base/message';
 import type { Answer, Authority } from './authority';
 
 const ecPublicKey = '1.2.840.10045.2.1';
@@ -38,19 +40,25 @@ const rsaEncryption = '1.2.840.113549.1.1.1';
 const mlKem = ['2.16.840.1.101.3.4.4.1', '2.16.840.1.101.3.4.4.2', '2.16.840.1.101.3.4.4.3'];
 const aes256Cbc = '2.16.840.1.101.3.4.1.42';
 
-const der = (value: object): ArrayBuffer => AsnSerializer.serialize(value);
+const derOf = (value: object): ArrayBuffer => AsnSerializer.serialize(value);
 const itav = (infoType: string, value?: ArrayBuffer) => new InfoTypeAndValue({ infoType, infoValue: value });
 
 /** The genp for a genm: one answer per info type asked, in order. */
-export async function handleGenm(ca: Authority, req: ReadMessage): Promise<Answer> {
+export async function handleGenm(ca: Authority, req: ReadMessage, der: Uint8Array): Promise<Answer> {
   const out: InfoTypeAndValue[] = [];
   const unsupported: string[] = [];
   for (const asked of req.body.genm!) {
+    if (asked.infoType === oids.itKemCiphertextInfo) {
+      const kem = kemCiphertext(ca, req, der);
+      if ('error' in kem) return kem;
+      out.push(kem);
+      continue;
+    }
     const answer = await answerFor(ca, asked);
     if (answer) out.push(answer);
     else unsupported.push(asked.infoType);
   }
-  if (unsupported.length) out.push(itav(oids.itUnsupportedOIDs, der(new ObjectIdentifiers(unsupported))));
+  if (unsupported.length) out.push(itav(oids.itUnsupportedOIDs, derOf(new ObjectIdentifiers(unsupported))));
   return { body: new PKIBody({ genp: new GenRepContent(out) }) };
 }
 
@@ -58,7 +66,7 @@ export async function handleGenm(ca: Authority, req: ReadMessage): Promise<Answe
 async function answerFor(ca: Authority, asked: InfoTypeAndValue): Promise<InfoTypeAndValue | undefined> {
   switch (asked.infoType) {
     case oids.itCaCerts:
-      return itav(oids.itCaCerts, der(new CMPCertificates([ca.caCertificate()])));
+      return itav(oids.itCaCerts, derOf(new CMPCertificates([ca.caCertificate()])));
     case oids.itRootCaCert: {
       // RFC 9483 §4.3.2: rootCaKeyUpdate, its value absent when there is no update for that root.
       const update = ca.rootUpdate();
@@ -66,7 +74,7 @@ async function answerFor(ca: Authority, asked: InfoTypeAndValue): Promise<InfoTy
       if (!update || (theirs && !sameBytes(theirs, update.oldWithOld))) return itav(oids.itRootCaKeyUpdate);
       return itav(
         oids.itRootCaKeyUpdate,
-        der(
+        derOf(
           new RootCaKeyUpdateContent({
             newWithNew: update.newWithNew,
             newWithOld: update.newWithOld,
@@ -81,7 +89,7 @@ async function answerFor(ca: Authority, asked: InfoTypeAndValue): Promise<InfoTy
       return itav(
         oids.itCaKeyUpdateInfo,
         update
-          ? der(
+          ? derOf(
               new CAKeyUpdAnnContent({
                 oldWithNew: update.oldWithNew!,
                 newWithOld: update.newWithOld!,
@@ -96,12 +104,12 @@ async function answerFor(ca: Authority, asked: InfoTypeAndValue): Promise<InfoTy
       const keySpec = new Controls([
         new AttributeTypeAndValue({
           type: oids.regCtrlAlgId,
-          value: der(new AlgorithmIdentifier({ algorithm: ecPublicKey, parameters: p256 })),
+          value: derOf(new AlgorithmIdentifier({ algorithm: ecPublicKey, parameters: p256 })),
         }),
       ]);
       return itav(
         oids.itCertReqTemplate,
-        der(
+        derOf(
           new CertReqTemplateContent({ certTemplate: new CertTemplate({ subject: new Name([]) }), keySpec }),
         ),
       );
@@ -116,7 +124,7 @@ async function answerFor(ca: Authority, asked: InfoTypeAndValue): Promise<InfoTy
     case oids.itSignKeyPairTypes:
       return itav(
         oids.itSignKeyPairTypes,
-        der(
+        derOf(
           new AlgorithmIdentifiers([
             new AlgorithmIdentifier({ algorithm: ecPublicKey, parameters: p256 }),
             new AlgorithmIdentifier({ algorithm: rsaEncryption, parameters: null }),
@@ -128,7 +136,7 @@ async function answerFor(ca: Authority, asked: InfoTypeAndValue): Promise<InfoTy
     case oids.itEncKeyPairTypes:
       return itav(
         oids.itEncKeyPairTypes,
-        der(
+        derOf(
           new AlgorithmIdentifiers([
             new AlgorithmIdentifier({ algorithm: ecPublicKey, parameters: p256 }),
             new AlgorithmIdentifier({ algorithm: rsaEncryption, parameters: null }),
@@ -137,7 +145,7 @@ async function answerFor(ca: Authority, asked: InfoTypeAndValue): Promise<InfoTy
         ),
       );
     case oids.itPreferredSymmAlg:
-      return itav(oids.itPreferredSymmAlg, der(new AlgorithmIdentifier({ algorithm: aes256Cbc })));
+      return itav(oids.itPreferredSymmAlg, derOf(new AlgorithmIdentifier({ algorithm: aes256Cbc })));
     case oids.itKeyPairParamReq: {
       // RFC 9810 §5.3.19.9: keyPairParamRep, the parameters for the key type asked (absent: none to give).
       const wanted = asked.infoValue ? safeOid(asked.infoValue) : undefined;
@@ -147,7 +155,7 @@ async function answerFor(ca: Authority, asked: InfoTypeAndValue): Promise<InfoTy
           : wanted === rsaEncryption
             ? new AlgorithmIdentifier({ algorithm: rsaEncryption, parameters: null })
             : undefined;
-      return itav(oids.itKeyPairParamRep, rep ? der(rep) : undefined);
+      return itav(oids.itKeyPairParamRep, rep ? derOf(rep) : undefined);
     }
     case oids.itRevPassphrase:
       // RFC 9810 §5.3.19.10: the passphrase is taken; the answer carries the type without a value.
@@ -156,11 +164,60 @@ async function answerFor(ca: Authority, asked: InfoTypeAndValue): Promise<InfoTy
       // RFC 9810 §5.3.19.13: the answer is the one tag the CA will use, of those offered.
       const offered = asked.infoValue ? safeStrings(asked.infoValue) : [];
       const chosen = offered.find((t) => /^en\b/i.test(t)) ?? offered[0] ?? 'en';
-      return itav(oids.itSuppLangTags, der(new UTF8Strings([chosen])));
+      return itav(oids.itSuppLangTags, derOf(new UTF8Strings([chosen])));
     }
     default:
       return undefined;
   }
+}
+
+/** ML-KEM-512/768/1024 by their SubjectPublicKeyInfo OID (FIPS 203, RFC 9935). */
+const kemByOid = new Map([
+  [mlKem[0], ml_kem512],
+  [mlKem[1], ml_kem768],
+  [mlKem[2], ml_kem1024],
+]);
+
+/**
+ * RFC 9810 §5.1.3.4: the client asks for a KEM ciphertext to derive KemBasedMac's key; the CA
+ * encapsulates a fresh secret to the ML-KEM key of the certificate the genm carries in extraCerts
+ * and keeps the secret with the transaction (for KemBasedMac, once that is checked here).
+ */
+function kemCiphertext(
+  ca: Authority,
+  req: ReadMessage,
+  der: Uint8Array,
+): InfoTypeAndValue | Extract<Answer, { error: unknown }> {
+  for (const certDer of extraCertsDer(der)) {
+    let spki: SubjectPublicKeyInfo;
+    try {
+      spki = decodeAs(certDer, Certificate).tbsCertificate.subjectPublicKeyInfo;
+    } catch {
+      continue;
+    }
+    const kem = kemByOid.get(spki.algorithm.algorithm);
+    if (!kem) continue;
+    const { cipherText, sharedSecret } = kem.encapsulate(new Uint8Array(spki.subjectPublicKey));
+    ca.pending(transactionIdHex(req), {
+      pollsLeft: 0,
+      awaiting: new Map(),
+      implicit: false,
+      kemSecret: sharedSecret,
+    });
+    return itav(
+      oids.itKemCiphertextInfo,
+      derOf(
+        new KemCiphertextInfo({
+          kem: new AlgorithmIdentifier({ algorithm: spki.algorithm.algorithm }),
+          ct: new OctetString(cipherText),
+        }),
+      ),
+    );
+  }
+  return {
+    error: ['badRequest'],
+    text: 'KemCiphertextInfo: the genm carries no ML-KEM certificate in extraCerts to encapsulate to (RFC 9810 §5.1.3.4)',
+  };
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
