@@ -4,7 +4,7 @@
 // `openssl crl -CAfile`); an old testca.json is migrated once; kill -9 in the middle of a burst loses
 // no answered certificate and reuses no serial. Every server is on loopback, bounded and stopped.
 import { strict as assert } from 'node:assert';
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ import { nodePost } from '../../src/node/httpPost';
 import { serveTestCa, type RunningServer } from '../../src/node/testcaServer';
 import { writeFileAtomic } from '../../src/node/atomic';
 import { openTestCa } from '../../src/node/testcaState';
-import { freePort, listening } from '../gen/loopback';
+import { freePort, listening, runPeer } from '../gen/loopback';
 import { haveOpenssl35, openssl35 } from '../gen/pq';
 import { fixtures } from './helpers';
 
@@ -32,13 +32,7 @@ function serialHexOf(der: Uint8Array): string {
 }
 const serialOf = (pem: string) => serialHexOf(unwrapInput(new Uint8Array(readFileSync(pem))).der);
 
-function run(cmd: string, args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) =>
-    execFile(cmd, args, { timeout: 60_000 }, (e, stdout, stderr) =>
-      resolve({ code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, out: `${stdout}${stderr}` }),
-    ),
-  );
-}
+const run = (cmd: string, args: string[]) => runPeer(cmd, args);
 
 /** `openssl ca -status SERIAL` on the folder: "Valid", "Revoked", or what else it says. */
 function caStatus(dir: string, serial: string): string {

@@ -5,7 +5,7 @@
 // -rsp_oldwithnew/-rsp_crl answers), each answer decoded and judged by exchange.genp.answers.
 // Every server on loopback, bounded and stopped.
 import { strict as assert } from 'node:assert';
-import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ import { TestCa } from '../../src/core/testca';
 import { runTransaction } from '../../src/core/transport';
 import { nodePost } from '../../src/node/httpPost';
 import { serveTestCa, type RunningServer } from '../../src/node/testcaServer';
-import { freePort, listening } from '../gen/loopback';
+import { freePort, listening, runPeer } from '../gen/loopback';
 import { haveOpenssl35, openssl35 } from '../gen/pq';
 import { fixtures } from './helpers';
 
@@ -34,25 +34,18 @@ describe('genm/genp: openssl cmp 3.5 → our test CA', { skip }, () => {
   let dir: string;
   const file = (n: string) => join(dir, n);
   const genm = (args: string[]) =>
-    new Promise<{ code: number; out: string }>((resolve) =>
-      execFile(
-        openssl35,
-        [
-          'cmp',
-          '-server',
-          `127.0.0.1:${srv.port}/.well-known/cmp`,
-          '-recipient',
-          '/CN=CMP Lens Test CA',
-          '-ref',
-          'user1',
-          '-secret',
-          'pass:s3cret',
-          ...args,
-        ],
-        { timeout: 60_000 },
-        (e, stdout, stderr) => resolve({ code: e ? Number(e.code ?? 1) : 0, out: `${stdout}${stderr}` }),
-      ),
-    );
+    runPeer(openssl35, [
+      'cmp',
+      '-server',
+      `127.0.0.1:${srv.port}/.well-known/cmp`,
+      '-recipient',
+      '/CN=CMP Lens Test CA',
+      '-ref',
+      'user1',
+      '-secret',
+      'pass:s3cret',
+      ...args,
+    ]);
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cmp-lens-genm-'));
     ca = await TestCa.create({ secret });

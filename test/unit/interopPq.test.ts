@@ -9,21 +9,21 @@
 // the peers (bash scripts/install-peers.sh, which npm test runs). SLH-DSA-SHA2-128f, not a small "s" set,
 // signs our side: @noble/post-quantum takes about 1 s per 128f signature and 20 s per 128s one.
 import { strict as assert } from 'node:assert';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
-import { importPrivateKey, pqByName, toPem, unwrapInput, type KeyPair } from '../../src/core/base';
+import { importPrivateKey, oidBytes, pqByName, toPem, unwrapInput, type KeyPair } from '../../src/core/base';
 import { buildRequest, type Materials, type RequestSpec } from '../../src/core/compose';
 import type { ProtectionSpec } from '../../src/core/protection';
 import { TestCa } from '../../src/core/testca';
 import { runTransaction, type TransactionResult } from '../../src/core/transport';
 import { nodePost } from '../../src/node/httpPost';
 import { serveTestCa, type RunningServer } from '../../src/node/testcaServer';
-import { freePort, listening } from '../gen/loopback';
+import { freePort, listening, runPeer } from '../gen/loopback';
 import { haveOpenssl35, makePqPki, openssl35, openssl35Run } from '../gen/pq';
 
 const skip = haveOpenssl35() ? false : 'OpenSSL 3.5 is not installed (bash scripts/install-peers.sh)';
@@ -190,13 +190,7 @@ describe('PQ interop: our client → openssl cmp 3.5 mock server (ML-DSA-65 CA)'
 
 /** Whether `der` holds the DER of OBJECT IDENTIFIER `oid` (the protectionAlg of a message). */
 function hasOid(der: Uint8Array, oid: string): boolean {
-  const parts = oid.split('.').map(Number);
-  const body = [40 * parts[0] + parts[1]];
-  for (const p of parts.slice(2)) {
-    const b = [p & 0x7f];
-    for (let v = p >> 7; v > 0; v >>= 7) b.unshift(0x80 | (v & 0x7f));
-    body.push(...b);
-  }
+  const body = oidBytes(oid);
   return Buffer.from(der).includes(Buffer.from([0x06, body.length, ...body]));
 }
 
@@ -207,24 +201,20 @@ for (const caKey of ['P-256', 'ML-DSA-65'] as const) {
     let dir: string;
     const file = (name: string) => join(dir, name);
     const client = (args: string[]) =>
-      new Promise<{ code: number; out: string }>((resolve) => {
-        execFile(
-          openssl35,
-          [
-            'cmp',
-            '-server',
-            `127.0.0.1:${srv.port}/.well-known/cmp`,
-            '-recipient',
-            '/CN=CMP Lens Test CA',
-            '-msg_timeout',
-            '60',
-            ...args,
-          ],
-          { timeout: 90_000 },
-          (e, stdout, stderr) =>
-            resolve({ code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, out: `${stdout}${stderr}` }),
-        );
-      });
+      runPeer(
+        openssl35,
+        [
+          'cmp',
+          '-server',
+          `127.0.0.1:${srv.port}/.well-known/cmp`,
+          '-recipient',
+          '/CN=CMP Lens Test CA',
+          '-msg_timeout',
+          '60',
+          ...args,
+        ],
+        { timeoutMs: 90_000 },
+      );
     const pbm = ['-ref', 'user1', '-secret', 'pass:s3cret'];
     const signed = () => ['-cert', file('ir.pem'), '-key', file('ml44.key'), '-trusted', file('ca.pem')];
     /** OpenSSL's run succeeded and the certificate it saved is ours, for the key it asked for. */

@@ -4,7 +4,7 @@
 // reported with its target and never followed. Each failure names its step and cause, and the
 // exchange so far is on disk. `.ci/run` installs tinyproxy with apt; without it the proxy cases skip.
 import { strict as assert } from 'node:assert';
-import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,7 +17,7 @@ import { runTransaction, type ServerConfig, type TransactionResult } from '../..
 import { ExchangeStore } from '../../src/node/exchangeStore';
 import { nodePost, type PostOptions } from '../../src/node/httpPost';
 import { serveTestCa, type RunningServer } from '../../src/node/testcaServer';
-import { freePort, listening } from '../gen/loopback';
+import { freePort, listening, runPeer } from '../gen/loopback';
 
 const secret = new TextEncoder().encode('s3cret');
 const tmp = mkdtempSync(join(tmpdir(), 'cmp-lens-where-'));
@@ -233,27 +233,24 @@ describe('transport: the CLI both ways (cmp-lens serve --tls-client-ca, cmp-lens
       await listening(port, server);
       writeFileSync(file('cli-ir.der'), request);
       const send = (extra: string[]) =>
-        new Promise<{ code: number; out: string }>((resolve) =>
-          execFile(
-            process.execPath,
-            [
-              cli,
-              'send',
-              file('cli-ir.der'),
-              '--server',
-              `https://127.0.0.1:${port}/.well-known/cmp`,
-              '--ca-file',
-              file('srv.crt'),
-              '--secret-env',
-              'S',
-              '--out',
-              file(`tls${n++}`),
-              '--quiet',
-              ...extra,
-            ],
-            { env: { ...process.env, S: 's3cret', KP: 'k3y-pass' }, timeout: 60_000 },
-            (e, stdout, stderr) => resolve({ code: e ? Number(e.code ?? 1) : 0, out: `${stdout}${stderr}` }),
-          ),
+        runPeer(
+          process.execPath,
+          [
+            cli,
+            'send',
+            file('cli-ir.der'),
+            '--server',
+            `https://127.0.0.1:${port}/.well-known/cmp`,
+            '--ca-file',
+            file('srv.crt'),
+            '--secret-env',
+            'S',
+            '--out',
+            file(`tls${n++}`),
+            '--quiet',
+            ...extra,
+          ],
+          { env: { ...process.env, S: 's3cret', KP: 'k3y-pass' } },
         );
       const without = await send([]);
       assert.equal(without.code, 1, without.out);
@@ -366,24 +363,21 @@ describe(
       const before = log().length;
       // Not spawnSync: the test CA answering it runs in this process.
       const run = (env: Record<string, string>) =>
-        new Promise<{ code: number; out: string }>((resolve) =>
-          execFile(
-            process.execPath,
-            [
-              cli,
-              'send',
-              file('ir.der'),
-              '--server',
-              plain.url,
-              '--secret-env',
-              'S',
-              '--out',
-              file(`cli${n++}`),
-              '--quiet',
-            ],
-            { env: { ...process.env, S: 's3cret', ...env }, timeout: 60_000 },
-            (e, stdout, stderr) => resolve({ code: e ? Number(e.code ?? 1) : 0, out: `${stdout}${stderr}` }),
-          ),
+        runPeer(
+          process.execPath,
+          [
+            cli,
+            'send',
+            file('ir.der'),
+            '--server',
+            plain.url,
+            '--secret-env',
+            'S',
+            '--out',
+            file(`cli${n++}`),
+            '--quiet',
+          ],
+          { env: { ...process.env, S: 's3cret', ...env } },
         );
       const via = await run({ HTTP_PROXY: proxyUrl, NO_PROXY: '' });
       assert.equal(via.code, 0, via.out);

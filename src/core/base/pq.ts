@@ -103,39 +103,17 @@ export function rawPublicKey(spki: Uint8Array): Uint8Array {
   return spki.subarray(bits.offset + bits.headerLength + 1, bits.end);
 }
 
-/** Verifies a pure-mode signature with the empty context; WebCrypto first, then the fallback. */
-export async function pqVerify(
+/**
+ * The port's one rule: verify with the runtime's WebCrypto when it knows `name`, else with `fallback`
+ * (pure JS), recording which served. A key WebCrypto knows but refuses is an error, not a fallback.
+ */
+async function verifyThroughPort(
   subtle: Subtle,
-  set: PqSet,
+  name: string,
   spki: Uint8Array,
   data: Uint8Array,
   signature: Uint8Array,
-): Promise<boolean> {
-  let key: Awaited<ReturnType<Subtle['importKey']>> | undefined;
-  try {
-    key = await subtle.importKey('spki', own(spki), { name: set.name }, false, ['verify']);
-  } catch (e) {
-    if (!unknownAlgorithm(e)) throw new Error(`the ${set.name} public key does not import`);
-  }
-  if (key) {
-    pqServedBy.set(set.name, 'WebCrypto');
-    return subtle.verify({ name: set.name }, key, own(signature), own(data));
-  }
-  pqServedBy.set(set.name, '@noble/post-quantum');
-  try {
-    return set.noble.verify(signature, data, rawPublicKey(spki));
-  } catch {
-    return false;
-  }
-}
-
-/** Verifies an Ed25519 or Ed448 signature; WebCrypto first, then @noble/curves. */
-export async function edVerify(
-  subtle: Subtle,
-  name: EdName,
-  spki: Uint8Array,
-  data: Uint8Array,
-  signature: Uint8Array,
+  fallback: { by: PqImplementation; verify(sig: Uint8Array, msg: Uint8Array, pub: Uint8Array): boolean },
 ): Promise<boolean> {
   let key: Awaited<ReturnType<Subtle['importKey']>> | undefined;
   try {
@@ -147,12 +125,40 @@ export async function edVerify(
     pqServedBy.set(name, 'WebCrypto');
     return subtle.verify({ name }, key, own(signature), own(data));
   }
-  pqServedBy.set(name, '@noble/curves');
+  pqServedBy.set(name, fallback.by);
   try {
-    return edFallback[name].verify(signature, data, rawPublicKey(spki));
+    return fallback.verify(signature, data, rawPublicKey(spki));
   } catch {
     return false;
   }
+}
+
+/** Verifies a pure-mode signature with the empty context; WebCrypto first, then @noble/post-quantum. */
+export function pqVerify(
+  subtle: Subtle,
+  set: PqSet,
+  spki: Uint8Array,
+  data: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
+  return verifyThroughPort(subtle, set.name, spki, data, signature, {
+    by: '@noble/post-quantum',
+    verify: (sig, msg, pub) => set.noble.verify(sig, msg, pub),
+  });
+}
+
+/** Verifies an Ed25519 or Ed448 signature; WebCrypto first, then @noble/curves. */
+export function edVerify(
+  subtle: Subtle,
+  name: EdName,
+  spki: Uint8Array,
+  data: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
+  return verifyThroughPort(subtle, name, spki, data, signature, {
+    by: '@noble/curves',
+    verify: (sig, msg, pub) => edFallback[name].verify(sig, msg, pub),
+  });
 }
 
 /** A PQ private key as the fallback holds it: the expanded secret key and the public key. */
