@@ -6,6 +6,8 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -261,6 +263,50 @@ describe('atomic files', () => {
       assert.equal(statSync(f).mode & 0o777, 0o600);
       assert.deepEqual(readdirSync(dir), ['key.pem']);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('exchange files under kill -9', () => {
+  it('a send killed while it waits for the answer leaves the request whole and no temporary file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cmp-lens-killsend-'));
+    // A server that takes the request and never answers.
+    const hang = createServer((req) => req.resume());
+    await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
+    const port = (hang.address() as AddressInfo).port;
+    try {
+      const built = await buildRequest(
+        { body: 'genm', infoTypes: ['caCerts'] },
+        { protection: { kind: 'pbm', secret, iterations: 100 } },
+      );
+      assert.ok(built.ok);
+      writeFileSync(join(dir, 'genm.der'), built.der);
+      const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
+      const child = spawn(
+        process.execPath,
+        [
+          cli,
+          'send',
+          join(dir, 'genm.der'),
+          '--server',
+          `http://127.0.0.1:${port}/`,
+          '--secret-env',
+          'S',
+          '--out',
+          join(dir, 'x'),
+        ],
+        { stdio: 'ignore', env: { ...process.env, S: 's3cret' } },
+      );
+      for (let i = 0; i < 100 && !existsSync(join(dir, 'x', '01-genm.pkimsg')); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      assert.deepEqual(readdirSync(join(dir, 'x')), ['01-genm.pkimsg']);
+      assert.deepEqual(new Uint8Array(readFileSync(join(dir, 'x', '01-genm.pkimsg'))), built.der);
+    } finally {
+      hang.closeAllConnections();
+      hang.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
