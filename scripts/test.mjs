@@ -1,7 +1,43 @@
 // `npm test`: type check, lint, format, build, then every test suite in turn. Stops at the first failure.
 // Each suite prints its runner's own summary; suites that cannot run here say so and fail the run
 // rather than pretend to pass (set CMP_LENS_ALLOW_SKIP=1 to let a skipped suite through locally).
+import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+
+/**
+ * What the suites need from Debian on a fresh machine: Chromium (webview and real-VS-Code tests) and
+ * tinyproxy (the transport's proxy tests). As root with apt (as on these machines) they are installed;
+ * otherwise the run stops at once with the one command to run. CMP_LENS_NO_APT=1 skips the install.
+ */
+function ensureDebianPackages() {
+  const missing = [
+    ['chromium', '/usr/bin/chromium'],
+    ['tinyproxy', '/usr/bin/tinyproxy'],
+  ].filter(([, path]) => !existsSync(path));
+  if (!missing.length) return;
+  const names = missing.map(([pkg]) => pkg).join(' ');
+  const root = process.getuid?.() === 0;
+  const apt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
+  if (!root || !apt || process.env.CMP_LENS_NO_APT === '1') {
+    console.error(
+      `npm test needs Debian's ${names}: run  sudo apt-get install -y ${names}  and npm test again.`,
+    );
+    process.exit(1);
+  }
+  console.log(`installing Debian's ${names} (the tests drive Chromium and go through a real proxy)…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const install = () =>
+    spawnSync('apt-get', ['install', '-y', '-qq', ...names.split(' ')], { stdio: 'inherit', env });
+  if (install().status !== 0) {
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+    if (install().status !== 0) {
+      console.error(`could not install ${names} with apt-get; install them and run npm test again.`);
+      process.exit(1);
+    }
+  }
+}
+
+ensureDebianPackages();
 
 const steps = [
   ['type check', 'npm', ['run', '--silent', 'check']],
