@@ -23,6 +23,8 @@ async function main(): Promise<number> {
     tsconfig: join(root, 'tsconfig.json'),
     logLevel: 'warning',
   });
+  // `npm run bundle:integration`: the bundle only, for the "Run Extension Tests" launch configuration.
+  if (process.argv.includes('--bundle-only')) return 0;
   let vscodeExecutablePath = process.env.VSCODE_EXECUTABLE_PATH;
   if (vscodeExecutablePath && !existsSync(vscodeExecutablePath)) {
     console.log(
