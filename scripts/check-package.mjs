@@ -8,7 +8,7 @@ const allowed = [
   /^dist\/(extension\.js|webview\/[\w.-]+\.(js|css|ttf))$/,
   /^media\/[\w.-]+$/,
   /^syntaxes\/[\w.-]+\.json$/,
-  /^(package\.json|README\.md|LICENSE|CHANGELOG\.md)$/,
+  /^(package\.json|package\.nls\.json|README\.md|LICENSE|CHANGELOG\.md)$/,
 ];
 const ls = spawnSync('npx', ['vsce', 'ls', '--no-dependencies'], { encoding: 'utf8' });
 if (ls.status !== 0) {

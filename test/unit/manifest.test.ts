@@ -43,3 +43,25 @@ describe('manifest', () => {
     for (const e of manifest.activationEvents ?? []) assert.doesNotMatch(e, /^(\*|onStartupFinished)$/);
   });
 });
+
+describe('manifest strings (package.nls.json)', () => {
+  it('every %key% in package.json has its English text in package.nls.json, and no text is unused', () => {
+    const raw = readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8');
+    const nls = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.nls.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
+    const used = new Set([...raw.matchAll(/"%([^%"]+)%"/g)].map((m) => m[1]));
+    assert.deepEqual(
+      [...used].filter((k) => !(k in nls)),
+      [],
+      'keys without text',
+    );
+    assert.deepEqual(
+      Object.keys(nls).filter((k) => !used.has(k)),
+      [],
+      'texts no key uses',
+    );
+    assert.ok(used.size > 30);
+  });
+});
