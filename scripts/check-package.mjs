@@ -9,6 +9,7 @@ const allowed = [
   /^media\/[\w.-]+$/,
   /^syntaxes\/[\w.-]+\.json$/,
   /^(package\.json|package\.nls\.json|README\.md|LICENSE|CHANGELOG\.md)$/,
+  /^l10n\/bundle\.l10n(\.[\w-]+)?\.json$/,
 ];
 const ls = spawnSync('npx', ['vsce', 'ls', '--no-dependencies'], { encoding: 'utf8' });
 if (ls.status !== 0) {

@@ -56,10 +56,18 @@ export class VscodeSecrets implements SecretSource {
 
   async ask(q: SecretQuery): Promise<Uint8Array | undefined> {
     const typed = await vscode.window.showInputBox({
-      title: `CMP Lens: shared secret${q.server ? ` for ${q.server}` : ''}`,
+      title: q.server
+        ? vscode.l10n.t('CMP Lens: shared secret for {0}', q.server)
+        : vscode.l10n.t('CMP Lens: shared secret'),
       password: true,
       ignoreFocusOut: true,
-      prompt: `For ${q.purpose}${q.senderKid ? ` (senderKID ${q.senderKid})` : ''}. Kept in VS Code's secret storage once a MAC proves it right.`,
+      prompt: q.senderKid
+        ? vscode.l10n.t(
+            "For {0} (senderKID {1}). Kept in VS Code's secret storage once a MAC proves it right.",
+            q.purpose,
+            q.senderKid,
+          )
+        : vscode.l10n.t("For {0}. Kept in VS Code's secret storage once a MAC proves it right.", q.purpose),
     });
     return typed ? new TextEncoder().encode(typed) : undefined;
   }
@@ -70,7 +78,10 @@ export class VscodeSecrets implements SecretSource {
     const text = new TextDecoder().decode(secret);
     for (const name of names) await this.store.store(name, text);
     void vscode.window.showInformationMessage(
-      `CMP Lens: the MAC is valid; the secret is remembered for ${q.senderKid ? `senderKID ${q.senderKid}` : q.secretRef} in VS Code's secret storage ("CMP Lens: Forget Secrets" clears it).`,
+      vscode.l10n.t(
+        'CMP Lens: the MAC is valid; the secret is remembered for {0} in VS Code\'s secret storage ("CMP Lens: Forget Secrets" clears it).',
+        q.senderKid ? `senderKID ${q.senderKid}` : (q.secretRef ?? ''),
+      ),
     );
   }
 }

@@ -28,7 +28,9 @@ export function targetOf(resource?: vscode.Uri): vscode.Uri | undefined {
   const target =
     resource instanceof vscode.Uri ? resource : (fromTab ?? vscode.window.activeTextEditor?.document.uri);
   if (!target)
-    void vscode.window.showWarningMessage('CMP Lens: select a .pkimsg/.der/PEM file in the explorer first.');
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t('CMP Lens: select a .pkimsg/.der/PEM file in the explorer first.'),
+    );
   return target;
 }
 
@@ -44,8 +46,8 @@ async function compareWith(resource?: vscode.Uri): Promise<void> {
   if (!left) return;
   const picked = await vscode.window.showOpenDialog({
     canSelectMany: false,
-    openLabel: 'Compare',
-    title: 'CMP Lens: compare with which message?',
+    openLabel: vscode.l10n.t('Compare'),
+    title: vscode.l10n.t('CMP Lens: compare with which message?'),
     defaultUri: vscode.Uri.joinPath(left, '..'),
   });
   const right = picked?.[0];

@@ -50,4 +50,6 @@ export type HostToCapture =
   /** The capture, read. */
   | { type: 'show'; view: CaptureView }
   /** Something failed (reading, exporting). */
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** The webview's texts in VS Code's display language (English text → shown text), before the first render. */
+  | { type: 'strings'; strings: Record<string, string> };

@@ -141,4 +141,4 @@ export type HostToComposer =
   | { type: 'secrets'; secrets: SecretChoices }
   /** A line for the status area: saved, sent, failed. */
   | { type: 'status'; level: 'info' | 'error'; message: string }
-  | Extract<HostToWebview, { type: 'children' | 'details' }>;
+  | Extract<HostToWebview, { type: 'children' | 'details' | 'strings' }>;

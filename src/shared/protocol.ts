@@ -146,4 +146,6 @@ export type HostToWebview =
   /** Protocol-check findings (sent after `show`), each with the tree node it is about. */
   | { type: 'findings'; version: number; profile: string; findings: (Finding & { nodeId?: string })[] }
   /** Something went wrong answering a request. */
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** The webview's texts in VS Code's display language (English text → shown text), before the first render. */
+  | { type: 'strings'; strings: Record<string, string> };

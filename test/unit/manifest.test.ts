@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { keyKinds } from '../../src/shared/requestSpec';
 
@@ -63,5 +64,24 @@ describe('manifest strings (package.nls.json)', () => {
       'texts no key uses',
     );
     assert.ok(used.size > 30);
+  });
+});
+
+describe('strings for translation (vscode.l10n)', () => {
+  it('l10n/bundle.l10n.json and src/shared/webviewStrings.ts hold every text of the extension and the webviews (npm run l10n)', () => {
+    const r = spawnSync(process.execPath, [join(__dirname, '..', '..', 'scripts', 'l10n.mjs'), '--check'], {
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+    const bundle = JSON.parse(
+      readFileSync(join(__dirname, '..', '..', 'l10n', 'bundle.l10n.json'), 'utf8'),
+    ) as Record<string, string>;
+    for (const text of [
+      'CMP Lens: test CA stopped.',
+      'Use another certificate…',
+      'Save as .pkimsg…',
+      'Export all…',
+    ])
+      assert.ok(text in bundle, text);
   });
 });

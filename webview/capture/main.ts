@@ -6,6 +6,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import type { CaptureRow, CaptureToHost, CaptureView, HostToCapture } from '../../src/shared/capture';
 import { clear, el } from '../common/dom';
+import { setStrings, t } from '../common/l10n';
 
 interface VsCodeApi {
   postMessage(message: CaptureToHost): void;
@@ -40,7 +41,7 @@ function rowEl(r: CaptureRow): HTMLTableRowElement {
   const tr = el('tr', `message ${r.direction}`);
   tr.dataset.index = String(r.index);
   tr.tabIndex = 0;
-  tr.title = `Open #${r.index} in the inspector`;
+  tr.title = t('Open #{0} in the inspector', r.index);
   const cell = (text: string, cls?: string) => {
     const td = el('td', cls, text);
     tr.append(td);
@@ -58,7 +59,7 @@ function rowEl(r: CaptureRow): HTMLTableRowElement {
   const flags = cell(r.flags.join('; '), 'flags');
   if (r.flags.length) flags.prepend(el('span', 'codicon codicon-warning'));
   const actions = el('td', 'actions');
-  const save = el('button', 'link', 'Export…');
+  const save = el('button', 'link', t('Export…'));
   save.addEventListener('click', (e) => {
     e.stopPropagation();
     send({ type: 'export', index: r.index });
@@ -78,27 +79,31 @@ function show(v: CaptureView): void {
   clear(header);
   const title = el('div', 'title');
   title.append(el('span', 'kind', v.title), el('span', 'meta', v.summary));
-  const all = el('vscode-button', 'export-all', 'Export all…') as HTMLElement;
+  const all = el('vscode-button', 'export-all', t('Export all…')) as HTMLElement;
   all.setAttribute('secondary', '');
   all.addEventListener('click', () => send({ type: 'exportAll' }));
   title.append(all);
   header.append(title);
   clear(problemsEl);
   if (v.problems.length) {
-    problemsEl.append(el('h2', undefined, `Problems (${v.problems.length})`));
+    problemsEl.append(el('h2', undefined, t('Problems ({0})', v.problems.length)));
     const ul = el('ul');
     for (const p of v.problems.slice(0, rowsPerPage)) {
       const li = el('li', 'problem-warning');
       li.append(
         el('span', 'codicon codicon-warning'),
-        el('span', 'where', p.packet ? `packet ${p.packet}` : ''),
+        el('span', 'where', p.packet ? t('packet {0}', p.packet) : ''),
         el('span', 'message', p.message),
       );
       ul.append(li);
     }
     if (v.problems.length > rowsPerPage)
       ul.append(
-        el('li', 'hint', `… and ${v.problems.length - rowsPerPage} more (cmp-lens capture lists them all)`),
+        el(
+          'li',
+          'hint',
+          t('… and {0} more (cmp-lens capture lists them all)', v.problems.length - rowsPerPage),
+        ),
       );
     problemsEl.append(ul);
   }
@@ -108,7 +113,9 @@ function show(v: CaptureView): void {
       el(
         'p',
         'hint',
-        'No CMP messages in this capture (HTTP bodies with Content-Type application/pkixcmp, or that decode as a PKIMessage).',
+        t(
+          'No CMP messages in this capture (HTTP bodies with Content-Type application/pkixcmp, or that decode as a PKIMessage).',
+        ),
       ),
     );
   renderFrom(v, 0, 0);
@@ -131,20 +138,20 @@ function renderFrom(v: CaptureView, e: number, r: number): void {
         x.rows
           .slice(0, 12)
           .map((row) => row.bodyType)
-          .join(' → ') + (x.rows.length > 12 ? ` → … (${x.rows.length} messages)` : '');
-      section.append(el('h2', undefined, `transactionID ${x.transactionID}: ${flow}`));
+          .join(' → ') + (x.rows.length > 12 ? ` → … (${t('{0} messages', x.rows.length)})` : '');
+      section.append(el('h2', undefined, t('transactionID {0}: {1}', x.transactionID, flow)));
       table = el('table');
       const head = el('tr');
       for (const h of [
         '',
-        'packet',
-        'time',
-        'endpoints',
+        t('packet'),
+        t('time'),
+        t('endpoints'),
         'HTTP',
-        'body',
+        t('body'),
         'PKIStatus',
-        'protection',
-        'notes',
+        t('protection'),
+        t('notes'),
         '',
       ])
         head.append(el('th', undefined, h));
@@ -176,7 +183,7 @@ function renderFrom(v: CaptureView, e: number, r: number): void {
           el(
             'li',
             'hint',
-            `… and ${x.findings.length - shown.length} more findings (cmp-lens capture lists them all)`,
+            t('… and {0} more findings (cmp-lens capture lists them all)', x.findings.length - shown.length),
           ),
         );
       budget -= shown.length;
@@ -192,7 +199,7 @@ function moreButton(v: CaptureView, e: number, r: number): void {
   const more = el(
     'vscode-button',
     'show-more',
-    `Show ${Math.min(rowsPerPage, total - shown)} more (${shown} of ${total} messages shown)`,
+    t('Show {0} more ({1} of {2} messages shown)', Math.min(rowsPerPage, total - shown), shown, total),
   ) as HTMLElement;
   more.setAttribute('secondary', '');
   more.addEventListener('click', () => {
@@ -214,6 +221,8 @@ window.addEventListener('message', (ev: MessageEvent<HostToCapture>) => {
     case 'error':
       problemsEl.prepend(el('div', 'problem-error', `CMP Lens: ${m.message}`));
       return;
+    case 'strings':
+      return setStrings(m.strings);
     default: {
       const never: never = m;
       return never;

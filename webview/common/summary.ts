@@ -1,6 +1,7 @@
 /** The summary header: what the message is, its header fields, and its protection. */
 import type { ShowPayload } from '../../src/shared/protocol';
 import { clear, el } from './dom';
+import { t } from './l10n';
 
 function field(label: string, value: string | number | undefined): HTMLElement | undefined {
   if (value === undefined || value === '') return undefined;
@@ -12,32 +13,45 @@ function field(label: string, value: string | number | undefined): HTMLElement |
 export function renderSummary(header: HTMLElement, p: ShowPayload): void {
   clear(header);
   const title = el('div', 'title');
-  const names = { der: 'DER', base64: 'base64', hex: 'hex text', http: 'HTTP message', mime: 'MIME part' };
+  const names = {
+    der: 'DER',
+    base64: 'base64',
+    hex: t('hex text'),
+    http: t('HTTP message'),
+    mime: t('MIME part'),
+  };
   const wrap = p.format === 'pem' ? `PEM ${p.pemLabel ?? ''}` : names[p.format];
   const s = p.summary;
   title.append(el('span', 'kind', s ? `${s.bodyType} — ${s.bodyDescription}` : p.kind));
   const meta = el(
     'span',
     'meta',
-    `${p.kind}, ${wrap}, ${p.size} bytes, ${p.stats.nodes} nodes (${p.stats.nodes ? ((100 * p.stats.explained) / p.stats.nodes).toFixed(1) : 0}% named)`,
+    t(
+      '{0}, {1}, {2} bytes, {3} nodes ({4}% named)',
+      p.kind,
+      wrap,
+      p.size,
+      p.stats.nodes,
+      p.stats.nodes ? ((100 * p.stats.explained) / p.stats.nodes).toFixed(1) : 0,
+    ),
   );
   title.append(meta);
   if (s) {
     const badge = el(
       'vscode-badge',
       `protection ${s.protected ? 'protected' : 'unprotected'}`,
-      s.protected ? `protection: ${s.protectionAlg ?? 'algorithm missing'}` : 'unprotected',
+      s.protected ? t('protection: {0}', s.protectionAlg ?? t('algorithm missing')) : t('unprotected'),
     );
     badge.title = s.protected
-      ? 'Protection present (verification comes with the protection check)'
-      : 'No protection';
+      ? t('Protection present (verification comes with the protection check)')
+      : t('No protection');
     title.append(badge);
   }
   const errors = p.errorCount;
   if (errors) title.append(el('span', 'error-count codicon codicon-error', ` ${errors}`));
   header.append(title);
   // Where the message came from in what was opened: "the body of the HTTP response …" (text only).
-  if (p.inputNote) header.append(el('div', 'input-note', `Input: ${p.inputNote}`));
+  if (p.inputNote) header.append(el('div', 'input-note', t('Input: {0}', p.inputNote)));
   if (!s) return;
   const grid = el('div', 'fields');
   const fields = [

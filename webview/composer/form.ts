@@ -12,6 +12,7 @@ import type { ComposerForm, FileField, FormChoices, SecretChoices } from '../../
 import type { FieldError, RequestBody } from '../../src/shared/requestSpec';
 import { clear, el } from '../common/dom';
 import { infoTypeNames, sections, type FieldDef } from './fields';
+import { t } from '../common/l10n';
 
 type Valued = HTMLElement & { value: string };
 type Checkable = HTMLElement & { checked: boolean; value: string };
@@ -85,18 +86,26 @@ export class ComposerFormView {
   ) {
     for (const s of sections) {
       const section = el('section', 'form-section');
-      section.append(el('h2', undefined, s.title));
+      section.append(el('h2', undefined, t(s.title)));
       for (const f of s.fields) section.append(this.control(f).row);
       root.append(section);
       this.sectionEls.push({ el: section, bodies: s.bodies });
     }
   }
 
+  /** A select's options, their texts in the display language. */
   private optionsOf(def: FieldDef): readonly (readonly [string, string])[] {
-    if (def.options) return def.options;
+    if (def.options)
+      return def.options.map(([value, text]) => [
+        value,
+        // The small SLH-DSA sets sign in tens of seconds in pure JS: said in the option, not hidden.
+        def.path === 'spec.keyType' && /^SLH-DSA-.*s$/.test(value)
+          ? t('{0} (slow to sign: ~20 s)', text)
+          : t(text),
+      ]);
     if (def.choices === 'crlReasons')
       return [
-        ['', 'none'],
+        ['', t('none')],
         ...this.choices.crlReasons.map((r) => [String(r.value), `${r.name} (${r.value})`] as const),
       ];
     if (def.choices === 'keyUsage') return this.choices.keyUsage.map((n) => [n, n] as const);
@@ -109,18 +118,18 @@ export class ComposerFormView {
     const row = el('div', 'field-row');
     row.dataset.path = def.path;
     const id = `f-${def.path.replace(/\./g, '-')}-${this.controls.length}`;
-    const label = el('label', 'field-label', def.label);
+    const label = el('label', 'field-label', t(def.label));
     label.htmlFor = id;
     const error = el('div', 'field-error');
     const c: Control = { def, row, error };
-    const help = el('div', 'field-help', def.help);
+    const help = el('div', 'field-help', def.help ? t(def.help) : def.help);
     row.append(label);
     switch (def.kind) {
       case 'text':
       case 'int': {
         const input = el('vscode-textfield' as 'input') as unknown as Valued;
         input.id = id;
-        if (def.placeholder) input.setAttribute('placeholder', def.placeholder);
+        if (def.placeholder) input.setAttribute('placeholder', t(def.placeholder));
         input.addEventListener('input', () => this.cb.changed(false));
         c.input = input;
         row.append(input);
@@ -133,7 +142,7 @@ export class ComposerFormView {
         input.id = id;
         input.setAttribute('rows', '3');
         input.setAttribute('resize', 'vertical');
-        if (def.placeholder) input.setAttribute('placeholder', def.placeholder);
+        if (def.placeholder) input.setAttribute('placeholder', t(def.placeholder));
         input.addEventListener('input', () => this.cb.changed(false));
         c.input = input;
         row.append(input);
@@ -156,7 +165,7 @@ export class ComposerFormView {
         row.append(select);
         if (def.kind === 'secret') {
           this.secretSelect = select;
-          const b = el('vscode-button', 'enter-secret', 'Enter secret…') as HTMLElement;
+          const b = el('vscode-button', 'enter-secret', t('Enter secret…')) as HTMLElement;
           b.setAttribute('secondary', '');
           b.addEventListener('click', () => this.cb.enterSecret());
           row.append(b);
@@ -189,7 +198,11 @@ export class ComposerFormView {
       case 'files': {
         const field = def.path.slice('files.'.length) as FileField;
         const list = el('div', 'file-list');
-        const b = el('vscode-button', 'choose-file', def.kind === 'file' ? 'Choose…' : 'Add…') as HTMLElement;
+        const b = el(
+          'vscode-button',
+          'choose-file',
+          def.kind === 'file' ? t('Choose…') : t('Add…'),
+        ) as HTMLElement;
         b.id = id;
         b.setAttribute('secondary', '');
         b.addEventListener('click', () => this.cb.pickFile(field));
@@ -218,9 +231,9 @@ export class ComposerFormView {
       o.setAttribute('value', value);
       select.append(o);
     };
-    add('testca', "the embedded test CA's");
-    for (const name of s.stored) add(`stored:${name}`, `stored: ${name}`);
-    add('typed', s.typed ? 'typed for this panel' : 'typed for this panel (not entered yet)');
+    add('testca', t("the embedded test CA's"));
+    for (const name of s.stored) add(`stored:${name}`, t('stored: {0}', name));
+    add('typed', s.typed ? t('typed for this panel') : t('typed for this panel (not entered yet)'));
     const value =
       keep && (keep === 'testca' || keep === 'typed' || s.stored.includes(keep.slice(7))) ? keep : 'testca';
     select.value = value;
@@ -259,7 +272,8 @@ export class ComposerFormView {
       case 'int': {
         if (!text.trim()) return put(undefined);
         const n = Number(text.trim());
-        if (!Number.isInteger(n)) errors.push({ field, message: `"${text.trim()}" is not a whole number` });
+        if (!Number.isInteger(n))
+          errors.push({ field, message: t('"{0}" is not a whole number', text.trim()) });
         return put(Number.isInteger(n) ? n : undefined);
       }
       case 'lines':
@@ -399,7 +413,7 @@ export class ComposerFormView {
     for (const [i, path] of (this.files[field] ?? []).entries()) {
       const item = el('div', 'file');
       const remove = el('button', 'link codicon codicon-close');
-      remove.title = 'Remove';
+      remove.title = t('Remove');
       remove.setAttribute('aria-label', `Remove ${path}`);
       remove.addEventListener('click', () => {
         this.files[field]!.splice(i, 1);

@@ -12,6 +12,7 @@ import { clear, el } from '../common/dom';
 import { renderSummary } from '../common/summary';
 import { TreeView } from '../common/tree';
 import { ComposerFormView } from './form';
+import { onStrings, setStrings, t } from '../common/l10n';
 import { loadState, onMessage, saveState, send } from './host';
 
 const app = document.getElementById('app')!;
@@ -28,7 +29,8 @@ previewPane.append(actions, statusEl, errorsEl, header, checksEl, treeEl, detail
 app.append(formPane, previewPane);
 
 const button = (label: string, cls: string, run: () => void, secondary = true): HTMLElement => {
-  const b = el('vscode-button', cls, label) as HTMLElement;
+  const b = el('vscode-button', cls) as HTMLElement;
+  onStrings(() => (b.textContent = t(label)));
   if (secondary) b.setAttribute('secondary', '');
   b.addEventListener('click', run);
   actions.append(b);
@@ -82,7 +84,13 @@ function renderErrors(errors: FieldError[]): void {
   const all = [...localErrors, ...errors];
   const unplaced = view?.showErrors(all) ?? all;
   if (!all.length) return;
-  errorsEl.append(el('h2', undefined, `Cannot build: ${all.length} problem${all.length === 1 ? '' : 's'}`));
+  errorsEl.append(
+    el(
+      'h2',
+      undefined,
+      all.length === 1 ? t('Cannot build: 1 problem') : t('Cannot build: {0} problems', all.length),
+    ),
+  );
   const list = el('ul');
   for (const e of all) {
     const item = el('li', 'problem-error');
@@ -132,7 +140,10 @@ function renderPreview(p: PreviewPayload): void {
       el(
         'div',
         'note',
-        `Key: a new ${p.generatedKey} key pair, saved beside the message (PKCS#8, a secret) when you save.`,
+        t(
+          'Key: a new {0} key pair, saved beside the message (PKCS#8, a secret) when you save.',
+          p.generatedKey,
+        ),
       ),
     );
   const expanded = tree.expanded.size ? [...tree.expanded] : (restored?.expanded ?? []);
@@ -152,9 +163,9 @@ function renderDetails(d: NodeDetails): void {
     row.append(el('span', 'k', k), el('span', 'v', v));
     detailsEl.append(row);
   };
-  kv('type', d.type);
-  if (d.ref) kv('defined in', d.ref);
-  kv('bytes', `offset ${d.offset}, header ${d.headerLength}, content ${d.length}`);
+  kv(t('type'), d.type);
+  if (d.ref) kv(t('defined in'), d.ref);
+  kv(t('bytes'), t('offset {0}, header {1}, content {2}', d.offset, d.headerLength, d.length));
   if (d.value !== undefined) detailsEl.append(el('pre', 'full-value', d.value));
   for (const n of d.notes) detailsEl.append(el('div', 'note', n));
 }
@@ -189,6 +200,8 @@ onMessage((m: HostToComposer) => {
       return m.version === version ? tree.setChildren(m.id, m.start, m.total, m.nodes) : undefined;
     case 'details':
       return m.version === version ? renderDetails(m.details) : undefined;
+    case 'strings':
+      return setStrings(m.strings);
     default: {
       const never: never = m;
       return never;

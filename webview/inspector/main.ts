@@ -19,12 +19,15 @@ import { HexView } from './hex';
 import { loadState, onMessage, saveState, send } from './host';
 import { renderSummary } from '../common/summary';
 import { TreeView } from '../common/tree';
+import { onStrings, setStrings, t } from '../common/l10n';
 
 const app = document.getElementById('app')!;
 const header = el('header', 'summary');
 const filterBox = el('vscode-textfield', 'filter') as HTMLElement & { value: string; placeholder: string };
-filterBox.placeholder = 'Filter: field name, type or value';
-filterBox.setAttribute('aria-label', 'Filter the tree');
+onStrings(() => {
+  filterBox.placeholder = t('Filter: field name, type or value');
+  filterBox.setAttribute('aria-label', t('Filter the tree'));
+});
 const matchesEl = el('div', 'matches');
 const treeEl = el('div', 'tree');
 const hexEl = el('div', 'hex');
@@ -96,7 +99,7 @@ function show(p: ShowPayload): void {
   hex.reset(p.size);
   renderProblems(p);
   clear(detailsEl);
-  detailsEl.append(el('p', 'hint', 'Select a node to see its details.'));
+  detailsEl.append(el('p', 'hint', t('Select a node to see its details.')));
   // Restore expansion, selection and filter (first load after a reload, or a re-decode of a changed file).
   const { expanded, selected, scrollTop, filter } = state;
   restoring = true;
@@ -127,7 +130,7 @@ function renderChecks(results: CheckResult[]): void {
   const badge = header.querySelector('.protection');
   const main = results.find((r) => r.check === 'protection');
   if (badge && main) {
-    badge.textContent = `protection: ${main.verdict}`;
+    badge.textContent = t('protection: {0}', main.verdict);
     badge.className = `protection verdict-${main.verdict}`;
     (badge as HTMLElement).title = `${main.summary}${main.reason ? `\n${main.reason}` : ''}`;
   }
@@ -154,12 +157,12 @@ function renderChecks(results: CheckResult[]): void {
       r.check === 'protection' &&
       (r.verdict === 'needs-secret' || (r.verdict === 'invalid' && /MAC/.test(r.reason ?? '')))
     ) {
-      const b = el('vscode-button', 'enter-secret', 'Enter secret…') as HTMLElement;
+      const b = el('vscode-button', 'enter-secret', t('Enter secret…')) as HTMLElement;
       b.addEventListener('click', () => send({ type: 'enterSecret' }));
       row.append(b);
     }
     if (r.check === 'protection' && (r.signer !== undefined || r.verdict === 'needs-cert')) {
-      const b = el('vscode-button', 'choose-cert', 'Use another certificate…') as HTMLElement;
+      const b = el('vscode-button', 'choose-cert', t('Use another certificate…')) as HTMLElement;
       b.setAttribute('secondary', '');
       b.addEventListener('click', () => send({ type: 'chooseCert' }));
       row.append(b);
@@ -175,7 +178,7 @@ function renderChecks(results: CheckResult[]): void {
   }
   let list = problemsEl.querySelector('ul');
   if (!list) {
-    problemsEl.append(el('h2', undefined, 'Problems'));
+    problemsEl.append(el('h2', undefined, t('Problems')));
     list = problemsEl.appendChild(el('ul'));
   }
   for (const r of failed) {
@@ -215,13 +218,15 @@ function renderFindings(profile: string, findings: (Finding & { nodeId?: string 
     el(
       'h2',
       undefined,
-      `Protocol checks (${profile === 'lightweight' ? 'RFC 9483 lightweight profile' : 'RFC 9810'}): ${findings.length}`,
+      profile === 'lightweight'
+        ? t('Protocol checks (RFC 9483 lightweight profile): {0}', findings.length)
+        : t('Protocol checks (RFC 9810): {0}', findings.length),
     ),
   );
   const list = el('ul');
   for (const f of findings) {
     const item = el('li', `problem-${f.severity} finding`);
-    const link = el('button', 'link', f.path || 'message');
+    const link = el('button', 'link', f.path || t('message'));
     link.addEventListener('click', () =>
       f.nodeId ? reveal(f.nodeId.split('.').map((_, i, a) => a.slice(0, i + 1).join('.'))) : undefined,
     );
@@ -229,7 +234,7 @@ function renderFindings(profile: string, findings: (Finding & { nodeId?: string 
       el('span', `codicon codicon-${f.severity === 'info' ? 'info' : f.severity}`),
       link,
       el('span', 'message', f.message),
-      el('span', 'path', `${f.ref}${f.profile === 'lightweight' ? ' · lightweight' : ''}`),
+      el('span', 'path', `${f.ref}${f.profile === 'lightweight' ? ` · ${t('lightweight')}` : ''}`),
     );
     list.append(item);
   }
@@ -239,7 +244,7 @@ function renderFindings(profile: string, findings: (Finding & { nodeId?: string 
 function renderProblems(p: ShowPayload): void {
   clear(problemsEl);
   if (!p.problems.length) return;
-  problemsEl.append(el('h2', undefined, `Problems (${p.problemCount})`));
+  problemsEl.append(el('h2', undefined, t('Problems ({0})', p.problemCount)));
   const list = el('ul');
   for (const prob of p.problems) {
     const item = el('li', `problem-${prob.severity}`);
@@ -261,7 +266,10 @@ function renderProblems(p: ShowPayload): void {
       el(
         'li',
         'hint',
-        `… and ${p.problemCount - p.problems.length} more (Show as Text, or cmp-lens inspect, lists them all)`,
+        t(
+          '… and {0} more (Show as Text, or cmp-lens inspect, lists them all)',
+          p.problemCount - p.problems.length,
+        ),
       ),
     );
   problemsEl.append(list);
@@ -282,18 +290,32 @@ function renderDetails(d: NodeDetails): void {
     end: d.offset + d.headerLength + d.length + (d.indefinite ? 2 : 0),
   });
   detailsEl.append(el('h2', undefined, d.path || d.type));
-  detailsEl.append(detailLine('type', d.type), detailLine('tag', d.tag));
-  if (d.ref) detailsEl.append(detailLine('defined in', d.ref));
+  detailsEl.append(detailLine(t('type'), d.type), detailLine(t('tag'), d.tag));
+  if (d.ref) detailsEl.append(detailLine(t('defined in'), d.ref));
   detailsEl.append(
     detailLine(
-      'bytes',
-      `offset ${d.offset} (${hexOffset(d.offset)}), header ${d.headerLength}, content ${d.length}${d.indefinite ? ' (indefinite length)' : ''}`,
+      t('bytes'),
+      d.indefinite
+        ? t(
+            'offset {0} ({1}), header {2}, content {3} (indefinite length)',
+            d.offset,
+            hexOffset(d.offset),
+            d.headerLength,
+            d.length,
+          )
+        : t(
+            'offset {0} ({1}), header {2}, content {3}',
+            d.offset,
+            hexOffset(d.offset),
+            d.headerLength,
+            d.length,
+          ),
     ),
   );
-  if (!d.explained) detailsEl.append(detailLine('schema', 'not explained by a schema'));
+  if (!d.explained) detailsEl.append(detailLine(t('schema'), t('not explained by a schema')));
   if (d.value !== undefined) {
     const v = el('pre', 'full-value', d.value);
-    detailsEl.append(el('div', 'k', 'value'), v);
+    detailsEl.append(el('div', 'k', t('value')), v);
   }
   for (const n of d.notes) detailsEl.append(el('div', 'note', n));
   for (const p of d.problems) detailsEl.append(el('div', 'problem-error', p));
@@ -304,11 +326,11 @@ function renderDetails(d: NodeDetails): void {
     b.addEventListener('click', run);
     actions.append(b);
   };
-  button('Copy value', () => send({ type: 'copy', id: d.id, what: 'value' }));
-  button('Copy path', () => send({ type: 'copy', id: d.id, what: 'path' }));
-  button('Copy hex', () => send({ type: 'copy', id: d.id, what: 'hex' }));
-  button('Copy base64', () => send({ type: 'copy', id: d.id, what: 'base64' }));
-  if (d.savable) button('Save as DER…', () => send({ type: 'saveDer', id: d.id }));
+  button(t('Copy value'), () => send({ type: 'copy', id: d.id, what: 'value' }));
+  button(t('Copy path'), () => send({ type: 'copy', id: d.id, what: 'path' }));
+  button(t('Copy hex'), () => send({ type: 'copy', id: d.id, what: 'hex' }));
+  button(t('Copy base64'), () => send({ type: 'copy', id: d.id, what: 'base64' }));
+  if (d.savable) button(t('Save as DER…'), () => send({ type: 'saveDer', id: d.id }));
   detailsEl.append(actions);
 }
 
@@ -320,8 +342,10 @@ function renderMatches(query: string, matches: FilterMatch[], total: number): vo
       'div',
       'matches-count',
       total > matches.length
-        ? `${total} matches (first ${matches.length} shown)`
-        : `${total} match${total === 1 ? '' : 'es'}`,
+        ? t('{0} matches (first {1} shown)', total, matches.length)
+        : total === 1
+          ? t('1 match')
+          : t('{0} matches', total),
     ),
   );
   for (const m of matches) {
@@ -370,6 +394,8 @@ onMessage((m: HostToWebview) => {
     case 'error':
       problemsEl.prepend(el('div', 'problem-error', `CMP Lens: ${m.message}`));
       return;
+    case 'strings':
+      return setStrings(m.strings);
     default: {
       const never: never = m;
       return never;

@@ -12,6 +12,7 @@ import { Disposable } from '../disposable';
 import type { VscodeSecrets } from '../secrets';
 import { onGuardedMessage } from '../webviewMessages';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
+import { webviewStrings } from '../l10n';
 
 export const captureViewType = 'cmpLens.capture';
 
@@ -45,7 +46,7 @@ class CaptureSession extends Disposable {
     this.result = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: `CMP Lens: reading ${this.name}`,
+        title: vscode.l10n.t('CMP Lens: reading {0}', this.name),
         cancellable: true,
       },
       async (progress, token) => {
@@ -77,18 +78,26 @@ class CaptureSession extends Disposable {
     try {
       switch (m.type) {
         case 'ready': {
+          this.post({ type: 'strings', strings: webviewStrings() });
           const result = await this.read();
           const view = await vscode.window.withProgress(
             {
               location: vscode.ProgressLocation.Notification,
-              title: `CMP Lens: checking ${result.messages.length} messages of ${this.name}`,
+              title: vscode.l10n.t(
+                'CMP Lens: checking {0} messages of {1}',
+                result.messages.length,
+                this.name,
+              ),
             },
             (progress) => {
               let reported = 0;
               return captureView(result, this.name, { secrets: this.secrets }, (done, total) => {
                 const fraction = done / total;
                 if (fraction - reported >= 0.01) {
-                  progress.report({ increment: (fraction - reported) * 100, message: `${done} of ${total}` });
+                  progress.report({
+                    increment: (fraction - reported) * 100,
+                    message: vscode.l10n.t('{0} of {1}', done, total),
+                  });
                   reported = fraction;
                 }
               });
@@ -139,13 +148,16 @@ class CaptureSession extends Disposable {
     });
     if (!target) return;
     await vscode.workspace.fs.writeFile(target, m.der);
-    vscode.window.setStatusBarMessage(`CMP Lens: saved #${index} to ${target.fsPath}`, 4000);
+    vscode.window.setStatusBarMessage(
+      vscode.l10n.t('CMP Lens: saved #{0} to {1}', index, target.fsPath),
+      4000,
+    );
   }
 
   private async exportAll(): Promise<void> {
     const result = await this.read();
     const picked = await vscode.window.showOpenDialog({
-      title: 'Folder to export the exchanges to',
+      title: vscode.l10n.t('Folder to export the exchanges to'),
       canSelectFiles: false,
       canSelectFolders: true,
       canSelectMany: false,
@@ -156,7 +168,7 @@ class CaptureSession extends Disposable {
     for (const f of files)
       await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(picked[0], f.folder, f.file), f.der);
     void vscode.window.showInformationMessage(
-      `CMP Lens: exported ${files.length} messages to ${picked[0].fsPath}.`,
+      vscode.l10n.t('CMP Lens: exported {0} messages to {1}.', files.length, picked[0].fsPath),
     );
   }
 }

@@ -20,6 +20,7 @@ import type { SecretStore } from '../secrets';
 import { Disposable } from '../disposable';
 import { onGuardedMessage } from '../webviewMessages';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
+import { webviewStrings } from '../l10n';
 
 export const composerViewType = 'cmpLens.composer';
 
@@ -100,6 +101,7 @@ export class ComposerPanel extends Disposable {
     try {
       switch (m.type) {
         case 'ready':
+          this.post({ type: 'strings', strings: webviewStrings() });
           return this.post({
             type: 'init',
             form: m.form ?? defaultComposerForm,
@@ -157,7 +159,7 @@ export class ComposerPanel extends Disposable {
     const many = field === 'extraCerts' || field === 'chain';
     const picked = await vscode.window.showOpenDialog({
       canSelectMany: many,
-      openLabel: 'Choose',
+      openLabel: vscode.l10n.t('Choose'),
       title: `CMP Lens: ${field}`,
       filters: { ...pickFilters[field], 'All files': ['*'] },
     });
@@ -166,10 +168,10 @@ export class ComposerPanel extends Disposable {
 
   private async enterSecret(): Promise<void> {
     const value = await vscode.window.showInputBox({
-      title: 'CMP Lens: shared secret for this request',
+      title: vscode.l10n.t('CMP Lens: shared secret for this request'),
       password: true,
       ignoreFocusOut: true,
-      prompt: 'Kept in memory for this composer only (never in the form, settings or files).',
+      prompt: vscode.l10n.t('Kept in memory for this composer only (never in the form, settings or files).'),
     });
     if (value === undefined) return;
     this.typedSecret = new TextEncoder().encode(value);
@@ -183,7 +185,7 @@ export class ComposerPanel extends Disposable {
     const ws = vscode.workspace.workspaceFolders?.[0]?.uri;
     const target = await vscode.window.showSaveDialog({
       defaultUri: ws ? vscode.Uri.joinPath(ws, `${built.body}.pkimsg`) : undefined,
-      saveLabel: 'Save request',
+      saveLabel: vscode.l10n.t('Save request'),
       filters: { 'CMP message': ['pkimsg', 'der'] },
     });
     if (!target) return undefined;

@@ -40,7 +40,7 @@ class Sessions {
   );
 
   constructor() {
-    this.status.name = 'CMP Lens protection';
+    this.status.name = vscode.l10n.t('CMP Lens protection');
     this.status.command = 'cmpLens.enterSecret';
   }
 
@@ -71,7 +71,7 @@ class Sessions {
       return;
     }
     this.status.text = `${icons[r.verdict]} CMP: ${r.verdict}`;
-    this.status.tooltip = `${r.summary}${r.reason ? `\n${r.reason}` : ''}${r.verdict === 'needs-secret' || r.verdict === 'invalid' ? '\nClick to enter the shared secret.' : ''}`;
+    this.status.tooltip = `${r.summary}${r.reason ? `\n${r.reason}` : ''}${r.verdict === 'needs-secret' || r.verdict === 'invalid' ? `\n${vscode.l10n.t('Click to enter the shared secret.')}` : ''}`;
     this.status.show();
   }
 
@@ -170,7 +170,9 @@ function inspectText(extensionUri: vscode.Uri, sessions: Sessions, protection: P
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
     void vscode.window.showWarningMessage(
-      'CMP Lens: open a text file holding the message first (PEM, base64, hex, a saved HTTP message or a MIME part).',
+      vscode.l10n.t(
+        'CMP Lens: open a text file holding the message first (PEM, base64, hex, a saved HTTP message or a MIME part).',
+      ),
     );
     return;
   }
@@ -265,19 +267,23 @@ export function registerInspector(
       if (sessions.current) void sessions.current.enterSecret();
       else
         void vscode.window.showInformationMessage(
-          'CMP Lens: open a MAC-protected message in the inspector first.',
+          vscode.l10n.t('CMP Lens: open a MAC-protected message in the inspector first.'),
         );
     }),
     vscode.commands.registerCommand('cmpLens.checkWithCertificate', () => {
       if (sessions.current) void sessions.current.chooseCertificate();
       else
         void vscode.window.showInformationMessage(
-          'CMP Lens: open a signature-protected message in the inspector first.',
+          vscode.l10n.t('CMP Lens: open a signature-protected message in the inspector first.'),
         );
     }),
     vscode.commands.registerCommand('cmpLens.forgetSecrets', async () => {
       const n = await secrets.store.forgetAll();
-      void vscode.window.showInformationMessage(`CMP Lens: forgot ${n} stored secret${n === 1 ? '' : 's'}.`);
+      void vscode.window.showInformationMessage(
+        n === 1
+          ? vscode.l10n.t('CMP Lens: forgot 1 stored secret.')
+          : vscode.l10n.t('CMP Lens: forgot {0} stored secrets.', n),
+      );
     }),
     vscode.commands.registerCommand('cmpLens.copyValue', copy('value')),
     vscode.commands.registerCommand('cmpLens.copyPath', copy('path')),

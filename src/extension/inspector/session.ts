@@ -26,6 +26,7 @@ import {
 } from '../../shared/protocol';
 import { Disposable } from '../disposable';
 import { onGuardedMessage } from '../webviewMessages';
+import { webviewStrings } from '../l10n';
 
 /** What the protection check needs from the extension: secrets, trust anchors, a listener and a log. */
 export interface ProtectionContext {
@@ -133,8 +134,8 @@ export class InspectorSession extends Disposable {
   async chooseCertificate(): Promise<void> {
     const picked = await vscode.window.showOpenDialog({
       canSelectMany: false,
-      openLabel: 'Use certificate',
-      title: 'CMP Lens: check the signature with which certificate?',
+      openLabel: vscode.l10n.t('Use certificate'),
+      title: vscode.l10n.t('CMP Lens: check the signature with which certificate?'),
       filters: { Certificates: ['pem', 'crt', 'cer', 'der'] },
     });
     if (!picked?.[0]) return;
@@ -142,7 +143,11 @@ export class InspectorSession extends Disposable {
     const { kind } = inspectFile(der).doc;
     if (kind !== 'Certificate') {
       void vscode.window.showErrorMessage(
-        `CMP Lens: ${picked[0].path.split('/').pop()} is not a certificate: it is ${kindInWords[kind]}.`,
+        vscode.l10n.t(
+          'CMP Lens: {0} is not a certificate: it is {1}.',
+          picked[0].path.split('/').pop() ?? '',
+          kindInWords[kind],
+        ),
       );
       return;
     }
@@ -154,21 +159,33 @@ export class InspectorSession extends Disposable {
   async enterSecret(): Promise<void> {
     const kid = this.model?.doc.summary?.senderKID;
     const value = await vscode.window.showInputBox({
-      title: 'CMP Lens: shared secret',
+      title: vscode.l10n.t('CMP Lens: shared secret'),
       password: true,
       ignoreFocusOut: true,
-      prompt: `The shared secret for the MAC of ${this.o.title}${kid ? ` (senderKID ${kid})` : ''}. Remembered in VS Code's secret storage if the MAC proves it right.`,
+      prompt: kid
+        ? vscode.l10n.t(
+            "The shared secret for the MAC of {0} (senderKID {1}). Remembered in VS Code's secret storage if the MAC proves it right.",
+            this.o.title,
+            kid,
+          )
+        : vscode.l10n.t(
+            "The shared secret for the MAC of {0}. Remembered in VS Code's secret storage if the MAC proves it right.",
+            this.o.title,
+          ),
     });
     if (value === undefined) return;
     const verdict = await this.check(new TextEncoder().encode(value));
     if (verdict === 'invalid')
-      void vscode.window.showWarningMessage('CMP Lens: the MAC does not match with this secret.');
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('CMP Lens: the MAC does not match with this secret.'),
+      );
   }
 
   private async onMessage(message: WebviewToHost): Promise<void> {
     try {
       switch (message.type) {
         case 'ready':
+          this.post({ type: 'strings', strings: webviewStrings() });
           return await this.show();
         case 'copy':
           return await this.copy(message.id, message.what);
@@ -202,7 +219,10 @@ export class InspectorSession extends Disposable {
     const text = (await this.ensureModel()).copyText(id, what);
     if (text === undefined) return;
     await vscode.env.clipboard.writeText(text);
-    vscode.window.setStatusBarMessage(`CMP Lens: copied ${what} (${text.length} characters)`, 3000);
+    vscode.window.setStatusBarMessage(
+      vscode.l10n.t('CMP Lens: copied {0} ({1} characters)', what, text.length),
+      3000,
+    );
   }
 
   /** Save a node's DER (an embedded certificate, CSR …) to a file the user picks. */
@@ -223,11 +243,14 @@ export class InspectorSession extends Disposable {
     const defaultUri = base ? vscode.Uri.joinPath(base, `${stem}.${ext}`) : undefined;
     const target = await vscode.window.showSaveDialog({
       defaultUri,
-      saveLabel: 'Save DER',
+      saveLabel: vscode.l10n.t('Save DER'),
       filters: { DER: [ext, 'der'] },
     });
     if (!target) return;
     await vscode.workspace.fs.writeFile(target, bytes);
-    vscode.window.setStatusBarMessage(`CMP Lens: saved ${bytes.length} bytes to ${target.fsPath}`, 4000);
+    vscode.window.setStatusBarMessage(
+      vscode.l10n.t('CMP Lens: saved {0} bytes to {1}', bytes.length, target.fsPath),
+      4000,
+    );
   }
 }

@@ -63,10 +63,10 @@ export class ExchangesView implements vscode.TreeDataProvider<Node>, vscode.Disp
     const e = n.exchange;
     if (!('index' in n)) {
       const item = new vscode.TreeItem(e.title, vscode.TreeItemCollapsibleState.Expanded);
-      item.description = e.result.ok ? 'completed' : 'failed';
+      item.description = e.result.ok ? vscode.l10n.t('completed') : vscode.l10n.t('failed');
       item.tooltip = e.result.ok
-        ? `Saved in ${e.folder.fsPath}`
-        : `${e.result.error}\nSaved in ${e.folder.fsPath}`;
+        ? vscode.l10n.t('Saved in {0}', e.folder.fsPath)
+        : `${e.result.error}\n${vscode.l10n.t('Saved in {0}', e.folder.fsPath)}`;
       item.iconPath = new vscode.ThemeIcon(e.result.ok ? 'pass' : 'error');
       item.resourceUri = e.folder;
       return item;
@@ -100,7 +100,7 @@ export class ExchangesView implements vscode.TreeDataProvider<Node>, vscode.Disp
       item.resourceUri = uri;
       item.command = {
         command: 'vscode.openWith',
-        title: 'Open in CMP Lens Inspector',
+        title: vscode.l10n.t('Open in CMP Lens Inspector'),
         arguments: [uri, 'cmpLens.inspector'],
       };
     }

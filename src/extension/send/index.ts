@@ -19,24 +19,28 @@ export function registerSend(context: vscode.ExtensionContext, secrets: VscodeSe
         await sendMessage(resource, deps);
       } catch (e) {
         log.error(`send: ${(e as Error).message}`);
-        void vscode.window.showErrorMessage(`CMP Lens: send failed: ${(e as Error).message}`);
+        void vscode.window.showErrorMessage(
+          vscode.l10n.t('CMP Lens: send failed: {0}', (e as Error).message),
+        );
       }
     }),
     vscode.commands.registerCommand('cmpLens.startTestCa', async () => {
       try {
         const url = await testCa.start();
-        void vscode.window.showInformationMessage(`CMP Lens: test CA running at ${url}.`);
+        void vscode.window.showInformationMessage(vscode.l10n.t('CMP Lens: test CA running at {0}.', url));
         return url;
       } catch (e) {
         log.error(`test CA: ${(e as Error).message}`);
-        void vscode.window.showErrorMessage(`CMP Lens: ${(e as Error).message}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('CMP Lens: {0}', (e as Error).message));
         return undefined;
       }
     }),
     vscode.commands.registerCommand('cmpLens.stopTestCa', async () => {
       const stopped = await testCa.stop();
       void vscode.window.showInformationMessage(
-        stopped ? 'CMP Lens: test CA stopped.' : 'CMP Lens: the test CA was not running.',
+        stopped
+          ? vscode.l10n.t('CMP Lens: test CA stopped.')
+          : vscode.l10n.t('CMP Lens: the test CA was not running.'),
       );
     }),
   );

@@ -26,7 +26,7 @@ export interface SendDeps {
 /** The signer's key for certConf and pollReq of a signed request, from a PKCS#8 file the user picks. */
 async function pickSignerKey() {
   const picked = await vscode.window.showOpenDialog({
-    title: "Private key (PKCS#8) of the request's signer, to sign certConf and pollReq",
+    title: vscode.l10n.t("Private key (PKCS#8) of the request's signer, to sign certConf and pollReq"),
     canSelectMany: false,
     filters: { 'PKCS#8 key': ['pem', 'key', 'der', 'p8'] },
   });
@@ -39,7 +39,7 @@ async function exchangeFolder(): Promise<vscode.Uri | undefined> {
   const ws = vscode.workspace.workspaceFolders?.[0];
   if (ws) return vscode.Uri.joinPath(ws.uri, 'cmp-exchanges', exchangeFolderName());
   const picked = await vscode.window.showOpenDialog({
-    title: 'Folder to save the CMP exchange in',
+    title: vscode.l10n.t('Folder to save the CMP exchange in'),
     canSelectFiles: false,
     canSelectFolders: true,
     canSelectMany: false,
@@ -58,7 +58,10 @@ export async function sendMessage(resource: vscode.Uri | undefined, deps: SendDe
   if (server.insecureSkipTlsVerify) {
     deps.log.warn(`TLS certificate verification is OFF for server "${server.name}" (insecureSkipTlsVerify)`);
     void vscode.window.showWarningMessage(
-      `CMP Lens: TLS certificate verification is off for "${server.name}" (insecureSkipTlsVerify in cmpLens.servers).`,
+      vscode.l10n.t(
+        'CMP Lens: TLS certificate verification is off for "{0}" (insecureSkipTlsVerify in cmpLens.servers).',
+        server.name,
+      ),
     );
   }
   const url = embedded ? await deps.testCa.start() : server.url;
@@ -80,10 +83,10 @@ export async function sendMessage(resource: vscode.Uri | undefined, deps: SendDe
     passphrase = stored ? new TextDecoder().decode(stored) : undefined;
     if (!passphrase) {
       passphrase = await vscode.window.showInputBox({
-        title: `CMP Lens: passphrase of the TLS client key for ${server.name}`,
+        title: vscode.l10n.t('CMP Lens: passphrase of the TLS client key for {0}', server.name),
         password: true,
         ignoreFocusOut: true,
-        prompt: "Kept in VS Code's secret storage once the server accepted the certificate.",
+        prompt: vscode.l10n.t("Kept in VS Code's secret storage once the server accepted the certificate."),
       });
       if (passphrase === undefined) return;
       typedPassphrase = true;
@@ -95,7 +98,7 @@ export async function sendMessage(resource: vscode.Uri | undefined, deps: SendDe
     post = nodePost(server, { tlsKeyPassphrase: passphrase });
   } catch (e) {
     void vscode.window.showErrorMessage(
-      `CMP Lens: ${(e as Error).message} (cmpLens.servers "${server.name}")`,
+      vscode.l10n.t('CMP Lens: {0} (cmpLens.servers "{1}")', (e as Error).message, server.name),
     );
     return;
   }
@@ -104,7 +107,7 @@ export async function sendMessage(resource: vscode.Uri | undefined, deps: SendDe
     outcome = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: `CMP Lens: ${name} to ${server.name}`,
+        title: vscode.l10n.t('CMP Lens: {0} to {1}', name, server.name),
         cancellable: true,
       },
       async (progress, token) => {
@@ -129,7 +132,7 @@ export async function sendMessage(resource: vscode.Uri | undefined, deps: SendDe
     );
   } catch (e) {
     if (!(e instanceof SendError)) throw e;
-    void vscode.window.showErrorMessage(`CMP Lens: ${e.message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('CMP Lens: {0}', e.message));
     return;
   }
   if (!outcome) return;
@@ -179,14 +182,20 @@ async function report(
   if (result.ok) {
     deps.log.info(`completed${issued ? `; issued ${issued}` : ''}`);
     void vscode.window.showInformationMessage(
-      `CMP Lens: transaction completed${issued ? `, issued ${issued}` : ''}. Saved in ${folder.fsPath}.`,
+      issued
+        ? vscode.l10n.t('CMP Lens: transaction completed, issued {0}. Saved in {1}.', issued, folder.fsPath)
+        : vscode.l10n.t('CMP Lens: transaction completed. Saved in {0}.', folder.fsPath),
     );
   } else {
     deps.log.error(`failed: ${result.error}`);
     const choice = await vscode.window.showErrorMessage(
-      `CMP Lens: send failed: ${result.error}. What was exchanged is saved in ${folder.fsPath}.`,
-      'Show Log',
+      vscode.l10n.t(
+        'CMP Lens: send failed: {0}. What was exchanged is saved in {1}.',
+        result.error ?? '',
+        folder.fsPath,
+      ),
+      vscode.l10n.t('Show Log'),
     );
-    if (choice === 'Show Log') deps.log.show();
+    if (choice === vscode.l10n.t('Show Log')) deps.log.show();
   }
 }

@@ -21,12 +21,12 @@ export function configuredServers(log: vscode.LogOutputChannel, skipped: string[
   for (const [i, s] of (Array.isArray(raw) ? raw : []).entries()) {
     const v = s as Partial<ServerConfig>;
     if (typeof v?.name !== 'string' || typeof v.url !== 'string') {
-      skipped.push(`cmpLens.servers[${i}] needs a name and a url`);
+      skipped.push(vscode.l10n.t('cmpLens.servers[{0}] needs a name and a url', i));
       log.warn(`${skipped.at(-1)}: skipped`);
       continue;
     }
     if (v.url !== embeddedUrl && !/^https?:\/\//i.test(v.url)) {
-      skipped.push(`cmpLens.servers[${i}] "${v.name}": ${v.url} is not an http(s) URL`);
+      skipped.push(vscode.l10n.t('cmpLens.servers[{0}] "{1}": {2} is not an http(s) URL', i, v.name, v.url));
       log.warn(`${skipped.at(-1)}: skipped`);
       continue;
     }
@@ -41,30 +41,39 @@ export async function pickServer(log: vscode.LogOutputChannel): Promise<ServerCo
   const servers = configuredServers(log, skipped);
   if (!servers.length && !skipped.length) {
     void vscode.window.showWarningMessage(
-      'CMP Lens: no server in cmpLens.servers. Add one in Settings, or restore the default (the embedded test CA).',
+      vscode.l10n.t(
+        'CMP Lens: no server in cmpLens.servers. Add one in Settings, or restore the default (the embedded test CA).',
+      ),
     );
     return undefined;
   }
   type Item = vscode.QuickPickItem & { server?: ServerConfig };
   const items: Item[] = servers.map((s) => ({
     label: s.name,
-    description: s.url === embeddedUrl ? 'embedded test CA on 127.0.0.1, started on demand' : s.url,
+    description:
+      s.url === embeddedUrl ? vscode.l10n.t('embedded test CA on 127.0.0.1, started on demand') : s.url,
     detail: s.insecureSkipTlsVerify
-      ? '$(warning) TLS certificate verification is off for this server'
+      ? `$(warning) ${vscode.l10n.t('TLS certificate verification is off for this server')}`
       : undefined,
     server: s,
   }));
   // Invalid entries are flagged where the user looks; picking one opens the setting.
   if (skipped.length) {
-    items.push({ label: 'skipped: invalid entries', kind: vscode.QuickPickItemKind.Separator });
+    items.push({
+      label: vscode.l10n.t('skipped: invalid entries'),
+      kind: vscode.QuickPickItemKind.Separator,
+    });
     for (const why of skipped)
-      items.push({ label: `$(warning) ${why}`, description: 'not offered: open Settings to fix it' });
+      items.push({
+        label: `$(warning) ${why}`,
+        description: vscode.l10n.t('not offered: open Settings to fix it'),
+      });
   }
   const picked = await vscode.window.showQuickPick(items, {
-    title: 'CMP Lens: send to which server?',
+    title: vscode.l10n.t('CMP Lens: send to which server?'),
     placeHolder: vscode.workspace.isTrusted
       ? undefined
-      : 'Untrusted workspace: only servers from your user settings are listed',
+      : vscode.l10n.t('Untrusted workspace: only servers from your user settings are listed'),
   });
   if (picked && !picked.server) {
     void vscode.commands.executeCommand('workbench.action.openSettings', 'cmpLens.servers');

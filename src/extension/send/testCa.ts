@@ -76,8 +76,8 @@ export class TestCaService extends Disposable {
     }
     const url = this.running.server.url;
     this.log.info(`test CA (${this.running.ca.key.kind} key) started at ${url} (state in ${dir})`);
-    this.status.text = '$(server-process) CMP test CA';
-    this.status.tooltip = `CMP Lens test CA at ${url}\nClick to stop it.`;
+    this.status.text = `$(server-process) ${vscode.l10n.t('CMP test CA')}`;
+    this.status.tooltip = vscode.l10n.t('CMP Lens test CA at {0}\nClick to stop it.', url);
     this.status.show();
     return url;
   }
