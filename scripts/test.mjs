@@ -52,6 +52,11 @@ const steps = [
     ['run', '--silent', 'test:code-server'],
   ],
   [
+    "Open VSX's ovsx on the package: its checks, stopping at the registry (Node 24 from the step before)",
+    'node',
+    ['scripts/check-ovsx.mjs'],
+  ],
+  [
     'VS Code via @vscode/test-electron (needs VSCODE_EXECUTABLE_PATH or network; exit 77 = skipped)',
     'npm',
     ['run', '--silent', 'test:vscode'],
