@@ -356,7 +356,7 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
   it('Send Message from the inspector to the embedded test CA: an invalid server entry is flagged; the reply opens, the exchange is saved and listed', async () => {
     await openFromExplorer('ir-demo.pkimsg');
     await webviewFrame('initialization request', 45_000);
-    const box = await runCommand('CMP Lens: Send Message');
+    await runCommand('CMP Lens: Send Message');
     // The server pick: the embedded test CA is the default first entry.
     await page
       .locator('.quick-input-list .monaco-list-row', { hasText: 'CMP Lens test CA (embedded)' })
@@ -377,7 +377,11 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
         throw new Error(`${(e as Error).message}\n${settingsFiles.join('\n')}`);
       });
     await page.screenshot({ path: join(results, 'vscode-invalid-server-flagged.png') });
-    await box.press('Enter');
+    // Pick the embedded test CA by its row (the input box may no longer have the keyboard focus).
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'CMP Lens test CA (embedded)' })
+      .first()
+      .click();
     const frame = await webviewFrame('initialization response', 45_000).catch(async (e) => {
       await page.screenshot({ path: join(results, 'vscode-send-failed.png') });
       throw e;

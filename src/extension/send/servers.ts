@@ -71,6 +71,8 @@ export async function pickServer(log: vscode.LogOutputChannel): Promise<ServerCo
   }
   const picked = await vscode.window.showQuickPick(items, {
     title: vscode.l10n.t('CMP Lens: send to which server?'),
+    // A notification or a webview taking the focus must not close the pick under the user.
+    ignoreFocusOut: true,
     placeHolder: vscode.workspace.isTrusted
       ? undefined
       : vscode.l10n.t('Untrusted workspace: only servers from your user settings are listed'),
