@@ -1,7 +1,7 @@
 /** `cmp-lens serve` (the embedded test CA) and `cmp-lens demo` (what `npm start` runs). */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { givenSecret, inspectText, sendRequest, startTestCa, TestCaKeyMismatch, type OpenCa } from '../app';
+import { givenSecret, inspectText, sendRequest, startTestCa, TestCaKeyMismatch } from '../app';
 import { keyKinds, pkiFailureInfoNames, toPem, type KeyKind } from '../core/base';
 import { buildRequest } from '../core/compose';
 import type { TestCaBehaviour } from '../core/testca';
@@ -47,6 +47,11 @@ const serveFlags: FlagSpec = {
   },
   '--reject': { kind: 'list', arg: 'BIT,...', help: 'reject certificate requests with these failInfo bits' },
   '--no-implicit-confirm': { kind: 'bool', help: 'never grant implicit confirmation' },
+  '--template-key': {
+    kind: 'value',
+    arg: 'P-256|RSA-N',
+    help: 'the key certReqTemplate asks for: an EC P-256 algId (default) or an RSA modulus length (rsaKeyLen)',
+  },
   '--roll-root': {
     kind: 'bool',
     help: 'make a new root key first and serve the update (newWithNew, newWithOld, oldWithNew; RFC 9810 §4.4)',
@@ -69,10 +74,19 @@ function behaviourFrom(p: Parsed): TestCaBehaviour {
     pollCount: intFlag(p, '--poll-count', 0, 100),
     checkAfter: intFlag(p, '--check-after', 0, 3600),
     confirmWaitSeconds: intFlag(p, '--confirm-wait', 0, 86_400),
+    templateKey: templateKeyFlag(p.value('--template-key')),
     reject: reject as TestCaBehaviour['reject'],
     grantImplicitConfirm: !p.bool('--no-implicit-confirm'),
     sendError: p.bool('--send-error'),
   };
+}
+
+function templateKeyFlag(v: string | undefined): string | undefined {
+  if (v === undefined || v === 'P-256') return v;
+  const bits = /^RSA-(\d+)$/i.exec(v)?.[1];
+  if (!bits || Number(bits) < 1024 || Number(bits) > 16384)
+    throw new UsageError(`--template-key must be P-256 or RSA-N with N from 1024 to 16384 (got "${v}")`);
+  return `RSA-${bits}`;
 }
 
 /** --tls-cert, --tls-key, --tls-client-ca: HTTPS, with client authentication when a client CA is given. */
@@ -106,15 +120,6 @@ function caKeyFlag(p: Parsed): KeyKind | undefined {
   return kind;
 }
 
-/** The CA kept in DIR (see openTestCa); DIR also gets testca.crt for clients' trust. */
-function keptIn(dir: string): OpenCa {
-  return async (options) => {
-    const ca = await openTestCa(dir, options);
-    writeFileAtomic(join(dir, 'testca.crt'), toPem('CERTIFICATE', ca.certDer));
-    return ca;
-  };
-}
-
 async function serve(args: string[], io: Io): Promise<number> {
   const p = parseFlags('serve', args, serveFlags);
   if (p.positional.length) throw new UsageError(`serve takes no FILE (got "${p.positional[0]}")`);
@@ -133,7 +138,7 @@ async function serve(args: string[], io: Io): Promise<number> {
     trustAnchors: p.list('--trust').map((t) => loadDer(t)),
     caKey: caKeyFlag(p),
     rollRoot: p.bool('--roll-root'),
-    open: state ? keptIn(state) : undefined,
+    open: state ? (options) => openTestCa(state, options) : undefined,
     listen: (ca) => serveTestCa(ca, { port, host, tls, log: (l) => io.out(`  ${l}`) }),
   }).catch((e: unknown) => {
     throw e instanceof TestCaKeyMismatch ? new UsageError(`--ca-key: ${e.message}`) : e;
@@ -151,7 +156,7 @@ async function serve(args: string[], io: Io): Promise<number> {
       'root key rolled: genm rootCaCert about the old root answers newWithNew, newWithOld and oldWithNew',
     );
   if (state) {
-    // After a roll the CA's certificate is the new one.
+    // DIR/testca.crt for clients' trust (ca.crt is the same; after a roll, the new one).
     writeFileAtomic(join(state, 'testca.crt'), toPem('CERTIFICATE', serving.ca.certDer));
     io.out(`state and CA certificate in ${state} (testca.crt for clients' trust)`);
   }

@@ -30,7 +30,7 @@ import {
 import { fsyncDir, writeFileAtomic } from './atomic';
 import { join, resolve } from 'node:path';
 import { Certificate, Name } from '@peculiar/asn1-x509';
-import { decodeAs, fromBase64, toBase64, toPem, unwrapInput } from '../core/base';
+import { decodeAs, equalBytes, fromBase64, toBase64, toPem, unwrapInput } from '../core/base';
 import {
   TestCa,
   parseState,
@@ -41,6 +41,7 @@ import {
   type RootUpdateDer,
   type TestCaOptions,
 } from '../core/testca';
+import { certName } from '../core/protection';
 
 /** Appends `text` to `file` and waits until it is on disk. */
 function appendDurably(file: string, text: string): void {
@@ -118,6 +119,17 @@ interface IndexLine {
 const lineOf = (l: IndexLine) =>
   `${l.status}\t${l.expiry}\t${l.revoked}\t${l.serial}\tunknown\t${l.subject}\n`;
 
+/** The index line of a certificate just issued (status V). */
+function validLine(cert: Certificate, serial: string): IndexLine {
+  return {
+    status: 'V',
+    expiry: indexDate(cert.tbsCertificate.validity.notAfter.getTime().toISOString()),
+    revoked: '',
+    serial,
+    subject: onelineSubject(cert.tbsCertificate.subject),
+  };
+}
+
 /** The CA's folder: reads it, and keeps it as the CA changes (a `CaStore`). */
 class CaFolder implements CaStore {
   readonly index = new Map<string, IndexLine>();
@@ -145,14 +157,7 @@ class CaFolder implements CaStore {
   issued(record: IssuedRecord, der: Uint8Array): void {
     const serial = opensslSerial(record.serialHex);
     writeFileAtomic(this.path('newcerts', `${serial}.pem`), toPem('CERTIFICATE', der));
-    const cert = decodeAs(der, Certificate);
-    const line: IndexLine = {
-      status: 'V',
-      expiry: indexDate(cert.tbsCertificate.validity.notAfter.getTime().toISOString()),
-      revoked: '',
-      serial,
-      subject: onelineSubject(cert.tbsCertificate.subject),
-    };
+    const line = validLine(decodeAs(der, Certificate), serial);
     appendDurably(this.path('index.txt'), lineOf(line));
     this.index.set(record.serialHex, line);
   }
@@ -167,17 +172,24 @@ class CaFolder implements CaStore {
   }
 
   /**
-   * A root roll: root-update/ gets the four certificates (newWithNew, newWithOld, oldWithNew and the
-   * old root, oldWithOld); the old key is kept as root-update/old.key (0600); ca.key and ca.crt become
-   * the new ones. Each file atomically; ca.key last, so a crash leaves the old CA or the new one.
+   * A root roll: root-update/ gets the old key (old.key), the new one (new.key, both 0600) and the
+   * four certificates (newWithNew, newWithOld, oldWithNew, and the old root as oldWithOld), the
+   * newWithNew certificate last; then ca.crt and ca.key become the new ones. Each file atomically. A
+   * crash before newWithNew.pem exists leaves the old CA; after it, `read` takes the new key and
+   * certificate from root-update/ and puts ca.key and ca.crt right.
    */
   rolled(keyPkcs8: Uint8Array, u: RootUpdateDer): void {
     const dir = this.path('root-update');
     mkdirSync(dir, { recursive: true });
     writeFileAtomic(join(dir, 'old.key'), readFileSync(this.path('ca.key')), 0o600);
-    for (const [name, der] of Object.entries(u) as [string, Uint8Array][])
-      writeFileAtomic(join(dir, `${name}.pem`), toPem('CERTIFICATE', der));
-    writeFileAtomic(this.path('ca.crt'), toPem('CERTIFICATE', u.newWithNew));
+    writeFileAtomic(join(dir, 'new.key'), toPem('PRIVATE KEY', keyPkcs8), 0o600);
+    for (const name of ['newWithOld', 'oldWithNew', 'oldWithOld', 'newWithNew'] as const)
+      writeFileAtomic(join(dir, `${name}.pem`), toPem('CERTIFICATE', u[name]));
+    this.finishRoll(keyPkcs8, u.newWithNew);
+  }
+
+  private finishRoll(keyPkcs8: Uint8Array, certDer: Uint8Array): void {
+    writeFileAtomic(this.path('ca.crt'), toPem('CERTIFICATE', certDer));
     writeFileAtomic(this.path('ca.key'), toPem('PRIVATE KEY', keyPkcs8), 0o600);
   }
 
@@ -246,27 +258,21 @@ class CaFolder implements CaStore {
       if (!m) continue;
       const key = ourSerial(m[1]);
       let der: Uint8Array;
+      let cert: Certificate;
       try {
         der = unwrapInput(new Uint8Array(readFileSync(this.path('newcerts', file)))).der;
-        decodeAs(der, Certificate);
+        cert = decodeAs(der, Certificate);
       } catch {
         continue; // not a whole certificate: the rename that would have made it never happened
       }
-      const cert = decodeAs(der, Certificate);
       if (!this.index.has(key)) {
         // Signed and stored, not indexed: the crash came before its answer; keep its serial taken.
-        this.index.set(key, {
-          status: 'V',
-          expiry: indexDate(cert.tbsCertificate.validity.notAfter.getTime().toISOString()),
-          revoked: '',
-          serial: m[1],
-          subject: onelineSubject(cert.tbsCertificate.subject),
-        });
+        this.index.set(key, validLine(cert, m[1]));
         repaired = true;
       }
       issued.push({
         serialHex: key,
-        subject: onelineSubject(cert.tbsCertificate.subject),
+        subject: certName(cert),
         certBase64: toBase64(der),
         notAfter: cert.tbsCertificate.validity.notAfter.getTime().toISOString(),
       });
@@ -275,18 +281,19 @@ class CaFolder implements CaStore {
     this.writeConfig();
     const pem = (...p: string[]) => unwrapInput(new Uint8Array(readFileSync(this.path(...p)))).der;
     const names = ['newWithNew', 'newWithOld', 'oldWithNew', 'oldWithOld'] as const;
-    const rolled = names.every((n) => existsSync(this.path('root-update', `${n}.pem`)));
-    return {
-      keyPkcs8: pem('ca.key'),
-      certDer: pem('ca.crt'),
-      issued,
-      revoked,
-      rootUpdate: rolled
-        ? (Object.fromEntries(
-            names.map((n) => [n, pem('root-update', `${n}.pem`)]),
-          ) as unknown as RootUpdateDer)
-        : undefined,
-    };
+    const rolled =
+      existsSync(this.path('root-update', 'new.key')) &&
+      names.every((n) => existsSync(this.path('root-update', `${n}.pem`)));
+    if (!rolled) return { keyPkcs8: pem('ca.key'), certDer: pem('ca.crt'), issued, revoked };
+    // A completed roll: the new key and certificate are root-update's (ca.key/ca.crt are put right if
+    // a crash came between writing them).
+    const update = Object.fromEntries(
+      names.map((n) => [n, pem('root-update', `${n}.pem`)]),
+    ) as unknown as RootUpdateDer;
+    const keyPkcs8 = pem('root-update', 'new.key');
+    if (!equalBytes(pem('ca.crt'), update.newWithNew) || !equalBytes(pem('ca.key'), keyPkcs8))
+      this.finishRoll(keyPkcs8, update.newWithNew);
+    return { keyPkcs8, certDer: update.newWithNew, issued, revoked, rootUpdate: update };
   }
 
   /** testca.json (the older format) into this layout; the old file is kept, renamed. */

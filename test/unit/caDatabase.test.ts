@@ -311,3 +311,33 @@ describe('exchange files under kill -9', () => {
     }
   });
 });
+
+describe('test CA folder: a root roll kept, and a crash in the middle of it', () => {
+  it('reopened, the CA is the rolled one with its update; a crash between ca.crt and ca.key is put right; one before the roll was complete leaves the old CA', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cmp-lens-roll-'));
+    try {
+      const ca = await openTestCa(dir, { secret });
+      const oldDer = ca.certDer;
+      await ca.rollRoot();
+      const again = await openTestCa(dir, { secret });
+      assert.deepEqual(again.certDer, ca.certDer);
+      assert.notDeepEqual(again.certDer, oldDer);
+      assert.deepEqual(again.rootUpdate()?.oldWithOld, oldDer);
+      assert.deepEqual(again.key.spki, ca.key.spki);
+      // The crash after ca.crt, before ca.key: ca.key still the old key.
+      writeFileSync(join(dir, 'ca.key'), readFileSync(join(dir, 'root-update', 'old.key')));
+      const repaired = await openTestCa(dir, { secret });
+      assert.deepEqual(repaired.key.spki, ca.key.spki);
+      assert.deepEqual(readFileSync(join(dir, 'ca.key')), readFileSync(join(dir, 'root-update', 'new.key')));
+      // A crash before newWithNew.pem was written: ca.key and ca.crt are still the old ones.
+      rmSync(join(dir, 'root-update', 'newWithNew.pem'));
+      writeFileSync(join(dir, 'ca.key'), readFileSync(join(dir, 'root-update', 'old.key')));
+      writeFileSync(join(dir, 'ca.crt'), readFileSync(join(dir, 'root-update', 'oldWithOld.pem')));
+      const old = await openTestCa(dir, { secret });
+      assert.deepEqual(old.certDer, oldDer);
+      assert.equal(old.rootUpdate(), undefined);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -96,6 +96,28 @@ describe('genm/genp: openssl cmp 3.5 → our test CA', { skip }, () => {
       ),
     );
   });
+  it('certReqTemplate asking for an RSA key (serve --template-key RSA-3072): the keySpec holds id-regCtrl-rsaKeyLen 3072', async () => {
+    ca.behaviour.templateKey = 'RSA-3072';
+    try {
+      const r = await genm([
+        '-cmd',
+        'genm',
+        '-infotype',
+        'certReqTemplate',
+        '-template',
+        file('t2.der'),
+        '-keyspec',
+        file('k2.der'),
+      ]);
+      assert.equal(r.code, 0, r.out);
+      const keySpec = readFileSync(file('k2.der'));
+      const rsaKeyLen = Buffer.from([0x06, 0x09, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x05, 0x01, 0x0c]);
+      assert.ok(keySpec.includes(rsaKeyLen), keySpec.toString('hex'));
+      assert.ok(keySpec.includes(Buffer.from([0x02, 0x02, 0x0c, 0x00])), keySpec.toString('hex'));
+    } finally {
+      ca.behaviour.templateKey = undefined;
+    }
+  });
   it('signKeyPairTypes: answered', async () => {
     const r = await genm(['-cmd', 'genm', '-infotype', 'signKeyPairTypes']);
     assert.equal(r.code, 0, r.out);

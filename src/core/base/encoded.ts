@@ -53,3 +53,9 @@ export function certificateParts(certDer: Uint8Array): {
   const start = fields[0]?.tagClass === 2 && fields[0].tagNumber === 0 ? 1 : 0;
   return { tbs, spki: fields[start + 5], signature };
 }
+
+/** DER GeneralizedTime YYYYMMDDHHMMSSZ, whole seconds (ConfirmWaitTimeValue, RFC 9810 §5.1.1.2). */
+export function generalizedTimeDer(d: Date): Uint8Array {
+  const text = `${d.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
+  return new Uint8Array([0x18, text.length, ...new TextEncoder().encode(text)]);
+}

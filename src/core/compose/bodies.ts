@@ -183,15 +183,15 @@ function revocation(ctx: BodyContext): RevReqContent {
 }
 
 function generalMessage(ctx: BodyContext): GenMsgContent {
-  const items = (ctx.spec.infoTypes ?? []).map((t, i) => {
-    const text =
-      typeof t === 'string' ? ctx.spec.infoValues?.[t as 'keyPairParamReq' | 'suppLangTags'] : undefined;
-    if ((t === 'keyPairParamReq' || t === 'suppLangTags') && text?.trim()) {
+  const items = (ctx.spec.infoTypes ?? []).map((entry, i) => {
+    let t = entry;
+    // keyPairParamReq and suppLangTags take their value from the form's text (RequestSpec.infoValues).
+    const text = t === 'keyPairParamReq' || t === 'suppLangTags' ? ctx.spec.infoValues?.[t]?.trim() : '';
+    if (text) {
       try {
-        t = genmItem(t, text);
+        t = genmItem(t as 'keyPairParamReq' | 'suppLangTags', text);
       } catch (e) {
-        ctx.problems.add(`infoValues.${t}`, (e as Error).message);
-        return new InfoTypeAndValue({ infoType: infoTypeOids[t as GenmInfoType] });
+        ctx.problems.add(`infoValues.${String(t)}`, (e as Error).message);
       }
     }
     if (typeof t === 'string') {

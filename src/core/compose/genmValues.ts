@@ -16,7 +16,7 @@ import {
   id_ce_cRLDistributionPoints,
 } from '@peculiar/asn1-x509';
 import { CRLSource, CRLStatus, CRLStatusListValue, PKIMessage, UTF8Strings, oids } from '../asn1';
-import { derLength } from '../base/encoded';
+import { generalizedTimeDer, sequenceOf } from '../base/encoded';
 import { toHex } from '../der/values';
 import { decodeAs } from '../base/decode';
 import { readDer } from '../der/reader';
@@ -94,11 +94,7 @@ export function genmItem(
     case 'confirmWaitTime': {
       const d = new Date(String(input));
       if (Number.isNaN(d.getTime())) throw new Error(`confirmWaitTime: "${String(input)}" is not a date`);
-      const text = `${d.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
-      return {
-        oid: oids.itConfirmWaitTime,
-        valueHex: toHex(new Uint8Array([0x18, text.length, ...new TextEncoder().encode(text)])),
-      };
+      return { oid: oids.itConfirmWaitTime, valueHex: toHex(generalizedTimeDer(d)) };
     }
     case 'origPKIMessage': {
       // RFC 9483 §5.2.3: an RA keeps the original request's message in generalInfo (PKIMessages).
@@ -106,7 +102,7 @@ export function genmItem(
       decodeAs(der, PKIMessage);
       return {
         oid: oids.itOrigPKIMessage,
-        valueHex: toHex(new Uint8Array([0x30, ...derLength(der.length), ...der])),
+        valueHex: toHex(sequenceOf([der])),
       };
     }
     case 'suppLangTags': {

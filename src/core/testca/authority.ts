@@ -48,6 +48,8 @@ export interface TestCaBehaviour {
   sendError?: boolean;
   /** Seconds the CA waits for certConf, sent as confirmWaitTime (default 300). */
   confirmWaitSeconds?: number;
+  /** The key certReqTemplate asks for: "P-256" (default, id-regCtrl-algId) or "RSA-2048"… (id-regCtrl-rsaKeyLen). */
+  templateKey?: string;
 }
 
 export interface Authority {

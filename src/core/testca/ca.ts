@@ -38,7 +38,8 @@ import {
   handlePollReq,
   handleRevocation,
 } from './handlers';
-import { toBase64 } from '../base/bytes';
+import { own, toBase64 } from '../base/bytes';
+import { generalizedTimeDer } from '../base/encoded';
 import { toHex } from '../der/values';
 import type { CaSnapshot, CaStore, IssuedRecord, RevokedRecord, RootUpdateDer } from './state';
 import type { Answer, Authority, PendingTransaction, RootUpdate, TestCaBehaviour } from './authority';
@@ -119,7 +120,11 @@ export class TestCa implements Authority {
    * (newWithNew), the new key certified by the old (newWithOld) and the old by the new (oldWithNew).
    * From then on the CA signs with the new key; genm rootCaCert about the old root gets all three.
    */
-  async rollRoot(): Promise<void> {
+  rollRoot(): Promise<void> {
+    return this.exclusive(() => this.roll());
+  }
+
+  private async roll(): Promise<void> {
     const old = this.current;
     const kind: KeyKind =
       old.key.kind === 'RSA' ? 'RSA-2048' : old.key.kind === 'Ed448' ? 'P-256' : old.key.kind;
@@ -408,7 +413,7 @@ export class TestCa implements Authority {
         info.push(
           new InfoTypeAndValue({
             infoType: oids.itConfirmWaitTime,
-            infoValue: generalizedTime(a.confirmWaitTime),
+            infoValue: own(generalizedTimeDer(a.confirmWaitTime)).buffer,
           }),
         );
       if (info.length) header.generalInfo = new InfoTypeAndValues(info);
@@ -436,12 +441,6 @@ function updateOf(u: RootUpdateDer): RootUpdate {
     oldWithNew: cmp(u.oldWithNew),
     oldWithOld: u.oldWithOld,
   };
-}
-
-/** DER GeneralizedTime YYYYMMDDHHMMSSZ (ConfirmWaitTimeValue, RFC 9810 §5.1.1.2). */
-function generalizedTime(d: Date): ArrayBuffer {
-  const text = `${d.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
-  return new Uint8Array([0x18, text.length, ...new TextEncoder().encode(text)]).buffer;
 }
 
 function isMac(oid: string | undefined): boolean {

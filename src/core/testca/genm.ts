@@ -25,10 +25,10 @@ import {
   UTF8Strings,
   oids,
 } from '../asn1';
-import { own } from '../base/bytes';
+import { equalBytes, own } from '../base/bytes';
 import { decodeOid } from '../der/values';
 import { decodeAs } from '../base/decode';
-import { derLength } from '../base/encoded';
+import { sequenceOf } from '../base/encoded';
 import { pqSets } from '../base/pq';
 import { extraCertsDer, transactionIdHex, type ReadMessage } from '../base/message';
 import type { Answer, Authority } from './authority';
@@ -71,7 +71,7 @@ async function answerFor(ca: Authority, asked: InfoTypeAndValue): Promise<InfoTy
       // RFC 9483 §4.3.2: rootCaKeyUpdate, its value absent when there is no update for that root.
       const update = ca.rootUpdate();
       const theirs = asked.infoValue ? new Uint8Array(asked.infoValue) : undefined;
-      if (!update || (theirs && !sameBytes(theirs, update.oldWithOld))) return itav(oids.itRootCaKeyUpdate);
+      if (!update || (theirs && !equalBytes(theirs, update.oldWithOld))) return itav(oids.itRootCaKeyUpdate);
       return itav(
         oids.itRootCaKeyUpdate,
         derOf(
@@ -100,12 +100,16 @@ async function answerFor(ca: Authority, asked: InfoTypeAndValue): Promise<InfoTy
       );
     }
     case oids.itCertReqTemplate: {
-      // RFC 9483 §4.3.3: a template (subject left to the client) and the key it should have: EC P-256.
+      // RFC 9483 §4.3.3: a template (subject left to the client) and the key it should have: an EC
+      // curve as id-regCtrl-algId, or an RSA modulus length as id-regCtrl-rsaKeyLen.
+      const rsaBits = /^RSA-(\d+)$/.exec(ca.behaviour.templateKey ?? '')?.[1];
       const keySpec = new Controls([
-        new AttributeTypeAndValue({
-          type: oids.regCtrlAlgId,
-          value: derOf(new AlgorithmIdentifier({ algorithm: ecPublicKey, parameters: p256 })),
-        }),
+        rsaBits
+          ? new AttributeTypeAndValue({ type: oids.regCtrlRsaKeyLen, value: integerDer(Number(rsaBits)) })
+          : new AttributeTypeAndValue({
+              type: oids.regCtrlAlgId,
+              value: derOf(new AlgorithmIdentifier({ algorithm: ecPublicKey, parameters: p256 })),
+            }),
       ]);
       return itav(
         oids.itCertReqTemplate,
@@ -117,7 +121,7 @@ async function answerFor(ca: Authority, asked: InfoTypeAndValue): Promise<InfoTy
     case oids.itCrlStatusList: {
       // RFC 9483 §4.3.4: crls with the current CRL (SEQUENCE OF CertificateList).
       const crl = await ca.crl();
-      return itav(oids.itCrls, own(new Uint8Array([0x30, ...derLength(crl.length), ...crl])).buffer);
+      return itav(oids.itCrls, own(sequenceOf([crl])).buffer);
     }
     case oids.itCurrentCRL:
       return itav(oids.itCurrentCRL, own(await ca.crl()).buffer);
@@ -220,8 +224,12 @@ function kemCiphertext(
   };
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+/** DER INTEGER of a small positive number (an RSA modulus length). */
+function integerDer(n: number): ArrayBuffer {
+  const bytes: number[] = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
+  if (bytes[0] & 0x80) bytes.unshift(0);
+  return new Uint8Array([0x02, bytes.length, ...bytes]).buffer;
 }
 
 function safeOid(value: ArrayBuffer): string | undefined {

@@ -42,7 +42,7 @@ import { fromBase64 } from '../base/bytes';
 import { certHashFor } from '../protection';
 import { equalBytes, own } from '../base/bytes';
 import { transactionIdHex, type ReadMessage } from '../base/message';
-import type { Answer, Authority } from './authority';
+import type { Answer, Authority, PendingTransaction } from './authority';
 import { decodeAs } from '../base/decode';
 
 const repOf = { ir: 'ip', cr: 'cp', kur: 'kup', p10cr: 'cp' } as const;
@@ -182,6 +182,12 @@ export async function handleCertRequest(
   return { body: final, implicit };
 }
 
+/** Revokes the certificates a transaction issued that were never confirmed. */
+async function revokeAwaiting(ca: Authority, t: PendingTransaction): Promise<void> {
+  for (const issued of t.awaiting.values())
+    await ca.revoke(hexOf(decodeAs(issued, Certificate).tbsCertificate.serialNumber), 0);
+}
+
 /** RFC 9810 §5.1.1.2: how long the CA waits for certConf, whole seconds from now. */
 function confirmDeadline(ca: Authority): number {
   const now = Math.floor(ca.now().getTime() / 1000) * 1000;
@@ -230,8 +236,7 @@ export async function handleCertConf(ca: Authority, req: ReadMessage): Promise<A
   if (!t || t.response) return { error: ['badRequest'], text: 'certConf for no transaction waiting for one' };
   if (t.confirmBy !== undefined && ca.now().getTime() > t.confirmBy) {
     // Past the confirmWaitTime it sent: the certificates are revoked, as RFC 9810 §5.1.1.2 has the CA do.
-    for (const issued of t.awaiting.values())
-      await ca.revoke(hexOf(decodeAs(issued, Certificate).tbsCertificate.serialNumber), 0);
+    await revokeAwaiting(ca, t);
     ca.transactions.delete(tid);
     return {
       error: ['badRequest'],
@@ -270,9 +275,7 @@ export async function handleClientError(ca: Authority, req: ReadMessage): Promis
   const tid = transactionIdHex(req);
   const t = ca.transactions.get(tid);
   if (!t) return { error: ['badRequest'], text: 'error for no transaction open here' };
-  for (const issued of t.awaiting.values()) {
-    await ca.revoke(hexOf(decodeAs(issued, Certificate).tbsCertificate.serialNumber), 0);
-  }
+  await revokeAwaiting(ca, t);
   ca.transactions.delete(tid);
   return { body: new PKIBody({ pkiconf: null }) };
 }
