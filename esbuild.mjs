@@ -58,6 +58,18 @@ const builds = [
     external: ['vscode'],
   },
   {
+    // The web extension (vscode.dev, github.dev): VS Code's web worker host loads a CommonJS bundle
+    // with only `vscode` external; platform 'browser' makes any Node built-in a build error.
+    ...common,
+    entryPoints: ['src/extension/web/extension.ts'],
+    outfile: 'dist/web/extension.js',
+    platform: 'browser',
+    format: 'cjs',
+    target: 'es2022',
+    external: ['vscode'],
+    tsconfig: 'src/extension/web/tsconfig.json',
+  },
+  {
     ...common,
     entryPoints: ['src/cli/index.ts'],
     outfile: 'dist/cli.js',

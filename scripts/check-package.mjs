@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 
 const allowed = [
-  /^dist\/(extension\.js|webview\/[\w.-]+\.(js|css|ttf))$/,
+  /^dist\/(extension\.js|web\/extension\.js|webview\/[\w.-]+\.(js|css|ttf))$/,
   /^media\/[\w.-]+$/,
   /^syntaxes\/[\w.-]+\.json$/,
   /^(package\.json|package\.nls\.json|README\.md|LICENSE|CHANGELOG\.md)$/,

@@ -57,11 +57,23 @@ function layerOf(file) {
     };
   if (rel.startsWith('src/cli/'))
     return { ...frontEnd, name: 'src/cli', folders: [...frontEnd.folders, 'src/cli'] };
+  // The Node extension host's entry and platform: Node's modules and src/node.
+  if (rel.startsWith('src/extension/node/') || rel === 'src/extension/extension.ts')
+    return {
+      ...frontEnd,
+      name: 'src/extension (Node)',
+      folders: [...frontEnd.folders, 'src/extension'],
+      vscode: true,
+    };
+  // Everything else in the extension runs in the web worker host too: no Node, no src/node, and not
+  // the Node entry or platform (it gets the host's Platform as a parameter).
   if (rel.startsWith('src/extension/'))
     return {
       ...frontEnd,
       name: 'src/extension',
-      folders: [...frontEnd.folders, 'src/extension'],
+      folders: [...floor, 'src/extension'],
+      except: ['src/extension/node', 'src/extension/extension.ts'],
+      builtins: false,
       vscode: true,
     };
   if (rel.startsWith('webview/')) {
@@ -90,6 +102,7 @@ function refusal(layer, fromFile, spec) {
   if (spec.startsWith('.')) {
     const t = target(fromFile, spec);
     const rel = relative(root, t.path).split(sep).join('/');
+    if (layer.except?.some((f) => inside(rel, f))) return `${layer.name} may not import ${rel}`;
     if (layer.folders.some((f) => inside(rel, f))) return undefined;
     const viaIndex = t.folder || /\/index\.ts$/.test(rel);
     const folder = rel.replace(/\/index\.ts$/, '');

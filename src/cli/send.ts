@@ -1,8 +1,8 @@
 /** `cmp-lens send FILE --server URL`: the client transaction from a terminal. */
-import { givenSecret, sendRequest, type SendOutcome } from '../app';
+import { exchangeFolderName, givenSecret, sendRequest, type SendOutcome } from '../app';
 import { certNameOf } from '../core/protection';
 import { transportDefaults, type Post } from '../core/transport';
-import { ExchangeStore, exchangeFolderName } from '../node/exchangeStore';
+import { ExchangeStore } from '../node/exchangeStore';
 import { nodePost, proxyFromEnv } from '../node/httpPost';
 import { loadDer } from '../node/materials';
 import { helpText, intFlag, parseFlags, type FlagSpec } from './args';

@@ -1,22 +1,10 @@
-/** Entry point of the extension host: registers each feature, nothing else. */
-import * as vscode from 'vscode';
-import { registerCapture } from './capture/provider';
-import { registerComposer } from './composer/panel';
-import { registerInspector } from './inspector/provider';
-import { SecretStore, VscodeSecrets } from './secrets';
-import { registerSend } from './send';
-import { registerTreeText } from './treeText';
+/** Entry point of the Node extension host (desktop VS Code, code-server, Remote): every feature on Node. */
+import type * as vscode from 'vscode';
+import { activateOn } from './activate';
+import { nodePlatform } from './node/platform';
 
 export function activate(context: vscode.ExtensionContext): void {
-  // One store of secrets for every feature: a secret proven in one is known to the others.
-  const secrets = new VscodeSecrets(new SecretStore(context));
-  context.subscriptions.push(
-    registerInspector(context, secrets),
-    registerTreeText(context),
-    registerSend(context, secrets),
-    registerComposer(context, secrets.store),
-    registerCapture(context, secrets),
-  );
+  activateOn(context, nodePlatform);
 }
 
 export function deactivate(): void {

@@ -86,16 +86,24 @@ export class VscodeSecrets implements SecretSource {
   }
 }
 
-/** Trust anchors from `cmpLens.trustAnchors` (PEM or DER files); unreadable ones are reported, not fatal. */
-export async function readTrustAnchors(log: (message: string) => void): Promise<Uint8Array[]> {
+/**
+ * Trust anchors from `cmpLens.trustAnchors` (PEM or DER files; `uriOf` says what a name means on this
+ * host: a path, or on the web a URI or a workspace-relative name); unreadable ones are reported, not fatal.
+ */
+export async function readTrustAnchors(
+  log: (message: string) => void,
+  uriOf: (name: string) => vscode.Uri,
+): Promise<Uint8Array[]> {
   // In an untrusted workspace VS Code ignores workspace values of this setting (restrictedConfigurations).
   const paths = vscode.workspace.getConfiguration('cmpLens').get<string[]>('trustAnchors', []);
   const out: Uint8Array[] = [];
   for (const p of paths) {
     try {
-      out.push(await vscode.workspace.fs.readFile(vscode.Uri.file(p)));
+      out.push(await vscode.workspace.fs.readFile(uriOf(p)));
     } catch (e) {
-      log(`trust anchor ${p} cannot be read: ${(e as vscode.FileSystemError).code ?? 'unreadable'}`);
+      // VS Code's file errors by their code; ours (a path the browser cannot read) in our words.
+      const why = e instanceof vscode.FileSystemError ? e.code || 'unreadable' : (e as Error).message;
+      log(`trust anchor ${p} cannot be read: ${why}`);
     }
   }
   return out;

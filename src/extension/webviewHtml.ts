@@ -1,5 +1,4 @@
 /** The webviews' HTML (inspector, composer): locked down with a strict CSP and a per-load nonce. */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
@@ -17,7 +16,7 @@ export function webviewHtml(
   extensionUri: vscode.Uri,
   view: 'inspector' | 'composer' | 'capture',
 ): string {
-  const nonce = randomBytes(18).toString('base64');
+  const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(18))));
   const asset = (name: string) =>
     webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name)).toString();
   const csp = [

@@ -51,6 +51,11 @@ const forbidden: [string, string][] = [
   ['src/extension/probe.ts', "import '../cli/main';"],
   ['src/extension/probe.ts', "import '../../webview/inspector/main';"],
   ['src/extension/probe.ts', "import '../core/protection/verify';"],
+  // Shared extension code runs in the web worker host too: no Node, no src/node, not the Node platform.
+  ['src/extension/probe.ts', "import 'node:crypto';"],
+  ['src/extension/probe.ts', "import '../node/httpPost';"],
+  ['src/extension/web/probe.ts', "import '../node/platform';"],
+  ['src/extension/web/probe.ts', "import 'node:fs';"],
   ['src/cli/probe.ts', "import '../extension/secrets';"],
   ['src/cli/probe.ts', "import 'vscode';"],
   ['src/node/probe.ts', "import 'vscode';"],
@@ -70,7 +75,11 @@ const allowed: [string, string][] = [
   ],
   [
     'src/extension/probe.ts',
-    "import 'vscode'; import '../app'; import '../node/httpPost'; import '../core/testca'; import 'node:crypto';",
+    "import 'vscode'; import '../app'; import '../core/testca'; import './platform';",
+  ],
+  [
+    'src/extension/node/probe.ts',
+    "import 'vscode'; import '../../app'; import '../../node/httpPost'; import 'node:crypto'; import '../activate';",
   ],
   ['src/cli/probe.ts', "import '../app'; import '../node/materials'; import 'node:fs'; import './io';"],
   [

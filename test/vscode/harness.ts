@@ -4,10 +4,20 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 
 export const root = join(__dirname, '..', '..');
@@ -80,6 +90,8 @@ async function freePort(): Promise<number> {
 export async function startCodeServer(options: {
   trust: boolean;
   prepare: (workspace: string, userData: string) => void;
+  /** Another .vsix than cmp-lens.vsix (the web-only variant). */
+  vsix?: string;
 }): Promise<CodeServer> {
   if (missing) throw new Error(`real VS Code suite cannot run: ${missing}`);
   const work = mkdtempSync(join(tmpdir(), 'real-vscode-suite-'));
@@ -98,7 +110,7 @@ export async function startCodeServer(options: {
   options.prepare(ws, ud);
   const install = spawnSync(
     join(node24, 'node'),
-    [entry, '--user-data-dir', ud, '--extensions-dir', ext, '--install-extension', vsix],
+    [entry, '--user-data-dir', ud, '--extensions-dir', ext, '--install-extension', options.vsix ?? vsix],
     { env, encoding: 'utf8', timeout: 120_000 },
   );
   assert.equal(install.status, 0, `installing the .vsix failed: ${install.stdout}${install.stderr}`);
@@ -244,4 +256,38 @@ export function hostileMessages(marker: string): unknown[] {
     { type: 'export', index: -1 },
     { type: '__proto__', marker },
   ];
+}
+
+/**
+ * The web-only variant of cmp-lens.vsix: the same files and manifest without `main`, so code-server
+ * runs it in its web worker extension host, as vscode.dev and github.dev do (with both entries it
+ * would pick the Node host). Packaged by vsce from a staging folder; returns the .vsix path.
+ */
+export function packageWebOnly(into: string): string {
+  const stage = join(into, 'web-stage');
+  mkdirSync(stage, { recursive: true });
+  const listed = spawnSync('npx', ['vsce', 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' });
+  assert.equal(listed.status, 0, listed.stderr);
+  for (const f of listed.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)) {
+    mkdirSync(dirname(join(stage, f)), { recursive: true });
+    copyFileSync(join(root, f), join(stage, f));
+  }
+  copyFileSync(join(root, '.vscodeignore'), join(stage, '.vscodeignore'));
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
+  delete manifest.main;
+  delete manifest.bin;
+  delete manifest.scripts;
+  writeFileSync(join(stage, 'package.json'), JSON.stringify(manifest, null, 2));
+  const out = join(into, 'cmp-lens-web.vsix');
+  const vsce = join(root, 'node_modules', '.bin', 'vsce');
+  const made = spawnSync(vsce, ['package', '--no-dependencies', '--skip-license', '--out', out], {
+    cwd: stage,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  assert.equal(made.status, 0, `packaging the web-only .vsix failed: ${made.stdout}${made.stderr}`);
+  return out;
 }

@@ -5,14 +5,14 @@
  */
 import * as vscode from 'vscode';
 import { captureView, exportPlan } from '../../app';
-import { parseCapture, type CaptureResult } from '../../core/capture';
-import { readCaptureFile } from '../../node/captureFile';
+import type { CaptureResult } from '../../core/capture';
 import { isCaptureToHost, type CaptureToHost, type HostToCapture } from '../../shared/capture';
 import { Disposable } from '../disposable';
 import type { VscodeSecrets } from '../secrets';
 import { onGuardedMessage } from '../webviewMessages';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { webviewStrings } from '../l10n';
+import type { Platform } from '../platform';
 
 export const captureViewType = 'cmpLens.capture';
 
@@ -25,6 +25,7 @@ class CaptureSession extends Disposable {
     private readonly uri: vscode.Uri,
     private readonly secrets: VscodeSecrets,
     log: vscode.LogOutputChannel,
+    private readonly platform: Platform,
   ) {
     super();
     this.register(
@@ -50,12 +51,11 @@ class CaptureSession extends Disposable {
         cancellable: true,
       },
       async (progress, token) => {
-        if (this.uri.scheme !== 'file') return parseCapture(await vscode.workspace.fs.readFile(this.uri));
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
         let reported = 0;
-        return readCaptureFile(
-          this.uri.fsPath,
+        return this.platform.readCapture(
+          this.uri,
           (read, total) => {
             const fraction = total ? read / total : 1;
             if (fraction - reported >= 0.01) {
@@ -178,6 +178,7 @@ class CaptureProvider implements vscode.CustomReadonlyEditorProvider {
     private readonly extensionUri: vscode.Uri,
     private readonly secrets: VscodeSecrets,
     private readonly log: vscode.LogOutputChannel,
+    private readonly platform: Platform,
   ) {}
 
   openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
@@ -187,13 +188,17 @@ class CaptureProvider implements vscode.CustomReadonlyEditorProvider {
   resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): void {
     panel.webview.options = webviewOptions(this.extensionUri);
     panel.webview.html = webviewHtml(panel.webview, this.extensionUri, 'capture');
-    new CaptureSession(panel, document.uri, this.secrets, this.log);
+    new CaptureSession(panel, document.uri, this.secrets, this.log, this.platform);
   }
 }
 
-export function registerCapture(context: vscode.ExtensionContext, secrets: VscodeSecrets): vscode.Disposable {
+export function registerCapture(
+  context: vscode.ExtensionContext,
+  secrets: VscodeSecrets,
+  platform: Platform,
+): vscode.Disposable {
   const log = vscode.window.createOutputChannel('CMP Lens Capture', { log: true });
-  const provider = new CaptureProvider(context.extensionUri, secrets, log);
+  const provider = new CaptureProvider(context.extensionUri, secrets, log, platform);
   return vscode.Disposable.from(
     log,
     vscode.window.registerCustomEditorProvider(captureViewType, provider, {

@@ -5,7 +5,6 @@
  */
 import * as vscode from 'vscode';
 import { ComposerEngine, defaultTestCaSecret, formChoices } from '../../app';
-import { saveKey } from '../../node/materials';
 import {
   defaultComposerForm,
   isComposerToHost,
@@ -21,6 +20,7 @@ import { Disposable } from '../disposable';
 import { onGuardedMessage } from '../webviewMessages';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { webviewStrings } from '../l10n';
+import type { Platform } from '../platform';
 
 export const composerViewType = 'cmpLens.composer';
 
@@ -51,6 +51,7 @@ export class ComposerPanel extends Disposable {
     extensionUri: vscode.Uri,
     private readonly secrets: SecretStore,
     private readonly log: vscode.LogOutputChannel,
+    private readonly platform: Platform,
   ) {
     super();
     ComposerPanel.current = this;
@@ -58,7 +59,7 @@ export class ComposerPanel extends Disposable {
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'composer');
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
     this.engine = new ComposerEngine({
-      readFile: async (path) => vscode.workspace.fs.readFile(vscode.Uri.file(path)),
+      readFile: async (name) => vscode.workspace.fs.readFile(platform.uriOf(name)),
       secret: (source) => this.secret(source),
       profile: () => vscode.workspace.getConfiguration('cmpLens').get<CheckProfile>('checkProfile', 'base'),
     });
@@ -163,7 +164,8 @@ export class ComposerPanel extends Disposable {
       title: `CMP Lens: ${field}`,
       filters: { ...pickFilters[field], 'All files': ['*'] },
     });
-    if (picked?.length) this.post({ type: 'files', field, paths: picked.map((u) => u.fsPath) });
+    if (picked?.length)
+      this.post({ type: 'files', field, paths: picked.map((u) => this.platform.nameOf(u)) });
   }
 
   private async enterSecret(): Promise<void> {
@@ -191,12 +193,11 @@ export class ComposerPanel extends Disposable {
     if (!target) return undefined;
     await vscode.workspace.fs.writeFile(target, built.der);
     this.saved = { uri: target, der: built.der };
-    let note = `Saved ${target.fsPath} (${built.der.length} bytes).`;
+    let note = `Saved ${this.platform.nameOf(target)} (${built.der.length} bytes).`;
     if (built.generatedKey) {
-      if (target.scheme === 'file') {
-        const keyPath = `${target.fsPath.replace(/\.(pkimsg|der|pki)$/i, '')}.key.pem`;
-        saveKey(keyPath, built.generatedKey);
-        note += ` The new ${built.generatedKey.kind} private key is in ${keyPath} (PKCS#8, file mode 0600): it is a secret — keep it out of version control.`;
+      const keyUri = target.with({ path: `${target.path.replace(/\.(pkimsg|der|pki)$/i, '')}.key.pem` });
+      if (await this.platform.saveKey(keyUri, built.generatedKey)) {
+        note += ` The new ${built.generatedKey.kind} private key is in ${this.platform.nameOf(keyUri)} (PKCS#8, file mode 0600): it is a secret — keep it out of version control.`;
       } else {
         note +=
           ' The generated private key was not saved: its file mode cannot be restricted outside the local file system.';
@@ -229,9 +230,14 @@ export class ComposerPanel extends Disposable {
   }
 }
 
-export function registerComposer(context: vscode.ExtensionContext, secrets: SecretStore): vscode.Disposable {
+export function registerComposer(
+  context: vscode.ExtensionContext,
+  secrets: SecretStore,
+  platform: Platform,
+): vscode.Disposable {
   const log = vscode.window.createOutputChannel('CMP Lens Composer', { log: true });
-  const open = (panel: vscode.WebviewPanel) => new ComposerPanel(panel, context.extensionUri, secrets, log);
+  const open = (panel: vscode.WebviewPanel) =>
+    new ComposerPanel(panel, context.extensionUri, secrets, log, platform);
   return vscode.Disposable.from(
     log,
     { dispose: () => ComposerPanel.current?.dispose() },

@@ -8,6 +8,7 @@ import type { CheckResult } from '../../shared/protection';
 import type { Finding } from '../../shared/findings';
 import { issuedCertificates, transactionIdOf } from '../../core/protection';
 import { signatureImplementations } from '../../app';
+import type { Platform } from '../platform';
 import { readTrustAnchors, type VscodeSecrets } from '../secrets';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { InspectorSession, type ProtectionContext } from './session';
@@ -225,9 +226,13 @@ interface NodeContext {
 export function registerInspector(
   context: vscode.ExtensionContext,
   secrets: VscodeSecrets,
+  platform: Platform,
 ): vscode.Disposable {
   const sessions = new Sessions();
   const log = vscode.window.createOutputChannel('CMP Lens', { log: true });
+  log.info(
+    `CMP Lens ${String(context.extension.packageJSON.version)} active in the ${platform.host} extension host: ${platform.description}`,
+  );
   // Once per activation: which implementation serves each post-quantum set in this extension host.
   void signatureImplementations().then(
     (line) => log.info(line),
@@ -235,7 +240,7 @@ export function registerInspector(
   );
   const protection: ProtectionContext = {
     secrets,
-    trustAnchors: () => readTrustAnchors((m) => log.warn(m)),
+    trustAnchors: () => readTrustAnchors((m) => log.warn(m), platform.uriOf),
     log,
     changed: (session) => sessions.update(session),
   };

@@ -1,15 +1,20 @@
 /** Send, the embedded test CA and the exchanges view, registered together. */
 import * as vscode from 'vscode';
+import type { Platform } from '../platform';
 import type { VscodeSecrets } from '../secrets';
 import { ExchangesView } from './exchangesView';
 import { sendMessage } from './sendCommand';
 import { TestCaService } from './testCa';
 
-export function registerSend(context: vscode.ExtensionContext, secrets: VscodeSecrets): vscode.Disposable {
+export function registerSend(
+  context: vscode.ExtensionContext,
+  secrets: VscodeSecrets,
+  platform: Platform,
+): vscode.Disposable {
   const log = vscode.window.createOutputChannel('CMP Lens Send', { log: true });
-  const testCa = new TestCaService(context, secrets.store, log);
+  const testCa = new TestCaService(context, secrets.store, log, platform);
   const exchanges = new ExchangesView();
-  const deps = { log, secrets, testCa, exchanges };
+  const deps = { log, secrets, testCa, exchanges, platform };
   return vscode.Disposable.from(
     log,
     testCa,

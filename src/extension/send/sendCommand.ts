@@ -4,12 +4,18 @@
  * the reply in the inspector and list the exchange.
  */
 import * as vscode from 'vscode';
-import { givenSecret, readDerInput, SendError, sendRequest, type SendOutcome } from '../../app';
+import {
+  exchangeFolderName,
+  givenSecret,
+  readDerInput,
+  SendError,
+  sendRequest,
+  type SendOutcome,
+} from '../../app';
 import { importPrivateKey } from '../../core/base';
 import type { CheckProfile } from '../../shared/findings';
-import { ExchangeStore, exchangeFolderName } from '../../node/exchangeStore';
 import type { Post } from '../../core/transport';
-import { nodePost } from '../../node/httpPost';
+import type { Platform, SavedExchange } from '../platform';
 import { readTrustAnchors, type VscodeSecrets } from '../secrets';
 import { targetOf } from '../treeText';
 import type { ExchangesView } from './exchangesView';
@@ -21,6 +27,7 @@ export interface SendDeps {
   secrets: VscodeSecrets;
   testCa: TestCaService;
   exchanges: ExchangesView;
+  platform: Platform;
 }
 
 /** The signer's key for certConf and pollReq of a signed request, from a PKCS#8 file the user picks. */
@@ -52,7 +59,7 @@ export async function sendMessage(resource: vscode.Uri | undefined, deps: SendDe
   if (!uri) return;
   const name = uri.path.split('/').pop() ?? 'message';
   const request = readDerInput(await vscode.workspace.fs.readFile(uri)).der;
-  const server = await pickServer(deps.log);
+  const server = await pickServer(deps.log, deps.platform.testCa.where());
   if (!server) return;
   const embedded = server.url === embeddedUrl;
   if (server.insecureSkipTlsVerify) {
@@ -67,18 +74,18 @@ export async function sendMessage(resource: vscode.Uri | undefined, deps: SendDe
   const url = embedded ? await deps.testCa.start() : server.url;
   const folder = await exchangeFolder();
   if (!folder) return;
-  const store = new ExchangeStore(folder.fsPath);
+  const store = deps.platform.exchangeSink(folder);
   const anchors = [
-    ...(await readTrustAnchors((m) => deps.log.warn(m))),
+    ...(await readTrustAnchors((m) => deps.log.warn(m), deps.platform.uriOf)),
     ...(embedded && deps.testCa.ca ? [deps.testCa.ca.certDer] : []),
   ];
-  deps.log.info(`send ${name} to "${server.name}" at ${url}; saving in ${folder.fsPath}`);
+  deps.log.info(`send ${name} to "${server.name}" at ${url}; saving in ${store.where}`);
   const profile = vscode.workspace.getConfiguration('cmpLens').get<CheckProfile>('checkProfile', 'base');
   // An encrypted TLS client key: its passphrase from SecretStorage, else asked (and kept once the send got through).
   const passName = server.tlsClientKey ? `tls-key:${server.name}` : undefined;
   let passphrase: string | undefined;
   let typedPassphrase = false;
-  if (server.tlsClientKey && passName && (await encryptedKey(server.tlsClientKey))) {
+  if (server.tlsClientKey && passName && (await encryptedKey(server.tlsClientKey, deps.platform))) {
     const stored = await deps.secrets.store.get(passName);
     passphrase = stored ? new TextDecoder().decode(stored) : undefined;
     if (!passphrase) {
@@ -95,7 +102,9 @@ export async function sendMessage(resource: vscode.Uri | undefined, deps: SendDe
   let post: Post;
   try {
     // No proxy agent of ours: VS Code's proxy support (http.proxy, http.noProxy) applies to this request.
-    post = nodePost(server, { tlsKeyPassphrase: passphrase });
+    post =
+      (embedded && deps.platform.testCa.reach?.(url)) ||
+      deps.platform.post(server, { tlsKeyPassphrase: passphrase });
   } catch (e) {
     void vscode.window.showErrorMessage(
       vscode.l10n.t('CMP Lens: {0} (cmpLens.servers "{1}")', (e as Error).message, server.name),
@@ -136,6 +145,17 @@ export async function sendMessage(resource: vscode.Uri | undefined, deps: SendDe
     return;
   }
   if (!outcome) return;
+  try {
+    await store.settled();
+  } catch (e) {
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t(
+        'CMP Lens: the exchange could not be saved in {0}: {1}',
+        store.where,
+        (e as Error).message,
+      ),
+    );
+  }
   // The server took the client certificate (an answer came back): the typed passphrase proved right.
   if (
     typedPassphrase &&
@@ -155,9 +175,9 @@ export async function sendMessage(resource: vscode.Uri | undefined, deps: SendDe
 }
 
 /** Whether a PEM key file is encrypted (PKCS#8 EncryptedPrivateKeyInfo or a legacy Proc-Type header). */
-async function encryptedKey(file: string): Promise<boolean> {
+async function encryptedKey(file: string, platform: Platform): Promise<boolean> {
   try {
-    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(file)));
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(platform.uriOf(file)));
     return /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(text);
   } catch {
     return false; // unreadable: nodePost says so, naming the file
@@ -167,7 +187,7 @@ async function encryptedKey(file: string): Promise<boolean> {
 async function report(
   outcome: SendOutcome,
   folder: vscode.Uri,
-  store: ExchangeStore,
+  store: SavedExchange,
   deps: SendDeps,
 ): Promise<void> {
   const { result, replyIndex } = outcome;
@@ -183,8 +203,8 @@ async function report(
     deps.log.info(`completed${issued ? `; issued ${issued}` : ''}`);
     void vscode.window.showInformationMessage(
       issued
-        ? vscode.l10n.t('CMP Lens: transaction completed, issued {0}. Saved in {1}.', issued, folder.fsPath)
-        : vscode.l10n.t('CMP Lens: transaction completed. Saved in {0}.', folder.fsPath),
+        ? vscode.l10n.t('CMP Lens: transaction completed, issued {0}. Saved in {1}.', issued, store.where)
+        : vscode.l10n.t('CMP Lens: transaction completed. Saved in {0}.', store.where),
     );
   } else {
     deps.log.error(`failed: ${result.error}`);
@@ -192,7 +212,7 @@ async function report(
       vscode.l10n.t(
         'CMP Lens: send failed: {0}. What was exchanged is saved in {1}.',
         result.error ?? '',
-        folder.fsPath,
+        store.where,
       ),
       vscode.l10n.t('Show Log'),
     );

@@ -36,7 +36,11 @@ export function configuredServers(log: vscode.LogOutputChannel, skipped: string[
 }
 
 /** Quick pick of the servers; undefined when the user cancels. */
-export async function pickServer(log: vscode.LogOutputChannel): Promise<ServerConfig | undefined> {
+export async function pickServer(
+  log: vscode.LogOutputChannel,
+  /** How the embedded test CA is described on this host. */
+  embeddedWhere: string,
+): Promise<ServerConfig | undefined> {
   const skipped: string[] = [];
   const servers = configuredServers(log, skipped);
   if (!servers.length && !skipped.length) {
@@ -50,8 +54,7 @@ export async function pickServer(log: vscode.LogOutputChannel): Promise<ServerCo
   type Item = vscode.QuickPickItem & { server?: ServerConfig };
   const items: Item[] = servers.map((s) => ({
     label: s.name,
-    description:
-      s.url === embeddedUrl ? vscode.l10n.t('embedded test CA on 127.0.0.1, started on demand') : s.url,
+    description: s.url === embeddedUrl ? embeddedWhere : s.url,
     detail: s.insecureSkipTlsVerify
       ? `$(warning) ${vscode.l10n.t('TLS certificate verification is off for this server')}`
       : undefined,

@@ -1,15 +1,14 @@
 /**
  * The embedded test CA inside VS Code: "CMP Lens: Start/Stop Test CA", a status bar item while it
- * runs. It is kept in the extension's global storage in OpenSSL's `openssl ca` layout (ca.key mode 0600).
+ * runs. On the Node host it is kept in the extension's global storage in OpenSSL's `openssl ca` layout
+ * (ca.key mode 0600) and listens on 127.0.0.1; on the web it runs in the worker, in memory (platform.ts).
  */
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { keyKinds, type KeyKind } from '../../core/base';
 import { defaultTestCaSecret, startTestCa, type ServingCa } from '../../app';
 import type { TestCa } from '../../core/testca';
-import { serveTestCa } from '../../node/testcaServer';
-import { openTestCa } from '../../node/testcaState';
 import { Disposable } from '../disposable';
+import type { Platform } from '../platform';
 import type { SecretStore } from '../secrets';
 
 export const testCaSecretKey = 'testca';
@@ -30,6 +29,7 @@ export class TestCaService extends Disposable {
     private readonly context: vscode.ExtensionContext,
     private readonly secrets: SecretStore,
     private readonly log: vscode.LogOutputChannel,
+    private readonly platform: Platform,
   ) {
     super();
     this.status.name = 'CMP Lens test CA';
@@ -54,14 +54,16 @@ export class TestCaService extends Disposable {
     if (this.running) return this.running.server.url;
     const keyType = caKeySetting();
     // One kept CA per key type: the P-256 one where it always was, others beside it (testca-ml-dsa-65/).
-    const base = this.context.globalStorageUri.fsPath;
-    const dir = keyType === 'P-256' ? base : join(base, `testca-${keyType.toLowerCase()}`);
+    const base = this.context.globalStorageUri;
+    const folder = keyType === 'P-256' ? base : vscode.Uri.joinPath(base, `testca-${keyType.toLowerCase()}`);
+    const { open, listen } = this.platform.testCa;
+    const dir = open ? this.platform.nameOf(folder) : 'memory';
     try {
       this.running = await startTestCa({
         caKey: keyType,
         secret: await this.secret(),
-        open: (options) => openTestCa(dir, options),
-        listen: (ca, log) => serveTestCa(ca, { log }),
+        open: open?.(folder),
+        listen,
         log: {
           info: (l) => this.log.debug(`test CA ${l}`),
           warn: (l) => this.log.warn(`test CA ${l}`),
@@ -69,6 +71,7 @@ export class TestCaService extends Disposable {
         },
       });
     } catch (e) {
+      if (!open) throw new Error(`the test CA cannot start: ${(e as Error).message}`);
       // A state that does not load is reported, never overwritten: it holds the CA key and what was issued.
       throw new Error(
         `the test CA state in ${dir} cannot be used: ${(e as Error).message} (move the folder away to start a new CA)`,
