@@ -5,29 +5,32 @@
 import type { CaptureRow, CaptureView } from '../shared/capture';
 import { ExchangeChecker } from '../core/checks';
 import { verifyMessage } from '../core/protection';
-import { readMessage, senderKidHex, type ReadMessage } from '../core/base';
+import { readMessage, senderKidHex, transactionIdHex, type ReadMessage } from '../core/base';
 import { groupExchanges, type CaptureResult, type CapturedMessage } from '../core/capture';
 import { noSecrets, type SecretSource } from './ports';
 
 export interface ViewOptions {
-  /** Secrets by senderKID, to check MACs (never asked for: a capture has many messages). */
+  /** Secrets by senderKID or transactionID, to check MACs (never asked for: a capture has many messages). */
   secrets?: SecretSource;
 }
 
-async function verdict(m: CapturedMessage, read: ReadMessage, o: ViewOptions): Promise<string> {
-  const kid = senderKidHex(read);
+async function verdict(
+  m: CapturedMessage,
+  read: ReadMessage,
+  o: ViewOptions,
+): Promise<{ verdict: string; chain?: string }> {
   const secret = await (o.secrets ?? noSecrets).lookup({
-    senderKid: kid,
+    senderKid: senderKidHex(read),
+    transactionId: transactionIdHex(read) || undefined,
     purpose: `the MAC of message #${m.index}`,
   });
-  return (
-    (await verifyMessage(m.der, { secret, protectionOnly: true, header: read.header })).find(
-      (c) => c.check === 'protection',
-    )?.verdict ?? '?'
+  const r = (await verifyMessage(m.der, { secret, protectionOnly: true, header: read.header })).find(
+    (c) => c.check === 'protection',
   );
+  return { verdict: r?.verdict ?? '?', chain: r?.chain };
 }
 
-function row(m: CapturedMessage, protection: string): CaptureRow {
+function row(m: CapturedMessage, protection: { verdict: string; chain?: string }): CaptureRow {
   const flags = [
     m.wrongContentType ? `wrong content type "${m.contentType ?? 'none'}"` : '',
     m.decodeError ? `does not decode: ${m.decodeError}` : '',
@@ -43,7 +46,8 @@ function row(m: CapturedMessage, protection: string): CaptureRow {
     http: m.direction === 'request' ? `${m.method} ${m.path}` : `HTTP ${m.httpStatus}`,
     bodyType: m.bodyType,
     pkiStatus: m.pkiStatus,
-    protection,
+    protection: protection.verdict,
+    ...(protection.chain ? { chain: protection.chain } : {}),
     flags,
     pairedWith: m.pairedWith,
     bytes: m.der.length,
@@ -78,7 +82,7 @@ export async function captureView(
         }
       }
       await checker.push(m.der, read ?? null); // null: known not to decode, not decoded again
-      const r = row(m, read ? await verdict(m, read, options) : 'n/a');
+      const r = row(m, read ? await verdict(m, read, options) : { verdict: 'n/a' });
       if (flag) r.flags.push(flag);
       rows.push(r);
       onProgress?.(++done, result.messages.length);

@@ -7,7 +7,7 @@ import { messageShaped, pqImplementations, readTop, senderKidOf, slice, type Sub
 import { inspectInput } from '../core/inspect';
 import type { DocumentKind } from '../shared/annotated';
 import { checkMessage } from '../core/checks';
-import { checkCertHashes, verifyMessage } from '../core/protection';
+import { checkCertHashes, transactionIdOf, verifyMessage } from '../core/protection';
 import type { CheckProfile, Finding } from '../shared/findings';
 import type { CheckResult } from '../shared/protection';
 import type { SecretQuery, SecretSource } from './ports';
@@ -42,7 +42,7 @@ export interface CheckOutcome {
 
 /** The query a message's secret is looked up (and remembered) with. */
 export function secretQueryFor(der: Uint8Array, name: string): SecretQuery {
-  return { senderKid: senderKidOf(der), purpose: `the MAC of ${name}` };
+  return { senderKid: senderKidOf(der), transactionId: transactionIdOf(der), purpose: `the MAC of ${name}` };
 }
 
 export async function checkProtection(input: CheckInput): Promise<CheckOutcome> {

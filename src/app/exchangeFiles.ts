@@ -65,7 +65,7 @@ function summaryLines(
     '',
     ...result.messages.map(
       (m, i) =>
-        `${files[i] ?? '?'}  ${m.direction === 'sent' ? '→' : '←'} ${m.body}${m.status ? `  ${m.status}` : ''}${m.protection ? `  protection ${m.protection.verdict}` : ''}  +${m.at} ms`,
+        `${files[i] ?? '?'}  ${m.direction === 'sent' ? '→' : '←'} ${m.body}${m.status ? `  ${m.status}` : ''}${m.protection ? `  protection ${m.protection.verdict}${m.protection.chain ? ` (chain ${m.protection.chain})` : ''}` : ''}  +${m.at} ms`,
     ),
     ...(checks.length ? ['', 'protocol checks:', ...checks.map((c) => `  ${c}`)] : []),
   ];
@@ -73,6 +73,11 @@ function summaryLines(
 
 /** A folder name for an exchange started now: `cmp-exchange-20261123-004512`. */
 export function exchangeFolderName(now = new Date()): string {
+  return `cmp-exchange-${folderTimestamp(now)}`;
+}
+
+/** `20261123-004512`, local time: what folder names made now end with. */
+export function folderTimestamp(now = new Date()): string {
   const p = (n: number) => String(n).padStart(2, '0');
-  return `cmp-exchange-${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
+  return `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
 }

@@ -47,4 +47,4 @@ export {
 } from './serve';
 export { captureView, exportPlan, type ExportFile, type ViewOptions } from './capture';
 export { ComposerEngine, formChoices, type Built, type ComposerIo } from './composer';
-export { ExchangeFiles, exchangeFolderName, type WriteExchangeFile } from './exchangeFiles';
+export { ExchangeFiles, exchangeFolderName, folderTimestamp, type WriteExchangeFile } from './exchangeFiles';

@@ -9,6 +9,8 @@ import type { ExchangeMessage, TransactionResult } from '../core/transport';
 export interface SecretQuery {
   /** senderKID in hex: the name the inspector, Send and the capture view store secrets under. */
   senderKid?: string;
+  /** transactionID in hex: a secret that worked for one message of an exchange works for the others. */
+  transactionId?: string;
   /** A server entry's SecretStorage name (`cmpLens.servers[].secretRef`). */
   secretRef?: string;
   /** The server's name, for the prompt. */
@@ -29,6 +31,11 @@ export interface SecretSource {
   ask?(q: SecretQuery): Promise<Uint8Array | undefined>;
   /** Keeps a secret that proved right for `q`; absent where nothing is kept (the CLI). */
   remember?(q: SecretQuery, secret: Uint8Array): Promise<void>;
+  /**
+   * A secret that a transaction used and an answer's MAC proved (not typed: given, stored or the test
+   * CA's): known for the rest of the session for `q`'s senderKID and transactionID, never stored.
+   */
+  learn?(q: SecretQuery, secret: Uint8Array): void;
 }
 
 /** The secrets of no one: nothing stored, nobody asked. */

@@ -10,6 +10,7 @@ import {
   readMessage,
   senderKidHex,
   slice,
+  transactionIdHex,
   type KeyPair,
   type ReadMessage,
   type Subtle,
@@ -129,6 +130,7 @@ export async function sendRequest(input: SendInput): Promise<SendOutcome | undef
   }
   const q: SecretQuery = {
     senderKid: senderKidHex(read),
+    transactionId: transactionIdHex(read) || undefined,
     secretRef: input.server.secretRef,
     server: input.server.name,
     purpose: `${read.bodyName} to ${input.server.name} (certConf and pollReq use the same secret)`,
@@ -171,6 +173,9 @@ export async function sendRequest(input: SendInput): Promise<SendOutcome | undef
   // The secret proved right when an answer's MAC verified with it.
   const proven = result.messages.some((m) => m.direction === 'received' && m.protection?.verdict === 'valid');
   const remembered = await settleSecret(input.secrets, q, follow.secret, proven && isMac(read));
+  // A known secret that worked is known for this exchange's other messages too (the reply, once opened).
+  if (proven && isMac(read) && follow.secret && !follow.secret.typed)
+    input.secrets.learn?.(q, follow.secret.secret);
   return {
     result,
     findings,

@@ -25,7 +25,10 @@ const flags: FlagSpec = {
 export function resultLine(r: CheckResult): string {
   const hint = r.verdict === 'needs-cert' ? ' (give the signer with --cert FILE)' : '';
   const line = `${r.check}: ${r.verdict} — ${r.summary}${r.reason ? `: ${r.reason}` : ''}${hint}`;
-  return [line, ...(r.warnings ?? []).map((w) => `${r.check}: warning — ${w}`)].join('\n');
+  // A valid signature says what it does not prove: whether its certificate leads to a trusted CA
+  // (when it was checked, the "chain:" line says how).
+  const chain = r.chainNotChecked ? [`${r.check}: chain ${r.chain} (give them with --trust FILE)`] : [];
+  return [line, ...chain, ...(r.warnings ?? []).map((w) => `${r.check}: warning — ${w}`)].join('\n');
 }
 
 /** 1 when something is invalid, 3 when something needs input or cannot be decided, else 0. */

@@ -12,6 +12,7 @@ export function activateOn(context: vscode.ExtensionContext, platform: Platform)
   // One store of secrets for every feature: a secret proven in one is known to the others.
   const secrets = new VscodeSecrets(new SecretStore(context));
   context.subscriptions.push(
+    secrets,
     registerInspector(context, secrets, platform),
     registerTreeText(context),
     registerSend(context, secrets, platform),

@@ -1,7 +1,10 @@
 /**
- * Shared secrets for MAC protection, in VS Code's SecretStorage only, by senderKID (hex) or a
- * server's secretRef. The list of names (never the secrets) is kept in globalState so "Forget
- * Secrets" can clear them all. `VscodeSecrets` is the extension's SecretSource for the use cases.
+ * Shared secrets for MAC protection. For the window's session, in memory, by senderKID and
+ * transactionID: a secret that proved right for one message (typed in the inspector or the capture
+ * view, used by a send) is offered for every message of the same exchange or senderKID. In VS Code's
+ * SecretStorage (by senderKID or a server's secretRef) only when the person says so; the list of names
+ * (never the secrets) is kept in globalState so "Forget Secrets" can clear them all. `VscodeSecrets`
+ * is the extension's SecretSource for the use cases.
  */
 import * as vscode from 'vscode';
 import type { SecretQuery, SecretSource } from '../app';
@@ -42,11 +45,34 @@ function namesOf(q: SecretQuery): string[] {
   return [q.secretRef, q.senderKid].filter((n): n is string => !!n);
 }
 
-/** SecretStorage for lookups, an input box for asking, and remembering once a secret proved right. */
-export class VscodeSecrets implements SecretSource {
+/** The session's names of a query: its exchange first, then its senderKID. */
+function sessionNamesOf(q: SecretQuery): string[] {
+  return [q.transactionId && `tid:${q.transactionId}`, q.senderKid && `kid:${q.senderKid}`].filter(
+    (n): n is string => !!n,
+  );
+}
+
+/** The session's secrets, SecretStorage, an input box for asking; a secret that proved right is known to every feature. */
+export class VscodeSecrets implements SecretSource, vscode.Disposable {
+  /** Secrets that proved right in this window, by `tid:HEX` and `kid:HEX`: memory only. */
+  private readonly session = new Map<string, Uint8Array>();
+  private readonly learned = new vscode.EventEmitter<SecretQuery>();
+  /** A secret became known for a senderKID or an exchange: open views check again. */
+  readonly onDidLearn = this.learned.event;
+
   constructor(readonly store: SecretStore) {}
 
+  dispose(): void {
+    this.session.clear();
+    this.learned.dispose();
+  }
+
+  /** Whether a secret is known for `q` in this session or in SecretStorage. */
   async lookup(q: SecretQuery): Promise<Uint8Array | undefined> {
+    for (const name of sessionNamesOf(q)) {
+      const v = this.session.get(name);
+      if (v) return v;
+    }
     for (const name of namesOf(q)) {
       const v = await this.store.get(name);
       if (v) return v;
@@ -72,17 +98,46 @@ export class VscodeSecrets implements SecretSource {
     return typed ? new TextEncoder().encode(typed) : undefined;
   }
 
+  learn(q: SecretQuery, secret: Uint8Array): void {
+    const names = sessionNamesOf(q);
+    for (const name of names) this.session.set(name, secret);
+    if (names.length) this.learned.fire(q);
+  }
+
+  /**
+   * A typed secret proved right: known for the session at once (every message of the exchange or the
+   * senderKID, in every view), and kept in SecretStorage if the person chooses so in the notification.
+   */
   async remember(q: SecretQuery, secret: Uint8Array): Promise<void> {
+    this.learn(q, secret);
     const names = namesOf(q);
-    if (!names.length) return;
-    const text = new TextDecoder().decode(secret);
-    for (const name of names) await this.store.store(name, text);
-    void vscode.window.showInformationMessage(
-      vscode.l10n.t(
-        'CMP Lens: the MAC is valid; the secret is remembered for {0} in VS Code\'s secret storage ("CMP Lens: Forget Secrets" clears it).',
-        q.senderKid ? `senderKID ${q.senderKid}` : (q.secretRef ?? ''),
-      ),
-    );
+    const keep = vscode.l10n.t('Keep in Secret Storage');
+    const where = q.senderKid ? `senderKID ${q.senderKid}` : (q.secretRef ?? vscode.l10n.t('this exchange'));
+    void vscode.window
+      .showInformationMessage(
+        vscode.l10n.t(
+          'CMP Lens: the MAC is valid; the secret is used for {0} and its exchange until the window closes.',
+          where,
+        ),
+        ...(names.length ? [keep] : []),
+      )
+      .then(async (choice) => {
+        if (choice !== keep) return;
+        const text = new TextDecoder().decode(secret);
+        for (const name of names) await this.store.store(name, text);
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t(
+            'CMP Lens: the secret for {0} is kept in VS Code\'s secret storage ("CMP Lens: Forget Secrets" clears it).',
+            where,
+          ),
+        );
+      });
+  }
+
+  /** Forgets the session's secrets and the stored ones; returns how many were stored. */
+  async forgetAll(): Promise<number> {
+    this.session.clear();
+    return this.store.forgetAll();
   }
 }
 

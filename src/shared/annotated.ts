@@ -71,12 +71,20 @@ export interface MessageSummary {
   recipNonce?: string;
   messageTime?: string;
   senderKID?: string;
+  /** senderKID as text when every byte is printable ASCII (a reference such as "user1"). */
+  senderKIDText?: string;
   protectionAlg?: string;
   extraCerts: number;
   protected: boolean;
   /** PKIStatus of responses that carry one (first response, error). */
   status?: string;
+  /** What the status means for the requester (RFC 9810 §5.2.3). */
+  statusMeaning?: string;
   failInfo?: string[];
+  /** What each failInfo bit reports, in the same order. */
+  failInfoMeanings?: string[];
+  /** statusString, its texts joined with " / ". */
+  statusString?: string;
 }
 
 export interface AnnotatedDocument {

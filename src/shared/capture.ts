@@ -14,6 +14,8 @@ export interface CaptureRow {
   pkiStatus?: string;
   /** Protection verdict (valid, invalid, needs-secret, unprotected, …), or "n/a" when the body does not decode. */
   protection: string;
+  /** For a signature: whether its chain was checked ("not checked: no trust anchors given"). */
+  chain?: string;
   flags: string[];
   pairedWith?: number;
   bytes: number;
@@ -32,6 +34,7 @@ export const isCaptureToHost = messageGuard<CaptureToHost>({
   open: { index: int(1, 2 ** 31 - 1) },
   export: { index: int(1, 2 ** 31 - 1) },
   exportAll: {},
+  enterSecret: { index: int(1, 2 ** 31 - 1) },
 });
 
 export type CaptureToHost =
@@ -42,7 +45,9 @@ export type CaptureToHost =
   /** Save message `index` as .pkimsg. */
   | { type: 'export'; index: number }
   /** Write every exchange, in order, to a folder the user picks. */
-  | { type: 'exportAll' };
+  | { type: 'exportAll' }
+  /** Ask for the shared secret of message `index`'s exchange, check it, and check the rows again. */
+  | { type: 'enterSecret'; index: number };
 
 export type HostToCapture =
   /** Reading progress, 0…1. */

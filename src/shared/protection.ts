@@ -23,4 +23,12 @@ export interface CheckResult {
   signer?: string;
   /** A valid result with something the RFCs ask otherwise (the signer not first in extraCerts). */
   warnings?: string[];
+  /**
+   * For a signature: whether the signer's chain was checked and to what, so "valid" is never read as
+   * "trusted": "not checked: no trust anchors given", "checked: chain A ← B (to a trust anchor)",
+   * "checked: invalid — …", "the signer is a trust anchor".
+   */
+  chain?: string;
+  /** The chain was not checked because no trust anchor was given (a UI offers to set some). */
+  chainNotChecked?: boolean;
 }

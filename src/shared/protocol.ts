@@ -95,6 +95,7 @@ export const inspectorMessageKinds = {
   saveDer: { id },
   enterSecret: {},
   chooseCert: {},
+  configureTrust: {},
 } satisfies Record<WebviewToHost['type'], Record<string, Check>>;
 
 export const isWebviewToHost = messageGuard<WebviewToHost>(inspectorMessageKinds);
@@ -119,7 +120,9 @@ export type WebviewToHost =
   /** The user wants to give the shared secret for a MAC-protected message. */
   | { type: 'enterSecret' }
   /** The user wants to check the signature with a certificate file instead of extraCerts[0]. */
-  | { type: 'chooseCert' };
+  | { type: 'chooseCert' }
+  /** The user wants to set the trust anchors chains are checked against (a signature's chain was not checked). */
+  | { type: 'configureTrust' };
 
 export interface FilterMatch {
   id: string;

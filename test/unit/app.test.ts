@@ -6,8 +6,10 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import {
+  captureView,
   checkProtection,
   exchangeFindingLine,
+  secretQueryFor,
   firstExtraCert,
   SendError,
   sendRequest,
@@ -16,7 +18,8 @@ import {
 } from '../../src/app';
 import { asksImplicitConfirm, buildRequest, type RequestSpec } from '../../src/core/compose';
 import { readMessage } from '../../src/core/base';
-import type { ProtectionSpec } from '../../src/core/protection';
+import { parseCapture } from '../../src/core/capture';
+import { transactionIdOf, type ProtectionSpec } from '../../src/core/protection';
 import { TestCa } from '../../src/core/testca';
 import type { Post } from '../../src/core/transport';
 import { fixture } from './helpers';
@@ -235,5 +238,72 @@ describe('sendRequest', () => {
     assert.deepEqual(firstExtraCert(signed), ca.certDer);
     assert.equal(firstExtraCert(await request()), undefined);
     assert.equal(readMessage(signed).bodyName, 'ir');
+  });
+});
+
+describe('secrets by exchange: one secret for every message of a transaction', () => {
+  const pcap = fixture('pcap/cmp-http-ir-exchange.pcap');
+  /** A source that knows a secret only by transactionID (the way a secret entered for one message of an exchange is known). */
+  const byExchange = (tid: string, s: Uint8Array): SecretSource => ({
+    lookup: async (q) => (q.transactionId === tid ? s : undefined),
+  });
+
+  it('the query of a message names its senderKID and its transactionID', async () => {
+    const q = secretQueryFor(fixture('openssl-mock/ir-pbm.der'), 'ir');
+    assert.equal(q.senderKid, kidHex);
+    assert.match(q.transactionId ?? '', /^[0-9a-f]{32}$/);
+  });
+
+  it("a secret known for the exchange checks the answers too, though they carry another senderKID ('mock')", async () => {
+    const result = parseCapture(pcap);
+    const tid = transactionIdOf(result.messages[0].der)!;
+    const view = await captureView(result, 'x.pcap', { secrets: byExchange(tid, secret) });
+    const [first, second] = view.exchanges;
+    assert.deepEqual(
+      first.rows.map((r) => r.protection),
+      ['valid', 'valid', 'valid', 'valid'],
+    );
+    // The genm exchange has another transactionID: not covered by this secret.
+    assert.deepEqual(
+      second.rows.map((r) => r.protection),
+      ['needs-secret', 'needs-secret'],
+    );
+  });
+
+  it('a send teaches the session the secret that worked, by senderKID and transactionID (never when typed)', async () => {
+    const ca = await TestCa.create({ secret });
+    const der = await request();
+    const learned: SecretQuery[] = [];
+    const out = await sendRequest({
+      request: der,
+      name: 'ir.der',
+      server,
+      post: direct(ca),
+      secrets: { lookup: async () => secret, learn: (q) => learned.push(q) },
+    });
+    assert.ok(out?.result.ok, out?.result.error);
+    assert.equal(learned.length, 1);
+    assert.equal(learned[0].senderKid, kidHex);
+    assert.equal(learned[0].transactionId, transactionIdOf(der));
+    // The reply, checked with what the session learned, agrees with the exchange's verdict.
+    const reply = out.result.messages[out.replyIndex!];
+    const session = byExchange(learned[0].transactionId!, secret);
+    assert.equal(
+      (await checkProtection({ der: reply.der, name: 'ip', secrets: session })).protection?.verdict,
+      'valid',
+    );
+    assert.equal(reply.protection?.verdict, 'valid');
+    // A typed secret is not "learned" silently: it goes through remember (the person is told).
+    const typed = recordingSource({}, 's3cret');
+    const learnedTyped: SecretQuery[] = [];
+    await sendRequest({
+      request: await request(),
+      name: 'ir.der',
+      server,
+      post: direct(ca),
+      secrets: { ...typed.source, learn: (q) => learnedTyped.push(q) },
+    });
+    assert.deepEqual(learnedTyped, []);
+    assert.equal(typed.remembered.length, 1);
   });
 });

@@ -163,6 +163,7 @@ describe('cmp-lens verify', () => {
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, /^protection: valid — ecdsa-with-SHA256, with extraCerts\[0\] CN=Existing EE$/m);
     assert.match(r.out, /^chain: valid — chain CN=Existing EE ← CN=Test CA \(trust anchor\)$/m);
+    assert.doesNotMatch(r.out, /not checked/);
   });
   it('signature by the second certificate in extraCerts: valid with a warning line, exit 0', async () => {
     const kur = signedKur();
@@ -174,6 +175,11 @@ describe('cmp-lens verify', () => {
     assert.match(
       r.out,
       /^protection: warning — the protecting certificate is extraCerts\[1\], not extraCerts\[0\]/m,
+    );
+    // Without --trust, "valid" says that it does not mean "trusted".
+    assert.match(
+      r.out,
+      /^protection: chain not checked: no trust anchors given \(give them with --trust FILE\)$/m,
     );
     made.set('ca-only.der', withExtraCerts(kur, [ca]));
     const none = await cli(['verify', 'ca-only.der']);

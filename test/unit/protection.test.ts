@@ -47,6 +47,14 @@ describe('protection: the openssl-mock corpus gives what MANIFEST.md expects', (
         assert.match(r.protection.summary, /with extraCerts\[0\] /);
         assert.equal(r.certificate.verdict, 'valid', r.certificate.reason);
         assert.equal(r.chain.verdict, 'valid', r.chain.reason);
+        // The signature's own verdict says what the chain check found, and without anchors that it was not done.
+        assert.match(r.protection.chain ?? '', /^checked: chain .* \(ends at a trust anchor\)$/);
+        assert.equal(r.protection.chainNotChecked, undefined);
+        const alone = await check(rel);
+        assert.equal(alone.protection.verdict, 'valid');
+        assert.equal(alone.protection.chain, 'not checked: no trust anchors given');
+        assert.equal(alone.protection.chainNotChecked, true);
+        assert.equal(alone.chain, undefined);
       } else if (file === 'ir-wrongsecret.der') {
         assert.equal((await check(rel, { secret: s3cret })).protection.verdict, 'invalid');
         assert.equal((await check(rel, { secret: enc('WRONG') })).protection.verdict, 'valid');

@@ -234,12 +234,17 @@ describe('web: the bundle', () => {
         construct: () => api(`new ${path}`) as object,
       });
     };
-    // esbuild copies the module's own names: give each name the bundle uses (vscode3.window, …).
+    // esbuild copies the module's own names: give every name VS Code's API declares (window, Uri, …),
+    // read from @types/vscode (the bundle may be minified, so its own text cannot say).
+    const declared = readFileSync(require.resolve('@types/vscode/index.d.ts'), 'utf8');
     const vscode = Object.fromEntries(
-      [...new Set([...text.matchAll(/\bvscode\d*\.([A-Za-z]\w*)/g)].map((m) => m[1]))].map((k) => [
-        k,
-        api(`vscode.${k}`),
-      ]),
+      [
+        ...new Set(
+          [...declared.matchAll(/^\s*export (?:namespace|class|enum|const|function|let) (\w+)/gm)].map(
+            (m) => m[1],
+          ),
+        ),
+      ].map((k) => [k, api(`vscode.${k}`)]),
     );
     const sandbox: Record<string, unknown> = {
       module: { exports: {} },

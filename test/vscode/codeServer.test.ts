@@ -272,11 +272,15 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
       undefined,
       { timeout: 15_000 },
     );
-    // One policy for every feature: a typed secret is remembered once a MAC proved it right, and said so.
-    await page
-      .locator('.notifications-toasts', { hasText: /the secret is remembered for senderKID/ })
-      .first()
-      .waitFor({ timeout: 10_000 });
+    // One policy for every feature: a typed secret that a MAC proved right is used for its senderKID and
+    // exchange in this window, and kept in SecretStorage only if the person says so.
+    const toast = page
+      .locator('.notifications-toasts .notification-toast', {
+        hasText: /the secret is used for senderKID 7573657231 and its exchange until the window closes/,
+      })
+      .first();
+    await toast.waitFor({ timeout: 10_000 });
+    assert.match(await toast.innerText(), /Keep in Secret Storage/);
     await page.waitForTimeout(1500);
     await page.screenshot({ path: join(results, 'vscode-inspector-secret.png') });
     // Neither secret may be in settings, logs, the workspace, or the webview's state and DOM.
@@ -386,13 +390,18 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
       await page.screenshot({ path: join(results, 'vscode-send-failed.png') });
       throw e;
     });
-    await frame.waitForFunction(
-      () =>
-        document.querySelector('.summary .protection')?.textContent === 'protection: valid' ||
-        document.querySelector('.summary .protection')?.textContent === 'protection: needs-secret',
-      undefined,
-      { timeout: 15_000 },
-    );
+    // The reply is checked with the secret the transaction used, so it agrees with the exchange (and
+    // summary.txt): valid, though a secret for its senderKID typed earlier ('s3cret') is another one.
+    await frame
+      .waitForFunction(
+        () => document.querySelector('.summary .protection')?.textContent === 'protection: valid',
+        undefined,
+        { timeout: 15_000 },
+      )
+      .catch(async (e) => {
+        await page.screenshot({ path: join(results, 'vscode-send-reply-failed.png') });
+        throw e;
+      });
     const exchanges = join(work, 'workspace', 'cmp-exchanges');
     const folder = readdirSync(exchanges)[0];
     assert.deepEqual(readdirSync(join(exchanges, folder)).sort(), [
@@ -489,16 +498,34 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
         await page.screenshot({ path: join(results, 'vscode-composer-save-failed.png') });
         throw new Error(`the save dialog shows "${await box.inputValue()}": ${(e as Error).message}`);
       });
-    await box.press('Enter');
-    const until = Date.now() + 15_000;
-    while (!existsSync(join(ws, 'ir.key.pem')) && Date.now() < until) await page.waitForTimeout(250);
-    assert.ok(existsSync(join(ws, 'ir.pkimsg')), 'the request was saved');
-    assert.equal(
-      statSync(join(ws, 'ir.key.pem')).mode & 0o777,
-      0o600,
-      'the private key is readable by its owner only',
+    // The dialog says what it saves, and offers a folder of the request's own, not the workspace root.
+    assert.match(
+      await page.locator('.quick-input-widget .quick-input-title').innerText(),
+      /CMP Lens: save the ir request/,
     );
-    assert.match(readFileSync(join(ws, 'ir.key.pem'), 'utf8'), /^-----BEGIN PRIVATE KEY-----/);
+    assert.match(await box.inputValue(), /\/workspace\/cmp-requests\/ir-\d{8}-\d{6}\/ir\.pkimsg$/);
+    await box.press('Enter');
+    const requests = join(ws, 'cmp-requests');
+    const until = Date.now() + 15_000;
+    const keyFile = () => {
+      const dir = existsSync(requests)
+        ? readdirSync(requests).find((d) => /^ir-\d{8}-\d{6}$/.test(d))
+        : undefined;
+      return dir && existsSync(join(requests, dir, 'ir.key.pem'))
+        ? join(requests, dir, 'ir.key.pem')
+        : undefined;
+    };
+    while (!keyFile() && Date.now() < until) await page.waitForTimeout(250);
+    const key = keyFile();
+    assert.ok(key, 'the request and its key were saved in cmp-requests/ir-DATE/');
+    assert.ok(existsSync(key.replace(/\.key\.pem$/, '.pkimsg')), 'the request was saved beside it');
+    assert.ok(
+      !existsSync(join(ws, 'ir.pkimsg')) && !existsSync(join(ws, 'ir.key.pem')),
+      'nothing in the root',
+    );
+    assert.equal(statSync(key).mode & 0o777, 0o600, 'the private key is readable by its owner only');
+    assert.match(readFileSync(key, 'utf8'), /^-----BEGIN PRIVATE KEY-----/);
+    assert.match(readFileSync(join(requests, '.gitignore'), 'utf8'), /^\*\.key\.pem$/m);
     await frame.click('vscode-button.send');
     await page
       .locator('.quick-input-list .monaco-list-row', { hasText: 'CMP Lens test CA (embedded)' })
@@ -532,6 +559,50 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
       .getByRole('tab', { name: /cmp-http-ir-exchange\.pcap #2 ip/ })
       .first()
       .waitFor({ timeout: 10_000 });
+  });
+
+  it("a secret entered in the capture view checks its exchange's rows, whatever their senderKID, and the open inspector again", async () => {
+    // #2 ip (senderKID 'mock') is open in an inspector: it waits for a secret.
+    const ip = await webviewFrame('initialization response');
+    await ip.waitForFunction(
+      () => document.querySelector('.summary .protection')?.textContent === 'protection: needs-secret',
+      undefined,
+      { timeout: 15_000 },
+    );
+    await page
+      .getByRole('tab', { name: /cmp-http-ir-exchange\.pcap$/ })
+      .first()
+      .click();
+    const capture = await webviewFrame('6 CMP messages in 2 exchanges');
+    const verdicts = () =>
+      capture.$$eval('section[data-exchange="0"] tr.message td.protection', (tds) =>
+        tds.map((td) => td.textContent),
+      );
+    assert.ok((await verdicts()).includes('needs-secret'), (await verdicts()).join(', '));
+    await capture.click('section[data-exchange="0"] h2 .enter-secret');
+    const box = page.locator('.quick-input-widget input');
+    await box.waitFor({ timeout: 10_000 });
+    await box.fill('s3cret');
+    await box.press('Enter');
+    await capture
+      .waitForFunction(
+        () =>
+          [...document.querySelectorAll('section[data-exchange="0"] tr.message td.protection')].every(
+            (td) => td.textContent === 'valid',
+          ),
+        undefined,
+        { timeout: 20_000 },
+      )
+      .catch(async (e) => {
+        await page.screenshot({ path: join(results, 'vscode-capture-secret-failed.png') });
+        throw e;
+      });
+    await page.screenshot({ path: join(results, 'vscode-capture-secret.png') });
+    await ip.waitForFunction(
+      () => document.querySelector('.summary .protection')?.textContent === 'protection: valid',
+      undefined,
+      { timeout: 15_000 },
+    );
   });
 
   it('our settings appear in the Settings UI with their descriptions', async () => {

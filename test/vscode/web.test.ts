@@ -195,8 +195,16 @@ describe("CMP Lens on the web: code-server's web worker extension host in Chromi
     await row.click();
     const reply = await shot('composer-reply', webviewFrame('initialization response', 90_000));
     await page.screenshot({ path: join(results, 'web-composer-reply.png') });
-    assert.ok(existsSync(join(ws, 'ir.pkimsg')), 'the request was saved through workspace.fs');
-    assert.ok(!existsSync(join(ws, 'ir.key.pem')), 'no private key is written where its mode cannot be set');
+    const requests = join(ws, 'cmp-requests');
+    const saved = readdirSync(requests).find((d) => /^ir-\d{8}-\d{6}$/.test(d));
+    assert.ok(
+      saved && existsSync(join(requests, saved, 'ir.pkimsg')),
+      'the request was saved through workspace.fs',
+    );
+    assert.ok(
+      !existsSync(join(requests, saved, 'ir.key.pem')),
+      'no private key is written where its mode cannot be set',
+    );
     const exchanges = join(ws, 'cmp-exchanges');
     const folder = readdirSync(exchanges)[0];
     assert.deepEqual(readdirSync(join(exchanges, folder)).sort(), [

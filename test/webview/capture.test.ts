@@ -56,6 +56,31 @@ describe('capture view', () => {
     await o.page.close();
   });
 
+  it('an exchange whose MACs wait for a secret offers "Enter secret…" in its heading; one that is valid does not', async () => {
+    const o = await openCapture(
+      browser,
+      origin,
+      fixture('pcap/cmp-http-ir-exchange.pcap'),
+      'cmp-http-ir-exchange.pcap',
+      null,
+    );
+    const verdicts = await o.page.$$eval('tr.message td.protection', (tds) =>
+      tds.map((td) => td.textContent),
+    );
+    assert.ok(
+      verdicts.every((v) => v === 'needs-secret'),
+      verdicts.join(', '),
+    );
+    assert.equal(await o.page.$$eval('.exchange h2 .enter-secret', (e) => e.length), 2);
+    await o.page.click('section[data-exchange="1"] h2 .enter-secret');
+    assert.deepEqual(o.sent.at(-1), { type: 'enterSecret', index: 5 });
+    await screenshot(o.page, 'capture-view-needs-secret');
+    await o.page.close();
+    const valid = await openCapture(browser, origin, fixture('pcap/cmp-http-ir-exchange.pcap'), 'x.pcap');
+    assert.equal(await valid.page.$$eval('.enter-secret', (e) => e.length), 0);
+    await valid.page.close();
+  });
+
   it('shows what could not be read and the gaps: a truncated capture, a wrong content type', async () => {
     const t = await openCapture(browser, origin, fixture('captures/truncated.pcap'), 'truncated.pcap');
     const problems = await t.page.$eval('.problems', (e) => e.textContent ?? '');

@@ -173,7 +173,7 @@ export async function openInspector(
       }
       return;
     }
-    if (m.type === 'chooseCert') return;
+    if (m.type === 'chooseCert' || m.type === 'configureTrust') return;
     if (m.type === 'enterSecret') {
       // What the host does after its password input box: check with the secret, send only results.
       await post({
@@ -303,6 +303,8 @@ export async function openCapture(
   origin: string,
   bytes: Uint8Array,
   title: string,
+  /** The shared secret the host knows (none: MACs stay needs-secret). */
+  secret: string | null = 's3cret',
 ): Promise<{ page: Page; sent: CaptureToHost[]; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const sent: CaptureToHost[] = [];
@@ -316,7 +318,7 @@ export async function openCapture(
     sent.push(m);
     if (m.type === 'ready') {
       const view = await captureView(parseCapture(bytes), title, {
-        secrets: givenSecret(new TextEncoder().encode('s3cret')),
+        secrets: givenSecret(secret === null ? undefined : new TextEncoder().encode(secret)),
       });
       await page.evaluate((msg) => window.postMessage(msg, '*'), { type: 'show', view } as unknown as Record<
         string,

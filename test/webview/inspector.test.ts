@@ -179,6 +179,37 @@ describe('inspector webview: tree, hex view, details, filter, keyboard', () => {
   });
 });
 
+describe('inspector webview: values people read', () => {
+  it("a rejection's header says its status, failInfo and statusString in words; a printable senderKID reads as text", async () => {
+    const o = await openInspector(browser, origin, fixture('openssl-mock/ir-senderror-error.der'), 'error');
+    const fields = await o.page.$$eval('.summary .field', (els) =>
+      els.map((e) => [...e.children].map((c) => c.textContent).join(' ')),
+    );
+    assert.ok(fields.includes('senderKID 6d6f636b "mock"'), fields.join(' | '));
+    assert.ok(
+      fields.includes('status rejection (2) refused: failInfo and statusString say why'),
+      fields.join(' | '),
+    );
+    assert.ok(
+      fields.includes('failInfo badRequest this transaction is not permitted or not supported'),
+      fields.join(' | '),
+    );
+    assert.ok(fields.includes('statusString error processing message'), fields.join(' | '));
+    // A hex value is never broken mid-value: one line, an ellipsis if cut, the whole value in its tooltip.
+    const tid = await o.page.$eval('.summary .field:has(.k:text-is("transactionID")) .v', (e) => ({
+      lines: Math.round(
+        e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight || '16'),
+      ),
+      title: (e as HTMLElement).title,
+      wrap: getComputedStyle(e).whiteSpace,
+    }));
+    assert.equal(tid.wrap, 'nowrap');
+    assert.equal(tid.title, 'f324f77aff4022b21e0564330a5c9a3f');
+    await screenshot(o.page, 'inspector-rejection-header');
+    await closeAll(o);
+  });
+});
+
 describe('inspector webview: protection results', () => {
   it('a signed message shows its valid signature and certificate checks', async () => {
     const o = await openInspector(browser, origin, fixture('openssl-mock/rr-sig-ec.der'), 'rr');
@@ -189,6 +220,12 @@ describe('inspector webview: protection results', () => {
       rows.some((r) => /protection\s*valid\s*ecdsa-with-SHA256, with extraCerts\[0\] CN=Existing EE/.test(r)),
       rows.join(' | '),
     );
+    // "valid" is not "trusted": the signature says its chain was not checked, and offers to set anchors.
+    const chain = await o.page.$eval('.checks .check-chain.not-checked', (e) => e.textContent ?? '');
+    assert.equal(chain, 'chain: not checked: no trust anchors given');
+    await o.page.click('.checks .configure-trust');
+    for (let i = 0; i < 50 && o.sent.at(-1)?.type !== 'configureTrust'; i++) await o.page.waitForTimeout(100);
+    assert.deepEqual(o.sent.at(-1), { type: 'configureTrust' });
     await screenshot(o.page, 'inspector-protection-signed');
     await closeAll(o);
   });

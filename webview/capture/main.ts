@@ -56,6 +56,7 @@ function rowEl(r: CaptureRow): HTMLTableRowElement {
   cell(r.pkiStatus ?? '', 'status');
   const prot = cell(r.protection, `protection verdict-${r.protection}`);
   prot.prepend(el('span', `codicon codicon-${verdictIcon[r.protection] ?? 'question'}`));
+  if (r.chain) prot.title = t('chain: {0}', r.chain);
   const flags = cell(r.flags.join('; '), 'flags');
   if (r.flags.length) flags.prepend(el('span', 'codicon codicon-warning'));
   const actions = el('td', 'actions');
@@ -139,7 +140,17 @@ function renderFrom(v: CaptureView, e: number, r: number): void {
           .slice(0, 12)
           .map((row) => row.bodyType)
           .join(' → ') + (x.rows.length > 12 ? ` → … (${t('{0} messages', x.rows.length)})` : '');
-      section.append(el('h2', undefined, t('transactionID {0}: {1}', x.transactionID, flow)));
+      const h2 = el('h2', undefined, t('transactionID {0}: {1}', x.transactionID, flow));
+      // A MAC that waits for its secret (or failed with a wrong one): ask for the exchange's secret here.
+      const waiting = x.rows.find((row) => row.protection === 'needs-secret' || row.protection === 'invalid');
+      if (waiting) {
+        const ask = el('vscode-button', 'enter-secret', t('Enter secret…')) as HTMLElement;
+        ask.setAttribute('secondary', '');
+        ask.title = t('The shared secret of this exchange, checked on the MAC of #{0}', waiting.index);
+        ask.addEventListener('click', () => send({ type: 'enterSecret', index: waiting.index }));
+        h2.append(ask);
+      }
+      section.append(h2);
       table = el('table');
       const head = el('tr');
       for (const h of [

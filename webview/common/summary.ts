@@ -3,10 +3,20 @@ import type { ShowPayload } from '../../src/shared/protocol';
 import { clear, el } from './dom';
 import { t } from './l10n';
 
-function field(label: string, value: string | number | undefined): HTMLElement | undefined {
+function field(
+  label: string,
+  value: string | number | undefined,
+  /** A second, quieter part: what the value means or says as text. */
+  note?: string,
+  /** Text people read (statusString, a meaning): the whole row, wrapped, never cut. */
+  wide = false,
+): HTMLElement | undefined {
   if (value === undefined || value === '') return undefined;
-  const e = el('div', 'field');
-  e.append(el('span', 'k', label), el('span', 'v', String(value)));
+  const e = el('div', wide ? 'field wide' : 'field');
+  const v = el('span', 'v', String(value));
+  v.title = note ? `${value} — ${note}` : String(value);
+  e.append(el('span', 'k', label), v);
+  if (note) e.append(el('span', 'note', note));
   return e;
 }
 
@@ -62,10 +72,12 @@ export function renderSummary(header: HTMLElement, p: ShowPayload): void {
     field('senderNonce', s.senderNonce),
     field('recipNonce', s.recipNonce),
     field('messageTime', s.messageTime),
-    field('senderKID', s.senderKID),
+    // A printable senderKID is a reference people chose ("mock"): shown as text beside the hex.
+    field('senderKID', s.senderKID, s.senderKIDText && `"${s.senderKIDText}"`),
     field('extraCerts', s.extraCerts),
-    field('status', s.status),
-    field('failInfo', s.failInfo?.join(', ')),
+    field('status', s.status, s.statusMeaning, true),
+    ...(s.failInfo ?? []).map((f, i) => field('failInfo', f, s.failInfoMeanings?.[i], true)),
+    field('statusString', s.statusString, undefined, true),
   ];
   for (const f of fields) if (f) grid.append(f);
   header.append(grid);

@@ -143,6 +143,22 @@ function renderChecks(results: CheckResult[]): void {
       el('span', 'check-summary', r.summary),
     );
     if (r.reason) row.append(el('span', 'check-reason', r.reason));
+    if (r.chain) {
+      // "valid" is not "trusted": the signature says whether its certificate's chain was checked.
+      const chain = el('span', `check-chain${r.chainNotChecked ? ' not-checked' : ''}`);
+      chain.append(
+        el('span', `codicon codicon-${r.chainNotChecked ? 'circle-slash' : 'link'}`),
+        el('span', undefined, t('chain: {0}', r.chain)),
+      );
+      row.append(chain);
+      if (r.chainNotChecked) {
+        const b = el('vscode-button', 'configure-trust', t('Set trust anchors…')) as HTMLElement;
+        b.setAttribute('secondary', '');
+        b.title = t('cmpLens.trustAnchors: the CA certificates chains are checked against');
+        b.addEventListener('click', () => send({ type: 'configureTrust' }));
+        row.append(b);
+      }
+    }
     for (const w of r.warnings ?? []) {
       const warning = el('span', 'check-warning');
       warning.append(el('span', 'codicon codicon-warning'), el('span', undefined, w));

@@ -76,6 +76,48 @@ export const pkiFailureInfoNames = [
 
 export type PKIFailureInfoName = (typeof pkiFailureInfoNames)[number];
 
+/** What each PKIStatus tells the requester, after RFC 9810 §5.2.3 in our words. */
+export const pkiStatusMeanings: Record<keyof typeof PKIStatus, string> = {
+  accepted: 'granted exactly as asked',
+  grantedWithMods: 'granted with changes: compare what was issued with what was asked for',
+  rejection: 'refused: failInfo and statusString say why',
+  waiting: 'not processed yet: poll (pollReq) for the answer',
+  revocationWarning: 'a revocation is about to happen',
+  revocationNotification: 'a revocation has happened',
+  keyUpdateWarning: 'the key update for this oldCertId was already done',
+};
+
+/** What each PKIFailureInfo bit reports, after RFC 9810 §5.2.3 in our words. */
+export const pkiFailureInfoMeanings: Record<PKIFailureInfoName, string> = {
+  badAlg: 'an algorithm identifier is unknown or not supported',
+  badMessageCheck: "the message's protection (MAC or signature) did not verify",
+  badRequest: 'this transaction is not permitted or not supported',
+  badTime: "messageTime is too far from the receiver's clock",
+  badCertId: 'no certificate matches what was given to identify it',
+  badDataFormat: 'the data sent has the wrong format',
+  wrongAuthority: 'the request names another authority than the one answering',
+  incorrectData: "the requester's data is incorrect",
+  missingTimeStamp: 'a time stamp is required by policy and missing',
+  badPOP: 'the proof of possession of the private key failed',
+  certRevoked: 'the certificate is already revoked',
+  certConfirmed: 'the certificate is already confirmed',
+  wrongIntegrity: 'the wrong kind of protection: a signature where a MAC is expected, or the other way round',
+  badRecipientNonce: 'recipNonce is missing or does not match the senderNonce it answers',
+  timeNotAvailable: 'the time source is not available',
+  unacceptedPolicy: 'the requested policy is not supported',
+  unacceptedExtension: 'a requested extension is not supported',
+  addInfoNotAvailable: 'the additional information asked for is not understood or not available',
+  badSenderNonce: 'senderNonce is missing or has the wrong size',
+  badCertTemplate: 'the certificate template is not valid or lacks something required',
+  signerNotTrusted: "the message's signer is unknown or not trusted",
+  transactionIdInUse: 'this transactionID is already in use',
+  unsupportedVersion: 'this pvno is not supported',
+  notAuthorized: 'the sender may not make this request',
+  systemUnavail: 'the system is not available to handle the request',
+  systemFailure: 'the system failed to handle the request',
+  duplicateCertReq: 'a certificate like this one already exists',
+};
+
 /**
  * ```asn1
  * PKIFailureInfo ::= BIT STRING {

@@ -1,5 +1,13 @@
 /** The summary header of a PKIMessage, read off its annotated tree. */
+import { pkiFailureInfoMeanings, pkiStatusMeanings, type PKIFailureInfoName } from '../asn1/cmpStatus';
 import type { AnnotatedNode, MessageSummary } from '../../shared/annotated';
+
+/** Hex bytes as text when every byte is printable ASCII ("7573657231" → "user1"); else undefined. */
+export function printable(hex: string): string | undefined {
+  if (!/^([0-9a-f]{2})+$/i.test(hex)) return undefined;
+  const bytes = hex.match(/../g)!.map((h) => parseInt(h, 16));
+  return bytes.every((b) => b >= 0x20 && b < 0x7f) ? String.fromCharCode(...bytes) : undefined;
+}
 
 /** Body types in words (RFC 9810 §5.1.2). */
 export const bodyDescriptions: Record<string, string> = {
@@ -86,9 +94,22 @@ export function summarizeMessage(root: AnnotatedNode): MessageSummary {
   const info = statusInfo(body, bodyType);
   if (info) {
     summary.status = child(info, 'status')?.value;
+    const name = /^\w+/.exec(summary.status ?? '')?.[0] as keyof typeof pkiStatusMeanings | undefined;
+    if (name && name in pkiStatusMeanings) summary.statusMeaning = pkiStatusMeanings[name];
     const fail = child(info, 'failInfo')?.value;
-    if (fail) summary.failInfo = fail.split(', ');
+    if (fail) {
+      summary.failInfo = fail.split(', ');
+      summary.failInfoMeanings = summary.failInfo.map(
+        (f) => pkiFailureInfoMeanings[f as PKIFailureInfoName] ?? 'a bit RFC 9810 does not name',
+      );
+    }
+    const texts = child(info, 'statusString')
+      ?.children.map((c) => c.value ?? '')
+      .filter(Boolean);
+    if (texts?.length) summary.statusString = texts.join(' / ');
   }
+  const kid = summary.senderKID && printable(summary.senderKID);
+  if (kid) summary.senderKIDText = kid;
   for (const k of Object.keys(summary) as (keyof MessageSummary)[])
     if (summary[k] === undefined) delete summary[k];
   return summary;

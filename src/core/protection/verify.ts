@@ -414,7 +414,9 @@ async function checkSignatureProtection(input: ProtectionInput): Promise<CheckRe
     },
   ];
   results.push(certificateCheck(cert, header, options.now?.() ?? new Date(), signer.from));
+  // The signature's verdict says what was (not) checked beyond it: "valid" is not "trusted".
   if (signer.from.startsWith('trust anchor')) {
+    results[0].chain = `the signer is ${signer.from}`;
     results.push({
       check: 'chain',
       verdict: 'valid',
@@ -422,7 +424,15 @@ async function checkSignatureProtection(input: ProtectionInput): Promise<CheckRe
     });
   } else if (options.trustAnchors?.length) {
     const intermediates = extraCerts.filter((_, i) => i !== signer.index).map((n) => slice(der, n));
-    results.push(await checkChain(subtle, signer.der, intermediates, options.trustAnchors));
+    const chain = await checkChain(subtle, signer.der, intermediates, options.trustAnchors);
+    results[0].chain =
+      chain.verdict === 'valid'
+        ? `checked: ${chain.summary} (ends at a trust anchor)`
+        : `checked: ${chain.verdict}${chain.reason ? ` — ${chain.reason}` : ''}`;
+    results.push(chain);
+  } else {
+    results[0].chain = 'not checked: no trust anchors given';
+    results[0].chainNotChecked = true;
   }
   return results;
 }

@@ -4,7 +4,7 @@
  * inspector ("capture.pcap #7 ir"), and messages or whole exchanges export as .pkimsg.
  */
 import * as vscode from 'vscode';
-import { captureView, exportPlan } from '../../app';
+import { captureView, checkProtection, exportPlan, secretQueryFor } from '../../app';
 import type { CaptureResult } from '../../core/capture';
 import { isCaptureToHost, type CaptureToHost, type HostToCapture } from '../../shared/capture';
 import { Disposable } from '../disposable';
@@ -32,6 +32,7 @@ class CaptureSession extends Disposable {
       onGuardedMessage(panel.webview, isCaptureToHost, log, 'capture', (m) => void this.onMessage(m)),
     );
     this.register(panel.onDidDispose(() => this.dispose()));
+    this.register(secrets.onDidLearn(() => void this.secretLearned()));
   }
 
   private get name(): string {
@@ -77,40 +78,17 @@ class CaptureSession extends Disposable {
   private async onMessage(m: CaptureToHost): Promise<void> {
     try {
       switch (m.type) {
-        case 'ready': {
+        case 'ready':
           this.post({ type: 'strings', strings: webviewStrings() });
-          const result = await this.read();
-          const view = await vscode.window.withProgress(
-            {
-              location: vscode.ProgressLocation.Notification,
-              title: vscode.l10n.t(
-                'CMP Lens: checking {0} messages of {1}',
-                result.messages.length,
-                this.name,
-              ),
-            },
-            (progress) => {
-              let reported = 0;
-              return captureView(result, this.name, { secrets: this.secrets }, (done, total) => {
-                const fraction = done / total;
-                if (fraction - reported >= 0.01) {
-                  progress.report({
-                    increment: (fraction - reported) * 100,
-                    message: vscode.l10n.t('{0} of {1}', done, total),
-                  });
-                  reported = fraction;
-                }
-              });
-            },
-          );
-          return this.post({ type: 'show', view });
-        }
+          return await this.showView();
         case 'open':
           return await this.open(m.index);
         case 'export':
           return await this.exportOne(m.index);
         case 'exportAll':
           return await this.exportAll();
+        case 'enterSecret':
+          return await this.enterSecret(m.index);
         default: {
           const never: never = m;
           throw new Error(`unknown message ${JSON.stringify(never)}`);
@@ -119,6 +97,79 @@ class CaptureSession extends Disposable {
     } catch (e) {
       this.post({ type: 'error', message: (e as Error).message });
     }
+  }
+
+  /** Whether the rows shown wait for a secret (a MAC not checked, or checked with a wrong one). */
+  private waiting = false;
+
+  /** Checks every message (with the secrets known now) and shows the view. */
+  private async showView(): Promise<void> {
+    const result = await this.read();
+    const view = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: vscode.l10n.t('CMP Lens: checking {0} messages of {1}', result.messages.length, this.name),
+      },
+      (progress) => {
+        let reported = 0;
+        return captureView(result, this.name, { secrets: this.secrets }, (done, total) => {
+          const fraction = done / total;
+          if (fraction - reported >= 0.01) {
+            progress.report({
+              increment: (fraction - reported) * 100,
+              message: vscode.l10n.t('{0} of {1}', done, total),
+            });
+            reported = fraction;
+          }
+        });
+      },
+    );
+    this.waiting = view.exchanges.some((x) =>
+      x.rows.some((r) => r.protection === 'needs-secret' || r.protection === 'invalid'),
+    );
+    this.post({ type: 'show', view });
+  }
+
+  /** A secret became known (here, in the inspector, by a send): rows that waited for one are checked again. */
+  private async secretLearned(): Promise<void> {
+    if (!this.waiting || this.isDisposed) return;
+    try {
+      await this.showView();
+    } catch (e) {
+      this.post({ type: 'error', message: (e as Error).message });
+    }
+  }
+
+  /**
+   * "Enter secret…" of an exchange: asks for it, checks it on message `index`; a secret that proved right
+   * is known for the exchange and the senderKID (every view re-checks), a wrong one is said and dropped.
+   */
+  private async enterSecret(index: number): Promise<void> {
+    const m = this.message(index);
+    const name = `${this.name} #${index} ${m.bodyType}`;
+    const q = secretQueryFor(m.der, name);
+    const value = await vscode.window.showInputBox({
+      title: vscode.l10n.t('CMP Lens: shared secret'),
+      password: true,
+      ignoreFocusOut: true,
+      prompt: vscode.l10n.t(
+        'The shared secret of transaction {0} (senderKID {1}), checked on the MAC of {2}.',
+        q.transactionId ?? '-',
+        q.senderKid ?? '-',
+        name,
+      ),
+    });
+    if (value === undefined) return;
+    const outcome = await checkProtection({
+      der: m.der,
+      name,
+      secrets: this.secrets,
+      typed: new TextEncoder().encode(value),
+    });
+    if (outcome.protection?.verdict !== 'valid')
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('CMP Lens: the MAC of {0} does not match with this secret.', name),
+      );
   }
 
   private message(index: number) {

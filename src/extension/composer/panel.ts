@@ -4,7 +4,7 @@
  * secrets, builds with the core's ComposerEngine, and saves, opens or sends what it built.
  */
 import * as vscode from 'vscode';
-import { ComposerEngine, defaultTestCaSecret, formChoices } from '../../app';
+import { ComposerEngine, defaultTestCaSecret, folderTimestamp, formChoices } from '../../app';
 import {
   defaultComposerForm,
   isComposerToHost,
@@ -180,17 +180,28 @@ export class ComposerPanel extends Disposable {
     this.post({ type: 'secrets', secrets: this.secretChoices() });
   }
 
-  /** Saves the previewed message, and a generated key beside it (PKCS#8 PEM, mode 0600). */
+  /**
+   * Saves the previewed message, and a generated key beside it (PKCS#8 PEM, mode 0600). By default in
+   * a folder of its own, `cmp-requests/ir-20261204-213000/ir.pkimsg`, never the workspace root; that
+   * folder's `.gitignore` keeps `*.key.pem` out of version control.
+   */
   private async save(): Promise<vscode.Uri | undefined> {
     const built = this.engine.built;
     if (!built) throw new Error('nothing to save yet: the form has errors');
     const ws = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const requests = ws && vscode.Uri.joinPath(ws, 'cmp-requests');
+    const folder = requests && vscode.Uri.joinPath(requests, `${built.body}-${folderTimestamp()}`);
+    // The dialog opens in the new folder: it exists while the dialog is up, and goes if nothing was saved there.
+    if (folder) await vscode.workspace.fs.createDirectory(folder);
     const target = await vscode.window.showSaveDialog({
-      defaultUri: ws ? vscode.Uri.joinPath(ws, `${built.body}.pkimsg`) : undefined,
+      title: vscode.l10n.t('CMP Lens: save the {0} request', built.body),
+      defaultUri: folder ? vscode.Uri.joinPath(folder, `${built.body}.pkimsg`) : undefined,
       saveLabel: vscode.l10n.t('Save request'),
       filters: { 'CMP message': ['pkimsg', 'der'] },
     });
+    if (folder && !(target && target.path.startsWith(`${folder.path}/`))) await removeIfEmpty(folder);
     if (!target) return undefined;
+    if (requests && target.path.startsWith(`${requests.path}/`)) await ignoreKeys(requests);
     await vscode.workspace.fs.writeFile(target, built.der);
     this.saved = { uri: target, der: built.der };
     let note = `Saved ${this.platform.nameOf(target)} (${built.der.length} bytes).`;
@@ -227,6 +238,29 @@ export class ComposerPanel extends Disposable {
   private async send(): Promise<void> {
     const uri = this.upToDate() ?? (await this.save());
     if (uri) await vscode.commands.executeCommand('cmpLens.sendMessage', uri);
+  }
+}
+
+async function removeIfEmpty(folder: vscode.Uri): Promise<void> {
+  try {
+    if (!(await vscode.workspace.fs.readDirectory(folder)).length) await vscode.workspace.fs.delete(folder);
+  } catch {
+    // already gone, or not ours to remove
+  }
+}
+
+/** `cmp-requests/.gitignore` with `*.key.pem`, unless there is one already: keys stay out of git. */
+async function ignoreKeys(requests: vscode.Uri): Promise<void> {
+  const file = vscode.Uri.joinPath(requests, '.gitignore');
+  try {
+    await vscode.workspace.fs.stat(file);
+  } catch {
+    await vscode.workspace.fs.writeFile(
+      file,
+      new TextEncoder().encode(
+        '# Written by CMP Lens: the private keys made for requests are secrets, never committed.\n*.key.pem\n',
+      ),
+    );
   }
 }
 

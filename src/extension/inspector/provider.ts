@@ -7,7 +7,7 @@ import type { CopyWhat } from '../../shared/protocol';
 import type { CheckResult } from '../../shared/protection';
 import type { Finding } from '../../shared/findings';
 import { issuedCertificates, transactionIdOf } from '../../core/protection';
-import { signatureImplementations } from '../../app';
+import { signatureImplementations, type SecretQuery } from '../../app';
 import type { Platform } from '../platform';
 import { readTrustAnchors, type VscodeSecrets } from '../secrets';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
@@ -34,6 +34,8 @@ const icons: Record<CheckResult['verdict'], string> = {
 /** Sessions by panel, the one last active (for context-menu commands), and its status bar item. */
 class Sessions {
   private active: InspectorSession | undefined;
+  /** Every open inspector, to check again when a secret for its exchange or senderKID becomes known. */
+  private readonly open = new Set<InspectorSession>();
   readonly status = vscode.window.createStatusBarItem(
     'cmpLens.protection',
     vscode.StatusBarAlignment.Left,
@@ -47,7 +49,9 @@ class Sessions {
 
   track(panel: vscode.WebviewPanel, session: InspectorSession): vscode.Disposable {
     if (panel.active) this.setActive(session);
+    this.open.add(session);
     return vscode.Disposable.from(
+      { dispose: () => this.open.delete(session) },
       panel.onDidChangeViewState((e) => {
         if (e.webviewPanel.active) this.setActive(session);
         else if (this.active === session) this.setActive(undefined);
@@ -72,12 +76,17 @@ class Sessions {
       return;
     }
     this.status.text = `${icons[r.verdict]} CMP: ${r.verdict}`;
-    this.status.tooltip = `${r.summary}${r.reason ? `\n${r.reason}` : ''}${r.verdict === 'needs-secret' || r.verdict === 'invalid' ? `\n${vscode.l10n.t('Click to enter the shared secret.')}` : ''}`;
+    this.status.tooltip = `${r.summary}${r.reason ? `\n${r.reason}` : ''}${r.chain ? `\n${vscode.l10n.t('chain: {0}', r.chain)}` : ''}${r.verdict === 'needs-secret' || r.verdict === 'invalid' ? `\n${vscode.l10n.t('Click to enter the shared secret.')}` : ''}`;
     this.status.show();
   }
 
   get current(): InspectorSession | undefined {
     return this.active;
+  }
+
+  /** A secret became known: every open message of that exchange or senderKID whose MAC was not valid is checked again. */
+  recheck(q: SecretQuery): void {
+    for (const s of this.open) if (s.waitsFor(q)) void s.recheck();
   }
 }
 
@@ -282,8 +291,9 @@ export function registerInspector(
           vscode.l10n.t('CMP Lens: open a signature-protected message in the inspector first.'),
         );
     }),
+    secrets.onDidLearn((q) => sessions.recheck(q)),
     vscode.commands.registerCommand('cmpLens.forgetSecrets', async () => {
-      const n = await secrets.store.forgetAll();
+      const n = await secrets.forgetAll();
       void vscode.window.showInformationMessage(
         n === 1
           ? vscode.l10n.t('CMP Lens: forgot 1 stored secret.')

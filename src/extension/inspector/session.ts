@@ -12,8 +12,10 @@ import {
   lintMessage,
   readDerInput,
   respond,
+  secretQueryFor,
   showPayload,
   type InspectorModel,
+  type SecretQuery,
   type SecretSource,
 } from '../../app';
 import type { CheckProfile, Finding } from '../../shared/findings';
@@ -130,6 +132,22 @@ export class InspectorSession extends Disposable {
     return outcome.protection?.verdict;
   }
 
+  /** Whether a secret now known for `q` may change this message's MAC verdict. */
+  waitsFor(q: SecretQuery): boolean {
+    const verdict = this.results.find((r) => r.check === 'protection')?.verdict;
+    if (!this.model || (verdict !== 'needs-secret' && verdict !== 'invalid')) return false;
+    const mine = secretQueryFor(this.model.der, this.o.title);
+    return (
+      (!!q.transactionId && q.transactionId === mine.transactionId) ||
+      (!!q.senderKid && q.senderKid === mine.senderKid)
+    );
+  }
+
+  /** Checks again with what is known now (a secret learned elsewhere). */
+  async recheck(): Promise<void> {
+    await this.check();
+  }
+
   /** Checks the signature with a certificate file the user picks instead of extraCerts[0]. */
   async chooseCertificate(): Promise<void> {
     const picked = await vscode.window.showOpenDialog({
@@ -195,6 +213,11 @@ export class InspectorSession extends Disposable {
           return await this.enterSecret();
         case 'chooseCert':
           return await this.chooseCertificate();
+        case 'configureTrust':
+          return void (await vscode.commands.executeCommand(
+            'workbench.action.openSettings',
+            'cmpLens.trustAnchors',
+          ));
         case 'expand':
         case 'select':
         case 'filter':

@@ -93,7 +93,7 @@ export class ExchangesView implements vscode.TreeDataProvider<Node>, vscode.Disp
     ]
       .filter(Boolean)
       .join(' · ');
-    item.tooltip = `${m.der.length} bytes${m.protection ? `\n${m.protection.summary}${m.protection.reason ? `: ${m.protection.reason}` : ''}` : ''}`;
+    item.tooltip = `${m.der.length} bytes${m.protection ? `\n${m.protection.summary}${m.protection.reason ? `: ${m.protection.reason}` : ''}${m.protection.chain ? `\n${vscode.l10n.t('chain: {0}', m.protection.chain)}` : ''}` : ''}`;
     const file = e.files[n.index];
     if (file) {
       const uri = vscode.Uri.joinPath(e.folder, file);

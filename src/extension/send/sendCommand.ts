@@ -127,8 +127,12 @@ export async function sendMessage(resource: vscode.Uri | undefined, deps: SendDe
           name,
           server: { ...server, url },
           post,
-          // The embedded test CA takes its own secret; every other server's comes from SecretStorage or a prompt.
-          secrets: embedded ? givenSecret(await deps.testCa.secret()) : deps.secrets,
+          // The embedded test CA takes its own secret; every other server's comes from the session,
+          // SecretStorage or a prompt. Either way, once an answer proved it, the inspector knows it for
+          // this exchange: the reply opens checked with the secret the transaction used.
+          secrets: embedded
+            ? { ...givenSecret(await deps.testCa.secret()), learn: (q, s) => deps.secrets.learn(q, s) }
+            : deps.secrets,
           signerKey: pickSignerKey,
           trustAnchors: anchors,
           sink: store,
