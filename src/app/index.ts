@@ -8,6 +8,8 @@ export { obtainSecret, settleSecret, type ObtainedSecret } from './secrets';
 export {
   inspectFile,
   inspectJson,
+  inspectJsonChunks,
+  inspectLines,
   inspectModel,
   inspectText,
   InspectorModel,

@@ -3,7 +3,7 @@
  * inspector), text (Show as Text, Compare, `cmp-lens inspect`) or JSON (`--json`).
  */
 import { unwrapInput, type Unwrapped } from '../core/base';
-import { formatDocument, inspectInput, InspectorModel, withPaths } from '../core/inspect';
+import { formatLines, inspectInput, InspectorModel, jsonChunks } from '../core/inspect';
 
 /** The inspector's view model and its answers to the webview (tree pages, details, filter, bytes). */
 export { InspectorModel, respond, showPayload } from '../core/inspect';
@@ -40,9 +40,18 @@ export function inspectText(
   bytes: Uint8Array,
   options: { offsets?: boolean; depth?: number; profile?: CheckProfile } = {},
 ): { text: string; doc: AnnotatedDocument; findings: Finding[] } {
+  const { lines, doc, findings } = inspectLines(bytes, options);
+  return { text: [...lines].join('\n'), doc, findings };
+}
+
+/** The text form as lines produced one at a time (`cmp-lens inspect` writes each as it comes). */
+export function inspectLines(
+  bytes: Uint8Array,
+  options: { offsets?: boolean; depth?: number; profile?: CheckProfile } = {},
+): { lines: Iterable<string>; doc: AnnotatedDocument; findings: Finding[] } {
   const { doc, der } = inspectInput(bytes);
   return {
-    text: formatDocument(doc, { offsets: options.offsets ?? false, depth: options.depth ?? 0, der }),
+    lines: formatLines(doc, { offsets: options.offsets ?? false, depth: options.depth ?? 0, der }),
     doc,
     findings: findingsOf(doc, der, options.profile ?? 'base'),
   };
@@ -53,9 +62,21 @@ export function inspectJson(
   bytes: Uint8Array,
   profile: CheckProfile = 'base',
 ): { json: string; doc: AnnotatedDocument; findings: Finding[] } {
+  const { chunks, doc, findings } = inspectJsonChunks(bytes, profile);
+  return { json: [...chunks].join(''), doc, findings };
+}
+
+/**
+ * The same JSON in pieces, produced as they are written: a message of millions of nodes never becomes
+ * one string (JavaScript's strings stop at 512 MiB) nor a second tree with paths.
+ */
+export function inspectJsonChunks(
+  bytes: Uint8Array,
+  profile: CheckProfile = 'base',
+): { chunks: Iterable<string>; doc: AnnotatedDocument; findings: Finding[] } {
   const { doc, der } = inspectInput(bytes);
   const findings = findingsOf(doc, der, profile);
-  return { json: JSON.stringify({ ...doc, roots: withPaths(doc.roots), findings }, null, 2), doc, findings };
+  return { chunks: jsonChunks({ ...doc, findings }, doc.roots), doc, findings };
 }
 
 /** DER from file content (PEM, base64 or DER), with what it was; `error` when text did not decode. */

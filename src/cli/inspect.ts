@@ -1,8 +1,8 @@
 /** `cmp-lens inspect FILE`: the annotated tree of a CMP message (or a certificate, CSR, CRL …). */
-import { inspectJson, inspectText } from '../app';
+import { inspectJsonChunks, inspectLines } from '../app';
 import { helpText, intFlag, oneFile, parseFlags, type FlagSpec } from './args';
 import type { Command } from './command';
-import { readInput, UsageError, type Io } from './io';
+import { readInput, UsageError, writeStream, type Io } from './io';
 import { findingLine } from '../core/checks';
 import type { CheckProfile } from '../shared/findings';
 
@@ -32,11 +32,11 @@ async function run(args: string[], io: Io): Promise<number> {
     throw new UsageError('--profile must be base or lightweight');
   const bytes = readInput(file, io);
   const { doc, findings, ...out } = p.bool('--json')
-    ? inspectJson(bytes, profile)
-    : inspectText(bytes, { offsets: p.bool('--offsets'), depth, profile });
-  if ('json' in out) io.out(out.json);
+    ? inspectJsonChunks(bytes, profile)
+    : inspectLines(bytes, { offsets: p.bool('--offsets'), depth, profile });
+  if ('chunks' in out) await writeStream(io, out.chunks, false);
   else {
-    io.out(out.text);
+    await writeStream(io, out.lines, true);
     // The message-level findings, as the inspector shows them under the tree.
     if (doc.kind === 'PKIMessage') {
       io.out(`findings (${profileNames[profile]}): ${findings.length || 'none'}`);

@@ -12,6 +12,11 @@ export class UsageError extends Error {}
 
 export interface Io {
   out: (text: string) => void;
+  /**
+   * Text as it is, no newline added (streamed output), resolved once the receiver took it (a pipe
+   * that is full holds the writer back); absent: `out` takes whole lines.
+   */
+  write?: (text: string) => Promise<void>;
   err: (text: string) => void;
   readFile: (path: string) => Uint8Array;
   readStdin: () => Uint8Array;
@@ -20,11 +25,35 @@ export interface Io {
 
 export const nodeIo: Io = {
   out: (t) => process.stdout.write(`${t}\n`),
+  // A pipe on Linux is written asynchronously: wait for it to drain, so output streams in bounded memory.
+  write: (t) =>
+    process.stdout.write(t)
+      ? Promise.resolve()
+      : new Promise((resolve) => process.stdout.once('drain', () => resolve())),
   err: (t) => process.stderr.write(`${t}\n`),
   readFile: (p) => readFileSync(p),
   readStdin: () => readFileSync(0),
   env: (name) => process.env[name],
 };
+
+/**
+ * Writes `pieces` in batches of about 64 KiB as they are produced (so a tree of millions of lines
+ * never becomes one string). `lines`: each piece is a line (a newline follows it).
+ */
+export async function writeStream(io: Io, pieces: Iterable<string>, lines: boolean): Promise<void> {
+  // An Io without `write` (the tests' in-process one) takes the whole text as one out().
+  if (!io.write) return io.out([...pieces].join(lines ? '\n' : ''));
+  const write = io.write;
+  let batch = '';
+  for (const p of pieces) {
+    batch += lines ? `${p}\n` : p;
+    if (batch.length >= 1 << 16) {
+      await write(batch);
+      batch = '';
+    }
+  }
+  await write(lines ? batch : `${batch}\n`);
+}
 
 /** A file's bytes ("-": standard input); a file that cannot be read is a usage error naming it. */
 export function readInput(file: string, io: Io): Uint8Array {

@@ -4,12 +4,12 @@
 import { benchCa } from './ca';
 import { benchCapture } from './capture';
 import { benchPq } from './pq';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspectBytes } from '../../src/core/inspect';
-import { bigCrlann, manyExtraCerts } from '../gen/inputs';
+import { bigCrlann, denseCrlann, manyExtraCerts } from '../gen/inputs';
 
 type Decode = (bytes: Uint8Array) => number;
 
@@ -30,6 +30,45 @@ function timeIt(runs: number, fn: () => void): number {
     times.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
   return median(times);
+}
+
+/**
+ * Whole commands as a user runs them, text to a pipe (read and dropped by this process): wall time
+ * and peak RSS of `cmp-lens inspect` (the built dist/cli.js), `--json`, and `openssl asn1parse -i`,
+ * measured by GNU time (`/usr/bin/time -f`), median of 3, with ratios to openssl.
+ */
+function wholeProcess(dir: string, inputs: [string, Uint8Array][]): void {
+  const gnuTime = '/usr/bin/time';
+  const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
+  const measure = (cmd: string[]): { s: number; mib: number } => {
+    const runs: { s: number; mib: number }[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = spawnSync(gnuTime, ['-f', '%e %M', ...cmd], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        maxBuffer: 4 * 1024 * 1024 * 1024,
+        encoding: 'buffer',
+      });
+      const [s, kib] = r.stderr.toString().trim().split('\n').at(-1)!.split(' ').map(Number);
+      runs.push({ s, mib: kib / 1024 });
+    }
+    runs.sort((a, b) => a.s - b.s);
+    return runs[1];
+  };
+  console.log('\nwhole process, stdout a pipe (median of 3; wall s / peak RSS MiB):');
+  console.log(
+    `${'input'.padEnd(46)} ${'inspect'.padStart(16)} ${'inspect --json'.padStart(18)} ${'openssl -i'.padStart(14)} ${'time ratio'.padStart(10)}`,
+  );
+  for (const [label, bytes] of inputs) {
+    const file = join(dir, 'whole.der');
+    writeFileSync(file, bytes);
+    const text = measure([process.execPath, cli, 'inspect', file]);
+    const json = measure([process.execPath, cli, 'inspect', '--json', file]);
+    const ssl = measure(['openssl', 'asn1parse', '-inform', 'DER', '-i', '-in', file]);
+    const cell = (m: { s: number; mib: number }) => `${m.s.toFixed(2)} s/${m.mib.toFixed(0)} MiB`;
+    console.log(
+      `${label.padEnd(46)} ${cell(text).padStart(16)} ${cell(json).padStart(18)} ${cell(ssl).padStart(14)} ${(text.s / ssl.s).toFixed(2).padStart(10)}`,
+    );
+  }
 }
 
 async function main(): Promise<void> {
@@ -66,6 +105,7 @@ async function main(): Promise<void> {
     ],
     ['2 MB, 3,000 extraCerts', manyExtraCerts(3000)],
     ['7 MB crlann, 200,000 CRL entries', bigCrlann(200_000)],
+    ['9.8 MB dense crlann, 200,000 with reasonCode', denseCrlann(200_000)],
   ];
   console.log(
     `${'input'.padEnd(34)} ${'nodes'.padStart(8)} ${'ours ms'.padStart(9)} ${'lapo ms'.padStart(9)} ${'openssl ms'.padStart(10)} ${'ours/lapo'.padStart(9)} ${'ours/openssl'.padStart(12)}`,
@@ -93,6 +133,7 @@ async function main(): Promise<void> {
     );
   }
   closeSync(devNull);
+  wholeProcess(dir, inputs.slice(1));
   rmSync(dir, { recursive: true, force: true });
   console.log(`peak memory of this process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB RSS`);
 

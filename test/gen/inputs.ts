@@ -106,7 +106,15 @@ export function manyExtraCerts(count = 3000): Uint8Array {
 }
 
 /** A crlann whose CRL lists `entries` revoked certificates (16-byte serials, UTCTime). */
-export function bigCrlann(entries = 200_000): Uint8Array {
+/**
+ * A crlann as dense as a real CA's CRL: `entries` revoked certificates, each with a reasonCode entry
+ * extension (8 TLV nodes per entry: 200,000 entries make 7 MB and about 1.6 million nodes).
+ */
+export function denseCrlann(entries = 200_000): Uint8Array {
+  return bigCrlann(entries, true);
+}
+
+export function bigCrlann(entries = 200_000, reasonCodes = false): Uint8Array {
   const alg = tlv(0x30, [0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02]);
   const issuer = new Uint8Array(AsnSerializer.serialize(name('Big CRL CA')));
   const time = tlv(0x17, new TextEncoder().encode('261122120000Z'));
@@ -115,7 +123,11 @@ export function bigCrlann(entries = 200_000): Uint8Array {
     const serial = new Uint8Array(16);
     serial[0] = 0x01;
     new DataView(serial.buffer).setUint32(12, i);
-    list.push(tlv(0x30, concat([tlv(0x02, serial), time])));
+    // reasonCode (2.5.29.21) as an entry extension: keyCompromise (1) … by turns, as real CRLs mix them.
+    const reason = tlv(0x30, [
+      ...tlv(0x30, [...tlv(0x06, [0x55, 0x1d, 0x15]), ...tlv(0x04, tlv(0x0a, [[1, 4, 5][i % 3]]))]),
+    ]);
+    list.push(tlv(0x30, concat(reasonCodes ? [tlv(0x02, serial), time, reason] : [tlv(0x02, serial), time])));
   }
   const tbs = tlv(0x30, concat([tlv(0x02, [1]), alg, issuer, time, time, tlv(0x30, concat(list))]));
   const crl = tlv(0x30, concat([tbs, alg, tlv(0x03, [0, 0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01])]));

@@ -16,7 +16,10 @@ export const implicitConfirmBodies: ReadonlySet<string> = new Set([
   ...certResponseBodies,
 ]);
 
-/** Bodies that open a transaction (no recipNonce expected). */
+/**
+ * Bodies that open a transaction (no recipNonce expected): the requests, and the announcements a CA
+ * sends unasked (RFC 9810 §5.3.13–§5.3.16), which answer nothing.
+ */
 export const firstBodies: ReadonlySet<string> = new Set([
   'ir',
   'cr',
@@ -26,6 +29,10 @@ export const firstBodies: ReadonlySet<string> = new Set([
   'genm',
   'krr',
   'ccr',
+  'ckuann',
+  'cann',
+  'rann',
+  'crlann',
 ]);
 
 /** The CertRepMessage of a decoded body, whichever of ip, cp, kup, ccp it is. */

@@ -11,14 +11,39 @@ export interface ReadMessage {
   body: PKIBody;
   /** "ip", "pollRep", … */
   bodyName: string;
+  /**
+   * Set when the body was too big to decode into schema objects (more TLV nodes than
+   * `schemaNodeLimit`: a crlann with a 200,000-entry CRL): `body` is then empty and this is the body's
+   * node count. The inspector's annotator reads such bodies whole from the TLV tree; here they are
+   * only named.
+   */
+  bodyNodes?: number;
+}
+
+/**
+ * The most TLV nodes a body may have to be decoded into schema objects (asn1js, under
+ * @peculiar/asn1-schema, refuses more than 10,000 and holds a live object per node).
+ */
+export const schemaNodeLimit = 9_000;
+
+/** How many TLV nodes `n` has (itself included), counting no further than `limit` + 1. */
+export function nodeCount(n: TlvNode, limit = Infinity): number {
+  let count = 0;
+  const stack = [n];
+  while (stack.length && count <= limit) {
+    const x = stack.pop()!;
+    count++;
+    if (x.children) for (const c of x.children) stack.push(c);
+  }
+  return count;
 }
 
 /**
  * Header and body, parsed separately from our TLV tree: extraCerts are left out, so a message with
  * thousands of them stays under asn1js's node limit. Throws with the offset when it does not decode.
  */
-export function readMessage(der: Uint8Array): ReadMessage {
-  const doc = readDer(der);
+export function readMessage(der: Uint8Array, read: ReturnType<typeof readDer> = readDer(der)): ReadMessage {
+  const doc = read;
   const err = doc.problems.find((p) => p.severity === 'error');
   if (err) throw new Error(`not DER: ${err.message}`);
   const root = doc.roots[0];
@@ -43,6 +68,9 @@ export function readMessage(der: Uint8Array): ReadMessage {
       `the header at ${at(h)} does not match PKIHeader (RFC 9810 §5.1.1); inspecting the message shows the field at fault`,
     );
   }
+  const nodes = nodeCount(b, schemaNodeLimit);
+  if (nodes > schemaNodeLimit)
+    return { header, body: new PKIBody(), bodyName: pkiBodyNames[b.tagNumber], bodyNodes: nodeCount(b) };
   try {
     body = decodeAs(slice(der, b), PKIBody);
   } catch {

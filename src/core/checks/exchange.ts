@@ -113,12 +113,12 @@ export class ExchangeChecker {
     if (time) this.lastTime = time;
 
     const statuses = certResponseBodies.has(m.bodyName)
-      ? (
+      ? ((
           m.body as unknown as Record<
             string,
             { response: { status: { status: PKIStatus }; certifiedKeyPair?: unknown }[] }
           >
-        )[m.bodyName].response
+        )[m.bodyName]?.response ?? [])
       : [];
     const prevName = previous?.m.bodyName;
     if (m.bodyName === 'pollReq' && !(this.pollOpen || prevName === 'pollRep'))

@@ -3,5 +3,5 @@ export { InspectorModel } from './model';
 export { Annotator } from './annotate';
 export { bodyDescriptions } from './summary';
 export { respond, showPayload } from './respond';
-export { formatDocument, textHexBytes, type TextOptions } from './text';
-export { withPaths } from './paths';
+export { formatDocument, formatLines, textHexBytes, type TextOptions } from './text';
+export { jsonChunks, withPaths } from './paths';

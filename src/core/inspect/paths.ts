@@ -92,3 +92,73 @@ export function walkWithPaths(
   };
   roots.forEach((r, i) => walk(r, rootPath(i), String(i)));
 }
+
+/**
+ * `cmp-lens inspect --json` piece by piece: the same text as `JSON.stringify({ ...doc, roots:
+ * withPaths(doc.roots), findings }, null, 2)`, produced as it is written, so no single string (nor a
+ * copy of the tree with paths) is ever held whole. `rest` is the document without its roots, with
+ * the findings; `roots` come after it, as withPaths orders them.
+ */
+export function* jsonChunks(rest: Record<string, unknown>, roots: AnnotatedNode[]): Generator<string> {
+  yield '{';
+  let first = true;
+  for (const [k, v] of Object.entries(rest)) {
+    if (k === 'roots') {
+      yield `${first ? '' : ','}\n  "roots": `;
+      yield* nodesJson(roots, '  ');
+    } else {
+      const text = JSON.stringify(v, null, 2);
+      if (text === undefined) continue;
+      yield `${first ? '' : ','}\n  ${JSON.stringify(k)}: ${text.replace(/\n/g, '\n  ')}`;
+    }
+    first = false;
+  }
+  yield '\n}';
+}
+
+/** The roots array with every node's path, depth-first without recursion, in JSON.stringify's layout. */
+function* nodesJson(roots: AnnotatedNode[], indent: string): Generator<string> {
+  if (!roots.length) {
+    yield '[]';
+    return;
+  }
+  // A frame per open "children" array: the node, its path, its indent, the next child to write.
+  interface Frame {
+    node?: AnnotatedNode;
+    path: string;
+    list: AnnotatedNode[];
+    indent: string;
+    next: number;
+  }
+  const fields = (node: AnnotatedNode, path: string, pad: string): string => {
+    let out = '{';
+    for (const [k, v] of [...Object.entries(node).filter(([key]) => key !== 'children'), ['path', path]]) {
+      const text = JSON.stringify(v, null, 2);
+      if (text === undefined) continue;
+      out += `\n${pad}  ${JSON.stringify(k)}: ${text.replace(/\n/g, `\n${pad}  `)},`;
+    }
+    return `${out}\n${pad}  "children": `;
+  };
+  const stack: Frame[] = [{ path: '', list: roots, indent, next: 0 }];
+  yield '[';
+  while (stack.length) {
+    const f = stack[stack.length - 1];
+    if (f.next >= f.list.length) {
+      stack.pop();
+      yield `\n${f.indent}]`;
+      // The array closed was a node's children: close that node.
+      if (f.node) yield `\n${f.indent.slice(2)}}`;
+      continue;
+    }
+    const i = f.next++;
+    const node = f.list[i];
+    const path = f.node ? childPath(f.node, f.path, node, i) : rootPath(i);
+    const pad = `${f.indent}  `;
+    yield `${i ? ',' : ''}\n${pad}${fields(node, path, pad)}`;
+    if (!node.children.length) yield `[]\n${pad}}`;
+    else {
+      yield '[';
+      stack.push({ node, path, list: node.children, indent: `${pad}  `, next: 0 });
+    }
+  }
+}

@@ -33,23 +33,28 @@ function line(node: AnnotatedNode, indent: number, opts: TextOptions): string {
 }
 
 export function formatDocument(doc: AnnotatedDocument, opts: TextOptions): string {
-  const out: string[] = [];
+  return [...formatLines(doc, opts)].join('\n');
+}
+
+/** The text form line by line, as it is produced: a caller writes it out without holding it whole. */
+export function* formatLines(doc: AnnotatedDocument, opts: TextOptions): Generator<string> {
   const names = { der: 'DER', base64: 'base64', hex: 'hex text', http: 'HTTP message', mime: 'MIME part' };
   const wrap = doc.format === 'pem' ? `PEM "${safe(doc.pemLabel ?? '')}"` : names[doc.format];
-  out.push(`${doc.kind} (${wrap}, ${doc.size} bytes)`);
-  if (doc.inputNote) out.push(`input: ${safe(doc.inputNote)}`);
+  yield `${doc.kind} (${wrap}, ${doc.size} bytes)`;
+  if (doc.inputNote) yield `input: ${safe(doc.inputNote)}`;
   if (doc.summary) {
     const s = doc.summary;
-    out.push(`body: ${s.bodyType} — ${s.bodyDescription}${s.status ? `; status ${s.status}` : ''}`);
+    yield `body: ${s.bodyType} — ${s.bodyDescription}${s.status ? `; status ${s.status}` : ''}`;
   }
-  const walk = (node: AnnotatedNode, indent: number): void => {
-    out.push(line(node, indent, opts));
-    if (opts.depth && indent + 1 >= opts.depth) return;
-    for (const c of node.children) walk(c, indent + 1);
-  };
-  for (const root of doc.roots) walk(root, 0);
+  // Depth-first with an explicit stack: no recursion of generators, however deep or wide the tree.
+  const stack: [AnnotatedNode, number][] = doc.roots.map((r) => [r, 0] as [AnnotatedNode, number]).reverse();
+  while (stack.length) {
+    const [node, indent] = stack.pop()!;
+    yield line(node, indent, opts);
+    if (opts.depth && indent + 1 >= opts.depth) continue;
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push([node.children[i], indent + 1]);
+  }
   const pct = doc.stats.nodes ? ((100 * doc.stats.explained) / doc.stats.nodes).toFixed(1) : '0';
-  out.push(`${doc.stats.nodes} nodes, ${doc.stats.explained} named by the schema (${pct}%)`);
-  for (const p of doc.problems) out.push(`${p.severity}: ${safe(p.message)}${p.path ? ` [${p.path}]` : ''}`);
-  return out.join('\n');
+  yield `${doc.stats.nodes} nodes, ${doc.stats.explained} named by the schema (${pct}%)`;
+  for (const p of doc.problems) yield `${p.severity}: ${safe(p.message)}${p.path ? ` [${p.path}]` : ''}`;
 }
