@@ -96,6 +96,7 @@ describe('annotator: names and values', () => {
       senderNonce: 'f5cc79dd2f512db9a937bba1e4e53c00',
       messageTime: '2026-11-22T16:22:49Z',
       senderKID: '7573657231',
+      senderKIDText: 'user1',
       protectionAlg: 'passwordBasedMac (1.2.840.113533.7.66.13)',
       extraCerts: 0,
       protected: true,
@@ -107,6 +108,11 @@ describe('annotator: names and values', () => {
     assert.equal(at(err, 'body.error.pKIStatusInfo.failInfo').value, 'badRequest');
     assert.equal(err.summary?.status, 'rejection (2)');
     assert.deepEqual(err.summary?.failInfo, ['badRequest']);
+    // What they mean, for the header (RFC 9810 §5.2.3 in our words), and the statusString's text.
+    assert.equal(err.summary?.statusMeaning, 'refused: failInfo and statusString say why');
+    assert.deepEqual(err.summary?.failInfoMeanings, ['this transaction is not permitted or not supported']);
+    assert.equal(err.summary?.statusString, 'wrong pbm value');
+    assert.equal(err.summary?.senderKIDText, 'mock');
   });
   it('annotates nested certificates and CSRs with their own schemas', () => {
     const ip = inspectBytes(fixture('openssl-mock/ir-pbm-ip.der'));
