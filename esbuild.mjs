@@ -41,6 +41,15 @@ const builds = [
   },
   {
     ...common,
+    entryPoints: ['webview/diagram/main.ts'],
+    outfile: 'dist/webview/diagram.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    tsconfig: 'webview/tsconfig.json',
+  },
+  {
+    ...common,
     entryPoints: ['webview/composer/main.ts'],
     outfile: 'dist/webview/composer.js',
     platform: 'browser',
@@ -89,6 +98,7 @@ cpSync('webview/common/common.css', 'dist/webview/common.css');
 cpSync('webview/inspector/inspector.css', 'dist/webview/inspector.css');
 cpSync('webview/composer/composer.css', 'dist/webview/composer.css');
 cpSync('webview/capture/capture.css', 'dist/webview/capture.css');
+cpSync('webview/diagram/diagram.css', 'dist/webview/diagram.css');
 cpSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/webview/codicon.css');
 cpSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf');
 if (watch) {

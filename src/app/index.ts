@@ -50,3 +50,4 @@ export {
 export { captureView, exportPlan, type ExportFile, type ViewOptions } from './capture';
 export { ComposerEngine, formChoices, type Built, type ComposerIo } from './composer';
 export { ExchangeFiles, exchangeFolderName, folderTimestamp, type WriteExchangeFile } from './exchangeFiles';
+export { diagramOfCapture, diagramOfMessages, diagramOfTransaction } from './diagram';

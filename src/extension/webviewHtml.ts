@@ -14,7 +14,7 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 export function webviewHtml(
   webview: vscode.Webview,
   extensionUri: vscode.Uri,
-  view: 'inspector' | 'composer' | 'capture',
+  view: 'inspector' | 'composer' | 'capture' | 'diagram',
 ): string {
   const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(18))));
   const asset = (name: string) =>

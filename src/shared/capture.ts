@@ -35,6 +35,7 @@ export const isCaptureToHost = messageGuard<CaptureToHost>({
   export: { index: int(1, 2 ** 31 - 1) },
   exportAll: {},
   enterSecret: { index: int(1, 2 ** 31 - 1) },
+  diagram: { exchange: int(0, 2 ** 31 - 1) },
 });
 
 export type CaptureToHost =
@@ -47,7 +48,9 @@ export type CaptureToHost =
   /** Write every exchange, in order, to a folder the user picks. */
   | { type: 'exportAll' }
   /** Ask for the shared secret of message `index`'s exchange, check it, and check the rows again. */
-  | { type: 'enterSecret'; index: number };
+  | { type: 'enterSecret'; index: number }
+  /** Show the sequence picture of exchange `exchange` (0-based, in the view's order). */
+  | { type: 'diagram'; exchange: number };
 
 export type HostToCapture =
   /** Reading progress, 0…1. */

@@ -605,6 +605,39 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
     );
   });
 
+  it("the capture's first exchange as a sequence diagram: four arrows; clicking one opens its message", async () => {
+    await page
+      .getByRole('tab', { name: /cmp-http-ir-exchange\.pcap$/ })
+      .first()
+      .click();
+    const capture = await webviewFrame('6 CMP messages in 2 exchanges');
+    await capture.click('section[data-exchange="0"] h2 .show-diagram');
+    const diagram = await webviewFrame('Click an arrow to open its message.', 30_000).catch(async (e) => {
+      await page.screenshot({ path: join(results, 'vscode-diagram-failed.png') });
+      throw e;
+    });
+    await diagram.waitForSelector('svg g.arrow', { timeout: 15_000 });
+    const arrows = await diagram.$$eval('svg g.arrow', (gs) =>
+      gs.map((g) => g.querySelector('text')?.textContent ?? ''),
+    );
+    assert.deepEqual(arrows, ['ir', 'ip · accepted', 'certConf', 'pkiconf']);
+    // The secret entered before checks them all: the verdicts on the arrows say valid.
+    const details = await diagram.$$eval('svg g.arrow text:nth-of-type(2)', (ts) =>
+      ts.map((t) => t.textContent),
+    );
+    assert.ok(
+      details.every((d) => /^protection valid/.test(d ?? '')),
+      details.join(' | '),
+    );
+    await page.screenshot({ path: join(results, 'vscode-diagram.png') });
+    await diagram.click('svg g.arrow[data-index="3"]');
+    await page
+      .getByRole('tab', { name: /cmp-http-ir-exchange\.pcap #4 pkiconf/ })
+      .first()
+      .waitFor({ timeout: 15_000 });
+    await runCommand('View: Close Editor');
+  });
+
   it('our settings appear in the Settings UI with their descriptions', async () => {
     await runCommand('Preferences: Open Settings (UI)');
     await page.waitForSelector('.settings-editor', { timeout: 15_000 });

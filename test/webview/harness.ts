@@ -57,7 +57,7 @@ export async function serve(): Promise<{ server: Server; origin: string }> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/') {
-      const view = ['composer', 'capture'].includes(url.searchParams.get('view') ?? '')
+      const view = ['composer', 'capture', 'diagram'].includes(url.searchParams.get('view') ?? '')
         ? url.searchParams.get('view')
         : 'inspector';
       const nonce = 'dGVzdG5vbmNldGVzdG5vbmNl';

@@ -150,6 +150,12 @@ function renderFrom(v: CaptureView, e: number, r: number): void {
         ask.addEventListener('click', () => send({ type: 'enterSecret', index: waiting.index }));
         h2.append(ask);
       }
+      const picture = el('vscode-button', 'show-diagram', t('Sequence diagram')) as HTMLElement;
+      picture.setAttribute('secondary', '');
+      picture.title = t('The exchange as a sequence picture: who sent what, when, with which verdict');
+      const index = e;
+      picture.addEventListener('click', () => send({ type: 'diagram', exchange: index }));
+      h2.append(picture);
       section.append(h2);
       table = el('table');
       const head = el('tr');

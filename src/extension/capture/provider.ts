@@ -4,7 +4,9 @@
  * inspector ("capture.pcap #7 ir"), and messages or whole exchanges export as .pkimsg.
  */
 import * as vscode from 'vscode';
-import { captureView, checkProtection, exportPlan, secretQueryFor } from '../../app';
+import { captureView, checkProtection, diagramOfCapture, exportPlan, secretQueryFor } from '../../app';
+import type { CaptureView } from '../../shared/capture';
+import { showDiagram } from '../diagram/panel';
 import type { CaptureResult } from '../../core/capture';
 import { isCaptureToHost, type CaptureToHost, type HostToCapture } from '../../shared/capture';
 import { Disposable } from '../disposable';
@@ -24,8 +26,9 @@ class CaptureSession extends Disposable {
     private readonly panel: vscode.WebviewPanel,
     private readonly uri: vscode.Uri,
     private readonly secrets: VscodeSecrets,
-    log: vscode.LogOutputChannel,
+    private readonly log: vscode.LogOutputChannel,
     private readonly platform: Platform,
+    private readonly extensionUri: vscode.Uri,
   ) {
     super();
     this.register(
@@ -89,6 +92,8 @@ class CaptureSession extends Disposable {
           return await this.exportAll();
         case 'enterSecret':
           return await this.enterSecret(m.index);
+        case 'diagram':
+          return this.diagram(m.exchange);
         default: {
           const never: never = m;
           throw new Error(`unknown message ${JSON.stringify(never)}`);
@@ -101,6 +106,18 @@ class CaptureSession extends Disposable {
 
   /** Whether the rows shown wait for a secret (a MAC not checked, or checked with a wrong one). */
   private waiting = false;
+  /** The view shown last (for the sequence picture of one of its exchanges). */
+  private view: CaptureView | undefined;
+
+  private diagram(exchange: number): void {
+    const x = this.view?.exchanges[exchange];
+    if (!x) throw new Error(`no exchange #${exchange + 1}`);
+    showDiagram(this.extensionUri, this.log, {
+      model: diagramOfCapture(x, `${this.name} ${x.transactionID}`),
+      saveNear: vscode.Uri.joinPath(this.uri, '..'),
+      open: (i) => this.open(x.rows[i].index),
+    });
+  }
 
   /** Checks every message (with the secrets known now) and shows the view. */
   private async showView(): Promise<void> {
@@ -127,6 +144,7 @@ class CaptureSession extends Disposable {
     this.waiting = view.exchanges.some((x) =>
       x.rows.some((r) => r.protection === 'needs-secret' || r.protection === 'invalid'),
     );
+    this.view = view;
     this.post({ type: 'show', view });
   }
 
@@ -239,7 +257,7 @@ class CaptureProvider implements vscode.CustomReadonlyEditorProvider {
   resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): void {
     panel.webview.options = webviewOptions(this.extensionUri);
     panel.webview.html = webviewHtml(panel.webview, this.extensionUri, 'capture');
-    new CaptureSession(panel, document.uri, this.secrets, this.log, this.platform);
+    new CaptureSession(panel, document.uri, this.secrets, this.log, this.platform, this.extensionUri);
   }
 }
 

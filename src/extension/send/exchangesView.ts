@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { TransactionResult } from '../../core/transport';
 import type { Finding } from '../../shared/findings';
 
-interface Exchange {
+export interface Exchange {
   title: string;
   folder: vscode.Uri;
   result: TransactionResult;
@@ -12,7 +12,7 @@ interface Exchange {
   findings: Finding[];
 }
 
-type Node =
+export type Node =
   | { exchange: Exchange }
   | { exchange: Exchange; index: number }
   | { exchange: Exchange; index: number; finding: Finding };
@@ -69,6 +69,7 @@ export class ExchangesView implements vscode.TreeDataProvider<Node>, vscode.Disp
         : `${e.result.error}\n${vscode.l10n.t('Saved in {0}', e.folder.fsPath)}`;
       item.iconPath = new vscode.ThemeIcon(e.result.ok ? 'pass' : 'error');
       item.resourceUri = e.folder;
+      item.contextValue = 'exchange';
       return item;
     }
     if ('finding' in n) {

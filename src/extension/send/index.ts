@@ -2,7 +2,9 @@
 import * as vscode from 'vscode';
 import type { Platform } from '../platform';
 import type { VscodeSecrets } from '../secrets';
-import { ExchangesView } from './exchangesView';
+import { diagramOfTransaction } from '../../app';
+import { folderDiagram, showDiagram } from '../diagram/panel';
+import { ExchangesView, type Node } from './exchangesView';
 import { sendMessage } from './sendCommand';
 import { TestCaService } from './testCa';
 
@@ -27,6 +29,48 @@ export function registerSend(
         void vscode.window.showErrorMessage(
           vscode.l10n.t('CMP Lens: send failed: {0}', (e as Error).message),
         );
+      }
+    }),
+    // A CMP Exchanges entry, a folder from the explorer, or (the palette) a folder to pick.
+    vscode.commands.registerCommand('cmpLens.showDiagram', async (arg?: Node | vscode.Uri) => {
+      try {
+        if (arg && 'exchange' in arg) {
+          const e = arg.exchange;
+          return showDiagram(context.extensionUri, log, {
+            model: diagramOfTransaction(
+              e.result,
+              e.findings,
+              e.title,
+              e.title.split(' → ').pop() ?? 'server',
+            ),
+            saveNear: e.folder,
+            open: async (i) => {
+              const file = e.files[i];
+              if (file)
+                await vscode.commands.executeCommand(
+                  'vscode.openWith',
+                  vscode.Uri.joinPath(e.folder, file),
+                  'cmpLens.inspector',
+                );
+            },
+          });
+        }
+        const folder =
+          arg instanceof vscode.Uri
+            ? arg
+            : (
+                await vscode.window.showOpenDialog({
+                  title: vscode.l10n.t(
+                    'CMP Lens: the folder of a saved exchange (01-ir.pkimsg, 02-ip.pkimsg, …)',
+                  ),
+                  canSelectFiles: false,
+                  canSelectFolders: true,
+                  canSelectMany: false,
+                })
+              )?.[0];
+        if (folder) showDiagram(context.extensionUri, log, await folderDiagram(folder, secrets));
+      } catch (e) {
+        void vscode.window.showErrorMessage(vscode.l10n.t('CMP Lens: {0}', (e as Error).message));
       }
     }),
     vscode.commands.registerCommand('cmpLens.startTestCa', async () => {
