@@ -51,3 +51,4 @@ export { captureView, exportPlan, type ExportFile, type ViewOptions } from './ca
 export { ComposerEngine, formChoices, type Built, type ComposerIo } from './composer';
 export { ExchangeFiles, exchangeFolderName, folderTimestamp, type WriteExchangeFile } from './exchangeFiles';
 export { diagramOfCapture, diagramOfMessages, diagramOfTransaction } from './diagram';
+export { opensslCommand, type OpensslCommand, type OpensslOptions } from './openssl';

@@ -106,6 +106,7 @@ export const isComposerToHost = messageGuard<ComposerToHost>({
   save: {},
   openInInspector: {},
   send: {},
+  copyOpenssl: {},
   expand: inspectorMessageKinds.expand,
   select: inspectorMessageKinds.select,
 });
@@ -127,6 +128,8 @@ export type ComposerToHost =
   | { type: 'openInInspector' }
   /** Save if needed, then "CMP Lens: Send Message" with it. */
   | { type: 'send' }
+  /** Copy the openssl cmp command line that makes the same request. */
+  | { type: 'copyOpenssl' }
   /** The preview tree's requests, as the inspector's. */
   | Extract<WebviewToHost, { type: 'expand' | 'select' }>;
 

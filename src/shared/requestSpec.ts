@@ -107,6 +107,11 @@ export interface RequestSpec {
   keyType?: KeyKind;
   pop?: 'signature' | 'raVerified' | 'none';
   certReqId?: number;
+  /**
+   * ir/cr/kur: CRMF controls (RFC 4211 §6) as OID and DER value in hex, added as given (a request read
+   * back keeps its own; kur's oldCertID is made from the oldCert file when one is chosen).
+   */
+  controls?: { oid: string; valueHex: string }[];
   /** rr: the certificate to revoke (from Materials.revokeCert) or issuer + serial (hex). */
   revoke?: { issuer?: string; serialHex?: string; reason?: number };
   /** genm */

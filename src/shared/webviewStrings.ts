@@ -36,6 +36,7 @@ export const webviewTexts: readonly string[] = [
   "Chain",
   "Choose…",
   "Click an arrow to open its message.",
+  "Copy as openssl cmp command",
   "Copy base64",
   "Copy hex",
   "Copy path",

@@ -543,6 +543,74 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
     assert.match(readFileSync(join(exchanges, folders.at(-1)!, 'issued-0.pem'), 'utf8'), /BEGIN CERTIFICATE/);
   });
 
+  it('Edit as New Request fills the composer from a request, which then gets a certificate; Resend sends it again as a new transaction', async () => {
+    const exchanges = join(work, 'workspace', 'cmp-exchanges');
+    const before = readdirSync(exchanges).length;
+    await openFromExplorer('ir-demo.pkimsg');
+    await webviewFrame('initialization request', 45_000);
+    await runCommand('CMP Lens: Edit as New Request');
+    const composer = await webviewFrame('From ir-demo.pkimsg.', 45_000).catch(async (e) => {
+      await page.screenshot({ path: join(results, 'vscode-edit-failed.png') });
+      throw e;
+    });
+    assert.equal(
+      await composer.inputValue('.field-row[data-path="spec.template.subject"] input'),
+      'CN=sent from VS Code',
+    );
+    await composer.waitForFunction(
+      () => /protection\s*valid/.test(document.querySelector('.preview-pane > .checks')?.textContent ?? ''),
+      undefined,
+      { timeout: 30_000 },
+    );
+    await page.screenshot({ path: join(results, 'vscode-edit-as-new.png') });
+    await composer.click('vscode-button.send');
+    const box = page.locator('.quick-input-widget input');
+    await box.waitFor({ timeout: 10_000 });
+    await page.waitForFunction(
+      () =>
+        /\.pkimsg$/.test(document.querySelector<HTMLInputElement>('.quick-input-widget input')?.value ?? ''),
+      undefined,
+      { timeout: 10_000 },
+    );
+    await box.press('Enter');
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'CMP Lens test CA (embedded)' })
+      .first()
+      .click({ timeout: 15_000 });
+    await webviewFrame('initialization response', 45_000);
+    await runCommand('View: Close All Editors');
+    // Resend the original as a new transaction: its secret is known from the earlier send of it.
+    await openFromExplorer('ir-demo.pkimsg');
+    await webviewFrame('initialization request', 45_000);
+    await runCommand('CMP Lens: Resend');
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'As a new transaction' })
+      .first()
+      .click({ timeout: 10_000 });
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'CMP Lens test CA (embedded)' })
+      .first()
+      .click({ timeout: 15_000 });
+    const reply = await webviewFrame('initialization response', 45_000).catch(async (e) => {
+      await page.screenshot({ path: join(results, 'vscode-resend-failed.png') });
+      throw e;
+    });
+    await reply.waitForFunction(
+      () => document.querySelector('.summary .protection')?.textContent === 'protection: valid',
+      undefined,
+      { timeout: 15_000 },
+    );
+    const folders = readdirSync(exchanges).sort();
+    assert.equal(folders.length, before + 2);
+    for (const f of folders.slice(-2))
+      assert.match(readFileSync(join(exchanges, f, 'summary.txt'), 'utf8'), /result: completed/);
+    const ids = folders
+      .slice(-2)
+      .map((f) => readFileSync(join(exchanges, f, '01-ir.pkimsg')).subarray(0, 64));
+    assert.notDeepEqual(ids[0], ids[1]);
+    await runCommand('View: Close All Editors');
+  });
+
   it('a .pcap opens in the capture view; a message opens in the inspector', async () => {
     await openFromExplorer('cmp-http-ir-exchange.pcap');
     const frame = await webviewFrame('6 CMP messages in 2 exchanges', 45_000).catch(async (e) => {
@@ -606,10 +674,8 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
   });
 
   it("the capture's first exchange as a sequence diagram: four arrows; clicking one opens its message", async () => {
-    await page
-      .getByRole('tab', { name: /cmp-http-ir-exchange\.pcap$/ })
-      .first()
-      .click();
+    // Back to the capture view (the explorer focuses the editor already open).
+    await openFromExplorer('cmp-http-ir-exchange.pcap');
     const capture = await webviewFrame('6 CMP messages in 2 exchanges');
     await capture.click('section[data-exchange="0"] h2 .show-diagram');
     const diagram = await webviewFrame('Click an arrow to open its message.', 30_000).catch(async (e) => {

@@ -39,6 +39,7 @@ const button = (label: string, cls: string, run: () => void, secondary = true): 
 const saveButton = button('Save as .pkimsg…', 'save', () => send({ type: 'save' }), false);
 const openButton = button('Open in Inspector', 'open', () => send({ type: 'openInInspector' }));
 const sendButton = button('Send…', 'send', () => send({ type: 'send' }));
+button('Copy as openssl cmp command', 'copy-openssl', () => send({ type: 'copyOpenssl' }));
 const newKeyButton = button('New key', 'new-key', () => {
   send({ type: 'newKey' });
   changed(true);

@@ -127,6 +127,38 @@ export function parseGeneralName(text: string, where = 'name'): GeneralName {
   }
 }
 
+/** RFC 4514's special characters in an attribute value, escaped so parseName reads it back. */
+function escapeValue(v: string): string {
+  return v
+    .replace(/([,+"\\<>;=])/g, '\\$1')
+    .replace(/^([ #])/, '\\$1')
+    .replace(/ $/, '\\ ');
+}
+
+/**
+ * A Name as people type it and parseName reads it: "CN=device 1, O=Example" (RFC 4514: most specific
+ * first), attributes by short name or dotted OID; a value that is not a string is shown as #hex.
+ */
+export function formatName(name: Name): string {
+  const rdns = [...name].reverse().map((rdn) =>
+    [...rdn]
+      .map((atv) => {
+        const type = dnShortNames.get(atv.type) ?? atv.type;
+        const v = atv.value;
+        const text =
+          v.utf8String ??
+          v.printableString ??
+          v.teletexString ??
+          v.universalString ??
+          v.bmpString ??
+          v.ia5String;
+        return `${type}=${text === undefined ? `#${toHex(new Uint8Array(v.anyValue ?? new ArrayBuffer(0)))}` : escapeValue(text)}`;
+      })
+      .join('+'),
+  );
+  return rdns.join(', ');
+}
+
 /** A string attribute value, case-folded with runs of space collapsed (RFC 4518's matching, simplified). */
 function folded(atv: AttributeTypeAndValue): string | undefined {
   const v = atv.value;

@@ -55,7 +55,7 @@ import { buildTemplate, type Problems } from './template';
 import { decodeAs } from '../base/decode';
 import { genmItem } from './genmValues';
 
-const infoTypeOids: Record<GenmInfoType, string> = {
+export const infoTypeOids: Record<GenmInfoType, string> = {
   caCerts: oids.itCaCerts,
   rootCaCert: oids.itRootCaCert,
   certReqTemplate: oids.itCertReqTemplate,
@@ -90,7 +90,15 @@ async function certRequest(ctx: BodyContext): Promise<CertReqMessages> {
     certReqId: spec.certReqId ?? 0,
     certTemplate: buildTemplate(spec.template ?? {}, key?.spki, problems, spec.body !== 'kur'),
   });
-  if (spec.body === 'kur') {
+  const raw = (spec.controls ?? []).flatMap((c, i) => {
+    const value = fromHex(c.valueHex);
+    if (!/^\d+(\.\d+)+$/.test(c.oid)) problems.add(`controls[${i}].oid`, `"${c.oid}" is not a dotted OID`);
+    else if (!value) problems.add(`controls[${i}].valueHex`, 'not hex');
+    else return [new AttributeTypeAndValue({ type: c.oid, value: own(value).buffer })];
+    return [];
+  });
+  const rawOldCertId = raw.some((c) => c.type === oids.regCtrlOldCertID);
+  if (spec.body === 'kur' && !(rawOldCertId && !ctx.materials.oldCert)) {
     if (!ctx.materials.oldCert)
       problems.add('oldCert', 'kur needs the certificate being updated (RFC 9483 §4.1.3)');
     else {
@@ -106,6 +114,9 @@ async function certRequest(ctx: BodyContext): Promise<CertReqMessages> {
       req.certTemplate.subject ??= old.tbsCertificate.subject;
     }
   }
+  // Controls given as DER come after the one made here (a given oldCertID gives way to the oldCert file's).
+  const keep = raw.filter((c) => !(c.type === oids.regCtrlOldCertID && ctx.materials.oldCert));
+  if (keep.length) req.controls = new Controls([...(req.controls ?? []), ...keep]);
   const msg = new CertReqMsg({ certReq: req });
   const pop = spec.pop ?? 'signature';
   if (pop === 'raVerified') msg.popo = new ProofOfPossession({ raVerified: null });

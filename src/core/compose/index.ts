@@ -12,3 +12,5 @@ export {
 export { keyUsageNames } from './template';
 export { asksImplicitConfirm, withImplicitConfirm } from './implicitConfirm';
 export { fileInfoTypes, genmItem, rawInfoItem, valuedInfoTypes, type ValuedInfoType } from './genmValues';
+export { keyKindOf, specOfMessage, type SpecOfMessage } from './fromMessage';
+export { renewRequest, type ResendOptions } from './resend';

@@ -20,7 +20,7 @@ import { parseGeneralName, parseName } from '../base/names';
 import type { FieldError, TemplateSpec } from './spec';
 import { decodeAs } from '../base/decode';
 
-const ekuNames: Record<string, string> = {
+export const ekuNames: Record<string, string> = {
   serverAuth: '1.3.6.1.5.5.7.3.1',
   clientAuth: '1.3.6.1.5.5.7.3.2',
   codeSigning: '1.3.6.1.5.5.7.3.3',

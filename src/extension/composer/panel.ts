@@ -4,7 +4,7 @@
  * secrets, builds with the core's ComposerEngine, and saves, opens or sends what it built.
  */
 import * as vscode from 'vscode';
-import { ComposerEngine, defaultTestCaSecret, folderTimestamp, formChoices } from '../../app';
+import { ComposerEngine, defaultTestCaSecret, folderTimestamp, formChoices, opensslCommand } from '../../app';
 import {
   defaultComposerForm,
   isComposerToHost,
@@ -45,6 +45,11 @@ export class ComposerPanel extends Disposable {
   private pending: { seq: number; form: ComposerForm } | undefined;
   private building = false;
   private saved: { uri: vscode.Uri; der: Uint8Array } | undefined;
+  /** The form last seen (a change), for Copy as openssl cmp command. */
+  private form: ComposerForm | undefined;
+  /** A form to show instead of the webview's own (Edit as New Request), with what to say about it. */
+  private pendingLoad: { form: ComposerForm; note: string } | undefined;
+  private ready = false;
 
   constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -101,14 +106,22 @@ export class ComposerPanel extends Disposable {
   private async onMessage(m: ComposerToHost): Promise<void> {
     try {
       switch (m.type) {
-        case 'ready':
+        case 'ready': {
+          this.ready = true;
           this.post({ type: 'strings', strings: webviewStrings() });
-          return this.post({
+          const load = this.pendingLoad;
+          this.pendingLoad = undefined;
+          this.post({
             type: 'init',
-            form: m.form ?? defaultComposerForm,
+            form: load?.form ?? m.form ?? defaultComposerForm,
             secrets: this.secretChoices(),
             choices: formChoices(),
           });
+          if (load?.note) this.post({ type: 'status', level: 'info', message: load.note });
+          return;
+        }
+        case 'copyOpenssl':
+          return await this.copyOpenssl();
         case 'change':
           return await this.change(m.seq, m.form);
         case 'pickFile':
@@ -140,8 +153,35 @@ export class ComposerPanel extends Disposable {
     }
   }
 
+  /** Shows `form` (a request read back: Edit as New Request), saying `note` about what did not come back. */
+  load(form: ComposerForm, note: string): void {
+    this.reveal();
+    if (!this.ready) {
+      this.pendingLoad = { form, note };
+      return;
+    }
+    this.post({ type: 'init', form, secrets: this.secretChoices(), choices: formChoices() });
+    this.post({ type: 'status', level: 'info', message: note });
+  }
+
+  /** The openssl cmp command of the form, to the clipboard; what it cannot say, in the status line. */
+  private async copyOpenssl(): Promise<void> {
+    if (!this.form) throw new Error('nothing to copy yet: the form is not built');
+    const keyFile = this.saved
+      ? `${this.platform.nameOf(this.saved.uri).replace(/\.(pkimsg|der|pki)$/i, '')}.key.pem`
+      : undefined;
+    const { command, notes } = opensslCommand(this.form.spec, {
+      protection: this.form.protection.kind,
+      newKeyFile: this.engine.built?.generatedKey && keyFile ? keyFile : undefined,
+    });
+    await vscode.env.clipboard.writeText(command);
+    const message = `${vscode.l10n.t('Copied the openssl cmp command.')} ${notes.join('; ')}`;
+    this.post({ type: 'status', level: 'info', message });
+  }
+
   /** Builds the newest form only: changes that arrive while building replace each other. */
   private async change(seq: number, form: ComposerForm): Promise<void> {
+    this.form = form;
     this.pending = { seq, form };
     if (this.building) return;
     this.building = true;
@@ -275,16 +315,20 @@ export function registerComposer(
   return vscode.Disposable.from(
     log,
     { dispose: () => ComposerPanel.current?.dispose() },
-    vscode.commands.registerCommand('cmpLens.newRequest', () => {
-      if (ComposerPanel.current) return ComposerPanel.current.reveal();
-      open(
-        vscode.window.createWebviewPanel(
-          composerViewType,
-          'New CMP Request',
-          vscode.ViewColumn.Active,
-          webviewOptions(context.extensionUri),
-        ),
-      );
+    // With a form (Edit as New Request): that form, in the one composer panel.
+    vscode.commands.registerCommand('cmpLens.newRequest', (load?: { form: ComposerForm; note: string }) => {
+      const panel =
+        ComposerPanel.current ??
+        open(
+          vscode.window.createWebviewPanel(
+            composerViewType,
+            'New CMP Request',
+            vscode.ViewColumn.Active,
+            webviewOptions(context.extensionUri),
+          ),
+        );
+      if (load && typeof load === 'object' && 'form' in load) panel.load(load.form, load.note);
+      else panel.reveal();
     }),
     vscode.window.registerWebviewPanelSerializer(composerViewType, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel) {

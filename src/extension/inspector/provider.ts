@@ -273,6 +273,8 @@ export function registerInspector(
     vscode.commands.registerCommand('cmpLens.inspectAsCmp', () =>
       inspectText(context.extensionUri, sessions, protection),
     ),
+    // Internal: the message of the active inspector (Edit as New Request, Resend, Copy as openssl cmp).
+    vscode.commands.registerCommand('cmpLens.activeMessage', () => sessions.current?.message),
     // Internal (not in the palette): the composer's "Open in Inspector" for an unsaved message.
     vscode.commands.registerCommand('cmpLens.inspectBytes', (name: string, bytes: Uint8Array) =>
       inspectBytes(context.extensionUri, sessions, protection, name, bytes),

@@ -132,6 +132,11 @@ export class InspectorSession extends Disposable {
     return outcome.protection?.verdict;
   }
 
+  /** The message shown (its DER) and its name, for Edit as New Request, Resend and Copy as openssl cmp. */
+  get message(): { name: string; der: Uint8Array } | undefined {
+    return this.model ? { name: this.o.title, der: this.model.der } : undefined;
+  }
+
   /** Whether a secret now known for `q` may change this message's MAC verdict. */
   waitsFor(q: SecretQuery): boolean {
     const verdict = this.results.find((r) => r.check === 'protection')?.verdict;

@@ -5,6 +5,7 @@ import type { VscodeSecrets } from '../secrets';
 import { diagramOfTransaction } from '../../app';
 import { folderDiagram, showDiagram } from '../diagram/panel';
 import { ExchangesView, type Node } from './exchangesView';
+import { copyOpenssl, editAsNewRequest, resend } from './requestActions';
 import { sendMessage } from './sendCommand';
 import { TestCaService } from './testCa';
 
@@ -73,6 +74,22 @@ export function registerSend(
         void vscode.window.showErrorMessage(vscode.l10n.t('CMP Lens: {0}', (e as Error).message));
       }
     }),
+    ...(
+      [
+        ['cmpLens.editAsNewRequest', (r?: vscode.Uri) => editAsNewRequest(r)],
+        ['cmpLens.resend', (r?: vscode.Uri) => resend(r, deps)],
+        ['cmpLens.copyOpensslCommand', (r?: vscode.Uri) => copyOpenssl(r, deps)],
+      ] as const
+    ).map(([id, run]) =>
+      vscode.commands.registerCommand(id, async (r?: vscode.Uri) => {
+        try {
+          await run(r instanceof vscode.Uri ? r : undefined);
+        } catch (e) {
+          log.error(`${id}: ${(e as Error).message}`);
+          void vscode.window.showErrorMessage(vscode.l10n.t('CMP Lens: {0}', (e as Error).message));
+        }
+      }),
+    ),
     vscode.commands.registerCommand('cmpLens.startTestCa', async () => {
       try {
         const url = await testCa.start();

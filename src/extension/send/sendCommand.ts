@@ -12,9 +12,12 @@ import {
   sendRequest,
   type SendOutcome,
 } from '../../app';
-import { importPrivateKey } from '../../core/base';
+import { oids } from '../../core/asn1';
+import { importPrivateKey, readMessage } from '../../core/base';
+import { renewRequest } from '../../core/compose';
+import { macLike } from '../../core/protection';
 import type { CheckProfile } from '../../shared/findings';
-import type { Post } from '../../core/transport';
+import type { Post, ServerConfig } from '../../core/transport';
 import type { Platform, SavedExchange } from '../platform';
 import { readTrustAnchors, type VscodeSecrets } from '../secrets';
 import { targetOf } from '../treeText';
@@ -54,12 +57,26 @@ async function exchangeFolder(): Promise<vscode.Uri | undefined> {
   return picked?.[0] ? vscode.Uri.joinPath(picked[0], exchangeFolderName()) : undefined;
 }
 
-export async function sendMessage(resource: vscode.Uri | undefined, deps: SendDeps): Promise<void> {
-  const uri = targetOf(resource);
-  if (!uri) return;
-  const name = uri.path.split('/').pop() ?? 'message';
-  const request = readDerInput(await vscode.workspace.fs.readFile(uri)).der;
-  const server = await pickServer(deps.log, deps.platform.testCa.where());
+/** A request given as bytes (Resend, a re-protected request), with the secret it was protected with. */
+export interface GivenRequest {
+  name: string;
+  der: Uint8Array;
+  /** The MAC's secret, when the person just chose it: used for certConf and pollReq too. */
+  secret?: Uint8Array;
+  /** The server to send to (a re-protected request goes where the first went). */
+  server?: ServerConfig;
+}
+
+export async function sendMessage(
+  resource: vscode.Uri | GivenRequest | undefined,
+  deps: SendDeps,
+): Promise<void> {
+  const given = resource && !(resource instanceof vscode.Uri) ? resource : undefined;
+  const uri = given ? undefined : targetOf(resource as vscode.Uri | undefined);
+  if (!given && !uri) return;
+  const name = given?.name ?? uri!.path.split('/').pop() ?? 'message';
+  const request = given?.der ?? readDerInput(await vscode.workspace.fs.readFile(uri!)).der;
+  const server = given?.server ?? (await pickServer(deps.log, deps.platform.testCa.where()));
   if (!server) return;
   const embedded = server.url === embeddedUrl;
   if (server.insecureSkipTlsVerify) {
@@ -132,7 +149,9 @@ export async function sendMessage(resource: vscode.Uri | undefined, deps: SendDe
           // this exchange: the reply opens checked with the secret the transaction used.
           secrets: embedded
             ? { ...givenSecret(await deps.testCa.secret()), learn: (q, s) => deps.secrets.learn(q, s) }
-            : deps.secrets,
+            : given?.secret
+              ? { ...givenSecret(given.secret), learn: (q, s) => deps.secrets.learn(q, s) }
+              : deps.secrets,
           signerKey: pickSignerKey,
           trustAnchors: anchors,
           sink: store,
@@ -175,7 +194,45 @@ export async function sendMessage(resource: vscode.Uri | undefined, deps: SendDe
     files: store.files,
     findings: outcome.findings,
   });
-  await report(outcome, folder, store, deps);
+  const again = refusedMac(outcome, request)
+    ? vscode.l10n.t("Re-protect with the server's secret and send again")
+    : undefined;
+  if ((await report(outcome, folder, store, deps, again)) === again && again)
+    await reprotectAndSend(request, name, server, deps);
+}
+
+/** The server refused the MAC (an error answer with failInfo badMessageCheck) of a MAC-protected request. */
+function refusedMac(outcome: SendOutcome, request: Uint8Array): boolean {
+  const alg = readMessage(request).header.protectionAlg?.algorithm;
+  return (
+    (alg === oids.passwordBasedMac || alg === oids.pbmac1) &&
+    outcome.result.messages.some(
+      (m) => m.direction === 'received' && m.body === 'error' && /badMessageCheck/.test(m.status ?? ''),
+    )
+  );
+}
+
+/** Protects the request again with the server's secret (asked now), as a new transaction, and sends it. */
+async function reprotectAndSend(
+  request: Uint8Array,
+  name: string,
+  server: ServerConfig,
+  deps: SendDeps,
+): Promise<void> {
+  const alg = readMessage(request).header.protectionAlg!;
+  const typed = await vscode.window.showInputBox({
+    title: vscode.l10n.t('CMP Lens: the shared secret of {0}', server.name),
+    password: true,
+    ignoreFocusOut: true,
+    prompt: vscode.l10n.t(
+      '{0} is protected again with it (same MAC algorithm, new transaction) and sent again.',
+      name,
+    ),
+  });
+  if (!typed) return;
+  const secret = new TextEncoder().encode(typed);
+  const der = await renewRequest(request, { protection: macLike(alg, secret) });
+  await sendMessage({ name: name.replace(/(\.[^.]+)?$/, '-reprotected$1'), der, secret, server }, deps);
 }
 
 /** Whether a PEM key file is encrypted (PKCS#8 EncryptedPrivateKeyInfo or a legacy Proc-Type header). */
@@ -188,12 +245,14 @@ async function encryptedKey(file: string, platform: Platform): Promise<boolean> 
   }
 }
 
+/** Says how it went; returns the button chosen on a failure (`extra`, or Show Log). */
 async function report(
   outcome: SendOutcome,
   folder: vscode.Uri,
   store: SavedExchange,
   deps: SendDeps,
-): Promise<void> {
+  extra?: string,
+): Promise<string | undefined> {
   const { result, replyIndex } = outcome;
   if (replyIndex !== undefined) {
     await vscode.commands.executeCommand(
@@ -218,8 +277,11 @@ async function report(
         result.error ?? '',
         store.where,
       ),
+      ...(extra ? [extra] : []),
       vscode.l10n.t('Show Log'),
     );
     if (choice === vscode.l10n.t('Show Log')) deps.log.show();
+    return choice;
   }
+  return undefined;
 }
