@@ -7,6 +7,9 @@ import { statSync } from 'node:fs';
 const allowed = [
   /^dist\/(extension\.js|web\/extension\.js|webview\/[\w.-]+\.(js|css|ttf))$/,
   /^media\/[\w.-]+$/,
+  /^media\/walkthrough\/[\w.-]+\.md$/,
+  // The examples the walkthrough opens (real messages, see examples/README.md).
+  /^examples\/[\w.-]+(\/[\w.-]+)?$/,
   /^syntaxes\/[\w.-]+\.json$/,
   /^(package\.json|package\.nls\.json|README\.md|LICENSE|CHANGELOG\.md)$/,
   /^l10n\/bundle\.l10n(\.[\w-]+)?\.json$/,

@@ -13,6 +13,8 @@ export interface NodeRow {
   id: string;
   name: string;
   type: string;
+  /** What the field is for and where it is defined ("… (RFC 9810 §5.1.1)"): the row's hover. */
+  help?: string;
   /** The value cut to a few hundred characters; the details pane has it whole. */
   value?: string;
   offset: number;
@@ -33,6 +35,8 @@ export interface NodeDetails {
   value?: string;
   notes: string[];
   ref?: string;
+  /** What the field is for, in words, with the RFC section and its address. */
+  help?: { text: string; ref: string; link?: string };
   offset: number;
   /** Identifier octets; the rest of the header is the length octets. */
   tagLength: number;

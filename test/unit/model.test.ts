@@ -90,3 +90,45 @@ describe('inspector model: field paths come from the names, not from the tree', 
     assert.equal(pathOf(doc.roots, '0.99'), undefined);
   });
 });
+
+describe('inspector model: help where the eye is (issue 22)', () => {
+  const m = (() => {
+    const { doc, der } = inspectInput(fixture('openssl-mock/ir-senderror-error.der'));
+    return new InspectorModel(doc, der);
+  })();
+  const idOf = (path: string) => {
+    let found: string | undefined;
+    const walk = (id: string) => {
+      if (pathOf(m.doc.roots, id) === path && !found) found = id;
+      m.node(id)?.children.forEach((_, i) => walk(`${id}.${i}`));
+    };
+    walk('0');
+    return found!;
+  };
+  it('each field row says what the field is for and where the RFC defines it', () => {
+    const header = m.children('0').nodes.find((r) => r.name === 'header')!;
+    assert.match(header.help ?? '', /^Who sends to whom, .* \(RFC 9810 §5\.1\)$/);
+    const fields = m.children(header.id).nodes;
+    const kid = fields.find((r) => r.name === 'senderKID')!;
+    assert.match(kid.help ?? '', /Which key protected the message: .* \(RFC 9810 §5\.1\.1\)$/);
+    assert.equal(m.roots()[0].help, 'A CMP message: header, body, protection, extraCerts. (RFC 9810 §5.1)');
+  });
+  it('the details pane has the paragraph and the section as a link', () => {
+    const d = m.details(idOf('header.transactionID'))!;
+    assert.equal(d.help?.ref, 'RFC 9810 §5.1.1');
+    assert.equal(d.help?.link, 'https://www.rfc-editor.org/rfc/rfc9810.html#section-5.1.1');
+    assert.match(d.help?.text ?? '', /^Ties the messages of one transaction together/);
+  });
+  it('a status and each failInfo bit say what they mean', () => {
+    const status = m.details(idOf('body.error.pKIStatusInfo.status'))!;
+    assert.ok(
+      status.notes.includes('rejection: refused: failInfo and statusString say why'),
+      status.notes.join(' | '),
+    );
+    const fail = m.details(idOf('body.error.pKIStatusInfo.failInfo'))!;
+    assert.ok(
+      fail.notes.includes('badRequest: this transaction is not permitted or not supported'),
+      fail.notes.join(' | '),
+    );
+  });
+});

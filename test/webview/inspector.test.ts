@@ -210,6 +210,35 @@ describe('inspector webview: values people read', () => {
   });
 });
 
+describe('inspector webview: help on every field', () => {
+  it('a row hovers what its field is for; the details pane links the RFC section; findings link theirs', async () => {
+    const o = await openInspector(browser, origin, fixture('openssl-mock/ir-pbm.der'), 'ir');
+    const title = await o.page.$eval(
+      '.tree .row:has(.name:text-is("header"))',
+      (e) => (e as HTMLElement).title,
+    );
+    assert.match(
+      title,
+      /^header: Who sends to whom, in which transaction, and how the message is protected\. \(RFC 9810 §5\.1\)/,
+    );
+    await o.page.click('.tree .row:has(.name:text-is("header")) .name');
+    await o.page.waitForSelector('.details .help a.rfc-link');
+    assert.equal(
+      await o.page.$eval('.details .help a.rfc-link', (a) => (a as HTMLAnchorElement).href),
+      'https://www.rfc-editor.org/rfc/rfc9810.html#section-5.1',
+    );
+    const findingLinks = await o.page.$$eval('.findings a.rfc-link', (as) =>
+      as.map((a) => (a as HTMLAnchorElement).href),
+    );
+    assert.ok(
+      findingLinks.includes('https://www.rfc-editor.org/rfc/rfc4211.html#section-4.4'),
+      findingLinks.join(' '),
+    );
+    await screenshot(o.page, 'inspector-help');
+    await closeAll(o);
+  });
+});
+
 describe('inspector webview: protection results', () => {
   it('a signed message shows its valid signature and certificate checks', async () => {
     const o = await openInspector(browser, origin, fixture('openssl-mock/rr-sig-ec.der'), 'rr');

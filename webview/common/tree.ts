@@ -196,6 +196,8 @@ export class TreeView {
     );
     e.append(twistie, el('span', 'name', row.name || '·'), el('span', 'type', row.type));
     if (row.value !== undefined) e.append(el('span', 'value', row.value));
+    // The hover says what the field is for (from the schema's help), then its value whole-ish.
+    e.title = [row.help && `${row.name || row.type}: ${row.help}`, row.value].filter(Boolean).join('\n');
     const mark = this.decorations.get(row.id);
     if (mark) {
       const icon = el(
@@ -205,7 +207,7 @@ export class TreeView {
       icon.title = mark.text;
       // After the field name, so rows stay aligned with their siblings.
       e.insertBefore(icon, e.querySelector('.type'));
-      e.title = mark.text;
+      e.title = `${mark.text}${e.title ? `\n${e.title}` : ''}`;
     }
     return e;
   }

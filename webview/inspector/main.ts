@@ -14,6 +14,7 @@ import type {
   NodeDetails,
   ShowPayload,
 } from '../../src/shared/protocol';
+import { rfcLink } from '../../src/shared/rfc';
 import { clear, el, hexOffset } from '../common/dom';
 import { HexView } from './hex';
 import { loadState, onMessage, saveState, send } from './host';
@@ -246,11 +247,20 @@ function renderFindings(profile: string, findings: (Finding & { nodeId?: string 
     link.addEventListener('click', () =>
       f.nodeId ? reveal(f.nodeId.split('.').map((_, i, a) => a.slice(0, i + 1).join('.'))) : undefined,
     );
+    // The finding's RFC section as a link (the first reference, when it names several).
+    const ref = el('span', 'path');
+    const href = rfcLink(f.ref);
+    if (href) {
+      const a = el('a', 'rfc-link', f.ref);
+      a.href = href;
+      ref.append(a);
+    } else ref.textContent = f.ref;
+    if (f.profile === 'lightweight') ref.append(` · ${t('lightweight')}`);
     item.append(
       el('span', `codicon codicon-${f.severity === 'info' ? 'info' : f.severity}`),
       link,
       el('span', 'message', f.message),
-      el('span', 'path', `${f.ref}${f.profile === 'lightweight' ? ` · ${t('lightweight')}` : ''}`),
+      ref,
     );
     list.append(item);
   }
@@ -307,6 +317,16 @@ function renderDetails(d: NodeDetails): void {
   });
   detailsEl.append(el('h2', undefined, d.path || d.type));
   detailsEl.append(detailLine(t('type'), d.type), detailLine(t('tag'), d.tag));
+  if (d.help) {
+    // What the field is for, and the RFC section as a link (VS Code opens it in the browser).
+    const p = el('p', 'help', d.help.text);
+    if (d.help.link) {
+      const a = el('a', 'rfc-link', d.help.ref);
+      a.href = d.help.link;
+      p.append(' ', a);
+    }
+    detailsEl.append(p);
+  }
   if (d.ref) detailsEl.append(detailLine(t('defined in'), d.ref));
   detailsEl.append(
     detailLine(

@@ -14,3 +14,4 @@ export * from './cmpMessage';
 export * from './oids';
 export * from './openTypes';
 export * from './refs';
+export { fieldHelp, type FieldHelp } from './help';

@@ -9,6 +9,9 @@ import { integerDecimal, toHex } from '../der/values';
 import { toBase64 } from '../base/bytes';
 import { pathOf, walkWithPaths } from './paths';
 import { fullValue } from './render';
+import { fieldHelp } from '../asn1/help';
+import { rfcLink } from '../../shared/rfc';
+import { pkiFailureInfoMeanings, pkiStatusMeanings } from '../asn1/cmpStatus';
 
 const rowValueMax = 300;
 const savableTypes = new Set([
@@ -37,7 +40,7 @@ export class InspectorModel {
     return node;
   }
 
-  row(node: AnnotatedNode, id: string): NodeRow {
+  row(node: AnnotatedNode, id: string, parent?: AnnotatedNode): NodeRow {
     const row: NodeRow = {
       id,
       name: node.name,
@@ -51,7 +54,15 @@ export class InspectorModel {
     };
     if (node.value !== undefined)
       row.value = node.value.length > rowValueMax ? `${node.value.slice(0, rowValueMax)}…` : node.value;
+    const help = fieldHelp(parent?.type, node.name, node.type);
+    if (help) row.help = `${help.text} (${help.ref})`;
     return row;
+  }
+
+  /** The parent of the node at `id`, when it has one. */
+  private parentOf(id: string): AnnotatedNode | undefined {
+    const cut = id.lastIndexOf('.');
+    return cut < 0 ? undefined : this.node(id.slice(0, cut));
   }
 
   roots(): NodeRow[] {
@@ -65,7 +76,7 @@ export class InspectorModel {
     const from = Math.max(0, start);
     const to = Math.min(node.children.length, from + Math.min(Math.max(0, count), 2000));
     const nodes: NodeRow[] = [];
-    for (let i = from; i < to; i++) nodes.push(this.row(node.children[i], `${id}.${i}`));
+    for (let i = from; i < to; i++) nodes.push(this.row(node.children[i], `${id}.${i}`, node));
     return { total: node.children.length, nodes };
   }
 
@@ -79,9 +90,19 @@ export class InspectorModel {
         `decimal ${integerDecimal(this.der.subarray(n.offset + n.headerLength, n.offset + n.headerLength + n.length))}`,
       );
     }
+    // What a status or failInfo value means for the requester (RFC 9810 §5.2.3).
+    const word = /^(\w+) \(\d+\)$/.exec(n.value ?? '')?.[1];
+    if (word && word in pkiStatusMeanings)
+      notes.push(`${word}: ${pkiStatusMeanings[word as keyof typeof pkiStatusMeanings]}`);
+    if (n.name === 'failInfo' && n.value)
+      for (const bit of n.value.split(', '))
+        if (bit in pkiFailureInfoMeanings)
+          notes.push(`${bit}: ${pkiFailureInfoMeanings[bit as keyof typeof pkiFailureInfoMeanings]}`);
+    const help = fieldHelp(this.parentOf(id)?.type, n.name, n.type);
     return {
       id,
       path: pathOf(this.doc.roots, id) ?? '',
+      ...(help ? { help: { ...help, link: rfcLink(help.ref) } } : {}),
       name: n.name,
       type: n.type,
       tag: n.tag,

@@ -50,6 +50,7 @@ export class ComposerPanel extends Disposable {
   /** A form to show instead of the webview's own (Edit as New Request), with what to say about it. */
   private pendingLoad: { form: ComposerForm; note: string } | undefined;
   private ready = false;
+  private loadSent = false;
 
   constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -110,14 +111,16 @@ export class ComposerPanel extends Disposable {
           this.ready = true;
           this.post({ type: 'strings', strings: webviewStrings() });
           const load = this.pendingLoad;
-          this.pendingLoad = undefined;
           this.post({
             type: 'init',
             form: load?.form ?? m.form ?? defaultComposerForm,
             secrets: this.secretChoices(),
             choices: formChoices(),
           });
-          if (load?.note) this.post({ type: 'status', level: 'info', message: load.note });
+          if (load) {
+            this.post({ type: 'status', level: 'info', message: load.note });
+            this.loadSent = true;
+          }
           return;
         }
         case 'copyOpenssl':
@@ -153,15 +156,19 @@ export class ComposerPanel extends Disposable {
     }
   }
 
-  /** Shows `form` (a request read back: Edit as New Request), saying `note` about what did not come back. */
+  /**
+   * Shows `form` (a request read back: Edit as New Request), saying `note` about what did not come
+   * back. A hidden webview is made again when revealed and says `ready` with its own saved form: the
+   * loaded one is kept until the webview builds it (its first `change`), so it wins either way.
+   */
   load(form: ComposerForm, note: string): void {
+    this.pendingLoad = { form, note };
     this.reveal();
-    if (!this.ready) {
-      this.pendingLoad = { form, note };
-      return;
+    if (this.ready && this.panel.visible) {
+      this.post({ type: 'init', form, secrets: this.secretChoices(), choices: formChoices() });
+      this.post({ type: 'status', level: 'info', message: note });
+      this.loadSent = true;
     }
-    this.post({ type: 'init', form, secrets: this.secretChoices(), choices: formChoices() });
-    this.post({ type: 'status', level: 'info', message: note });
   }
 
   /** The openssl cmp command of the form, to the clipboard; what it cannot say, in the status line. */
@@ -181,6 +188,11 @@ export class ComposerPanel extends Disposable {
 
   /** Builds the newest form only: changes that arrive while building replace each other. */
   private async change(seq: number, form: ComposerForm): Promise<void> {
+    // The webview built the loaded form it was sent: the load is done (later edits are the person's).
+    if (this.loadSent) {
+      this.pendingLoad = undefined;
+      this.loadSent = false;
+    }
     this.form = form;
     this.pending = { seq, form };
     if (this.building) return;

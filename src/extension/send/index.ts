@@ -9,6 +9,15 @@ import { copyOpenssl, editAsNewRequest, resend } from './requestActions';
 import { sendMessage } from './sendCommand';
 import { TestCaService } from './testCa';
 
+/** The example files the walkthrough may open (a command link's argument is checked against them). */
+const exampleFiles = [
+  'exchange-ir-pbm/02-ip.pkimsg',
+  'exchange-ir-pbm/01-ir.pkimsg',
+  'ir-pbm.pkimsg',
+  'rr-signed.pkimsg',
+  'ir-ml-dsa-44.pkimsg',
+];
+
 export function registerSend(
   context: vscode.ExtensionContext,
   secrets: VscodeSecrets,
@@ -90,6 +99,23 @@ export function registerSend(
         }
       }),
     ),
+    // The walkthrough's steps: the examples shipped in the extension (examples/), by a fixed list only.
+    vscode.commands.registerCommand('cmpLens.openExample', async (name?: unknown) => {
+      const file = typeof name === 'string' && exampleFiles.includes(name) ? name : exampleFiles[0];
+      await vscode.commands.executeCommand(
+        'vscode.openWith',
+        vscode.Uri.joinPath(context.extensionUri, 'examples', ...file.split('/')),
+        'cmpLens.inspector',
+      );
+    }),
+    vscode.commands.registerCommand('cmpLens.openExampleDiagram', async () => {
+      try {
+        const folder = vscode.Uri.joinPath(context.extensionUri, 'examples', 'exchange-ir-pbm');
+        showDiagram(context.extensionUri, log, await folderDiagram(folder, secrets));
+      } catch (e) {
+        void vscode.window.showErrorMessage(vscode.l10n.t('CMP Lens: {0}', (e as Error).message));
+      }
+    }),
     vscode.commands.registerCommand('cmpLens.startTestCa', async () => {
       try {
         const url = await testCa.start();
