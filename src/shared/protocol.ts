@@ -81,6 +81,8 @@ export interface InspectorState {
   selected?: string;
   scrollTop: number;
   filter: string;
+  /** The tree pane's share of the width (0.2–0.8), when the person dragged the splitter. */
+  split?: number;
 }
 
 /** Node ids are short strings the host made; offsets and lengths are within any real message. */

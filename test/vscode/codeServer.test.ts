@@ -704,6 +704,49 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
     await runCommand('View: Close Editor');
   });
 
+  it('the walkthrough lists its six steps; its buttons open the example and its sequence picture', async () => {
+    await runCommand('Welcome: Open Walkthrough...');
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with CMP Lens' })
+      .first()
+      .click({ timeout: 15_000 });
+    const steps = page.locator('.getting-started-step .step-title');
+    await steps.first().waitFor({ timeout: 15_000 });
+    const titles = (await steps.allInnerTexts()).map((t) => t.trim());
+    assert.deepEqual(titles, [
+      'Open a CMP message',
+      'Check its protection',
+      'Read the exchange as a picture',
+      'Build a request',
+      'Send it to the embedded test CA',
+      'Read the reply',
+    ]);
+    await page.screenshot({ path: join(results, 'vscode-walkthrough.png') });
+    await page
+      .locator('.getting-started-step a, .getting-started-step .button-link', { hasText: 'Open the example' })
+      .first()
+      .click();
+    await webviewFrame('initialization response', 30_000);
+    await runCommand('View: Close Editor');
+    await page
+      .getByRole('tab', { name: /Walkthrough|Welcome/ })
+      .first()
+      .click();
+    await page
+      .locator('.getting-started-step .step-title', { hasText: 'Read the exchange as a picture' })
+      .first()
+      .click();
+    await page
+      .locator('.getting-started-step a, .getting-started-step .button-link', {
+        hasText: 'Show the sequence diagram',
+      })
+      .first()
+      .click();
+    const diagram = await webviewFrame('Click an arrow to open its message.', 30_000);
+    assert.equal(await diagram.$$eval('svg g.arrow', (g) => g.length), 4);
+    await runCommand('View: Close All Editors');
+  });
+
   it('our settings appear in the Settings UI with their descriptions', async () => {
     await runCommand('Preferences: Open Settings (UI)');
     await page.waitForSelector('.settings-editor', { timeout: 15_000 });

@@ -40,10 +40,43 @@ const right = el('div', 'pane-right');
 left.append(filterBox, matchesEl, treeEl);
 right.append(hexEl, detailsEl);
 const main = el('main', 'panes');
-main.append(left, right);
+// The splitter between tree and bytes: drag (or arrow keys on it) to resize; the share is remembered.
+const splitter = el('div', 'splitter');
+splitter.setAttribute('role', 'separator');
+splitter.setAttribute('aria-orientation', 'vertical');
+splitter.tabIndex = 0;
+main.append(left, splitter, right);
 app.append(header, checksEl, main, problemsEl);
 
 let state: InspectorState = loadState();
+const applySplit = (share: number | undefined) => {
+  main.style.gridTemplateColumns =
+    share === undefined ? '' : `minmax(220px, ${share}fr) 5px minmax(260px, ${1 - share}fr)`;
+};
+applySplit(state.split);
+const setSplit = (share: number) => {
+  state.split = Math.min(0.8, Math.max(0.2, share));
+  applySplit(state.split);
+  saveState(state);
+};
+splitter.addEventListener('pointerdown', (e) => {
+  splitter.setPointerCapture(e.pointerId);
+  const move = (ev: PointerEvent) => {
+    const r = main.getBoundingClientRect();
+    setSplit((ev.clientX - r.left) / r.width);
+  };
+  const up = () => {
+    splitter.removeEventListener('pointermove', move);
+    splitter.removeEventListener('pointerup', up);
+  };
+  splitter.addEventListener('pointermove', move);
+  splitter.addEventListener('pointerup', up);
+});
+splitter.addEventListener('keydown', (e) => {
+  const share = state.split ?? 0.5;
+  if (e.key === 'ArrowLeft') setSplit(share - 0.05);
+  if (e.key === 'ArrowRight') setSplit(share + 0.05);
+});
 let version = -1;
 let restoring = false;
 
@@ -53,6 +86,7 @@ const persist = () => {
     selected: tree.selected,
     scrollTop: treeEl.scrollTop,
     filter: filterBox.value ?? '',
+    ...(state.split !== undefined ? { split: state.split } : {}),
   };
   if (!restoring) saveState(state);
 };
