@@ -104,7 +104,12 @@ after(async () => {
 
 describe('CMP Lens in a real VS Code (code-server)', () => {
   it('a .pkimsg opens in the inspector by double-click, with summary, tree and protection state', async () => {
+    const t0 = Date.now();
     await openFromExplorer('ir-pbm.pkimsg');
+    // A measurement, not an assertion: double-click to the first tree row, the extension activating too.
+    console.log(
+      `first paint, first open (activation included): ${await h.msToFirstRow(page, 'initialization request', t0)} ms`,
+    );
     const frame = await webviewFrame('initialization request', 45_000);
     await frame.waitForSelector('.tree .row .name:text-is("header")', { timeout: 15_000 });
     const text = await frame.evaluate(() => document.body.innerText);
@@ -181,7 +186,11 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
   });
 
   it('a signed message shows a valid signature, in the view and in the status bar', async () => {
+    const t0 = Date.now();
     await openFromExplorer('rr-sig-ec.pkimsg');
+    console.log(
+      `first paint, a 767-byte message, extension active: ${await h.msToFirstRow(page, 'revocation request', t0)} ms`,
+    );
     const frame = await webviewFrame('revocation request', 45_000);
     await frame.waitForFunction(
       () => document.querySelector('.summary .protection')?.textContent === 'protection: valid',
@@ -433,6 +442,41 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
     // The shared secret protected the certConf too: it is in no log, setting, saved exchange or DOM.
     assert.deepEqual(grepTree(work, 'cmp-lens-demo', [/state\.vscdb/, /extensions/]), []);
     assert.ok(!(await frame.content()).includes('cmp-lens-demo'));
+  });
+
+  it("a request protected with another secret than the server's: badMessageCheck, then Re-protect with the server's secret and send again", async () => {
+    const exchanges = join(work, 'workspace', 'cmp-exchanges');
+    const before = readdirSync(exchanges).length;
+    // ir-pbm.pkimsg is protected with s3cret; the embedded test CA takes cmp-lens-demo.
+    await openFromExplorer('ir-pbm.pkimsg');
+    await webviewFrame('initialization request', 45_000);
+    await runCommand('CMP Lens: Send Message');
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'CMP Lens test CA (embedded)' })
+      .first()
+      .click({ timeout: 15_000 });
+    const again = page
+      .locator('.notifications-toasts .monaco-button', {
+        hasText: "Re-protect with the server's secret and send again",
+      })
+      .first();
+    await again.waitFor({ timeout: 45_000 }).catch(async (e) => {
+      await page.screenshot({ path: join(results, 'vscode-reprotect-failed.png') });
+      throw e;
+    });
+    await page.screenshot({ path: join(results, 'vscode-badmessagecheck.png') });
+    await again.click();
+    const box = page.locator('.quick-input-widget input');
+    await box.waitFor({ timeout: 10_000 });
+    await box.fill('cmp-lens-demo');
+    await box.press('Enter');
+    await webviewFrame('initialization response', 45_000);
+    const folders = readdirSync(exchanges).sort();
+    assert.equal(folders.length, before + 2);
+    assert.match(readFileSync(join(exchanges, folders.at(-2)!, 'summary.txt'), 'utf8'), /badMessageCheck/);
+    assert.match(readFileSync(join(exchanges, folders.at(-1)!, 'summary.txt'), 'utf8'), /result: completed/);
+    assert.deepEqual(grepTree(work, 'cmp-lens-demo', [/state\.vscdb/, /extensions/]), []);
+    await runCommand('View: Close All Editors');
   });
 
   it('New Request from the palette opens the composer; Save writes the request and its key (0600); Send gets a certificate', async () => {
@@ -726,10 +770,13 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
       .locator('.getting-started-step a, .getting-started-step .button-link', { hasText: 'Open the example' })
       .first()
       .click();
-    await webviewFrame('initialization response', 30_000);
-    await runCommand('View: Close Editor');
+    // The example shipped in the extension opens in the inspector.
     await page
-      .getByRole('tab', { name: /Walkthrough|Welcome/ })
+      .getByRole('tab', { name: /02-ip\.pkimsg/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await page
+      .getByRole('tab', { name: /Welcome/ })
       .first()
       .click();
     await page
@@ -742,9 +789,10 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
       })
       .first()
       .click();
-    const diagram = await webviewFrame('Click an arrow to open its message.', 30_000);
+    const diagram = await webviewFrame('exchange-ir-pbm', 30_000);
+    await diagram.waitForSelector('svg g.arrow', { timeout: 15_000 });
     assert.equal(await diagram.$$eval('svg g.arrow', (g) => g.length), 4);
-    await runCommand('View: Close All Editors');
+    await page.screenshot({ path: join(results, 'vscode-walkthrough-diagram.png') });
   });
 
   it('our settings appear in the Settings UI with their descriptions', async () => {

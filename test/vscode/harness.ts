@@ -193,6 +193,32 @@ export async function webviewFrame(page: Page, text: string, timeoutMs = 30_000)
   throw new Error(`no webview frame shows "${text}"`);
 }
 
+/**
+ * Milliseconds from `since` until a webview frame showing `text` has a tree row: polled every 25 ms,
+ * so the figure is what a person waits (a measurement, never an assertion).
+ */
+export async function msToFirstRow(
+  page: Page,
+  text: string,
+  since: number,
+  timeoutMs = 45_000,
+): Promise<number> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    for (const f of page.frames()) {
+      const hit = await f
+        .evaluate(
+          (t) => (document.body?.innerText ?? '').includes(t) && !!document.querySelector('.tree .row'),
+          text,
+        )
+        .catch(() => false);
+      if (hit) return Date.now() - since;
+    }
+    await page.waitForTimeout(25);
+  }
+  throw new Error(`no webview frame shows "${text}" with a tree row`);
+}
+
 /** Runs a command from the palette; returns the quick input box (for a pick that follows). */
 export async function runCommand(page: Page, title: string) {
   // Keys go to the workbench, not to a webview that may have the focus.
@@ -213,7 +239,10 @@ export async function runCommand(page: Page, title: string) {
 }
 
 export async function openFromExplorer(page: Page, name: string): Promise<void> {
-  await page.getByRole('treeitem', { name }).first().dblclick();
+  const item = page.getByRole('treeitem', { name }).first();
+  // Folders the tests opened (exchanges, requests) can push a file out of the explorer's rendered rows.
+  if (!(await item.isVisible())) await runCommand(page, 'File: Collapse Folders in Explorer');
+  await item.dblclick();
 }
 
 /**

@@ -34,7 +34,7 @@ describe('capture view', () => {
       fixture('pcap/cmp-http-ir-exchange.pcap'),
       'cmp-http-ir-exchange.pcap',
     );
-    const sections = await o.page.$$eval('.exchange h2', (e) => e.map((x) => x.textContent));
+    const sections = await o.page.$$eval('.exchange h2 .flow', (e) => e.map((x) => x.textContent));
     assert.equal(sections.length, 2);
     assert.match(sections[0] ?? '', /ir → ip → certConf → pkiconf$/);
     const rows = await o.page.$$eval('tr.message', (trs) =>
@@ -122,7 +122,7 @@ describe('capture view', () => {
     assert.equal(await count(), 500);
     assert.ok((await o.page.$$eval('*', (e) => e.length)) < 8000);
     assert.match(
-      await o.page.$eval('.exchange h2', (e) => e.textContent ?? ''),
+      await o.page.$eval('.exchange h2 .flow', (e) => e.textContent ?? ''),
       /ir → ip → certConf → pkiconf → ir → .* → … \(\d+ messages\)$/,
     );
     assert.equal(

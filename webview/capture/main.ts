@@ -44,6 +44,7 @@ function rowEl(r: CaptureRow): HTMLTableRowElement {
   tr.title = t('Open #{0} in the inspector', r.index);
   const cell = (text: string, cls?: string) => {
     const td = el('td', cls, text);
+    if (text) td.title = text;
     tr.append(td);
     return td;
   };
@@ -140,7 +141,8 @@ function renderFrom(v: CaptureView, e: number, r: number): void {
           .slice(0, 12)
           .map((row) => row.bodyType)
           .join(' → ') + (x.rows.length > 12 ? ` → … (${t('{0} messages', x.rows.length)})` : '');
-      const h2 = el('h2', undefined, t('transactionID {0}: {1}', x.transactionID, flow));
+      const h2 = el('h2');
+      h2.append(el('span', 'flow', t('transactionID {0}: {1}', x.transactionID, flow)));
       // A MAC that waits for its secret (or failed with a wrong one): ask for the exchange's secret here.
       const waiting = x.rows.find((row) => row.protection === 'needs-secret' || row.protection === 'invalid');
       if (waiting) {
@@ -159,19 +161,20 @@ function renderFrom(v: CaptureView, e: number, r: number): void {
       section.append(h2);
       table = el('table');
       const head = el('tr');
-      for (const h of [
-        '',
-        t('packet'),
-        t('time'),
-        t('endpoints'),
-        'HTTP',
-        t('body'),
-        'PKIStatus',
-        t('protection'),
-        t('notes'),
-        '',
+      // Each header cell has its column's class, so narrow widths can drop the packet number.
+      for (const [cls, h] of [
+        ['index', ''],
+        ['packet', t('packet')],
+        ['time', t('time')],
+        ['endpoints', t('endpoints')],
+        ['http', 'HTTP'],
+        ['body', t('body')],
+        ['status', 'PKIStatus'],
+        ['protection', t('protection')],
+        ['flags', t('notes')],
+        ['actions', ''],
       ])
-        head.append(el('th', undefined, h));
+        head.append(el('th', cls, h));
       table.append(head);
       section.append(table);
       body.append(section);

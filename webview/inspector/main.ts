@@ -349,7 +349,13 @@ function renderDetails(d: NodeDetails): void {
     headerLength: d.headerLength,
     end: d.offset + d.headerLength + d.length + (d.indefinite ? 2 : 0),
   });
-  detailsEl.append(el('h2', undefined, d.path || d.type));
+  // A long path breaks after its dots, never inside a field name.
+  const title = el('h2');
+  for (const [i, part] of (d.path || d.type).split(/(?<=\.)/).entries()) {
+    if (i) title.append(document.createElement('wbr'));
+    title.append(part);
+  }
+  detailsEl.append(title);
   detailsEl.append(detailLine(t('type'), d.type), detailLine(t('tag'), d.tag));
   if (d.help) {
     // What the field is for, and the RFC section as a link (VS Code opens it in the browser).

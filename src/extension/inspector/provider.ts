@@ -7,7 +7,7 @@ import type { CopyWhat } from '../../shared/protocol';
 import type { CheckResult } from '../../shared/protection';
 import type { Finding } from '../../shared/findings';
 import { issuedCertificates, transactionIdOf } from '../../core/protection';
-import { signatureImplementations, type SecretQuery } from '../../app';
+import { inspectJsonChunks, signatureImplementations, type SecretQuery } from '../../app';
 import type { Platform } from '../platform';
 import { readTrustAnchors, type VscodeSecrets } from '../secrets';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
@@ -273,6 +273,38 @@ export function registerInspector(
     vscode.commands.registerCommand('cmpLens.inspectAsCmp', () =>
       inspectText(context.extensionUri, sessions, protection),
     ),
+    // The active inspector's view model as JSON, as cmp-lens inspect --json writes it (every node with its path).
+    vscode.commands.registerCommand('cmpLens.exportJson', async () => {
+      const m = sessions.current?.message;
+      if (!m) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('CMP Lens: open a message in the inspector first.'));
+        return;
+      }
+      const base = vscode.workspace.workspaceFolders?.[0]?.uri;
+      const target = await vscode.window.showSaveDialog({
+        title: vscode.l10n.t('CMP Lens: export {0} as JSON', m.name),
+        defaultUri: base ? vscode.Uri.joinPath(base, `${m.name.replace(/\.[^.]+$/, '')}.json`) : undefined,
+        filters: { JSON: ['json'] },
+      });
+      if (!target) return;
+      // Produced in pieces and encoded piece by piece: no single string holds it.
+      const enc = new TextEncoder();
+      const parts: Uint8Array[] = [];
+      let size = 0;
+      for (const chunk of inspectJsonChunks(m.der).chunks) {
+        const b = enc.encode(chunk);
+        parts.push(b);
+        size += b.length;
+      }
+      const out = new Uint8Array(size);
+      let at = 0;
+      for (const p of parts) {
+        out.set(p, at);
+        at += p.length;
+      }
+      await vscode.workspace.fs.writeFile(target, out);
+      vscode.window.setStatusBarMessage(vscode.l10n.t('CMP Lens: exported {0} bytes of JSON', size), 4000);
+    }),
     // Internal: the message of the active inspector (Edit as New Request, Resend, Copy as openssl cmp).
     vscode.commands.registerCommand('cmpLens.activeMessage', () => sessions.current?.message),
     // Internal (not in the palette): the composer's "Open in Inspector" for an unsaved message.

@@ -86,15 +86,16 @@ export class ExchangesView implements vscode.TreeDataProvider<Node>, vscode.Disp
       `${String(n.index + 1).padStart(2, '0')} ${m.direction === 'sent' ? '→' : '←'} ${m.body}`,
       checks.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
     );
+    // Short, so it fits a narrow side bar: the tooltip says it in full.
     item.description = [
       m.status,
-      m.protection ? `protection ${m.protection.verdict}` : undefined,
+      m.protection?.verdict,
       `+${m.at} ms`,
       checks.length ? `${checks.length} finding${checks.length === 1 ? '' : 's'}` : undefined,
     ]
       .filter(Boolean)
       .join(' · ');
-    item.tooltip = `${m.der.length} bytes${m.protection ? `\n${m.protection.summary}${m.protection.reason ? `: ${m.protection.reason}` : ''}${m.protection.chain ? `\n${vscode.l10n.t('chain: {0}', m.protection.chain)}` : ''}` : ''}`;
+    item.tooltip = `${m.body}${m.status ? ` — ${m.status}` : ''}\n${m.der.length} bytes${m.protection ? `\nprotection ${m.protection.verdict}: ${m.protection.summary}${m.protection.reason ? `: ${m.protection.reason}` : ''}${m.protection.chain ? `\n${vscode.l10n.t('chain: {0}', m.protection.chain)}` : ''}` : ''}`;
     const file = e.files[n.index];
     if (file) {
       const uri = vscode.Uri.joinPath(e.folder, file);
