@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import * as h from './harness';
 import { fixtures, grepTree, results, root } from './harness';
 
@@ -789,8 +789,21 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
       })
       .first()
       .click();
-    const diagram = await webviewFrame('exchange-ir-pbm', 30_000);
-    await diagram.waitForSelector('svg g.arrow', { timeout: 15_000 });
+    // The example's picture (a capture's may be open too): its title names the example folder.
+    let diagram: Frame | undefined;
+    for (let i = 0; i < 60 && !diagram; i++) {
+      for (const f of page.frames()) {
+        const text = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+        if (text.includes('exchange-ir-pbm') && text.includes('Click an arrow')) diagram = f;
+      }
+      if (!diagram) await page.waitForTimeout(500);
+    }
+    assert.ok(diagram, 'the sequence diagram of the example opened');
+    await diagram.waitForSelector('svg g.arrow', { state: 'attached', timeout: 15_000 }).catch(async (e) => {
+      await page.screenshot({ path: join(results, 'vscode-walkthrough-failed.png') });
+      throw e;
+    });
+    assert.match(await diagram.evaluate(() => document.body.innerText), /exchange-ir-pbm/);
     assert.equal(await diagram.$$eval('svg g.arrow', (g) => g.length), 4);
     await page.screenshot({ path: join(results, 'vscode-walkthrough-diagram.png') });
   });

@@ -277,7 +277,9 @@ export function registerInspector(
     vscode.commands.registerCommand('cmpLens.exportJson', async () => {
       const m = sessions.current?.message;
       if (!m) {
-        void vscode.window.showInformationMessage(vscode.l10n.t('CMP Lens: open a message in the inspector first.'));
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t('CMP Lens: open a message in the inspector first.'),
+        );
         return;
       }
       const base = vscode.workspace.workspaceFolders?.[0]?.uri;
