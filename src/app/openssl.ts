@@ -8,7 +8,7 @@
  */
 import { dnShortNames } from '../core/asn1/oids';
 import { parseName } from '../core/base';
-import type { RequestSpec } from '../shared/requestSpec';
+import { genmInfoTypes, type RequestSpec } from '../shared/requestSpec';
 
 export interface OpensslCommand {
   /** The command, one option per line, joined with ` \` (a shell reads it as one line). */
@@ -47,20 +47,10 @@ function opensslName(text: string): string {
     .join('');
 }
 
-const opensslInfoTypes = new Set([
-  'caCerts',
-  'rootCaCert',
-  'certReqTemplate',
-  'crlStatusList',
-  'signKeyPairTypes',
-  'encKeyPairTypes',
-  'preferredSymmAlg',
-  'currentCRL',
-  'caKeyUpdateInfo',
-  'keyPairParamReq',
-  'suppLangTags',
-  'revPassphrase',
-]);
+/** The info types `openssl cmp -infotype` knows by name: ours but the two RFC 9810 added last. */
+const opensslInfoTypes = new Set<string>(
+  genmInfoTypes.filter((t) => t !== 'kemCiphertextInfo' && t !== 'unsupportedOIDs'),
+);
 
 export function opensslCommand(spec: RequestSpec, o: OpensslOptions): OpensslCommand {
   const notes: string[] = [];

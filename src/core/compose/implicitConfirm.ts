@@ -11,7 +11,7 @@ import {
   PKIMessage,
   oids,
 } from '../asn1';
-import { certRequestBodies, readMessage, readTop, slice } from '../base';
+import { certRequestBodies, extraCertsDer, readMessage } from '../base';
 import { protectMessage, type ProtectEnv, type ProtectionSpec } from '../protection';
 import { decodeAs } from '../base/decode';
 
@@ -43,9 +43,7 @@ export async function withImplicitConfirm(
     infoValue: new Uint8Array([0x05, 0x00]).buffer,
   });
   header.generalInfo = new InfoTypeAndValues([...(header.generalInfo ?? []), info]);
-  const root = readTop(der)!;
-  const extra = root.children?.find((c) => c.tagClass === 2 && c.tagNumber === 1)?.children?.[0];
-  const certs = (extra?.children ?? []).map((c) => decodeAs(slice(der, c), CMPCertificate));
+  const certs = extraCertsDer(der).map((c) => decodeAs(c, CMPCertificate));
   const msg = new PKIMessage({
     header,
     body: read.body,

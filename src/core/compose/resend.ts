@@ -7,7 +7,7 @@
  */
 import { OctetString } from '@peculiar/asn1-schema';
 import { CMPCertificate, CMPCertificates, PKIMessage } from '../asn1';
-import { readMessage, readTop, slice } from '../base';
+import { extraCertsDer, readMessage } from '../base';
 import { decodeAs } from '../base/decode';
 import { protectMessage, type ProtectEnv, type ProtectionSpec } from '../protection';
 
@@ -29,9 +29,7 @@ export async function renewRequest(der: Uint8Array, o: ResendOptions): Promise<U
     header.recipNonce = undefined;
     header.messageTime = o.env?.now?.() ?? new Date();
   }
-  const root = readTop(der)!;
-  const extra = root.children?.find((c) => c.tagClass === 2 && c.tagNumber === 1)?.children?.[0];
-  const certs = (extra?.children ?? []).map((c) => decodeAs(slice(der, c), CMPCertificate));
+  const certs = extraCertsDer(der).map((c) => decodeAs(c, CMPCertificate));
   const msg = new PKIMessage({
     header,
     body: read.body,

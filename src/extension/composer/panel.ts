@@ -287,9 +287,27 @@ export class ComposerPanel extends Disposable {
   }
 
   /** Sends the saved message (saving it first) with "CMP Lens: Send Message". */
+  /**
+   * Sends the saved message (saving it first) with "CMP Lens: Send Message". A MAC's secret chosen
+   * here (typed or stored) goes with it, so certConf and pollReq use it and the reply is checked with
+   * it, without asking again.
+   */
   private async send(): Promise<void> {
     const uri = this.upToDate() ?? (await this.save());
-    if (uri) await vscode.commands.executeCommand('cmpLens.sendMessage', uri);
+    if (!uri) return;
+    const protection = this.form?.protection;
+    const secret =
+      protection && (protection.kind === 'pbm' || protection.kind === 'pbmac1') && protection.secret
+        ? await this.secret(protection.secret)
+        : undefined;
+    const built = this.engine.built;
+    if (secret && built)
+      await vscode.commands.executeCommand('cmpLens.sendMessage', {
+        name: uri.path.split('/').pop() ?? `${built.body}.pkimsg`,
+        der: built.der,
+        secret,
+      });
+    else await vscode.commands.executeCommand('cmpLens.sendMessage', uri);
   }
 }
 

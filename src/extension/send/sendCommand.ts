@@ -71,7 +71,11 @@ export async function sendMessage(
   resource: vscode.Uri | GivenRequest | undefined,
   deps: SendDeps,
 ): Promise<void> {
-  const given = resource && !(resource instanceof vscode.Uri) ? resource : undefined;
+  // A command argument that is neither a file nor a request with its bytes is ignored (the active editor's file is sent).
+  const given =
+    resource && !(resource instanceof vscode.Uri) && resource.der instanceof Uint8Array
+      ? resource
+      : undefined;
   const uri = given ? undefined : targetOf(resource as vscode.Uri | undefined);
   if (!given && !uri) return;
   const name = given?.name ?? uri!.path.split('/').pop() ?? 'message';
