@@ -194,6 +194,15 @@ describe("CMP Lens on the web: code-server's web worker extension host in Chromi
     assert.match(await row.innerText(), /in this window/);
     await row.click();
     const reply = await shot('composer-reply', webviewFrame('initialization response', 90_000));
+    // Checked with the secret the transaction used (not the s3cret typed earlier for the same senderKID).
+    await shot(
+      'composer-reply-valid',
+      reply.waitForFunction(
+        () => document.querySelector('.summary .protection')?.textContent === 'protection: valid',
+        undefined,
+        { timeout: 20_000 },
+      ),
+    );
     await page.screenshot({ path: join(results, 'web-composer-reply.png') });
     const requests = join(ws, 'cmp-requests');
     const saved = readdirSync(requests).find((d) => /^ir-\d{8}-\d{6}$/.test(d));
