@@ -6,6 +6,7 @@ import type { AnnotatedDocument, AnnotatedNode } from '../../src/shared/annotate
 import { inspectBytes, inspectInput } from '../../src/core/inspect';
 import { unwrapInput } from '../../src/core/base/pem';
 import { allNodes, fixture, fixtureFiles, fixtures, isMessageFixture } from './helpers';
+import { denseCrlann } from '../gen/inputs';
 
 const all = allNodes;
 
@@ -244,5 +245,33 @@ describe('annotator: a PKIBody alternative RFC 9810 does not define', () => {
       doc.problems.map((p) => [p.severity, p.offset, p.message]),
       [['error', 0xcb, 'body at offset 0xcb: unknown PKIBody alternative [27] (RFC 9810 defines 0–26)']],
     );
+  });
+});
+
+describe('values people read (issue 22)', () => {
+  const crl = inspectBytes(denseCrlann(3));
+  it('a CRL entry leads with its serial, date and reason; the reason is named; serials are hex', () => {
+    const entries = crl.roots[0].children[1].children[0].children[0].children[0].children.find(
+      (c) => c.name === 'revokedCertificates',
+    )!;
+    assert.equal(
+      entries.children[1].value,
+      '0x01000000000000000000000000000001 · 2026-11-22T12:00:00Z · superseded',
+    );
+    assert.equal(
+      entries.children[2].value,
+      '0x01000000000000000000000000000002 · 2026-11-22T12:00:00Z · cessationOfOperation',
+    );
+  });
+  it('a small certificate serial is hex too, as OpenSSL prints serials', () => {
+    const doc = inspectBytes(fixture('openssl-mock/ir-pbm-ip.der'));
+    const serials: string[] = [];
+    const walk = (n: (typeof doc.roots)[number]) => {
+      if (n.name === 'serialNumber' && n.type === 'INTEGER') serials.push(n.value ?? '');
+      n.children.forEach(walk);
+    };
+    doc.roots.forEach(walk);
+    assert.ok(serials.length >= 2);
+    for (const s of serials) assert.match(s, /^0x[0-9a-f]+$/);
   });
 });

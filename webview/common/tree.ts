@@ -194,8 +194,15 @@ export class TreeView {
       'span',
       `twistie codicon ${row.childCount ? (open ? 'codicon-chevron-down' : 'codicon-chevron-right') : 'codicon-blank'}`,
     );
-    e.append(twistie, el('span', 'name', row.name || '·'), el('span', 'type', row.type));
-    if (row.value !== undefined) e.append(el('span', 'value', row.value));
+    // An item of a list leads with what tells it apart from its siblings (a subject, a serial and
+    // date): its value, then its type; a field reads name, type, value.
+    const item = row.name.startsWith('[') && row.value !== undefined;
+    e.append(twistie, el('span', 'name', row.name || '·'));
+    if (item) e.append(el('span', 'value', row.value!), el('span', 'type', row.type));
+    else {
+      e.append(el('span', 'type', row.type));
+      if (row.value !== undefined) e.append(el('span', 'value', row.value));
+    }
     // The hover says what the field is for (from the schema's help), then its value whole-ish.
     e.title = [row.help && `${row.name || row.type}: ${row.help}`, row.value].filter(Boolean).join('\n');
     const mark = this.decorations.get(row.id);

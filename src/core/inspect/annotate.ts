@@ -17,6 +17,7 @@ import {
   type OpenType,
 } from '../asn1';
 import { contentOf, readDer } from '../der/reader';
+import { toHex } from '../der/values';
 import { hexOffset, tagName, universalName, type TlvNode } from '../der/types';
 import {
   describe,
@@ -52,7 +53,29 @@ const namedIntegers: Record<string, Record<number, string>> = {
   'PKIPublicationInfo.action': PublicationAction,
   'SinglePubInfo.pubMethod': PubMethod,
   'POPOPrivKey.subsequentMessage': SubsequentMessage,
+  // ENUMERATED, named the same way (RFC 5280 §5.3.1): the reasonCode of a CRL entry or an rr.
+  'CRLReason.reason': {
+    0: 'unspecified',
+    1: 'keyCompromise',
+    2: 'cACompromise',
+    3: 'affiliationChanged',
+    4: 'superseded',
+    5: 'cessationOfOperation',
+    6: 'certificateHold',
+    8: 'removeFromCRL',
+    9: 'privilegeWithdrawn',
+    10: 'aACompromise',
+  },
 };
+
+/** Serial numbers, shown in hex (as OpenSSL prints them) whatever their size; the details pane adds the decimal. */
+const serialFields = new Set([
+  'TBSCertificate.serialNumber',
+  'RevokedCertificate.userCertificate',
+  'CertTemplate.serialNumber',
+  'CertId.serialNumber',
+  'IssuerAndSerialNumber.serialNumber',
+]);
 
 const namedFor = new WeakMap<FieldSpec, Record<number, string> | null>();
 function namedIntegerCache(owner: string, field: FieldSpec): Record<number, string> | undefined {
@@ -284,6 +307,9 @@ export class Annotator {
     } else {
       node = this.fieldValue(tlv, alt, name, depth, undefined);
       node.type = altLabel(spec.name, alt, node.type);
+      const names = namedIntegerCache(spec.name, alt);
+      if (names && (tlv.tagNumber === 2 || tlv.tagNumber === 10) && tlv.tagClass === 0 && !tlv.constructed)
+        node.value = namedInteger(contentOf(this.bytes, tlv), names);
     }
     const ref = productionRefs.get(spec.ctor);
     if (ref) node.ref = ref;
@@ -450,8 +476,15 @@ export class Annotator {
     if (open?.encapsulated) return this.encapsulatedField(tlv, field, depth, openType);
     const node = this.fieldValue(tlv, field, field.name, depth, openType);
     const names = namedIntegerCache(owner.type, field);
-    if (names && tlv.tagNumber === 2 && !tlv.constructed)
+    if (names && (tlv.tagNumber === 2 || tlv.tagNumber === 10) && tlv.tagClass === 0 && !tlv.constructed)
       node.value = namedInteger(contentOf(this.bytes, tlv), names);
+    else if (
+      tlv.tagNumber === 2 &&
+      tlv.tagClass === 0 &&
+      !tlv.constructed &&
+      serialFields.has(`${owner.type}.${field.name}`)
+    )
+      node.value = `0x${toHex(contentOf(this.bytes, tlv))}`;
     return node;
   }
 

@@ -85,7 +85,7 @@ export class InspectorModel {
     if (!n) return undefined;
     const notes = [...(n.notes ?? [])];
     // Large INTEGERs are shown in hex in the tree; the details pane adds the decimal.
-    if (n.type === 'INTEGER' && n.length > 8 && n.length <= 4096) {
+    if (n.type === 'INTEGER' && (n.length > 8 || n.value?.startsWith('0x')) && n.length <= 4096) {
       notes.push(
         `decimal ${integerDecimal(this.der.subarray(n.offset + n.headerLength, n.offset + n.headerLength + n.length))}`,
       );

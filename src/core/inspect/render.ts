@@ -293,6 +293,16 @@ export function summarize(type: string, node: AnnotatedNode): string | undefined
       const info = node.children.find((c) => c.name === 'certificationRequestInfo');
       return info ? childValue(info, 'subject') : undefined;
     }
+    // A CRL entry leads with what tells it apart: its serial, when, and why.
+    case 'RevokedCertificate': {
+      const serial = childValue(node, 'userCertificate');
+      const date = node.children.find((c) => c.name === 'revocationDate')?.value;
+      const reason = node.children
+        .find((c) => c.name === 'crlEntryExtensions')
+        ?.children.find((e) => /\(2\.5\.29\.21\)$/.test(e.value ?? ''))
+        ?.children.find((c) => c.name === 'extnValue')?.children[0]?.value;
+      return [serial, date, reason?.replace(/ \(\d+\)$/, '')].filter(Boolean).join(' · ');
+    }
     case 'CertificateList': {
       const tbs = node.children.find((c) => c.name === 'tbsCertList');
       return tbs ? `issuer ${childValue(tbs, 'issuer') ?? '?'}` : undefined;
