@@ -164,9 +164,22 @@ async function main(): Promise<void> {
   }
 }
 
-// npm run bench -- inspector | capture | pq | ca [N M]: one part only.
+// npm run bench -- inspector | capture | pq | ca [N M] | whole: one part only.
 const part = process.argv[2];
 const only: Record<string, () => Promise<void>> = {
+  // Whole commands only: cmp-lens inspect (text, --json) against openssl asn1parse -i.
+  whole: async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cmp-lens-bench-whole-'));
+    try {
+      wholeProcess(dir, [
+        ['2 MB, 3,000 extraCerts', manyExtraCerts(3000)],
+        ['7 MB crlann, 200,000 CRL entries', bigCrlann(200_000)],
+        ['9.8 MB dense crlann, 200,000 with reasonCode', denseCrlann(200_000)],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
   pq: benchPq,
   ca: () => benchCa(Number(process.argv[3] ?? 4), Number(process.argv[4] ?? 25)),
   capture: () => Promise.resolve(),

@@ -16,6 +16,24 @@ const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.js
 };
 
 describe('manifest', () => {
+  it('the tree text wraps long lines (Compare shows them whole), and the walkthrough opens shipped examples', () => {
+    const c = manifest.contributes as unknown as {
+      configurationDefaults: Record<string, Record<string, unknown>>;
+      walkthroughs: { steps: { id: string; media: { markdown: string } }[] }[];
+    };
+    assert.equal(c.configurationDefaults['[cmp-tree]']['editor.wordWrap'], 'on');
+    const root = join(__dirname, '..', '..');
+    const steps = c.walkthroughs[0].steps;
+    assert.deepEqual(
+      steps.map((s) => s.id),
+      ['open', 'protection', 'diagram', 'build', 'send', 'reply'],
+    );
+    for (const s of steps) readFileSync(join(root, s.media.markdown), 'utf8');
+    const vscodeignore = readFileSync(join(root, '.vscodeignore'), 'utf8');
+    assert.match(vscodeignore, /^!examples\/\*\*$/m);
+    readFileSync(join(root, 'examples', 'exchange-ir-pbm', '02-ip.pkimsg'));
+  });
+
   it('custom editor viewTypes are unique (VS Code keeps one contribution per viewType)', () => {
     const types = manifest.contributes.customEditors.map((e) => e.viewType);
     assert.deepEqual(types, [...new Set(types)]);

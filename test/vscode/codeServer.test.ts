@@ -748,6 +748,23 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
     await runCommand('View: Close Editor');
   });
 
+  it('a captured request opens from the capture view and is edited as a new request', async () => {
+    await openFromExplorer('cmp-http-ir-exchange.pcap');
+    const capture = await webviewFrame('6 CMP messages in 2 exchanges');
+    await capture.click('tr.message[data-index="1"]');
+    await page
+      .getByRole('tab', { name: /cmp-http-ir-exchange\.pcap #1 ir/ })
+      .first()
+      .waitFor({ timeout: 15_000 });
+    await runCommand('CMP Lens: Edit as New Request');
+    const composer = await webviewFrame('From cmp-http-ir-exchange.pcap #1 ir.', 45_000).catch(async (e) => {
+      await page.screenshot({ path: join(results, 'vscode-edit-captured-failed.png') });
+      throw e;
+    });
+    assert.match(await composer.inputValue('.field-row[data-path="spec.template.subject"] input'), /CN=/);
+    await runCommand('View: Close All Editors');
+  });
+
   it('the walkthrough lists its six steps; its buttons open the example and its sequence picture', async () => {
     await runCommand('Welcome: Open Walkthrough...');
     await page

@@ -7,6 +7,7 @@ import { walkWithPaths } from '../../src/core/inspect/paths';
 import { toHex } from '../../src/core/der/values';
 import { bigCrlann, hostileMessage, hostileStrings, hostileStructures, manyExtraCerts } from '../gen/inputs';
 import { extraCertsOf, signedKur, withExtraCerts } from '../gen/signers';
+import { denseCrlann } from '../gen/inputs';
 import { fixture, fixtureFiles } from '../unit/helpers';
 import { chromiumMissing, launch, openInspector, screenshot, serve, type Opened } from './harness';
 
@@ -206,6 +207,30 @@ describe('inspector webview: values people read', () => {
     assert.equal(tid.wrap, 'nowrap');
     assert.equal(tid.title, 'f324f77aff4022b21e0564330a5c9a3f');
     await screenshot(o.page, 'inspector-rejection-header');
+    await closeAll(o);
+  });
+});
+
+describe('inspector webview: list rows lead with what tells them apart', () => {
+  it('a CRL entry row reads [1], its serial, date and reason, then its type; a certificate in a list, its subject', async () => {
+    const o = await openInspector(browser, origin, denseCrlann(3), 'crlann');
+    await o.page.click('vscode-textfield.filter');
+    await o.page.keyboard.type('cessationOfOperation');
+    await o.page.waitForSelector('.matches .match');
+    await o.page.click('.matches .match');
+    // The match is inside entry [2]: revealed, its parents expanded; read entry [1]'s row.
+    const row = await o.page.waitForSelector(
+      '.tree .row:has(.name:text-is("[1]")):has(.type:text-is("RevokedCertificate"))',
+    );
+    const parts = await row.$$eval('span:not(.twistie)', (ss) =>
+      ss.map((x) => `${x.className}=${x.textContent}`),
+    );
+    assert.deepEqual(parts.slice(0, 3), [
+      'name=[1]',
+      'value=0x01000000000000000000000000000001 · 2026-11-22T12:00:00Z · superseded',
+      'type=RevokedCertificate',
+    ]);
+    await screenshot(o.page, 'inspector-crl-entries');
     await closeAll(o);
   });
 });
