@@ -275,3 +275,20 @@ describe('values people read (issue 22)', () => {
     for (const s of serials) assert.match(s, /^0x[0-9a-f]+$/);
   });
 });
+
+describe('EnvelopedData as OpenSSL 3.5 makes it (issue 18, its names)', () => {
+  it('a central key generation ip (kari: ECDH, aes256-wrap, aes256-CBC): every node explained, the key wrap named', () => {
+    const doc = inspectBytes(fixture('centralkeygen/ip-kari-ec.der'));
+    const nodes = allNodes(doc);
+    assert.deepEqual(
+      nodes.filter((n) => !n.explained).map((n) => `${n.name} ${n.type}`),
+      [],
+    );
+    const wrap = nodes.find((n) => n.type === 'AlgorithmIdentifier' && /aes256-wrap/.test(n.value ?? ''));
+    assert.ok(wrap, 'the KeyWrapAlgorithm of the kari is an AlgorithmIdentifier naming aes256-wrap');
+    assert.ok(
+      nodes.some((n) => n.name === 'parameters' && n.type === 'OCTET STRING'),
+      'the CBC IV',
+    );
+  });
+});

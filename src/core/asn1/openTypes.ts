@@ -3,10 +3,11 @@
  * selects them. One table per open field; the annotator uses them to name what is inside.
  */
 import { AsnPropTypes } from '@peculiar/asn1-schema';
+import * as cms from '@peculiar/asn1-cms';
 import { ContentInfo, EnvelopedData, SignedData } from '@peculiar/asn1-cms';
 import { ECDSASigValue, ECPrivateKey } from '@peculiar/asn1-ecc';
 import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
-import { RSAPrivateKey, RSAPublicKey, RsaSaPssParams } from '@peculiar/asn1-rsa';
+import { RSAPrivateKey, RSAPublicKey, RsaEsOaepParams, RsaSaPssParams } from '@peculiar/asn1-rsa';
 import * as x509 from '@peculiar/asn1-x509';
 import {
   CertReqTemplateContent,
@@ -117,6 +118,28 @@ export const algorithmParameterTypes: ReadonlyMap<string, OpenEntry> = new Map<s
   ['1.2.840.113549.1.1.10', RsaSaPssParams],
   ['1.2.840.113549.1.1.8', x509.AlgorithmIdentifier],
   ['1.2.840.10045.2.1', AsnPropTypes.ObjectIdentifier],
+  // RSAES-OAEP (ktri, RFC 8017 App. A.2.1).
+  ['1.2.840.113549.1.1.7', RsaEsOaepParams],
+  // ECDH key agreement (kari, RFC 5753 §7.1.1): the parameters are the KeyWrapAlgorithm, an
+  // AlgorithmIdentifier (aes256-wrap, …); standard and cofactor DH, SHA-1 and SHA-2 KDFs.
+  ...[
+    '1.3.133.16.840.63.0.2',
+    '1.3.133.16.840.63.0.3',
+    '1.3.132.1.11.0',
+    '1.3.132.1.11.1',
+    '1.3.132.1.11.2',
+    '1.3.132.1.11.3',
+    '1.3.132.1.14.0',
+    '1.3.132.1.14.1',
+    '1.3.132.1.14.2',
+    '1.3.132.1.14.3',
+  ].map((oid): [string, OpenEntry] => [oid, x509.AlgorithmIdentifier]),
+  // PWRI-KEK (pwri, RFC 3211 §2.3): the key-encryption cipher, an AlgorithmIdentifier.
+  ['1.2.840.113549.1.9.16.3.9', x509.AlgorithmIdentifier],
+  // AES-CBC content encryption (RFC 3565 §4.1): the IV.
+  ...['2.16.840.1.101.3.4.1.2', '2.16.840.1.101.3.4.1.22', '2.16.840.1.101.3.4.1.42'].map(
+    (oid): [string, OpenEntry] => [oid, AsnPropTypes.OctetString],
+  ),
 ]);
 
 /** Certificate and CRL extensions by extnID (RFC 5280 §4.2, §5.2, §5.3). */
@@ -190,12 +213,20 @@ export const signatureValueTypes: ReadonlyMap<string, OpenType> = new Map<string
 export const openFields: readonly OpenField[] = [
   { owner: InfoTypeAndValue, field: 'infoValue', selector: 'infoType', types: infoValueTypes },
   { owner: AttributeTypeAndValue, field: 'value', selector: 'type', types: controlValueTypes },
-  {
-    owner: x509.AlgorithmIdentifier,
+  // AlgorithmIdentifier, and CMS's types derived from it (each its own schema class).
+  ...[
+    x509.AlgorithmIdentifier,
+    cms.KeyEncryptionAlgorithmIdentifier,
+    cms.ContentEncryptionAlgorithmIdentifier,
+    cms.KeyDerivationAlgorithmIdentifier,
+    cms.DigestAlgorithmIdentifier,
+    cms.SignatureAlgorithmIdentifier,
+  ].map((owner) => ({
+    owner,
     field: 'parameters',
     selector: 'algorithm',
     types: algorithmParameterTypes,
-  },
+  })),
   {
     owner: x509.Extension,
     field: 'extnValue',
