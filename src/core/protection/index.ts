@@ -11,3 +11,4 @@ export {
   type ProtectEnv,
   type ProtectionSpec,
 } from './protect';
+export { EnvelopeError, openEnvelope, type Opened } from './envelope';
