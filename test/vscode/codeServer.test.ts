@@ -447,6 +447,8 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
   it("a request protected with another secret than the server's: badMessageCheck, then Re-protect with the server's secret and send again", async () => {
     const exchanges = join(work, 'workspace', 'cmp-exchanges');
     const before = readdirSync(exchanges).length;
+    // The earlier send's reply must not stand in for this one's.
+    await runCommand('View: Close All Editors');
     // ir-pbm.pkimsg is protected with s3cret; the embedded test CA takes cmp-lens-demo.
     await openFromExplorer('ir-pbm.pkimsg');
     await webviewFrame('initialization request', 45_000);
@@ -471,6 +473,13 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
     await box.fill('cmp-lens-demo');
     await box.press('Enter');
     await webviewFrame('initialization response', 45_000);
+    // The second exchange is complete once its summary is written.
+    const until = Date.now() + 45_000;
+    const done = () => {
+      const f = readdirSync(exchanges).sort();
+      return f.length === before + 2 && existsSync(join(exchanges, f.at(-1)!, 'summary.txt'));
+    };
+    while (!done() && Date.now() < until) await page.waitForTimeout(250);
     const folders = readdirSync(exchanges).sort();
     assert.equal(folders.length, before + 2);
     assert.match(readFileSync(join(exchanges, folders.at(-2)!, 'summary.txt'), 'utf8'), /badMessageCheck/);
