@@ -599,6 +599,8 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
   it('Edit as New Request fills the composer from a request, which then gets a certificate; Resend sends it again as a new transaction', async () => {
     const exchanges = join(work, 'workspace', 'cmp-exchanges');
     const before = readdirSync(exchanges).length;
+    // An earlier reply left open must not stand in for this test's.
+    await runCommand('View: Close All Editors');
     await openFromExplorer('ir-demo.pkimsg');
     await webviewFrame('initialization request', 45_000);
     await runCommand('CMP Lens: Edit as New Request');
@@ -653,6 +655,14 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
       undefined,
       { timeout: 15_000 },
     );
+    const until = Date.now() + 45_000;
+    const complete = () => {
+      const f = readdirSync(exchanges).sort();
+      return (
+        f.length === before + 2 && f.slice(-2).every((d) => existsSync(join(exchanges, d, 'summary.txt')))
+      );
+    };
+    while (!complete() && Date.now() < until) await page.waitForTimeout(250);
     const folders = readdirSync(exchanges).sort();
     assert.equal(folders.length, before + 2);
     for (const f of folders.slice(-2))
