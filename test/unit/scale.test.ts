@@ -13,6 +13,8 @@ import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
 import * as cmp from '../../src/core/asn1';
 import { readMessage } from '../../src/core/base';
 import { checkMessage } from '../../src/core/checks';
+import { TestCa } from '../../src/core/testca';
+import { runTransaction } from '../../src/core/transport';
 import { formatDocument, inspectInput, withPaths } from '../../src/core/inspect';
 import { denseCrlann } from '../gen/inputs';
 import { fixture, fixtureFiles } from './helpers';
@@ -91,5 +93,33 @@ describe('scale: output streamed, whole commands on big messages', () => {
     assert.equal(json.code, 0, json.err); // warnings only
     assert.match(json.tail, /"path": "protection",\n\s+"profile": "base",\n\s+"offset": 0\n\s+}\n\s+]\n}\n$/);
     assert.ok(json.bytes > 2 ** 29, `${json.bytes} bytes of JSON: more than one string could hold`);
+  });
+});
+
+describe('scale: a body too big to decode is refused in words where its fields are needed', () => {
+  it('the test CA answers badDataFormat; a transaction stops saying why', async () => {
+    const ir = AsnParser.parse(fixture('openssl-mock/ir-pbm.der'), cmp.PKIMessage);
+    const rp = new cmp.RevRepContent({
+      status: new cmp.PKIStatusInfos(
+        Array.from({ length: 6000 }, () => new cmp.PKIStatusInfo({ status: cmp.PKIStatus.accepted })),
+      ),
+    });
+    const big = new Uint8Array(
+      AsnSerializer.serialize(new cmp.PKIMessage({ header: ir.header, body: new cmp.PKIBody({ rp }) })),
+    );
+    const ca = await TestCa.create({ secret: new TextEncoder().encode('s3cret') });
+    const answer = readMessage(await ca.handle(big));
+    assert.equal(answer.bodyName, 'error');
+    assert.match([...(answer.body.error!.pKIStatusInfo.statusString ?? [])].join(' '), /12003 ASN\.1 nodes/);
+    const r = await runTransaction(fixture('openssl-mock/rr-sig-ec.der'), {
+      post: async () => ({ status: 200, contentType: 'application/pkixcmp', body: big }),
+      server: { name: 'big', url: 'http://x/' },
+      protection: { kind: 'none' },
+    });
+    assert.equal(r.ok, false);
+    assert.match(
+      r.error ?? '',
+      /the rp answer to rr has 12003 ASN\.1 nodes in its body, more than a transaction decodes \(9000\)/,
+    );
   });
 });

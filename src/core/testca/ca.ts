@@ -323,6 +323,16 @@ export class TestCa implements Authority {
       );
     }
     const mac = isMac(req.header.protectionAlg?.algorithm);
+    // A body too big to decode into schema objects is refused in words, not answered as if empty.
+    if (req.bodyNodes !== undefined)
+      return this.respond(
+        req,
+        {
+          error: ['badDataFormat'],
+          text: `the ${req.bodyName} body has ${req.bodyNodes} ASN.1 nodes: too many for this CA`,
+        },
+        mac,
+      );
     try {
       return await this.respond(req, await this.answer(req, der, mac), mac);
     } catch (e) {

@@ -27,7 +27,7 @@ import { type Subtle } from '../base/crypto';
 import { protectMessage, type ProtectionSpec } from '../protection';
 import { verifyMessage, type VerifyOptions } from '../protection';
 import { checkHttpAnswer, transportDefaults, TransportError, type Post, type ServerConfig } from './rfc9811';
-import { readMessage, statusText, type ReadMessage } from '../base/message';
+import { readMessage, schemaNodeLimit, statusText, type ReadMessage } from '../base/message';
 import { certRepOf } from '../base/bodies';
 import { digestOidByHash } from '../base/algorithms';
 import { decodeAs, wordsOf } from '../base/decode';
@@ -182,6 +182,11 @@ class Transaction {
         `the answer to ${sent.bodyName} is not a PKIMessage: ${(e as Error).message}`,
       );
     }
+    // A body too big to decode into schema objects cannot be followed (readMessage names it, empty).
+    if (msg.bodyNodes !== undefined)
+      throw new TransactionError(
+        `the ${msg.bodyName} answer to ${sent.bodyName} has ${msg.bodyNodes} ASN.1 nodes in its body, more than a transaction decodes (${schemaNodeLimit}); inspect it to see it whole`,
+      );
     this.lastReply = answer.body;
     const checks = await verifyMessage(answer.body, {
       ...this.o.verify,
