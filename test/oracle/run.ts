@@ -249,3 +249,51 @@ if (require.main === module) {
     console.log(`${same} of ${rows.length} agree`);
   });
 }
+
+/**
+ * EnvelopedData made by Bouncy Castle (test/oracle/BcEnvelope.java): for each recipient kind, the
+ * ContentInfo, and the key and certificate that open it (none for "password": the password is geheim).
+ */
+export function bcEnvelopes(): Map<string, { env: Uint8Array; key?: Uint8Array; cert?: Uint8Array }> {
+  const tmp = mkdtempSync(join(tmpdir(), 'cmp-lens-bc-env-'));
+  try {
+    execFileSync('java', ['-cp', compiled('BcEnvelope'), 'BcEnvelope', 'make', tmp]);
+    const out = new Map<string, { env: Uint8Array; key?: Uint8Array; cert?: Uint8Array }>();
+    for (const f of readdirSync(tmp).filter((n) => n.endsWith('.env'))) {
+      const kind = f.slice(0, -4);
+      const read = (ext: string) =>
+        existsSync(join(tmp, kind + ext)) ? new Uint8Array(readFileSync(join(tmp, kind + ext))) : undefined;
+      out.set(kind, { env: read('.env')!, key: read('.key'), cert: read('.crt') });
+    }
+    return out;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Bouncy Castle opens `contentInfo` (DER) with a PKCS#8 key of `kind`, or the password: the content. */
+export function bcOpen(contentInfo: Uint8Array, kind: string, keyOrPassword: Uint8Array | string): Uint8Array {
+  const tmp = mkdtempSync(join(tmpdir(), 'cmp-lens-bc-open-'));
+  try {
+    writeFileSync(join(tmp, 'env.der'), contentInfo);
+    let secret = keyOrPassword;
+    if (typeof keyOrPassword !== 'string') {
+      writeFileSync(join(tmp, 'key.der'), keyOrPassword);
+      secret = join(tmp, 'key.der');
+    }
+    const hex = execFileSync('java', [
+      '-cp',
+      compiled('BcEnvelope'),
+      'BcEnvelope',
+      'open',
+      join(tmp, 'env.der'),
+      secret as string,
+      kind,
+    ])
+      .toString()
+      .trim();
+    return new Uint8Array(Buffer.from(hex, 'hex'));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

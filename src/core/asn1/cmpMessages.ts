@@ -4,7 +4,7 @@
  */
 import { AsnArray, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes, OctetString } from '@peculiar/asn1-schema';
 import { AsnSafeIntegerConverter } from './integer';
-import { EnvelopedData } from '@peculiar/asn1-cms';
+import { EnvelopedData } from './cms';
 import { AlgorithmIdentifier, GeneralName } from '@peculiar/asn1-x509';
 import { CertId } from './crmfControls';
 import { PKIFreeText, PKIStatusInfo } from './cmpStatus';

@@ -12,7 +12,7 @@ import {
   OctetString,
 } from '@peculiar/asn1-schema';
 import { AsnSafeIntegerConverter } from './integer';
-import { EnvelopedData } from '@peculiar/asn1-cms';
+import { EnvelopedData } from './cms';
 import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import { AlgorithmIdentifier, GeneralName } from '@peculiar/asn1-x509';
 

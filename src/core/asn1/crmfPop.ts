@@ -3,7 +3,7 @@
  */
 import { AsnArray, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes } from '@peculiar/asn1-schema';
 import { AsnSafeIntegerConverter } from './integer';
-import { EnvelopedData } from '@peculiar/asn1-cms';
+import { EnvelopedData } from './cms';
 import { AlgorithmIdentifier, GeneralName, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { AttributeTypeAndValue, CertRequest } from './crmfTemplate';
 

@@ -11,6 +11,7 @@ export * from './cmpCertRep';
 export * from './cmpMessages';
 export * from './cmpGenInfo';
 export * from './cmpMessage';
+export * from './cms';
 export * from './oids';
 export * from './openTypes';
 export * from './refs';

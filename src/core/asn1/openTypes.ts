@@ -4,7 +4,7 @@
  */
 import { AsnPropTypes } from '@peculiar/asn1-schema';
 import * as cms from '@peculiar/asn1-cms';
-import { ContentInfo, EnvelopedData, SignedData } from '@peculiar/asn1-cms';
+import { ContentInfo, SignedData } from '@peculiar/asn1-cms';
 import { ECDSASigValue, ECPrivateKey } from '@peculiar/asn1-ecc';
 import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import { RSAPrivateKey, RSAPublicKey, RsaEsOaepParams, RsaSaPssParams } from '@peculiar/asn1-rsa';
@@ -35,6 +35,7 @@ import { InfoTypeAndValue } from './cmpMessages';
 import { POPOSigningKey } from './crmfPop';
 import { CertificationRequest } from '@peculiar/asn1-csr';
 import { oids } from './oids';
+import { EnvelopedData, GCMParameters, KEMRecipientInfo } from './cms';
 
 /** A schema class, or a built-in type. */
 export type OpenType = AsnPropTypes | (new () => object);
@@ -133,7 +134,23 @@ export const algorithmParameterTypes: ReadonlyMap<string, OpenEntry> = new Map<s
     '1.3.132.1.14.1',
     '1.3.132.1.14.2',
     '1.3.132.1.14.3',
+    // X25519/X448 with HKDF (RFC 8418 §2.2).
+    '1.2.840.113549.1.9.16.3.19',
+    '1.2.840.113549.1.9.16.3.20',
+    '1.2.840.113549.1.9.16.3.21',
   ].map((oid): [string, OpenEntry] => [oid, x509.AlgorithmIdentifier]),
+  // X9.44 KDF2/KDF3 (kemri, RFC 9690 §2.3): the hash function.
+  ['1.3.133.16.840.9.44.1.1', x509.AlgorithmIdentifier],
+  ['1.3.133.16.840.9.44.1.2', x509.AlgorithmIdentifier],
+  // AES-GCM and AES-CCM content encryption (RFC 5084 §3): nonce and ICV length.
+  ...[
+    '2.16.840.1.101.3.4.1.6',
+    '2.16.840.1.101.3.4.1.26',
+    '2.16.840.1.101.3.4.1.46',
+    '2.16.840.1.101.3.4.1.7',
+    '2.16.840.1.101.3.4.1.27',
+    '2.16.840.1.101.3.4.1.47',
+  ].map((oid): [string, OpenEntry] => [oid, GCMParameters]),
   // PWRI-KEK (pwri, RFC 3211 §2.3): the key-encryption cipher, an AlgorithmIdentifier.
   ['1.2.840.113549.1.9.16.3.9', x509.AlgorithmIdentifier],
   // AES-CBC content encryption (RFC 3565 §4.1): the IV.
@@ -180,6 +197,11 @@ export const attributeValueTypes: ReadonlyMap<string, OpenType> = new Map<string
 export const contentTypes: ReadonlyMap<string, OpenType> = new Map<string, OpenType>([
   ['1.2.840.113549.1.7.2', SignedData],
   ['1.2.840.113549.1.7.3', EnvelopedData],
+]);
+
+/** OtherRecipientInfo values by oriType (RFC 5652 §6.2.5; KEM: RFC 9629). */
+export const oriValueTypes: ReadonlyMap<string, OpenType> = new Map<string, OpenType>([
+  ['1.2.840.113549.1.9.16.13.3', KEMRecipientInfo],
 ]);
 
 /** Public keys inside subjectPublicKey by algorithm. */
@@ -236,6 +258,7 @@ export const openFields: readonly OpenField[] = [
   },
   { owner: x509.Attribute, field: 'values', selector: 'type', types: attributeValueTypes },
   { owner: ContentInfo, field: 'content', selector: 'contentType', types: contentTypes },
+  { owner: cms.OtherRecipientInfo, field: 'oriValue', selector: 'oriType', types: oriValueTypes },
   {
     owner: x509.SubjectPublicKeyInfo,
     field: 'subjectPublicKey',

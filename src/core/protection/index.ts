@@ -11,4 +11,24 @@ export {
   type ProtectEnv,
   type ProtectionSpec,
 } from './protect';
-export { EnvelopeError, openEnvelope, type Opened } from './envelope';
+export {
+  EnvelopeError,
+  openEnvelope,
+  generateRecipientKey,
+  readRecipientKey,
+  recipientKeyKinds,
+  sealEnvelope,
+  type RecipientKeyKind,
+  type Opened,
+  type RecipientKey,
+  type RecipientPrivateKey,
+  type SealTo,
+} from './envelope';
+export {
+  decryptItem,
+  findEncrypted,
+  type DecryptedItem,
+  type EncryptedItem,
+  type EncryptedPurpose,
+} from './encrypted';
+export { asPkcs8, oidCmKga, readKeyPackage, type DeliveredKey, type KeyPackageResult } from './keyPackage';
