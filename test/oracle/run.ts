@@ -272,7 +272,11 @@ export function bcEnvelopes(): Map<string, { env: Uint8Array; key?: Uint8Array; 
 }
 
 /** Bouncy Castle opens `contentInfo` (DER) with a PKCS#8 key of `kind`, or the password: the content. */
-export function bcOpen(contentInfo: Uint8Array, kind: string, keyOrPassword: Uint8Array | string): Uint8Array {
+export function bcOpen(
+  contentInfo: Uint8Array,
+  kind: string,
+  keyOrPassword: Uint8Array | string,
+): Uint8Array {
   const tmp = mkdtempSync(join(tmpdir(), 'cmp-lens-bc-open-'));
   try {
     writeFileSync(join(tmp, 'env.der'), contentInfo);
