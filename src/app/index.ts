@@ -52,3 +52,10 @@ export { ComposerEngine, formChoices, type Built, type ComposerIo } from './comp
 export { ExchangeFiles, exchangeFolderName, folderTimestamp, type WriteExchangeFile } from './exchangeFiles';
 export { diagramOfCapture, diagramOfMessages, diagramOfTransaction } from './diagram';
 export { opensslCommand, type OpensslCommand, type OpensslOptions } from './openssl';
+export {
+  decryptedFiles,
+  decryptMessage,
+  describeDecrypted,
+  type DecryptOutcome,
+  type PlannedFile,
+} from './decrypt';

@@ -5,6 +5,7 @@
 import { captureCommand } from './capture';
 import type { Command } from './command';
 import { buildCommand } from './craft';
+import { decryptCommand } from './decrypt';
 import { inspectCommand } from './inspect';
 import { UsageError, type Io } from './io';
 import { MaterialError } from '../node/materials';
@@ -18,6 +19,7 @@ export { nodeIo, type Io } from './io';
 const commands: Command[] = [
   inspectCommand,
   verifyCommand,
+  decryptCommand,
   lintCommand,
   captureCommand,
   buildCommand,
@@ -32,7 +34,8 @@ Commands:
 ${commands.map((c) => `  ${c.summary}`).join('\n')}
 
 Exit codes: 0 success; 1 the input has errors, a check failed or a transaction failed; 2 usage error;
-verify also 3: needs input or cannot decide (a secret, a certificate, an unsupported algorithm).`;
+verify also 3: needs input or cannot decide (a secret, a certificate, an unsupported algorithm);
+decrypt 3: nothing opens with the key given.`;
 
 /** Runs the CLI with `args` (without node and script); resolves to the exit code. */
 export async function run(args: string[], io: Io): Promise<number> {

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { toHex, unwrapInput } from '../../src/core/base';
 import { run, type Io } from '../../src/cli/main';
 import { fixture } from './helpers';
 import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
@@ -255,5 +259,62 @@ describe('cmp-lens --help and usage errors', () => {
     const secret = await cli(['verify', '--secret', 'x', 'openssl-mock/ir-pbm.der']);
     assert.equal(secret.code, 2);
     assert.match(secret.err, /--secret would put the secret in the process list/);
+  });
+});
+
+describe('cmp-lens decrypt (issue 18)', () => {
+  it('opens OpenSSL 3.5’s central key generation, says how, and writes the key owner-only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cmp-lens-decrypt-'));
+    try {
+      const r = await cli([
+        'decrypt',
+        'centralkeygen/ip-ktri-rsa.der',
+        '--key',
+        'centralkeygen/ee-rsa.key.pem',
+        '--out',
+        dir,
+      ]);
+      assert.equal(r.code, 0, r.out + r.err);
+      assert.match(
+        r.out,
+        /private key at body\.ip\.response\[0\]\.certifiedKeyPair\.privateKey: decrypted with recipientInfos\[0\] ktri \(rsaEncryption\) for issuer CN=EE-RSA/,
+      );
+      assert.match(r.out, /KGA signature: valid — KGA signature by CN=KGA \(ecdsa-with-SHA256\)/);
+      assert.match(r.out, /KGA authorized: yes — CN=KGA carries EKU id-kp-cmKGA/);
+      assert.match(
+        r.out,
+        /private key: id-ecPublicKey \(prime256v1 \(P-256\)\) \(redacted\), matches the certificate issued with it/,
+      );
+      const saved = join(dir, 'ip-ktri-rsa.key.pem');
+      assert.equal(statSync(saved).mode & 0o777, 0o600);
+      // The key is in the file and nowhere in what was printed.
+      const der = unwrapInput(new Uint8Array(readFileSync(saved))).der;
+      assert.ok(!r.out.includes(toHex(der).slice(-64)) && !r.out.includes('PRIVATE KEY'));
+      const delivered = unwrapInput(fixture('centralkeygen/delivered-rsa.key.pem')).der;
+      const scalar = /0201010420([0-9a-f]{64})/.exec(toHex(delivered))![1];
+      assert.ok(toHex(der).includes(scalar), 'the key OpenSSL’s own client saved');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('exit 3 and why when the key opens nothing; exit 2 when nothing is encrypted or no key is given', async () => {
+    const wrong = await cli([
+      'decrypt',
+      'centralkeygen/ip-kari-ec.der',
+      '--key',
+      'centralkeygen/ee-rsa.key.pem',
+    ]);
+    assert.equal(wrong.code, 3);
+    assert.match(
+      wrong.out,
+      /not decrypted — no RecipientInfo opens with this RSA key: recipientInfos\[0\] kari .*needs an EC, X25519 or X448 key/,
+    );
+    const plain = await cli(['decrypt', 'centralkeygen/ir-kari-ec.der', '--key', 'centralkeygen/ee.key.pem']);
+    assert.equal(plain.code, 2);
+    assert.match(plain.out, /nothing in it is encrypted/);
+    const none = await cli(['decrypt', 'centralkeygen/ip-kari-ec.der']);
+    assert.equal(none.code, 2);
+    assert.match(none.err, /give the recipient key with --key F/);
   });
 });
