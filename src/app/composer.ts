@@ -79,7 +79,12 @@ export class ComposerEngine {
     const materials = await this.materials(form, errors);
     const spec = form.spec;
     let generated: KeyPair | undefined;
-    if (!materials.key && keyRequestBodies.has(spec.body) && !(spec.body === 'p10cr' && materials.csr)) {
+    if (
+      !materials.key &&
+      !spec.centralKeygen &&
+      keyRequestBodies.has(spec.body) &&
+      !(spec.body === 'p10cr' && materials.csr)
+    ) {
       const kind = spec.keyType ?? 'P-256';
       generated = this.keys.get(kind) ?? (await generateKeyPair(kind, this.io.subtle));
       this.keys.set(kind, generated);

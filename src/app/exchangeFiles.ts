@@ -12,7 +12,12 @@ import type { ExchangeSink } from './ports';
  * Writes one file of the exchange. A synchronous writer throws where the write fails (as before the
  * port existed); an asynchronous one's failures are collected and reported by `settled()`.
  */
-export type WriteExchangeFile = (name: string, data: Uint8Array | string) => void | PromiseLike<void>;
+export type WriteExchangeFile = (
+  name: string,
+  data: Uint8Array | string,
+  /** A private key: written readable by its owner only (mode 0600). */
+  secret?: boolean,
+) => void | PromiseLike<void>;
 
 export class ExchangeFiles implements ExchangeSink {
   readonly files: string[] = [];
@@ -22,12 +27,21 @@ export class ExchangeFiles implements ExchangeSink {
     /** The place, for people: a path or a URI. */
     readonly where: string,
     private readonly write: WriteExchangeFile,
+    /** Whether the writer can make an owner-only file (not through vscode.workspace.fs). */
+    readonly secretsWritable = true,
   ) {}
 
-  private put(name: string, data: Uint8Array | string): void {
+  private put(name: string, data: Uint8Array | string, secret = false): void {
     this.files.push(name);
-    const done = this.write(name, data);
+    const done = this.write(name, data, secret);
     if (done) this.pending.push(done);
+  }
+
+  /** Writes a private key (PEM) owner-only; false when this writer cannot, and nothing was written. */
+  addSecret(name: string, text: string): boolean {
+    if (!this.secretsWritable) return false;
+    this.put(name, text, true);
+    return true;
   }
 
   /** Writes one message; its file name says its place and body. */
@@ -37,11 +51,17 @@ export class ExchangeFiles implements ExchangeSink {
     return name;
   }
 
-  /** Writes the issued certificates and summary.txt (with `checks`: the protocol-check findings, one per line). */
-  finish(result: TransactionResult, server: string, checks: string[] = []): string {
+  /**
+   * Writes the issued certificates and summary.txt (with `checks`: the protocol-check findings, one per
+   * line, and `notes`: what was decrypted, one per line).
+   */
+  finish(result: TransactionResult, server: string, checks: string[] = [], notes: string[] = []): string {
     for (const c of result.issued)
       this.put(`issued-${c.certReqId < 0 ? 'p10' : c.certReqId}.pem`, toPem('CERTIFICATE', c.der));
-    const lines = summaryLines(result, server, this.files, checks);
+    const lines = [
+      ...summaryLines(result, server, this.files, checks),
+      ...(notes.length ? ['', 'encrypted content:', ...notes.map((n) => `  ${n}`)] : []),
+    ];
     this.put('summary.txt', `${lines.join('\n')}\n`);
     return lines.join('\n');
   }

@@ -62,8 +62,10 @@ export interface ExchangeSink {
   /** Names of what was written, in message order, then the issued certificates. */
   readonly files: string[];
   add(m: ExchangeMessage): unknown;
-  /** The issued certificates and a summary, with the protocol-check lines. */
-  finish(result: TransactionResult, server: string, checks: string[]): unknown;
+  /** A private key the exchange delivered (PEM), owner-only; false when this sink cannot keep one so. */
+  addSecret?(name: string, text: string): boolean;
+  /** The issued certificates and a summary, with the protocol-check lines and what was decrypted. */
+  finish(result: TransactionResult, server: string, checks: string[], notes?: string[]): unknown;
 }
 
 /** A server listening for CMP requests (src/node/testcaServer on loopback). */

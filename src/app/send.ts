@@ -10,6 +10,7 @@ import {
   readMessage,
   senderKidHex,
   slice,
+  toPem,
   transactionIdHex,
   type KeyPair,
   type ReadMessage,
@@ -17,7 +18,7 @@ import {
 } from '../core/base';
 import { checkTransaction, findingLine } from '../core/checks';
 import { withImplicitConfirm } from '../core/compose';
-import { certNameOf, macLike, type ProtectionSpec } from '../core/protection';
+import { certNameOf, macLike, type ProtectionSpec, type RecipientKey } from '../core/protection';
 import {
   runTransaction,
   type ExchangeMessage,
@@ -28,6 +29,7 @@ import {
 import type { CheckProfile, Finding } from '../shared/findings';
 import { silentLog, type ExchangeSink, type Log, type SecretQuery, type SecretSource } from './ports';
 import { obtainSecret, settleSecret, type ObtainedSecret } from './secrets';
+import { decryptMessage, describeDecrypted } from './decrypt';
 
 /** The request cannot be sent as given (what and where, in words). */
 export class SendError extends Error {}
@@ -72,6 +74,8 @@ export interface SendOutcome {
   issued: string[];
   /** A typed secret proved right with the server and was remembered. */
   remembered: boolean;
+  /** What the answers carried encrypted (a centrally generated key), opened and checked, one line each. */
+  delivered: string[];
 }
 
 /** One line per finding of an exchange: which message, then the finding. */
@@ -169,7 +173,9 @@ export async function sendRequest(input: SendInput): Promise<SendOutcome | undef
   );
   const findingLines = findings.map((f) => exchangeFindingLine(f, result.messages));
   for (const line of findingLines) log.warn(`check: ${line}`);
-  input.sink?.finish(result, input.server.url, findingLines);
+  const delivered = await openDelivered(result, follow, input);
+  for (const line of delivered) log.info(line);
+  input.sink?.finish(result, input.server.url, findingLines, delivered);
   // The secret proved right when an answer's MAC verified with it.
   const proven = result.messages.some((m) => m.direction === 'received' && m.protection?.verdict === 'valid');
   const remembered = await settleSecret(input.secrets, q, follow.secret, proven && isMac(read));
@@ -183,7 +189,50 @@ export async function sendRequest(input: SendInput): Promise<SendOutcome | undef
     replyIndex: replyIndex(result),
     issued: result.issued.map((c) => certNameOf(c.der)),
     remembered,
+    delivered,
   };
+}
+
+/**
+ * Central key generation (RFC 9483 §4.1.6): the keys the answers carry, opened with what protected the
+ * request (the signer's key and certificate, or the shared secret for pwri), checked (KGA signature and
+ * id-kp-cmKGA, the key against its certificate) and written owner-only beside the exchange as
+ * `delivered-N.key.pem`. Lines say what happened; keys never appear in them.
+ */
+async function openDelivered(
+  result: TransactionResult,
+  follow: FollowUp,
+  input: SendInput,
+): Promise<string[]> {
+  const key: RecipientKey | undefined =
+    follow.protection.kind === 'signature'
+      ? { kind: 'key', pkcs8: follow.protection.key.pkcs8, certificate: follow.protection.cert }
+      : follow.secret
+        ? { kind: 'password', password: follow.secret.secret }
+        : undefined;
+  const lines: string[] = [];
+  for (const m of result.messages) {
+    if (m.direction !== 'received' || !certResponseBodies.has(m.body)) continue;
+    let out;
+    try {
+      out = key ? await decryptMessage(m.der, key, { subtle: input.subtle }) : undefined;
+    } catch {
+      continue;
+    }
+    for (const item of out?.items ?? []) {
+      lines.push(...describeDecrypted(item).map((l) => `${m.body}: ${l.trim()}`));
+      for (const [n, k] of (item.keys ?? []).entries()) {
+        const name = `delivered-${item.certReqId ?? 0}${n ? `-${n}` : ''}.key.pem`;
+        const kept = input.sink?.addSecret?.(name, toPem('PRIVATE KEY', k.pkcs8));
+        lines.push(
+          kept
+            ? `${m.body}: the delivered key is in ${name} (PKCS#8, owner-only)`
+            : `${m.body}: the delivered key was not written: ${input.sink ? 'this place cannot keep a file owner-only (use a local folder)' : 'no exchange folder'}`,
+        );
+      }
+    }
+  }
+  return lines;
 }
 
 function replyIndex(result: TransactionResult): number | undefined {

@@ -85,6 +85,10 @@ const buildFlags: FlagSpec = {
   '--recip-nonce': v('HEX', 'recipNonce'),
   '--message-time': v('DATE|none', 'messageTime (default now)'),
   '--pop': v('KIND', 'POP kind'),
+  '--central-keygen': {
+    kind: 'bool',
+    help: "ir/cr/kur: ask the CA to generate the key (RFC 9483 §4.1.6): only --key-type's algorithm, no POP, pvno 3",
+  },
   '--extracerts': l('F', 'more certificates for extraCerts'),
   ...protectionFlags,
 };
@@ -181,6 +185,7 @@ function specFrom(p: Parsed, io: Io): RequestSpec {
   if (p.bool('--implicit-confirm')) spec.implicitConfirm = true;
   set('keyType', keyType);
   set('pop', p.value('--pop') as RequestSpec['pop']);
+  if (p.bool('--central-keygen')) spec.centralKeygen = true;
   set('certReqId', intFlag(p, '--certreqid', -1, 2 ** 31 - 1));
   const t = { ...spec.template };
   if (p.value('--subject') !== undefined) t.subject = p.value('--subject');

@@ -122,6 +122,7 @@ async function run(args: string[], io: Io): Promise<number> {
     if (!outcome) return 1; // only a prompt can cancel, and the CLI has none
     printOutcome(io, outcome, { dir: store.dir, files: store.files });
     for (const c of outcome.findingLines) io.out(`check: ${c}`);
+    for (const d of outcome.delivered) io.out(d);
     return outcome.result.ok ? 0 : 1;
   } finally {
     process.off('SIGINT', onSignal);

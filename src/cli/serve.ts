@@ -52,6 +52,11 @@ const serveFlags: FlagSpec = {
     arg: 'P-256|RSA-N',
     help: 'the key certReqTemplate asks for: an EC P-256 algId (default) or an RSA modulus length (rsaKeyLen)',
   },
+  '--central-key-form': {
+    kind: 'value',
+    arg: 'rfc9483|openssl',
+    help: "central key generation: sign the key as RFC 9483's AsymmetricKeyPackage (default) or as OpenSSL 3.5's client reads it (the PKCS#8 as id-data)",
+  },
   '--roll-root': {
     kind: 'bool',
     help: 'make a new root key first and serve the update (newWithNew, newWithOld, oldWithNew; RFC 9810 §4.4)',
@@ -75,10 +80,16 @@ function behaviourFrom(p: Parsed): TestCaBehaviour {
     checkAfter: intFlag(p, '--check-after', 0, 3600),
     confirmWaitSeconds: intFlag(p, '--confirm-wait', 0, 86_400),
     templateKey: templateKeyFlag(p.value('--template-key')),
+    centralKeyForm: centralKeyFormFlag(p.value('--central-key-form')),
     reject: reject as TestCaBehaviour['reject'],
     grantImplicitConfirm: !p.bool('--no-implicit-confirm'),
     sendError: p.bool('--send-error'),
   };
+}
+
+function centralKeyFormFlag(v: string | undefined): TestCaBehaviour['centralKeyForm'] {
+  if (v === undefined || v === 'rfc9483' || v === 'openssl') return v;
+  throw new UsageError(`--central-key-form must be rfc9483 or openssl (got "${v}")`);
 }
 
 function templateKeyFlag(v: string | undefined): string | undefined {

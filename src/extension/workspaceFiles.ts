@@ -7,13 +7,19 @@ import * as vscode from 'vscode';
 import { ExchangeFiles } from '../app';
 import { CaptureParser, type CaptureResult } from '../core/capture';
 
-/** An exchange saved in `folder` with one whole-file write per file (what workspace.fs offers). */
+/**
+ * An exchange saved in `folder` with one whole-file write per file (what workspace.fs offers). It
+ * cannot make a file owner-only, so a delivered private key is not written here (the summary says so).
+ */
 export function workspaceExchange(folder: vscode.Uri): ExchangeFiles {
-  return new ExchangeFiles(folder.toString(true), (name, data) =>
-    vscode.workspace.fs.writeFile(
-      vscode.Uri.joinPath(folder, name),
-      typeof data === 'string' ? new TextEncoder().encode(data) : data,
-    ),
+  return new ExchangeFiles(
+    folder.toString(true),
+    (name, data) =>
+      vscode.workspace.fs.writeFile(
+        vscode.Uri.joinPath(folder, name),
+        typeof data === 'string' ? new TextEncoder().encode(data) : data,
+      ),
+    false,
   );
 }
 

@@ -11,6 +11,6 @@ import { writeFileAtomic } from './atomic';
 export class ExchangeStore extends ExchangeFiles {
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
-    super(dir, (name, data) => writeFileAtomic(join(dir, name), data));
+    super(dir, (name, data, secret) => writeFileAtomic(join(dir, name), data, secret ? 0o600 : 0o644));
   }
 }

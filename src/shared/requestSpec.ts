@@ -106,6 +106,11 @@ export interface RequestSpec {
   /** Key generated for the request when no key is loaded. Default EC P-256. */
   keyType?: KeyKind;
   pop?: 'signature' | 'raVerified' | 'none';
+  /**
+   * ir/cr/kur: ask the CA to generate the key (RFC 9483 §4.1.6): the template's publicKey carries only
+   * keyType's algorithm, there is no POP, and pvno is 3 (the key comes back in EnvelopedData).
+   */
+  centralKeygen?: boolean;
   certReqId?: number;
   /**
    * ir/cr/kur: CRMF controls (RFC 4211 §6) as OID and DER value in hex, added as given (a request read

@@ -112,7 +112,18 @@ function checkHeader(m: ReadMessage, f: Findings, now: Date): void {
   const h = m.header;
   const at = f.at;
   const pvno = Number(h.pvno);
+  const requests = m.body.ir ?? m.body.cr ?? m.body.kur ?? m.body.ccr ?? [];
+  // Central key generation (no POP, no public key): its answer carries EnvelopedData (RFC 9483 §4.1.6).
+  const central = requests.some(
+    (r) =>
+      !r.popo &&
+      (!r.certReq.certTemplate.publicKey ||
+        r.certReq.certTemplate.publicKey.subjectPublicKey.byteLength === 0),
+  );
+  // These follow their transaction's version, which the request chose (RFC 9810 §7).
+  const follows = ['certConf', 'pkiconf', 'pollReq', 'pollRep', 'error'].includes(m.bodyName);
   const needs3 =
+    central ||
     (m.body.certConf ?? []).some((s) => s.hashAlg) ||
     (certRepOf(m.body)?.response ?? []).some(
       (r) =>
@@ -132,13 +143,14 @@ function checkHeader(m: ReadMessage, f: Findings, now: Date): void {
     f.add({
       id: 'header.pvno.needs3',
       severity: 'error',
-      message:
-        'pvno is 2 but the message uses cmp2021 features (hashAlg in certConf, or EnvelopedData): it must be 3',
+      message: central
+        ? 'pvno is 2 but the request asks for central key generation, whose key comes back in EnvelopedData: it must be 3'
+        : 'pvno is 2 but the message uses cmp2021 features (hashAlg in certConf, or EnvelopedData): it must be 3',
       ref: 'RFC 9810 §7',
       path: 'header.pvno',
       node: at.headerField('pvno'),
     });
-  else if (!needs3 && pvno === 3)
+  else if (!needs3 && !follows && pvno === 3)
     f.add({
       id: 'header.pvno.unneeded',
       severity: 'info',
@@ -665,7 +677,18 @@ function checkBody(m: ReadMessage, f: Findings): void {
           node,
           profile: 'lightweight',
         });
-      if (!msg.popo)
+      const centralAsked = !t.publicKey || t.publicKey.subjectPublicKey.byteLength === 0;
+      if (!msg.popo && centralAsked)
+        f.add({
+          id: 'body.centralKeygen',
+          severity: 'info',
+          message:
+            'asks for central key generation (no POP, the publicKey absent or only its algorithm): the CA makes the key and sends it back encrypted',
+          ref: 'RFC 9483 §4.1.6',
+          path: `${path}.certReq.certTemplate`,
+          node,
+        });
+      else if (!msg.popo)
         f.add({
           id: 'body.popo.missing',
           severity: f.lightweight ? 'error' : 'warning',

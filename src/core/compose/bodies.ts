@@ -44,11 +44,12 @@ import {
   type PKIFailureInfoName,
 } from '../asn1';
 import { fromHex } from '../der/values';
-import { digestOidByHash } from '../base/algorithms';
+import { curveByOid, digestOidByHash } from '../base/algorithms';
+import { oidBytes, pqByName } from '../base/pq';
 import { certHashFor } from '../protection';
 import { own } from '../base/bytes';
 import { type Subtle } from '../base/crypto';
-import { signatureAlgorithm, signBytes, type KeyPair } from '../base/keys';
+import { signatureAlgorithm, signBytes, type KeyKind, type KeyPair } from '../base/keys';
 import { parseName } from '../base/names';
 import type { GenmInfoType, Materials, RequestSpec } from './spec';
 import { buildTemplate, type Problems } from './template';
@@ -88,7 +89,12 @@ async function certRequest(ctx: BodyContext): Promise<CertReqMessages> {
   const { spec, key, problems } = ctx;
   const req = new CertRequest({
     certReqId: spec.certReqId ?? 0,
-    certTemplate: buildTemplate(spec.template ?? {}, key?.spki, problems, spec.body !== 'kur'),
+    certTemplate: buildTemplate(
+      spec.template ?? {},
+      spec.centralKeygen ? algorithmOnlySpki(spec.keyType ?? 'P-256') : key?.spki,
+      problems,
+      spec.body !== 'kur',
+    ),
   });
   const raw = (spec.controls ?? []).flatMap((c, i) => {
     const value = fromHex(c.valueHex);
@@ -118,7 +124,7 @@ async function certRequest(ctx: BodyContext): Promise<CertReqMessages> {
   const keep = raw.filter((c) => !(c.type === oids.regCtrlOldCertID && ctx.materials.oldCert));
   if (keep.length) req.controls = new Controls([...(req.controls ?? []), ...keep]);
   const msg = new CertReqMsg({ certReq: req });
-  const pop = spec.pop ?? 'signature';
+  const pop = spec.centralKeygen ? 'none' : (spec.pop ?? 'signature');
   if (pop === 'raVerified') msg.popo = new ProofOfPossession({ raVerified: null });
   else if (pop === 'signature' && key) {
     // RFC 4211 §4.1: the signature covers certReq when the template has a subject; without one it
@@ -139,6 +145,29 @@ async function certRequest(ctx: BodyContext): Promise<CertReqMessages> {
     });
   }
   return new CertReqMessages([msg]);
+}
+
+/**
+ * RFC 9483 §4.1.6: the publicKey of a central key generation request, the algorithm of the key wanted
+ * and an empty BIT STRING.
+ */
+export function algorithmOnlySpki(kind: KeyKind): Uint8Array {
+  const curve = Object.entries(curveByOid).find(([, c]) => c.name === kind)?.[0];
+  const alg = kind.startsWith('RSA')
+    ? new AlgorithmIdentifier({ algorithm: '1.2.840.113549.1.1.1', parameters: null })
+    : curve
+      ? new AlgorithmIdentifier({
+          algorithm: '1.2.840.10045.2.1',
+          parameters: own(new Uint8Array([0x06, oidBytes(curve).length, ...oidBytes(curve)])).buffer,
+        })
+      : new AlgorithmIdentifier({
+          algorithm: kind === 'Ed25519' ? '1.3.101.112' : pqByName.get(kind)!.oid,
+        });
+  return new Uint8Array(
+    AsnSerializer.serialize(
+      new SubjectPublicKeyInfo({ algorithm: alg, subjectPublicKey: new ArrayBuffer(0) }),
+    ),
+  );
 }
 
 /** A PKCS#10 request for the template's subject and extensions, signed with `key`. */

@@ -73,7 +73,7 @@ function header(
       : undefined;
   // RFC 9483 §3.1: with signature protection the sender is the signer's subject.
   const h = new PKIHeader({
-    pvno: spec.pvno ?? (spec.confirm?.hashAlg ? 3 : 2),
+    pvno: spec.pvno ?? (spec.confirm?.hashAlg || spec.centralKeygen ? 3 : 2),
     sender: generalName(
       spec.sender,
       'sender',
@@ -141,7 +141,8 @@ export async function buildRequest(
   const problems = new Problems();
   let key = materials.key;
   let generatedKey: KeyPair | undefined;
-  if (!key && keyRequestBodies.has(spec.body) && !(spec.body === 'p10cr' && materials.csr)) {
+  const central = spec.centralKeygen && ['ir', 'cr', 'kur'].includes(spec.body);
+  if (!key && !central && keyRequestBodies.has(spec.body) && !(spec.body === 'p10cr' && materials.csr)) {
     generatedKey = key = await generateKeyPair(spec.keyType ?? 'P-256', subtle);
   }
   checkProtection(materials, problems);

@@ -31,4 +31,12 @@ export {
   type EncryptedItem,
   type EncryptedPurpose,
 } from './encrypted';
-export { asPkcs8, oidCmKga, readKeyPackage, type DeliveredKey, type KeyPackageResult } from './keyPackage';
+export {
+  asPkcs8,
+  oidCmKga,
+  readKeyPackage,
+  signKeyPackage,
+  type DeliveredKey,
+  type KeyPackageForm,
+  type KeyPackageResult,
+} from './keyPackage';

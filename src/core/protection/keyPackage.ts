@@ -5,7 +5,21 @@
  * key comes out as PKCS#8. OpenSSL 3.5 signs the bare private key as id-data instead of a key package:
  * read too, and said so.
  */
-import { SignedData } from '@peculiar/asn1-cms';
+import {
+  Attribute,
+  CertificateChoices,
+  CertificateSet,
+  CMSVersion,
+  DigestAlgorithmIdentifier,
+  DigestAlgorithmIdentifiers,
+  EncapsulatedContent,
+  EncapsulatedContentInfo,
+  IssuerAndSerialNumber,
+  SignedData,
+  SignerIdentifier,
+  SignerInfo,
+  SignerInfos,
+} from '@peculiar/asn1-cms';
 import { ECPrivateKey } from '@peculiar/asn1-ecc';
 import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import { AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
@@ -17,13 +31,27 @@ import {
   SubjectKeyIdentifier,
 } from '@peculiar/asn1-x509';
 import { AsymmetricKeyPackage, OneAsymmetricKey } from '../asn1';
-import { algName, decodeAs, equalBytes, hashByOid, oidBytes, own, retag, slice, wordsOf } from '../base';
+import {
+  algName,
+  decodeAs,
+  digestOidByHash,
+  equalBytes,
+  hashByOid,
+  oidBytes,
+  own,
+  retag,
+  sequenceOf,
+  signatureAlgorithm,
+  signBytes,
+  slice,
+  wordsOf,
+} from '../base';
 
 const oidElement = (oid: string) => {
   const b = oidBytes(oid);
   return new Uint8Array([0x06, b.length, ...b]);
 };
-import type { Subtle } from '../base';
+import type { KeyPair, Subtle } from '../base';
 import { readDer } from '../der/reader';
 import { decodeOid } from '../der/values';
 import type { TlvNode } from '../der/types';
@@ -338,4 +366,74 @@ export async function readKeyPackage(
     };
   }
   return result;
+}
+
+/** How the signed key is packed: RFC 9483's AsymmetricKeyPackage, or OpenSSL 3.5's bare key as id-data. */
+export type KeyPackageForm = 'rfc9483' | 'openssl';
+
+/**
+ * A key generation authority's SignedData around `pkcs8` (RFC 9483 §4.1.6.1): by default an
+ * AsymmetricKeyPackage (id-ct-KP-aKeyPackage) with the key as OneAsymmetricKey; `form: 'openssl'` signs
+ * the PKCS#8 itself as id-data, the one shape OpenSSL 3.5's client reads. Signed attributes contentType
+ * and messageDigest (SHA-256), the KGA's certificate and `chain` in certificates.
+ */
+export async function signKeyPackage(
+  pkcs8: Uint8Array,
+  kga: { key: KeyPair; certDer: Uint8Array },
+  options: { chain?: Uint8Array[]; form?: KeyPackageForm; subtle?: Subtle } = {},
+): Promise<Uint8Array> {
+  const subtle = options.subtle ?? globalThis.crypto.subtle;
+  const openssl = options.form === 'openssl';
+  const eContentType = openssl ? oidData : oidAKeyPackage;
+  const eContent = openssl
+    ? pkcs8
+    : der(new AsymmetricKeyPackage([AsnParser.parse(own(pkcs8), OneAsymmetricKey)]));
+  const digest = new Uint8Array(await subtle.digest('SHA-256', own(eContent)));
+  const attr = (type: string, value: Uint8Array) =>
+    new Attribute({ attrType: type, attrValues: [own(value).buffer] });
+  const oidValue = oidElement(eContentType);
+  // DER orders a SET OF by encoding: contentType's attribute is the shorter and sorts first.
+  const attrs = [attr(oidContentType, oidValue), attr(oidMessageDigest, der(new OctetString(digest)))]
+    .map(der)
+    .sort(compareBytes);
+  const signedAttrs = sequenceOf(attrs);
+  signedAttrs[0] = 0x31;
+  const signature = await signBytes(kga.key, signedAttrs, subtle);
+  const cert = AsnParser.parse(own(kga.certDer), Certificate);
+  const sd = new SignedData({
+    version: CMSVersion.v3,
+    digestAlgorithms: new DigestAlgorithmIdentifiers([
+      new DigestAlgorithmIdentifier({ algorithm: digestOidByHash['SHA-256'] }),
+    ]),
+    encapContentInfo: new EncapsulatedContentInfo({
+      eContentType,
+      eContent: new EncapsulatedContent({ single: new OctetString(eContent) }),
+    }),
+    certificates: new CertificateSet(
+      [kga.certDer, ...(options.chain ?? [])].map(
+        (d) => new CertificateChoices({ certificate: AsnParser.parse(own(d), Certificate) }),
+      ),
+    ),
+    signerInfos: new SignerInfos([
+      new SignerInfo({
+        version: CMSVersion.v1,
+        sid: new SignerIdentifier({
+          issuerAndSerialNumber: new IssuerAndSerialNumber({
+            issuer: cert.tbsCertificate.issuer,
+            serialNumber: cert.tbsCertificate.serialNumber,
+          }),
+        }),
+        digestAlgorithm: new DigestAlgorithmIdentifier({ algorithm: digestOidByHash['SHA-256'] }),
+        signedAttrs: attrs.map((a) => AsnParser.parse(own(a), Attribute)),
+        signatureAlgorithm: signatureAlgorithm(kga.key),
+        signature: new OctetString(signature),
+      }),
+    ]),
+  });
+  return der(sd);
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
 }

@@ -4,7 +4,8 @@
  */
 import type { Certificate, Name } from '@peculiar/asn1-x509';
 import type { CMPCertificate, PKIBody, PKIFailureInfoName, PKIStatus } from '../asn1';
-import type { Subtle } from '../base';
+import type { KeyPair, Subtle } from '../base';
+import type { KeyPackageForm } from '../protection';
 import type { issueCertificate } from './certs';
 import type { IssuedRecord, RevokedRecord } from './state';
 
@@ -32,7 +33,7 @@ export interface PendingTransaction {
 
 /** A handler's answer: a body to protect and send, or an error message's content. */
 export type Answer =
-  | { body: PKIBody; implicit?: boolean; confirmWaitTime?: Date }
+  | { body: PKIBody; implicit?: boolean; confirmWaitTime?: Date; pvno?: number }
   | { error: PKIFailureInfoName[]; text: string; status?: PKIStatus };
 
 export interface TestCaBehaviour {
@@ -48,6 +49,11 @@ export interface TestCaBehaviour {
   sendError?: boolean;
   /** Seconds the CA waits for certConf, sent as confirmWaitTime (default 300). */
   confirmWaitSeconds?: number;
+  /**
+   * Central key generation (RFC 9483 §4.1.6): the signed key as RFC 9483's AsymmetricKeyPackage
+   * (default) or, as OpenSSL 3.5's client needs, the bare PKCS#8 as id-data.
+   */
+  centralKeyForm?: KeyPackageForm;
   /** The key certReqTemplate asks for: "P-256" (default, id-regCtrl-algId) or "RSA-2048"… (id-regCtrl-rsaKeyLen). */
   templateKey?: string;
 }
@@ -73,4 +79,9 @@ export interface Authority {
   /** After a root key roll (RFC 9810 §4.4): the three certificates, and the old self-signed one's DER. */
   rootUpdate(): RootUpdate | undefined;
   pending(tid: string, t: PendingTransaction): void;
+  /** The shared secret of MAC-protected requests (a pwri for a centrally generated key is sealed to it). */
+  readonly secret: Uint8Array;
+  readonly random: (n: number) => Uint8Array;
+  /** The key generation authority: a key and a certificate this CA issued with EKU id-kp-cmKGA. */
+  keyGenerationAuthority(): Promise<{ key: KeyPair; certDer: Uint8Array }>;
 }

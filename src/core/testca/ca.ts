@@ -5,8 +5,8 @@
  * can be told to misbehave for debugging practice. Lenient on purpose where a test tool should be:
  * any senderKID is accepted with the shared secret, and raVerified POP is taken at its word.
  */
-import { OctetString } from '@peculiar/asn1-schema';
-import { Certificate, GeneralName, Name } from '@peculiar/asn1-x509';
+import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+import { Certificate, ExtendedKeyUsage, Extension, GeneralName, Name } from '@peculiar/asn1-x509';
 import {
   CMPCertificate,
   ErrorMsgContent,
@@ -25,7 +25,7 @@ import { generateKeyPair, importPrivateKey, type KeyKind, type KeyPair } from '.
 import { parseName } from '../base/names';
 import { certName } from '../protection';
 import { type Subtle } from '../base/crypto';
-import { macLike, protectMessage, type ProtectionSpec } from '../protection';
+import { macLike, oidCmKga, protectMessage, type ProtectionSpec } from '../protection';
 import { verifyMessage } from '../protection';
 import { readMessage, type ReadMessage } from '../base/message';
 import { issueCertificate, issueCrl } from './certs';
@@ -389,7 +389,7 @@ export class TestCa implements Authority {
   private async respond(req: ReadMessage | undefined, a: Answer, mac: boolean): Promise<Uint8Array> {
     const rh = req?.header;
     const header = new PKIHeader({
-      pvno: rh?.pvno ?? 2,
+      pvno: ('pvno' in a && a.pvno) || (rh?.pvno ?? 2),
       sender: new GeneralName({ directoryName: this.name }),
       recipient: rh?.sender ?? new GeneralName({ directoryName: new Name([]) }),
       messageTime: new Date(Math.floor(this.now().getTime() / 1000) * 1000),
@@ -439,6 +439,45 @@ export class TestCa implements Authority {
 
   caCertificate(): CMPCertificate {
     return new CMPCertificate({ x509v3PKCert: this.cert });
+  }
+
+  get secret(): Uint8Array {
+    return this.options.secret;
+  }
+
+  private kga?: { caDer: Uint8Array; made: Promise<{ key: KeyPair; certDer: Uint8Array }> };
+
+  /**
+   * The key generation authority that signs centrally generated keys (RFC 9483 §4.1.6): made on first
+   * use and kept in memory for the CA's life (a new one after a root roll), an EC P-256 key with a
+   * certificate from this CA carrying EKU id-kp-cmKGA.
+   */
+  keyGenerationAuthority(): Promise<{ key: KeyPair; certDer: Uint8Array }> {
+    if (this.kga?.caDer !== this.certDer) this.kga = { caDer: this.certDer, made: this.makeKga() };
+    return this.kga.made;
+  }
+
+  private async makeKga(): Promise<{ key: KeyPair; certDer: Uint8Array }> {
+    const key = await generateKeyPair('P-256', this.subtle, this.options.random);
+    const now = this.now();
+    const { der } = await issueCertificate({
+      issuerKey: this.key,
+      issuerCert: this.cert,
+      subject: parseName('CN=CMP Lens Test KGA, O=CMP Lens'),
+      spki: key.spki,
+      serial: this.freshSerial(),
+      notBefore: new Date(now.getTime() - 60_000),
+      notAfter: new Date(now.getTime() + 3650 * 86_400_000),
+      extensions: [
+        new Extension({
+          extnID: '2.5.29.37',
+          critical: false,
+          extnValue: new OctetString(AsnConvert.serialize(new ExtendedKeyUsage([oidCmKga]))),
+        }),
+      ],
+      subtle: this.subtle,
+    });
+    return { key, certDer: der };
   }
 }
 

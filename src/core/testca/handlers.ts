@@ -2,6 +2,7 @@
 import { AsnConvert, AsnSerializer } from '@peculiar/asn1-schema';
 import { Attributes } from '@peculiar/asn1-csr';
 import {
+  AlgorithmIdentifier,
   Certificate,
   CRLReason,
   Extension,
@@ -23,6 +24,7 @@ import {
   CertifiedKeyPair,
   CMPCertificate,
   CMPCertificates,
+  EncryptedKey,
   PKIBody,
   PKIFailureInfo,
   PKIFreeText,
@@ -39,11 +41,23 @@ import {
 import { readDer } from '../der/reader';
 import { toHex } from '../der/values';
 import { fromBase64 } from '../base/bytes';
-import { certHashFor } from '../protection';
+import {
+  certHashFor,
+  generateRecipientKey,
+  recipientKeyKinds,
+  sealEnvelope,
+  signKeyPackage,
+  type RecipientKeyKind,
+} from '../protection';
+import { algName, curveByOid } from '../base/algorithms';
+import { extraCertsDer } from '../base/message';
+import { generateKeyPair, type KeyKind } from '../base/keys';
+import { pqByOid } from '../base/pq';
+import { decodeOid } from '../der/values';
 import { equalBytes, own } from '../base/bytes';
 import { transactionIdHex, type ReadMessage } from '../base/message';
 import type { Answer, Authority, PendingTransaction } from './authority';
-import { decodeAs } from '../base/decode';
+import { decodeAs, wordsOf } from '../base/decode';
 
 const repOf = { ir: 'ip', cr: 'cp', kur: 'kup', p10cr: 'cp' } as const;
 
@@ -74,17 +88,19 @@ function refusal(
     return undefined;
   }
   const tpl = m!.certReq.certTemplate;
-  if (!tpl.publicKey)
-    return {
-      fail: ['badCertTemplate'],
-      text: 'certTemplate has no publicKey (central key generation is not offered by the test CA)',
-    };
-  const pop = checks.find((c) => c.check === 'pop');
-  if (!m!.popo) return { fail: ['badPOP'], text: 'proof of possession is missing' };
-  if (m!.popo.signature && pop?.verdict !== 'valid')
-    return { fail: ['badPOP'], text: `POP: ${pop?.reason ?? pop?.summary ?? 'not checked'}` };
-  if (m!.popo.keyEncipherment || m!.popo.keyAgreement)
-    return { fail: ['badPOP'], text: 'only signature and raVerified POP are supported by the test CA' };
+  if (!centralKeygenAsked(m!)) {
+    if (!tpl.publicKey)
+      return {
+        fail: ['badCertTemplate'],
+        text: 'certTemplate has no publicKey but a POP (for central key generation leave both out, RFC 9483 §4.1.6)',
+      };
+    const pop = checks.find((c) => c.check === 'pop');
+    if (!m!.popo) return { fail: ['badPOP'], text: 'proof of possession is missing' };
+    if (m!.popo.signature && pop?.verdict !== 'valid')
+      return { fail: ['badPOP'], text: `POP: ${pop?.reason ?? pop?.summary ?? 'not checked'}` };
+    if (m!.popo.keyEncipherment || m!.popo.keyAgreement)
+      return { fail: ['badPOP'], text: 'only signature and raVerified POP are supported by the test CA' };
+  }
   if (!tpl.subject?.length && !tpl.extensions?.length && kind !== 'kur')
     return { fail: ['badCertTemplate'], text: 'certTemplate has neither subject nor subjectAltName' };
   if (kind === 'kur') {
@@ -98,6 +114,85 @@ function refusal(
       return { fail: ['certRevoked'], text: 'the certificate to update is revoked' };
   }
   return undefined;
+}
+
+/** RFC 9483 §4.1.6: no POP, and a publicKey that is absent or carries only the algorithm. */
+export function centralKeygenAsked(m: CertReqMsg): boolean {
+  const pk = m.certReq.certTemplate.publicKey;
+  return !m.popo && (!pk || pk.subjectPublicKey.byteLength === 0);
+}
+
+/** The key type a central key generation request asks for by its template's algorithm (default P-256). */
+function centralKind(alg: AlgorithmIdentifier | undefined): string | undefined {
+  if (!alg) return 'P-256';
+  const o = alg.algorithm;
+  if (o === '1.2.840.10045.2.1') {
+    const p = alg.parameters ? new Uint8Array(alg.parameters) : new Uint8Array();
+    return p[0] === 0x06 ? curveByOid[decodeOid(p.subarray(2)) ?? '']?.name : 'P-256';
+  }
+  const byOid: Record<string, string> = {
+    '1.2.840.113549.1.1.1': 'RSA-2048',
+    '1.3.101.112': 'Ed25519',
+    '1.3.101.113': 'Ed448',
+    '1.3.101.110': 'X25519',
+    '1.3.101.111': 'X448',
+    '2.16.840.1.101.3.4.4.1': 'ML-KEM-512',
+    '2.16.840.1.101.3.4.4.2': 'ML-KEM-768',
+    '2.16.840.1.101.3.4.4.3': 'ML-KEM-1024',
+  };
+  return byOid[o] ?? pqByOid.get(o)?.name;
+}
+
+/**
+ * Central key generation (RFC 9483 §4.1.6): a new key of the asked type, its certificate, and the key
+ * signed by the key generation authority and sealed to the requester: to the protecting certificate
+ * (ktri for RSA, kari for EC and X25519/X448, kemri for ML-KEM), or to the shared secret (pwri) when the
+ * request is MAC-protected.
+ */
+async function centralKey(
+  ca: Authority,
+  req: ReadMessage,
+  der: Uint8Array,
+  m: CertReqMsg,
+): Promise<{ certDer: Uint8Array; privateKey: EncryptedKey } | { fail: PKIFailureInfoName[]; text: string }> {
+  const alg = m.certReq.certTemplate.publicKey?.algorithm;
+  const kind = centralKind(alg);
+  if (!kind)
+    return {
+      fail: ['badAlg'],
+      text: `central key generation of ${algName(alg!.algorithm)} keys is not offered (EC, RSA, EdDSA, X25519/X448, ML-DSA, SLH-DSA, ML-KEM are)`,
+    };
+  const macOid = req.header.protectionAlg?.algorithm;
+  const mac = macOid === oids.passwordBasedMac || macOid === oids.pbmac1;
+  const protecting = extraCertsDer(der)[0];
+  if (!mac && !protecting)
+    return {
+      fail: ['badRequest'],
+      text: 'central key generation: no certificate in extraCerts to encrypt the key to',
+    };
+  const key = (recipientKeyKinds as readonly string[]).includes(kind)
+    ? await generateRecipientKey(kind as RecipientKeyKind, { subtle: ca.subtle, random: ca.random })
+    : await generateKeyPair(kind as KeyKind, ca.subtle, ca.random);
+  const signed = await signKeyPackage(key.pkcs8, await ca.keyGenerationAuthority(), {
+    chain: [AsnSerializer.serialize(ca.caCertificate().x509v3PKCert!)].map((b) => new Uint8Array(b)),
+    form: ca.behaviour.centralKeyForm,
+    subtle: ca.subtle,
+  });
+  let envelope;
+  try {
+    envelope = await sealEnvelope(signed, mac ? { password: ca.secret } : { certificate: protecting }, {
+      subtle: ca.subtle,
+      random: ca.random,
+      contentType: '1.2.840.113549.1.7.2',
+    });
+  } catch (e) {
+    return {
+      fail: ['badRequest'],
+      text: `central key generation: the key cannot be sealed to the protecting certificate: ${wordsOf(e, 'its key type is not supported')}; protect the request with an RSA, EC or ML-KEM certificate, or a MAC`,
+    };
+  }
+  const certDer = await issueFor(ca, req, m, decodeAs(key.spki, SubjectPublicKeyInfo));
+  return { certDer, privateKey: new EncryptedKey({ envelopedData: envelope }) };
 }
 
 /** Serial (hex) of extraCerts[0], the protecting certificate (RFC 9483 §3.3). */
@@ -125,6 +220,8 @@ export async function handleCertRequest(
   const msgs: (CertReqMsg | undefined)[] = kind === 'p10cr' ? [undefined] : [...(b.ir ?? b.cr ?? b.kur)!];
   const responses: CertResponse[] = [];
   const awaiting = new Map<number, Uint8Array>();
+  // EnvelopedData is cmp2021: an answer carrying one is pvno 3 (RFC 9810 §7).
+  let central = false;
   for (const m of msgs) {
     const certReqId = m ? m.certReq.certReqId : -1;
     const refused = ca.behaviour.reject?.length
@@ -139,7 +236,22 @@ export async function handleCertRequest(
       );
       continue;
     }
-    const certDer = await issueFor(ca, req, m);
+    let certDer: Uint8Array;
+    let privateKey: EncryptedKey | undefined;
+    if (m && centralKeygenAsked(m)) {
+      const made = await centralKey(ca, req, der, m);
+      if ('fail' in made) {
+        responses.push(
+          new CertResponse({
+            certReqId,
+            status: status(PKIStatus.rejection, made.text, PKIFailureInfo.fromNames(made.fail)),
+          }),
+        );
+        continue;
+      }
+      ({ certDer, privateKey } = made);
+      central = true;
+    } else certDer = await issueFor(ca, req, m);
     awaiting.set(certReqId, certDer);
     responses.push(
       new CertResponse({
@@ -149,6 +261,7 @@ export async function handleCertRequest(
           certOrEncCert: new CertOrEncCert({
             certificate: new CMPCertificate({ x509v3PKCert: decodeAs(certDer, Certificate) }),
           }),
+          privateKey,
         }),
       }),
     );
@@ -177,9 +290,9 @@ export async function handleCertRequest(
   if (awaiting.size && !implicit) {
     const confirmBy = confirmDeadline(ca);
     ca.pending(transactionIdHex(req), { pollsLeft: 0, awaiting, implicit, confirmBy });
-    return { body: final, implicit, confirmWaitTime: new Date(confirmBy) };
+    return { body: final, implicit, confirmWaitTime: new Date(confirmBy), pvno: central ? 3 : undefined };
   }
-  return { body: final, implicit };
+  return { body: final, implicit, pvno: central ? 3 : undefined };
 }
 
 /** Revokes the certificates a transaction issued that were never confirmed. */
@@ -194,7 +307,12 @@ function confirmDeadline(ca: Authority): number {
   return now + (ca.behaviour.confirmWaitSeconds ?? 300) * 1000;
 }
 
-async function issueFor(ca: Authority, req: ReadMessage, m: CertReqMsg | undefined): Promise<Uint8Array> {
+async function issueFor(
+  ca: Authority,
+  req: ReadMessage,
+  m: CertReqMsg | undefined,
+  spki?: SubjectPublicKeyInfo,
+): Promise<Uint8Array> {
   if (!m) {
     const info = req.body.p10cr!.certificationRequestInfo;
     return ca.issue(info.subject, info.subjectPKInfo, extensionRequest(info.attributes));
@@ -210,7 +328,7 @@ async function issueFor(ca: Authority, req: ReadMessage, m: CertReqMsg | undefin
     : undefined;
   return ca.issue(
     subject,
-    tpl.publicKey as SubjectPublicKeyInfo,
+    spki ?? (tpl.publicKey as SubjectPublicKeyInfo),
     tpl.extensions ? [...tpl.extensions] : undefined,
     validity,
   );

@@ -343,12 +343,16 @@ class Transaction {
   }
 }
 
-/** Hex of the SubjectPublicKeyInfo the request asked a certificate for. */
+/**
+ * Hex of the SubjectPublicKeyInfo the request asked a certificate for; undefined for central key
+ * generation (RFC 9483 §4.1.6: the template names only the algorithm, the CA chooses the key).
+ */
 function requestedKey(req: ReadMessage): string | undefined {
   const b = req.body;
   const msgs = b.ir ?? b.cr ?? b.kur ?? b.ccr;
   const spki = msgs?.[0]?.certReq.certTemplate.publicKey ?? b.p10cr?.certificationRequestInfo.subjectPKInfo;
-  return spki ? toHex(new Uint8Array(AsnSerializer.serialize(spki))) : undefined;
+  if (!spki || spki.subjectPublicKey.byteLength === 0) return undefined;
+  return toHex(new Uint8Array(AsnSerializer.serialize(spki)));
 }
 
 function responseStatus(m: ReadMessage): string | undefined {
