@@ -5,6 +5,8 @@
  * save them), and the files it plans are what `cmp-lens decrypt` writes and the inspector's Save offers.
  */
 import { extraCertsDer, readMessage, toPem } from '../core/base';
+import type { InspectorModel } from '../core/inspect';
+import type { EncryptedView } from '../shared/protocol';
 import type { Subtle } from '../core/base';
 import {
   certNameOf,
@@ -111,4 +113,38 @@ export function decryptedFiles(items: DecryptedItem[], base: string): PlannedFil
     }),
   );
   return files;
+}
+
+/**
+ * The inspector's "Encrypted content" rows: each item found in the message, locked (with its
+ * RecipientInfo kinds) or as `decrypted` opened it, with its tree node. Never a key.
+ */
+export function encryptedViews(model: InspectorModel, decrypted?: DecryptedItem[]): EncryptedView[] {
+  let found: EncryptedItem[];
+  try {
+    found = findEncrypted(readMessage(model.der));
+  } catch {
+    return [];
+  }
+  return found.map((f, i) => {
+    const d = decrypted?.[i];
+    const kinds = f.envelope?.recipientInfos.map((r) =>
+      r.ktri ? 'ktri' : r.kari ? 'kari' : r.pwri ? 'pwri' : r.ori ? 'ori (kemri)' : 'kekri',
+    );
+    return {
+      path: f.path,
+      purpose: f.purpose,
+      nodeId: model.filter(f.path, 50).matches.find((x) => x.path === f.path)?.id,
+      state: !d ? 'locked' : d.failed === 'no-key' ? 'failed' : 'opened',
+      lines: d
+        ? describeDecrypted(d)
+        : [
+            kinds
+              ? `EnvelopedData for ${kinds.join(', ')}: not decrypted`
+              : 'EncryptedValue (RFC 4211): not decrypted',
+          ],
+      keys: d?.keys?.length ?? 0,
+      certificate: !!d?.certificate,
+    };
+  });
 }

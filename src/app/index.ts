@@ -55,6 +55,7 @@ export { opensslCommand, type OpensslCommand, type OpensslOptions } from './open
 export {
   decryptedFiles,
   decryptMessage,
+  encryptedViews,
   describeDecrypted,
   type DecryptOutcome,
   type PlannedFile,

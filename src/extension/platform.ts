@@ -36,7 +36,7 @@ export interface Platform {
    * Writes a private key as PKCS#8 PEM readable by its owner only (mode 0600); returns false, writing
    * nothing, where that cannot be promised (a file system without modes: the browser, a remote one).
    */
-  saveKey(uri: vscode.Uri, key: KeyPair): Promise<boolean>;
+  saveKey(uri: vscode.Uri, key: Pick<KeyPair, 'pkcs8'>): Promise<boolean>;
   /** How a file the user picked is named in a form (a path on the Node host, a URI on the web) … */
   nameOf(uri: vscode.Uri): string;
   /** … and back: the file a form's name (or a `cmpLens.trustAnchors` entry) refers to. */

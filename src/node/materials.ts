@@ -52,7 +52,7 @@ export async function loadKey(path: string): Promise<KeyPair> {
 }
 
 /** Writes a private key as PKCS#8 PEM readable only by its owner (mode 0600). */
-export function saveKey(path: string, key: KeyPair): void {
+export function saveKey(path: string, key: Pick<KeyPair, 'pkcs8'>): void {
   // Always a new file (renamed over the old), so its mode is 0600 whatever the old one's was.
   writeFileAtomic(path, toPem('PRIVATE KEY', key.pkcs8), 0o600);
 }

@@ -85,6 +85,25 @@ export interface InspectorState {
   split?: number;
 }
 
+/**
+ * One encrypted item of the message (RFC 9810 §5.2.2: EnvelopedData, or the old EncryptedValue) as the
+ * inspector lists it: what it is, whether it was opened, and what it held, in words. Never a key: a
+ * key reaches the webview only on "Show key", in a `keyShown` message, and is not kept in its state.
+ */
+export interface EncryptedView {
+  path: string;
+  purpose: string;
+  /** The tree node, to reveal it. */
+  nodeId?: string;
+  state: 'locked' | 'opened' | 'failed';
+  /** What was decrypted with which RecipientInfo, the KGA's signature, the key named and redacted. */
+  lines: string[];
+  /** How many private keys it holds (Show key, Save key…). */
+  keys: number;
+  /** Whether it holds a certificate (Save certificate…, Open certificate). */
+  certificate: boolean;
+}
+
 /** Node ids are short strings the host made; offsets and lengths are within any real message. */
 const id = str(256);
 const count = int(0, 2 ** 31 - 1);
@@ -102,6 +121,11 @@ export const inspectorMessageKinds = {
   enterSecret: {},
   chooseCert: {},
   configureTrust: {},
+  decrypt: {},
+  showKey: { index: int(0, 255) },
+  saveKey: { index: int(0, 255) },
+  saveCert: { index: int(0, 255) },
+  openCert: { index: int(0, 255) },
 } satisfies Record<WebviewToHost['type'], Record<string, Check>>;
 
 export const isWebviewToHost = messageGuard<WebviewToHost>(inspectorMessageKinds);
@@ -128,7 +152,17 @@ export type WebviewToHost =
   /** The user wants to check the signature with a certificate file instead of extraCerts[0]. */
   | { type: 'chooseCert' }
   /** The user wants to set the trust anchors chains are checked against (a signature's chain was not checked). */
-  | { type: 'configureTrust' };
+  | { type: 'configureTrust' }
+  /** The user wants to decrypt the message's encrypted content (a key file or a password is asked for). */
+  | { type: 'decrypt' }
+  /** Show the private key of encrypted item `index` (asked to confirm first). */
+  | { type: 'showKey'; index: number }
+  /** Save the private key of item `index` (PKCS#8, owner-only). */
+  | { type: 'saveKey'; index: number }
+  /** Save the certificate item `index` held (PEM). */
+  | { type: 'saveCert'; index: number }
+  /** Open the certificate item `index` held in an inspector of its own. */
+  | { type: 'openCert'; index: number };
 
 export interface FilterMatch {
   id: string;
@@ -154,6 +188,10 @@ export type HostToWebview =
   | { type: 'protection'; version: number; results: CheckResult[] }
   /** Protocol-check findings (sent after `show`), each with the tree node it is about. */
   | { type: 'findings'; version: number; profile: string; findings: (Finding & { nodeId?: string })[] }
+  /** What the message carries encrypted, and what was opened (sent after `show`, and after Decrypt…). */
+  | { type: 'encrypted'; version: number; items: EncryptedView[] }
+  /** A private key the user asked to see (PEM): shown until hidden, never stored. */
+  | { type: 'keyShown'; version: number; index: number; pem: string }
   /** Something went wrong answering a request. */
   | { type: 'error'; message: string }
   /** The webview's texts in VS Code's display language (English text → shown text), before the first render. */

@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { inspectInput, InspectorModel } from '../../src/core/inspect';
 import { respond, showPayload } from '../../src/core/inspect';
-import { verifyMessage } from '../../src/core/protection';
+import { verifyMessage, type DecryptedItem, type RecipientKey } from '../../src/core/protection';
+import { toPem } from '../../src/core/base';
 import { checkMessage } from '../../src/core/checks';
-import { captureView, givenSecret } from '../../src/app';
+import { captureView, decryptMessage, encryptedViews, givenSecret } from '../../src/app';
 import { parseCapture } from '../../src/core/capture';
 import type { CaptureToHost } from '../../src/shared/capture';
 import type { HostToWebview, WebviewToHost } from '../../src/shared/protocol';
@@ -123,6 +124,8 @@ export async function openInspector(
   title: string,
   viewport = { width: 1280, height: 800 },
   secretOnRequest?: Uint8Array,
+  /** What the host's Decrypt… dialogs would give (a key file, a password). */
+  decryptWith?: RecipientKey,
 ): Promise<Opened> {
   const page = await browser.newPage({ viewport });
   const { doc, der } = inspectInput(bytes);
@@ -134,6 +137,7 @@ export async function openInspector(
     if (m.type() === 'error') errors.push(m.text());
   });
   const received: string[] = [];
+  let decrypted: DecryptedItem[] | undefined;
   // First paint, timed in the page: from the moment the "show" message is posted to the first
   // animation frame after the first tree row (or, with no element, problem) is in the DOM.
   await page.addInitScript(() => {
@@ -170,9 +174,24 @@ export async function openInspector(
           findings: checkMessage(der).map((f) => ({ ...f, nodeId: model.reveal(f.offset).at(-1) })),
         });
         await post({ type: 'protection', version: 1, results: await verifyMessage(der) });
+        await post({ type: 'encrypted', version: 1, items: encryptedViews(model) });
       }
       return;
     }
+    if (m.type === 'decrypt' && decryptWith) {
+      // What the host does after its dialogs: decrypt, then send the rows (never a key).
+      decrypted = (await decryptMessage(der, decryptWith)).items;
+      await post({ type: 'encrypted', version: 1, items: encryptedViews(model, decrypted) });
+      return;
+    }
+    if (m.type === 'showKey') {
+      // After the host's confirmation: the key, once, for this view.
+      const pkcs8 = decrypted?.flatMap((d) => d.keys ?? [])[m.index]?.pkcs8;
+      if (pkcs8)
+        await post({ type: 'keyShown', version: 1, index: m.index, pem: toPem('PRIVATE KEY', pkcs8) });
+      return;
+    }
+    if (['decrypt', 'saveKey', 'saveCert', 'openCert'].includes(m.type)) return;
     if (m.type === 'chooseCert' || m.type === 'configureTrust') return;
     if (m.type === 'enterSecret') {
       // What the host does after its password input box: check with the secret, send only results.

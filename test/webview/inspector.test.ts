@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { AnnotatedNode } from '../../src/shared/annotated';
 import { walkWithPaths } from '../../src/core/inspect/paths';
 import { toHex } from '../../src/core/der/values';
+import { unwrapInput } from '../../src/core/base';
 import { bigCrlann, hostileMessage, hostileStrings, hostileStructures, manyExtraCerts } from '../gen/inputs';
 import { extraCertsOf, signedKur, withExtraCerts } from '../gen/signers';
 import { denseCrlann } from '../gen/inputs';
@@ -526,4 +527,59 @@ describe('inspector webview: hostile structures render, bounded, and run nothing
       await closeAll(o);
     });
   }
+});
+
+describe('inspector webview: encrypted content (issue 18)', () => {
+  it('lists the EnvelopedData locked, decrypts on request, shows the key only when asked, then hides it', async () => {
+    const key = unwrapInput(fixture('centralkeygen/ee.key.pem')).der;
+    const o = await openInspector(
+      browser,
+      origin,
+      fixture('centralkeygen/ip-kari-ec.der'),
+      'ip-kari-ec',
+      undefined,
+      undefined,
+      { kind: 'key', pkcs8: key },
+    );
+    await o.page.waitForSelector('.encrypted-item.state-locked');
+    assert.equal(
+      await o.page.$eval('.encrypted h2', (e) => e.textContent?.trim().startsWith('Encrypted content: 1')),
+      true,
+    );
+    assert.match(
+      await o.page.$eval('.encrypted-lines', (e) => e.textContent ?? ''),
+      /EnvelopedData for kari: not decrypted/,
+    );
+    await o.page.click('.encrypted vscode-button.decrypt');
+    await o.page.waitForSelector('.encrypted-item.state-opened');
+    const text = await o.page.$eval('.encrypted-item', (e) => e.textContent ?? '');
+    assert.match(text, /decrypted with recipientInfos\[0\] kari/);
+    assert.match(text, /KGA signature: valid — KGA signature by CN=KGA/);
+    assert.match(
+      text,
+      /private key: id-ecPublicKey \(prime256v1 \(P-256\)\) \(redacted\), matches the certificate issued with it/,
+    );
+    assert.equal(await o.page.$('.key-pem'), null, 'no key on screen before Show key');
+    assert.ok(!o.received.some((r) => r.includes('PRIVATE KEY')), 'no key sent before Show key');
+    // The path link reveals the EnvelopedData in the tree.
+    await o.page.click('.encrypted-item .link');
+    await o.page.waitForFunction(
+      () => document.querySelector('.tree .row.selected .name')?.textContent === 'privateKey',
+    );
+    await o.page.click('.encrypted vscode-button.show-key');
+    await o.page.waitForSelector('.key-pem pre');
+    assert.match(
+      await o.page.$eval('.key-pem pre', (e) => e.textContent ?? ''),
+      /^-----BEGIN PRIVATE KEY-----/,
+    );
+    await screenshot(o.page, 'inspector-decrypted-key');
+    // Nothing of the key in the state the webview saves.
+    const saved = await o.page.evaluate(() =>
+      JSON.stringify((window as unknown as { __state?: unknown }).__state ?? ''),
+    );
+    assert.ok(!saved.includes('PRIVATE KEY'));
+    await o.page.click('.key-pem vscode-button.hide-key');
+    assert.equal(await o.page.$('.key-pem'), null);
+    await closeAll(o);
+  });
 });

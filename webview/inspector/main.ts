@@ -8,6 +8,7 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import type { CheckResult } from '../../src/shared/protection';
 import type { Finding } from '../../src/shared/findings';
 import type {
+  EncryptedView,
   FilterMatch,
   HostToWebview,
   InspectorState,
@@ -247,6 +248,82 @@ function renderChecks(results: CheckResult[]): void {
 
 const findingsEl = el('section', 'findings');
 problemsEl.after(findingsEl);
+const encryptedEl = el('section', 'encrypted');
+checksEl.after(encryptedEl);
+
+/**
+ * "Encrypted content": each EnvelopedData/EncryptedValue of the message, locked or opened, with what it
+ * held in words; Decrypt… asks the host for a key or a password. A key is shown only after the host
+ * confirmed with the person (keyShown), and is never put in the saved state.
+ */
+function renderEncrypted(items: EncryptedView[]): void {
+  clear(encryptedEl);
+  if (!items.length) return;
+  const head = el('h2', undefined, t('Encrypted content: {0}', items.length));
+  encryptedEl.append(head);
+  if (items.some((i) => i.state !== 'opened')) {
+    const b = el('vscode-button', 'decrypt', t('Decrypt…')) as HTMLElement;
+    b.title = t('Open it with the recipient private key (PKCS#8) or a password');
+    b.addEventListener('click', () => send({ type: 'decrypt' }));
+    head.append(b);
+  }
+  let keyIndex = 0;
+  items.forEach((item, index) => {
+    const row = el('div', `encrypted-item state-${item.state}`);
+    const link = el('button', 'link', item.path);
+    link.addEventListener('click', () =>
+      item.nodeId ? reveal(item.nodeId.split('.').map((_, i, a) => a.slice(0, i + 1).join('.'))) : undefined,
+    );
+    row.append(
+      el(
+        'span',
+        `codicon codicon-${item.state === 'opened' ? 'unlock' : item.state === 'failed' ? 'error' : 'lock'}`,
+      ),
+      el('span', 'encrypted-purpose', item.purpose),
+      link,
+    );
+    const lines = el('ul', 'encrypted-lines');
+    for (const line of item.lines) lines.append(el('li', undefined, line.trim()));
+    row.append(lines);
+    const actions = el('div', 'encrypted-actions');
+    for (let k = 0; k < item.keys; k++, keyIndex++) {
+      const at = keyIndex;
+      const showKey = el('vscode-button', 'show-key', t('Show key')) as HTMLElement;
+      showKey.setAttribute('secondary', '');
+      showKey.dataset.key = String(at);
+      showKey.addEventListener('click', () => send({ type: 'showKey', index: at }));
+      const saveKey = el('vscode-button', 'save-key', t('Save key…')) as HTMLElement;
+      saveKey.title = t('PKCS#8 PEM, readable by you only (mode 0600)');
+      saveKey.addEventListener('click', () => send({ type: 'saveKey', index: at }));
+      actions.append(showKey, saveKey);
+    }
+    if (item.certificate) {
+      const open = el('vscode-button', 'open-cert', t('Open certificate')) as HTMLElement;
+      open.setAttribute('secondary', '');
+      open.addEventListener('click', () => send({ type: 'openCert', index }));
+      const save = el('vscode-button', 'save-cert', t('Save certificate…')) as HTMLElement;
+      save.addEventListener('click', () => send({ type: 'saveCert', index }));
+      actions.append(open, save);
+    }
+    if (actions.childElementCount) row.append(actions);
+    encryptedEl.append(row);
+  });
+}
+
+/** A key the person asked to see, under its Show key button, with Hide. */
+function showKeyPem(index: number, pem: string): void {
+  const button = encryptedEl.querySelector(`.show-key[data-key="${index}"]`);
+  const actions = button?.parentElement;
+  if (!actions) return;
+  actions.parentElement!.querySelector(`.key-pem[data-key="${index}"]`)?.remove();
+  const box = el('div', 'key-pem');
+  box.dataset.key = String(index);
+  const hide = el('vscode-button', 'hide-key', t('Hide key')) as HTMLElement;
+  hide.setAttribute('secondary', '');
+  hide.addEventListener('click', () => box.remove());
+  box.append(el('pre', undefined, pem), hide);
+  actions.after(box);
+}
 
 /** Protocol-check findings: a list under the problems (click selects the node) and marks on the tree rows. */
 function renderFindings(profile: string, findings: (Finding & { nodeId?: string })[]): void {
@@ -467,6 +544,10 @@ onMessage((m: HostToWebview) => {
       return m.version === version ? renderChecks(m.results) : undefined;
     case 'findings':
       return m.version === version ? renderFindings(m.profile, m.findings) : undefined;
+    case 'encrypted':
+      return m.version === version ? renderEncrypted(m.items) : undefined;
+    case 'keyShown':
+      return m.version === version ? showKeyPem(m.index, m.pem) : undefined;
     case 'error':
       problemsEl.prepend(el('div', 'problem-error', `CMP Lens: ${m.message}`));
       return;

@@ -252,6 +252,7 @@ export function registerInspector(
     trustAnchors: () => readTrustAnchors((m) => log.warn(m), platform.uriOf),
     log,
     changed: (session) => sessions.update(session),
+    saveKey: (uri, pkcs8) => platform.saveKey(uri, { pkcs8 }),
   };
   const diagnostics = vscode.languages.createDiagnosticCollection('cmpLens');
   const copy = (what: CopyWhat) => (ctx?: NodeContext) => {

@@ -6,6 +6,8 @@
 import * as vscode from 'vscode';
 import {
   checkProtection,
+  decryptMessage,
+  encryptedViews,
   inspectFile,
   kindInWords,
   inspectModel,
@@ -18,6 +20,8 @@ import {
   type SecretQuery,
   type SecretSource,
 } from '../../app';
+import { toPem, unwrapInput } from '../../core/base';
+import { readRecipientKey, type DecryptedItem, type RecipientKey } from '../../core/protection';
 import type { CheckProfile, Finding } from '../../shared/findings';
 import type { CheckResult } from '../../shared/protection';
 import {
@@ -36,6 +40,8 @@ export interface ProtectionContext {
   trustAnchors(): Promise<Uint8Array[]>;
   changed(session: InspectorSession): void;
   log: vscode.LogOutputChannel;
+  /** Writes a private key owner-only (PKCS#8 PEM); false where that cannot be promised (the browser). */
+  saveKey(uri: vscode.Uri, pkcs8: Uint8Array): Promise<boolean>;
 }
 
 export interface SessionOptions {
@@ -95,8 +101,154 @@ export class InspectorSession extends Disposable {
     this.post({ type: 'show', payload: showPayload(m, this.o.title, this.version) });
     if (m.doc.kind === 'PKIMessage') {
       this.lint(m);
+      this.decrypted = undefined;
+      this.postEncrypted(m);
       await this.check();
     } else this.onFindings?.([]);
+  }
+
+  /** What was decrypted (in this window's memory only; the keys are never posted but on Show key). */
+  private decrypted: DecryptedItem[] | undefined;
+
+  /** The encrypted items, locked or as opened, for the webview's "Encrypted content" section. */
+  private postEncrypted(m: InspectorModel): void {
+    this.post({ type: 'encrypted', version: this.version, items: encryptedViews(m, this.decrypted) });
+  }
+
+  /** Decrypt…: a PKCS#8 key file or a password, then every encrypted item opened with it. */
+  async decrypt(): Promise<void> {
+    const m = await this.ensureModel();
+    const how = await vscode.window.showQuickPick(
+      [
+        {
+          label: vscode.l10n.t('A private key file…'),
+          detail: vscode.l10n.t('PKCS#8 (PEM or DER): RSA (ktri), EC, X25519, X448 (kari), ML-KEM (kemri)'),
+          how: 'key' as const,
+        },
+        {
+          label: vscode.l10n.t('A password…'),
+          detail: vscode.l10n.t('pwri: the shared secret of a MAC-protected central key generation'),
+          how: 'password' as const,
+        },
+      ],
+      { title: vscode.l10n.t('CMP Lens: decrypt {0} with', this.o.title), ignoreFocusOut: true },
+    );
+    if (!how) return;
+    let key: RecipientKey;
+    if (how.how === 'password') {
+      const value = await vscode.window.showInputBox({
+        title: vscode.l10n.t('CMP Lens: password for the EnvelopedData'),
+        password: true,
+        ignoreFocusOut: true,
+      });
+      if (value === undefined) return;
+      key = { kind: 'password', password: new TextEncoder().encode(value) };
+    } else {
+      const picked = await vscode.window.showOpenDialog({
+        canSelectMany: false,
+        openLabel: vscode.l10n.t('Decrypt with this key'),
+        title: vscode.l10n.t('CMP Lens: the recipient private key (PKCS#8)'),
+        filters: { Keys: ['pem', 'key', 'der', 'p8'] },
+      });
+      if (!picked?.[0]) return;
+      const u = unwrapInput(await vscode.workspace.fs.readFile(picked[0]));
+      try {
+        if (u.error) throw new Error(u.error);
+        readRecipientKey(u.der);
+      } catch (e) {
+        void vscode.window.showErrorMessage(
+          vscode.l10n.t(
+            'CMP Lens: {0} cannot decrypt: {1}',
+            picked[0].path.split('/').pop() ?? '',
+            (e as Error).message,
+          ),
+        );
+        return;
+      }
+      key = { kind: 'key', pkcs8: u.der };
+    }
+    const out = await decryptMessage(m.der, key);
+    this.decrypted = out.items;
+    // Only what happened, never the key or the password.
+    this.o.protection.log.info(
+      `decrypt ${this.o.title}: ${out.items.map((i) => `${i.path} ${i.failed === 'no-key' ? 'not opened' : i.failed ? 'opened, a check failed' : 'opened'}`).join('; ')}`,
+    );
+    this.postEncrypted(m);
+    if (out.exit === 3)
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('CMP Lens: nothing in {0} opens with this key.', this.o.title),
+      );
+  }
+
+  private keyAt(index: number): Uint8Array | undefined {
+    return this.decrypted?.flatMap((d) => d.keys ?? [])[index]?.pkcs8;
+  }
+
+  private certAt(index: number): Uint8Array | undefined {
+    return this.decrypted?.[index]?.certificate;
+  }
+
+  /** Shows a decrypted private key, after the person confirms; it is not kept in the webview's state. */
+  async showKey(index: number): Promise<void> {
+    const pkcs8 = this.keyAt(index);
+    if (!pkcs8) return;
+    const show = vscode.l10n.t('Show key');
+    const ok = await vscode.window.showWarningMessage(
+      vscode.l10n.t(
+        'Show the private key in the inspector? It stays on screen until you hide it or close the view.',
+      ),
+      { modal: true },
+      show,
+    );
+    if (ok === show)
+      this.post({ type: 'keyShown', version: this.version, index, pem: toPem('PRIVATE KEY', pkcs8) });
+  }
+
+  /** Saves a decrypted private key as PKCS#8 PEM, owner-only (mode 0600); refused where that cannot be. */
+  async saveKey(index: number): Promise<void> {
+    const pkcs8 = this.keyAt(index);
+    if (!pkcs8) return;
+    const base = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      title: vscode.l10n.t('CMP Lens: save the decrypted private key (PKCS#8, owner-only)'),
+      defaultUri: base ? vscode.Uri.joinPath(base, `${this.o.suggestedName}.key.pem`) : undefined,
+      filters: { 'PKCS#8 PEM': ['pem'] },
+    });
+    if (!target) return;
+    if (await this.o.protection.saveKey(target, pkcs8))
+      vscode.window.setStatusBarMessage(
+        vscode.l10n.t('CMP Lens: saved the key to {0} (mode 0600)', target.fsPath),
+        4000,
+      );
+    else
+      void vscode.window.showErrorMessage(
+        vscode.l10n.t(
+          'CMP Lens: a private key is written only where it can be made owner-only (a local folder); nothing was written.',
+        ),
+      );
+  }
+
+  async saveCert(index: number): Promise<void> {
+    const der = this.certAt(index);
+    if (!der) return;
+    const base = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      title: vscode.l10n.t('CMP Lens: save the decrypted certificate'),
+      defaultUri: base ? vscode.Uri.joinPath(base, `${this.o.suggestedName}.crt.pem`) : undefined,
+      filters: { PEM: ['pem', 'crt'] },
+    });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(toPem('CERTIFICATE', der)));
+  }
+
+  async openCert(index: number): Promise<void> {
+    const der = this.certAt(index);
+    if (der)
+      await vscode.commands.executeCommand(
+        'cmpLens.inspectBytes',
+        `${this.o.suggestedName} (decrypted certificate)`,
+        der,
+      );
   }
 
   /** Protocol checks with the profile from `cmpLens.checkProfile`, posted with the node each is about. */
@@ -218,6 +370,16 @@ export class InspectorSession extends Disposable {
           return await this.enterSecret();
         case 'chooseCert':
           return await this.chooseCertificate();
+        case 'decrypt':
+          return await this.decrypt();
+        case 'showKey':
+          return await this.showKey(message.index);
+        case 'saveKey':
+          return await this.saveKey(message.index);
+        case 'saveCert':
+          return await this.saveCert(message.index);
+        case 'openCert':
+          return await this.openCert(message.index);
         case 'configureTrust':
           return void (await vscode.commands.executeCommand(
             'workbench.action.openSettings',
