@@ -3,11 +3,25 @@
  * extraCerts or a chosen certificate), the protecting certificate and its chain, POPs, CSRs, a
  * certConf's certHash, and the protocol findings. The inspector and `cmp-lens verify` both call it.
  */
-import { messageShaped, pqImplementations, readTop, senderKidOf, slice, type Subtle } from '../core/base';
+import {
+  messageShaped,
+  pqImplementations,
+  readMessage,
+  readTop,
+  senderKidOf,
+  slice,
+  type Subtle,
+} from '../core/base';
 import { inspectInput } from '../core/inspect';
 import type { DocumentKind } from '../shared/annotated';
 import { checkMessage } from '../core/checks';
-import { checkCertHashes, transactionIdOf, verifyMessage } from '../core/protection';
+import {
+  checkCertHashes,
+  kemCiphertextOf,
+  kemSharedSecret,
+  transactionIdOf,
+  verifyMessage,
+} from '../core/protection';
 import type { CheckProfile, Finding } from '../shared/findings';
 import type { CheckResult } from '../shared/protection';
 import type { SecretQuery, SecretSource } from './ports';
@@ -28,6 +42,32 @@ export interface CheckInput {
   subtle?: Subtle;
   /** Clock for certificate validity when the message has no messageTime. */
   now?: () => Date;
+  /**
+   * KemBasedMac (RFC 9810 §5.1.3.4): the ML-KEM private key (PKCS#8) and the messages that may carry
+   * the exchange's KemCiphertextInfo (its genp, or this message's generalInfo when absent).
+   */
+  kem?: { key: Uint8Array; carriers?: Uint8Array[] };
+}
+
+/**
+ * The KEM shared secret for a KemBasedMac check: the first KemCiphertextInfo in `carriers` (or in the
+ * message) that has the message's transactionID, decapsulated with the key. Throws in words.
+ */
+export function kemSecretFor(der: Uint8Array, kem: { key: Uint8Array; carriers?: Uint8Array[] }): Uint8Array {
+  const tid = transactionIdOf(der);
+  for (const c of kem.carriers?.length ? kem.carriers : [der]) {
+    let m;
+    try {
+      m = readMessage(c);
+    } catch {
+      continue;
+    }
+    const info = kemCiphertextOf(m);
+    if (info && transactionIdOf(c) === tid) return kemSharedSecret(info, kem.key);
+  }
+  throw new Error(
+    `no KemCiphertextInfo with this message's transactionID ${tid ?? '(none)'} in ${kem.carriers?.length ? 'the messages given' : 'the message'}`,
+  );
 }
 
 export interface CheckOutcome {
@@ -48,8 +88,18 @@ export function secretQueryFor(der: Uint8Array, name: string): SecretQuery {
 export async function checkProtection(input: CheckInput): Promise<CheckOutcome> {
   const q = secretQueryFor(input.der, input.name);
   const stored = !input.typed && input.secrets ? await input.secrets.lookup(q) : undefined;
+  let kemSecret: Uint8Array | undefined;
+  let kemProblem: string | undefined;
+  if (input.kem) {
+    try {
+      kemSecret = kemSecretFor(input.der, input.kem);
+    } catch (e) {
+      kemProblem = (e as Error).message;
+    }
+  }
   const results = await verifyMessage(input.der, {
     secret: input.typed ?? stored,
+    kemSecret,
     cert: input.cert,
     trustAnchors: input.trustAnchors,
     crypto: input.subtle ? { subtle: input.subtle } : undefined,
@@ -57,6 +107,8 @@ export async function checkProtection(input: CheckInput): Promise<CheckOutcome> 
   });
   if (input.issued) results.push(...(await checkCertHashes(input.der, await input.issued(), input.subtle)));
   const protection = results.find((r) => r.check === 'protection');
+  if (kemProblem && protection?.verdict === 'cannot-verify')
+    protection.reason = `${protection.reason}: ${kemProblem}`;
   const typed = input.typed ? { secret: input.typed, typed: true } : undefined;
   const remembered = input.secrets
     ? await settleSecret(input.secrets, q, typed, protection?.verdict === 'valid')

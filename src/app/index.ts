@@ -20,6 +20,7 @@ export {
 } from './inspect';
 export {
   checkProtection,
+  kemSecretFor,
   signatureImplementations,
   kindInWords,
   lintMessage,

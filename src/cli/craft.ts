@@ -2,7 +2,7 @@
  * `cmp-lens build`: the composer's builder from a terminal. Flags mirror the form's fields; a JSON
  * spec file (`--spec`, the same RequestSpec the form keeps) can give any of them, flags win.
  */
-import { keyKinds, type KeyKind } from '../core/base';
+import { keyKinds, readMessage, type KeyKind } from '../core/base';
 import type { GenmInfoType } from '../shared/requestSpec';
 import {
   buildRequest,
@@ -16,7 +16,7 @@ import {
   type RequestBody,
   type RequestSpec,
 } from '../core/compose';
-import type { ProtectionSpec } from '../core/protection';
+import { kemCiphertextOf, kemSharedSecret, type ProtectionSpec } from '../core/protection';
 import { loadDer, loadKey, MaterialError, saveKey } from '../node/materials';
 import { helpText, intFlag, parseFlags, type FlagSpec, type Parsed } from './args';
 import type { Command } from './command';
@@ -32,6 +32,16 @@ export const protectionFlags: FlagSpec = {
   '--key': { kind: 'value', arg: 'F', help: "signature protection: the signer's PKCS#8 private key" },
   '--chain': { kind: 'list', arg: 'F', help: "certificates after the signer's in extraCerts" },
   '--sig-hash': { kind: 'value', arg: 'H', help: 'SHA-256, SHA-384 or SHA-512 for RSA/ECDSA signatures' },
+  '--kem-key': {
+    kind: 'value',
+    arg: 'F',
+    help: 'KemBasedMac protection: the ML-KEM private key (PKCS#8) a genp encapsulated to (with --kem-ct)',
+  },
+  '--kem-ct': {
+    kind: 'value',
+    arg: 'F',
+    help: 'KemBasedMac protection: the genp carrying the KemCiphertextInfo (its transactionID is used)',
+  },
   '--unprotected': { kind: 'bool', help: 'no protection' },
 };
 
@@ -116,6 +126,23 @@ export async function protectionFrom(p: Parsed, io: Io, secret = secretFrom(p, i
       chain: p.list('--chain').map((c) => loadDer(c)),
       hash: hash as 'SHA-256' | undefined,
     };
+  const kemKey = p.value('--kem-key');
+  if (!!kemKey !== !!p.value('--kem-ct'))
+    throw new UsageError('KemBasedMac protection needs both --kem-key and --kem-ct');
+  if (kemKey) {
+    if (cert || secret) throw new UsageError('choose one protection: KemBasedMac, a signature or a MAC');
+    const carrier = loadDer(p.value('--kem-ct')!, 'genp');
+    try {
+      const info = kemCiphertextOf(readMessage(carrier));
+      if (!info) throw new Error('it carries no KemCiphertextInfo (genp or generalInfo)');
+      return {
+        kind: 'kemBasedMac',
+        sharedSecret: kemSharedSecret(info, loadDer(kemKey, 'ML-KEM private key')),
+      };
+    } catch (e) {
+      throw new UsageError(`--kem-ct ${p.value('--kem-ct')}: ${(e as Error).message}`);
+    }
+  }
   const iterations = intFlag(p, '--iterations', 1, 1_000_000);
   if (secret)
     return p.bool('--pbmac1') ? { kind: 'pbmac1', secret, iterations } : { kind: 'pbm', secret, iterations };

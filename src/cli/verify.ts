@@ -14,6 +14,16 @@ const flags: FlagSpec = {
     help: 'check the signature with this certificate (PEM or DER), not one found by senderKID or sender',
   },
   '--trust': { kind: 'list', arg: 'F', help: 'a trust anchor certificate for chain building' },
+  '--kem-key': {
+    kind: 'value',
+    arg: 'F',
+    help: 'KemBasedMac: the ML-KEM private key (PKCS#8) the KemCiphertextInfo was encapsulated to',
+  },
+  '--kem-ct': {
+    kind: 'list',
+    arg: 'F',
+    help: 'KemBasedMac: the genp (or message) carrying the KemCiphertextInfo of the same transactionID (default: the message itself)',
+  },
   '--issued': {
     kind: 'list',
     arg: 'F',
@@ -70,6 +80,10 @@ async function run(args: string[], io: Io): Promise<number> {
           return fromMessage.length ? fromMessage : [bytes];
         })
     : undefined;
+  const kemKey = p.value('--kem-key');
+  const kem = kemKey
+    ? { key: readDer(kemKey, io), carriers: p.list('--kem-ct').map((f) => readDer(f, io)) }
+    : undefined;
   const all: CheckResult[] = [];
   for (const [i, der] of input.messages.entries()) {
     const several = input.messages.length > 1;
@@ -81,6 +95,7 @@ async function run(args: string[], io: Io): Promise<number> {
       cert,
       trustAnchors,
       issued,
+      kem,
     });
     const prefix = several ? `message ${i + 1}: ` : '';
     for (const r of results) for (const line of resultLine(r).split('\n')) io.out(prefix + line);

@@ -28,7 +28,11 @@ import {
   RecipientInfo,
   RecipientInfos,
   GCMParameters,
+  KemCiphertextInfo,
   KEMRecipientInfo,
+  oids,
+  type PKIBody,
+  type PKIHeader,
   PBKDF2Params,
   PBKDF2Salt,
 } from '../asn1';
@@ -868,4 +872,26 @@ export async function generateRecipientKey(
   const seed = random(64);
   const k = set.noble.keygen(seed);
   return { spki: spkiOf(o, k.publicKey), pkcs8: pkcs8Of(o, derTlv(0x80, seed)) };
+}
+
+/**
+ * The KemCiphertextInfo a message carries (RFC 9810 §5.1.3.4): in a genp's id-it-KemCiphertextInfo, or
+ * in the header's generalInfo; undefined when it has none.
+ */
+export function kemCiphertextOf(msg: { header: PKIHeader; body: PKIBody }): KemCiphertextInfo | undefined {
+  const items = [...(msg.body.genp ?? []), ...(msg.header.generalInfo ?? [])];
+  const itav = items.find((i) => i.infoType === oids.itKemCiphertextInfo && i.infoValue);
+  return itav ? decodeAs(itav.infoValue!, KemCiphertextInfo, 'KemCiphertextInfo') : undefined;
+}
+
+/** ss = Decapsulate(ct, sk): the KEM shared secret of a KemCiphertextInfo, with the ML-KEM private key. */
+export function kemSharedSecret(info: KemCiphertextInfo, pkcs8: Uint8Array): Uint8Array {
+  const key = readRecipientKey(pkcs8);
+  if (key.family !== 'ML-KEM')
+    throw new EnvelopeError(`KemCiphertextInfo needs an ML-KEM private key, not ${key.name}`);
+  if (key.oid !== info.kem.algorithm)
+    throw new EnvelopeError(
+      `the KemCiphertextInfo is for ${algName(info.kem.algorithm)}, the key is ${key.name}`,
+    );
+  return mlKem[key.oid].noble.decapsulate(new Uint8Array(info.ct.buffer), key.secretKey);
 }

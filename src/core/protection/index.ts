@@ -15,6 +15,8 @@ export {
   EnvelopeError,
   openEnvelope,
   generateRecipientKey,
+  kemCiphertextOf,
+  kemSharedSecret,
   readRecipientKey,
   recipientKeyKinds,
   sealEnvelope,

@@ -3,7 +3,16 @@
  * (RFC 8018 PBKDF2 + HMAC, as RFC 9481 §6.1.1 profiles it). WebCrypto is passed in.
  */
 import type { AlgorithmIdentifier } from '@peculiar/asn1-x509';
-import { PBKDF2Params, PBMAC1Params, PBMParameter, oids } from '../asn1';
+import { AsnSerializer, OctetString } from '@peculiar/asn1-schema';
+import {
+  KemBMParameter,
+  KemOtherInfo,
+  PBKDF2Params,
+  PBMAC1Params,
+  PBMParameter,
+  PKIFreeText,
+  oids,
+} from '../asn1';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { algName, hashByOid, hmacByOid, hmacName } from '../base/algorithms';
@@ -150,4 +159,60 @@ export function pbmac1Plan(parameters: ArrayBuffer | undefined): MacPlan {
     };
   }
   return plan;
+}
+
+/** HKDF by its RFC 8619 OID. */
+const hkdfByOid: Record<string, string> = {
+  '1.2.840.113549.1.9.16.3.28': 'SHA-256',
+  '1.2.840.113549.1.9.16.3.29': 'SHA-384',
+  '1.2.840.113549.1.9.16.3.30': 'SHA-512',
+};
+
+/** The context RFC 9810 §5.1.3.4 feeds the KDF: DER KemOtherInfo { "CMP-KEM", transactionID, kemContext }. */
+export function kemOtherInfoDer(transactionID: Uint8Array, kemContext?: Uint8Array): Uint8Array {
+  return new Uint8Array(
+    AsnSerializer.serialize(
+      new KemOtherInfo({
+        staticString: new PKIFreeText(['CMP-KEM']),
+        transactionID: new OctetString(transactionID),
+        kemContext: kemContext ? new OctetString(kemContext) : undefined,
+      }),
+    ),
+  );
+}
+
+/**
+ * KemBasedMac (RFC 9810 §5.1.3.4): ssk = KDF(ss, len, KemOtherInfo), MAC = mac(ssk, ProtectedPart).
+ * The "secret" of this plan is ss, the KEM shared secret of the exchange (decapsulated from the
+ * KemCiphertextInfo with the KEM private key, or kept by the side that encapsulated). KDFs: HKDF with
+ * SHA-2 (salt absent); MACs: HMAC with SHA-2. Others are named and refused.
+ */
+export function kemMacPlan(parameters: ArrayBuffer | undefined, transactionID: Uint8Array): MacPlan {
+  if (!parameters) throw new Error('kemBasedMac without KemBMParameter');
+  const p = decodeAs(parameters, KemBMParameter);
+  const kdfHash = hkdfByOid[p.kdf.algorithm];
+  if (!kdfHash)
+    throw new UnsupportedAlgorithm(
+      `KemBasedMac key derivation ${algName(p.kdf.algorithm)} is not supported (HKDF with SHA-2 is)`,
+    );
+  const macHash = hmacHash(p.mac);
+  if (p.len < 1 || p.len > 1024) throw new Error(`KemBMParameter len ${p.len} is out of range`);
+  const context = kemOtherInfoDer(
+    transactionID,
+    p.kemContext ? new Uint8Array(p.kemContext.buffer) : undefined,
+  );
+  return {
+    summary: `KemBasedMac, HKDF-${kdfHash} to ${p.len} bytes, ${hmacName(p.mac.algorithm)}${p.kemContext ? ', with kemContext' : ''}`,
+    async compute(ss, data, subtle) {
+      const base = await subtle.importKey('raw', own(ss), 'HKDF', false, ['deriveBits']);
+      const ssk = new Uint8Array(
+        await subtle.deriveBits(
+          { name: 'HKDF', hash: kdfHash, salt: new Uint8Array(), info: own(context) },
+          base,
+          p.len * 8,
+        ),
+      );
+      return hmac(subtle, macHash, ssk, data);
+    },
+  };
 }

@@ -16,6 +16,7 @@ import {
   PBKDF2Params,
   PBKDF2Salt,
   PBMAC1Params,
+  KemBMParameter,
   PBMParameter,
   PKIMessage,
   PKIProtection,
@@ -24,7 +25,7 @@ import {
 } from '../asn1';
 import { signatureAlgorithm, signBytes, type KeyPair, type SignatureHash } from '../base/keys';
 import { digestOidByHash, hashByOid } from '../base/algorithms';
-import { pbmac1Plan, pbmPlan } from './mac';
+import { kemMacPlan, pbmac1Plan, pbmPlan } from './mac';
 import { type Subtle } from '../base/crypto';
 import { defaultRandom } from '../base/crypto';
 import { decodeAs } from '../base/decode';
@@ -58,6 +59,11 @@ export type ProtectionSpec =
       prf?: HashName;
       mac?: HashName;
     }
+  /**
+   * KemBasedMac (RFC 9810 §5.1.3.4) with the exchange's KEM shared secret; defaults: HKDF-SHA256 to
+   * 32 bytes, HMAC-SHA256. The message's transactionID goes into the KDF's context.
+   */
+  | { kind: 'kemBasedMac'; sharedSecret: Uint8Array; mac?: HashName; kemContext?: Uint8Array }
   /** Signature with `key`; `cert` goes first in extraCerts, `chain` after it (RFC 9483 §3.3). */
   | {
       kind: 'signature';
@@ -142,6 +148,23 @@ export async function protectMessage(
     ]);
     const data = protectedPartDer(msg);
     msg.protection = new PKIProtection(await signBytes(spec.key, data, subtle, spec.hash));
+  } else if (spec.kind === 'kemBasedMac') {
+    const hash = spec.mac ?? 'SHA-256';
+    const p = new KemBMParameter({
+      kdf: new AlgorithmIdentifier({ algorithm: '1.2.840.113549.1.9.16.3.28' }),
+      kemContext: spec.kemContext ? new OctetString(spec.kemContext) : undefined,
+      len: 32,
+      mac: new AlgorithmIdentifier({ algorithm: hmacOid[hash], parameters: null }),
+    });
+    msg.header.protectionAlg = new AlgorithmIdentifier({
+      algorithm: oids.kemBasedMac,
+      parameters: AsnSerializer.serialize(p),
+    });
+    const plan = kemMacPlan(
+      msg.header.protectionAlg.parameters ?? undefined,
+      new Uint8Array(msg.header.transactionID?.buffer ?? []),
+    );
+    msg.protection = new PKIProtection(await plan.compute!(spec.sharedSecret, protectedPartDer(msg), subtle));
   } else {
     msg.header.protectionAlg = macAlgorithm(spec, random);
     const params = msg.header.protectionAlg.parameters ?? undefined;

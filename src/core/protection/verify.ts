@@ -20,7 +20,7 @@ import { bitStringBytes, certificateParts, retag, sequenceOf, slice } from '../b
 import type { TlvNode } from '../der/types';
 import { toHex } from '../der/values';
 import { algName, signatureByOid, unverifiedBecause } from '../base/algorithms';
-import { pbmac1Plan, pbmPlan, UnsupportedAlgorithm, type MacPlan } from './mac';
+import { kemMacPlan, pbmac1Plan, pbmPlan, UnsupportedAlgorithm, type MacPlan } from './mac';
 import { equalBytes } from '../base/bytes';
 import { type Subtle } from '../base/crypto';
 import { describeSignature, verifySignature } from './signature';
@@ -43,6 +43,11 @@ export interface VerifyOptions {
   protectionOnly?: boolean;
   /** The header, when the caller decoded it already (saves decoding it twice). */
   header?: PKIHeader;
+  /**
+   * KemBasedMac: the KEM shared secret of the exchange (RFC 9810 §5.1.3.4), decapsulated from its
+   * KemCiphertextInfo with the KEM private key (`kemSharedSecret`), or kept by the side that encapsulated.
+   */
+  kemSecret?: Uint8Array;
 }
 
 function child(n: TlvNode | undefined, cls: number, num: number): TlvNode | undefined {
@@ -157,14 +162,36 @@ async function checkProtection(input: ProtectionInput): Promise<CheckResult[]> {
           : pbmac1Plan(alg.parameters ?? undefined);
       return [await checkMac(subtle, plan, value, data, options.secret, base)];
     }
-    if (alg.algorithm === oids.dhBasedMac || alg.algorithm === oids.kemBasedMac) {
-      const kind = alg.algorithm === oids.dhBasedMac ? 'DHBasedMac' : 'KemBasedMac';
+    if (alg.algorithm === oids.kemBasedMac) {
+      const plan = kemMacPlan(
+        alg.parameters ?? undefined,
+        new Uint8Array(input.header.transactionID?.buffer ?? []),
+      );
+      if (!options.kemSecret)
+        return [
+          {
+            ...base,
+            verdict: 'cannot-verify',
+            summary: plan.summary,
+            reason:
+              "cannot verify without the KEM shared secret: KemBasedMac needs the KEM private key and the exchange's KemCiphertextInfo (from its genp or generalInfo, RFC 9810 §5.1.3.4)",
+          },
+        ];
+      const r = await checkMac(subtle, plan, value, data, options.kemSecret, base);
+      return [
+        r.verdict === 'invalid'
+          ? { ...r, reason: 'MAC does not match with the KEM shared secret of this exchange' }
+          : r,
+      ];
+    }
+    if (alg.algorithm === oids.dhBasedMac) {
       return [
         {
           ...base,
           verdict: 'cannot-verify',
-          summary: kind,
-          reason: `cannot verify without the private key: ${kind} needs the recipient's ${kind === 'DHBasedMac' ? 'Diffie-Hellman' : 'KEM'} private key`,
+          summary: 'DHBasedMac',
+          reason:
+            "cannot verify without the private key: DHBasedMac needs the recipient's Diffie-Hellman private key",
         },
       ];
     }

@@ -27,7 +27,7 @@ import { certName } from '../protection';
 import { type Subtle } from '../base/crypto';
 import { macLike, oidCmKga, protectMessage, type ProtectionSpec } from '../protection';
 import { verifyMessage } from '../protection';
-import { readMessage, type ReadMessage } from '../base/message';
+import { readMessage, transactionIdHex, type ReadMessage } from '../base/message';
 import { issueCertificate, issueCrl } from './certs';
 import { handleGenm } from './genm';
 import {
@@ -304,7 +304,14 @@ export class TestCa implements Authority {
     });
   }
 
+  /** The KEM shared secret this CA encapsulated for the request's transaction (a genp's KemCiphertextInfo). */
+  private kemSecretOf(req: ReadMessage): Uint8Array | undefined {
+    return this.transactions.get(transactionIdHex(req))?.kemSecret;
+  }
+
   pending(tid: string, t: PendingTransaction): void {
+    // A transaction keeps the KEM secret its genp carried, whatever state it moves to.
+    t.kemSecret ??= this.transactions.get(tid)?.kemSecret;
     if (this.transactions.size >= maxTransactions)
       this.transactions.delete(this.transactions.keys().next().value!);
     this.transactions.set(tid, t);
@@ -333,8 +340,10 @@ export class TestCa implements Authority {
         },
         mac,
       );
+    // Taken before the answer: a certConf ends the transaction, and its pkiConf still needs the secret.
+    const kem = req.header.protectionAlg?.algorithm === oids.kemBasedMac ? this.kemSecretOf(req) : undefined;
     try {
-      return await this.respond(req, await this.answer(req, der, mac), mac);
+      return await this.respond(req, await this.answer(req, der, mac), mac, kem);
     } catch (e) {
       const answer: Answer = {
         error: ['systemFailure'],
@@ -348,6 +357,7 @@ export class TestCa implements Authority {
   private async answer(req: ReadMessage, der: Uint8Array, mac: boolean): Promise<Answer> {
     const checks = await verifyMessage(der, {
       secret: this.options.secret,
+      kemSecret: this.kemSecretOf(req),
       trustAnchors: [this.certDer, ...(this.options.trustAnchors ?? [])],
       now: this.now,
       crypto: { subtle: this.subtle },
@@ -360,7 +370,7 @@ export class TestCa implements Authority {
         error: ['badMessageCheck'],
         text: `protection ${prot.verdict}: ${prot.reason ?? prot.summary}`,
       };
-    if (!mac) {
+    if (!mac && !this.kemSecretOf(req)) {
       const chain = checks.find((c) => c.check === 'chain');
       if (chain?.verdict !== 'valid')
         return {
@@ -386,7 +396,12 @@ export class TestCa implements Authority {
   }
 
   /** The answer as a PKIMessage, protected as the request was (the same MAC with the secret, else our signature). */
-  private async respond(req: ReadMessage | undefined, a: Answer, mac: boolean): Promise<Uint8Array> {
+  private async respond(
+    req: ReadMessage | undefined,
+    a: Answer,
+    mac: boolean,
+    kem?: Uint8Array,
+  ): Promise<Uint8Array> {
     const rh = req?.header;
     const header = new PKIHeader({
       pvno: ('pvno' in a && a.pvno) || (rh?.pvno ?? 2),
@@ -428,9 +443,12 @@ export class TestCa implements Authority {
         );
       if (info.length) header.generalInfo = new InfoTypeAndValues(info);
     }
-    const protection: ProtectionSpec = mac
-      ? macLike(rh?.protectionAlg, this.options.secret)
-      : { kind: 'signature', key: this.key, cert: this.certDer };
+    // KemBasedMac is answered in kind with the exchange's shared secret (RFC 9810 §5.1.3.4).
+    const protection: ProtectionSpec = kem
+      ? { kind: 'kemBasedMac', sharedSecret: kem }
+      : mac
+        ? macLike(rh?.protectionAlg, this.options.secret)
+        : { kind: 'signature', key: this.key, cert: this.certDer };
     return protectMessage(new PKIMessage({ header, body }), protection, {
       subtle: this.subtle,
       random: this.random,
