@@ -50,6 +50,8 @@ export interface SendInput {
   protection?: ProtectionSpec;
   /** The private key of a signed request's signer (a file dialog, `--key`). */
   signerKey?: () => Promise<KeyPair | undefined>;
+  /** The requested key (PKCS#8), asked for only when a certificate comes back encrypted (indirect POP). */
+  newKey?: () => Promise<Uint8Array | undefined>;
   trustAnchors?: Uint8Array[];
   sink?: ExchangeSink;
   log?: Log;
@@ -160,6 +162,7 @@ export async function sendRequest(input: SendInput): Promise<SendOutcome | undef
     subtle: input.subtle,
     now: input.now,
     maxPollMs: input.maxPollMs,
+    newKey: input.newKey,
     verify: { secret: follow.secret?.secret, trustAnchors: input.trustAnchors, now: input.now },
     onMessage: (m) => void input.sink?.add(m),
     onStep: (line) => {

@@ -43,6 +43,11 @@ const flags: FlagSpec = {
     help: 'ask for implicit confirmation when the request does not (protected again)',
   },
   '--quiet': { kind: 'bool', help: 'no step lines' },
+  '--newkey': {
+    kind: 'value',
+    arg: 'F',
+    help: 'the requested key (PKCS#8), to open a certificate sent back encrypted (indirect POP, encrCert)',
+  },
   ...protectionFlags,
 };
 
@@ -118,6 +123,7 @@ async function run(args: string[], io: Io): Promise<number> {
       signal: controller.signal,
       maxPollMs: (intFlag(p, '--max-poll', 0, 3600) ?? 300) * 1000,
       onStep: p.bool('--quiet') ? undefined : (line) => io.out(`  ${line}`),
+      newKey: p.value('--newkey') ? async () => loadDer(p.value('--newkey')!, 'private key') : undefined,
     });
     if (!outcome) return 1; // only a prompt can cancel, and the CLI has none
     printOutcome(io, outcome, { dir: store.dir, files: store.files });

@@ -105,7 +105,11 @@ export interface RequestSpec {
   template?: TemplateSpec;
   /** Key generated for the request when no key is loaded. Default EC P-256. */
   keyType?: KeyKind;
-  pop?: 'signature' | 'raVerified' | 'none';
+  /**
+   * RFC 4211 §4; encrCert: keyEncipherment (RSA, ML-KEM) or keyAgreement (EC, X25519, X448) with
+   * subsequentMessage encrCert, the indirect method (RFC 9810 §5.2.8.3).
+   */
+  pop?: 'signature' | 'raVerified' | 'encrCert' | 'none';
   /**
    * ir/cr/kur: ask the CA to generate the key (RFC 9483 §4.1.6): the template's publicKey carries only
    * keyType's algorithm, there is no POP, and pvno is 3 (the key comes back in EnvelopedData).

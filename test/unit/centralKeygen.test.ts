@@ -4,13 +4,14 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
-import { Name, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
+import { Certificate, Name, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { decryptMessage } from '../../src/app';
 import { EnvelopedData } from '../../src/core/asn1';
-import { generateKeyPair, readMessage } from '../../src/core/base';
+import { generateKeyPair, readMessage, toHex } from '../../src/core/base';
+import { runTransaction } from '../../src/core/transport';
 import { checkMessage } from '../../src/core/checks';
 import { buildRequest } from '../../src/core/compose';
-import { decryptItem, sealEnvelope, signKeyPackage } from '../../src/core/protection';
+import { decryptItem, generateRecipientKey, sealEnvelope, signKeyPackage } from '../../src/core/protection';
 import { TestCa } from '../../src/core/testca';
 import { issueCertificate } from '../../src/core/testca/certs';
 
@@ -96,5 +97,80 @@ describe('central key generation: the test CA', () => {
       /has no EKU id-kp-cmKGA and is not a CA: it is not authorized/,
     );
     assert.equal(r.failed, 'check');
+  });
+});
+
+describe('indirect POP (RFC 9810 §5.2.8.3): the certificate comes back encrypted to the requested key', () => {
+  const post = (ca: TestCa) => async (req: { body: Uint8Array }) => ({
+    status: 200,
+    contentType: 'application/pkixcmp',
+    body: await ca.handle(req.body),
+  });
+  for (const [kind, recipient] of [
+    ['RSA-2048', /ktri \(id-RSAES-OAEP\)/],
+    ['P-256', /kari \(dhSinglePass-stdDH-sha256kdf-scheme, aes256-wrap\)/],
+    ['X25519', /kari \(dhSinglePass-stdDH-hkdf-sha256-scheme, aes256-wrap\)/],
+    ['ML-KEM-768', /kemri \(ML-KEM-768/],
+  ] as const) {
+    it(`${kind}: encrCert; the client opens it and confirms the decrypted certificate`, async () => {
+      const ca = await TestCa.create({ secret });
+      const key = await generateRecipientKey(kind);
+      const steps: string[] = [];
+      const req = await buildRequest(
+        { body: 'ir', pop: 'encrCert', template: { subject: `CN=${kind} encryption key` }, senderKID: 'kid' },
+        { protection: pbm, key: { kind: 'P-256', spki: key.spki, pkcs8: key.pkcs8 } },
+      );
+      if (!req.ok) assert.fail(JSON.stringify(req.errors));
+      const popo = readMessage(req.der).body.ir![0].popo!;
+      assert.equal((popo.keyAgreement ?? popo.keyEncipherment)!.subsequentMessage, 0, 'encrCert');
+      assert.equal(!!popo.keyAgreement, kind === 'P-256' || kind === 'X25519');
+      const r = await runTransaction(req.der, {
+        post: post(ca),
+        server: { name: 'test CA', url: 'http://in-process/' },
+        protection: pbm,
+        verify: { secret },
+        newKey: async () => key.pkcs8,
+        onStep: (s) => steps.push(s),
+      });
+      assert.ok(r.ok, r.error);
+      assert.deepEqual(
+        r.messages.map((m) => m.body),
+        ['ir', 'ip', 'certConf', 'pkiconf'],
+      );
+      const ip = readMessage(r.messages[1].der);
+      assert.equal(Number(ip.header.pvno), 3);
+      assert.ok(ip.body.ip!.response[0].certifiedKeyPair!.certOrEncCert.encryptedCert?.envelopedData);
+      assert.match(
+        steps.join('\n'),
+        new RegExp(`certificate 0 came encrypted: opened with recipientInfos\\[0\\] ${recipient.source}`),
+      );
+      // The certificate issued, decrypted, is for the requested key; the CA accepted certConf's hash of it.
+      const issued = AsnParser.parse(r.issued[0].der, Certificate);
+      assert.equal(
+        toHex(new Uint8Array(AsnSerializer.serialize(issued.tbsCertificate.subjectPublicKeyInfo))),
+        toHex(key.spki),
+      );
+      // And decrypt (the inspector's and the CLI's path) says the same with the key.
+      const out = await decryptMessage(r.messages[1].der, { kind: 'key', pkcs8: key.pkcs8 });
+      assert.equal(out.items[0].purpose, 'certificate');
+      assert.equal(toHex(out.items[0].certificate!), toHex(r.issued[0].der));
+    });
+  }
+
+  it('without the key the transaction stops and says why', async () => {
+    const ca = await TestCa.create({ secret });
+    const key = await generateRecipientKey('P-256');
+    const req = await buildRequest(
+      { body: 'ir', pop: 'encrCert', template: { subject: 'CN=x' }, senderKID: 'kid' },
+      { protection: pbm, key: { kind: 'P-256', spki: key.spki, pkcs8: key.pkcs8 } },
+    );
+    if (!req.ok) assert.fail(JSON.stringify(req.errors));
+    const r = await runTransaction(req.der, {
+      post: post(ca),
+      server: { name: 'test CA', url: 'http://in-process/' },
+      protection: pbm,
+    });
+    assert.equal(r.ok, false);
+    assert.match(r.error!, /came encrypted \(indirect POP\) and the requested key is not at hand to open it/);
   });
 });

@@ -161,6 +161,13 @@ export const sections: SectionDef[] = [
         help: 'A PKCS#8 private key (PEM or DER) to certify instead of a generated one.',
       },
       {
+        path: 'spec.centralKeygen',
+        label: 'Central key generation',
+        kind: 'bool',
+        bodies: ['ir', 'cr', 'kur'],
+        help: 'RFC 9483 §4.1.6: the CA generates the key. The template names only the algorithm of "Generate key", there is no POP, pvno is 3; the key comes back encrypted (EnvelopedData) to your signing certificate or your MAC secret, and Send opens it and saves it owner-only beside the exchange.',
+      },
+      {
         path: 'spec.pop',
         label: 'Proof of possession',
         kind: 'select',
@@ -168,9 +175,10 @@ export const sections: SectionDef[] = [
         options: [
           ['signature', 'signature (default)'],
           ['raVerified', 'raVerified'],
+          ['encrCert', 'indirect: the certificate comes back encrypted (encrCert)'],
           ['none', 'none'],
         ],
-        help: 'RFC 4211 §4: a signature with the new key (over the CertRequest, or POPOSigningKeyInput when the subject is empty); raVerified when an RA has checked it; none to test a server.',
+        help: 'RFC 4211 §4: a signature with the new key (over the CertRequest, or POPOSigningKeyInput when the subject is empty); raVerified when an RA has checked it; encrCert for a key that cannot sign (RFC 9810 §5.2.8.3: the CA encrypts the certificate to it, certConf proves it was opened); none to test a server.',
       },
       {
         path: 'spec.certReqId',

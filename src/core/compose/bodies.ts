@@ -32,6 +32,7 @@ import {
   PKIStatus,
   PKIStatusInfo,
   pkiFailureInfoNames,
+  POPOPrivKey,
   POPOSigningKey,
   POPOSigningKeyInput,
   POPOSigningKeyInputAuthInfo,
@@ -40,6 +41,7 @@ import {
   ProofOfPossession,
   RevDetails,
   RevReqContent,
+  SubsequentMessage,
   oids,
   type PKIFailureInfoName,
 } from '../asn1';
@@ -126,7 +128,14 @@ async function certRequest(ctx: BodyContext): Promise<CertReqMessages> {
   const msg = new CertReqMsg({ certReq: req });
   const pop = spec.centralKeygen ? 'none' : (spec.pop ?? 'signature');
   if (pop === 'raVerified') msg.popo = new ProofOfPossession({ raVerified: null });
-  else if (pop === 'signature' && key) {
+  else if (pop === 'encrCert') {
+    // Agreement keys (EC, X25519, X448) say keyAgreement; transport and KEM keys keyEncipherment.
+    const alg = key ? decodeAs(key.spki, SubjectPublicKeyInfo).algorithm.algorithm : '';
+    const priv = new POPOPrivKey({ subsequentMessage: SubsequentMessage.encrCert });
+    msg.popo = ['1.2.840.10045.2.1', '1.3.101.110', '1.3.101.111'].includes(alg)
+      ? new ProofOfPossession({ keyAgreement: priv })
+      : new ProofOfPossession({ keyEncipherment: priv });
+  } else if (pop === 'signature' && key) {
     // RFC 4211 §4.1: the signature covers certReq when the template has a subject; without one it
     // covers POPOSigningKeyInput, naming the sender (the header's) and the public key.
     const input = req.certTemplate.subject?.length

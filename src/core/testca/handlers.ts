@@ -34,6 +34,7 @@ import {
   PollRep,
   PollRepContent,
   RevRepContent,
+  SubsequentMessage,
   oids,
   type CertReqMsg,
   type PKIFailureInfoName,
@@ -98,8 +99,11 @@ function refusal(
     if (!m!.popo) return { fail: ['badPOP'], text: 'proof of possession is missing' };
     if (m!.popo.signature && pop?.verdict !== 'valid')
       return { fail: ['badPOP'], text: `POP: ${pop?.reason ?? pop?.summary ?? 'not checked'}` };
-    if (m!.popo.keyEncipherment || m!.popo.keyAgreement)
-      return { fail: ['badPOP'], text: 'only signature and raVerified POP are supported by the test CA' };
+    if ((m!.popo.keyEncipherment || m!.popo.keyAgreement) && !indirectPop(m!))
+      return {
+        fail: ['badPOP'],
+        text: 'of keyEncipherment and keyAgreement POP the test CA takes subsequentMessage encrCert (the indirect method, RFC 9810 §5.2.8.3)',
+      };
   }
   if (!tpl.subject?.length && !tpl.extensions?.length && kind !== 'kur')
     return { fail: ['badCertTemplate'], text: 'certTemplate has neither subject nor subjectAltName' };
@@ -114,6 +118,12 @@ function refusal(
       return { fail: ['certRevoked'], text: 'the certificate to update is revoked' };
   }
   return undefined;
+}
+
+/** RFC 9810 §5.2.8.3: POP by the indirect method, the certificate sent back encrypted to the key. */
+export function indirectPop(m: CertReqMsg): boolean {
+  const priv = m.popo?.keyEncipherment ?? m.popo?.keyAgreement;
+  return priv?.subsequentMessage === SubsequentMessage.encrCert;
 }
 
 /** RFC 9483 §4.1.6: no POP, and a publicKey that is absent or carries only the algorithm. */
@@ -220,7 +230,7 @@ export async function handleCertRequest(
   const msgs: (CertReqMsg | undefined)[] = kind === 'p10cr' ? [undefined] : [...(b.ir ?? b.cr ?? b.kur)!];
   const responses: CertResponse[] = [];
   const awaiting = new Map<number, Uint8Array>();
-  // EnvelopedData is cmp2021: an answer carrying one is pvno 3 (RFC 9810 §7).
+  // EnvelopedData (a central key, an encrypted certificate) is cmp2021: the answer is pvno 3 (RFC 9810 §7).
   let central = false;
   for (const m of msgs) {
     const certReqId = m ? m.certReq.certReqId : -1;
@@ -252,15 +262,43 @@ export async function handleCertRequest(
       ({ certDer, privateKey } = made);
       central = true;
     } else certDer = await issueFor(ca, req, m);
+    // Indirect POP: the certificate goes back sealed to its own key; certConf proves it was opened.
+    let encryptedCert: EncryptedKey | undefined;
+    if (m && indirectPop(m)) {
+      try {
+        const env = await sealEnvelope(
+          certDer,
+          { certificate: certDer },
+          { subtle: ca.subtle, random: ca.random },
+        );
+        encryptedCert = new EncryptedKey({ envelopedData: env });
+        central = true;
+      } catch (e) {
+        await ca.revoke(hexOf(decodeAs(certDer, Certificate).tbsCertificate.serialNumber), 0);
+        responses.push(
+          new CertResponse({
+            certReqId,
+            status: status(
+              PKIStatus.rejection,
+              `indirect POP: the certificate cannot be encrypted to the requested key: ${wordsOf(e, 'its type cannot be encrypted to')}`,
+              PKIFailureInfo.fromNames(['badPOP']),
+            ),
+          }),
+        );
+        continue;
+      }
+    }
     awaiting.set(certReqId, certDer);
     responses.push(
       new CertResponse({
         certReqId,
         status: status(PKIStatus.accepted),
         certifiedKeyPair: new CertifiedKeyPair({
-          certOrEncCert: new CertOrEncCert({
-            certificate: new CMPCertificate({ x509v3PKCert: decodeAs(certDer, Certificate) }),
-          }),
+          certOrEncCert: encryptedCert
+            ? new CertOrEncCert({ encryptedCert })
+            : new CertOrEncCert({
+                certificate: new CMPCertificate({ x509v3PKCert: decodeAs(certDer, Certificate) }),
+              }),
           privateKey,
         }),
       }),

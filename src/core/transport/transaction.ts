@@ -10,6 +10,7 @@ import {
   CertConfirmContent,
   type CertResponses,
   CertStatus,
+  type EncryptedKey,
   PKIBody,
   PKIFreeText,
   PKIHeader,
@@ -21,7 +22,7 @@ import {
   oids,
 } from '../asn1';
 import { toHex } from '../der/values';
-import { certHashFor } from '../protection';
+import { certHashFor, openEnvelope } from '../protection';
 import { own } from '../base/bytes';
 import { type Subtle } from '../base/crypto';
 import { protectMessage, type ProtectionSpec } from '../protection';
@@ -61,6 +62,11 @@ export interface TransactionOptions {
   now?: () => Date;
   random?: (n: number) => Uint8Array;
   subtle?: Subtle;
+  /**
+   * The requested key's PKCS#8, to open an encrypted certificate (indirect POP, RFC 9810 §5.2.8.3): the
+   * certificate is decrypted, and certConf's certHash is over the decrypted certificate.
+   */
+  newKey?: () => Promise<Uint8Array | undefined>;
 }
 
 export interface TransactionResult {
@@ -261,16 +267,16 @@ class Transaction {
       );
     const statuses: CertStatus[] = [];
     for (const r of responses) {
-      const cert = r.certifiedKeyPair?.certOrEncCert.certificate?.x509v3PKCert;
       if (r.status.status !== PKIStatus.accepted && r.status.status !== PKIStatus.grantedWithMods) {
         throw new TransactionError(
           `certificate request ${r.certReqId} was not granted: ${statusText(r.status)}`,
         );
       }
+      const cert =
+        r.certifiedKeyPair?.certOrEncCert.certificate?.x509v3PKCert ??
+        (await this.decryptedCert(r.certReqId, r.certifiedKeyPair?.certOrEncCert.encryptedCert));
       if (!cert)
-        throw new TransactionError(
-          `certificate request ${r.certReqId} was granted without a certificate (an encrypted certificate cannot be confirmed here)`,
-        );
+        throw new TransactionError(`certificate request ${r.certReqId} was granted without a certificate`);
       const certDer = new Uint8Array(AsnSerializer.serialize(cert));
       this.issued.push({ certReqId: r.certReqId, der: certDer });
       statuses.push(await this.certStatus(r.certReqId, cert, certDer));
@@ -281,6 +287,34 @@ class Transaction {
       return undefined;
     }
     return this.next(msg, new PKIBody({ certConf: new CertConfirmContent(statuses) }));
+  }
+
+  /** An encrypted certificate (indirect POP) opened with the requested key; undefined when there is none. */
+  private async decryptedCert(
+    certReqId: number,
+    enc: EncryptedKey | undefined,
+  ): Promise<Certificate | undefined> {
+    if (!enc) return undefined;
+    if (!enc.envelopedData)
+      throw new TransactionError(
+        `certificate ${certReqId} came encrypted as an EncryptedValue (RFC 4211): only EnvelopedData is opened in a transaction`,
+      );
+    const newKey = await this.o.newKey?.();
+    if (!newKey)
+      throw new TransactionError(
+        `certificate ${certReqId} came encrypted (indirect POP) and the requested key is not at hand to open it`,
+      );
+    try {
+      const opened = await openEnvelope(enc.envelopedData, { kind: 'key', pkcs8: newKey }, this.o.subtle);
+      this.o.onStep?.(
+        `certificate ${certReqId} came encrypted: opened with ${opened.recipient.replace(/ for .*/, '')}`,
+      );
+      return decodeAs(opened.content, Certificate, 'the decrypted certificate');
+    } catch (e) {
+      throw new TransactionError(
+        `certificate ${certReqId} came encrypted and does not open: ${wordsOf(e, 'it does not decrypt')}`,
+      );
+    }
   }
 
   /** Accept when the certificate carries the requested public key; reject otherwise. */

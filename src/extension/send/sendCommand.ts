@@ -67,6 +67,30 @@ export interface GivenRequest {
   server?: ServerConfig;
 }
 
+/**
+ * The requested key, for a certificate that comes back encrypted (indirect POP): the key the composer
+ * saved beside the request (`NAME.key.pem`), else one the person picks. Read only when needed.
+ */
+async function requestedKey(request: vscode.Uri | undefined): Promise<Uint8Array | undefined> {
+  if (request) {
+    const beside = request.with({ path: `${request.path.replace(/\.(pkimsg|der|pki)$/i, '')}.key.pem` });
+    try {
+      return readDerInput(await vscode.workspace.fs.readFile(beside)).der;
+    } catch {
+      // Not there: ask.
+    }
+  }
+  const picked = await vscode.window.showOpenDialog({
+    canSelectMany: false,
+    openLabel: vscode.l10n.t('Open the certificate with this key'),
+    title: vscode.l10n.t(
+      'CMP Lens: the certificate came back encrypted — the requested private key (PKCS#8)',
+    ),
+    filters: { Keys: ['pem', 'key', 'der', 'p8'] },
+  });
+  return picked?.[0] ? readDerInput(await vscode.workspace.fs.readFile(picked[0])).der : undefined;
+}
+
 export async function sendMessage(
   resource: vscode.Uri | GivenRequest | undefined,
   deps: SendDeps,
@@ -157,6 +181,7 @@ export async function sendMessage(
               ? { ...givenSecret(given.secret), learn: (q, s) => deps.secrets.learn(q, s) }
               : deps.secrets,
           signerKey: pickSignerKey,
+          newKey: () => requestedKey(uri),
           trustAnchors: anchors,
           sink: store,
           log: deps.log,
