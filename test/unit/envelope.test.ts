@@ -3,16 +3,30 @@
 // requester's key, holds a SignedData whose content is the very key OpenSSL's own client saved
 // (-newkeyout); another key is refused naming the RecipientInfo it tried.
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { SignedData } from '@peculiar/asn1-cms';
-import { AsnParser } from '@peculiar/asn1-schema';
-import { readMessage, toHex, unwrapInput } from '../../src/core/base';
+import { AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
+import { AlgorithmIdentifier, GeneralName } from '@peculiar/asn1-x509';
+import {
+  Challenge,
+  EncryptedValue,
+  PKIBody,
+  PKIHeader,
+  POPODecKeyChallContent,
+  Rand,
+} from '../../src/core/asn1';
+import { generateKeyPair, parseName, readMessage, toHex, unwrapInput } from '../../src/core/base';
 import {
   decryptItem,
   EnvelopeError,
   findEncrypted,
   openEnvelope,
   readKeyPackage,
+  sealEnvelope,
 } from '../../src/core/protection';
 import { fixture } from './helpers';
 
@@ -109,5 +123,90 @@ describe('central key generation from OpenSSL 3.5: the whole item (decryptItem)'
     assert.equal(other.failed, 'no-key');
     assert.match(other.problem!, /no RecipientInfo opens with this P-256 key/);
     assert.equal(other.keys, undefined);
+  });
+});
+
+describe('the other encrypted content: an old EncryptedValue, a POP challenge', () => {
+  it('an EncryptedValue (RFC 4211) made with OpenSSL 3.0 (RSA PKCS #1 v1.5, AES-256-CBC) opens to its key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cmp-lens-ev-'));
+    try {
+      const key = await generateKeyPair('P-256');
+      const sym = crypto.getRandomValues(new Uint8Array(32));
+      const iv = crypto.getRandomValues(new Uint8Array(16));
+      writeFileSync(join(dir, 'sym.bin'), sym);
+      writeFileSync(join(dir, 'value.der'), key.pkcs8);
+      writeFileSync(join(dir, 'ee.crt'), fixture('centralkeygen/ee-rsa.crt'));
+      const openssl = (args: string[]) => execFileSync('openssl', args, { cwd: dir });
+      openssl(['x509', '-in', 'ee.crt', '-pubkey', '-noout', '-out', 'pub.pem']);
+      const encSymmKey = openssl(['pkeyutl', '-encrypt', '-pubin', '-inkey', 'pub.pem', '-in', 'sym.bin']);
+      const encValue = openssl([
+        'enc',
+        '-aes-256-cbc',
+        '-K',
+        toHex(sym),
+        '-iv',
+        toHex(iv),
+        '-in',
+        'value.der',
+      ]);
+      const value = new EncryptedValue({
+        symmAlg: new AlgorithmIdentifier({
+          algorithm: '2.16.840.1.101.3.4.1.42',
+          parameters: AsnSerializer.serialize(new OctetString(iv)),
+        }),
+        encSymmKey: new Uint8Array(encSymmKey).buffer,
+        keyAlg: new AlgorithmIdentifier({ algorithm: '1.2.840.113549.1.1.1', parameters: null }),
+        encValue: new Uint8Array(encValue).buffer,
+      });
+      const item = { path: 'x', purpose: 'private key' as const, value };
+      const rsa = unwrapInput(fixture('centralkeygen/ee-rsa.key.pem')).der;
+      const r = await decryptItem(item, { kind: 'key', pkcs8: rsa });
+      assert.equal(r.failed, undefined, r.problem);
+      assert.equal(r.openedBy, 'EncryptedValue (rsaEncryption, aes256-CBC)');
+      assert.equal(toHex(r.keys![0].pkcs8), toHex(key.pkcs8));
+      const other = await decryptItem(item, {
+        kind: 'key',
+        pkcs8: unwrapInput(fixture('centralkeygen/ee.key.pem')).der,
+      });
+      assert.equal(other.failed, 'no-key');
+      assert.match(
+        other.problem!,
+        /EncryptedValue with keyAlg rsaEncryption and a P-256 key is not supported/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a POP challenge's encryptedRand opens to its Rand, whose sender is compared with the message's", async () => {
+    const cert = fixture('centralkeygen/ee-rsa.crt');
+    const ca = new GeneralName({ directoryName: parseName('CN=Challenging CA') });
+    const rand = new Rand({ int: 4242, sender: ca });
+    const env = await sealEnvelope(new Uint8Array(AsnSerializer.serialize(rand)), {
+      certificate: unwrapInput(cert).der,
+    });
+    const msg = {
+      header: new PKIHeader({ sender: ca }),
+      body: new PKIBody({
+        popdecc: new POPODecKeyChallContent([
+          new Challenge({
+            witness: new OctetString(new Uint8Array(20)),
+            challenge: new OctetString(new Uint8Array(8)),
+            encryptedRand: env,
+          }),
+        ]),
+      }),
+    };
+    const [item] = findEncrypted(msg);
+    assert.equal(item.path, 'body.popdecc[0].encryptedRand');
+    assert.equal(item.purpose, 'challenge');
+    const key = { kind: 'key' as const, pkcs8: unwrapInput(fixture('centralkeygen/ee-rsa.key.pem')).der };
+    const r = await decryptItem(item, key, { sender: ca });
+    assert.deepEqual(r.rand, { int: '4242', sender: 'CN=Challenging CA', senderMatches: true });
+    const other = await decryptItem(item, key, {
+      sender: new GeneralName({ directoryName: parseName('CN=Somebody else') }),
+    });
+    assert.equal(other.rand!.senderMatches, false);
+    assert.equal(other.failed, 'check');
   });
 });

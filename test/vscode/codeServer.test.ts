@@ -52,6 +52,9 @@ before(async () => {
       copyFileSync(join(fixtures, 'openssl-mock', 'ir-pbm.der'), join(ws, 'ir-pbm.der'));
       for (const f of ['ir-ml-dsa-44.pkimsg', 'ir-ml-dsa-44-no-extracerts.pkimsg'])
         copyFileSync(join(fixtures, 'pq', f), join(ws, f));
+      // OpenSSL 3.5's central key generation answer and the requester's key that opens it (issue 18).
+      copyFileSync(join(fixtures, 'centralkeygen', 'ip-kari-ec.der'), join(ws, 'ip-kari-ec.pkimsg'));
+      copyFileSync(join(fixtures, 'centralkeygen', 'ee.key.pem'), join(ws, 'ee.key.pem'));
       copyFileSync(
         join(fixtures, 'pcap', 'cmp-http-ir-exchange.pcap'),
         join(ws, 'cmp-http-ir-exchange.pcap'),
@@ -299,6 +302,59 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
     assert.deepEqual(found, []);
     const dom = await frame.content();
     assert.ok(!dom.includes(secret) && !dom.includes('s3cret'), 'the webview DOM holds no secret');
+  });
+
+  it('Decrypt… opens a centrally generated key with a key file; Save key… writes it owner-only; the key reaches no log', async () => {
+    const ws = join(work, 'workspace');
+    await openFromExplorer('ip-kari-ec.pkimsg');
+    const frame = await webviewFrame('Encrypted content', 45_000);
+    await frame.click('.encrypted vscode-button.decrypt');
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'A private key file' })
+      .first()
+      .click({ timeout: 10_000 });
+    // code-server's open dialog is VS Code's simple file dialog: a quick input that takes a path.
+    const box = page.locator('.quick-input-widget input');
+    await box.waitFor({ timeout: 10_000 });
+    await page.waitForFunction(
+      () =>
+        (document.querySelector<HTMLInputElement>('.quick-input-widget input')?.value ?? '').includes('/'),
+      undefined,
+      { timeout: 10_000 },
+    );
+    await box.fill(join(ws, 'ee.key.pem'));
+    await box.press('Enter');
+    await frame.waitForSelector('.encrypted-item.state-opened', { timeout: 30_000 });
+    const text = await frame.$eval('.encrypted-item', (e) => e.textContent ?? '');
+    assert.match(text, /decrypted with recipientInfos\[0\] kari/);
+    assert.match(text, /KGA signature: valid — KGA signature by CN=KGA/);
+    assert.match(text, /\(redacted\), matches the certificate issued with it/);
+    await page.screenshot({ path: join(results, 'vscode-inspector-decrypted.png') });
+    await frame.click('.encrypted vscode-button.save-key');
+    await box.waitFor({ timeout: 10_000 });
+    await page.waitForFunction(
+      () =>
+        /ip-kari-ec\.key\.pem$/.test(
+          document.querySelector<HTMLInputElement>('.quick-input-widget input')?.value ?? '',
+        ),
+      undefined,
+      { timeout: 10_000 },
+    );
+    await box.press('Enter');
+    const saved = join(ws, 'ip-kari-ec.key.pem');
+    const until = Date.now() + 10_000;
+    while (!existsSync(saved) && Date.now() < until) await new Promise((ok) => setTimeout(ok, 200));
+    assert.equal(statSync(saved).mode & 0o777, 0o600, 'owner-only');
+    const pem = readFileSync(saved, 'utf8');
+    assert.match(pem, /^-----BEGIN PRIVATE KEY-----/);
+    // The key's base64 is in that file only: not in logs, settings or the webview's DOM.
+    const body = pem.split('\n')[1];
+    assert.deepEqual(
+      grepTree(work, body, [/state\.vscdb/, /extensions/]).filter((f) => !f.endsWith('ip-kari-ec.key.pem')),
+      [],
+    );
+    assert.ok(!(await frame.content()).includes(body), 'not in the webview before Show key');
+    await runCommand('View: Close Editor');
   });
 
   it('"CMP Lens: Show as Text" from the palette opens the tree as text, coloured by our grammar', async () => {
