@@ -4,7 +4,7 @@
  */
 import type { CaptureRow, CaptureView } from '../shared/capture';
 import { ExchangeChecker } from '../core/checks';
-import { verifyMessage } from '../core/protection';
+import { kemCiphertextOf, kemSharedSecret, verifyMessage } from '../core/protection';
 import { readMessage, senderKidHex, transactionIdHex, type ReadMessage } from '../core/base';
 import { groupExchanges, type CaptureResult, type CapturedMessage } from '../core/capture';
 import { noSecrets, type SecretSource } from './ports';
@@ -12,21 +12,47 @@ import { noSecrets, type SecretSource } from './ports';
 export interface ViewOptions {
   /** Secrets by senderKID or transactionID, to check MACs (never asked for: a capture has many messages). */
   secrets?: SecretSource;
+  /**
+   * ML-KEM private keys (PKCS#8) the person gave: an exchange whose genp carries a KemCiphertextInfo one
+   * of them opens has its KemBasedMac-protected messages checked (RFC 9810 §5.1.3.4).
+   */
+  kemKeys?: Uint8Array[];
+}
+
+/** The KEM shared secret a message's KemCiphertextInfo gives with one of `keys`, if any does. */
+function kemSecretOf(read: ReadMessage, keys: Uint8Array[] | undefined): Uint8Array | undefined {
+  if (!keys?.length) return undefined;
+  let info;
+  try {
+    info = kemCiphertextOf(read);
+  } catch {
+    return undefined;
+  }
+  if (!info) return undefined;
+  for (const key of keys) {
+    try {
+      return kemSharedSecret(info, key);
+    } catch {
+      // Another key type or set: try the next.
+    }
+  }
+  return undefined;
 }
 
 async function verdict(
   m: CapturedMessage,
   read: ReadMessage,
   o: ViewOptions,
+  kemSecret?: Uint8Array,
 ): Promise<{ verdict: string; chain?: string }> {
   const secret = await (o.secrets ?? noSecrets).lookup({
     senderKid: senderKidHex(read),
     transactionId: transactionIdHex(read) || undefined,
     purpose: `the MAC of message #${m.index}`,
   });
-  const r = (await verifyMessage(m.der, { secret, protectionOnly: true, header: read.header })).find(
-    (c) => c.check === 'protection',
-  );
+  const r = (
+    await verifyMessage(m.der, { secret, kemSecret, protectionOnly: true, header: read.header })
+  ).find((c) => c.check === 'protection');
   return { verdict: r?.verdict ?? '?', chain: r?.chain };
 }
 
@@ -71,6 +97,8 @@ export async function captureView(
   for (const e of groups) {
     const rows: CaptureRow[] = [];
     const checker = new ExchangeChecker();
+    // The exchange's KEM secret, from its genp, for the KemBasedMac messages after it.
+    let kemSecret: Uint8Array | undefined;
     for (const m of e.messages) {
       let read: ReadMessage | undefined;
       let flag: string | undefined;
@@ -82,7 +110,8 @@ export async function captureView(
         }
       }
       await checker.push(m.der, read ?? null); // null: known not to decode, not decoded again
-      const r = row(m, read ? await verdict(m, read, options) : { verdict: 'n/a' });
+      if (read && !kemSecret) kemSecret = kemSecretOf(read, options.kemKeys);
+      const r = row(m, read ? await verdict(m, read, options, kemSecret) : { verdict: 'n/a' });
       if (flag) r.flags.push(flag);
       rows.push(r);
       onProgress?.(++done, result.messages.length);

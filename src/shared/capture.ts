@@ -35,6 +35,7 @@ export const isCaptureToHost = messageGuard<CaptureToHost>({
   export: { index: int(1, 2 ** 31 - 1) },
   exportAll: {},
   enterSecret: { index: int(1, 2 ** 31 - 1) },
+  enterKemKey: {},
   diagram: { exchange: int(0, 2 ** 31 - 1) },
 });
 
@@ -49,6 +50,8 @@ export type CaptureToHost =
   | { type: 'exportAll' }
   /** Ask for the shared secret of message `index`'s exchange, check it, and check the rows again. */
   | { type: 'enterSecret'; index: number }
+  /** KemBasedMac: the person gives an ML-KEM private key; exchanges whose genp it opens are checked again. */
+  | { type: 'enterKemKey' }
   /** Show the sequence picture of exchange `exchange` (0-based, in the view's order). */
   | { type: 'diagram'; exchange: number };
 

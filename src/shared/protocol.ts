@@ -121,6 +121,7 @@ export const inspectorMessageKinds = {
   enterSecret: {},
   chooseCert: {},
   configureTrust: {},
+  enterKemKey: {},
   decrypt: {},
   showKey: { index: int(0, 255) },
   saveKey: { index: int(0, 255) },
@@ -153,6 +154,8 @@ export type WebviewToHost =
   | { type: 'chooseCert' }
   /** The user wants to set the trust anchors chains are checked against (a signature's chain was not checked). */
   | { type: 'configureTrust' }
+  /** KemBasedMac: the user gives the ML-KEM private key (the exchange's genp is looked for beside the file). */
+  | { type: 'enterKemKey' }
   /** The user wants to decrypt the message's encrypted content (a key file or a password is asked for). */
   | { type: 'decrypt' }
   /** Show the private key of encrypted item `index` (asked to confirm first). */

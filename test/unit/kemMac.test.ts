@@ -12,6 +12,8 @@ import { AlgorithmIdentifier, Name, SubjectPublicKeyInfo } from '@peculiar/asn1-
 import { KemCiphertextInfo } from '../../src/core/asn1';
 import { fromHex, readMessage, toHex, toPem, unwrapInput } from '../../src/core/base';
 import { run } from '../../src/cli/main';
+import { captureView } from '../../src/app';
+import type { CaptureResult } from '../../src/core/capture';
 import { buildRequest } from '../../src/core/compose';
 import {
   generateRecipientKey,
@@ -122,6 +124,52 @@ describe('KemBasedMac with the test CA: the whole KEM flow', () => {
     const pkiConfDer = await ca.handle(conf.der);
     assert.equal(readMessage(pkiConfDer).bodyName, 'pkiconf');
     assert.equal(protection(await verifyMessage(pkiConfDer, { kemSecret: ss })).verdict, 'valid');
+
+    // The capture view: the exchange's KemBasedMac rows wait for the ML-KEM key, then check with its genp.
+    const flow = [genm.der, genpDer, ir.der, ipDer, conf.der, pkiConfDer];
+    const captured: CaptureResult = {
+      summary: {
+        packets: 0,
+        tcpSegments: 0,
+        outOfOrder: 0,
+        retransmitted: 0,
+        httpMessages: 6,
+      } as CaptureResult['summary'],
+      problems: [],
+      messages: flow.map((der, i) => ({
+        index: i + 1,
+        packet: i + 1,
+        firstPacket: i + 1,
+        time: i,
+        direction: i % 2 ? 'response' : 'request',
+        client: '127.0.0.1:5000',
+        server: '127.0.0.1:80',
+        wrongContentType: false,
+        der,
+        bodyType: readMessage(der).bodyName,
+        transactionID,
+      })),
+    };
+    const verdicts = async (kemKeys?: Uint8Array[]) =>
+      (await captureView(captured, 'kem', { kemKeys })).exchanges[0].rows.map(
+        (r) => `${r.bodyType} ${r.protection}`,
+      );
+    assert.deepEqual(await verdicts(), [
+      'genm needs-secret',
+      'genp needs-secret',
+      'ir cannot-verify',
+      'ip cannot-verify',
+      'certConf cannot-verify',
+      'pkiconf cannot-verify',
+    ]);
+    assert.deepEqual(await verdicts([kem.pkcs8]), [
+      'genm needs-secret',
+      'genp needs-secret',
+      'ir valid',
+      'ip valid',
+      'certConf valid',
+      'pkiconf valid',
+    ]);
 
     // The same check from the CLI: cmp-lens verify ip.der --kem-key kem.key --kem-ct genp.der.
     const files = new Map<string, Uint8Array>([

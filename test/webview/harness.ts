@@ -192,7 +192,7 @@ export async function openInspector(
       return;
     }
     if (['decrypt', 'saveKey', 'saveCert', 'openCert'].includes(m.type)) return;
-    if (m.type === 'chooseCert' || m.type === 'configureTrust') return;
+    if (m.type === 'chooseCert' || m.type === 'configureTrust' || m.type === 'enterKemKey') return;
     if (m.type === 'enterSecret') {
       // What the host does after its password input box: check with the secret, send only results.
       await post({

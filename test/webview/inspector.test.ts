@@ -583,3 +583,18 @@ describe('inspector webview: encrypted content (issue 18)', () => {
     await closeAll(o);
   });
 });
+
+describe('inspector webview: KemBasedMac (issue 18)', () => {
+  it('a KemBasedMac message says what it needs and offers "Enter KEM key…"', async () => {
+    const o = await openInspector(browser, origin, fixture('kem/genm.der'), 'genm-kem');
+    await o.page.waitForSelector('.checks .enter-kem-key');
+    const row = await o.page.$eval('.checks .check', (e) => e.textContent ?? '');
+    assert.match(row, /cannot-verify/);
+    assert.match(row, /KemBasedMac, HKDF-SHA-256 to 32 bytes, HMAC-SHA256/);
+    assert.match(row, /needs the KEM private key and the exchange's KemCiphertextInfo/);
+    await o.page.click('.checks .enter-kem-key');
+    await o.page.waitForFunction(() => true);
+    assert.ok(o.sent.some((m) => m.type === 'enterKemKey'));
+    await closeAll(o);
+  });
+});

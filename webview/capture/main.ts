@@ -152,6 +152,16 @@ function renderFrom(v: CaptureView, e: number, r: number): void {
         ask.addEventListener('click', () => send({ type: 'enterSecret', index: waiting.index }));
         h2.append(ask);
       }
+      // KemBasedMac rows wait for the ML-KEM private key the exchange's genp was encapsulated to.
+      if (x.rows.some((row) => row.protection === 'cannot-verify')) {
+        const kem = el('vscode-button', 'enter-kem-key', t('Enter KEM key…')) as HTMLElement;
+        kem.setAttribute('secondary', '');
+        kem.title = t(
+          'The ML-KEM private key: KemBasedMac messages are checked with the KemCiphertextInfo of their genp',
+        );
+        kem.addEventListener('click', () => send({ type: 'enterKemKey' }));
+        h2.append(kem);
+      }
       const picture = el('vscode-button', 'show-diagram', t('Sequence diagram')) as HTMLElement;
       picture.setAttribute('secondary', '');
       picture.title = t('The exchange as a sequence picture: who sent what, when, with which verdict');

@@ -213,6 +213,14 @@ function renderChecks(results: CheckResult[]): void {
       b.addEventListener('click', () => send({ type: 'enterSecret' }));
       row.append(b);
     }
+    if (r.check === 'protection' && r.verdict === 'cannot-verify' && r.summary.startsWith('KemBasedMac')) {
+      const b = el('vscode-button', 'enter-kem-key', t('Enter KEM key…')) as HTMLElement;
+      b.title = t(
+        "The ML-KEM private key; the exchange's genp with KemCiphertextInfo is looked for beside the file",
+      );
+      b.addEventListener('click', () => send({ type: 'enterKemKey' }));
+      row.append(b);
+    }
     if (r.check === 'protection' && (r.signer !== undefined || r.verdict === 'needs-cert')) {
       const b = el('vscode-button', 'choose-cert', t('Use another certificate…')) as HTMLElement;
       b.setAttribute('secondary', '');

@@ -4,7 +4,14 @@
  * inspector ("capture.pcap #7 ir"), and messages or whole exchanges export as .pkimsg.
  */
 import * as vscode from 'vscode';
-import { captureView, checkProtection, diagramOfCapture, exportPlan, secretQueryFor } from '../../app';
+import {
+  captureView,
+  checkProtection,
+  diagramOfCapture,
+  exportPlan,
+  readDerInput,
+  secretQueryFor,
+} from '../../app';
 import type { CaptureView } from '../../shared/capture';
 import { showDiagram } from '../diagram/panel';
 import type { CaptureResult } from '../../core/capture';
@@ -92,6 +99,8 @@ class CaptureSession extends Disposable {
           return await this.exportAll();
         case 'enterSecret':
           return await this.enterSecret(m.index);
+        case 'enterKemKey':
+          return await this.enterKemKey();
         case 'diagram':
           return this.diagram(m.exchange);
         default: {
@@ -129,16 +138,21 @@ class CaptureSession extends Disposable {
       },
       (progress) => {
         let reported = 0;
-        return captureView(result, this.name, { secrets: this.secrets }, (done, total) => {
-          const fraction = done / total;
-          if (fraction - reported >= 0.01) {
-            progress.report({
-              increment: (fraction - reported) * 100,
-              message: vscode.l10n.t('{0} of {1}', done, total),
-            });
-            reported = fraction;
-          }
-        });
+        return captureView(
+          result,
+          this.name,
+          { secrets: this.secrets, kemKeys: this.kemKeys },
+          (done, total) => {
+            const fraction = done / total;
+            if (fraction - reported >= 0.01) {
+              progress.report({
+                increment: (fraction - reported) * 100,
+                message: vscode.l10n.t('{0} of {1}', done, total),
+              });
+              reported = fraction;
+            }
+          },
+        );
       },
     );
     this.waiting = view.exchanges.some((x) =>
@@ -188,6 +202,24 @@ class CaptureSession extends Disposable {
       void vscode.window.showWarningMessage(
         vscode.l10n.t('CMP Lens: the MAC of {0} does not match with this secret.', name),
       );
+  }
+
+  /** ML-KEM private keys given in this view (its memory only), for KemBasedMac. */
+  private readonly kemKeys: Uint8Array[] = [];
+
+  /** "Enter KEM key…": an ML-KEM private key; every exchange whose genp it opens is checked again. */
+  private async enterKemKey(): Promise<void> {
+    const picked = await vscode.window.showOpenDialog({
+      canSelectMany: false,
+      openLabel: vscode.l10n.t('Check with this key'),
+      title: vscode.l10n.t(
+        'CMP Lens: the ML-KEM private key (PKCS#8) the KemCiphertextInfo was encapsulated to',
+      ),
+      filters: { Keys: ['pem', 'key', 'der', 'p8'] },
+    });
+    if (!picked?.[0]) return;
+    this.kemKeys.push(readDerInput(await vscode.workspace.fs.readFile(picked[0])).der);
+    await this.showView();
   }
 
   private message(index: number) {

@@ -91,7 +91,8 @@ class Sessions {
 }
 
 /** Certificates issued (ip/cp/kup beside `uri`, same transactionID): what a certConf's certHash covers. */
-async function issuedBeside(uri: vscode.Uri, der: Uint8Array): Promise<Uint8Array[]> {
+/** The messages in the folder of `uri` with the transactionID of `der` (an exchange saved as files). */
+async function sameTransactionBeside(uri: vscode.Uri, der: Uint8Array): Promise<Uint8Array[]> {
   const tid = transactionIdOf(der);
   if (!tid) return [];
   const dir = vscode.Uri.joinPath(uri, '..');
@@ -107,9 +108,14 @@ async function issuedBeside(uri: vscode.Uri, der: Uint8Array): Promise<Uint8Arra
     const file = vscode.Uri.joinPath(dir, name);
     if ((await vscode.workspace.fs.stat(file)).size > 1024 * 1024) continue;
     const bytes = await vscode.workspace.fs.readFile(file);
-    if (transactionIdOf(bytes) === tid) out.push(...issuedCertificates(bytes).map((c) => c.der));
+    if (transactionIdOf(bytes) === tid) out.push(bytes);
   }
   return out;
+}
+
+/** The certificates issued in the exchange `der` belongs to (certConf's certHash), from the files beside it. */
+async function issuedBeside(uri: vscode.Uri, der: Uint8Array): Promise<Uint8Array[]> {
+  return (await sameTransactionBeside(uri, der)).flatMap((m) => issuedCertificates(m).map((c) => c.der));
 }
 
 const diagnosticSeverity: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
@@ -157,6 +163,7 @@ class InspectorProvider implements vscode.CustomReadonlyEditorProvider {
       load: async () => vscode.workspace.fs.readFile(document.uri),
       protection: this.protection,
       findIssued: (der) => issuedBeside(document.uri, der),
+      findExchange: (der) => sameTransactionBeside(document.uri, der),
     });
     session.onFindings = (findings) => this.diagnostics.set(document.uri, findings.map(toDiagnostic));
     const watcher = vscode.workspace.createFileSystemWatcher(

@@ -53,12 +53,16 @@ export interface SessionOptions {
   protection: ProtectionContext;
   /** For a certConf: the certificates issued in the same transaction (from files beside it). */
   findIssued?: (der: Uint8Array) => Promise<Uint8Array[]>;
+  /** The messages of the same transaction beside this one (a KemBasedMac's genp with KemCiphertextInfo). */
+  findExchange?: (der: Uint8Array) => Promise<Uint8Array[]>;
 }
 
 export class InspectorSession extends Disposable {
   private model: InspectorModel | undefined;
   private version = 0;
   private certOverride: Uint8Array | undefined;
+  /** An ML-KEM private key given for KemBasedMac (this view's memory only). */
+  private kemKey: Uint8Array | undefined;
   /** The last protection results, for the status bar. */
   results: CheckResult[] = [];
   /** Called with each decode's protocol-check findings (the provider puts them in the Problems panel). */
@@ -277,6 +281,9 @@ export class InspectorSession extends Disposable {
       cert: this.certOverride,
       trustAnchors: anchors,
       issued: certConf ? () => this.o.findIssued!(m.der) : undefined,
+      kem: this.kemKey
+        ? { key: this.kemKey, carriers: [...((await this.o.findExchange?.(m.der)) ?? []), m.der] }
+        : undefined,
     });
     this.results = outcome.results;
     this.post({ type: 'protection', version: this.version, results: this.results });
@@ -330,6 +337,27 @@ export class InspectorSession extends Disposable {
     await this.check();
   }
 
+  /**
+   * KemBasedMac: asks for the ML-KEM private key, then checks with the KemCiphertextInfo of the same
+   * transactionID found in the message or beside it (the exchange's genp), as RFC 9810 §5.1.3.4 has it.
+   */
+  async enterKemKey(): Promise<void> {
+    const picked = await vscode.window.showOpenDialog({
+      canSelectMany: false,
+      openLabel: vscode.l10n.t('Check with this key'),
+      title: vscode.l10n.t(
+        'CMP Lens: the ML-KEM private key (PKCS#8) the KemCiphertextInfo was encapsulated to',
+      ),
+      filters: { Keys: ['pem', 'key', 'der', 'p8'] },
+    });
+    if (!picked?.[0]) return;
+    this.kemKey = readDerInput(await vscode.workspace.fs.readFile(picked[0])).der;
+    await this.check();
+    const r = this.results.find((x) => x.check === 'protection');
+    if (r?.verdict === 'cannot-verify')
+      void vscode.window.showWarningMessage(vscode.l10n.t('CMP Lens: {0}', r.reason ?? r.summary));
+  }
+
   /** Asks for the shared secret and checks with it; the use case remembers it if the MAC is valid. */
   async enterSecret(): Promise<void> {
     const kid = this.model?.doc.summary?.senderKID;
@@ -380,6 +408,8 @@ export class InspectorSession extends Disposable {
           return await this.saveCert(message.index);
         case 'openCert':
           return await this.openCert(message.index);
+        case 'enterKemKey':
+          return await this.enterKemKey();
         case 'configureTrust':
           return void (await vscode.commands.executeCommand(
             'workbench.action.openSettings',
