@@ -17,11 +17,12 @@ import { pkiFailureInfoNames } from '../core/asn1';
 import type { FieldError, GenmInfoType, KeyKind, RequestSpec } from '../shared/requestSpec';
 import type { CheckProfile } from '../shared/findings';
 import { checkMessage } from '../core/checks';
-import { fromHex } from '../core/der/values';
+import { fromHex, toHex } from '../core/der/values';
+import { readMessage } from '../core/base/message';
 import { inspectInput, InspectorModel } from '../core/inspect';
 import { respond, showPayload } from '../core/inspect';
 import { unwrapInput } from '../core/base/pem';
-import { verifyMessage } from '../core/protection';
+import { kemCiphertextOf, kemSharedSecret, verifyMessage } from '../core/protection';
 import type { ProtectionSpec } from '../core/protection';
 import type { Subtle } from '../core/base/crypto';
 import { buildRequest, genmItem } from '../core/compose';
@@ -62,6 +63,8 @@ export function formChoices(): FormChoices {
 
 export class ComposerEngine {
   private readonly keys = new Map<KeyKind, KeyPair>();
+  /** The transactionID of the genp a KemBasedMac protection was derived from. */
+  private kemTransactionId: string | undefined;
   private model: InspectorModel | undefined;
   private version = 0;
   built: Built | undefined;
@@ -91,18 +94,26 @@ export class ComposerEngine {
       materials.key = generated;
     }
     if (errors.length) return { seq, ok: false, errors };
-    const r = await buildRequest(await this.withFileValues(spec, form, errors), materials, {
-      now: this.io.now,
-      random: this.io.random,
-      subtle: this.io.subtle,
-    });
+    const kemTid =
+      form.protection.kind === 'kemBasedMac' && !spec.transactionID ? this.kemTransactionId : undefined;
+    const r = await buildRequest(
+      await this.withFileValues(kemTid ? { ...spec, transactionID: kemTid } : spec, form, errors),
+      materials,
+      {
+        now: this.io.now,
+        random: this.io.random,
+        subtle: this.io.subtle,
+      },
+    );
     if (!r.ok) return { seq, ok: false, errors: r.errors };
     this.built = { der: r.der, generatedKey: generated, body: spec.body };
     const { doc, der } = inspectInput(r.der);
     this.model = new InspectorModel(doc, der);
     this.version++;
     const secret = 'secret' in materials.protection ? materials.protection.secret : undefined;
-    const protection = await verifyMessage(r.der, { secret });
+    const kemSecret =
+      materials.protection.kind === 'kemBasedMac' ? materials.protection.sharedSecret : undefined;
+    const protection = await verifyMessage(r.der, { secret, kemSecret });
     const findings = checkMessage(r.der, { profile: this.io.profile?.() ?? 'base', now: this.io.now?.() });
     return {
       seq,
@@ -220,6 +231,29 @@ export class ComposerEngine {
         });
       const chain = await this.file(form, 'chain', errors);
       return cert && key ? { kind: 'signature', cert, key, chain, hash: p.hash } : { kind: 'none' };
+    }
+    if (p.kind === 'kemBasedMac') {
+      const key = (await this.file(form, 'kemKey', errors))[0];
+      const genp = (await this.file(form, 'kemGenp', errors))[0];
+      if (!key)
+        errors.push({ field: 'files.kemKey', message: 'KemBasedMac needs the ML-KEM private key (PKCS#8)' });
+      if (!genp)
+        errors.push({
+          field: 'files.kemGenp',
+          message: 'KemBasedMac needs the genp that carried the KemCiphertextInfo',
+        });
+      if (!key || !genp) return { kind: 'none' };
+      try {
+        const carrier = readMessage(genp);
+        const info = kemCiphertextOf(carrier);
+        if (!info) throw new Error('it carries no KemCiphertextInfo (RFC 9810 §5.1.3.4)');
+        // The KDF's context holds the transactionID: the request continues the genp's transaction.
+        this.kemTransactionId = toHex(new Uint8Array(carrier.header.transactionID?.buffer ?? []));
+        return { kind: 'kemBasedMac', sharedSecret: kemSharedSecret(info, key) };
+      } catch (e) {
+        errors.push({ field: 'files.kemGenp', message: (e as Error).message });
+        return { kind: 'none' };
+      }
     }
     const secret = (p.secret ? await this.io.secret(p.secret) : undefined) ?? new Uint8Array();
     let salt: Uint8Array | undefined;

@@ -22,7 +22,7 @@ export interface OpensslOptions {
   /** The file holding the new key (the composer's saved `NAME.key.pem`), when known. */
   newKeyFile?: string;
   /** The protection: as the form or the message has it. */
-  protection: 'none' | 'pbm' | 'pbmac1' | 'signature';
+  protection: 'none' | 'pbm' | 'pbmac1' | 'signature' | 'kemBasedMac';
 }
 
 /** A shell word: bare when safe, else in single quotes. */
@@ -74,6 +74,9 @@ export function opensslCommand(spec: RequestSpec, o: OpensslOptions): OpensslCom
       args.push(['-cert', 'SIGNER.crt'], ['-key', 'SIGNER.key']);
       notes.push("SIGNER.crt, SIGNER.key: the signer's certificate and private key");
       break;
+    case 'kemBasedMac':
+      notes.push('openssl cmp has no KemBasedMac (RFC 9810 §5.1.3.4): this command cannot protect it so');
+      break;
     case 'none':
       args.push(['-unprotected_requests']);
   }
@@ -82,6 +85,9 @@ export function opensslCommand(spec: RequestSpec, o: OpensslOptions): OpensslCom
     if (spec.body === 'p10cr') {
       args.push(['-csr', 'REQUEST.csr']);
       notes.push('REQUEST.csr: the PKCS#10 request to send');
+    } else if (spec.centralKeygen) {
+      args.push(['-centralkeygen'], ['-newkeyout', 'CENTRAL.key.pem']);
+      notes.push('CENTRAL.key.pem: where openssl cmp saves the key the CA generates');
     } else {
       args.push(['-newkey', o.newKeyFile ?? 'NEW.key.pem']);
       if (!o.newKeyFile)

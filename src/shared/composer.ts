@@ -19,6 +19,8 @@ export const fileFields = [
   'extraCerts',
   'signerCert',
   'signerKey',
+  'kemKey',
+  'kemGenp',
   'chain',
   'rootCaCert',
   'crlSource',
@@ -31,7 +33,8 @@ export type SecretChoice = { from: 'testca' } | { from: 'stored'; name: string }
 export type HashChoice = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
 
 export interface ProtectionForm {
-  kind: 'none' | 'pbm' | 'pbmac1' | 'signature';
+  /** kemBasedMac: the ML-KEM key (files.kemKey) and the genp with its KemCiphertextInfo (files.kemGenp). */
+  kind: 'none' | 'pbm' | 'pbmac1' | 'signature' | 'kemBasedMac';
   secret?: SecretChoice;
   /** PBM iterationCount / PBKDF2 iterationCount; absent: 10,000. */
   iterations?: number;

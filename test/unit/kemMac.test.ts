@@ -8,8 +8,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
-import { AlgorithmIdentifier, Name, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
-import { KemCiphertextInfo } from '../../src/core/asn1';
+import { AlgorithmIdentifier, GeneralName, Name, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
+import {
+  GenRepContent,
+  InfoTypeAndValue,
+  KemCiphertextInfo,
+  PKIBody,
+  PKIHeader,
+  PKIMessage,
+  oids,
+} from '../../src/core/asn1';
+import { ComposerEngine } from '../../src/app';
+import { defaultComposerForm } from '../../src/shared/composer';
 import { fromHex, readMessage, toHex, toPem, unwrapInput } from '../../src/core/base';
 import { run } from '../../src/cli/main';
 import { captureView } from '../../src/app';
@@ -232,5 +242,56 @@ describe('KemBasedMac with the test CA: the whole KEM flow', () => {
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
+  });
+});
+
+describe('KemBasedMac in the composer', () => {
+  it('protects with the ML-KEM key and the genp, takes its transactionID, and the preview checks valid', async () => {
+    const tid = fromHex('a1a2a3a4a5a6a7a8a9aaabacadaeafb0')!;
+    const genp = new PKIMessage({
+      header: new PKIHeader({
+        pvno: 3,
+        sender: new GeneralName({ directoryName: new Name([]) }),
+        recipient: new GeneralName({ directoryName: new Name([]) }),
+        transactionID: new OctetString(tid),
+      }),
+      body: new PKIBody({
+        genp: new GenRepContent([
+          new InfoTypeAndValue({
+            infoType: oids.itKemCiphertextInfo,
+            infoValue: AsnSerializer.serialize(
+              new KemCiphertextInfo({
+                kem: new AlgorithmIdentifier({ algorithm: '2.16.840.1.101.3.4.4.2' }),
+                ct: new OctetString(file('ct.bin')),
+              }),
+            ),
+          }),
+        ]),
+      }),
+    });
+    const files = new Map<string, Uint8Array>([
+      ['kem.key', file('key.pem')],
+      ['genp.der', new Uint8Array(AsnSerializer.serialize(genp))],
+    ]);
+    const engine = new ComposerEngine({
+      readFile: async (p) => files.get(p) ?? new Uint8Array(),
+      secret: async () => undefined,
+    });
+    const form = structuredClone(defaultComposerForm);
+    form.spec = { body: 'genm', infoTypes: ['caCerts'] };
+    form.protection = { kind: 'kemBasedMac' };
+    form.files = { kemKey: ['kem.key'], kemGenp: ['genp.der'] };
+    const p = await engine.preview(form, 1);
+    assert.ok(p.ok, p.ok ? '' : JSON.stringify(p.errors));
+    const prot = p.protection.find((r) => r.check === 'protection')!;
+    assert.equal(prot.verdict, 'valid', prot.reason);
+    assert.equal(prot.summary, 'KemBasedMac, HKDF-SHA-256 to 32 bytes, HMAC-SHA256');
+    const built = readMessage(engine.built!.der);
+    assert.equal(toHex(new Uint8Array(built.header.transactionID!.buffer)), toHex(tid));
+    // Without the genp the form says which field is missing.
+    form.files = { kemKey: ['kem.key'] };
+    const missing = await engine.preview(form, 2);
+    assert.equal(missing.ok, false);
+    assert.deepEqual(missing.ok ? [] : missing.errors.map((e) => e.field), ['files.kemGenp']);
   });
 });

@@ -5,7 +5,7 @@
 import { AsnSerializer } from '@peculiar/asn1-schema';
 import { ECDSASigValue } from '@peculiar/asn1-ecc';
 import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
-import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
+import { AlgorithmIdentifier, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { decodeOid } from '../der/values';
 import { curveByOid } from './algorithms';
 import { own } from './bytes';
@@ -15,12 +15,28 @@ type CryptoKey = Awaited<ReturnType<Subtle['importKey']>>;
 
 import { keyKinds, type KeyKind } from '../../shared/requestSpec';
 import { decodeAs, wordsOf } from './decode';
-import { pqByName, pqByOid, pqKeyFromPkcs8, pqPkcs8, pqSpki, type PqKeyMaterial, type PqSet } from './pq';
+import {
+  mlKemPublicKey,
+  mlKemSecretKey,
+  mlKemSets,
+  pqByName,
+  pqByOid,
+  pqKeyFromPkcs8,
+  pqPkcs8,
+  pqSpki,
+  type PqKeyMaterial,
+  type PqSet,
+} from './pq';
+import { x25519 } from '@noble/curves/ed25519.js';
+import { x448 } from '@noble/curves/ed448.js';
 
 export { keyKinds, type KeyKind };
 
+/** Keys that encrypt or agree but never sign: requested with indirect POP, used for kari and kemri. */
+export type EncryptionKeyKind = 'X25519' | 'X448' | 'ML-KEM-512' | 'ML-KEM-768' | 'ML-KEM-1024';
+
 export interface KeyPair {
-  kind: KeyKind | 'RSA' | 'Ed448';
+  kind: KeyKind | 'RSA' | 'Ed448' | EncryptionKeyKind;
   /** The WebCrypto key (absent for post-quantum keys, which sign through the PQ port). */
   privateKey?: CryptoKey;
   /** A post-quantum key's material (ML-DSA, SLH-DSA). */
@@ -93,6 +109,10 @@ function kindOf(info: PrivateKeyInfo): KeyPair['kind'] {
   if (alg === '1.2.840.113549.1.1.1') return 'RSA';
   if (alg === '1.3.101.112') return 'Ed25519';
   if (alg === '1.3.101.113') return 'Ed448';
+  if (alg === '1.3.101.110') return 'X25519';
+  if (alg === '1.3.101.111') return 'X448';
+  const kem = mlKemSets[alg as keyof typeof mlKemSets];
+  if (kem) return kem.name;
   const pq = pqByOid.get(alg);
   if (pq) return pq.name as KeyKind;
   if (alg === '1.2.840.10045.2.1') {
@@ -104,7 +124,7 @@ function kindOf(info: PrivateKeyInfo): KeyPair['kind'] {
     throw new Error('the EC private key is on a curve WebCrypto does not support (P-256, P-384, P-521 are)');
   }
   throw new Error(
-    `private keys of type ${alg} are not supported (RSA, EC P-256/384/521, Ed25519, Ed448, ML-DSA, SLH-DSA are)`,
+    `private keys of type ${alg} are not supported (RSA, EC P-256/384/521, Ed25519, Ed448, X25519, X448, ML-DSA, SLH-DSA, ML-KEM are)`,
   );
 }
 
@@ -120,6 +140,27 @@ export async function importPrivateKey(
     throw new Error(`not a PKCS#8 private key: ${wordsOf(e, 'its key does not import')}`);
   }
   const kind = kindOf(info);
+  const inner = new Uint8Array(info.privateKey.buffer);
+  const spkiOf = (oid: string, pub: Uint8Array) =>
+    new Uint8Array(
+      AsnSerializer.serialize(
+        new SubjectPublicKeyInfo({
+          algorithm: new AlgorithmIdentifier({ algorithm: oid }),
+          subjectPublicKey: own(pub).buffer,
+        }),
+      ),
+    );
+  // Encryption keys (indirect POP, kari, kemri): the public key derived, nothing to sign with.
+  if (kind === 'X25519' || kind === 'X448') {
+    const secret = inner.subarray(2, 2 + inner[1]);
+    const pub = kind === 'X25519' ? x25519.getPublicKey(secret) : x448.getPublicKey(secret);
+    return { kind, spki: spkiOf(info.privateKeyAlgorithm.algorithm, pub), pkcs8: new Uint8Array(pkcs8) };
+  }
+  if (kind.startsWith('ML-KEM')) {
+    const oid = info.privateKeyAlgorithm.algorithm;
+    const secretKey = mlKemSecretKey(oid, inner);
+    return { kind, spki: spkiOf(oid, mlKemPublicKey(oid, secretKey)), pkcs8: new Uint8Array(pkcs8) };
+  }
   const set = pqByName.get(kind);
   if (set) {
     const pq = pqKeyFromPkcs8(set, new Uint8Array(info.privateKey.buffer));
@@ -168,6 +209,10 @@ export async function signBytes(
 ): Promise<Uint8Array> {
   const set = pqByName.get(key.kind);
   if (set && key.pq) return set.noble.sign(data, key.pq.secretKey);
+  if (/^(X25519|X448|ML-KEM)/.test(key.kind))
+    throw new Error(
+      `a ${key.kind} key cannot sign: it is an encryption key (use the indirect POP, encrCert)`,
+    );
   if (!key.privateKey) throw new Error(`the ${key.kind} key has no private key to sign with`);
   if (key.kind.startsWith('P-')) {
     const raw = new Uint8Array(

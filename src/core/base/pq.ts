@@ -9,6 +9,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { ed448 } from '@noble/curves/ed448.js';
 import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
+import { ml_kem1024, ml_kem512, ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import {
   slh_dsa_sha2_128f,
   slh_dsa_sha2_128s,
@@ -306,4 +307,44 @@ export function withoutPq(subtle: Subtle): Subtle {
       };
     },
   });
+}
+
+/** ML-KEM (FIPS 203, RFC 9935) by OID: the encryption keys of kemri and KemBasedMac. */
+export const mlKemSets = {
+  '2.16.840.1.101.3.4.4.1': { name: 'ML-KEM-512', noble: ml_kem512, k: 2 },
+  '2.16.840.1.101.3.4.4.2': { name: 'ML-KEM-768', noble: ml_kem768, k: 3 },
+  '2.16.840.1.101.3.4.4.3': { name: 'ML-KEM-1024', noble: ml_kem1024, k: 4 },
+} as const;
+
+/**
+ * The expanded ML-KEM decapsulation key from a PKCS#8 privateKey's content in any of RFC 9935's three
+ * forms — seed [0], expandedKey, or both (checked to belong together) — or Bouncy Castle 1.80's bare
+ * 64-byte seed (an earlier draft's form).
+ */
+export function mlKemSecretKey(oid: string, inner: Uint8Array): Uint8Array {
+  const set = mlKemSets[oid as keyof typeof mlKemSets];
+  if (!set) throw new Error(`${oid} is not an ML-KEM parameter set`);
+  const root = readDer(inner).roots[0];
+  const content = (n: { offset: number; headerLength: number; end: number }) =>
+    inner.subarray(n.offset + n.headerLength, n.end);
+  const fromSeed = (seed: Uint8Array) => {
+    if (seed.length !== 64) throw new Error(`the ${set.name} seed has ${seed.length} bytes, not 64`);
+    return set.noble.keygen(seed).secretKey;
+  };
+  if (root?.tagClass === 2 && root.tagNumber === 0) return fromSeed(content(root));
+  if (root?.tagClass === 0 && root.tagNumber === 4) return content(root).slice();
+  if (root?.tagClass === 0 && root.tagNumber === 16 && root.children?.length === 2) {
+    const secret = fromSeed(content(root.children[0]));
+    if (!equal(secret, content(root.children[1])))
+      throw new Error(`the ${set.name} private key's seed and expandedKey do not belong together`);
+    return secret;
+  }
+  if (inner.length === 64) return fromSeed(inner);
+  throw new Error(`the ${set.name} private key is neither seed, expandedKey nor both (RFC 9935)`);
+}
+
+/** The encapsulation (public) key inside an expanded ML-KEM decapsulation key (FIPS 203: dk = dk_PKE ‖ ek ‖ H(ek) ‖ z). */
+export function mlKemPublicKey(oid: string, secretKey: Uint8Array): Uint8Array {
+  const k = mlKemSets[oid as keyof typeof mlKemSets].k;
+  return secretKey.slice(384 * k, 768 * k + 32);
 }

@@ -14,7 +14,6 @@ import { x25519 } from '@noble/curves/ed25519.js';
 import { x448 } from '@noble/curves/ed448.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { cbc } from '@noble/ciphers/aes.js';
-import { ml_kem1024, ml_kem512, ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
 import * as cms from '@peculiar/asn1-cms';
 import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
@@ -44,6 +43,8 @@ import {
   equalBytes,
   hashByOid,
   hmacByOid,
+  mlKemSecretKey,
+  mlKemSets,
   oidBytes,
   own,
   toHex,
@@ -123,12 +124,8 @@ const gcmBits: Record<string, number> = {
   '2.16.840.1.101.3.4.1.46': 256,
 };
 const ccm = new Set(['2.16.840.1.101.3.4.1.7', '2.16.840.1.101.3.4.1.27', '2.16.840.1.101.3.4.1.47']);
-const mlKem = {
-  '2.16.840.1.101.3.4.4.1': { name: 'ML-KEM-512', noble: ml_kem512 },
-  '2.16.840.1.101.3.4.4.2': { name: 'ML-KEM-768', noble: ml_kem768 },
-  '2.16.840.1.101.3.4.4.3': { name: 'ML-KEM-1024', noble: ml_kem1024 },
-} as const;
-type MlKemOid = keyof typeof mlKem;
+const mlKem = mlKemSets;
+type MlKemOid = keyof typeof mlKemSets;
 const nobleCurve = { 'P-256': p256, 'P-384': p384, 'P-521': p521 } as const;
 const curveBits: Record<string, number> = { 'P-256': 256, 'P-384': 384, 'P-521': 528 };
 
@@ -184,33 +181,20 @@ export function readRecipientKey(pkcs8: Uint8Array): RecipientPrivateKey {
   }
   if (alg in mlKem) {
     const set = mlKem[alg as MlKemOid];
-    return { family: 'ML-KEM', name: set.name, oid: alg as MlKemOid, secretKey: mlKemSecret(set, inner) };
+    try {
+      return {
+        family: 'ML-KEM',
+        name: set.name,
+        oid: alg as MlKemOid,
+        secretKey: mlKemSecretKey(alg, inner),
+      };
+    } catch (e) {
+      throw new EnvelopeError((e as Error).message);
+    }
   }
   throw new EnvelopeError(
     `a ${algName(alg)} key opens no RecipientInfo (RSA, EC P-256/384/521, X25519, X448, ML-KEM do)`,
   );
-}
-
-/** ML-KEM's private key in any of RFC 9935's three forms: seed [0], expandedKey, or both. */
-function mlKemSecret(set: (typeof mlKem)[MlKemOid], inner: Uint8Array): Uint8Array {
-  const root = readDer(inner).roots[0];
-  const content = (n: { offset: number; headerLength: number; end: number }) =>
-    inner.subarray(n.offset + n.headerLength, n.end);
-  const fromSeed = (seed: Uint8Array) => {
-    if (seed.length !== 64) throw new EnvelopeError(`the ${set.name} seed has ${seed.length} bytes, not 64`);
-    return set.noble.keygen(seed).secretKey;
-  };
-  if (root?.tagClass === 2 && root.tagNumber === 0) return fromSeed(content(root));
-  if (root?.tagClass === 0 && root.tagNumber === 4) return content(root).slice();
-  if (root?.tagClass === 0 && root.tagNumber === 16 && root.children?.length === 2) {
-    const secret = fromSeed(content(root.children[0]));
-    if (!equalBytes(secret, content(root.children[1])))
-      throw new EnvelopeError(`the ${set.name} private key's seed and expandedKey do not belong together`);
-    return secret;
-  }
-  // Bouncy Castle 1.80 writes the bare 64-byte seed (an earlier draft's form): read it too.
-  if (inner.length === 64) return fromSeed(inner);
-  throw new EnvelopeError(`the ${set.name} private key is neither seed, expandedKey nor both (RFC 9935)`);
 }
 
 /**

@@ -21,7 +21,7 @@ import {
   PKIStatusInfo,
   oids,
 } from '../asn1';
-import { generateKeyPair, importPrivateKey, type KeyKind, type KeyPair } from '../base/keys';
+import { generateKeyPair, importPrivateKey, keyKinds, type KeyKind, type KeyPair } from '../base/keys';
 import { parseName } from '../base/names';
 import { certName } from '../protection';
 import { type Subtle } from '../base/crypto';
@@ -126,8 +126,10 @@ export class TestCa implements Authority {
 
   private async roll(): Promise<void> {
     const old = this.current;
+    // A CA key signs: RSA of a loaded CA rolls to RSA-2048; anything WebCrypto cannot make again, to P-256.
+    const k = old.key.kind;
     const kind: KeyKind =
-      old.key.kind === 'RSA' ? 'RSA-2048' : old.key.kind === 'Ed448' ? 'P-256' : old.key.kind;
+      k === 'RSA' ? 'RSA-2048' : (keyKinds as readonly string[]).includes(k) ? (k as KeyKind) : 'P-256';
     const key = await generateKeyPair(kind, this.subtle, this.options.random);
     const now = this.now();
     const notBefore = new Date(now.getTime() - 60_000);

@@ -101,8 +101,16 @@ export async function issueCertificate(p: IssueParams): Promise<{ cert: Certific
       : []),
     ...requested,
   ];
+  // An end entity's default keyUsage follows its key: KEM keys encipher (RFC 9935 §4), X25519/X448
+  // agree (RFC 8410 §5), the rest sign.
+  const alg = spki.algorithm.algorithm;
+  const usage = alg.startsWith('2.16.840.1.101.3.4.4.')
+    ? KeyUsageFlags.keyEncipherment
+    : alg === '1.3.101.110' || alg === '1.3.101.111'
+      ? KeyUsageFlags.keyAgreement
+      : KeyUsageFlags.digitalSignature;
   if (!p.ca && !requested.some((e) => e.extnID === id_ce_keyUsage))
-    extensions.push(ext(id_ce_keyUsage, new KeyUsage(KeyUsageFlags.digitalSignature), true));
+    extensions.push(ext(id_ce_keyUsage, new KeyUsage(usage), true));
   const tbs = new TBSCertificate({
     version: Version.v3,
     serialNumber: serialBytes(p.serial),

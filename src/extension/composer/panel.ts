@@ -27,6 +27,8 @@ export const composerViewType = 'cmpLens.composer';
 const pickFilters: Record<FileField, Record<string, string[]>> = {
   key: { 'PKCS#8 key': ['pem', 'key', 'p8', 'der'] },
   signerKey: { 'PKCS#8 key': ['pem', 'key', 'p8', 'der'] },
+  kemKey: { 'ML-KEM key (PKCS#8)': ['pem', 'key', 'p8', 'der'] },
+  kemGenp: { 'CMP genp': ['pkimsg', 'der', 'pki', 'pem'] },
   csr: { 'PKCS#10 request': ['csr', 'p10', 'pem', 'der'] },
   oldCert: { Certificate: ['crt', 'cer', 'pem', 'der'] },
   confirmCert: { Certificate: ['crt', 'cer', 'pem', 'der'] },
