@@ -8,12 +8,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ContentInfo } from '@peculiar/asn1-cms';
+import { ContentInfo, SignedData } from '@peculiar/asn1-cms';
+import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import { AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
-import { Name } from '@peculiar/asn1-x509';
+import { Name, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { EnvelopedData } from '../../src/core/asn1';
-import { generateKeyPair, toPem } from '../../src/core/base';
+import { generateKeyPair, readMessage, toPem } from '../../src/core/base';
+import { buildRequest } from '../../src/core/compose';
+import { TestCa } from '../../src/core/testca';
 import {
   EnvelopeError,
   generateRecipientKey,
@@ -194,3 +197,54 @@ describe(
     });
   },
 );
+
+describe('ML-KEM private keys in the forms RFC 9935 allows', () => {
+  it('seed [0], expandedKey, both, and Bouncy Castle’s bare seed open the same kemri; a mismatched "both" is refused', async () => {
+    const r = await recipient('ML-KEM-768');
+    const env = await sealEnvelope(bytes('four forms'), { certificate: r.cert });
+    const info = AsnParser.parse(r.pkcs8, PrivateKeyInfo);
+    const seed = new Uint8Array(info.privateKey.buffer).slice(2); // 80 40 <seed>
+    const expanded = ml_kem768.keygen(seed).secretKey;
+    const tlv = (tag: number, b: Uint8Array) =>
+      new Uint8Array([tag, ...(b.length < 128 ? [b.length] : [0x82, b.length >> 8, b.length & 0xff]), ...b]);
+    const withInner = (inner: Uint8Array) => {
+      const copy = AsnParser.parse(r.pkcs8, PrivateKeyInfo);
+      copy.privateKey = new OctetString(inner);
+      return new Uint8Array(AsnSerializer.serialize(copy));
+    };
+    const forms = {
+      seed: r.pkcs8,
+      expandedKey: withInner(tlv(0x04, expanded)),
+      both: withInner(tlv(0x30, new Uint8Array([...tlv(0x04, seed), ...tlv(0x04, expanded)]))),
+      'bare seed (Bouncy Castle 1.80)': withInner(seed),
+    };
+    for (const [form, pkcs8] of Object.entries(forms))
+      assert.equal(text((await openEnvelope(env, { kind: 'key', pkcs8 })).content), 'four forms', form);
+    const other = ml_kem768.keygen(new Uint8Array(64).fill(1)).secretKey;
+    await assert.rejects(
+      openEnvelope(env, {
+        kind: 'key',
+        pkcs8: withInner(tlv(0x30, new Uint8Array([...tlv(0x04, seed), ...tlv(0x04, other)]))),
+      }),
+      /the ML-KEM-768 private key's seed and expandedKey do not belong together/,
+    );
+  });
+});
+
+describe('Bouncy Castle 1.80 opens what our test CA sends', { skip: bcMissing }, () => {
+  it("central key generation for a P-384 client: BC opens the ip's EnvelopedData to the KGA's SignedData", async () => {
+    const ca = await TestCa.create({ secret: bytes('s3cret') });
+    const client = await generateKeyPair('P-384');
+    const cert = await ca.issue(new Name([]), AsnParser.parse(client.spki, SubjectPublicKeyInfo), undefined);
+    const req = await buildRequest(
+      { body: 'cr', centralKeygen: true, template: { subject: 'CN=for Bouncy Castle' } },
+      { protection: { kind: 'signature', key: client, cert } },
+    );
+    if (!req.ok) assert.fail(JSON.stringify(req.errors));
+    const cp = readMessage(await ca.handle(req.der));
+    const env = cp.body.cp!.response[0].certifiedKeyPair!.privateKey!.envelopedData!;
+    const content = bcOpen(asContentInfo(env), 'P-384', client.pkcs8);
+    const signed = AsnParser.parse(content, SignedData);
+    assert.equal(signed.encapContentInfo.eContentType, '2.16.840.1.101.2.1.2.78.5', 'id-ct-KP-aKeyPackage');
+  });
+});
