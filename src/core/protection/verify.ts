@@ -163,21 +163,32 @@ async function checkProtection(input: ProtectionInput): Promise<CheckResult[]> {
       return [await checkMac(subtle, plan, value, data, options.secret, base)];
     }
     if (alg.algorithm === oids.kemBasedMac) {
-      const plan = kemMacPlan(
-        alg.parameters ?? undefined,
-        new Uint8Array(input.header.transactionID?.buffer ?? []),
-      );
-      if (!options.kemSecret)
+      const tid = new Uint8Array(input.header.transactionID?.buffer ?? []);
+      if (!options.kemSecret) {
+        let summary = 'KemBasedMac';
+        try {
+          summary = kemMacPlan(alg.parameters ?? undefined, tid).summary;
+        } catch {
+          // Parameters that do not decode are reported once the MAC can be checked.
+        }
         return [
           {
             ...base,
             verdict: 'cannot-verify',
-            summary: plan.summary,
+            summary,
             reason:
-              "cannot verify without the KEM shared secret: KemBasedMac needs the KEM private key and the exchange's KemCiphertextInfo (from its genp or generalInfo, RFC 9810 §5.1.3.4)",
+              "cannot verify without the private key: KemBasedMac needs the KEM private key and the exchange's KemCiphertextInfo (from its genp or generalInfo, RFC 9810 §5.1.3.4)",
           },
         ];
-      const r = await checkMac(subtle, plan, value, data, options.kemSecret, base);
+      }
+      const r = await checkMac(
+        subtle,
+        kemMacPlan(alg.parameters ?? undefined, tid),
+        value,
+        data,
+        options.kemSecret,
+        base,
+      );
       return [
         r.verdict === 'invalid'
           ? { ...r, reason: 'MAC does not match with the KEM shared secret of this exchange' }
