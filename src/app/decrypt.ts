@@ -4,7 +4,10 @@
  * this; what it says never holds a secret (keys are "redacted" until a front end is asked to show or
  * save them), and the files it plans are what `cmp-lens decrypt` writes and the inspector's Save offers.
  */
-import { extraCertsDer, readMessage, toPem } from '../core/base';
+import { ContentInfo } from '@peculiar/asn1-cms';
+import { AsnSerializer } from '@peculiar/asn1-schema';
+import { extraCertsDer, own, readMessage, toPem } from '../core/base';
+import { readDer } from '../core/der/reader';
 import type { InspectorModel } from '../core/inspect';
 import type { EncryptedView } from '../shared/protocol';
 import type { Subtle } from '../core/base';
@@ -145,6 +148,28 @@ export function encryptedViews(model: InspectorModel, decrypted?: DecryptedItem[
           ],
       keys: d?.keys?.length ?? 0,
       certificate: !!d?.certificate,
+      signed: !!d?.keyPackage && !!d.content,
     };
   });
+}
+
+/**
+ * The SignedData a key generation authority sent, as a ContentInfo the inspector annotates, with the
+ * signed key's bytes zeroed (the structure, the certificates and the signature stay as they were): what
+ * "Open signed content" shows. Undefined when the item held no SignedData.
+ */
+export function redactedSignedContent(item: DecryptedItem): Uint8Array | undefined {
+  if (!item.keyPackage || !item.content) return undefined;
+  const sd = item.content.slice();
+  const root = readDer(sd).roots[0];
+  const encap = root?.children?.[2];
+  const wrapper = encap?.children?.find((c) => c.tagClass === 2 && c.tagNumber === 0);
+  const octets = wrapper?.children?.[0];
+  if (!octets) return undefined;
+  sd.fill(0, octets.offset + octets.headerLength, octets.end);
+  return new Uint8Array(
+    AsnSerializer.serialize(
+      new ContentInfo({ contentType: '1.2.840.113549.1.7.2', content: own(sd).buffer }),
+    ),
+  );
 }

@@ -57,6 +57,7 @@ export {
   decryptedFiles,
   decryptMessage,
   encryptedViews,
+  redactedSignedContent,
   describeDecrypted,
   type DecryptOutcome,
   type PlannedFile,

@@ -102,6 +102,8 @@ export interface EncryptedView {
   keys: number;
   /** Whether it holds a certificate (Save certificate…, Open certificate). */
   certificate: boolean;
+  /** Whether it holds a KGA's SignedData (Open signed content, the key redacted). */
+  signed: boolean;
 }
 
 /** Node ids are short strings the host made; offsets and lengths are within any real message. */
@@ -127,6 +129,7 @@ export const inspectorMessageKinds = {
   saveKey: { index: int(0, 255) },
   saveCert: { index: int(0, 255) },
   openCert: { index: int(0, 255) },
+  openSigned: { index: int(0, 255) },
 } satisfies Record<WebviewToHost['type'], Record<string, Check>>;
 
 export const isWebviewToHost = messageGuard<WebviewToHost>(inspectorMessageKinds);
@@ -165,7 +168,9 @@ export type WebviewToHost =
   /** Save the certificate item `index` held (PEM). */
   | { type: 'saveCert'; index: number }
   /** Open the certificate item `index` held in an inspector of its own. */
-  | { type: 'openCert'; index: number };
+  | { type: 'openCert'; index: number }
+  /** Open the key generation authority's SignedData of item `index` in an inspector, its key zeroed. */
+  | { type: 'openSigned'; index: number };
 
 export interface FilterMatch {
   id: string;

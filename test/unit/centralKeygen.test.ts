@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
 import { Certificate, Name, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
-import { decryptMessage } from '../../src/app';
+import { decryptMessage, inspectText, redactedSignedContent } from '../../src/app';
 import { EnvelopedData } from '../../src/core/asn1';
 import { generateKeyPair, readMessage, toHex } from '../../src/core/base';
 import { runTransaction } from '../../src/core/transport';
@@ -48,6 +48,14 @@ describe('central key generation: the test CA', () => {
       item.keys!.map((k) => [k.algorithm, k.matchesCertificate]),
       [['id-ecPublicKey (secp384r1 (P-384))', true]],
     );
+    // "Open signed content": the SignedData named field by field, the key's bytes zeroed.
+    const shown = redactedSignedContent(item)!;
+    const { text } = inspectText(shown);
+    assert.match(text, /content SignedData/);
+    assert.match(text, /eContentType OBJECT IDENTIFIER = id-ct-KP-aKeyPackage/);
+    assert.match(text, /CN=CMP Lens Test KGA/);
+    const scalar = toHex(item.keys![0].pkcs8).slice(-96);
+    assert.ok(!toHex(shown).includes(scalar.slice(0, 32)), 'no key bytes left');
   });
 
   it('a request signed with an Ed25519 certificate is refused: nothing to seal the key to', async () => {

@@ -191,7 +191,7 @@ export async function openInspector(
         await post({ type: 'keyShown', version: 1, index: m.index, pem: toPem('PRIVATE KEY', pkcs8) });
       return;
     }
-    if (['decrypt', 'saveKey', 'saveCert', 'openCert'].includes(m.type)) return;
+    if (['decrypt', 'saveKey', 'saveCert', 'openCert', 'openSigned'].includes(m.type)) return;
     if (m.type === 'chooseCert' || m.type === 'configureTrust' || m.type === 'enterKemKey') return;
     if (m.type === 'enterSecret') {
       // What the host does after its password input box: check with the secret, send only results.

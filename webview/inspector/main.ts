@@ -305,6 +305,15 @@ function renderEncrypted(items: EncryptedView[]): void {
       saveKey.addEventListener('click', () => send({ type: 'saveKey', index: at }));
       actions.append(showKey, saveKey);
     }
+    if (item.signed) {
+      const open = el('vscode-button', 'open-signed', t('Open signed content')) as HTMLElement;
+      open.setAttribute('secondary', '');
+      open.title = t(
+        "The key generation authority's SignedData in an inspector of its own, the key's bytes zeroed",
+      );
+      open.addEventListener('click', () => send({ type: 'openSigned', index }));
+      actions.append(open);
+    }
     if (item.certificate) {
       const open = el('vscode-button', 'open-cert', t('Open certificate')) as HTMLElement;
       open.setAttribute('secondary', '');

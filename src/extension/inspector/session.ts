@@ -8,6 +8,7 @@ import {
   checkProtection,
   decryptMessage,
   encryptedViews,
+  redactedSignedContent,
   inspectFile,
   kindInWords,
   inspectModel,
@@ -408,6 +409,17 @@ export class InspectorSession extends Disposable {
           return await this.saveCert(message.index);
         case 'openCert':
           return await this.openCert(message.index);
+        case 'openSigned': {
+          const d = this.decrypted?.[message.index];
+          const der = d ? redactedSignedContent(d) : undefined;
+          if (der)
+            await vscode.commands.executeCommand(
+              'cmpLens.inspectBytes',
+              `${this.o.suggestedName} (KGA SignedData, key redacted)`,
+              der,
+            );
+          return;
+        }
         case 'enterKemKey':
           return await this.enterKemKey();
         case 'configureTrust':
