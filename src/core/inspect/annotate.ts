@@ -248,7 +248,12 @@ export class Annotator {
     const universal = universalTag(asn) ?? tlv.tagNumber;
     const node = this.base(tlv, name, universalName(universal), true);
     if (tlv.constructed) {
-      node.children = (tlv.children ?? []).map((c) => this.generic(c, '', depth + 1, false));
+      // BER's constructed string: its segments are the string's own pieces (X.690 §8.7.3, §8.23.6).
+      node.children = (tlv.children ?? []).map((c) => {
+        const segment = this.generic(c, '', depth + 1, true);
+        segment.notes = [...(segment.notes ?? []), 'a segment of the constructed string (BER, X.690 §8.7.3)'];
+        return segment;
+      });
       node.notes = ['constructed encoding (BER)'];
       return node;
     }
