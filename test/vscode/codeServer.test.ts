@@ -315,7 +315,9 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
       .click({ timeout: 10_000 });
     // code-server's open dialog is VS Code's simple file dialog: a quick input that takes a path.
     const box = page.locator('.quick-input-widget input');
-    await box.waitFor({ timeout: 10_000 });
+    await page
+      .locator('.quick-input-widget .quick-input-title', { hasText: 'the recipient private key' })
+      .waitFor({ timeout: 10_000 });
     await page.waitForFunction(
       () =>
         (document.querySelector<HTMLInputElement>('.quick-input-widget input')?.value ?? '').includes('/'),
@@ -323,8 +325,18 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
       { timeout: 10_000 },
     );
     await box.fill(join(ws, 'ee.key.pem'));
+    await page.waitForTimeout(300);
     await box.press('Enter');
-    await frame.waitForSelector('.encrypted-item.state-opened', { timeout: 30_000 });
+    await frame
+      .waitForSelector('.encrypted-item.state-opened, .encrypted-item.state-failed', { timeout: 30_000 })
+      .catch(async (e) => {
+        await page.screenshot({ path: join(results, 'vscode-decrypt-failed.png') });
+        // Leave no dialog open for the tests after this one.
+        await page.keyboard.press('Escape');
+        throw new Error(
+          `nothing was decrypted (dialog shows "${await box.inputValue().catch(() => '')}"): ${(e as Error).message}`,
+        );
+      });
     const text = await frame.$eval('.encrypted-item', (e) => e.textContent ?? '');
     assert.match(text, /decrypted with recipientInfos\[0\] kari/);
     assert.match(text, /KGA signature: valid — KGA signature by CN=KGA/);
