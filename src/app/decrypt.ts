@@ -137,7 +137,11 @@ export function encryptedViews(model: InspectorModel, decrypted?: DecryptedItem[
     return {
       path: f.path,
       purpose: f.purpose,
-      nodeId: model.filter(f.path, 50).matches.find((x) => x.path === f.path)?.id,
+      // The innermost node of that path (the EnvelopedData, not the explicit tag around it).
+      nodeId: model
+        .filter(f.path, 50)
+        .matches.filter((x) => x.path === f.path)
+        .at(-1)?.id,
       state: !d ? 'locked' : d.failed === 'no-key' ? 'failed' : 'opened',
       lines: d
         ? describeDecrypted(d)

@@ -566,6 +566,12 @@ describe('inspector webview: encrypted content (issue 18)', () => {
     await o.page.waitForFunction(
       () => document.querySelector('.tree .row.selected .name')?.textContent === 'privateKey',
     );
+    // Its details offer Decrypt… where the eye is.
+    await o.page.waitForFunction(() =>
+      [...document.querySelectorAll('.details .actions vscode-button')].some(
+        (b) => b.textContent === 'Decrypt…',
+      ),
+    );
     await o.page.click('.encrypted vscode-button.show-key');
     await o.page.waitForSelector('.key-pem pre');
     assert.match(

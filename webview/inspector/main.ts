@@ -501,6 +501,9 @@ function renderDetails(d: NodeDetails): void {
   button(t('Copy hex'), () => send({ type: 'copy', id: d.id, what: 'hex' }));
   button(t('Copy base64'), () => send({ type: 'copy', id: d.id, what: 'base64' }));
   if (d.savable) button(t('Save as DER…'), () => send({ type: 'saveDer', id: d.id }));
+  // Encrypted content: Decrypt… right where it is (the section under the checks shows the result).
+  if (/\b(EnvelopedData|EncryptedValue|EncryptedKey)\b/.test(d.type))
+    button(t('Decrypt…'), () => send({ type: 'decrypt' }));
   detailsEl.append(actions);
 }
 
