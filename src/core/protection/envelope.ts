@@ -12,7 +12,6 @@
  */
 import { x25519 } from '@noble/curves/ed25519.js';
 import { x448 } from '@noble/curves/ed448.js';
-import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { cbc } from '@noble/ciphers/aes.js';
 import { AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
 import * as cms from '@peculiar/asn1-cms';
@@ -126,7 +125,6 @@ const gcmBits: Record<string, number> = {
 const ccm = new Set(['2.16.840.1.101.3.4.1.7', '2.16.840.1.101.3.4.1.27', '2.16.840.1.101.3.4.1.47']);
 const mlKem = mlKemSets;
 type MlKemOid = keyof typeof mlKemSets;
-const nobleCurve = { 'P-256': p256, 'P-384': p384, 'P-521': p521 } as const;
 const curveBits: Record<string, number> = { 'P-256': 256, 'P-384': 384, 'P-521': 528 };
 
 /** A recipient's private key, read from PKCS#8: what kind of RecipientInfo it can open. */
@@ -709,14 +707,26 @@ export async function sealEnvelope(
       const scheme = alg === oid.ecPublicKey ? oid.stdDhSha256 : oid.hkdfSha256Scheme;
       if (alg === oid.ecPublicKey) {
         const p = spki.algorithm.parameters ? new Uint8Array(spki.algorithm.parameters) : new Uint8Array();
-        const curve = curveByOid[decodeOid(p.subarray(2)) ?? '']?.name as keyof typeof nobleCurve | undefined;
-        if (!curve)
+        const curve = curveByOid[decodeOid(p.subarray(2)) ?? '']?.name;
+        if (!curve || !curveBits[curve])
           throw new EnvelopeError("the recipient's EC key is on a curve this tool does not support");
-        const eph = nobleCurve[curve].utils.randomSecretKey(random(nobleCurve[curve].lengths.seed ?? 48));
-        z = nobleCurve[curve].getSharedSecret(eph, pub).subarray(1);
+        // Ephemeral-static ECDH through WebCrypto (RFC 5753 §3.1.1).
+        const eph = (await subtle.generateKey({ name: 'ECDH', namedCurve: curve }, true, [
+          'deriveBits',
+        ])) as KeyPairOf;
+        const theirs = await subtle.importKey(
+          'spki',
+          own(spkiDer),
+          { name: 'ECDH', namedCurve: curve },
+          false,
+          [],
+        );
+        z = new Uint8Array(
+          await subtle.deriveBits({ name: 'ECDH', public: theirs }, eph.privateKey, curveBits[curve]),
+        );
         originator = new cms.OriginatorPublicKey({
           algorithm: new AlgorithmIdentifier({ algorithm: oid.ecPublicKey }),
-          publicKey: nobleCurve[curve].getPublicKey(eph, false).slice().buffer,
+          publicKey: await subtle.exportKey('raw', eph.publicKey),
         });
       } else {
         const x = alg === oid.x25519 ? x25519 : x448;
