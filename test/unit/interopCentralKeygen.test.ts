@@ -157,91 +157,35 @@ describe('central key generation: openssl cmp 3.5 client → our test CA', { ski
 describe('central key generation: our client → openssl cmp 3.5 mock server', { skip }, () => {
   let dir: string;
   const file = (name: string) => join(dir, name);
+  /** A self-signed certificate and key made by OpenSSL: `NAME.crt`, `NAME.key`. */
+  const selfSigned = (name: string, newkey: string[], subject: string, extra: string[] = []) =>
+    openssl35Run(
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        ...newkey,
+        '-nodes',
+        '-keyout',
+        `${name}.key`,
+        '-out',
+        `${name}.crt`,
+        '-subj',
+        subject,
+        '-days',
+        '30',
+        ...extra,
+      ],
+      dir,
+    );
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'cmp-lens-ckg-mock-'));
-    const ext = file('kga.ext');
-    writeFileSync(ext, 'extendedKeyUsage=1.3.6.1.5.5.7.3.32\n');
-    openssl35Run(
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        'kga.key',
-        '-out',
-        'kga.crt',
-        '-subj',
-        '/CN=OpenSSL KGA',
-        '-days',
-        '30',
-        '-addext',
-        'extendedKeyUsage=1.3.6.1.5.5.7.3.32',
-      ],
-      dir,
-    );
+    const p256 = ['ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
+    selfSigned('kga', p256, '/CN=OpenSSL KGA', ['-addext', 'extendedKeyUsage=1.3.6.1.5.5.7.3.32']);
     // The key the mock server "generates" (-rsp_key) and its certificate (-rsp_cert).
-    openssl35Run(
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        'new.key',
-        '-out',
-        'new.crt',
-        '-subj',
-        '/CN=generated',
-        '-days',
-        '30',
-      ],
-      dir,
-    );
-    openssl35Run(
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-384',
-        '-nodes',
-        '-keyout',
-        'ec.key',
-        '-out',
-        'ec.crt',
-        '-subj',
-        '/CN=our EC client',
-        '-days',
-        '30',
-      ],
-      dir,
-    );
-    openssl35Run(
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        'rsa.key',
-        '-out',
-        'rsa.crt',
-        '-subj',
-        '/CN=our RSA client',
-        '-days',
-        '30',
-      ],
-      dir,
-    );
+    selfSigned('new', p256, '/CN=generated');
+    selfSigned('ec', ['ec', '-pkeyopt', 'ec_paramgen_curve:P-384'], '/CN=our EC client');
+    selfSigned('rsa', ['rsa:2048'], '/CN=our RSA client');
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -171,8 +171,8 @@ export interface PqKeyMaterial {
 /** DER of SEQUENCE { SEQUENCE { OID } , BIT STRING } for a raw PQ public key. */
 export function pqSpki(set: PqSet, publicKey: Uint8Array): Uint8Array {
   const oid = oidBytes(set.oid);
-  const alg = tlv(0x30, tlv(0x06, oid));
-  return tlv(0x30, concat(alg, tlv(0x03, concat(new Uint8Array([0]), publicKey))));
+  const alg = derTlv(0x30, derTlv(0x06, oid));
+  return derTlv(0x30, concat(alg, derTlv(0x03, concat(new Uint8Array([0]), publicKey))));
 }
 
 /**
@@ -180,14 +180,14 @@ export function pqSpki(set: PqSet, publicKey: Uint8Array): Uint8Array {
  * it), SLH-DSA as RFC 9909's raw private key.
  */
 export function pqPkcs8(set: PqSet, secretKey: Uint8Array, seed?: Uint8Array): Uint8Array {
-  const alg = tlv(0x30, tlv(0x06, oidBytes(set.oid)));
+  const alg = derTlv(0x30, derTlv(0x06, oidBytes(set.oid)));
   const inner =
     set.family === 'ML-DSA'
       ? seed
-        ? tlv(0x30, concat(tlv(0x04, seed), tlv(0x04, secretKey)))
-        : tlv(0x04, secretKey)
+        ? derTlv(0x30, concat(derTlv(0x04, seed), derTlv(0x04, secretKey)))
+        : derTlv(0x04, secretKey)
       : secretKey;
-  return tlv(0x30, concat(new Uint8Array([0x02, 0x01, 0x00]), alg, tlv(0x04, inner)));
+  return derTlv(0x30, concat(new Uint8Array([0x02, 0x01, 0x00]), alg, derTlv(0x04, inner)));
 }
 
 /**
@@ -230,6 +230,7 @@ function equal(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
+/** The bytes of `parts`, one after another. */
 function concat(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
@@ -240,7 +241,8 @@ function concat(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-function tlv(tag: number, content: Uint8Array): Uint8Array {
+/** A DER element: `tag`, the length in its shortest form, `content`. */
+export function derTlv(tag: number, content: Uint8Array): Uint8Array {
   const n = content.length;
   const len =
     n < 0x80

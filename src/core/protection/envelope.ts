@@ -42,6 +42,7 @@ import {
   equalBytes,
   hashByOid,
   hmacByOid,
+  derTlv,
   mlKemSecretKey,
   mlKemSets,
   oidBytes,
@@ -811,19 +812,6 @@ export const recipientKeyKinds = [
   'ML-KEM-1024',
 ] as const;
 export type RecipientKeyKind = (typeof recipientKeyKinds)[number];
-
-const derTlv = (tag: number, content: Uint8Array): Uint8Array => {
-  const n = content.length;
-  const len =
-    n < 0x80
-      ? [n]
-      : n < 0x100
-        ? [0x81, n]
-        : n < 0x10000
-          ? [0x82, n >> 8, n & 0xff]
-          : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
-  return concatBytes(new Uint8Array([tag, ...len]), content);
-};
 
 /**
  * A fresh key pair for encryption: SPKI and PKCS#8 (RSA and the NIST curves through WebCrypto;

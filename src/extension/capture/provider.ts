@@ -4,14 +4,7 @@
  * inspector ("capture.pcap #7 ir"), and messages or whole exchanges export as .pkimsg.
  */
 import * as vscode from 'vscode';
-import {
-  captureView,
-  checkProtection,
-  diagramOfCapture,
-  exportPlan,
-  readDerInput,
-  secretQueryFor,
-} from '../../app';
+import { captureView, checkProtection, diagramOfCapture, exportPlan, secretQueryFor } from '../../app';
 import type { CaptureView } from '../../shared/capture';
 import { showDiagram } from '../diagram/panel';
 import type { CaptureResult } from '../../core/capture';
@@ -21,6 +14,7 @@ import type { VscodeSecrets } from '../secrets';
 import { onGuardedMessage } from '../webviewMessages';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { webviewStrings } from '../l10n';
+import { pickKemKey } from '../keyFile';
 import type { Platform } from '../platform';
 
 export const captureViewType = 'cmpLens.capture';
@@ -209,16 +203,9 @@ class CaptureSession extends Disposable {
 
   /** "Enter KEM key…": an ML-KEM private key; every exchange whose genp it opens is checked again. */
   private async enterKemKey(): Promise<void> {
-    const picked = await vscode.window.showOpenDialog({
-      canSelectMany: false,
-      openLabel: vscode.l10n.t('Check with this key'),
-      title: vscode.l10n.t(
-        'CMP Lens: the ML-KEM private key (PKCS#8) the KemCiphertextInfo was encapsulated to',
-      ),
-      filters: { Keys: ['pem', 'key', 'der', 'p8'] },
-    });
-    if (!picked?.[0]) return;
-    this.kemKeys.push(readDerInput(await vscode.workspace.fs.readFile(picked[0])).der);
+    const key = await pickKemKey();
+    if (!key) return;
+    this.kemKeys.push(key);
     await this.showView();
   }
 

@@ -34,6 +34,7 @@ import {
 import { Disposable } from '../disposable';
 import { onGuardedMessage } from '../webviewMessages';
 import { webviewStrings } from '../l10n';
+import { pickKemKey } from '../keyFile';
 
 /** What the protection check needs from the extension: secrets, trust anchors, a listener and a log. */
 export interface ProtectionContext {
@@ -343,16 +344,9 @@ export class InspectorSession extends Disposable {
    * transactionID found in the message or beside it (the exchange's genp), as RFC 9810 §5.1.3.4 has it.
    */
   async enterKemKey(): Promise<void> {
-    const picked = await vscode.window.showOpenDialog({
-      canSelectMany: false,
-      openLabel: vscode.l10n.t('Check with this key'),
-      title: vscode.l10n.t(
-        'CMP Lens: the ML-KEM private key (PKCS#8) the KemCiphertextInfo was encapsulated to',
-      ),
-      filters: { Keys: ['pem', 'key', 'der', 'p8'] },
-    });
-    if (!picked?.[0]) return;
-    this.kemKey = readDerInput(await vscode.workspace.fs.readFile(picked[0])).der;
+    const key = await pickKemKey();
+    if (!key) return;
+    this.kemKey = key;
     await this.check();
     const r = this.results.find((x) => x.check === 'protection');
     if (r?.verdict === 'cannot-verify')
