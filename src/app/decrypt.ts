@@ -118,11 +118,31 @@ export function decryptedFiles(items: DecryptedItem[], base: string): PlannedFil
   return files;
 }
 
+/** Bodies whose content may be encrypted (RFC 9810 §5.2.2): responses, key recovery, POP challenges, requests. */
+const carriers = new Set([
+  'ip',
+  'cp',
+  'kup',
+  'ccp',
+  'krp',
+  'popdecc',
+  'ir',
+  'cr',
+  'kur',
+  'ccr',
+  'krr',
+  'rr',
+  'genm',
+  'genp',
+]);
+
 /**
  * The inspector's "Encrypted content" rows: each item found in the message, locked (with its
  * RecipientInfo kinds) or as `decrypted` opened it, with its tree node. Never a key.
  */
 export function encryptedViews(model: InspectorModel, decrypted?: DecryptedItem[]): EncryptedView[] {
+  // Only bodies that can carry encrypted content are read again (a 7 MB crlann is not decoded twice).
+  if (!carriers.has(model.doc.summary?.bodyType ?? '')) return [];
   let found: EncryptedItem[];
   try {
     found = findEncrypted(readMessage(model.der));
