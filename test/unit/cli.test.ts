@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { toHex, unwrapInput } from '../../src/core/base';
+import { buildRequest } from '../../src/core/compose';
+import { TestCa } from '../../src/core/testca';
 import { run, type Io } from '../../src/cli/main';
 import { fixture } from './helpers';
 import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
@@ -316,5 +318,30 @@ describe('cmp-lens decrypt (issue 18)', () => {
     const none = await cli(['decrypt', 'centralkeygen/ip-kari-ec.der']);
     assert.equal(none.code, 2);
     assert.match(none.err, /give the recipient key with --key F/);
+  });
+});
+
+describe('cmp-lens decrypt with a password (pwri)', () => {
+  it('opens the key our test CA sealed to the shared secret; a wrong password is exit 3', async () => {
+    const secret = new TextEncoder().encode('s3cret');
+    const ca = await TestCa.create({ secret });
+    const req = await buildRequest(
+      { body: 'ir', centralKeygen: true, template: { subject: 'CN=pwri' }, senderKID: 'kid' },
+      { protection: { kind: 'pbm', secret } },
+    );
+    if (!req.ok) assert.fail(JSON.stringify(req.errors));
+    made.set('made/ip-pwri.der', await ca.handle(req.der));
+    const r = await cli(['decrypt', 'made/ip-pwri.der', '--secret-env', 'PW'], new Uint8Array(), {
+      PW: 's3cret',
+    });
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /decrypted with recipientInfos\[0\] pwri \(PBKDF2, id-alg-PWRI-KEK\), aes256-CBC/);
+    assert.match(r.out, /KGA authorized: yes — CN=CMP Lens Test KGA,O=CMP Lens carries EKU id-kp-cmKGA/);
+    assert.match(r.out, /\(give --out DIR to save what was decrypted\)/);
+    const wrong = await cli(['decrypt', 'made/ip-pwri.der', '--secret-env', 'PW'], new Uint8Array(), {
+      PW: 'falsch',
+    });
+    assert.equal(wrong.code, 3);
+    assert.match(wrong.out, /the password does not unwrap the key \(a wrong password\)/);
   });
 });
