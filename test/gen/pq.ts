@@ -3,10 +3,11 @@
  * in one process): a CA signing with ML-DSA-65 and an end entity signing with the set asked for.
  * Every request and response of ir, cr, kur, genm and rr is kept. Needs scripts/install-peers.sh.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, listening } from './loopback';
 
 export const openssl35 = join(__dirname, '..', '..', '.peers', 'bin', 'openssl35');
 export const haveOpenssl35 = (): boolean => existsSync(openssl35);
@@ -152,4 +153,27 @@ export function opensslPqExchanges(set: string): PqExchange {
 
 function pemToDer(pem: string): Uint8Array {
   return new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64'));
+}
+
+/**
+ * `openssl cmp -port` (OpenSSL 3.5's mock server) on a free loopback port with `args`, ready to answer;
+ * `stop` ends it. Killed after 60 s whatever happens.
+ */
+export async function opensslMockServer(args: string[]): Promise<{ port: number; stop: () => void }> {
+  const port = await freePort();
+  const child = spawn(openssl35, ['cmp', '-port', String(port), ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const stop = () => {
+    clearTimeout(killer);
+    child.kill();
+  };
+  try {
+    await listening(port, child);
+  } catch (e) {
+    stop();
+    throw e;
+  }
+  return { port, stop };
 }

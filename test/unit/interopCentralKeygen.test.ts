@@ -4,7 +4,6 @@
 // side that receives the key decrypts it, checks the KGA's signature, and the key belongs to the
 // certificate issued. Loopback only; every server is stopped. Needs scripts/install-peers.sh.
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,8 +18,8 @@ import { TestCa } from '../../src/core/testca';
 import { ExchangeStore } from '../../src/node/exchangeStore';
 import { nodePost } from '../../src/node/httpPost';
 import { serveTestCa, type RunningServer } from '../../src/node/testcaServer';
-import { freePort, listening, runPeer } from '../gen/loopback';
-import { haveOpenssl35, openssl35, openssl35Run } from '../gen/pq';
+import { runPeer } from '../gen/loopback';
+import { haveOpenssl35, openssl35, openssl35Run, opensslMockServer } from '../gen/pq';
 
 const skip = haveOpenssl35() ? false : 'OpenSSL 3.5 is not installed (bash scripts/install-peers.sh)';
 const der = (file: string) => unwrapInput(new Uint8Array(readFileSync(file))).der;
@@ -194,31 +193,21 @@ describe('central key generation: our client → openssl cmp 3.5 mock server', {
     ['rsa', /ktri \(rsaEncryption\)/],
   ] as const) {
     it(`${client.toUpperCase()} signer: we open the key OpenSSL sends, check it and keep it owner-only`, async () => {
-      const port = await freePort();
-      const child = spawn(
-        openssl35,
-        [
-          'cmp',
-          '-port',
-          String(port),
-          '-max_msgs',
-          '2',
-          '-srv_cert',
-          file('kga.crt'),
-          '-srv_key',
-          file('kga.key'),
-          '-srv_trusted',
-          file(`${client}.crt`),
-          '-rsp_cert',
-          file('new.crt'),
-          '-rsp_key',
-          file('new.key'),
-        ],
-        { stdio: ['ignore', 'ignore', 'pipe'] },
-      );
-      const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      const { port, stop } = await opensslMockServer([
+        '-max_msgs',
+        '2',
+        '-srv_cert',
+        file('kga.crt'),
+        '-srv_key',
+        file('kga.key'),
+        '-srv_trusted',
+        file(`${client}.crt`),
+        '-rsp_cert',
+        file('new.crt'),
+        '-rsp_key',
+        file('new.key'),
+      ]);
       try {
-        await listening(port, child);
         const key = await importPrivateKey(der(file(`${client}.key`)));
         const protection: ProtectionSpec = { kind: 'signature', key, cert: der(file(`${client}.crt`)) };
         const built = await buildRequest(
@@ -250,8 +239,7 @@ describe('central key generation: our client → openssl cmp 3.5 mock server', {
         openssl35Run(['pkey', '-in', file('new.key'), '-pubout', '-out', file('new.pub')], dir);
         assert.equal(readFileSync(file('saved.pub'), 'utf8'), readFileSync(file('new.pub'), 'utf8'));
       } finally {
-        clearTimeout(killer);
-        child.kill();
+        stop();
       }
     });
   }

@@ -51,6 +51,17 @@ describe('KemBasedMac: known answers from OpenSSL 3.5', () => {
     assert.equal(toHex(kemSharedSecret(info, key)), hex('ss.hex'));
   });
 
+  it('a ciphertext of the wrong length is refused in our words', () => {
+    const short = new KemCiphertextInfo({
+      kem: info.kem,
+      ct: new OctetString(file('ct.bin').subarray(0, 10)),
+    });
+    assert.throws(
+      () => kemSharedSecret(short, key),
+      /^Error: the ML-KEM-768 ciphertext has 10 bytes, not 1088$/,
+    );
+  });
+
   it('KemOtherInfo is the DER OpenSSL made from its description', () => {
     assert.equal(toHex(kemOtherInfoDer(fromHex(kemSpec.transactionID)!)), toHex(file('kemotherinfo.der')));
   });

@@ -39,3 +39,15 @@ export const firstBodies: ReadonlySet<string> = new Set([
 export function certRepOf<T>(body: { ip?: T; cp?: T; kup?: T; ccp?: T }): T | undefined {
   return body.ip ?? body.cp ?? body.kup ?? body.ccp;
 }
+
+/**
+ * RFC 9483 §4.1.6: a certificate request asks for central key generation when it has no POP and its
+ * template's publicKey is absent or carries only the algorithm (an empty BIT STRING).
+ */
+export function asksCentralKeygen(m: {
+  popo?: unknown;
+  certReq: { certTemplate: { publicKey?: { subjectPublicKey: ArrayBuffer } } };
+}): boolean {
+  const pk = m.certReq.certTemplate.publicKey;
+  return !m.popo && (!pk || pk.subjectPublicKey.byteLength === 0);
+}

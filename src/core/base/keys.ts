@@ -153,6 +153,9 @@ export async function importPrivateKey(
   // Encryption keys (indirect POP, kari, kemri): the public key derived, nothing to sign with.
   if (kind === 'X25519' || kind === 'X448') {
     const secret = inner.subarray(2, 2 + inner[1]);
+    const size = kind === 'X25519' ? 32 : 56;
+    if (inner[0] !== 0x04 || secret.length !== size)
+      throw new Error(`the ${kind} private key is not an OCTET STRING of ${size} bytes (RFC 8410 §7)`);
     const pub = kind === 'X25519' ? x25519.getPublicKey(secret) : x448.getPublicKey(secret);
     return { kind, spki: spkiOf(info.privateKeyAlgorithm.algorithm, pub), pkcs8: new Uint8Array(pkcs8) };
   }

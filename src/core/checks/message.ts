@@ -27,6 +27,7 @@ import {
   certResponseBodies,
   firstBodies,
   implicitConfirmBodies,
+  asksCentralKeygen,
 } from '../base/bodies';
 import { decodeAs, wordsOf } from '../base/decode';
 
@@ -114,12 +115,7 @@ function checkHeader(m: ReadMessage, f: Findings, now: Date): void {
   const pvno = Number(h.pvno);
   const requests = m.body.ir ?? m.body.cr ?? m.body.kur ?? m.body.ccr ?? [];
   // Central key generation (no POP, no public key): its answer carries EnvelopedData (RFC 9483 §4.1.6).
-  const central = requests.some(
-    (r) =>
-      !r.popo &&
-      (!r.certReq.certTemplate.publicKey ||
-        r.certReq.certTemplate.publicKey.subjectPublicKey.byteLength === 0),
-  );
+  const central = requests.some(asksCentralKeygen);
   // These follow their transaction's version, which the request chose (RFC 9810 §7).
   const follows = ['certConf', 'pkiconf', 'pollReq', 'pollRep', 'error'].includes(m.bodyName);
   const needs3 =
@@ -677,8 +673,7 @@ function checkBody(m: ReadMessage, f: Findings): void {
           node,
           profile: 'lightweight',
         });
-      const centralAsked = !t.publicKey || t.publicKey.subjectPublicKey.byteLength === 0;
-      if (!msg.popo && centralAsked)
+      if (asksCentralKeygen(msg))
         f.add({
           id: 'body.centralKeygen',
           severity: 'info',

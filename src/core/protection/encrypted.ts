@@ -7,7 +7,7 @@
  */
 import { cbc } from '@noble/ciphers/aes.js';
 import { EnvelopedData } from '../asn1';
-import { AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
+import { AsnSerializer, OctetString } from '@peculiar/asn1-schema';
 import { Certificate, GeneralName } from '@peculiar/asn1-x509';
 import {
   type CertifiedKeyPair,
@@ -22,7 +22,7 @@ import { algName, decodeAs, equalBytes, importPrivateKey, toHex, wordsOf } from 
 import type { Subtle } from '../base';
 import { readDer } from '../der/reader';
 import { nameText } from './chain';
-import { EnvelopeError, openEnvelope, readRecipientKey, type RecipientKey } from './envelope';
+import { cbcBits, EnvelopeError, openEnvelope, readRecipientKey, type RecipientKey } from './envelope';
 import { asPkcs8, readKeyPackage, type DeliveredKey, type KeyPackageResult } from './keyPackage';
 import { rsaPkcs1Decrypt } from './rsaDecrypt';
 
@@ -94,7 +94,7 @@ export function findEncrypted(msg: Pick<PKIMessage, 'header' | 'body'>): Encrypt
       m.certReq.controls?.forEach((c, j) => {
         if (c.type !== oids.regCtrlPkiArchiveOptions) return;
         try {
-          const opts = AsnParser.parse(c.value, PKIArchiveOptions);
+          const opts = decodeAs(c.value, PKIArchiveOptions);
           add(`body.${kind}[${i}].certReq.controls[${j}].value`, 'archived key', opts.encryptedPrivKey);
         } catch {
           // An undecodable control is the checks' to report.
@@ -105,11 +105,11 @@ export function findEncrypted(msg: Pick<PKIMessage, 'header' | 'body'>): Encrypt
   msg.header.generalInfo?.forEach((itv, i) => {
     if (itv.infoType !== oids.itRevPassphrase || !itv.infoValue) return;
     try {
-      const ek = AsnParser.parse(itv.infoValue, EncryptedValue);
+      const ek = decodeAs(itv.infoValue, EncryptedValue);
       out.push({ path: `header.generalInfo[${i}].infoValue`, purpose: 'passphrase', value: ek });
     } catch {
       try {
-        const env = AsnParser.parse(itv.infoValue, EnvelopedData);
+        const env = decodeAs(itv.infoValue, EnvelopedData);
         out.push({ path: `header.generalInfo[${i}].infoValue`, purpose: 'passphrase', envelope: env });
       } catch {
         // Neither: the checks report it.
@@ -138,17 +138,12 @@ function openEncryptedValue(v: EncryptedValue, key: RecipientKey): { content: Ui
   if (!v.encSymmKey || !v.symmAlg) throw new EnvelopeError('the EncryptedValue has no encSymmKey or symmAlg');
   const sym = rsaPkcs1Decrypt(priv.rsa, new Uint8Array(v.encSymmKey));
   if (!sym) throw new EnvelopeError("the key does not decrypt encSymmKey (another recipient's key)");
-  const bits: Record<string, number> = {
-    '2.16.840.1.101.3.4.1.2': 128,
-    '2.16.840.1.101.3.4.1.22': 192,
-    '2.16.840.1.101.3.4.1.42': 256,
-  };
-  const want = bits[v.symmAlg.algorithm];
+  const want = cbcBits[v.symmAlg.algorithm];
   if (!want) throw new EnvelopeError(`symmAlg ${algName(v.symmAlg.algorithm)} is not supported (AES-CBC is)`);
   if (sym.length * 8 !== want)
     throw new EnvelopeError(`the symmetric key has ${sym.length} bytes, not ${want / 8}`);
   const iv = v.symmAlg.parameters
-    ? new Uint8Array(AsnParser.parse(v.symmAlg.parameters, OctetString).buffer)
+    ? new Uint8Array(decodeAs(v.symmAlg.parameters, OctetString, 'the symmAlg IV').buffer)
     : undefined;
   if (iv?.length !== 16) throw new EnvelopeError('symmAlg carries no 16-byte IV');
   const data = new Uint8Array(v.encValue);

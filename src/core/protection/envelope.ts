@@ -13,7 +13,7 @@
 import { x25519 } from '@noble/curves/ed25519.js';
 import { x448 } from '@noble/curves/ed448.js';
 import { cbc } from '@noble/ciphers/aes.js';
-import { AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
+import { AsnSerializer, OctetString } from '@peculiar/asn1-schema';
 import * as cms from '@peculiar/asn1-cms';
 import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import { RsaEsOaepParams } from '@peculiar/asn1-rsa';
@@ -48,6 +48,7 @@ import {
   oidBytes,
   own,
   toHex,
+  wordsOf,
 } from '../base';
 import type { Random, Subtle } from '../base';
 import { readDer } from '../der/reader';
@@ -103,6 +104,24 @@ const hkdfHash: Record<string, string> = {
   '1.2.840.113549.1.9.16.3.29': 'SHA-384',
   '1.2.840.113549.1.9.16.3.30': 'SHA-512',
 };
+/** ML-KEM decapsulation, with the ciphertext's length checked in our words (the library's are not for users). */
+function decapsulate(oid: MlKemOid, ct: Uint8Array, secretKey: Uint8Array): Uint8Array {
+  const set = mlKem[oid];
+  if (ct.length !== set.noble.lengths.cipherText)
+    throw new EnvelopeError(
+      `the ${set.name} ciphertext has ${ct.length} bytes, not ${set.noble.lengths.cipherText}`,
+    );
+  return set.noble.decapsulate(ct, secretKey);
+}
+
+/** An X25519/X448 public key of the right length, or an error in words. */
+function xPublic(curve: 'X25519' | 'X448', pub: Uint8Array): Uint8Array {
+  const want = curve === 'X25519' ? 32 : 56;
+  if (pub.length !== want)
+    throw new EnvelopeError(`the ${curve} public key has ${pub.length} bytes, not ${want}`);
+  return pub;
+}
+
 /** ANSI X9.44 KDF2 and KDF3 (RFC 9690 §2.3), parameters: the hash's AlgorithmIdentifier. */
 const x944Kdf: Record<string, 'kdf2' | 'kdf3'> = {
   '1.3.133.16.840.9.44.1.1': 'kdf2',
@@ -113,7 +132,8 @@ const wrapBits: Record<string, number> = {
   '2.16.840.1.101.3.4.1.25': 192,
   '2.16.840.1.101.3.4.1.45': 256,
 };
-const cbcBits: Record<string, number> = {
+/** AES-CBC key sizes by OID (content encryption, PWRI-KEK, EncryptedValue's symmAlg). */
+export const cbcBits: Record<string, number> = {
   '2.16.840.1.101.3.4.1.2': 128,
   '2.16.840.1.101.3.4.1.22': 192,
   '2.16.840.1.101.3.4.1.42': 256,
@@ -169,14 +189,15 @@ export function readRecipientKey(pkcs8: Uint8Array): RecipientPrivateKey {
   }
   if (alg === oid.x25519 || alg === oid.x448) {
     // CurvePrivateKey ::= OCTET STRING, inside privateKey's OCTET STRING (RFC 8410 §7).
+    const name = alg === oid.x25519 ? 'X25519' : 'X448';
+    const size = name === 'X25519' ? 32 : 56;
     const root = readDer(inner).roots[0];
-    if (!root || root.tagNumber !== 4)
-      throw new EnvelopeError('the X25519/X448 private key is not an OCTET STRING');
-    return {
-      family: 'X',
-      name: alg === oid.x25519 ? 'X25519' : 'X448',
-      secret: inner.slice(root.offset + root.headerLength, root.end),
-    };
+    const secret = root ? inner.slice(root.offset + root.headerLength, root.end) : new Uint8Array();
+    if (root?.tagNumber !== 4 || secret.length !== size)
+      throw new EnvelopeError(
+        `the ${name} private key is not an OCTET STRING of ${size} bytes (RFC 8410 §7)`,
+      );
+    return { family: 'X', name, secret };
   }
   if (alg in mlKem) {
     const set = mlKem[alg as MlKemOid];
@@ -330,7 +351,7 @@ function ridMatches(
   if (!ski || !ext) return false;
   return equalBytes(
     bytesOf(ski),
-    new Uint8Array(AsnParser.parse(ext.extnValue, SubjectKeyIdentifier).buffer),
+    new Uint8Array(decodeAs(ext.extnValue, SubjectKeyIdentifier, 'subjectKeyIdentifier').buffer),
   );
 }
 
@@ -375,7 +396,7 @@ async function recipientCek(
       ).roots[0]?.children?.some((c) => c.tagClass === 2 && c.tagNumber === 2);
       const label =
         explicitLabel && p.pSourceAlgorithm.algorithm === oid.pSpecified && p.pSourceAlgorithm.parameters
-          ? bytesOf(AsnParser.parse(p.pSourceAlgorithm.parameters, OctetString))
+          ? bytesOf(decodeAs(p.pSourceAlgorithm.parameters, OctetString, 'the OAEP label'))
           : new Uint8Array();
       const k = await subtle.importKey('pkcs8', own(own_.pkcs8), { name: 'RSA-OAEP', hash }, false, [
         'decrypt',
@@ -480,7 +501,7 @@ async function recipientCek(
     );
     const wrapped = bytesOf(pwri.encryptedKey);
     if (inner) {
-      const iv = bytesOf(AsnParser.parse(inner.parameters ?? new ArrayBuffer(0), OctetString));
+      const iv = bytesOf(decodeAs(inner.parameters ?? new ArrayBuffer(0), OctetString, 'the PWRI-KEK IV'));
       const cek = iv.length === 16 ? pwriUnwrap(kek, iv, wrapped) : undefined;
       return cek
         ? { cek, what }
@@ -511,7 +532,12 @@ async function recipientCek(
       };
     if (!wrapBits[kemri.wrap.algorithm] || kemri.kekLength * 8 !== wrapBits[kemri.wrap.algorithm])
       return { why: `${what}: kekLength ${kemri.kekLength} does not fit ${algName(kemri.wrap.algorithm)}` };
-    const ss = mlKem[own_.oid].noble.decapsulate(bytesOf(kemri.kemct), own_.secretKey);
+    let ss: Uint8Array;
+    try {
+      ss = decapsulate(own_.oid, bytesOf(kemri.kemct), own_.secretKey);
+    } catch (e) {
+      return { why: `${what}: ${wordsOf(e, 'the KEM ciphertext does not decapsulate')}` };
+    }
     const info = der(
       new CMSORIforKEMOtherInfo({ wrap: kemri.wrap, kekLength: kemri.kekLength, ukm: kemri.ukm }),
     );
@@ -537,7 +563,7 @@ async function decryptContent(
   const name = algName(alg.algorithm);
   if (cbcBits[alg.algorithm]) {
     if (!alg.parameters) throw new EnvelopeError(`the ${name} content encryption has no IV`);
-    const iv = bytesOf(AsnParser.parse(alg.parameters, OctetString));
+    const iv = bytesOf(decodeAs(alg.parameters, OctetString, `the ${name} IV`));
     const k = await subtle.importKey('raw', own(cek), 'AES-CBC', false, ['decrypt']);
     return new Uint8Array(await subtle.decrypt({ name: 'AES-CBC', iv: own(iv) }, k, own(ciphertext)));
   }
@@ -732,7 +758,7 @@ export async function sealEnvelope(
       } else {
         const x = alg === oid.x25519 ? x25519 : x448;
         const eph = random(x.lengths.secretKey ?? 32); // X25519/X448 clamp any bytes (RFC 7748 §5)
-        z = x.getSharedSecret(eph, pub);
+        z = x.getSharedSecret(eph, xPublic(alg === oid.x25519 ? 'X25519' : 'X448', pub));
         originator = new cms.OriginatorPublicKey({
           algorithm: new AlgorithmIdentifier({ algorithm: alg }),
           publicKey: x.getPublicKey(eph).slice().buffer,
@@ -875,5 +901,5 @@ export function kemSharedSecret(info: KemCiphertextInfo, pkcs8: Uint8Array): Uin
     throw new EnvelopeError(
       `the KemCiphertextInfo is for ${algName(info.kem.algorithm)}, the key is ${key.name}`,
     );
-  return mlKem[key.oid].noble.decapsulate(new Uint8Array(info.ct.buffer), key.secretKey);
+  return decapsulate(key.oid, new Uint8Array(info.ct.buffer), key.secretKey);
 }

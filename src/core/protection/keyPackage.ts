@@ -22,7 +22,7 @@ import {
 } from '@peculiar/asn1-cms';
 import { ECPrivateKey } from '@peculiar/asn1-ecc';
 import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
-import { AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
+import { AsnSerializer, OctetString } from '@peculiar/asn1-schema';
 import {
   AlgorithmIdentifier,
   BasicConstraints,
@@ -47,16 +47,18 @@ import {
   wordsOf,
 } from '../base';
 
-const oidElement = (oid: string) => {
-  const b = oidBytes(oid);
-  return new Uint8Array([0x06, b.length, ...b]);
-};
 import type { KeyPair, Subtle } from '../base';
 import { readDer } from '../der/reader';
 import { decodeOid } from '../der/values';
 import type { TlvNode } from '../der/types';
 import { certName } from './chain';
 import { verifySignature } from './signature';
+
+/** An OBJECT IDENTIFIER element (06 LL …), for AlgorithmIdentifier parameters. */
+const oidElement = (oid: string) => {
+  const b = oidBytes(oid);
+  return new Uint8Array([0x06, b.length, ...b]);
+};
 
 export const oidCmKga = '1.3.6.1.5.5.7.3.32';
 export const oidAKeyPackage = '2.16.840.1.101.2.1.2.78.5';
@@ -106,7 +108,7 @@ export function asPkcs8(bytes: Uint8Array): DeliveredKey | undefined {
   // PrivateKeyInfo / OneAsymmetricKey: INTEGER, SEQUENCE (algorithm), OCTET STRING.
   if (top[1]?.tagNumber === 16 && top[2]?.tagNumber === 4) {
     try {
-      const oak = AsnParser.parse(own(bytes), OneAsymmetricKey);
+      const oak = decodeAs(bytes, OneAsymmetricKey);
       // Saved as version 0 (PKCS#8 v1), which every tool reads; the public key is derived again.
       const info = new PrivateKeyInfo({
         version: 0,
@@ -121,7 +123,7 @@ export function asPkcs8(bytes: Uint8Array): DeliveredKey | undefined {
   // ECPrivateKey (RFC 5915): INTEGER 1, OCTET STRING, [0] curve.
   if (top[0]?.tagNumber === 2 && top[1]?.tagNumber === 4) {
     try {
-      const ec = AsnParser.parse(own(bytes), ECPrivateKey);
+      const ec = decodeAs(bytes, ECPrivateKey);
       const curve = ec.parameters?.namedCurve;
       if (!curve) return undefined;
       const info = new PrivateKeyInfo({
@@ -156,17 +158,19 @@ function readOid(p: Uint8Array): string {
 
 function ekus(cert: Certificate): string[] {
   const ext = cert.tbsCertificate.extensions?.find((e) => e.extnID === '2.5.29.37');
-  return ext ? [...AsnParser.parse(ext.extnValue, ExtendedKeyUsage)] : [];
+  return ext ? [...decodeAs(ext.extnValue, ExtendedKeyUsage, 'extKeyUsage')] : [];
 }
 
 function isCa(cert: Certificate): boolean {
   const ext = cert.tbsCertificate.extensions?.find((e) => e.extnID === '2.5.29.19');
-  return ext ? AsnParser.parse(ext.extnValue, BasicConstraints).cA : false;
+  return ext ? decodeAs(ext.extnValue, BasicConstraints, 'basicConstraints').cA : false;
 }
 
 function skiOf(cert: Certificate): Uint8Array | undefined {
   const ext = cert.tbsCertificate.extensions?.find((e) => e.extnID === '2.5.29.14');
-  return ext ? new Uint8Array(AsnParser.parse(ext.extnValue, SubjectKeyIdentifier).buffer) : undefined;
+  return ext
+    ? new Uint8Array(decodeAs(ext.extnValue, SubjectKeyIdentifier, 'subjectKeyIdentifier').buffer)
+    : undefined;
 }
 
 /** RSA's CMS signature algorithm may be rsaEncryption with the hash in digestAlgorithm (RFC 3370 §3.2). */
@@ -260,7 +264,7 @@ export async function readKeyPackage(
   const signer = certs
     .map((d) => {
       try {
-        return { der: d, cert: AsnParser.parse(own(d), Certificate) };
+        return { der: d, cert: decodeAs(d, Certificate) };
       } catch {
         return undefined;
       }
@@ -324,7 +328,7 @@ export async function readKeyPackage(
       };
       return result;
     }
-    const want = new Uint8Array(AsnParser.parse(digestAttr.attrValues[0], OctetString).buffer);
+    const want = new Uint8Array(decodeAs(digestAttr.attrValues[0], OctetString, 'messageDigest').buffer);
     const got = new Uint8Array(await subtle.digest(hash, own(eContent)));
     if (!equalBytes(want, got)) {
       result.signature = {
@@ -387,7 +391,7 @@ export async function signKeyPackage(
   const eContentType = openssl ? oidData : oidAKeyPackage;
   const eContent = openssl
     ? pkcs8
-    : der(new AsymmetricKeyPackage([AsnParser.parse(own(pkcs8), OneAsymmetricKey)]));
+    : der(new AsymmetricKeyPackage([decodeAs(pkcs8, OneAsymmetricKey, 'the private key')]));
   const digest = new Uint8Array(await subtle.digest('SHA-256', own(eContent)));
   const attr = (type: string, value: Uint8Array) =>
     new Attribute({ attrType: type, attrValues: [own(value).buffer] });
@@ -399,7 +403,7 @@ export async function signKeyPackage(
   const signedAttrs = sequenceOf(attrs);
   signedAttrs[0] = 0x31;
   const signature = await signBytes(kga.key, signedAttrs, subtle);
-  const cert = AsnParser.parse(own(kga.certDer), Certificate);
+  const cert = decodeAs(kga.certDer, Certificate, 'the KGA certificate');
   const sd = new SignedData({
     version: CMSVersion.v3,
     digestAlgorithms: new DigestAlgorithmIdentifiers([
@@ -411,7 +415,7 @@ export async function signKeyPackage(
     }),
     certificates: new CertificateSet(
       [kga.certDer, ...(options.chain ?? [])].map(
-        (d) => new CertificateChoices({ certificate: AsnParser.parse(own(d), Certificate) }),
+        (d) => new CertificateChoices({ certificate: decodeAs(d, Certificate) }),
       ),
     ),
     signerInfos: new SignerInfos([
@@ -424,7 +428,7 @@ export async function signKeyPackage(
           }),
         }),
         digestAlgorithm: new DigestAlgorithmIdentifier({ algorithm: digestOidByHash['SHA-256'] }),
-        signedAttrs: attrs.map((a) => AsnParser.parse(own(a), Attribute)),
+        signedAttrs: attrs.map((a) => decodeAs(a, Attribute)),
         signatureAlgorithm: signatureAlgorithm(kga.key),
         signature: new OctetString(signature),
       }),

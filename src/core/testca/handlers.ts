@@ -52,6 +52,7 @@ import {
 } from '../protection';
 import { algName, curveByOid } from '../base/algorithms';
 import { extraCertsDer } from '../base/message';
+import { asksCentralKeygen } from '../base/bodies';
 import { generateKeyPair, type KeyKind } from '../base/keys';
 import { pqByOid } from '../base/pq';
 import { decodeOid } from '../der/values';
@@ -89,7 +90,7 @@ function refusal(
     return undefined;
   }
   const tpl = m!.certReq.certTemplate;
-  if (!centralKeygenAsked(m!)) {
+  if (!asksCentralKeygen(m!)) {
     if (!tpl.publicKey)
       return {
         fail: ['badCertTemplate'],
@@ -124,12 +125,6 @@ function refusal(
 export function indirectPop(m: CertReqMsg): boolean {
   const priv = m.popo?.keyEncipherment ?? m.popo?.keyAgreement;
   return priv?.subsequentMessage === SubsequentMessage.encrCert;
-}
-
-/** RFC 9483 §4.1.6: no POP, and a publicKey that is absent or carries only the algorithm. */
-export function centralKeygenAsked(m: CertReqMsg): boolean {
-  const pk = m.certReq.certTemplate.publicKey;
-  return !m.popo && (!pk || pk.subjectPublicKey.byteLength === 0);
 }
 
 /** The key type a central key generation request asks for by its template's algorithm (default P-256). */
@@ -248,7 +243,7 @@ export async function handleCertRequest(
     }
     let certDer: Uint8Array;
     let privateKey: EncryptedKey | undefined;
-    if (m && centralKeygenAsked(m)) {
+    if (m && asksCentralKeygen(m)) {
       const made = await centralKey(ca, req, der, m);
       if ('fail' in made) {
         responses.push(
