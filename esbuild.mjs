@@ -79,6 +79,15 @@ const builds = [
     tsconfig: 'src/extension/web/tsconfig.json',
   },
   {
+    // The inspector's model in a worker thread (src/node/modelWorker.ts), started by dist/extension.js.
+    ...common,
+    entryPoints: ['src/node/modelWorker.ts'],
+    outfile: 'dist/modelWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
     ...common,
     entryPoints: ['src/cli/index.ts'],
     outfile: 'dist/cli.js',

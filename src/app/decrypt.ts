@@ -8,7 +8,7 @@ import { ContentInfo } from '@peculiar/asn1-cms';
 import { AsnSerializer } from '@peculiar/asn1-schema';
 import { extraCertsDer, own, readMessage, toPem } from '../core/base';
 import { readDer } from '../core/der/reader';
-import type { InspectorModel } from '../core/inspect';
+import type { ModelPort } from './modelPort';
 import type { EncryptedView } from '../shared/protocol';
 import type { Subtle } from '../core/base';
 import {
@@ -140,15 +140,25 @@ const carriers = new Set([
  * The inspector's "Encrypted content" rows: each item found in the message, locked (with its
  * RecipientInfo kinds) or as `decrypted` opened it, with its tree node. Never a key.
  */
-export function encryptedViews(model: InspectorModel, decrypted?: DecryptedItem[]): EncryptedView[] {
+export async function encryptedViews(
+  model: ModelPort,
+  decrypted?: DecryptedItem[],
+): Promise<EncryptedView[]> {
   // Only bodies that can carry encrypted content are read again (a 7 MB crlann is not decoded twice).
-  if (!carriers.has(model.doc.summary?.bodyType ?? '')) return [];
+  if (!carriers.has(model.info.summary?.bodyType ?? '')) return [];
   let found: EncryptedItem[];
   try {
-    found = findEncrypted(readMessage(model.der));
+    found = findEncrypted(readMessage(model.info.der));
   } catch {
     return [];
   }
+  // The innermost node of each path (the EnvelopedData, not the explicit tag around it).
+  const nodeIds = await Promise.all(
+    found.map(
+      async (f) =>
+        (await model.ask('filter', f.path, 50)).matches.filter((x) => x.path === f.path).at(-1)?.id,
+    ),
+  );
   return found.map((f, i) => {
     const d = decrypted?.[i];
     const kinds = f.envelope?.recipientInfos.map((r) =>
@@ -157,11 +167,7 @@ export function encryptedViews(model: InspectorModel, decrypted?: DecryptedItem[
     return {
       path: f.path,
       purpose: f.purpose,
-      // The innermost node of that path (the EnvelopedData, not the explicit tag around it).
-      nodeId: model
-        .filter(f.path, 50)
-        .matches.filter((x) => x.path === f.path)
-        .at(-1)?.id,
+      nodeId: nodeIds[i],
       state: !d ? 'locked' : d.failed === 'no-key' ? 'failed' : 'opened',
       lines: d
         ? describeDecrypted(d)

@@ -32,6 +32,16 @@ export {
 } from './check';
 export { lintMessages, type LintReport, type NamedMessage } from './lint';
 export {
+  answer,
+  localModel,
+  modelInfo,
+  portOf,
+  type ModelInfo,
+  type ModelPort,
+  type ModelQuestions,
+  type Question,
+} from './modelPort';
+export {
   exchangeFindingLine,
   firstExtraCert,
   sendRequest,

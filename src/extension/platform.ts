@@ -6,7 +6,7 @@
  * else in src/extension may reach Node's modules or src/node (scripts/lint/layers.mjs enforces it).
  */
 import type * as vscode from 'vscode';
-import type { ExchangeSink, ListenCa, OpenCa } from '../app';
+import type { ExchangeSink, ListenCa, ModelPort, OpenCa } from '../app';
 import type { KeyPair } from '../core/base';
 import type { CaptureResult } from '../core/capture';
 import type { Post, ServerConfig } from '../core/transport';
@@ -26,6 +26,11 @@ export interface Platform {
   post(server: ServerConfig, options: { tlsKeyPassphrase?: string }): Post;
   /** Saves an exchange's messages in `folder` as they happen (atomically, file by file). */
   exchangeSink(folder: vscode.Uri): SavedExchange;
+  /**
+   * Decodes a file for an inspector: in a worker thread on the Node host (the host's thread stays
+   * free, and disposing the model ends the worker), in this thread on the web. `signal` cancels.
+   */
+  openModel(bytes: Uint8Array, signal: AbortSignal): Promise<ModelPort>;
   /** Reads and parses a capture, reporting progress; `signal` cancels. */
   readCapture(
     uri: vscode.Uri,

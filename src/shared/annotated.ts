@@ -1,6 +1,8 @@
 /**
- * The annotated tree: the view model that the CLI, the inspector webview and later the composer
- * share. Produced by src/core/inspect; plain data (JSON-safe), so it crosses postMessage as is.
+ * The annotated tree: the view model that the CLI and the inspector share. Produced by
+ * src/core/inspect, which keeps it compact (typed arrays) and reads each node through a view whose
+ * fields are made when read: `children` makes a new list each time, so walks use `childCount` and
+ * `child(i)`. The webview gets rows (src/shared/protocol), never the tree.
  */
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -44,7 +46,10 @@ export interface AnnotatedNode {
   /** The children were decoded from inside this OCTET/BIT STRING's content. */
   encapsulates?: boolean;
   problems?: string[];
-  children: AnnotatedNode[];
+  /** All children, in a new list: for a few; a walk uses childCount and child(i). */
+  readonly children: AnnotatedNode[];
+  readonly childCount: number;
+  child(i: number): AnnotatedNode;
 }
 
 /** What the bytes were recognised as. */

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { walkWithPaths } from '../../src/core/inspect/paths';
+import { nodeFields, walkWithPaths } from '../../src/core/inspect/paths';
 import type { AnnotatedDocument, AnnotatedNode } from '../../src/shared/annotated';
 
 export const fixtures = join(__dirname, '..', 'fixtures');
@@ -35,6 +35,15 @@ export function hex(text: string): Uint8Array {
 /** Every node of an annotated document, depth first, each with its field path (a copy: the tree stores none). */
 export function allNodes(doc: Pick<AnnotatedDocument, 'roots'>): (AnnotatedNode & { path: string })[] {
   const out: (AnnotatedNode & { path: string })[] = [];
-  walkWithPaths(doc.roots, (node, path) => out.push({ ...node, path }));
+  // A node is a view over the compact tree: its fields copied out, as a plain object with its path.
+  walkWithPaths(doc.roots, (node, path) =>
+    out.push({
+      ...(Object.fromEntries(nodeFields(node)) as Omit<AnnotatedNode, 'children' | 'childCount' | 'child'>),
+      children: node.children,
+      childCount: node.childCount,
+      child: (i: number) => node.child(i),
+      path,
+    }),
+  );
   return out;
 }

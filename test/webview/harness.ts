@@ -12,7 +12,7 @@ import { respond, showPayload } from '../../src/core/inspect';
 import { verifyMessage, type DecryptedItem, type RecipientKey } from '../../src/core/protection';
 import { toPem } from '../../src/core/base';
 import { checkMessage } from '../../src/core/checks';
-import { captureView, decryptMessage, encryptedViews, givenSecret } from '../../src/app';
+import { captureView, decryptMessage, encryptedViews, givenSecret, portOf } from '../../src/app';
 import { parseCapture } from '../../src/core/capture';
 import type { CaptureToHost } from '../../src/shared/capture';
 import type { HostToWebview, WebviewToHost } from '../../src/shared/protocol';
@@ -174,14 +174,14 @@ export async function openInspector(
           findings: checkMessage(der).map((f) => ({ ...f, nodeId: model.reveal(f.offset).at(-1) })),
         });
         await post({ type: 'protection', version: 1, results: await verifyMessage(der) });
-        await post({ type: 'encrypted', version: 1, items: encryptedViews(model) });
+        await post({ type: 'encrypted', version: 1, items: await encryptedViews(portOf(model)) });
       }
       return;
     }
     if (m.type === 'decrypt' && decryptWith) {
       // What the host does after its dialogs: decrypt, then send the rows (never a key).
       decrypted = (await decryptMessage(der, decryptWith)).items;
-      await post({ type: 'encrypted', version: 1, items: encryptedViews(model, decrypted) });
+      await post({ type: 'encrypted', version: 1, items: await encryptedViews(portOf(model), decrypted) });
       return;
     }
     if (m.type === 'showKey') {

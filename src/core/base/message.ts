@@ -1,7 +1,7 @@
 /** Reading a PKIMessage's header and body for a client or server (not for display: see inspect/). */
 import { PKIBody, PKIHeader, PKIStatus, PKIStatusInfo, pkiBodyNames, pkiFailureInfoNames } from '../asn1';
 import { tagName, type TlvNode } from '../der/types';
-import { readDer } from '../der/reader';
+import { nodeCount, readDer } from '../der/reader';
 import { slice } from './encoded';
 import { toHex } from './bytes';
 import { decodeAs } from './decode';
@@ -26,17 +26,7 @@ export interface ReadMessage {
  */
 export const schemaNodeLimit = 9_000;
 
-/** How many TLV nodes `n` has (itself included), counting no further than `limit` + 1. */
-export function nodeCount(n: TlvNode, limit = Infinity): number {
-  let count = 0;
-  const stack = [n];
-  while (stack.length && count <= limit) {
-    const x = stack.pop()!;
-    count++;
-    if (x.children) for (const c of x.children) stack.push(c);
-  }
-  return count;
-}
+export { nodeCount };
 
 /**
  * Header and body, parsed separately from our TLV tree: extraCerts are left out, so a message with

@@ -23,6 +23,186 @@ export interface DerDocument {
   nodeCount: number;
 }
 
+/** Flag bits of a node in a TlvTree. */
+export const enum TlvFlag {
+  Constructed = 4,
+  Indefinite = 8,
+  Truncated = 16,
+}
+
+/**
+ * The TLV tree as parallel arrays, one slot per element in the order read (a parent before its
+ * children): no object per node, so a CRL of a million entries costs tens of megabytes, not a
+ * gigabyte. Children are a linked list (`firstChild`, `nextSibling`, -1 for none); `childCount`
+ * says how many. Encapsulated content read later (`read`) is appended to the same arrays.
+ */
+export class TlvTree {
+  count = 0;
+  offset = new Uint32Array(0);
+  /** Identifier and length octets (at most 1 + 5 + 5). */
+  headerLength = new Uint8Array(0);
+  /** Content octets (for indefinite lengths: without the end-of-contents marker). */
+  length = new Uint32Array(0);
+  tagNumber = new Uint32Array(0);
+  /** Tag class in the low two bits, then TlvFlag bits. */
+  flags = new Uint8Array(0);
+  firstChild = new Int32Array(0);
+  nextSibling = new Int32Array(0);
+  childCount = new Uint32Array(0);
+
+  constructor(readonly bytes: Uint8Array) {
+    // Real messages have an element every 5 to 10 bytes: room for that, grown if needed.
+    this.grow(Math.max(64, Math.min(bytes.length >> 3, 4_000_000)));
+  }
+
+  tagClass(i: number): TagClass {
+    return (this.flags[i] & 3) as TagClass;
+  }
+
+  constructed(i: number): boolean {
+    return (this.flags[i] & TlvFlag.Constructed) !== 0;
+  }
+
+  /**
+   * Offset just after the element, end-of-contents marker included: an indefinite-length element cut
+   * off (no marker found, or too deep to read) or primitive (not allowed one) has none.
+   */
+  end(i: number): number {
+    const f = this.flags[i];
+    const eoc =
+      (f & (TlvFlag.Indefinite | TlvFlag.Constructed | TlvFlag.Truncated)) ===
+      (TlvFlag.Indefinite | TlvFlag.Constructed);
+    return this.offset[i] + this.headerLength[i] + this.length[i] + (eoc ? 2 : 0);
+  }
+
+  /** Offset of the content octets. */
+  contentStart(i: number): number {
+    return this.offset[i] + this.headerLength[i];
+  }
+
+  /** The child indexes of `i`, in order. */
+  children(i: number): number[] {
+    const out = new Array<number>(this.childCount[i]);
+    for (let c = this.firstChild[i], k = 0; c >= 0; c = this.nextSibling[c]) out[k++] = c;
+    return out;
+  }
+
+  /** Child `k` of `i`, or -1 (a walk of the list: for the first few). */
+  child(i: number, k: number): number {
+    let c = this.firstChild[i];
+    for (; c >= 0 && k > 0; k--) c = this.nextSibling[c];
+    return c;
+  }
+
+  /**
+   * Reads the elements of `bytes[start, end)` into the tree and returns the top-level ones with the
+   * problems found. `nodesBefore` counts towards `limits.maxNodes` (a nested read shares the budget).
+   */
+  read(
+    start: number,
+    end: number,
+    limits: DerLimits,
+  ): { roots: number[]; problems: DerProblem[]; next: number } {
+    const reader = new Reader(this, limits);
+    const { nodes, next } = reader.readList(start, end, 0, false);
+    return { roots: nodes, problems: reader.problems, next };
+  }
+
+  /** A slot for a new element; grows the arrays by doubling. */
+  add(): number {
+    if (this.count === this.offset.length) this.grow(Math.max(64, this.count * 2));
+    const i = this.count++;
+    this.firstChild[i] = -1;
+    this.nextSibling[i] = -1;
+    this.childCount[i] = 0;
+    return i;
+  }
+
+  /** Releases the memory the arrays hold beyond the elements read. */
+  trim(): void {
+    if (this.offset.length > this.count + (this.count >> 3)) this.grow(this.count);
+  }
+
+  private grow(size: number): void {
+    const next = <T extends Uint8Array | Uint32Array | Int32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(size);
+      b.set(a.length > size ? a.subarray(0, size) : a);
+      return b;
+    };
+    this.offset = next(this.offset, (n) => new Uint32Array(n));
+    this.headerLength = next(this.headerLength, (n) => new Uint8Array(n));
+    this.length = next(this.length, (n) => new Uint32Array(n));
+    this.tagNumber = next(this.tagNumber, (n) => new Uint32Array(n));
+    this.flags = next(this.flags, (n) => new Uint8Array(n));
+    this.firstChild = next(this.firstChild, (n) => new Int32Array(n));
+    this.nextSibling = next(this.nextSibling, (n) => new Int32Array(n));
+    this.childCount = next(this.childCount, (n) => new Uint32Array(n));
+  }
+
+  /** How many elements the subtree of `i` has (itself included), counting no further than `limit` + 1. */
+  subtreeSize(i: number, limit = Infinity): number {
+    let count = 0;
+    const stack = [i];
+    while (stack.length && count <= limit) {
+      const x = stack.pop()!;
+      count++;
+      for (let c = this.firstChild[x]; c >= 0; c = this.nextSibling[c]) stack.push(c);
+    }
+    return count;
+  }
+
+  /** The element `i` as a TlvNode, its children made when first read (most callers read a few). */
+  node(i: number): TlvNode {
+    return new LazyNode(this, i);
+  }
+}
+
+/** A TlvNode over a TlvTree slot: plain fields, and children made (once) when first read. */
+class LazyNode implements TlvNode {
+  readonly tagClass: TagClass;
+  readonly tagNumber: number;
+  readonly constructed: boolean;
+  readonly offset: number;
+  readonly headerLength: number;
+  readonly length: number;
+  readonly end: number;
+  readonly indefinite?: boolean;
+  readonly truncated?: boolean;
+  private kids?: TlvNode[];
+
+  constructor(
+    private readonly tree: TlvTree,
+    private readonly i: number,
+  ) {
+    const f = tree.flags[i];
+    this.tagClass = (f & 3) as TagClass;
+    this.tagNumber = tree.tagNumber[i];
+    this.constructed = (f & TlvFlag.Constructed) !== 0;
+    this.offset = tree.offset[i];
+    this.headerLength = tree.headerLength[i];
+    this.length = tree.length[i];
+    this.end = tree.end(i);
+    if (f & TlvFlag.Indefinite) this.indefinite = true;
+    if (f & TlvFlag.Truncated) this.truncated = true;
+  }
+
+  /** Elements in this one's subtree (itself included), counting no further than `limit` + 1. */
+  size(limit: number): number {
+    return this.tree.subtreeSize(this.i, limit);
+  }
+
+  get children(): TlvNode[] | undefined {
+    if (!this.constructed) return undefined;
+    if (!this.kids) {
+      const t = this.tree;
+      const kids = new Array<TlvNode>(t.childCount[this.i]);
+      for (let c = t.firstChild[this.i], k = 0; c >= 0; c = t.nextSibling[c]) kids[k++] = new LazyNode(t, c);
+      this.kids = kids;
+    }
+    return this.kids;
+  }
+}
+
 interface Header {
   tagClass: TagClass;
   tagNumber: number;
@@ -34,7 +214,8 @@ interface Header {
 
 class Reader {
   readonly problems: DerProblem[] = [];
-  nodeCount = 0;
+  private readonly bytes: Uint8Array;
+  private readonly startCount: number;
   private stopped = false;
   /** readHeader's answer, reused: one object per element read would be a million for a big CRL. */
   private readonly header: Header = {
@@ -47,30 +228,39 @@ class Reader {
   };
 
   constructor(
-    private readonly bytes: Uint8Array,
+    private readonly tree: TlvTree,
     private readonly limits: DerLimits,
-  ) {}
+  ) {
+    this.bytes = tree.bytes;
+    this.startCount = tree.count;
+  }
+
+  /** Elements read by this reader. */
+  get nodeCount(): number {
+    return this.tree.count - this.startCount;
+  }
 
   problem(offset: number, message: string, severity: DerProblem['severity'] = 'error'): void {
     this.problems.push({ offset, message, severity });
   }
 
-  /** Elements being read, for every list open on the way down; each list takes its own off the end. */
-  private readonly pending: TlvNode[] = [];
-
   /**
-   * Reads consecutive elements in [start, end); with `untilEoc`, stops after an end-of-contents marker.
-   * The list comes back in an array of its exact size (one grown by push() would keep room for ~17).
+   * Reads consecutive elements in [start, end) as the children of `parent` (-1: top level, returned
+   * in `nodes`); with `untilEoc`, stops after an end-of-contents marker.
    */
   readList(
     start: number,
     end: number,
     depth: number,
     untilEoc: boolean,
-  ): { nodes: TlvNode[]; next: number; sawEoc: boolean } {
-    const base = this.pending.length;
+    parent = -1,
+  ): { nodes: number[]; next: number; sawEoc: boolean } {
+    const t = this.tree;
+    const nodes: number[] = [];
     let pos = start;
     let sawEoc = false;
+    let last = -1;
+    let count = 0;
     while (pos < end && !this.stopped) {
       if (untilEoc && this.bytes[pos] === 0 && pos + 1 < end && this.bytes[pos + 1] === 0) {
         pos += 2;
@@ -78,147 +268,142 @@ class Reader {
         break;
       }
       const node = this.readNode(pos, end, depth);
-      if (!node) break;
-      this.pending.push(node);
-      if (node.end <= pos) break;
-      pos = node.end;
+      if (node < 0) break;
+      if (parent < 0) nodes.push(node);
+      else if (last < 0) t.firstChild[parent] = node;
+      else t.nextSibling[last] = node;
+      last = node;
+      count++;
+      const after = t.end(node);
+      if (after <= pos) break;
+      pos = after;
     }
-    const nodes = this.pending.length > base ? this.pending.splice(base) : [];
+    if (parent >= 0) t.childCount[parent] = count;
     return { nodes, next: pos, sawEoc };
   }
 
-  private readNode(offset: number, limit: number, depth: number): TlvNode | undefined {
-    if (++this.nodeCount > this.limits.maxNodes) {
+  private readNode(offset: number, limit: number, depth: number): number {
+    if (this.nodeCount >= this.limits.maxNodes) {
       this.problem(
         offset,
         `more than ${this.limits.maxNodes} nodes: the rest of the input from offset ${hexOffset(offset)} was not read`,
       );
       this.stopped = true;
-      return undefined;
+      return -1;
     }
-    if (!this.readHeader(offset, limit)) return undefined;
+    if (!this.readHeader(offset, limit)) return -1;
     const header = this.header;
-    // Every field from the start: one object shape, no property store added later.
-    const node: TlvNode = {
-      tagClass: header.tagClass,
-      tagNumber: header.tagNumber,
-      constructed: header.constructed,
-      offset,
-      headerLength: header.headerLength,
-      length: header.length,
-      end: offset + header.headerLength + header.length,
-      children: undefined,
-    };
-    // `header` is overwritten by the next element read: from here on, only `node`.
-    const contentStart = offset + node.headerLength;
+    const t = this.tree;
+    const i = t.add();
+    t.offset[i] = offset;
+    t.headerLength[i] = header.headerLength;
+    t.length[i] = header.length;
+    t.tagNumber[i] = header.tagNumber;
+    t.flags[i] = header.tagClass | (header.constructed ? TlvFlag.Constructed : 0);
+    // `header` is overwritten by the next element read: from here on, only the tree.
+    const contentStart = offset + header.headerLength;
     if (header.indefinite) {
-      node.indefinite = true;
-      this.readIndefinite(node, contentStart, limit, depth);
-      return node;
+      t.flags[i] |= TlvFlag.Indefinite;
+      this.readIndefinite(i, contentStart, limit, depth);
+      return i;
     }
-    if (node.end > limit) {
+    const end = contentStart + t.length[i];
+    if (end > limit) {
       this.problem(
         offset,
-        `length ${node.length} at offset ${hexOffset(offset)} runs past the end of the ${limit === this.bytes.length ? 'input' : 'enclosing element'} (${limit - contentStart} bytes left)`,
+        `length ${t.length[i]} at offset ${hexOffset(offset)} runs past the end of the ${limit === this.bytes.length ? 'input' : 'enclosing element'} (${limit - contentStart} bytes left)`,
       );
-      node.length = limit - contentStart;
-      node.end = limit;
-      node.truncated = true;
+      t.length[i] = limit - contentStart;
+      t.flags[i] |= TlvFlag.Truncated;
     }
-    if (node.constructed) {
-      this.readChildren(node, contentStart, node.end, depth);
+    if (t.constructed(i)) {
+      this.readChildren(i, contentStart, contentStart + t.length[i], depth);
     } else {
-      this.checkPrimitive(node);
+      this.checkPrimitive(i);
     }
-    return node;
+    return i;
   }
 
-  private readChildren(node: TlvNode, start: number, end: number, depth: number): void {
-    if (depth + 1 > this.limits.maxDepth) {
-      this.problem(
-        node.offset,
-        `nesting deeper than ${this.limits.maxDepth} levels at offset ${hexOffset(node.offset)}: its content was not read`,
-      );
-      node.children = [];
-      return;
-    }
-    node.children = this.readList(start, end, depth + 1, false).nodes;
-  }
-
-  private readIndefinite(node: TlvNode, contentStart: number, limit: number, depth: number): void {
-    if (!node.constructed) {
-      this.problem(
-        node.offset,
-        `primitive element at offset ${hexOffset(node.offset)} has an indefinite length (only constructed ones may)`,
-      );
-      node.length = 0;
-      node.end = contentStart;
-      return;
-    }
+  private tooDeep(i: number, depth: number): boolean {
+    if (depth + 1 <= this.limits.maxDepth) return false;
+    const offset = this.tree.offset[i];
     this.problem(
-      node.offset,
-      `indefinite length at offset ${hexOffset(node.offset)} (BER, not DER)`,
-      'warning',
+      offset,
+      `nesting deeper than ${this.limits.maxDepth} levels at offset ${hexOffset(offset)}: its content was not read`,
     );
-    if (depth + 1 > this.limits.maxDepth) {
+    return true;
+  }
+
+  private readChildren(i: number, start: number, end: number, depth: number): void {
+    if (this.tooDeep(i, depth)) return;
+    this.readList(start, end, depth + 1, false, i);
+  }
+
+  private readIndefinite(i: number, contentStart: number, limit: number, depth: number): void {
+    const t = this.tree;
+    const offset = t.offset[i];
+    if (!t.constructed(i)) {
       this.problem(
-        node.offset,
-        `nesting deeper than ${this.limits.maxDepth} levels at offset ${hexOffset(node.offset)}: its content was not read`,
+        offset,
+        `primitive element at offset ${hexOffset(offset)} has an indefinite length (only constructed ones may)`,
       );
-      node.children = [];
-      node.length = limit - contentStart;
-      node.end = limit;
-      node.truncated = true;
+      t.length[i] = 0;
       return;
     }
-    const list = this.readList(contentStart, limit, depth + 1, true);
-    node.children = list.nodes;
+    this.problem(offset, `indefinite length at offset ${hexOffset(offset)} (BER, not DER)`, 'warning');
+    if (this.tooDeep(i, depth)) {
+      this.cutIndefinite(i, limit - contentStart);
+      return;
+    }
+    const list = this.readList(contentStart, limit, depth + 1, true, i);
     if (!list.sawEoc) {
       this.problem(
-        node.offset,
-        `indefinite-length element at offset ${hexOffset(node.offset)} has no end-of-contents marker before offset ${hexOffset(limit)}`,
+        offset,
+        `indefinite-length element at offset ${hexOffset(offset)} has no end-of-contents marker before offset ${hexOffset(limit)}`,
       );
-      node.truncated = true;
-      node.length = list.next - contentStart;
-      node.end = list.next;
+      this.cutIndefinite(i, list.next - contentStart);
       return;
     }
-    node.length = list.next - 2 - contentStart;
-    node.end = list.next;
+    t.length[i] = list.next - 2 - contentStart;
   }
 
-  private checkPrimitive(node: TlvNode): void {
-    if (node.tagClass !== 0) return;
-    const start = node.offset + node.headerLength;
-    if (node.tagNumber === 3) {
-      if (node.length === 0)
-        this.problem(node.offset, `BIT STRING at offset ${hexOffset(node.offset)} has no unused-bits octet`);
+  /** An indefinite-length element without its end-of-contents marker: cut off at `length` content octets. */
+  private cutIndefinite(i: number, length: number): void {
+    const t = this.tree;
+    t.length[i] = length;
+    t.flags[i] |= TlvFlag.Truncated;
+  }
+
+  private checkPrimitive(i: number): void {
+    const t = this.tree;
+    if (t.tagClass(i) !== 0) return;
+    const offset = t.offset[i];
+    const start = offset + t.headerLength[i];
+    const length = t.length[i];
+    const tagNumber = t.tagNumber[i];
+    if (tagNumber === 3) {
+      if (length === 0)
+        this.problem(offset, `BIT STRING at offset ${hexOffset(offset)} has no unused-bits octet`);
       else if (this.bytes[start] > 7)
         this.problem(
-          node.offset,
-          `BIT STRING at offset ${hexOffset(node.offset)} says ${this.bytes[start]} unused bits (at most 7 are allowed)`,
+          offset,
+          `BIT STRING at offset ${hexOffset(offset)} says ${this.bytes[start]} unused bits (at most 7 are allowed)`,
         );
-    } else if ((node.tagNumber === 2 || node.tagNumber === 10) && node.length === 0) {
+    } else if ((tagNumber === 2 || tagNumber === 10) && length === 0) {
       this.problem(
-        node.offset,
-        `${node.tagNumber === 2 ? 'INTEGER' : 'ENUMERATED'} at offset ${hexOffset(node.offset)} has no content octets`,
+        offset,
+        `${tagNumber === 2 ? 'INTEGER' : 'ENUMERATED'} at offset ${hexOffset(offset)} has no content octets`,
       );
-    } else if (node.tagNumber === 1 && node.length !== 1) {
+    } else if (tagNumber === 1 && length !== 1) {
+      this.problem(offset, `BOOLEAN at offset ${hexOffset(offset)} has ${length} content octets (must be 1)`);
+    } else if (tagNumber === 5 && length !== 0) {
+      this.problem(offset, `NULL at offset ${hexOffset(offset)} has ${length} content octets (must be 0)`);
+    } else if (tagNumber === 0) {
+      this.problem(offset, `unexpected end-of-contents marker at offset ${hexOffset(offset)}`);
+    } else if (tagNumber === 16 || tagNumber === 17) {
       this.problem(
-        node.offset,
-        `BOOLEAN at offset ${hexOffset(node.offset)} has ${node.length} content octets (must be 1)`,
-      );
-    } else if (node.tagNumber === 5 && node.length !== 0) {
-      this.problem(
-        node.offset,
-        `NULL at offset ${hexOffset(node.offset)} has ${node.length} content octets (must be 0)`,
-      );
-    } else if (node.tagNumber === 0) {
-      this.problem(node.offset, `unexpected end-of-contents marker at offset ${hexOffset(node.offset)}`);
-    } else if (node.tagNumber === 16 || node.tagNumber === 17) {
-      this.problem(
-        node.offset,
-        `${node.tagNumber === 16 ? 'SEQUENCE' : 'SET'} at offset ${hexOffset(node.offset)} is encoded as primitive (must be constructed)`,
+        offset,
+        `${tagNumber === 16 ? 'SEQUENCE' : 'SET'} at offset ${hexOffset(offset)} is encoded as primitive (must be constructed)`,
       );
     }
   }
@@ -323,39 +508,81 @@ class Reader {
 }
 
 /**
- * Reads every element of `bytes[start, end)` (the whole input by default). Offsets are absolute
- * within `bytes`, so a nested decode of an OCTET STRING's content keeps the file's offsets.
+ * Reads every element of `bytes[start, end)` (the whole input by default) into a TlvTree. Offsets
+ * are absolute within `bytes`, so a nested decode of an OCTET STRING's content keeps the file's offsets.
  */
+export function readTlv(
+  bytes: Uint8Array,
+  options: { start?: number; end?: number; limits?: Partial<DerLimits> } = {},
+): { tree: TlvTree; roots: number[]; problems: DerProblem[] } {
+  const tree = new TlvTree(bytes);
+  const read = readInto(tree, options.start ?? 0, options.end ?? bytes.length, {
+    ...defaultDerLimits,
+    ...options.limits,
+  });
+  return { tree, roots: read.roots, problems: read.problems };
+}
+
+/**
+ * Reads `tree.bytes[start, end)` into `tree` (appended: an OCTET STRING's content read into its
+ * message's tree) with the checks of a whole input: empty, too large, trailing bytes.
+ */
+export function readInto(
+  tree: TlvTree,
+  start: number,
+  end: number,
+  limits: DerLimits,
+): { roots: number[]; problems: DerProblem[] } {
+  const problem = (offset: number, message: string): DerProblem => ({ offset, message, severity: 'error' });
+  if (end - start > limits.maxBytes)
+    return {
+      roots: [],
+      problems: [
+        problem(start, `input of ${end - start} bytes is larger than the limit of ${limits.maxBytes} bytes`),
+      ],
+    };
+  if (end <= start)
+    return {
+      roots: [],
+      problems: [problem(start, `the input is empty: no ASN.1 element at offset ${hexOffset(start)}`)],
+    };
+  const { roots, problems, next } = tree.read(start, end, limits);
+  const first = roots.length ? roots[0] : -1;
+  const firstEnd = first >= 0 ? tree.end(first) : 0;
+  if (first >= 0 && firstEnd < end) {
+    problems.push(
+      problem(
+        firstEnd,
+        `${end - firstEnd} trailing bytes after the end of the first element (which ends at offset ${hexOffset(firstEnd)})`,
+      ),
+    );
+  } else if (first < 0 && next < end && problems.length === 0) {
+    problems.push(problem(next, `${end - next} bytes at offset ${hexOffset(next)} could not be read`));
+  }
+  return { roots, problems };
+}
+
+/** Like readTlv, as TlvNode objects: for the small reads (a header, a certificate) most callers make. */
 export function readDer(
   bytes: Uint8Array,
   options: { start?: number; end?: number; limits?: Partial<DerLimits> } = {},
 ): DerDocument {
-  const limits = { ...defaultDerLimits, ...options.limits };
-  const start = options.start ?? 0;
-  const end = options.end ?? bytes.length;
-  const reader = new Reader(bytes, limits);
-  if (end - start > limits.maxBytes) {
-    reader.problem(
-      start,
-      `input of ${end - start} bytes is larger than the limit of ${limits.maxBytes} bytes`,
-    );
-    return { bytes, roots: [], problems: reader.problems, nodeCount: 0 };
+  const { tree, roots, problems } = readTlv(bytes, options);
+  return { bytes, roots: roots.map((r) => tree.node(r)), problems, nodeCount: tree.count };
+}
+
+/** How many TLV nodes `n` has (itself included), counting no further than `limit` + 1. */
+export function nodeCount(n: TlvNode, limit = Infinity): number {
+  // A node readDer made counts on its tree's arrays, without making a node object per element.
+  if (n instanceof LazyNode) return n.size(limit);
+  let count = 0;
+  const stack = [n];
+  while (stack.length && count <= limit) {
+    const x = stack.pop()!;
+    count++;
+    if (x.children) for (const c of x.children) stack.push(c);
   }
-  if (end <= start) {
-    reader.problem(start, `the input is empty: no ASN.1 element at offset ${hexOffset(start)}`);
-    return { bytes, roots: [], problems: reader.problems, nodeCount: 0 };
-  }
-  const { nodes, next } = reader.readList(start, end, 0, false);
-  const first = nodes[0];
-  if (first && first.end < end) {
-    reader.problem(
-      first.end,
-      `${end - first.end} trailing bytes after the end of the first element (which ends at offset ${hexOffset(first.end)})`,
-    );
-  } else if (!first && next < end && reader.problems.length === 0) {
-    reader.problem(next, `${end - next} bytes at offset ${hexOffset(next)} could not be read`);
-  }
-  return { bytes, roots: nodes, problems: reader.problems, nodeCount: reader.nodeCount };
+  return count;
 }
 
 /** The content bytes of a node (a view, not a copy). */

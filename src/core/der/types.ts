@@ -18,7 +18,8 @@ export interface TlvNode {
   indefinite?: boolean;
   /** The element is cut off by the end of the input or of its parent. */
   truncated?: boolean;
-  children?: TlvNode[];
+  /** The elements inside a constructed one (undefined for a primitive); read-only. */
+  readonly children?: TlvNode[];
 }
 
 export interface DerProblem {

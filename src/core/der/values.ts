@@ -71,8 +71,16 @@ export function hexAt(bytes: Uint8Array, start: number, end: number): string {
 const hexDigits = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];
 
 /** Lowercase hex, built as one flat string (a `+=` chain would keep a rope of small pieces alive). */
+const byteHex = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 export function toHex(bytes: Uint8Array, max = Infinity): string {
   const n = Math.min(bytes.length, max);
+  if (n <= 32) {
+    // Short values (serials, key identifiers, nonces) by a table: no Buffer object per value.
+    let s = '';
+    for (let i = 0; i < n; i++) s += byteHex[bytes[i]];
+    return n < bytes.length ? `${s}…` : s;
+  }
   if (NodeBuffer) {
     // In Node (the extension host, the CLI) the native conversion: no temporary arrays.
     const s = NodeBuffer.from(bytes.buffer, bytes.byteOffset, n).toString('hex');

@@ -3,7 +3,7 @@
  * its RFC field name, type and value. Nodes the schema does not explain stay in the tree, generic
  * and counted as unexplained. Never throws on bad input: mismatches become problems.
  */
-import type { AnnotatedNode, Problem } from '../../shared/annotated';
+import type { Problem } from '../../shared/annotated';
 import {
   ShapeChoice,
   openFields,
@@ -16,9 +16,8 @@ import {
   type OpenField,
   type OpenType,
 } from '../asn1';
-import { contentOf, readDer } from '../der/reader';
-import { toHex } from '../der/values';
-import { hexOffset, tagName, universalName, type TlvNode } from '../der/types';
+import { defaultDerLimits, readInto, type TlvTree } from '../der/reader';
+import { hexOffset, tagName, universalName } from '../der/types';
 import {
   describe,
   fieldTags,
@@ -32,18 +31,9 @@ import {
   type TypeSpec,
 } from './schemaTable';
 import { pathAtOffset, rootPath } from './paths';
-import { nameText, namedBits, namedInteger, renderPrimitiveAt, summarize } from './render';
+import { namedBits, summarized } from './render';
+import { AnnTree, ValueKind } from './tree';
 import { AsnPropTypes } from '@peculiar/asn1-schema';
-
-/** The first element inside a field's value (through an EXPLICIT tag), which a ShapeChoice looks at. */
-function innerFirst(tlv: TlvNode, field: FieldSpec, encapsulated: boolean): TlvNode | undefined {
-  if (encapsulated) return undefined;
-  const value = field.context !== undefined && !field.implicit ? tlv.children?.[0] : tlv;
-  return value?.children?.[0];
-}
-
-/** Leaves share one empty, frozen list: most nodes are leaves, and a list each is a lot of garbage. */
-const noChildren: AnnotatedNode[] = Object.freeze([]) as unknown as AnnotatedNode[];
 
 /** Named INTEGER values by "Owner.field". */
 const namedIntegers: Record<string, Record<number, string>> = {
@@ -87,29 +77,6 @@ function namedIntegerCache(owner: string, field: FieldSpec): Record<number, stri
   return names ?? undefined;
 }
 
-// Type labels repeat across nodes: keep one string each instead of one per node.
-const labels = new Map<string, string>();
-function label(text: string): string {
-  let l = labels.get(text);
-  if (l === undefined) labels.set(text, (l = text));
-  return l;
-}
-
-const altLabels = new WeakMap<FieldSpec, Map<string, string>>();
-/** "Time utcTime: UTCTime", made once per alternative and inner type. */
-function altLabel(choice: string, alt: FieldSpec, inner: string): string {
-  let byType = altLabels.get(alt);
-  if (!byType) altLabels.set(alt, (byType = new Map()));
-  let l = byType.get(inner);
-  if (l === undefined) byType.set(inner, (l = `${choice} ${alt.name}: ${inner}`));
-  return l;
-}
-
-const indexNames: string[] = [];
-function indexName(i: number): string {
-  return i < 4096 ? (indexNames[i] ??= `[${i}]`) : `[${i}]`;
-}
-
 const selectorCache = new Map<string, string[]>();
 function selectorParts(selector: string): string[] {
   let parts = selectorCache.get(selector);
@@ -135,6 +102,10 @@ interface PendingProblem {
   suffix: string;
 }
 
+/** Annotated nodes are indexes into `out`; TLV elements indexes into its TlvTree (`t` below). */
+type Node = number;
+type Tlv = number;
+
 /**
  * Field paths are not carried down while annotating (a string per node for the few that a problem
  * needs): a problem names the element it is about, and `finish` finds its path in the built tree.
@@ -144,35 +115,38 @@ export class Annotator {
   private readonly pending: PendingProblem[] = [];
   nodes = 0;
   explained = 0;
-  // A Map, not a WeakMap: it goes with the annotator, and weak entries cost the GC more per node.
-  private readonly oids = new Map<AnnotatedNode, string>();
+  readonly out: AnnTree;
+  private readonly t: TlvTree;
+  private readonly bytes: Uint8Array;
   private readonly openByOwner = new Map<unknown, OpenField[]>();
   private skipNested = false;
 
   constructor(
-    readonly bytes: Uint8Array,
+    tlvs: TlvTree,
     private readonly limits: AnnotateLimits = { maxDepth: 200, maxNodes: 1_000_000 },
   ) {
+    this.t = tlvs;
+    this.bytes = tlvs.bytes;
+    this.out = new AnnTree(tlvs);
     for (const f of openFields) this.openByOwner.set(f.owner, [...(this.openByOwner.get(f.owner) ?? []), f]);
   }
 
-  oidOf = (node: AnnotatedNode): string | undefined => this.oids.get(node);
-
-  /** A problem at `node`, about the element `at` (whose path `message` is given). */
+  /** A problem at element `tlv`, about the element `at` (whose path `message` is given). */
   problem(
-    node: TlvNode,
-    at: TlvNode,
+    tlv: Tlv,
+    at: Tlv,
     message: (path: string) => string,
     severity: Problem['severity'] = 'error',
     suffix = '',
   ): void {
-    this.pending.push({ offset: node.offset, at: at.offset, message, severity, suffix });
+    this.pending.push({ offset: this.t.offset[tlv], at: this.t.offset[at], message, severity, suffix });
   }
 
   /** Resolves the problems found while annotating `root` (root `index` of the input) into `problems`. */
-  finish(root: AnnotatedNode, index: number): void {
+  finish(root: Node, index: number): void {
+    const view = this.out.view(root);
     for (const p of this.pending) {
-      const found = pathAtOffset(root, rootPath(index), p.at) ?? '';
+      const found = pathAtOffset(view, rootPath(index), p.at) ?? '';
       const path = found ? `${found}${p.suffix}` : p.suffix.slice(1);
       this.problems.push({
         offset: p.offset,
@@ -184,41 +158,70 @@ export class Annotator {
     this.pending.length = 0;
   }
 
-  /** A node for `tlv` without children or value yet. */
-  private base(tlv: TlvNode, name: string, type: string, explained: boolean): AnnotatedNode {
+  private tagText(tlv: Tlv): string {
+    return tagName({ tagClass: this.t.tagClass(tlv), tagNumber: this.t.tagNumber[tlv] });
+  }
+
+  // Type labels are made once per schema object (or tag) and kept as string indexes: a label built
+  // and looked up per node is a million short-lived strings for a big CRL.
+  private readonly labelIds = new Map<unknown, number>();
+  private readonly tagIds = new Map<number, number>();
+  private readonly altIds = new Map<FieldSpec, Map<number, number>>();
+  /** "[0] EXPLICIT" by field (labelIds has the field's SEQUENCE OF label). */
+  private readonly explicitIds = new Map<FieldSpec, number>();
+
+  /** The string index of the label `make()` gives for `key`, made the first time. */
+  private labelId(key: unknown, make: () => string): number {
+    let id = this.labelIds.get(key);
+    if (id === undefined) this.labelIds.set(key, (id = this.out.intern(make())));
+    return id;
+  }
+
+  /** The string index of the element's tag as ASN.1 writes it. */
+  private tagId(tlv: Tlv): number {
+    const key = this.t.tagClass(tlv) * 0x20000000 + this.t.tagNumber[tlv];
+    let id = this.tagIds.get(key);
+    if (id === undefined) this.tagIds.set(key, (id = this.out.intern(this.tagText(tlv))));
+    return id;
+  }
+
+  /** A node for `tlv` without children or value yet; `name` and `type` are string indexes (a negative name: item "[i]"). */
+  private base(tlv: Tlv, name: number, type: number, explained: boolean): Node {
     this.nodes++;
     if (explained) this.explained++;
-    // Every field present from the start keeps one object shape (undefined fields vanish in JSON).
-    const node: AnnotatedNode = {
-      name,
-      type,
-      tag: tagName(tlv),
-      offset: tlv.offset,
-      headerLength: tlv.headerLength,
-      length: tlv.length,
-      value: undefined,
-      explained,
-      children: noChildren,
-      notes: undefined,
-      ref: undefined,
-      hexFrom: undefined,
-    };
-    if (tlv.indefinite) node.indefinite = true;
-    if (tlv.truncated) node.problems = [`cut off: ${tlv.length} content bytes present`];
-    return node;
+    return this.out.add(tlv, name, type, explained);
+  }
+
+  private nameId(name: string): number {
+    return this.out.intern(name);
+  }
+
+  private readonly refIds = new Map<unknown, number>();
+  private setRef(node: Node, ctor: unknown): void {
+    let id = this.refIds.get(ctor);
+    if (id === undefined) {
+      const ref = productionRefs.get(ctor as never);
+      this.refIds.set(ctor, (id = ref ? this.out.intern(ref) : 0));
+    }
+    if (id) this.out.ref[node] = id;
   }
 
   /** Annotates `tlv` as `type`; `implicit` when the element's own tag was replaced by a context tag. */
-  annotate(tlv: TlvNode, type: OpenType, name: string, depth: number, implicit = false): AnnotatedNode {
+  annotate(tlv: Tlv, type: OpenType, name: number, depth: number, implicit = false): Node {
     if (this.nodes >= this.limits.maxNodes || depth > this.limits.maxDepth)
       return this.generic(tlv, name, depth, true);
     const spec = describe(type);
-    if (!implicit && spec.kind !== 'choice' && !tagMatches(typeTags(type), tlv.tagClass, tlv.tagNumber)) {
+    const t = this.t;
+    if (
+      !implicit &&
+      spec.kind !== 'choice' &&
+      !tagMatches(typeTags(type), t.tagClass(tlv), t.tagNumber[tlv])
+    ) {
       this.problem(
         tlv,
         tlv,
         (path) =>
-          `${path || 'value'} at offset ${hexOffset(tlv.offset)}: expected ${typeLabel(spec)} but found ${tagName(tlv)}`,
+          `${path || 'value'} at offset ${hexOffset(t.offset[tlv])}: expected ${typeLabel(spec)} but found ${this.tagText(tlv)}`,
       );
       return this.generic(tlv, name, depth, true);
     }
@@ -239,45 +242,44 @@ export class Annotator {
   }
 
   private primitive(
-    tlv: TlvNode,
-    name: string,
+    tlv: Tlv,
+    name: number,
     asn: AsnPropTypes,
     depth: number,
     bitNames?: readonly string[],
-  ): AnnotatedNode {
-    const universal = universalTag(asn) ?? tlv.tagNumber;
-    const node = this.base(tlv, name, universalName(universal), true);
-    if (tlv.constructed) {
+  ): Node {
+    const t = this.t;
+    const universal = universalTag(asn) ?? t.tagNumber[tlv];
+    const node = this.base(
+      tlv,
+      name,
+      this.labelId(universal, () => universalName(universal)),
+      true,
+    );
+    if (t.constructed(tlv)) {
       // BER's constructed string: its segments are the string's own pieces (X.690 §8.7.3, §8.23.6).
-      node.children = (tlv.children ?? []).map((c) => {
-        const segment = this.generic(c, '', depth + 1, true);
-        segment.notes = [...(segment.notes ?? []), 'a segment of the constructed string (BER, X.690 §8.7.3)'];
-        return segment;
+      const segments = t.children(tlv);
+      this.out.reserveKids(node, segments.length);
+      segments.forEach((c, k) => {
+        const segment = this.generic(c, 0, depth + 1, true);
+        this.out.addNote(segment, 'a segment of the constructed string (BER, X.690 §8.7.3)');
+        this.out.setKid(node, k, segment);
       });
-      node.notes = ['constructed encoding (BER)'];
+      this.out.addNote(node, 'constructed encoding (BER)');
       return node;
     }
-    this.fillPrimitive(node, universal, tlv, bitNames);
+    this.fillPrimitive(node, universal, bitNames);
     if (universal === 4) this.tryEncapsulated(node, tlv, depth);
     return node;
   }
 
-  private fillPrimitive(
-    node: AnnotatedNode,
-    universal: number,
-    tlv: TlvNode,
-    bitNames?: readonly string[],
-  ): void {
-    const start = tlv.offset + tlv.headerLength;
-    const r = renderPrimitiveAt(universal, this.bytes, start, start + tlv.length, bitNames);
-    node.value = r.value;
-    if (r.hexFrom !== undefined) node.hexFrom = r.hexFrom;
-    if (r.notes) node.notes = r.notes;
-    if (r.oid) this.oids.set(node, r.oid);
+  private fillPrimitive(node: Node, universal: number, bitNames?: readonly string[]): void {
+    const table = bitNames ? this.out.tableIndex(this.out.bitNames, bitNames) + 1 : 0;
+    this.out.setValue(node, ValueKind.Primitive, universal | (table << 8));
   }
 
-  private convertible(tlv: TlvNode, name: string, spec: ConvertibleSpec, depth: number): AnnotatedNode {
-    const universal = spec.tag === 'any' ? tlv.tagNumber : spec.tag.num;
+  private convertible(tlv: Tlv, name: number, spec: ConvertibleSpec, depth: number): Node {
+    const universal = spec.tag === 'any' ? this.t.tagNumber[tlv] : spec.tag.num;
     const asn =
       universal === 3
         ? AsnPropTypes.BitString
@@ -285,86 +287,122 @@ export class Annotator {
           ? AsnPropTypes.OctetString
           : AsnPropTypes.Any;
     const node = this.primitive(tlv, name, asn, depth, namedBits.get(spec.ctor));
-    if (!['BitString', 'OctetString'].includes(spec.name)) {
-      node.type = spec.name;
-      const ref = productionRefs.get(spec.ctor);
-      if (ref) node.ref = ref;
+    if (spec.name !== 'BitString' && spec.name !== 'OctetString') {
+      this.out.type[node] = this.labelId(spec, () => spec.name);
+      this.setRef(node, spec.ctor);
     }
     return node;
   }
 
-  private choice(tlv: TlvNode, name: string, spec: StructSpec, depth: number): AnnotatedNode {
-    const alt = alternativeFor(spec, tlv);
+  private choice(tlv: Tlv, name: number, spec: StructSpec, depth: number): Node {
+    const t = this.t;
+    const alt = alternativeFor(spec, t.tagClass(tlv), t.tagNumber[tlv]);
     if (!alt) {
       const known = contextRange(spec);
       this.problem(tlv, tlv, (path) =>
-        known && tlv.tagClass === 2
-          ? `${path || 'value'} at offset ${hexOffset(tlv.offset)}: unknown ${spec.name} alternative [${tlv.tagNumber}] (${productionRefs.get(spec.ctor)?.split(' §')[0] ?? 'its RFC'} defines ${known})`
-          : `${path || 'value'} at offset ${hexOffset(tlv.offset)}: ${tagName(tlv)} is none of the alternatives of ${spec.name}`,
+        known && t.tagClass(tlv) === 2
+          ? `${path || 'value'} at offset ${hexOffset(t.offset[tlv])}: unknown ${spec.name} alternative [${t.tagNumber[tlv]}] (${productionRefs.get(spec.ctor)?.split(' §')[0] ?? 'its RFC'} defines ${known})`
+          : `${path || 'value'} at offset ${hexOffset(t.offset[tlv])}: ${this.tagText(tlv)} is none of the alternatives of ${spec.name}`,
       );
       return this.generic(tlv, name, depth, true);
     }
-    let node: AnnotatedNode;
+    let node: Node;
     if (alt.context !== undefined && !alt.implicit) {
-      node = this.base(tlv, name, label(`${spec.name} ${alt.name} [${alt.context}] EXPLICIT`), true);
-      node.children = this.explicitInner(tlv, alt, alt.name, depth, undefined, false, alt.name);
-      node.value = node.children[0]?.value;
+      node = this.base(
+        tlv,
+        name,
+        this.labelId(alt, () => `${spec.name} ${alt.name} [${alt.context}] EXPLICIT`),
+        true,
+      );
+      this.explicitInner(node, tlv, alt, this.nameId(alt.name), depth, undefined, false, alt.name);
+      this.out.setValue(node, ValueKind.FirstChild);
     } else {
       node = this.fieldValue(tlv, alt, name, depth, undefined);
-      node.type = altLabel(spec.name, alt, node.type);
+      this.out.type[node] = this.altId(spec, alt, this.out.type[node]);
       const names = namedIntegerCache(spec.name, alt);
-      if (names && (tlv.tagNumber === 2 || tlv.tagNumber === 10) && tlv.tagClass === 0 && !tlv.constructed)
-        node.value = namedInteger(contentOf(this.bytes, tlv), names);
+      if (names && this.isPlainInteger(tlv)) this.setNamed(node, names);
     }
-    const ref = productionRefs.get(spec.ctor);
-    if (ref) node.ref = ref;
+    this.setRef(node, spec.ctor);
     return node;
   }
 
-  /** The single element inside an explicit tag; `alternative` names a CHOICE's, whose path adds it. */
+  /** "Time utcTime: UTCTime", made once per alternative and inner type. */
+  private altId(spec: StructSpec, alt: FieldSpec, inner: number): number {
+    let byType = this.altIds.get(alt);
+    if (!byType) this.altIds.set(alt, (byType = new Map()));
+    let id = byType.get(inner);
+    if (id === undefined)
+      byType.set(inner, (id = this.out.intern(`${spec.name} ${alt.name}: ${this.out.strings[inner]}`)));
+    return id;
+  }
+
+  private isPlainInteger(tlv: Tlv): boolean {
+    const t = this.t;
+    const num = t.tagNumber[tlv];
+    return (num === 2 || num === 10) && t.tagClass(tlv) === 0 && !t.constructed(tlv);
+  }
+
+  private setNamed(node: Node, names: Record<number, string>): void {
+    this.out.setValue(node, ValueKind.Named, this.out.tableIndex(this.out.namedTables, names));
+  }
+
+  /** The single element inside an explicit tag, as the child of `node`; `alternative` names a CHOICE's, whose path adds it. */
   private explicitInner(
-    tlv: TlvNode,
+    node: Node,
+    tlv: Tlv,
     field: FieldSpec,
-    name: string,
+    name: number,
     depth: number,
     open?: OpenType,
     encapsulated = false,
     alternative?: string,
-  ): AnnotatedNode[] {
-    const inner = tlv.children ?? [];
-    if (!tlv.constructed || inner.length !== 1) {
+  ): void {
+    const t = this.t;
+    const count = t.childCount[tlv];
+    if (!t.constructed(tlv) || count !== 1) {
       this.problem(
         tlv,
         tlv,
         (path) =>
-          `${path} at offset ${hexOffset(tlv.offset)}: an explicit tag [${field.context}] must hold exactly one element, found ${inner.length}`,
+          `${path} at offset ${hexOffset(t.offset[tlv])}: an explicit tag [${field.context}] must hold exactly one element, found ${count}`,
         'error',
         alternative === undefined ? '' : `.${alternative}`,
       );
-      return inner.map((c) => this.generic(c, '', depth + 1, false));
+      const inner = t.children(tlv);
+      this.out.reserveKids(node, inner.length);
+      inner.forEach((c, k) => this.out.setKid(node, k, this.generic(c, 0, depth + 1, false)));
+      return;
     }
-    const bare = { ...field, context: undefined, implicit: false };
-    if (encapsulated) return [this.encapsulatedField(inner[0], bare, depth + 1, open)];
-    return [this.fieldValue(inner[0], bare, name, depth + 1, open)];
+    this.out.reserveKids(node, 1);
+    const bare = bareField(field);
+    const first = t.firstChild[tlv];
+    this.out.setKid(
+      node,
+      0,
+      encapsulated
+        ? this.encapsulatedField(first, bare, depth + 1, open)
+        : this.fieldValue(first, bare, name, depth + 1, open),
+    );
   }
 
   /** Annotates a field's element once any explicit wrapper is removed. */
   private fieldValue(
-    tlv: TlvNode,
+    tlv: Tlv,
     field: FieldSpec,
-    name: string,
+    name: number,
     depth: number,
     open: OpenType | undefined,
-  ): AnnotatedNode {
+  ): Node {
     const implicit = field.context !== undefined && field.implicit;
     if (field.repeated) return this.repeated(tlv, field, name, depth, open);
     if (open !== undefined) {
-      if (!implicit && !tagMatches(typeTags(open), tlv.tagClass, tlv.tagNumber)) {
+      const t = this.t;
+      if (!implicit && !tagMatches(typeTags(open), t.tagClass(tlv), t.tagNumber[tlv])) {
         this.problem(
           tlv,
           tlv,
           (path) =>
-            `${path} at offset ${hexOffset(tlv.offset)}: by its OID this value should be ${typeLabel(describe(open))}, but it is ${tagName(tlv)}`,
+            `${path} at offset ${hexOffset(t.offset[tlv])}: by its OID this value should be ${typeLabel(describe(open))}, but it is ${this.tagText(tlv)}`,
           'warning',
         );
         return this.generic(tlv, name, depth, true);
@@ -374,204 +412,260 @@ export class Annotator {
     return this.annotate(tlv, field.type, name, depth, implicit);
   }
 
+  /** Annotates every child of `tlv` as `itemType`, named "[i]", as the children of `node`. */
+  private items(node: Node, tlv: Tlv, itemType: OpenType, depth: number): void {
+    const t = this.t;
+    this.out.reserveKids(node, t.childCount[tlv]);
+    for (let c = t.firstChild[tlv], k = 0; c >= 0; c = t.nextSibling[c], k++)
+      this.out.setKid(node, k, this.annotate(c, itemType, -(k + 1), depth + 1));
+  }
+
   private repeated(
-    tlv: TlvNode,
+    tlv: Tlv,
     field: FieldSpec,
-    name: string,
+    name: number,
     depth: number,
     open: OpenType | undefined,
-  ): AnnotatedNode {
-    const itemType = open ?? field.type;
+  ): Node {
     const node = this.base(
       tlv,
       name,
-      label(`${field.repeated === 'set' ? 'SET' : 'SEQUENCE'} OF ${typeLabel(describe(field.type))}`),
+      this.labelId(
+        field,
+        () => `${field.repeated === 'set' ? 'SET' : 'SEQUENCE'} OF ${typeLabel(describe(field.type))}`,
+      ),
       true,
     );
-    node.children = (tlv.children ?? []).map((c, i) => this.annotate(c, itemType, indexName(i), depth + 1));
+    this.items(node, tlv, open ?? field.type, depth);
     return node;
   }
 
-  private array(tlv: TlvNode, name: string, spec: ArraySpec, depth: number): AnnotatedNode {
-    const node = this.base(tlv, name, spec.name, true);
-    const ref = productionRefs.get(spec.ctor);
-    if (ref) node.ref = ref;
-    node.children = (tlv.children ?? []).map((c, i) =>
-      this.annotate(c, spec.itemType, indexName(i), depth + 1),
+  private array(tlv: Tlv, name: number, spec: ArraySpec, depth: number): Node {
+    const node = this.base(
+      tlv,
+      name,
+      this.labelId(spec, () => spec.name),
+      true,
     );
-    if (spec.name === 'Name' || spec.name === 'RDNSequence') node.value = nameText(node, this.oidOf);
-    else if (node.children.length !== 1) node.notes = [`${node.children.length} items`];
+    this.setRef(node, spec.ctor);
+    this.items(node, tlv, spec.itemType, depth);
+    if (spec.name === 'Name' || spec.name === 'RDNSequence') this.out.setValue(node, ValueKind.Name);
+    else if (this.out.kidCount[node] !== 1) this.out.setItemsNote(node);
     return node;
   }
 
-  private sequence(tlv: TlvNode, name: string, spec: StructSpec, depth: number): AnnotatedNode {
-    const node = this.base(tlv, name, spec.name, true);
-    const ref = productionRefs.get(spec.ctor);
-    if (ref) node.ref = ref;
-    const children = tlv.children ?? [];
-    // One node per element: sized once (a list grown by push() keeps room for ~17). Until it is
-    // filled, the slots after `next` are empty (select() reads the list while it is being built).
-    const out: AnnotatedNode[] = (node.children = new Array<AnnotatedNode>(children.length));
+  private sequence(tlv: Tlv, name: number, spec: StructSpec, depth: number): Node {
+    const t = this.t;
+    const node = this.base(
+      tlv,
+      name,
+      this.labelId(spec, () => spec.name),
+      true,
+    );
+    this.setRef(node, spec.ctor);
+    // One slot per element; until it is filled, a slot is -1 (select() reads the list while it is built).
+    this.out.reserveKids(node, t.childCount[tlv]);
     const opens = this.openByOwner.get(spec.ctor);
+    let child = t.firstChild[tlv];
     let next = 0;
-    for (const [index, field] of spec.fields.entries()) {
-      const child = children[next];
-      if (child && tagMatches(fieldTags(field), child.tagClass, child.tagNumber)) {
-        out[next] = this.field(child, field, depth + 1, node, opens);
+    const fields = spec.fields;
+    for (let index = 0; index < fields.length; index++) {
+      const field = fields[index];
+      if (child >= 0 && tagMatches(fieldTags(field), t.tagClass(child), t.tagNumber[child])) {
+        this.out.setKid(node, next, this.field(child, field, depth + 1, node, spec.name, opens));
         next++;
-      } else if (child && !field.optional && this.standsFor(field, child, spec.fields, index)) {
+        child = t.nextSibling[child];
+      } else if (child >= 0 && !field.optional && this.standsFor(field, child, spec.fields, index)) {
         // A required CHOICE with an alternative the schema lacks (PKIBody [27]): it is still that
         // field, and the fields after it are read as they are; choice() says what is wrong.
-        out[next] = this.field(child, field, depth + 1, node, opens);
+        this.out.setKid(node, next, this.field(child, field, depth + 1, node, spec.name, opens));
         next++;
+        child = t.nextSibling[child];
       } else if (!field.optional) {
-        const where = child
-          ? `found ${tagName(child)} at offset ${hexOffset(child.offset)}`
-          : 'it is missing';
+        const found = child;
+        const where =
+          found >= 0
+            ? `found ${this.tagText(found)} at offset ${hexOffset(t.offset[found])}`
+            : 'it is missing';
         this.problem(
-          child ?? tlv,
+          found >= 0 ? found : tlv,
           tlv,
           (path) =>
             `${spec.name}${path ? ` (${path})` : ''}: required field ${field.name} expected, ${where}`,
         );
-        if (!child) break;
+        if (found < 0) break;
       }
     }
-    for (; next < children.length; next++) {
-      const extra = children[next];
+    for (; child >= 0; child = t.nextSibling[child], next++) {
+      const extra = child;
       this.problem(
         extra,
         tlv,
         (path) =>
-          `${spec.name}${path ? ` (${path})` : ''}: unexpected ${tagName(extra)} at offset ${hexOffset(extra.offset)} after the last field`,
+          `${spec.name}${path ? ` (${path})` : ''}: unexpected ${this.tagText(extra)} at offset ${hexOffset(t.offset[extra])} after the last field`,
         'warning',
       );
-      out[next] = this.generic(extra, '', depth + 1, false);
+      this.out.setKid(node, next, this.generic(extra, 0, depth + 1, false));
     }
-    const summary = summarize(spec.name, node);
-    if (summary !== undefined) node.value = summary;
+    if (summarized.has(spec.name)) this.out.setValue(node, ValueKind.Summary, this.out.type[node]);
     return node;
   }
 
   /** An untagged CHOICE field whose element fits no later field: the element stands where the field does. */
-  private standsFor(field: FieldSpec, child: TlvNode, fields: FieldSpec[], index: number): boolean {
+  private standsFor(field: FieldSpec, child: Tlv, fields: FieldSpec[], index: number): boolean {
     if (field.context !== undefined || field.repeated) return false;
     const type = describe(field.type);
     if (type.kind !== 'choice') return false;
-    return !fields.slice(index + 1).some((f) => tagMatches(fieldTags(f), child.tagClass, child.tagNumber));
+    const cls = this.t.tagClass(child);
+    const num = this.t.tagNumber[child];
+    return !fields.slice(index + 1).some((f) => tagMatches(fieldTags(f), cls, num));
   }
 
   private field(
-    tlv: TlvNode,
+    tlv: Tlv,
     field: FieldSpec,
     depth: number,
-    owner: AnnotatedNode,
+    owner: Node,
+    ownerType: string,
     opens: OpenField[] | undefined,
-  ): AnnotatedNode {
+  ): Node {
     const open = opens && openFieldFor(opens, field.name);
     const entry = open ? open.types.get(this.select(owner, open.selector) ?? '') : undefined;
     const openType =
-      entry instanceof ShapeChoice ? entry.pick(innerFirst(tlv, field, !!open?.encapsulated)) : entry;
+      entry instanceof ShapeChoice ? entry.pick(this.innerFirst(tlv, field, !!open?.encapsulated)) : entry;
+    const name = this.nameId(field.name);
     if (field.context !== undefined && !field.implicit) {
-      const wrapper = this.base(tlv, field.name, label(`[${field.context}] EXPLICIT`), true);
-      wrapper.children = this.explicitInner(tlv, field, field.name, depth, openType, !!open?.encapsulated);
-      wrapper.value = wrapper.children[0]?.value;
+      let label = this.explicitIds.get(field);
+      if (label === undefined)
+        this.explicitIds.set(field, (label = this.out.intern(`[${field.context}] EXPLICIT`)));
+      const wrapper = this.base(tlv, name, label, true);
+      this.explicitInner(wrapper, tlv, field, name, depth, openType, !!open?.encapsulated);
+      this.out.setValue(wrapper, ValueKind.FirstChild);
       return wrapper;
     }
     if (open?.encapsulated) return this.encapsulatedField(tlv, field, depth, openType);
-    const node = this.fieldValue(tlv, field, field.name, depth, openType);
-    const names = namedIntegerCache(owner.type, field);
-    if (names && (tlv.tagNumber === 2 || tlv.tagNumber === 10) && tlv.tagClass === 0 && !tlv.constructed)
-      node.value = namedInteger(contentOf(this.bytes, tlv), names);
+    const node = this.fieldValue(tlv, field, name, depth, openType);
+    const names = namedIntegerCache(ownerType, field);
+    if (names && this.isPlainInteger(tlv)) this.setNamed(node, names);
     else if (
-      tlv.tagNumber === 2 &&
-      tlv.tagClass === 0 &&
-      !tlv.constructed &&
-      serialFields.has(`${owner.type}.${field.name}`)
+      this.t.tagNumber[tlv] === 2 &&
+      this.t.tagClass(tlv) === 0 &&
+      !this.t.constructed(tlv) &&
+      serialFields.has(`${ownerType}.${field.name}`)
     )
-      node.value = `0x${toHex(contentOf(this.bytes, tlv))}`;
+      this.out.setValue(node, ValueKind.Serial);
     return node;
   }
 
-  /** An OCTET/BIT STRING whose content is DER of the type chosen by an OID. */
-  private encapsulatedField(
-    tlv: TlvNode,
+  /** The first element inside a field's value (through an EXPLICIT tag), which a ShapeChoice looks at. */
+  private innerFirst(
+    tlv: Tlv,
     field: FieldSpec,
-    depth: number,
-    inner: OpenType | undefined,
-  ): AnnotatedNode {
+    encapsulated: boolean,
+  ): { tagClass: number; tagNumber: number } | undefined {
+    if (encapsulated) return undefined;
+    const t = this.t;
+    const value = field.context !== undefined && !field.implicit ? t.firstChild[tlv] : tlv;
+    const first = value >= 0 ? t.firstChild[value] : -1;
+    return first >= 0 ? { tagClass: t.tagClass(first), tagNumber: t.tagNumber[first] } : undefined;
+  }
+
+  /** An OCTET/BIT STRING whose content is DER of the type chosen by an OID. */
+  private encapsulatedField(tlv: Tlv, field: FieldSpec, depth: number, inner: OpenType | undefined): Node {
     // With a known inner type, skip the generic look inside: the typed decode below replaces it.
     this.skipNested = inner !== undefined;
-    const node = this.annotate(tlv, field.type, field.name, depth);
+    const node = this.annotate(tlv, field.type, this.nameId(field.name), depth);
     this.skipNested = false;
-    if (inner === undefined || tlv.constructed) return node;
-    const skip = tlv.tagNumber === 3 ? 1 : 0;
-    const start = tlv.offset + tlv.headerLength + skip;
-    const doc = readDer(this.bytes, {
-      start,
-      end: tlv.end,
-      limits: { maxDepth: Math.max(1, this.limits.maxDepth - depth) },
+    const t = this.t;
+    if (inner === undefined || t.constructed(tlv)) return node;
+    const skip = t.tagNumber[tlv] === 3 ? 1 : 0;
+    const start = t.contentStart(tlv) + skip;
+    const doc = readInto(t, start, t.end(tlv), {
+      ...defaultDerLimits,
+      maxDepth: Math.max(1, this.limits.maxDepth - depth),
     });
     if (doc.roots.length !== 1 || doc.problems.some((p) => p.severity === 'error')) {
       this.problem(
         tlv,
         tlv,
         (path) =>
-          `${path} at offset ${hexOffset(tlv.offset)}: its content does not decode as ${typeLabel(describe(inner))} (${doc.problems[0]?.message ?? 'no single element'})`,
+          `${path} at offset ${hexOffset(t.offset[tlv])}: its content does not decode as ${typeLabel(describe(inner))} (${doc.problems[0]?.message ?? 'no single element'})`,
         'warning',
       );
       return node;
     }
-    node.encapsulates = true;
-    node.children = [this.annotate(doc.roots[0], inner, field.name, depth + 1)];
+    this.out.setEncapsulates(node);
+    // Typed content replaces whatever was below (a BIT STRING has none; skipNested kept it so).
+    this.out.reserveKids(node, 1);
+    this.out.setKid(node, 0, this.annotate(doc.roots[0], inner, this.nameId(field.name), depth + 1));
     return node;
   }
 
   /** Follows a selector path ("algorithm.algorithm") through annotated siblings to an OID. */
-  private select(owner: AnnotatedNode, selector: string): string | undefined {
-    let node: AnnotatedNode | undefined = owner;
+  private select(owner: Node, selector: string): string | undefined {
+    const out = this.out;
+    let node = owner;
     for (const part of selectorParts(selector)) {
-      node = node?.children.find((c) => c !== undefined && c.name === part);
+      if (node < 0) return undefined;
+      const id = out.intern(part);
+      let found = -1;
+      for (let k = 0; k < out.kidCount[node]; k++) {
+        const c = out.kid(node, k);
+        if (c >= 0 && out.name[c] === id) {
+          found = c;
+          break;
+        }
+      }
+      node = found;
       while (
-        node &&
-        node.type.endsWith('EXPLICIT') &&
-        node.children.length === 1 &&
-        node.children[0].name === part
+        node >= 0 &&
+        out.typeOf(node).endsWith('EXPLICIT') &&
+        out.kidCount[node] === 1 &&
+        out.name[out.kid(node, 0)] === id
       )
-        node = node.children[0];
+        node = out.kid(node, 0);
     }
-    return node ? this.oids.get(node) : undefined;
+    return node >= 0 ? out.oid(node) : undefined;
   }
 
   /** OCTET STRING content that is itself one DER element: decoded generically below it. */
-  private tryEncapsulated(node: AnnotatedNode, tlv: TlvNode, depth: number): void {
+  private tryEncapsulated(node: Node, tlv: Tlv, depth: number): void {
     if (this.skipNested) return;
-    const start = tlv.offset + tlv.headerLength;
-    if (tlv.length < 2 || (this.bytes[start] !== 0x30 && this.bytes[start] !== 0x31)) return;
-    const doc = readDer(this.bytes, {
-      start,
-      end: tlv.end,
-      limits: { maxDepth: Math.max(1, this.limits.maxDepth - depth) },
+    const t = this.t;
+    const start = t.contentStart(tlv);
+    if (t.length[tlv] < 2 || (this.bytes[start] !== 0x30 && this.bytes[start] !== 0x31)) return;
+    const before = t.count;
+    const doc = readInto(t, start, t.end(tlv), {
+      ...defaultDerLimits,
+      maxDepth: Math.max(1, this.limits.maxDepth - depth),
     });
-    if (doc.roots.length !== 1 || doc.problems.length) return;
-    node.encapsulates = true;
-    node.children = [this.generic(doc.roots[0], '', depth + 1, false)];
+    if (doc.roots.length !== 1 || doc.problems.length) {
+      // Not DER after all: forget what was read.
+      t.count = before;
+      return;
+    }
+    this.out.setEncapsulates(node);
+    this.out.reserveKids(node, 1);
+    this.out.setKid(node, 0, this.generic(doc.roots[0], 0, depth + 1, false));
   }
 
   /** A node the schema does not explain: its own tag and value, children likewise. */
-  generic(tlv: TlvNode, name: string, depth: number, named: boolean): AnnotatedNode {
-    const node = this.base(tlv, name, tagName(tlv), named);
+  generic(tlv: Tlv, name: number, depth: number, named: boolean): Node {
+    const t = this.t;
+    const node = this.base(tlv, name, this.tagId(tlv), named);
     if (this.nodes > this.limits.maxNodes) {
-      node.notes = ['not annotated: node limit reached'];
+      this.out.addNote(node, 'not annotated: node limit reached');
       return node;
     }
-    if (tlv.constructed) {
-      node.children = (tlv.children ?? []).map((c) => this.generic(c, '', depth + 1, false));
-    } else if (tlv.tagClass === 0) {
-      this.fillPrimitive(node, tlv.tagNumber, tlv);
-      if (tlv.tagNumber === 4) this.tryEncapsulated(node, tlv, depth);
+    if (t.constructed(tlv)) {
+      this.out.reserveKids(node, t.childCount[tlv]);
+      for (let c = t.firstChild[tlv], k = 0; c >= 0; c = t.nextSibling[c], k++)
+        this.out.setKid(node, k, this.generic(c, 0, depth + 1, false));
+    } else if (t.tagClass(tlv) === 0) {
+      this.fillPrimitive(node, t.tagNumber[tlv]);
+      if (t.tagNumber[tlv] === 4) this.tryEncapsulated(node, tlv, depth);
     } else {
-      this.fillPrimitive(node, 4, tlv);
+      this.fillPrimitive(node, 4);
     }
     return node;
   }
@@ -586,9 +680,17 @@ function contextRange(spec: StructSpec): string | undefined {
   return sorted.every((t, i) => t === i) ? `0–${sorted.length - 1}` : undefined;
 }
 
-function alternativeFor(spec: StructSpec, tlv: TlvNode): FieldSpec | undefined {
-  for (const f of spec.fields) if (tagMatches(fieldTags(f), tlv.tagClass, tlv.tagNumber)) return f;
+function alternativeFor(spec: StructSpec, cls: number, num: number): FieldSpec | undefined {
+  for (const f of spec.fields) if (tagMatches(fieldTags(f), cls, num)) return f;
   return undefined;
+}
+
+const bareFields = new WeakMap<FieldSpec, FieldSpec>();
+/** The field without its explicit tag: what the element inside the tag is. */
+function bareField(field: FieldSpec): FieldSpec {
+  let bare = bareFields.get(field);
+  if (!bare) bareFields.set(field, (bare = { ...field, context: undefined, implicit: false }));
+  return bare;
 }
 
 function openFieldFor(opens: OpenField[], name: string): OpenField | undefined {

@@ -8,8 +8,7 @@ import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import { Certificate, CertificateList, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import type { AnnotatedDocument, AnnotatedNode, DocumentKind, Problem } from '../../shared/annotated';
 import { CertReqMessages, PKIMessage, PKIMessages, type OpenType } from '../asn1';
-import { readDer, type DerLimits } from '../der/reader';
-import type { TlvNode } from '../der/types';
+import { readTlv, type DerLimits, type TlvTree } from '../der/reader';
 import { Annotator } from './annotate';
 import { unwrapInput } from '../base/pem';
 import { summarizeMessage } from './summary';
@@ -40,28 +39,30 @@ interface Attempt {
 }
 
 function attempt(
-  bytes: Uint8Array,
-  tlv: TlvNode,
+  tree: TlvTree,
+  tlv: number,
   kind: DocumentKind,
   type: OpenType | undefined,
   maxDepth: number,
 ): Attempt {
-  const annotator = new Annotator(bytes, { maxDepth, maxNodes: 2_000_000 });
-  const root = type ? annotator.annotate(tlv, type, '', 0) : annotator.generic(tlv, '', 0, false);
-  annotator.finish(root, 0);
+  const annotator = new Annotator(tree, { maxDepth, maxNodes: 2_000_000 });
+  const node = type ? annotator.annotate(tlv, type, 0, 0) : annotator.generic(tlv, 0, 0, false);
+  annotator.finish(node, 0);
+  annotator.out.trim();
+  const root = annotator.out.view(node);
   return { kind, root, annotator, errors: annotator.problems.filter((p) => p.severity === 'error').length };
 }
 
 /** Tries the schemas in order; the first that explains the element without errors wins. */
-function recognise(bytes: Uint8Array, tlv: TlvNode, maxDepth: number, forced?: DocumentKind): Attempt {
+function recognise(tree: TlvTree, tlv: number, maxDepth: number, forced?: DocumentKind): Attempt {
   if (forced) {
     const type = candidates.find(([k]) => k === forced)?.[1];
-    return attempt(bytes, tlv, forced, type, maxDepth);
+    return attempt(tree, tlv, forced, type, maxDepth);
   }
   let asMessage: Attempt | undefined;
-  if (tlv.tagClass === 0 && tlv.tagNumber === 16) {
+  if (tree.tagClass(tlv) === 0 && tree.tagNumber[tlv] === 16) {
     for (const [kind, type] of candidates) {
-      const a = attempt(bytes, tlv, kind, type, maxDepth);
+      const a = attempt(tree, tlv, kind, type, maxDepth);
       if (a.errors === 0) return a;
       if (kind === 'PKIMessage') asMessage = a;
     }
@@ -69,7 +70,7 @@ function recognise(bytes: Uint8Array, tlv: TlvNode, maxDepth: number, forced?: D
   // A damaged PKIMessage (header and body found) is best shown as one, with its problems.
   const names = asMessage?.root.children.map((c) => c.name) ?? [];
   if (asMessage && names.includes('header') && names.includes('body')) return asMessage;
-  return attempt(bytes, tlv, 'ASN.1', undefined, maxDepth);
+  return attempt(tree, tlv, 'ASN.1', undefined, maxDepth);
 }
 
 /** The annotated document for file content. Never throws: faults are in `problems`. */
@@ -86,7 +87,7 @@ export function inspectInput(
   const problems: Problem[] = [];
   if (unwrapped.error) problems.push({ offset: 0, message: unwrapped.error, severity: 'error' });
   const bytes = unwrapped.der;
-  const doc = readDer(bytes, { limits: options.limits });
+  const doc = readTlv(bytes, { limits: options.limits });
   for (const p of doc.problems) problems.push(p);
   const roots: AnnotatedNode[] = [];
   let kind = 'ASN.1' as DocumentKind;
@@ -94,20 +95,22 @@ export function inspectInput(
   // The annotators count nodes as they make them: no second walk of the tree.
   const stats = { nodes: 0, explained: 0 };
   doc.roots.forEach((tlv, i) => {
-    const a = i === 0 ? recognise(bytes, tlv, maxDepth, options.kind) : undefined;
-    const annotator = a?.annotator ?? new Annotator(bytes, { maxDepth, maxNodes: 2_000_000 });
+    const a = i === 0 ? recognise(doc.tree, tlv, maxDepth, options.kind) : undefined;
+    const annotator = a?.annotator ?? new Annotator(doc.tree, { maxDepth, maxNodes: 2_000_000 });
     if (a) {
       kind = a.kind;
       roots.push(a.root);
       for (const p of a.annotator.problems) problems.push(p);
     } else {
-      const root = annotator.generic(tlv, '', 0, false);
-      annotator.finish(root, i);
-      roots.push(root);
+      const node = annotator.generic(tlv, 0, 0, false);
+      annotator.finish(node, i);
+      annotator.out.trim();
+      roots.push(annotator.out.view(node));
     }
     stats.nodes += annotator.nodes;
     stats.explained += annotator.explained;
   });
+  doc.tree.trim();
   problems.sort((a, b) => a.offset - b.offset);
   const result: AnnotatedDocument = {
     kind,

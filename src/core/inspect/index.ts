@@ -4,4 +4,4 @@ export { Annotator } from './annotate';
 export { bodyDescriptions } from './summary';
 export { respond, showPayload } from './respond';
 export { formatDocument, formatLines, textHexBytes, type TextOptions } from './text';
-export { jsonChunks, withPaths } from './paths';
+export { jsonChunks, nodeFields, withPaths } from './paths';

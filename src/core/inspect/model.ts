@@ -36,7 +36,8 @@ export class InspectorModel {
   node(id: string): AnnotatedNode | undefined {
     const parts = id.split('.').map(Number);
     let node: AnnotatedNode | undefined = this.doc.roots[parts[0]];
-    for (let i = 1; i < parts.length && node; i++) node = node.children[parts[i]];
+    for (let i = 1; i < parts.length && node; i++)
+      node = parts[i] >= 0 && parts[i] < node.childCount ? node.child(parts[i]) : undefined;
     return node;
   }
 
@@ -48,7 +49,7 @@ export class InspectorModel {
       offset: node.offset,
       headerLength: node.headerLength,
       length: node.length,
-      childCount: node.children.length,
+      childCount: node.childCount,
       explained: node.explained,
       hasProblem: !!node.problems?.length,
     };
@@ -74,10 +75,10 @@ export class InspectorModel {
     const node = this.node(id);
     if (!node) return { total: 0, nodes: [] };
     const from = Math.max(0, start);
-    const to = Math.min(node.children.length, from + Math.min(Math.max(0, count), 2000));
+    const to = Math.min(node.childCount, from + Math.min(Math.max(0, count), 2000));
     const nodes: NodeRow[] = [];
-    for (let i = from; i < to; i++) nodes.push(this.row(node.children[i], `${id}.${i}`, node));
-    return { total: node.children.length, nodes };
+    for (let i = from; i < to; i++) nodes.push(this.row(node.child(i), `${id}.${i}`, node));
+    return { total: node.childCount, nodes };
   }
 
   details(id: string): NodeDetails | undefined {

@@ -38,19 +38,42 @@ export function pathOf(roots: AnnotatedNode[], id: string): string | undefined {
   if (!node) return undefined;
   let path = rootPath(parts[0]);
   for (let i = 1; i < parts.length; i++) {
-    const child: AnnotatedNode | undefined = node.children[parts[i]];
-    if (!child) return undefined;
+    if (!(parts[i] >= 0 && parts[i] < node.childCount)) return undefined;
+    const child = node.child(parts[i]);
     path = childPath(node, path, child, parts[i]);
     node = child;
   }
   return path;
 }
 
+/** A node's fields as JSON shows them, in the document's order (undefined ones JSON leaves out). */
+export function nodeFields(node: AnnotatedNode): [string, unknown][] {
+  return [
+    ['name', node.name],
+    ['type', node.type],
+    ['tag', node.tag],
+    ['offset', node.offset],
+    ['headerLength', node.headerLength],
+    ['length', node.length],
+    ['value', node.value],
+    ['explained', node.explained],
+    ['notes', node.notes],
+    ['ref', node.ref],
+    ['hexFrom', node.hexFrom],
+    ['indefinite', node.indefinite],
+    ['problems', node.problems],
+    ['encapsulates', node.encapsulates],
+  ];
+}
+
 /** The document as JSON shows it (`cmp-lens inspect --json`): every node with its path. */
 export function withPaths(roots: AnnotatedNode[]): unknown[] {
   const copy = (node: AnnotatedNode, path: string): unknown => {
-    const { children, ...rest } = node;
-    return { ...rest, path, children: children.map((c, i) => copy(c, childPath(node, path, c, i))) };
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of nodeFields(node)) if (v !== undefined) out[k] = v;
+    out.path = path;
+    out.children = node.children.map((c, i) => copy(c, childPath(node, path, c, i)));
+    return out;
   };
   return roots.map((r, i) => copy(r, rootPath(i)));
 }
@@ -61,19 +84,18 @@ export function pathAtOffset(root: AnnotatedNode, rootPathText: string, offset: 
   let path = rootPathText;
   while (node.offset !== offset) {
     // Children are in offset order: the last one starting at or before `offset`.
-    const list = node.children;
     let lo = 0;
-    let hi = list.length - 1;
+    let hi = node.childCount - 1;
     let found = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (list[mid].offset <= offset) {
+      if (node.child(mid).offset <= offset) {
         found = mid;
         lo = mid + 1;
       } else hi = mid - 1;
     }
     if (found < 0) return undefined;
-    const child = list[found];
+    const child = node.child(found);
     path = childPath(node, path, child, found);
     node = child;
   }
@@ -87,8 +109,10 @@ export function walkWithPaths(
 ): void {
   const walk = (node: AnnotatedNode, path: string, id: string): void => {
     visit(node, path, id);
-    for (let i = 0; i < node.children.length; i++)
-      walk(node.children[i], childPath(node, path, node.children[i], i), `${id}.${i}`);
+    for (let i = 0; i < node.childCount; i++) {
+      const child = node.child(i);
+      walk(child, childPath(node, path, child, i), `${id}.${i}`);
+    }
   };
   roots.forEach((r, i) => walk(r, rootPath(i), String(i)));
 }
@@ -126,24 +150,25 @@ function* nodesJson(roots: AnnotatedNode[], indent: string): Generator<string> {
   interface Frame {
     node?: AnnotatedNode;
     path: string;
-    list: AnnotatedNode[];
+    count: number;
+    at: (i: number) => AnnotatedNode;
     indent: string;
     next: number;
   }
   const fields = (node: AnnotatedNode, path: string, pad: string): string => {
     let out = '{';
-    for (const [k, v] of [...Object.entries(node).filter(([key]) => key !== 'children'), ['path', path]]) {
+    for (const [k, v] of [...nodeFields(node), ['path', path]]) {
       const text = JSON.stringify(v, null, 2);
       if (text === undefined) continue;
       out += `\n${pad}  ${JSON.stringify(k)}: ${text.replace(/\n/g, `\n${pad}  `)},`;
     }
     return `${out}\n${pad}  "children": `;
   };
-  const stack: Frame[] = [{ path: '', list: roots, indent, next: 0 }];
+  const stack: Frame[] = [{ path: '', count: roots.length, at: (i) => roots[i], indent, next: 0 }];
   yield '[';
   while (stack.length) {
     const f = stack[stack.length - 1];
-    if (f.next >= f.list.length) {
+    if (f.next >= f.count) {
       stack.pop();
       yield `\n${f.indent}]`;
       // The array closed was a node's children: close that node.
@@ -151,14 +176,21 @@ function* nodesJson(roots: AnnotatedNode[], indent: string): Generator<string> {
       continue;
     }
     const i = f.next++;
-    const node = f.list[i];
+    const node = f.at(i);
     const path = f.node ? childPath(f.node, f.path, node, i) : rootPath(i);
     const pad = `${f.indent}  `;
     yield `${i ? ',' : ''}\n${pad}${fields(node, path, pad)}`;
-    if (!node.children.length) yield `[]\n${pad}}`;
+    if (!node.childCount) yield `[]\n${pad}}`;
     else {
       yield '[';
-      stack.push({ node, path, list: node.children, indent: `${pad}  `, next: 0 });
+      stack.push({
+        node,
+        path,
+        count: node.childCount,
+        at: (k) => node.child(k),
+        indent: `${pad}  `,
+        next: 0,
+      });
     }
   }
 }

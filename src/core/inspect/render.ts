@@ -221,7 +221,7 @@ const fullHexMax = 65536;
 export function fullValue(node: AnnotatedNode, der: Uint8Array, max = fullHexMax): string | undefined {
   if (node.hexFrom === undefined) {
     // An explicit tag shows its element's value: in full, the element's full value.
-    const only = node.children.length === 1 ? node.children[0] : undefined;
+    const only = node.childCount === 1 ? node.child(0) : undefined;
     return only?.hexFrom !== undefined && only.value === node.value ? fullValue(only, der, max) : node.value;
   }
   const start = node.offset + node.headerLength + node.hexFrom;
@@ -239,12 +239,37 @@ export function namedInteger(content: Uint8Array, names: Record<number, string>)
   return name ? `${name} (${n})` : `${n} (not a named value)`;
 }
 
+/** The child named `name` (a loop over child(i): no list of every child made). */
+function childNamed(node: AnnotatedNode | undefined, name: string): AnnotatedNode | undefined {
+  if (!node) return undefined;
+  for (let i = 0; i < node.childCount; i++) {
+    const c = node.child(i);
+    if (c.name === name) return c;
+  }
+  return undefined;
+}
+
 function childValue(node: AnnotatedNode, name: string): string | undefined {
-  const child = node.children.find((c) => c.name === name);
+  const child = childNamed(node, name);
   if (!child) return undefined;
-  if (child.value === undefined && child.children.length === 1 && child.children[0].name === name)
-    return child.children[0].value;
-  return child.value;
+  const value = child.value;
+  if (value === undefined && child.childCount === 1) {
+    const inner = child.child(0);
+    if (inner.name === name) return inner.value;
+  }
+  return value;
+}
+
+/** The reasonCode of a CRL entry's extensions (2.5.29.21), its name only. */
+function reasonOf(extensions: AnnotatedNode | undefined): string | undefined {
+  if (!extensions) return undefined;
+  for (let i = 0; i < extensions.childCount; i++) {
+    const e = extensions.child(i);
+    if (!(e.value ?? '').endsWith('(2.5.29.21)')) continue;
+    const v = childNamed(e, 'extnValue');
+    return v?.childCount ? v.child(0).value : undefined;
+  }
+  return undefined;
 }
 
 function rdnText(node: AnnotatedNode, oidOf: (n: AnnotatedNode) => string | undefined): string {
@@ -265,6 +290,21 @@ export function nameText(node: AnnotatedNode, oidOf: (n: AnnotatedNode) => strin
   const rdns = node.children.map((rdn) => rdnText(rdn, oidOf));
   return rdns.length ? rdns.reverse().join(',') : '(empty name)';
 }
+
+/** The productions `summarize` has a summary for. */
+export const summarized = new Set([
+  'AlgorithmIdentifier',
+  'Time',
+  'Extension',
+  'InfoTypeAndValue',
+  'AttributeTypeAndValue',
+  'Attribute',
+  'PKIStatusInfo',
+  'Certificate',
+  'CertificationRequest',
+  'RevokedCertificate',
+  'CertificateList',
+]);
 
 /** Summaries of composite productions, by production name. */
 export function summarize(type: string, node: AnnotatedNode): string | undefined {
@@ -296,11 +336,8 @@ export function summarize(type: string, node: AnnotatedNode): string | undefined
     // A CRL entry leads with what tells it apart: its serial, when, and why.
     case 'RevokedCertificate': {
       const serial = childValue(node, 'userCertificate');
-      const date = node.children.find((c) => c.name === 'revocationDate')?.value;
-      const reason = node.children
-        .find((c) => c.name === 'crlEntryExtensions')
-        ?.children.find((e) => /\(2\.5\.29\.21\)$/.test(e.value ?? ''))
-        ?.children.find((c) => c.name === 'extnValue')?.children[0]?.value;
+      const date = childNamed(node, 'revocationDate')?.value;
+      const reason = reasonOf(childNamed(node, 'crlEntryExtensions'));
       return [serial, date, reason?.replace(/ \(\d+\)$/, '')].filter(Boolean).join(' · ');
     }
     case 'CertificateList': {

@@ -76,10 +76,11 @@ export function universalTag(asn: AsnPropTypes): number | undefined {
 }
 
 const cache = new Map<OpenType, TypeSpec>();
+const builtins: TypeSpec[] = [];
 
 /** Describes a type; classes without a schema are reported as ANY. */
 export function describe(type: OpenType): TypeSpec {
-  if (typeof type === 'number') return { kind: 'builtin', asn: type };
+  if (typeof type === 'number') return (builtins[type] ??= { kind: 'builtin', asn: type });
   const known = cache.get(type);
   if (known) return known;
   const spec = describeClass(type);
@@ -133,7 +134,8 @@ function convertibleTag(ctor: new () => object): TagMatch {
   return { cls: schema.idBlock.tagClass - 1, num: schema.idBlock.tagNumber };
 }
 
-const fieldTagCache = new WeakMap<FieldSpec, TagMatch[]>();
+// Maps, not WeakMaps: the schema's objects live as long as the module, and a Map is faster to read.
+const fieldTagCache = new Map<FieldSpec, TagMatch[]>();
 const typeTagCache = new Map<OpenType, TagMatch[]>();
 
 /** The tags a field's element may carry, context tag included. */
@@ -183,5 +185,6 @@ function computeTypeTags(type: OpenType, depth: number): TagMatch[] {
 }
 
 export function tagMatches(tags: TagMatch[], cls: number, num: number): boolean {
-  return tags.some((t) => t === 'any' || (t.cls === cls && t.num === num));
+  for (const t of tags) if (t === 'any' || (t.cls === cls && t.num === num)) return true;
+  return false;
 }

@@ -15,14 +15,24 @@ export const textHexBytes = 256;
 
 /** Keeps control and bidi characters out of the terminal. */
 function safe(text: string): string {
+  // Most text has none: a loop over the code units finds that without a regular expression's cost.
+  let clean = true;
+  for (let i = 0; i < text.length && clean; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
+      clean = false;
+  }
+  if (clean) return text;
   return text.replace(
     /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
     (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`,
   );
 }
 
+const pads: string[] = [];
+
 function line(node: AnnotatedNode, indent: number, opts: TextOptions): string {
-  const pad = '  '.repeat(indent);
+  const pad = (pads[indent] ??= '  '.repeat(indent));
   const where = opts.offsets ? `${String(node.offset).padStart(6)}+${node.headerLength}+${node.length} ` : '';
   const label = node.name ? `${node.name} ` : '';
   const type = node.explained ? node.type : `${node.type} (unexplained)`;
@@ -47,12 +57,17 @@ export function* formatLines(doc: AnnotatedDocument, opts: TextOptions): Generat
     yield `body: ${s.bodyType} — ${s.bodyDescription}${s.status ? `; status ${s.status}` : ''}`;
   }
   // Depth-first with an explicit stack: no recursion of generators, however deep or wide the tree.
-  const stack: [AnnotatedNode, number][] = doc.roots.map((r) => [r, 0] as [AnnotatedNode, number]).reverse();
-  while (stack.length) {
-    const [node, indent] = stack.pop()!;
+  const nodes: AnnotatedNode[] = [...doc.roots].reverse();
+  const indents: number[] = nodes.map(() => 0);
+  while (nodes.length) {
+    const node = nodes.pop()!;
+    const indent = indents.pop()!;
     yield line(node, indent, opts);
     if (opts.depth && indent + 1 >= opts.depth) continue;
-    for (let i = node.children.length - 1; i >= 0; i--) stack.push([node.children[i], indent + 1]);
+    for (let i = node.childCount - 1; i >= 0; i--) {
+      nodes.push(node.child(i));
+      indents.push(indent + 1);
+    }
   }
   const pct = doc.stats.nodes ? ((100 * doc.stats.explained) / doc.stats.nodes).toFixed(1) : '0';
   yield `${doc.stats.nodes} nodes, ${doc.stats.explained} named by the schema (${pct}%)`;

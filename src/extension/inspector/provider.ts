@@ -260,6 +260,7 @@ export function registerInspector(
     log,
     changed: (session) => sessions.update(session),
     saveKey: (uri, pkcs8) => platform.saveKey(uri, { pkcs8 }),
+    openModel: (bytes, signal) => platform.openModel(bytes, signal),
   };
   const diagnostics = vscode.languages.createDiagnosticCollection('cmpLens');
   const copy = (what: CopyWhat) => (ctx?: NodeContext) => {

@@ -11,13 +11,10 @@ import {
   redactedSignedContent,
   inspectFile,
   kindInWords,
-  inspectModel,
   lintMessage,
   readDerInput,
-  respond,
   secretQueryFor,
-  showPayload,
-  type InspectorModel,
+  type ModelPort,
   type SecretQuery,
   type SecretSource,
 } from '../../app';
@@ -44,7 +41,12 @@ export interface ProtectionContext {
   log: vscode.LogOutputChannel;
   /** Writes a private key owner-only (PKCS#8 PEM); false where that cannot be promised (the browser). */
   saveKey(uri: vscode.Uri, pkcs8: Uint8Array): Promise<boolean>;
+  /** Decodes a file's bytes into a model (a worker thread on the Node host); `signal` cancels. */
+  openModel(bytes: Uint8Array, signal: AbortSignal): Promise<ModelPort>;
 }
+
+/** A decode that takes longer than this shows a progress notification (with Cancel). */
+const progressAfterMs = 1000;
 
 export interface SessionOptions {
   webview: vscode.Webview;
@@ -60,7 +62,10 @@ export interface SessionOptions {
 }
 
 export class InspectorSession extends Disposable {
-  private model: InspectorModel | undefined;
+  /** The decoded model (in a worker thread on the Node host), once there is one. */
+  private model: ModelPort | undefined;
+  /** The decode under way, and how to cancel it. */
+  private opening: { promise: Promise<ModelPort>; abort: AbortController } | undefined;
   private version = 0;
   private certOverride: Uint8Array | undefined;
   /** An ML-KEM private key given for KemBasedMac (this view's memory only). */
@@ -86,29 +91,84 @@ export class InspectorSession extends Disposable {
   /** Decodes again (the file changed) and shows the result. */
   async reload(load?: () => Promise<Uint8Array>): Promise<void> {
     if (load) this.o.load = load;
-    this.model = undefined;
+    this.closeModel();
     await this.show();
+  }
+
+  /** Frees the model (its worker ends) and cancels a decode under way. */
+  private closeModel(): void {
+    this.opening?.abort.abort();
+    this.opening = undefined;
+    this.model?.dispose();
+    this.model = undefined;
+  }
+
+  override dispose(): void {
+    this.closeModel();
+    super.dispose();
   }
 
   private post(message: HostToWebview): void {
     if (!this.isDisposed) void this.o.webview.postMessage(message);
   }
 
-  private async ensureModel(): Promise<InspectorModel> {
-    if (!this.model) {
-      this.model = inspectModel(await this.o.load());
+  private ensureModel(): Promise<ModelPort> {
+    if (this.model) return Promise.resolve(this.model);
+    if (this.opening) return this.opening.promise;
+    const abort = new AbortController();
+    const promise = (async () => {
+      const bytes = await this.o.load();
+      const decoding = this.o.protection.openModel(bytes, abort.signal);
+      this.progress(decoding, bytes.length, abort);
+      const port = await decoding;
+      if (abort.signal.aborted || this.isDisposed) {
+        port.dispose();
+        throw new Error(vscode.l10n.t('Decoding was cancelled.'));
+      }
+      this.model = port;
       this.version++;
-    }
-    return this.model;
+      return port;
+    })();
+    const opening = { promise, abort };
+    this.opening = opening;
+    void promise
+      .finally(() => {
+        if (this.opening === opening) this.opening = undefined;
+      })
+      .catch(() => undefined);
+    return promise;
+  }
+
+  /** A progress notification (with Cancel) for a decode still running after a second. */
+  private progress(decoding: Promise<unknown>, size: number, abort: AbortController): void {
+    let done = false;
+    void decoding.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    setTimeout(() => {
+      if (done || abort.signal.aborted) return;
+      void vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: vscode.l10n.t('CMP Lens: decoding {0} ({1} MB)', this.o.title, (size / 1e6).toFixed(1)),
+          cancellable: true,
+        },
+        (_progress, token) => {
+          token.onCancellationRequested(() => abort.abort());
+          return decoding.catch(() => undefined);
+        },
+      );
+    }, progressAfterMs);
   }
 
   private async show(): Promise<void> {
     const m = await this.ensureModel();
-    this.post({ type: 'show', payload: showPayload(m, this.o.title, this.version) });
-    if (m.doc.kind === 'PKIMessage') {
-      this.lint(m);
+    this.post({ type: 'show', payload: { ...m.info.payload, title: this.o.title, version: this.version } });
+    if (m.info.kind === 'PKIMessage') {
+      await this.lint(m);
       this.decrypted = undefined;
-      this.postEncrypted(m);
+      await this.postEncrypted(m);
       await this.check();
     } else this.onFindings?.([]);
   }
@@ -117,8 +177,8 @@ export class InspectorSession extends Disposable {
   private decrypted: DecryptedItem[] | undefined;
 
   /** The encrypted items, locked or as opened, for the webview's "Encrypted content" section. */
-  private postEncrypted(m: InspectorModel): void {
-    this.post({ type: 'encrypted', version: this.version, items: encryptedViews(m, this.decrypted) });
+  private async postEncrypted(m: ModelPort): Promise<void> {
+    this.post({ type: 'encrypted', version: this.version, items: await encryptedViews(m, this.decrypted) });
   }
 
   /** Decrypt…: a PKCS#8 key file or a password, then every encrypted item opened with it. */
@@ -173,13 +233,13 @@ export class InspectorSession extends Disposable {
       }
       key = { kind: 'key', pkcs8: u.der };
     }
-    const out = await decryptMessage(m.der, key);
+    const out = await decryptMessage(m.info.der, key);
     this.decrypted = out.items;
     // Only what happened, never the key or the password.
     this.o.protection.log.info(
       `decrypt ${this.o.title}: ${out.items.map((i) => `${i.path} ${i.failed === 'no-key' ? 'not opened' : i.failed ? 'opened, a check failed' : 'opened'}`).join('; ')}`,
     );
-    this.postEncrypted(m);
+    await this.postEncrypted(m);
     if (out.exit === 3)
       void vscode.window.showWarningMessage(
         vscode.l10n.t('CMP Lens: nothing in {0} opens with this key.', this.o.title),
@@ -258,14 +318,15 @@ export class InspectorSession extends Disposable {
   }
 
   /** Protocol checks with the profile from `cmpLens.checkProfile`, posted with the node each is about. */
-  private lint(m: InspectorModel): void {
+  private async lint(m: ModelPort): Promise<void> {
     const profile = vscode.workspace.getConfiguration('cmpLens').get<CheckProfile>('checkProfile', 'base');
-    const findings = lintMessage(m.der, profile);
+    const findings = lintMessage(m.info.der, profile);
+    const nodeIds = await Promise.all(findings.map(async (f) => (await m.ask('reveal', f.offset)).at(-1)));
     this.post({
       type: 'findings',
       version: this.version,
       profile,
-      findings: findings.map((f) => ({ ...f, nodeId: m.reveal(f.offset).at(-1) })),
+      findings: findings.map((f, i) => ({ ...f, nodeId: nodeIds[i] })),
     });
     this.onFindings?.(findings);
   }
@@ -274,17 +335,18 @@ export class InspectorSession extends Disposable {
   private async check(typed?: Uint8Array): Promise<CheckResult['verdict'] | undefined> {
     const m = await this.ensureModel();
     const anchors = (await this.o.protection.trustAnchors()).map((a) => readDerInput(a).der);
-    const certConf = m.doc.summary?.bodyType === 'certConf' && this.o.findIssued;
+    const der = m.info.der;
+    const certConf = m.info.summary?.bodyType === 'certConf' && this.o.findIssued;
     const outcome = await checkProtection({
-      der: m.der,
+      der,
       name: this.o.title,
       secrets: this.o.protection.secrets,
       typed,
       cert: this.certOverride,
       trustAnchors: anchors,
-      issued: certConf ? () => this.o.findIssued!(m.der) : undefined,
+      issued: certConf ? () => this.o.findIssued!(der) : undefined,
       kem: this.kemKey
-        ? { key: this.kemKey, carriers: [...((await this.o.findExchange?.(m.der)) ?? []), m.der] }
+        ? { key: this.kemKey, carriers: [...((await this.o.findExchange?.(der)) ?? []), der] }
         : undefined,
     });
     this.results = outcome.results;
@@ -295,14 +357,14 @@ export class InspectorSession extends Disposable {
 
   /** The message shown (its DER) and its name, for Edit as New Request, Resend and Copy as openssl cmp. */
   get message(): { name: string; der: Uint8Array } | undefined {
-    return this.model ? { name: this.o.title, der: this.model.der } : undefined;
+    return this.model ? { name: this.o.title, der: this.model.info.der } : undefined;
   }
 
   /** Whether a secret now known for `q` may change this message's MAC verdict. */
   waitsFor(q: SecretQuery): boolean {
     const verdict = this.results.find((r) => r.check === 'protection')?.verdict;
     if (!this.model || (verdict !== 'needs-secret' && verdict !== 'invalid')) return false;
-    const mine = secretQueryFor(this.model.der, this.o.title);
+    const mine = secretQueryFor(this.model.info.der, this.o.title);
     return (
       (!!q.transactionId && q.transactionId === mine.transactionId) ||
       (!!q.senderKid && q.senderKid === mine.senderKid)
@@ -355,7 +417,7 @@ export class InspectorSession extends Disposable {
 
   /** Asks for the shared secret and checks with it; the use case remembers it if the MAC is valid. */
   async enterSecret(): Promise<void> {
-    const kid = this.model?.doc.summary?.senderKID;
+    const kid = this.model?.info.summary?.senderKID;
     const value = await vscode.window.showInputBox({
       title: vscode.l10n.t('CMP Lens: shared secret'),
       password: true,
@@ -426,7 +488,8 @@ export class InspectorSession extends Disposable {
         case 'filter':
         case 'reveal':
         case 'bytes': {
-          const answer = respond(await this.ensureModel(), message, this.version);
+          const m = await this.ensureModel();
+          const answer = await m.ask('respond', message, this.version);
           if (answer) this.post(answer);
           return;
         }
@@ -442,7 +505,7 @@ export class InspectorSession extends Disposable {
 
   /** Copy a node's value, path, or encoded bytes (hex/base64) to the clipboard. */
   async copy(id: string, what: CopyWhat): Promise<void> {
-    const text = (await this.ensureModel()).copyText(id, what);
+    const text = await (await this.ensureModel()).ask('copyText', id, what);
     if (text === undefined) return;
     await vscode.env.clipboard.writeText(text);
     vscode.window.setStatusBarMessage(
@@ -453,19 +516,18 @@ export class InspectorSession extends Disposable {
 
   /** Save a node's DER (an embedded certificate, CSR …) to a file the user picks. */
   async saveDer(id: string): Promise<void> {
-    const m = await this.ensureModel();
-    const bytes = m.elementBytes(id);
-    const node = m.node(id);
-    if (!bytes || !node) return;
-    const ext = /Certificate$/.test(node.type)
+    const element = await (await this.ensureModel()).ask('element', id);
+    if (!element) return;
+    const { bytes, type, path } = element;
+    const ext = /Certificate$/.test(type)
       ? 'cer'
-      : node.type === 'CertificationRequest'
+      : type === 'CertificationRequest'
         ? 'csr'
-        : node.type === 'CertificateList'
+        : type === 'CertificateList'
           ? 'crl'
           : 'der';
     const base = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const stem = `${this.o.suggestedName}-${(m.details(id)?.path || 'node').replace(/[^\w.-]+/g, '_')}`;
+    const stem = `${this.o.suggestedName}-${(path || 'node').replace(/[^\w.-]+/g, '_')}`;
     const defaultUri = base ? vscode.Uri.joinPath(base, `${stem}.${ext}`) : undefined;
     const target = await vscode.window.showSaveDialog({
       defaultUri,

@@ -5,7 +5,9 @@
  * layout and listening on 127.0.0.1 so other clients (openssl cmp, Bouncy Castle) can reach it too.
  */
 import * as vscode from 'vscode';
+import { join } from 'node:path';
 import { readCaptureFile } from '../../node/captureFile';
+import { workerModel } from '../../node/modelWorker';
 import { ExchangeStore } from '../../node/exchangeStore';
 import { nodePost } from '../../node/httpPost';
 import { saveKey } from '../../node/materials';
@@ -24,6 +26,8 @@ export const nodePlatform: Platform = {
   description: `Node ${process.versions.node} (OpenSSL ${process.versions.openssl})`,
   post: (server, o) => nodePost(server, { tlsKeyPassphrase: o.tlsKeyPassphrase }),
   exchangeSink,
+  // dist/extension.js starts dist/modelWorker.js, beside it.
+  openModel: (bytes, signal) => workerModel(join(__dirname, 'modelWorker.js'), bytes, signal),
   readCapture: async (uri, onProgress, signal) =>
     uri.scheme === 'file'
       ? readCaptureFile(uri.fsPath, onProgress, signal)

@@ -1,0 +1,356 @@
+/**
+ * The annotated tree, compact: one slot per node in parallel arrays (the TLV element it describes,
+ * its name and type as indexes into a table of strings, how its value is rendered), the children of
+ * a node in one block of `kids`. Values, notes and paths are made when asked for, so a CRL of a
+ * million entries costs tens of megabytes, not a gigabyte, and closing its editor frees a handful of
+ * arrays instead of millions of objects. `NodeView` reads one node as an `AnnotatedNode`.
+ */
+import type { AnnotatedNode } from '../../shared/annotated';
+import { TlvFlag, type TlvTree } from '../der/reader';
+import { tagName } from '../der/types';
+import { toHex } from '../der/values';
+import { nodeFields } from './paths';
+import { nameText, namedInteger, renderPrimitiveAt, summarize, type Rendered } from './render';
+
+/** How a node's value is made when it is asked for. */
+export const enum ValueKind {
+  None = 0,
+  /** The primitive rendered by its universal tag (`arg`: the tag, and a bit-name table's index << 8). */
+  Primitive = 1,
+  /** An INTEGER with named values (`arg`: the table's index). */
+  Named = 2,
+  /** A serial number in hex. */
+  Serial = 3,
+  /** The summary of a production (`arg`: its name's string index). */
+  Summary = 4,
+  /** A Name in RFC 4514 form. */
+  Name = 5,
+  /** The value of the first child (an explicit tag shows its element's). */
+  FirstChild = 6,
+}
+
+const enum Bit {
+  Explained = 1,
+  Encapsulates = 2,
+  /** Notes say "N items" (a SEQUENCE OF production without exactly one). */
+  Items = 4,
+}
+
+export class AnnTree {
+  count = 0;
+  /** The TLV element of each node. */
+  tlv = new Int32Array(0);
+  /** A string's index, or -(i + 1) for the list index name "[i]". */
+  name = new Int32Array(0);
+  type = new Int32Array(0);
+  /** String index of where the production is defined; 0 for none. */
+  ref = new Int32Array(0);
+  vkind = new Uint8Array(0);
+  varg = new Int32Array(0);
+  bits = new Uint8Array(0);
+  kidStart = new Uint32Array(0);
+  kidCount = new Uint32Array(0);
+  kids = new Int32Array(0);
+  private kidsUsed = 0;
+  /** Notes beyond the rendered value's (few nodes have them). */
+  readonly notes = new Map<number, string[]>();
+  readonly strings: string[] = [''];
+  private readonly ids = new Map<string, number>([['', 0]]);
+  /** Bit-name tables and named-integer tables that values refer to. */
+  readonly bitNames: (readonly string[])[] = [];
+  readonly namedTables: Record<number, string>[] = [];
+
+  constructor(readonly tlvs: TlvTree) {
+    // About one node per element read: room for that, grown if needed.
+    this.grow(Math.max(64, tlvs.count));
+  }
+
+  get bytes(): Uint8Array {
+    return this.tlvs.bytes;
+  }
+
+  intern(text: string): number {
+    let id = this.ids.get(text);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.strings.push(text);
+      this.ids.set(text, id);
+    }
+    return id;
+  }
+
+  tableIndex<T>(list: T[], table: T): number {
+    const i = list.indexOf(table);
+    return i >= 0 ? i : list.push(table) - 1;
+  }
+
+  /** A new node for TLV element `tlv`, without children or value. */
+  add(tlv: number, name: number, type: number, explained: boolean): number {
+    if (this.count === this.tlv.length) this.grow(Math.max(64, this.count * 2));
+    const i = this.count++;
+    this.tlv[i] = tlv;
+    this.name[i] = name;
+    this.type[i] = type;
+    this.ref[i] = 0;
+    this.vkind[i] = ValueKind.None;
+    this.varg[i] = 0;
+    this.bits[i] = explained ? Bit.Explained : 0;
+    this.kidStart[i] = 0;
+    this.kidCount[i] = 0;
+    return i;
+  }
+
+  /** Room for `n` children of `node`, each -1 until set. */
+  reserveKids(node: number, n: number): void {
+    if (this.kidsUsed + n > this.kids.length) {
+      const bigger = new Int32Array(Math.max(256, (this.kidsUsed + n) * 2));
+      bigger.set(this.kids.subarray(0, this.kidsUsed));
+      this.kids = bigger;
+    }
+    this.kidStart[node] = this.kidsUsed;
+    this.kidCount[node] = n;
+    this.kids.fill(-1, this.kidsUsed, this.kidsUsed + n);
+    this.kidsUsed += n;
+  }
+
+  setKid(node: number, k: number, child: number): void {
+    this.kids[this.kidStart[node] + k] = child;
+  }
+
+  kid(node: number, k: number): number {
+    return k < this.kidCount[node] ? this.kids[this.kidStart[node] + k] : -1;
+  }
+
+  setValue(node: number, kind: ValueKind, arg = 0): void {
+    this.vkind[node] = kind;
+    this.varg[node] = arg;
+  }
+
+  setEncapsulates(node: number): void {
+    this.bits[node] |= Bit.Encapsulates;
+  }
+
+  setItemsNote(node: number): void {
+    this.bits[node] |= Bit.Items;
+  }
+
+  addNote(node: number, note: string): void {
+    const list = this.notes.get(node);
+    if (list) list.push(note);
+    else this.notes.set(node, [note]);
+  }
+
+  explained(node: number): boolean {
+    return (this.bits[node] & Bit.Explained) !== 0;
+  }
+
+  encapsulates(node: number): boolean {
+    return (this.bits[node] & Bit.Encapsulates) !== 0;
+  }
+
+  nameOf(node: number): string {
+    const n = this.name[node];
+    return n >= 0 ? this.strings[n] : indexName(-n - 1);
+  }
+
+  typeOf(node: number): string {
+    return this.strings[this.type[node]];
+  }
+
+  offset(node: number): number {
+    return this.tlvs.offset[this.tlv[node]];
+  }
+
+  /** The rendering of a primitive node (its value, notes, OID, hexFrom); undefined for other kinds. */
+  rendered(node: number): Rendered | undefined {
+    if (this.vkind[node] !== ValueKind.Primitive) return undefined;
+    const t = this.tlv[node];
+    const start = this.tlvs.offset[t] + this.tlvs.headerLength[t];
+    const arg = this.varg[node];
+    const bitNames = arg >> 8 ? this.bitNames[(arg >> 8) - 1] : undefined;
+    return renderPrimitiveAt(arg & 0xff, this.bytes, start, start + this.tlvs.length[t], bitNames);
+  }
+
+  /** The OID a node holds, for the open types chosen by it. */
+  oid(node: number): string | undefined {
+    return this.rendered(node)?.oid;
+  }
+
+  view(node: number): NodeView {
+    return new NodeView(this, node);
+  }
+
+  /** Releases the memory arrays hold beyond what is used (once annotation is done). */
+  trim(): void {
+    const fit = <T extends Int32Array | Uint32Array | Uint8Array>(a: T, n: number): T => a.slice(0, n) as T;
+    const n = this.count;
+    this.tlv = fit(this.tlv, n);
+    this.name = fit(this.name, n);
+    this.type = fit(this.type, n);
+    this.ref = fit(this.ref, n);
+    this.vkind = fit(this.vkind, n);
+    this.varg = fit(this.varg, n);
+    this.bits = fit(this.bits, n);
+    this.kidStart = fit(this.kidStart, n);
+    this.kidCount = fit(this.kidCount, n);
+    this.kids = fit(this.kids, this.kidsUsed);
+  }
+
+  private grow(size: number): void {
+    const next = <T extends Int32Array | Uint32Array | Uint8Array>(a: T, b: T): T => {
+      b.set(a);
+      return b;
+    };
+    this.tlv = next(this.tlv, new Int32Array(size));
+    this.name = next(this.name, new Int32Array(size));
+    this.type = next(this.type, new Int32Array(size));
+    this.ref = next(this.ref, new Int32Array(size));
+    this.vkind = next(this.vkind, new Uint8Array(size));
+    this.varg = next(this.varg, new Int32Array(size));
+    this.bits = next(this.bits, new Uint8Array(size));
+    this.kidStart = next(this.kidStart, new Uint32Array(size));
+    this.kidCount = next(this.kidCount, new Uint32Array(size));
+  }
+}
+
+const indexNames: string[] = [];
+/** "[i]", one string each for the first 4,096. */
+export function indexName(i: number): string {
+  return i < 4096 ? (indexNames[i] ??= `[${i}]`) : `[${i}]`;
+}
+
+/** One node of an AnnTree, read as an AnnotatedNode: every field made when it is read. */
+export class NodeView implements AnnotatedNode {
+  /** The primitive's rendering, made once per view (value, hexFrom and notes all come from it). */
+  private memo?: Rendered | null;
+
+  constructor(
+    readonly tree: AnnTree,
+    readonly index: number,
+  ) {}
+
+  private rendered(): Rendered | undefined {
+    if (this.memo === undefined) this.memo = this.tree.rendered(this.index) ?? null;
+    return this.memo ?? undefined;
+  }
+
+  private get t(): number {
+    return this.tree.tlv[this.index];
+  }
+
+  get name(): string {
+    return this.tree.nameOf(this.index);
+  }
+
+  get type(): string {
+    return this.tree.typeOf(this.index);
+  }
+
+  get tag(): string {
+    const { tlvs } = this.tree;
+    return tagName({ tagClass: tlvs.tagClass(this.t), tagNumber: tlvs.tagNumber[this.t] });
+  }
+
+  get offset(): number {
+    return this.tree.tlvs.offset[this.t];
+  }
+
+  get headerLength(): number {
+    return this.tree.tlvs.headerLength[this.t];
+  }
+
+  get length(): number {
+    return this.tree.tlvs.length[this.t];
+  }
+
+  get indefinite(): boolean | undefined {
+    return this.tree.tlvs.flags[this.t] & TlvFlag.Indefinite ? true : undefined;
+  }
+
+  get explained(): boolean {
+    return this.tree.explained(this.index);
+  }
+
+  get encapsulates(): boolean | undefined {
+    return this.tree.encapsulates(this.index) || undefined;
+  }
+
+  get ref(): string | undefined {
+    const r = this.tree.ref[this.index];
+    return r ? this.tree.strings[r] : undefined;
+  }
+
+  get problems(): string[] | undefined {
+    const { tlvs } = this.tree;
+    return tlvs.flags[this.t] & TlvFlag.Truncated
+      ? [`cut off: ${tlvs.length[this.t]} content bytes present`]
+      : undefined;
+  }
+
+  get value(): string | undefined {
+    const tree = this.tree;
+    const i = this.index;
+    switch (tree.vkind[i] as ValueKind) {
+      case ValueKind.Primitive:
+        return this.rendered()?.value;
+      case ValueKind.Named:
+        return namedInteger(this.content(), tree.namedTables[tree.varg[i]]);
+      case ValueKind.Serial:
+        return `0x${toHex(this.content())}`;
+      case ValueKind.Summary:
+        return summarize(tree.strings[tree.varg[i]], this);
+      case ValueKind.Name:
+        return nameText(this, (n) => (n as NodeView).oid);
+      case ValueKind.FirstChild:
+        return this.childCount ? this.child(0).value : undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  get hexFrom(): number | undefined {
+    return this.rendered()?.hexFrom;
+  }
+
+  get notes(): string[] | undefined {
+    const tree = this.tree;
+    const i = this.index;
+    const rendered = this.rendered()?.notes;
+    const extra = tree.notes.get(i);
+    const items = tree.bits[i] & Bit.Items ? [`${tree.kidCount[i]} items`] : undefined;
+    if (!extra && !items) return rendered ? [...rendered] : undefined;
+    return [...(rendered ?? []), ...(items ?? []), ...(extra ?? [])];
+  }
+
+  get oid(): string | undefined {
+    return this.rendered()?.oid;
+  }
+
+  get childCount(): number {
+    return this.tree.kidCount[this.index];
+  }
+
+  child(k: number): NodeView {
+    return new NodeView(this.tree, this.tree.kid(this.index, k));
+  }
+
+  get children(): NodeView[] {
+    const n = this.childCount;
+    const out = new Array<NodeView>(n);
+    for (let k = 0; k < n; k++) out[k] = this.child(k);
+    return out;
+  }
+
+  private content(): Uint8Array {
+    const { tlvs } = this.tree;
+    const start = tlvs.offset[this.t] + tlvs.headerLength[this.t];
+    return tlvs.bytes.subarray(start, start + tlvs.length[this.t]);
+  }
+
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of nodeFields(this)) if (v !== undefined) out[k] = v;
+    out.children = this.children;
+    return out;
+  }
+}
