@@ -34,6 +34,8 @@ export type Question = keyof ModelQuestions;
 
 export interface ModelPort {
   readonly info: ModelInfo;
+  /** Where the model lives: "a worker thread" or "this thread" (said in the log). */
+  readonly where: string;
   ask<Q extends Question>(q: Q, ...args: ModelQuestions[Q][0]): Promise<ModelQuestions[Q][1]>;
   /** Frees the model (ends its worker); questions after it are refused. */
   dispose(): void;
@@ -92,6 +94,7 @@ export function portOf(model: InspectorModel): ModelPort {
   const info = modelInfo(m);
   return {
     info,
+    where: 'this thread',
     ask: (q, ...args) => {
       if (!m) return Promise.reject(new Error('the model was closed'));
       return Promise.resolve(answer(m, q, args));

@@ -92,6 +92,7 @@ export function workerModel(
         signal?.removeEventListener('abort', onAbort);
         resolve({
           info: msg.info,
+          where: 'a worker thread',
           ask: (q, ...args) =>
             new Promise((res, rej) => {
               if (ended) return rej(new Error('the model was closed'));

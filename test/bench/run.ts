@@ -71,6 +71,58 @@ function wholeProcess(dir: string, inputs: [string, Uint8Array][]): void {
   }
 }
 
+/**
+ * The extension's decode in a worker thread against the same decode in this thread: time from the
+ * bytes to the model's first answer (worker start and copies included), and the longest this
+ * thread's event loop waited meanwhile (perf_hooks' event-loop delay histogram: in this thread the
+ * decode blocks it whole; with the worker, it stays free). Median of 3.
+ */
+async function workerRows(inputs: [string, Uint8Array][]): Promise<void> {
+  const { monitorEventLoopDelay } = await import('node:perf_hooks');
+  const { localModel } = await import('../../src/app');
+  const { workerModel } = await import('../../src/node/modelWorker');
+  const script = join(__dirname, '..', '..', 'dist', 'modelWorker.js');
+  console.log(
+    "\ninspector model: in this thread vs in a worker thread (median of 3; ms, and the event loop's longest wait meanwhile)",
+  );
+  console.log(
+    `${'input'.padEnd(46)} ${'this thread'.padStart(12)} ${'loop blocked'.padStart(13)} ${'worker'.padStart(8)} ${'loop waited'.padStart(12)} ${'time ratio'.padStart(10)}`,
+  );
+  for (const [label, bytes] of inputs) {
+    const here: { ms: number; wait: number }[] = [];
+    const there: { ms: number; wait: number }[] = [];
+    for (let i = 0; i < 3; i++) {
+      for (const [out, open] of [
+        [here, async () => localModel(bytes)],
+        [there, () => workerModel(script, bytes)],
+      ] as const) {
+        gc?.();
+        const h = monitorEventLoopDelay({ resolution: 5 });
+        h.enable();
+        // A timer that must run during the decode for the histogram to see the loop's delay.
+        const tick = setInterval(() => undefined, 5);
+        const t = performance.now();
+        const m = await open();
+        await m.ask('reveal', 0);
+        const ms = performance.now() - t;
+        clearInterval(tick);
+        h.disable();
+        m.dispose();
+        out.push({ ms, wait: h.max / 1e6 });
+      }
+    }
+    const med = (xs: { ms: number; wait: number }[]) => ({
+      ms: median(xs.map((x) => x.ms)),
+      wait: median(xs.map((x) => x.wait)),
+    });
+    const a = med(here);
+    const b = med(there);
+    console.log(
+      `${label.padEnd(46)} ${a.ms.toFixed(0).padStart(12)} ${a.wait.toFixed(0).padStart(13)} ${b.ms.toFixed(0).padStart(8)} ${b.wait.toFixed(0).padStart(12)} ${(b.ms / a.ms).toFixed(2).padStart(10)}`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const { ASN1 } = (await import('@lapo/asn1js')) as {
     ASN1: { decode(b: Uint8Array): { sub: unknown[] | null } };
@@ -94,6 +146,7 @@ async function main(): Promise<void> {
   );
   const dir = mkdtempSync(join(tmpdir(), 'cmp-lens-bench-'));
   const devNull = openSync('/dev/null', 'w');
+  const memory: string[] = [];
   const inputs: [string, Uint8Array][] = [
     [
       '3.8 KB cp (Siemens)',
@@ -119,7 +172,14 @@ async function main(): Promise<void> {
       ours(bytes);
       lapo(bytes);
     });
-    const nodes = ours(bytes);
+    gc?.();
+    const base = process.memoryUsage();
+    const kept = inspectBytes(bytes);
+    gc?.();
+    const held = process.memoryUsage();
+    const mib = (held.heapUsed + held.arrayBuffers - base.heapUsed - base.arrayBuffers) / 1024 / 1024;
+    const nodes = kept.stats.nodes;
+    memory.push(`${label}: ${mib.toFixed(0)} MiB held by the decoded document (heap + array buffers)`);
     const tOurs = timeIt(runs, () => ours(bytes));
     const tLapo = timeIt(runs, () => lapo(bytes));
     // openssl writes its text to /dev/null: its own work, not this process reading 30 MB of it.
@@ -133,7 +193,9 @@ async function main(): Promise<void> {
     );
   }
   closeSync(devNull);
+  for (const line of memory) console.log(line);
   wholeProcess(dir, inputs.slice(1));
+  await workerRows(inputs.slice(1));
   rmSync(dir, { recursive: true, force: true });
   console.log(`peak memory of this process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB RSS`);
 
@@ -164,7 +226,7 @@ async function main(): Promise<void> {
   }
 }
 
-// npm run bench -- inspector | capture | pq | ca [N M] | whole: one part only.
+// npm run bench -- inspector | capture | pq | ca [N M] | whole | worker: one part only.
 const part = process.argv[2];
 const only: Record<string, () => Promise<void>> = {
   // Whole commands only: cmp-lens inspect (text, --json) against openssl asn1parse -i.
@@ -180,6 +242,11 @@ const only: Record<string, () => Promise<void>> = {
       rmSync(dir, { recursive: true, force: true });
     }
   },
+  worker: () =>
+    workerRows([
+      ['2 MB, 3,000 extraCerts', manyExtraCerts(3000)],
+      ['9.8 MB dense crlann, 200,000 with reasonCode', denseCrlann(200_000)],
+    ]),
   pq: benchPq,
   ca: () => benchCa(Number(process.argv[3] ?? 4), Number(process.argv[4] ?? 25)),
   capture: () => Promise.resolve(),

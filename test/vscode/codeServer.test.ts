@@ -18,6 +18,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import * as h from './harness';
 import { fixtures, grepTree, results, root } from './harness';
+import { denseCrlann, manyExtraCerts } from '../gen/inputs';
 
 let cs: h.CodeServer | undefined;
 let page: Page;
@@ -43,6 +44,28 @@ async function waitForLog(re: RegExp, timeoutMs = 15_000): Promise<void> {
   }
 }
 
+/** Our log's lines that contain `needle`, with the time each was written (the host's clock, in ms). */
+function logLines(needle: string): { at: number; text: string }[] {
+  const out: { at: number; text: string }[] = [];
+  for (const f of grepTree(work, needle, [/extensions$/, /workspace$/]))
+    for (const line of readFileSync(f, 'utf8').split('\n')) {
+      const m = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{3}) \[\w+\] (.*)$/.exec(line);
+      if (m && m[3].includes(needle)) out.push({ at: Date.parse(`${m[1]}T${m[2]}`), text: m[3] });
+    }
+  return out.sort((a, b) => a.at - b.at);
+}
+
+/** Waits for line `nth` (0: the first) of our log containing `needle`, and returns it. */
+async function logLine(needle: string, timeoutMs = 60_000, nth = 0): Promise<{ at: number; text: string }> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const line = logLines(needle)[nth];
+    if (line) return line;
+    if (Date.now() > until) assert.fail(`no log line with "${needle}" within ${timeoutMs} ms`);
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+}
+
 before(async () => {
   cs = await h.startCodeServer({
     trust: true,
@@ -50,6 +73,11 @@ before(async () => {
       copyFileSync(join(fixtures, 'openssl-mock', 'ir-pbm.der'), join(ws, 'ir-pbm.pkimsg'));
       copyFileSync(join(fixtures, 'openssl-mock', 'rr-sig-ec.der'), join(ws, 'rr-sig-ec.pkimsg'));
       copyFileSync(join(fixtures, 'openssl-mock', 'ir-pbm.der'), join(ws, 'ir-pbm.der'));
+      // Issue 20: a dense crlann (9.8 MB, 1.6 million nodes), a small message to open while it
+      // decodes, and the 2 MB message with 3,000 extraCerts that is opened and closed five times.
+      writeFileSync(join(ws, 'dense-crlann.pkimsg'), denseCrlann(200_000));
+      copyFileSync(join(fixtures, 'openssl-mock', 'ir-pbm.der'), join(ws, 'while-decoding.pkimsg'));
+      writeFileSync(join(ws, 'extra-certs.pkimsg'), manyExtraCerts(3000));
       for (const f of ['ir-ml-dsa-44.pkimsg', 'ir-ml-dsa-44-no-extracerts.pkimsg'])
         copyFileSync(join(fixtures, 'pq', f), join(ws, f));
       // OpenSSL 3.5's central key generation answer and the requester's key that opens it (issue 18).
@@ -432,6 +460,65 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
       { timeout: 15_000 },
     );
     await page.screenshot({ path: join(results, 'vscode-inspector-redecoded.png') });
+  });
+
+  it('a dense crlann (9.8 MB, 1.6 million nodes) opens decoded in a worker thread: every node named, no false finding', async () => {
+    const t0 = Date.now();
+    await openFromExplorer('dense-crlann.pkimsg');
+    const ms = await h.msToFirstRow(page, 'CRL announcement', t0, 120_000);
+    const dense = await logLine('decoded dense-crlann.pkimsg', 120_000);
+    // A measurement, not an assertion: double-click to the first tree row.
+    console.log(`dense crlann: first tree row ${ms} ms after the double-click; ${dense.text}`);
+    assert.match(dense.text, /: 1600\d{3} nodes in \d+ ms, in a worker thread$/);
+    const frame = await webviewFrame('CRL announcement', 60_000);
+    await frame.waitForSelector('.checks .check', { timeout: 60_000 });
+    const text = await frame.evaluate(() => document.body.innerText);
+    assert.doesNotMatch(text, /node count|Maximum ASN\.1|does not decode/);
+    assert.match(text, /1600\d{3} nodes \(100\.0% named\)/);
+    await page.screenshot({ path: join(results, 'vscode-inspector-dense-crlann.png') });
+    await runCommand('View: Close All Editors');
+  });
+
+  it('while the dense crlann decodes, the host opens and decodes another message', async () => {
+    // The dense crlann was opened once before: this is its second decode.
+    await openFromExplorer('dense-crlann.pkimsg');
+    const started = (await logLine('decoding dense-crlann.pkimsg', 60_000, 1)).at;
+    // Another gesture while the big one decodes: a second inspector, which the host opens and decodes.
+    await openFromExplorer('while-decoding.pkimsg');
+    const small = await logLine('decoded while-decoding.pkimsg');
+    const smallStarted = await logLine('decoding while-decoding.pkimsg');
+    const dense = await logLine('decoded dense-crlann.pkimsg', 120_000, 1);
+    console.log(`while decoding: ${small.text}, then ${dense.text}`);
+    // The small message started decoding after the big one and was done before it.
+    assert.ok(started <= smallStarted.at, 'the small message was opened while the big one decoded');
+    assert.ok(
+      small.at <= dense.at,
+      `the host decoded another message meanwhile: ${small.text} / ${dense.text}`,
+    );
+    await webviewFrame('initialization request', 30_000);
+    await page
+      .getByRole('tab', { name: /dense-crlann\.pkimsg/ })
+      .first()
+      .click();
+    await webviewFrame('CRL announcement', 60_000);
+  });
+
+  it("closing an inspector frees its model: the 2 MB message opened and closed five times leaves the host's memory within 50 MB", async () => {
+    await runCommand('View: Close All Editors');
+    await page.waitForTimeout(5000);
+    const before = cs!.hostRssMiB();
+    for (let i = 0; i < 5; i++) {
+      const t = Date.now();
+      await openFromExplorer('extra-certs.pkimsg');
+      await h.msToFirstRow(page, 'certification request', t, 60_000);
+      await runCommand('View: Close All Editors');
+    }
+    await page.waitForTimeout(15_000);
+    const after = cs!.hostRssMiB();
+    console.log(
+      `extension host resident memory: ${before.toFixed(0)} MiB before, ${after.toFixed(0)} MiB after five opens and closes`,
+    );
+    assert.ok(after - before <= 50, `the host kept ${(after - before).toFixed(0)} MiB`);
   });
 
   it('Send Message from the inspector to the embedded test CA: an invalid server entry is flagged; the reply opens, the exchange is saved and listed', async () => {

@@ -52,7 +52,48 @@ export interface CodeServer {
   page: Page;
   /** Everything code-server printed so far. */
   log(): string;
+  /** Resident memory of code-server's Node extension host, in MiB (read from /proc). */
+  hostRssMiB(): number;
   stop(): Promise<void>;
+}
+
+/** The processes below `pid` (children, their children …), read from /proc. */
+function descendants(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // pid (comm) state ppid …: the command may hold spaces and parentheses, so read after the last ")".
+      parentOf.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number): void => {
+    for (const [child, parent] of parentOf)
+      if (parent === p) {
+        out.push(child);
+        walk(child);
+      }
+  };
+  walk(pid);
+  return out;
+}
+
+/** VmRSS of the extension host below code-server's process `serverPid` (its command says extensionHost). */
+function extensionHostRss(serverPid: number): number {
+  for (const pid of descendants(serverPid)) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('extensionHost')) continue;
+      const kib = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      if (kib) return Number(kib) / 1024;
+    } catch {
+      // ended meanwhile
+    }
+  }
+  throw new Error(`no extension host process below code-server (pid ${serverPid})`);
 }
 
 /** Files under `dir` whose bytes contain `needle` (skipping paths that match `skip`). */
@@ -172,6 +213,7 @@ export async function startCodeServer(options: {
     workspace: ws,
     page,
     log: () => log,
+    hostRssMiB: () => extensionHostRss(server.pid!),
     stop: async () => {
       await browser.close();
       server.kill('SIGTERM');

@@ -118,13 +118,22 @@ export class InspectorSession extends Disposable {
     const abort = new AbortController();
     const promise = (async () => {
       const bytes = await this.o.load();
+      const log = this.o.protection.log;
+      const started = Date.now();
+      log.info(`decoding ${this.o.title} (${bytes.length} bytes)`);
       const decoding = this.o.protection.openModel(bytes, abort.signal);
       this.progress(decoding, bytes.length, abort);
-      const port = await decoding;
+      const port = await decoding.catch((e: unknown) => {
+        log.info(`decoding ${this.o.title} stopped: ${(e as Error).message}`);
+        throw e;
+      });
       if (abort.signal.aborted || this.isDisposed) {
         port.dispose();
         throw new Error(vscode.l10n.t('Decoding was cancelled.'));
       }
+      log.info(
+        `decoded ${this.o.title}: ${port.info.payload.stats.nodes} nodes in ${Date.now() - started} ms, in ${port.where}`,
+      );
       this.model = port;
       this.version++;
       return port;
