@@ -79,10 +79,10 @@ const builds = [
     tsconfig: 'src/extension/web/tsconfig.json',
   },
   {
-    // The inspector's model in a worker thread (src/node/modelWorker.ts), started by dist/extension.js.
+    // The inspector's model in a worker thread (src/node/worker.ts), started by dist/extension.js.
     ...common,
-    entryPoints: ['src/node/modelWorker.ts'],
-    outfile: 'dist/modelWorker.js',
+    entryPoints: ['src/node/worker.ts'],
+    outfile: 'dist/worker.js',
     platform: 'node',
     format: 'cjs',
     target: 'node20',

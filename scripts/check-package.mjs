@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 
 const allowed = [
-  /^dist\/(extension\.js|modelWorker\.js|web\/extension\.js|webview\/[\w.-]+\.(js|css|ttf))$/,
+  /^dist\/(extension\.js|worker\.js|web\/extension\.js|webview\/[\w.-]+\.(js|css|ttf))$/,
   /^media\/[\w.-]+$/,
   /^media\/walkthrough\/[\w.-]+\.md$/,
   // The examples the walkthrough opens (real messages, see examples/README.md).

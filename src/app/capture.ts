@@ -6,7 +6,12 @@ import type { CaptureRow, CaptureView } from '../shared/capture';
 import { ExchangeChecker } from '../core/checks';
 import { kemCiphertextOf, kemSharedSecret, verifyMessage } from '../core/protection';
 import { readMessage, senderKidHex, transactionIdHex, type ReadMessage } from '../core/base';
-import { groupExchanges, type CaptureResult, type CapturedMessage } from '../core/capture';
+import {
+  groupExchanges,
+  type CaptureResult,
+  type CapturedExchange,
+  type CapturedMessage,
+} from '../core/capture';
 import { noSecrets, type SecretSource } from './ports';
 
 export interface ViewOptions {
@@ -80,44 +85,77 @@ function row(m: CapturedMessage, protection: { verdict: string; chain?: string }
   };
 }
 
+/** One exchange's rows and checks: the unit of work `captureView` hands to a runner. */
+export type ExchangeView = CaptureView['exchanges'][number];
+
 /**
- * Verdicts and exchange checks, one message at a time (so memory stays flat however many there
- * are); `onProgress` hears after each message.
+ * Verdicts and exchange checks of one exchange, one message at a time (so memory stays flat however
+ * many there are); `onMessage` hears after each message.
+ */
+export async function exchangeView(
+  e: CapturedExchange,
+  options: ViewOptions = {},
+  onMessage?: () => void,
+): Promise<ExchangeView> {
+  const rows: CaptureRow[] = [];
+  const checker = new ExchangeChecker();
+  // The exchange's KEM secret, from its genp, for the KemBasedMac messages after it.
+  let kemSecret: Uint8Array | undefined;
+  for (const m of e.messages) {
+    let read: ReadMessage | undefined;
+    let flag: string | undefined;
+    if (!m.decodeError) {
+      try {
+        read = readMessage(m.der);
+      } catch (err) {
+        flag = `does not decode: ${(err as Error).message}`;
+      }
+    }
+    await checker.push(m.der, read ?? null); // null: known not to decode, not decoded again
+    if (read && !kemSecret) kemSecret = kemSecretOf(read, options.kemKeys);
+    const r = row(m, read ? await verdict(m, read, options, kemSecret) : { verdict: 'n/a' });
+    if (flag) r.flags.push(flag);
+    rows.push(r);
+    onMessage?.();
+  }
+  return { transactionID: e.transactionID, rows, findings: checker.finish() };
+}
+
+/**
+ * Runs `exchangeView` for every exchange and returns the results in the same order: in this thread
+ * (`inThisThread`), or spread over worker threads (src/node/worker.ts); `onMessages` hears how many
+ * messages were done, as they are.
+ */
+export type ExchangeRunner = (
+  exchanges: CapturedExchange[],
+  options: ViewOptions,
+  onMessages: (count: number) => void,
+) => Promise<ExchangeView[]>;
+
+/** One exchange after the other, in this thread. */
+export const inThisThread: ExchangeRunner = async (exchanges, options, onMessages) => {
+  const out: ExchangeView[] = [];
+  for (const e of exchanges) out.push(await exchangeView(e, options, () => onMessages(1)));
+  return out;
+};
+
+/**
+ * The capture view: every message's verdict and every exchange's checks, by `runner` (in this
+ * thread unless one is given); `onProgress` hears as messages are done.
  */
 export async function captureView(
   result: CaptureResult,
   title: string,
   options: ViewOptions = {},
   onProgress?: (done: number, total: number) => void,
+  runner: ExchangeRunner = inThisThread,
 ): Promise<CaptureView> {
   const s = result.summary;
-  const groups = groupExchanges(result.messages);
-  const exchanges: CaptureView['exchanges'] = [];
   let done = 0;
-  for (const e of groups) {
-    const rows: CaptureRow[] = [];
-    const checker = new ExchangeChecker();
-    // The exchange's KEM secret, from its genp, for the KemBasedMac messages after it.
-    let kemSecret: Uint8Array | undefined;
-    for (const m of e.messages) {
-      let read: ReadMessage | undefined;
-      let flag: string | undefined;
-      if (!m.decodeError) {
-        try {
-          read = readMessage(m.der);
-        } catch (err) {
-          flag = `does not decode: ${(err as Error).message}`;
-        }
-      }
-      await checker.push(m.der, read ?? null); // null: known not to decode, not decoded again
-      if (read && !kemSecret) kemSecret = kemSecretOf(read, options.kemKeys);
-      const r = row(m, read ? await verdict(m, read, options, kemSecret) : { verdict: 'n/a' });
-      if (flag) r.flags.push(flag);
-      rows.push(r);
-      onProgress?.(++done, result.messages.length);
-    }
-    exchanges.push({ transactionID: e.transactionID, rows, findings: checker.finish() });
-  }
+  const exchanges = await runner(groupExchanges(result.messages), options, (count) => {
+    done += count;
+    onProgress?.(done, result.messages.length);
+  });
   return {
     title,
     summary: `${s.packets} packets, ${s.tcpSegments} TCP segments (${s.outOfOrder} out of order, ${s.retransmitted} retransmitted), ${s.httpMessages} HTTP messages, ${result.messages.length} CMP messages in ${exchanges.length} exchange${exchanges.length === 1 ? '' : 's'}`,

@@ -58,7 +58,16 @@ export {
   type ServeInput,
   type ServingCa,
 } from './serve';
-export { captureView, exportPlan, type ExportFile, type ViewOptions } from './capture';
+export {
+  captureView,
+  exchangeView,
+  exportPlan,
+  inThisThread,
+  type ExchangeRunner,
+  type ExchangeView,
+  type ExportFile,
+  type ViewOptions,
+} from './capture';
 export { ComposerEngine, formChoices, type Built, type ComposerIo } from './composer';
 export { ExchangeFiles, exchangeFolderName, folderTimestamp, type WriteExchangeFile } from './exchangeFiles';
 export { diagramOfCapture, diagramOfMessages, diagramOfTransaction } from './diagram';

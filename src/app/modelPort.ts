@@ -1,6 +1,6 @@
 /**
  * The inspector's model wherever it lives: in this thread (the web extension host, the tests) or in
- * a worker thread (the Node extension host, `src/node/modelWorker.ts`), so decoding a 10 MB message
+ * a worker thread (the Node extension host, `src/node/worker.ts`), so decoding a 10 MB message
  * never holds up the thread every extension shares, and closing the view frees the model whole (the
  * worker ends). Every question is asked by message and answered asynchronously; `answer` is the one
  * dispatcher both sides use, so a question means the same wherever the model is.

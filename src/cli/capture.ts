@@ -3,11 +3,12 @@
  * HTTP path and status, body type, PKIStatus and protection verdict, the gaps the exchange checks
  * find, and what could not be read; `--export DIR` writes each exchange's messages in order.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { captureView, exportPlan, givenSecret } from '../app';
 import { findingLine } from '../core/checks';
 import { readCaptureFile } from '../node/captureFile';
+import { workerRunner } from '../node/worker';
 import type { CaptureRow } from '../shared/capture';
 import { helpText, parseFlags, type FlagSpec } from './args';
 import type { Command } from './command';
@@ -46,7 +47,15 @@ async function run(args: string[], io: Io): Promise<number> {
   } catch (e) {
     throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const view = await captureView(result, file, { secrets: givenSecret(secret) });
+  // Every core checks exchanges: worker threads running dist/worker.js, beside this bundle.
+  const script = join(__dirname, 'worker.js');
+  const view = await captureView(
+    result,
+    file,
+    { secrets: givenSecret(secret) },
+    undefined,
+    existsSync(script) ? workerRunner(script) : undefined,
+  );
   if (p.bool('--json')) {
     io.out(JSON.stringify(view, null, 2));
   } else {

@@ -6,7 +6,7 @@
  * else in src/extension may reach Node's modules or src/node (scripts/lint/layers.mjs enforces it).
  */
 import type * as vscode from 'vscode';
-import type { ExchangeSink, ListenCa, ModelPort, OpenCa } from '../app';
+import type { ExchangeRunner, ExchangeSink, ListenCa, ModelPort, OpenCa } from '../app';
 import type { KeyPair } from '../core/base';
 import type { CaptureResult } from '../core/capture';
 import type { Post, ServerConfig } from '../core/transport';
@@ -31,6 +31,8 @@ export interface Platform {
    * free, and disposing the model ends the worker), in this thread on the web. `signal` cancels.
    */
   openModel(bytes: Uint8Array, signal: AbortSignal): Promise<ModelPort>;
+  /** How a capture's exchanges are checked: over worker threads (Node), in this thread (web). */
+  readonly captureRunner: ExchangeRunner;
   /** Reads and parses a capture, reporting progress; `signal` cancels. */
   readCapture(
     uri: vscode.Uri,

@@ -80,8 +80,8 @@ function wholeProcess(dir: string, inputs: [string, Uint8Array][]): void {
 async function workerRows(inputs: [string, Uint8Array][]): Promise<void> {
   const { monitorEventLoopDelay } = await import('node:perf_hooks');
   const { localModel } = await import('../../src/app');
-  const { workerModel } = await import('../../src/node/modelWorker');
-  const script = join(__dirname, '..', '..', 'dist', 'modelWorker.js');
+  const { workerModel } = await import('../../src/node/worker');
+  const script = join(__dirname, '..', '..', 'dist', 'worker.js');
   console.log(
     "\ninspector model: in this thread vs in a worker thread (median of 3; ms, and the event loop's longest wait meanwhile)",
   );

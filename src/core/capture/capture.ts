@@ -260,14 +260,20 @@ export interface CapturedExchange {
   messages: CapturedMessage[];
 }
 
-/** Messages grouped by transactionID, in capture order; those without one each stand alone. */
+/**
+ * Messages grouped by client host and transactionID, in capture order; those without a transactionID
+ * each stand alone. The client's host is part of the key (not its port: a transaction may take a new
+ * connection per request): the same transactionID from two clients is two transactions (a replay, a
+ * copied request), each checked on its own.
+ */
 export function groupExchanges(messages: CapturedMessage[]): CapturedExchange[] {
-  const groups = new Map<string, CapturedMessage[]>();
+  const groups = new Map<string, { transactionID: string; messages: CapturedMessage[] }>();
   for (const m of messages) {
-    const key = m.transactionID ?? `#${m.index}`;
-    const list = groups.get(key);
-    if (list) list.push(m);
-    else groups.set(key, [m]);
+    const key =
+      m.transactionID === undefined ? `#${m.index}` : `${m.client.replace(/:\d+$/, '')} ${m.transactionID}`;
+    const group = groups.get(key);
+    if (group) group.messages.push(m);
+    else groups.set(key, { transactionID: m.transactionID ?? `#${m.index}`, messages: [m] });
   }
-  return [...groups].map(([transactionID, list]) => ({ transactionID, messages: list }));
+  return [...groups.values()];
 }

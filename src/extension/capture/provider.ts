@@ -146,6 +146,7 @@ class CaptureSession extends Disposable {
               reported = fraction;
             }
           },
+          this.platform.captureRunner,
         );
       },
     );

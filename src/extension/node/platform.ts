@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { readCaptureFile } from '../../node/captureFile';
-import { workerModel } from '../../node/modelWorker';
+import { workerModel, workerRunner } from '../../node/worker';
 import { ExchangeStore } from '../../node/exchangeStore';
 import { nodePost } from '../../node/httpPost';
 import { saveKey } from '../../node/materials';
@@ -26,8 +26,9 @@ export const nodePlatform: Platform = {
   description: `Node ${process.versions.node} (OpenSSL ${process.versions.openssl})`,
   post: (server, o) => nodePost(server, { tlsKeyPassphrase: o.tlsKeyPassphrase }),
   exchangeSink,
-  // dist/extension.js starts dist/modelWorker.js, beside it.
-  openModel: (bytes, signal) => workerModel(join(__dirname, 'modelWorker.js'), bytes, signal),
+  // dist/extension.js starts dist/worker.js, beside it.
+  openModel: (bytes, signal) => workerModel(join(__dirname, 'worker.js'), bytes, signal),
+  captureRunner: workerRunner(join(__dirname, 'worker.js')),
   readCapture: async (uri, onProgress, signal) =>
     uri.scheme === 'file'
       ? readCaptureFile(uri.fsPath, onProgress, signal)

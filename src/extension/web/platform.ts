@@ -7,7 +7,7 @@
  * keep its key in with owner-only access, so a reload starts a new CA.
  */
 import * as vscode from 'vscode';
-import { localModel } from '../../app';
+import { inThisThread, localModel } from '../../app';
 import type { Platform } from '../platform';
 import { readCaptureWhole, workspaceExchange } from '../workspaceFiles';
 import { fetchPost } from './fetchPost';
@@ -36,6 +36,7 @@ export const webPlatform: Platform = {
   // The web worker host is already off the page's thread; the model is made in it.
   openModel: (bytes, signal) =>
     signal.aborted ? Promise.reject(new Error('cancelled')) : Promise.resolve(localModel(bytes)),
+  captureRunner: inThisThread,
   readCapture: readCaptureWhole,
   // A browser file system has no owner-only mode: a private key is never written there.
   saveKey: async () => false,

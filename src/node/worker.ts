@@ -1,0 +1,233 @@
+/**
+ * Work off the main thread, in worker threads running this file (bundled as dist/worker.js):
+ *
+ * - The inspector's model (the Node extension host): the host sends the file's bytes, the worker
+ *   decodes and annotates them and answers the view's questions (`answer`, the same dispatcher a model
+ *   in the host's thread uses). Ending the worker frees the model whole. Protocol (structured clone):
+ *   host → worker `{ open: bytes }` once, then `{ id, q, args }`; worker → host `{ info }` or
+ *   `{ failed }` once, then `{ id, a }` or `{ id, failed }`.
+ * - A capture's exchanges (`cmp-lens capture`, the capture view): a pool of workers, each given
+ *   batches of exchanges `{ job, exchanges, kemKeys }`, answering `{ job, views }` (or `{ job, failed }`)
+ *   and `{ progress: n }` after each exchange (n messages); a MAC's secret is asked of the main thread
+ *   (`{ lookup: query, lid }` → `{ lid, secret }`), where the SecretSource is.
+ */
+import { Worker, isMainThread, parentPort } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import {
+  answer,
+  exchangeView,
+  inspectModel,
+  inThisThread,
+  localModel,
+  modelInfo,
+  type ExchangeRunner,
+  type ExchangeView,
+  type InspectorModel,
+  type ModelInfo,
+  type ModelPort,
+  type Question,
+  type SecretQuery,
+  type SecretSource,
+} from '../app';
+import type { CapturedExchange } from '../core/capture';
+
+type ToWorker =
+  | { open: Uint8Array }
+  | { id: number; q: Question; args: unknown[] }
+  | { job: number; exchanges: CapturedExchange[]; kemKeys?: Uint8Array[] }
+  | { lid: number; secret: Uint8Array | undefined };
+type FromWorker =
+  | { info: ModelInfo }
+  | { id: number; a: unknown }
+  | { id?: number; failed: string }
+  | { job: number; views: ExchangeView[] }
+  | { job: number; jobFailed: string }
+  | { progress: number }
+  | { lookup: SecretQuery; lid: number };
+
+/** The worker's side: one model, questions answered in order; or capture batches. */
+function serve(): void {
+  const port = parentPort!;
+  let model: InspectorModel | undefined;
+  // Secrets asked of the main thread, by lookup id.
+  const lookups = new Map<number, (s: Uint8Array | undefined) => void>();
+  let nextLookup = 1;
+  const secrets: SecretSource = {
+    lookup: (query) =>
+      new Promise((resolve) => {
+        const lid = nextLookup++;
+        lookups.set(lid, resolve);
+        port.postMessage({ lookup: query, lid } satisfies FromWorker);
+      }),
+  };
+  port.on('message', (msg: ToWorker) => {
+    if ('lid' in msg) {
+      lookups.get(msg.lid)?.(msg.secret);
+      lookups.delete(msg.lid);
+      return;
+    }
+    if ('job' in msg) {
+      void (async () => {
+        try {
+          const views: ExchangeView[] = [];
+          for (const e of msg.exchanges) {
+            views.push(await exchangeView(e, { secrets, kemKeys: msg.kemKeys }));
+            port.postMessage({ progress: e.messages.length } satisfies FromWorker);
+          }
+          port.postMessage({ job: msg.job, views } satisfies FromWorker);
+        } catch (e) {
+          port.postMessage({ job: msg.job, jobFailed: (e as Error).message } satisfies FromWorker);
+        }
+      })();
+      return;
+    }
+    if ('open' in msg) {
+      try {
+        model = inspectModel(msg.open);
+        port.postMessage({ info: modelInfo(model) } satisfies FromWorker);
+      } catch (e) {
+        port.postMessage({ failed: (e as Error).message } satisfies FromWorker);
+      }
+      return;
+    }
+    try {
+      if (!model) throw new Error('no model: the file was not decoded');
+      port.postMessage({ id: msg.id, a: answer(model, msg.q, msg.args as never) } satisfies FromWorker);
+    } catch (e) {
+      port.postMessage({ id: msg.id, failed: (e as Error).message } satisfies FromWorker);
+    }
+  });
+}
+
+if (!isMainThread && parentPort) serve();
+
+/** Said when a decode is cancelled (the person closed the view or pressed Cancel). */
+export class Cancelled extends Error {
+  constructor() {
+    super('cancelled');
+  }
+}
+
+/**
+ * Decodes `bytes` in a new worker thread running `script` (this file, bundled) and returns the
+ * model's port; `signal` ends the worker and rejects with Cancelled. Where no worker can be started,
+ * the model is made in this thread (said once in `onFallback`).
+ */
+export function workerModel(
+  script: string,
+  bytes: Uint8Array,
+  signal?: AbortSignal,
+  onFallback?: (why: string) => void,
+): Promise<ModelPort> {
+  let worker: Worker;
+  try {
+    worker = new Worker(script);
+  } catch (e) {
+    onFallback?.((e as Error).message);
+    return Promise.resolve(localModel(bytes));
+  }
+  return new Promise<ModelPort>((resolve, reject) => {
+    const waiting = new Map<number, { resolve: (a: unknown) => void; reject: (e: Error) => void }>();
+    let next = 1;
+    let ended = false;
+    const end = (why: Error): void => {
+      if (ended) return;
+      ended = true;
+      void worker.terminate();
+      for (const w of waiting.values()) w.reject(why);
+      waiting.clear();
+      reject(why);
+    };
+    const onAbort = () => end(new Cancelled());
+    signal?.addEventListener('abort', onAbort, { once: true });
+    worker.on('error', (e) => end(new Error(`the decoding worker stopped: ${e.message}`)));
+    worker.on('exit', () => end(new Error('the decoding worker ended')));
+    worker.on('message', (msg: FromWorker) => {
+      if ('job' in msg || 'progress' in msg || 'lookup' in msg) return;
+      if ('info' in msg) {
+        signal?.removeEventListener('abort', onAbort);
+        resolve({
+          info: msg.info,
+          where: 'a worker thread',
+          ask: (q, ...args) =>
+            new Promise((res, rej) => {
+              if (ended) return rej(new Error('the model was closed'));
+              const id = next++;
+              waiting.set(id, { resolve: res as (a: unknown) => void, reject: rej });
+              worker.postMessage({ id, q, args } satisfies ToWorker);
+            }),
+          dispose: () => end(new Error('the model was closed')),
+        });
+        return;
+      }
+      if (msg.id === undefined) {
+        end(new Error('failed' in msg ? msg.failed : 'the decoding worker failed'));
+        return;
+      }
+      const w = waiting.get(msg.id);
+      waiting.delete(msg.id);
+      if (!w) return;
+      if ('failed' in msg) w.reject(new Error(msg.failed));
+      else w.resolve((msg as { a: unknown }).a);
+    });
+    if (signal?.aborted) return onAbort();
+    worker.postMessage({ open: bytes } satisfies ToWorker);
+  });
+}
+
+/** Exchanges a worker is given at a time: few messages each, so the workers stay evenly busy. */
+const batchSize = 32;
+
+/**
+ * An ExchangeRunner that spreads the exchanges over `size` worker threads (all cores by default)
+ * running `script`; each batch's views come back in order. A capture with fewer than `minMessages`
+ * messages is checked in this thread (starting workers costs more than it saves).
+ */
+export function workerRunner(
+  script: string,
+  size = Math.max(1, availableParallelism()),
+  minMessages = 500,
+): ExchangeRunner {
+  return async (exchanges, options, onMessages) => {
+    const total = exchanges.reduce((n, e) => n + e.messages.length, 0);
+    if (total < minMessages || size < 1) return inThisThread(exchanges, options, onMessages);
+    const batches: CapturedExchange[][] = [];
+    for (let i = 0; i < exchanges.length; i += batchSize) batches.push(exchanges.slice(i, i + batchSize));
+    const views: ExchangeView[][] = new Array<ExchangeView[]>(batches.length);
+    const workers = Array.from({ length: Math.min(size, batches.length) }, () => new Worker(script));
+    let next = 0;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let finished = 0;
+        const give = (w: Worker): void => {
+          if (next >= batches.length) return;
+          const job = next++;
+          w.postMessage({ job, exchanges: batches[job], kemKeys: options.kemKeys } satisfies ToWorker);
+        };
+        for (const w of workers) {
+          w.on('error', (e) => reject(new Error(`a capture worker stopped: ${e.message}`)));
+          w.on('message', (msg: FromWorker) => {
+            if ('progress' in msg) return onMessages(msg.progress);
+            if ('lookup' in msg) {
+              const lookup = (options.secrets?.lookup(msg.lookup) ?? Promise.resolve(undefined)).catch(
+                () => undefined,
+              );
+              void lookup.then((secret) => w.postMessage({ lid: msg.lid, secret } satisfies ToWorker));
+              return;
+            }
+            if ('jobFailed' in msg) return reject(new Error(msg.jobFailed));
+            if ('views' in msg) {
+              views[msg.job] = msg.views;
+              if (++finished === batches.length) resolve();
+              else give(w);
+            }
+          });
+          give(w);
+        }
+      });
+    } finally {
+      await Promise.all(workers.map((w) => w.terminate()));
+    }
+    return views.flat();
+  };
+}
