@@ -3,7 +3,7 @@
  * inspector), text (Show as Text, Compare, `cmp-lens inspect`) or JSON (`--json`).
  */
 import { unwrapInput, type Unwrapped } from '../core/base';
-import { formatLines, inspectInput, InspectorModel, jsonChunks } from '../core/inspect';
+import { formatLines, inspectInput, InspectorModel, jsonChunks, type InspectOptions } from '../core/inspect';
 
 /** The inspector's view model and its answers to the webview (tree pages, details, filter, bytes). */
 export { InspectorModel, respond, showPayload } from '../core/inspect';
@@ -22,8 +22,8 @@ export function inspectFile(bytes: Uint8Array): Inspected {
 }
 
 /** The inspector's model of a file: the annotated document with lazy pages of children. */
-export function inspectModel(bytes: Uint8Array): InspectorModel {
-  const { doc, der } = inspectInput(bytes);
+export function inspectModel(bytes: Uint8Array, options: InspectOptions = {}): InspectorModel {
+  const { doc, der } = inspectInput(bytes, options);
   return new InspectorModel(doc, der);
 }
 

@@ -6,7 +6,7 @@
  * else in src/extension may reach Node's modules or src/node (scripts/lint/layers.mjs enforces it).
  */
 import type * as vscode from 'vscode';
-import type { ExchangeRunner, ExchangeSink, ListenCa, ModelPort, OpenCa } from '../app';
+import type { ExchangeRunner, ExchangeSink, ListenCa, ModelInfo, ModelPort, OpenCa } from '../app';
 import type { KeyPair } from '../core/base';
 import type { CaptureResult } from '../core/capture';
 import type { Post, ServerConfig } from '../core/transport';
@@ -30,7 +30,7 @@ export interface Platform {
    * Decodes a file for an inspector: in a worker thread on the Node host (the host's thread stays
    * free, and disposing the model ends the worker), in this thread on the web. `signal` cancels.
    */
-  openModel(bytes: Uint8Array, signal: AbortSignal): Promise<ModelPort>;
+  openModel(bytes: Uint8Array, signal: AbortSignal, onEarly?: (early: ModelInfo) => void): Promise<ModelPort>;
   /** How a capture's exchanges are checked: over worker threads (Node), in this thread (web). */
   readonly captureRunner: ExchangeRunner;
   /** Reads and parses a capture, reporting progress; `signal` cancels. */

@@ -38,12 +38,16 @@ type ToWorker =
   | { lid: number; secret: Uint8Array | undefined };
 type FromWorker =
   | { info: ModelInfo }
+  | { early: ModelInfo }
   | { id: number; a: unknown }
   | { id?: number; failed: string }
   | { job: number; views: ExchangeView[] }
   | { job: number; jobFailed: string }
   | { progress: number }
   | { lookup: SecretQuery; lid: number };
+
+/** Files bigger than this get a first look (`early`) before the whole is decoded. */
+const earlyAfterBytes = 512 * 1024;
 
 /** The worker's side: one model, questions answered in order; or capture batches. */
 function serve(): void {
@@ -83,6 +87,12 @@ function serve(): void {
     }
     if ('open' in msg) {
       try {
+        // A big file's first rows first: its top annotated, a few thousand nodes, then the whole.
+        if (msg.open.length > earlyAfterBytes) {
+          const early = modelInfo(inspectModel(msg.open, { annotateNodes: 2000 }));
+          early.payload.decoding = true;
+          port.postMessage({ early } satisfies FromWorker);
+        }
         model = inspectModel(msg.open);
         port.postMessage({ info: modelInfo(model) } satisfies FromWorker);
       } catch (e) {
@@ -110,13 +120,15 @@ export class Cancelled extends Error {
 
 /**
  * Decodes `bytes` in a new worker thread running `script` (this file, bundled) and returns the
- * model's port; `signal` ends the worker and rejects with Cancelled. Where no worker can be started,
+ * model's port; `signal` ends the worker and rejects with Cancelled. A big file's first look comes
+ * to `onEarly` before (its top rows, `payload.decoding` set). Where no worker can be started,
  * the model is made in this thread (said once in `onFallback`).
  */
 export function workerModel(
   script: string,
   bytes: Uint8Array,
   signal?: AbortSignal,
+  onEarly?: (early: ModelInfo) => void,
   onFallback?: (why: string) => void,
 ): Promise<ModelPort> {
   let worker: Worker;
@@ -144,6 +156,7 @@ export function workerModel(
     worker.on('exit', () => end(new Error('the decoding worker ended')));
     worker.on('message', (msg: FromWorker) => {
       if ('job' in msg || 'progress' in msg || 'lookup' in msg) return;
+      if ('early' in msg) return onEarly?.(msg.early);
       if ('info' in msg) {
         signal?.removeEventListener('abort', onAbort);
         resolve({

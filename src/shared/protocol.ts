@@ -71,6 +71,8 @@ export interface ShowPayload {
   roots: NodeRow[];
   /** Bumped on every re-decode, so stale answers can be told apart. */
   version: number;
+  /** A first look at a big file while the whole of it is decoded: counts and problems are not final. */
+  decoding?: boolean;
 }
 
 export type CopyWhat = 'value' | 'path' | 'hex' | 'base64';

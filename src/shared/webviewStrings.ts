@@ -266,6 +266,7 @@ export const webviewTexts: readonly string[] = [
   "{0} matches",
   "{0} matches (first {1} shown)",
   "{0} messages",
+  "{0}, {1}, {2} bytes, decoding…",
   "{0}, {1}, {2} bytes, {3} nodes ({4}% named)",
   "… and {0} more (Show as Text, or cmp-lens inspect, lists them all)",
   "… and {0} more (cmp-lens capture lists them all)",

@@ -23,8 +23,11 @@ function onesSum(bytes: Uint8Array, sum = 0): number {
  * Writes about `targetBytes` of capture to `file`; returns the number of CMP messages in it. Each
  * repetition moves the client to its own loopback address (127.a.b.c; checksums recomputed), so
  * every connection is new to any reader, and keeps the bytes of every CMP message (verdicts hold).
+ * Each repetition is then an exchange of its own (exchanges are told apart by client host and
+ * transactionID). `oneClient`: one client host, each repetition from its own port instead — one
+ * long exchange per transactionID (a client replaying its requests), at most 6,250 repetitions.
  */
-export function makeBigCapture(file: string, targetBytes: number): number {
+export function makeBigCapture(file: string, targetBytes: number, oneClient = false): number {
   const src = new Uint8Array(
     readFileSync(join(root, 'test', 'fixtures', 'pcap', 'cmp-http-ir-exchange.pcap')),
   );
@@ -49,7 +52,11 @@ export function makeBigCapture(file: string, targetBytes: number): number {
       const total = dv.getUint16(ip + 2);
       const tcp = ip + ihl;
       const clientIsSource = dv.getUint16(tcp) !== 18301;
-      c.set(client, ip + (clientIsSource ? 12 : 16));
+      if (oneClient) {
+        // The corpus has two connections per repetition (ports 50272, 50276): kept apart by the low bits.
+        const at = tcp + (clientIsSource ? 0 : 2);
+        dv.setUint16(at, 10_000 + ((rep * 8 + (dv.getUint16(at) & 7)) % 50_000));
+      } else c.set(client, ip + (clientIsSource ? 12 : 16));
       dv.setUint16(ip + 10, 0);
       dv.setUint16(ip + 10, ~onesSum(c.subarray(ip, ip + ihl)) & 0xffff);
       const segment = c.subarray(tcp, ip + total);

@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { captureView, givenSecret, localModel, type SecretQuery } from '../../src/app';
+import { captureView, givenSecret, localModel, type ModelInfo, type SecretQuery } from '../../src/app';
 import { readCaptureFile } from '../../src/node/captureFile';
 import { Cancelled, workerModel, workerRunner } from '../../src/node/worker';
 import { makeBigCapture } from '../bench/capture';
@@ -48,7 +48,11 @@ describe('the model in a worker thread', { skip: !existsSync(script) && 'dist/wo
   it('this thread keeps answering while a dense crlann (200,000 entries) decodes in the worker', async () => {
     const big = denseCrlann(200_000);
     const order: string[] = [];
-    const decoding = workerModel(script, big).then((m) => {
+    let early: ModelInfo | undefined;
+    const decoding = workerModel(script, big, undefined, (e) => {
+      order.push('first look');
+      early = e;
+    }).then((m) => {
       order.push('decoded');
       return m;
     });
@@ -61,7 +65,12 @@ describe('the model in a worker thread', { skip: !existsSync(script) && 'dist/wo
     );
     const m = await decoding;
     try {
-      assert.deepEqual(order, ['other task', 'decoded']);
+      assert.deepEqual(order, ['other task', 'first look', 'decoded']);
+      // The first look: the top rows and the summary, said to be partial.
+      assert.equal(early?.payload.decoding, true);
+      assert.equal(early?.payload.roots[0].type, 'PKIMessage');
+      assert.equal(early?.payload.summary?.bodyType, 'crlann');
+      assert.equal(m.info.payload.decoding, undefined);
       assert.equal(m.info.payload.summary?.bodyType, 'crlann');
       assert.equal(m.info.payload.stats.nodes, m.info.payload.stats.explained);
       const rows = await m.ask(

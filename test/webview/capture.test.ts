@@ -111,7 +111,8 @@ describe('capture view', () => {
     let bytes: Uint8Array;
     let total: number;
     try {
-      total = makeBigCapture(join(dir, 'big.pcap'), 1_100_000);
+      // One client replaying its exchange: one long exchange per transactionID, paged.
+      total = makeBigCapture(join(dir, 'big.pcap'), 1_100_000, true);
       bytes = new Uint8Array(readFileSync(join(dir, 'big.pcap')));
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -36,14 +36,17 @@ export function renderSummary(header: HTMLElement, p: ShowPayload): void {
   const meta = el(
     'span',
     'meta',
-    t(
-      '{0}, {1}, {2} bytes, {3} nodes ({4}% named)',
-      p.kind,
-      wrap,
-      p.size,
-      p.stats.nodes,
-      p.stats.nodes ? ((100 * p.stats.explained) / p.stats.nodes).toFixed(1) : 0,
-    ),
+    p.decoding
+      ? // A first look at a big file: its top rows; the counts come with the whole.
+        t('{0}, {1}, {2} bytes, decoding…', p.kind, wrap, p.size)
+      : t(
+          '{0}, {1}, {2} bytes, {3} nodes ({4}% named)',
+          p.kind,
+          wrap,
+          p.size,
+          p.stats.nodes,
+          p.stats.nodes ? ((100 * p.stats.explained) / p.stats.nodes).toFixed(1) : 0,
+        ),
   );
   title.append(meta);
   if (s) {

@@ -126,7 +126,8 @@ function reveal(chain: string[]): void {
 }
 
 function show(p: ShowPayload): void {
-  const firstShow = version === -1;
+  // -1: nothing shown yet; -2: a big file's first look (its top rows while the whole decodes).
+  const firstShow = version < 0;
   version = p.version;
   document.title = p.title;
   renderSummary(header, p);

@@ -9,7 +9,7 @@ import { Certificate, CertificateList, SubjectPublicKeyInfo } from '@peculiar/as
 import type { AnnotatedDocument, AnnotatedNode, DocumentKind, Problem } from '../../shared/annotated';
 import { CertReqMessages, PKIMessage, PKIMessages, type OpenType } from '../asn1';
 import { readTlv, type DerLimits, type TlvTree } from '../der/reader';
-import { Annotator } from './annotate';
+import { Annotator, type AnnotateLimits } from './annotate';
 import { unwrapInput } from '../base/pem';
 import { summarizeMessage } from './summary';
 
@@ -29,6 +29,11 @@ export interface InspectOptions {
   /** Take this kind instead of recognising one. */
   kind?: DocumentKind;
   limits?: Partial<DerLimits>;
+  /**
+   * Nodes annotated at most (2,000,000 by default); past them nodes are shown "not annotated". A first
+   * look at a big file (the inspector's first rows while the whole is decoded) takes a few thousand.
+   */
+  annotateNodes?: number;
 }
 
 interface Attempt {
@@ -43,9 +48,9 @@ function attempt(
   tlv: number,
   kind: DocumentKind,
   type: OpenType | undefined,
-  maxDepth: number,
+  limits: AnnotateLimits,
 ): Attempt {
-  const annotator = new Annotator(tree, { maxDepth, maxNodes: 2_000_000 });
+  const annotator = new Annotator(tree, limits);
   const node = type ? annotator.annotate(tlv, type, 0, 0) : annotator.generic(tlv, 0, 0, false);
   annotator.finish(node, 0);
   annotator.out.trim();
@@ -54,15 +59,15 @@ function attempt(
 }
 
 /** Tries the schemas in order; the first that explains the element without errors wins. */
-function recognise(tree: TlvTree, tlv: number, maxDepth: number, forced?: DocumentKind): Attempt {
+function recognise(tree: TlvTree, tlv: number, limits: AnnotateLimits, forced?: DocumentKind): Attempt {
   if (forced) {
     const type = candidates.find(([k]) => k === forced)?.[1];
-    return attempt(tree, tlv, forced, type, maxDepth);
+    return attempt(tree, tlv, forced, type, limits);
   }
   let asMessage: Attempt | undefined;
   if (tree.tagClass(tlv) === 0 && tree.tagNumber[tlv] === 16) {
     for (const [kind, type] of candidates) {
-      const a = attempt(tree, tlv, kind, type, maxDepth);
+      const a = attempt(tree, tlv, kind, type, limits);
       if (a.errors === 0) return a;
       if (kind === 'PKIMessage') asMessage = a;
     }
@@ -70,7 +75,7 @@ function recognise(tree: TlvTree, tlv: number, maxDepth: number, forced?: Docume
   // A damaged PKIMessage (header and body found) is best shown as one, with its problems.
   const names = asMessage?.root.children.map((c) => c.name) ?? [];
   if (asMessage && names.includes('header') && names.includes('body')) return asMessage;
-  return attempt(tree, tlv, 'ASN.1', undefined, maxDepth);
+  return attempt(tree, tlv, 'ASN.1', undefined, limits);
 }
 
 /** The annotated document for file content. Never throws: faults are in `problems`. */
@@ -91,12 +96,15 @@ export function inspectInput(
   for (const p of doc.problems) problems.push(p);
   const roots: AnnotatedNode[] = [];
   let kind = 'ASN.1' as DocumentKind;
-  const maxDepth = options.limits?.maxDepth ?? 200;
+  const limits: AnnotateLimits = {
+    maxDepth: options.limits?.maxDepth ?? 200,
+    maxNodes: options.annotateNodes ?? 2_000_000,
+  };
   // The annotators count nodes as they make them: no second walk of the tree.
   const stats = { nodes: 0, explained: 0 };
   doc.roots.forEach((tlv, i) => {
-    const a = i === 0 ? recognise(doc.tree, tlv, maxDepth, options.kind) : undefined;
-    const annotator = a?.annotator ?? new Annotator(doc.tree, { maxDepth, maxNodes: 2_000_000 });
+    const a = i === 0 ? recognise(doc.tree, tlv, limits, options.kind) : undefined;
+    const annotator = a?.annotator ?? new Annotator(doc.tree, limits);
     if (a) {
       kind = a.kind;
       roots.push(a.root);

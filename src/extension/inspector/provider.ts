@@ -260,7 +260,7 @@ export function registerInspector(
     log,
     changed: (session) => sessions.update(session),
     saveKey: (uri, pkcs8) => platform.saveKey(uri, { pkcs8 }),
-    openModel: (bytes, signal) => platform.openModel(bytes, signal),
+    openModel: (bytes, signal, onEarly) => platform.openModel(bytes, signal, onEarly),
   };
   const diagnostics = vscode.languages.createDiagnosticCollection('cmpLens');
   const copy = (what: CopyWhat) => (ctx?: NodeContext) => {

@@ -14,6 +14,7 @@ import {
   lintMessage,
   readDerInput,
   secretQueryFor,
+  type ModelInfo,
   type ModelPort,
   type SecretQuery,
   type SecretSource,
@@ -42,7 +43,7 @@ export interface ProtectionContext {
   /** Writes a private key owner-only (PKCS#8 PEM); false where that cannot be promised (the browser). */
   saveKey(uri: vscode.Uri, pkcs8: Uint8Array): Promise<boolean>;
   /** Decodes a file's bytes into a model (a worker thread on the Node host); `signal` cancels. */
-  openModel(bytes: Uint8Array, signal: AbortSignal): Promise<ModelPort>;
+  openModel(bytes: Uint8Array, signal: AbortSignal, onEarly?: (early: ModelInfo) => void): Promise<ModelPort>;
 }
 
 /** A decode that takes longer than this shows a progress notification (with Cancel). */
@@ -86,6 +87,9 @@ export class InspectorSession extends Disposable {
         (m) => void this.onMessage(m),
       ),
     );
+    // The decode starts now, while the webview loads (it asks for the tree once it is ready): a big
+    // file's first rows show that much sooner. A failure is said when the view asks.
+    this.ensureModel().catch(() => undefined);
   }
 
   /** Decodes again (the file changed) and shows the result. */
@@ -121,7 +125,10 @@ export class InspectorSession extends Disposable {
       const log = this.o.protection.log;
       const started = Date.now();
       log.info(`decoding ${this.o.title} (${bytes.length} bytes)`);
-      const decoding = this.o.protection.openModel(bytes, abort.signal);
+      const decoding = this.o.protection.openModel(bytes, abort.signal, (early) => {
+        this.early = early;
+        if (this.ready && !this.model) this.postEarly();
+      });
       this.progress(decoding, bytes.length, abort);
       const port = await decoding.catch((e: unknown) => {
         log.info(`decoding ${this.o.title} stopped: ${(e as Error).message}`);
@@ -171,7 +178,19 @@ export class InspectorSession extends Disposable {
     }, progressAfterMs);
   }
 
+  /** A big file's first look, while the whole is decoded (shown once the webview is ready). */
+  private early: ModelInfo | undefined;
+  /** The webview said it is ready (messages posted before are lost). */
+  private ready = false;
+
+  private postEarly(): void {
+    if (!this.early) return;
+    this.post({ type: 'show', payload: { ...this.early.payload, title: this.o.title, version: -2 } });
+    this.early = undefined;
+  }
+
   private async show(): Promise<void> {
+    if (!this.model) this.postEarly();
     const m = await this.ensureModel();
     this.post({ type: 'show', payload: { ...m.info.payload, title: this.o.title, version: this.version } });
     if (m.info.kind === 'PKIMessage') {
@@ -454,6 +473,7 @@ export class InspectorSession extends Disposable {
     try {
       switch (message.type) {
         case 'ready':
+          this.ready = true;
           this.post({ type: 'strings', strings: webviewStrings() });
           return await this.show();
         case 'copy':

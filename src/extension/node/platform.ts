@@ -27,7 +27,7 @@ export const nodePlatform: Platform = {
   post: (server, o) => nodePost(server, { tlsKeyPassphrase: o.tlsKeyPassphrase }),
   exchangeSink,
   // dist/extension.js starts dist/worker.js, beside it.
-  openModel: (bytes, signal) => workerModel(join(__dirname, 'worker.js'), bytes, signal),
+  openModel: (bytes, signal, onEarly) => workerModel(join(__dirname, 'worker.js'), bytes, signal, onEarly),
   captureRunner: workerRunner(join(__dirname, 'worker.js')),
   readCapture: async (uri, onProgress, signal) =>
     uri.scheme === 'file'
