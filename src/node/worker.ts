@@ -29,12 +29,19 @@ import {
   type SecretQuery,
   type SecretSource,
 } from '../app';
+import { senderKidOf } from '../core/base';
 import type { CapturedExchange } from '../core/capture';
 
 type ToWorker =
   | { open: Uint8Array }
   | { id: number; q: Question; args: unknown[] }
-  | { job: number; exchanges: CapturedExchange[]; kemKeys?: Uint8Array[] }
+  | {
+      job: number;
+      exchanges: CapturedExchange[];
+      kemKeys?: Uint8Array[];
+      /** Secrets looked up ahead by the main thread, by `secretKey`. */
+      secrets: [string, Uint8Array | undefined][];
+    }
   | { lid: number; secret: Uint8Array | undefined };
 type FromWorker =
   | { info: ModelInfo }
@@ -45,6 +52,34 @@ type FromWorker =
   | { job: number; jobFailed: string }
   | { progress: number }
   | { lookup: SecretQuery; lid: number };
+
+/** What a secret lookup is keyed by: the message's senderKID and transactionID. */
+function secretKey(q: Pick<SecretQuery, 'senderKid' | 'transactionId'>): string {
+  return `${q.senderKid ?? ''} ${q.transactionId ?? ''}`;
+}
+
+/**
+ * The secrets a batch's messages will look up, looked up here (where the SecretSource is) and sent
+ * with the batch: a round trip between threads per message would keep the workers waiting.
+ */
+async function lookupAhead(
+  exchanges: CapturedExchange[],
+  secrets: SecretSource | undefined,
+): Promise<[string, Uint8Array | undefined][]> {
+  if (!secrets) return [];
+  const out = new Map<string, Uint8Array | undefined>();
+  for (const e of exchanges)
+    for (const m of e.messages) {
+      const q = { senderKid: senderKidOf(m.der), transactionId: m.transactionID || undefined };
+      const key = secretKey(q);
+      if (!out.has(key))
+        out.set(
+          key,
+          await secrets.lookup({ ...q, purpose: `the MAC of message #${m.index}` }).catch(() => undefined),
+        );
+    }
+  return [...out];
+}
 
 /** Files bigger than this get a first look (`early`) before the whole is decoded. */
 const earlyAfterBytes = 512 * 1024;
@@ -73,9 +108,15 @@ function serve(): void {
     if ('job' in msg) {
       void (async () => {
         try {
+          // The secrets the main thread looked up for this batch answer at once; others are asked for.
+          const known = new Map(msg.secrets);
+          const batchSecrets: SecretSource = {
+            lookup: (q) =>
+              known.has(secretKey(q)) ? Promise.resolve(known.get(secretKey(q))) : secrets.lookup(q),
+          };
           const views: ExchangeView[] = [];
           for (const e of msg.exchanges) {
-            views.push(await exchangeView(e, { secrets, kemKeys: msg.kemKeys }));
+            views.push(await exchangeView(e, { secrets: batchSecrets, kemKeys: msg.kemKeys }));
             port.postMessage({ progress: e.messages.length } satisfies FromWorker);
           }
           port.postMessage({ job: msg.job, views } satisfies FromWorker);
@@ -111,6 +152,39 @@ function serve(): void {
 
 if (!isMainThread && parentPort) serve();
 
+/**
+ * One worker started ahead and idle (unref'd: it keeps no process alive), for the next inspector:
+ * starting a worker and loading its bundle is a tenth of a second the first rows need not wait for.
+ */
+let spare: { script: string; worker: Worker } | undefined;
+
+/** Starts the spare worker for `script` if there is none. */
+export function keepSpare(script: string): void {
+  if (spare?.script === script) return;
+  try {
+    const worker = new Worker(script);
+    worker.unref();
+    // A spare that fails or ends is forgotten; the next view starts its own.
+    const forget = () => {
+      if (spare?.worker === worker) spare = undefined;
+    };
+    worker.on('error', forget);
+    worker.on('exit', forget);
+    spare = { script, worker };
+  } catch {
+    spare = undefined;
+  }
+}
+
+function takeSpare(script: string): Worker | undefined {
+  if (spare?.script !== script) return undefined;
+  const { worker } = spare;
+  spare = undefined;
+  worker.removeAllListeners();
+  worker.ref();
+  return worker;
+}
+
 /** Said when a decode is cancelled (the person closed the view or pressed Cancel). */
 export class Cancelled extends Error {
   constructor() {
@@ -133,7 +207,9 @@ export function workerModel(
 ): Promise<ModelPort> {
   let worker: Worker;
   try {
-    worker = new Worker(script);
+    worker = takeSpare(script) ?? new Worker(script);
+    // The next view's worker starts now, idle until then (its bundle loaded: that much sooner).
+    setImmediate(() => keepSpare(script));
   } catch (e) {
     onFallback?.((e as Error).message);
     return Promise.resolve(localModel(bytes));
@@ -215,7 +291,16 @@ export function workerRunner(
         const give = (w: Worker): void => {
           if (next >= batches.length) return;
           const job = next++;
-          w.postMessage({ job, exchanges: batches[job], kemKeys: options.kemKeys } satisfies ToWorker);
+          void lookupAhead(batches[job], options.secrets).then(
+            (secrets) =>
+              w.postMessage({
+                job,
+                exchanges: batches[job],
+                kemKeys: options.kemKeys,
+                secrets,
+              } satisfies ToWorker),
+            reject,
+          );
         };
         for (const w of workers) {
           w.on('error', (e) => reject(new Error(`a capture worker stopped: ${e.message}`)));

@@ -143,7 +143,9 @@ describe(
           workerRunner(script, 2),
         );
         assert.deepEqual(there, here);
-        assert.equal(asked.length - askedHere, askedHere, 'each worker asked this thread for the secrets');
+        // This thread looked the secrets up (once per senderKID and transactionID) for the workers.
+        assert.ok(asked.length > askedHere, 'the secrets were looked up in this thread');
+        assert.ok(asked.length - askedHere <= askedHere);
         assert.equal(progress.at(-1), result.messages.length);
         const verdicts = new Set(here.exchanges.flatMap((e) => e.rows.map((r) => r.protection)));
         assert.ok(verdicts.has('valid'), [...verdicts].join(', '));

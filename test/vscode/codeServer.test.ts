@@ -463,12 +463,18 @@ describe('CMP Lens in a real VS Code (code-server)', () => {
   });
 
   it('a dense crlann (9.8 MB, 1.6 million nodes) opens decoded in a worker thread: every node named, no false finding', async () => {
+    const rssBefore = cs!.hostRssMiB();
     const t0 = Date.now();
     await openFromExplorer('dense-crlann.pkimsg');
     const ms = await h.msToFirstRow(page, 'CRL announcement', t0, 120_000);
     const dense = await logLine('decoded dense-crlann.pkimsg', 120_000);
+    await webviewFrame('1600038 nodes', 60_000);
+    const rssOpen = cs!.hostRssMiB();
     // A measurement, not an assertion: double-click to the first tree row.
-    console.log(`dense crlann: first tree row ${ms} ms after the double-click; ${dense.text}`);
+    console.log(
+      `dense crlann: first tree row ${ms} ms after the double-click; ${dense.text}; extension host ${rssBefore.toFixed(0)} MiB before, ${rssOpen.toFixed(0)} MiB with it open (its worker included)`,
+    );
+    assert.ok(rssOpen - rssBefore <= 500, `the host grew by ${(rssOpen - rssBefore).toFixed(0)} MiB`);
     assert.match(dense.text, /: 1600\d{3} nodes in \d+ ms, in a worker thread$/);
     const frame = await webviewFrame('CRL announcement', 60_000);
     await frame.waitForSelector('.checks .check', { timeout: 60_000 });

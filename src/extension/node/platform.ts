@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { readCaptureFile } from '../../node/captureFile';
-import { workerModel, workerRunner } from '../../node/worker';
+import { keepSpare, workerModel, workerRunner } from '../../node/worker';
 import { ExchangeStore } from '../../node/exchangeStore';
 import { nodePost } from '../../node/httpPost';
 import { saveKey } from '../../node/materials';
@@ -21,14 +21,18 @@ function exchangeSink(folder: vscode.Uri): SavedExchange {
   return folder.scheme === 'file' ? new ExchangeStore(folder.fsPath) : workspaceExchange(folder);
 }
 
+/** dist/extension.js starts dist/worker.js, beside it (the inspector's model, capture batches). */
+const workerScript = join(__dirname, 'worker.js');
+// The first inspector's worker, started with the extension (which activates when a CMP file opens).
+keepSpare(workerScript);
+
 export const nodePlatform: Platform = {
   host: 'node',
   description: `Node ${process.versions.node} (OpenSSL ${process.versions.openssl})`,
   post: (server, o) => nodePost(server, { tlsKeyPassphrase: o.tlsKeyPassphrase }),
   exchangeSink,
-  // dist/extension.js starts dist/worker.js, beside it.
-  openModel: (bytes, signal, onEarly) => workerModel(join(__dirname, 'worker.js'), bytes, signal, onEarly),
-  captureRunner: workerRunner(join(__dirname, 'worker.js')),
+  openModel: (bytes, signal, onEarly) => workerModel(workerScript, bytes, signal, onEarly),
+  captureRunner: workerRunner(workerScript),
   readCapture: async (uri, onProgress, signal) =>
     uri.scheme === 'file'
       ? readCaptureFile(uri.fsPath, onProgress, signal)
