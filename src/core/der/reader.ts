@@ -23,6 +23,13 @@ export interface DerDocument {
   nodeCount: number;
 }
 
+/** A copy of `a` with room for `size` entries (cut to them when it had more): how the trees grow and shrink. */
+export function resized<T extends Uint8Array | Uint32Array | Int32Array>(a: T, size: number): T {
+  const b = new (a.constructor as new (n: number) => T)(size);
+  b.set(a.length > size ? a.subarray(0, size) : a);
+  return b;
+}
+
 /** Flag bits of a node in a TlvTree. */
 export const enum TlvFlag {
   Constructed = 4,
@@ -124,19 +131,14 @@ export class TlvTree {
   }
 
   private grow(size: number): void {
-    const next = <T extends Uint8Array | Uint32Array | Int32Array>(a: T, make: (n: number) => T): T => {
-      const b = make(size);
-      b.set(a.length > size ? a.subarray(0, size) : a);
-      return b;
-    };
-    this.offset = next(this.offset, (n) => new Uint32Array(n));
-    this.headerLength = next(this.headerLength, (n) => new Uint8Array(n));
-    this.length = next(this.length, (n) => new Uint32Array(n));
-    this.tagNumber = next(this.tagNumber, (n) => new Uint32Array(n));
-    this.flags = next(this.flags, (n) => new Uint8Array(n));
-    this.firstChild = next(this.firstChild, (n) => new Int32Array(n));
-    this.nextSibling = next(this.nextSibling, (n) => new Int32Array(n));
-    this.childCount = next(this.childCount, (n) => new Uint32Array(n));
+    this.offset = resized(this.offset, size);
+    this.headerLength = resized(this.headerLength, size);
+    this.length = resized(this.length, size);
+    this.tagNumber = resized(this.tagNumber, size);
+    this.flags = resized(this.flags, size);
+    this.firstChild = resized(this.firstChild, size);
+    this.nextSibling = resized(this.nextSibling, size);
+    this.childCount = resized(this.childCount, size);
   }
 
   /** How many elements the subtree of `i` has (itself included), counting no further than `limit` + 1. */

@@ -440,7 +440,8 @@ export class Annotator {
     return node;
   }
 
-  private array(tlv: Tlv, name: number, spec: ArraySpec, depth: number): Node {
+  /** A node named by a production (SEQUENCE, SET OF class), with where the RFC defines it. */
+  private production(tlv: Tlv, name: number, spec: ArraySpec | StructSpec): Node {
     const node = this.base(
       tlv,
       name,
@@ -448,6 +449,11 @@ export class Annotator {
       true,
     );
     this.setRef(node, spec.ctor);
+    return node;
+  }
+
+  private array(tlv: Tlv, name: number, spec: ArraySpec, depth: number): Node {
+    const node = this.production(tlv, name, spec);
     this.items(node, tlv, spec.itemType, depth);
     if (spec.name === 'Name' || spec.name === 'RDNSequence') this.out.setValue(node, ValueKind.Name);
     else if (this.out.kidCount[node] !== 1) this.out.setItemsNote(node);
@@ -456,13 +462,7 @@ export class Annotator {
 
   private sequence(tlv: Tlv, name: number, spec: StructSpec, depth: number): Node {
     const t = this.t;
-    const node = this.base(
-      tlv,
-      name,
-      this.labelId(spec, () => spec.name),
-      true,
-    );
-    this.setRef(node, spec.ctor);
+    const node = this.production(tlv, name, spec);
     // One slot per element; until it is filled, a slot is -1 (select() reads the list while it is built).
     this.out.reserveKids(node, t.childCount[tlv]);
     const opens = this.openByOwner.get(spec.ctor);

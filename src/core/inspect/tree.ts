@@ -6,7 +6,7 @@
  * arrays instead of millions of objects. `NodeView` reads one node as an `AnnotatedNode`.
  */
 import type { AnnotatedNode } from '../../shared/annotated';
-import { TlvFlag, type TlvTree } from '../der/reader';
+import { resized, TlvFlag, type TlvTree } from '../der/reader';
 import { tagName } from '../der/types';
 import { toHex } from '../der/values';
 import { nodeFields } from './paths';
@@ -182,34 +182,20 @@ export class AnnTree {
 
   /** Releases the memory arrays hold beyond what is used (once annotation is done). */
   trim(): void {
-    const fit = <T extends Int32Array | Uint32Array | Uint8Array>(a: T, n: number): T => a.slice(0, n) as T;
-    const n = this.count;
-    this.tlv = fit(this.tlv, n);
-    this.name = fit(this.name, n);
-    this.type = fit(this.type, n);
-    this.ref = fit(this.ref, n);
-    this.vkind = fit(this.vkind, n);
-    this.varg = fit(this.varg, n);
-    this.bits = fit(this.bits, n);
-    this.kidStart = fit(this.kidStart, n);
-    this.kidCount = fit(this.kidCount, n);
-    this.kids = fit(this.kids, this.kidsUsed);
+    this.grow(this.count);
+    this.kids = resized(this.kids, this.kidsUsed);
   }
 
   private grow(size: number): void {
-    const next = <T extends Int32Array | Uint32Array | Uint8Array>(a: T, b: T): T => {
-      b.set(a);
-      return b;
-    };
-    this.tlv = next(this.tlv, new Int32Array(size));
-    this.name = next(this.name, new Int32Array(size));
-    this.type = next(this.type, new Int32Array(size));
-    this.ref = next(this.ref, new Int32Array(size));
-    this.vkind = next(this.vkind, new Uint8Array(size));
-    this.varg = next(this.varg, new Int32Array(size));
-    this.bits = next(this.bits, new Uint8Array(size));
-    this.kidStart = next(this.kidStart, new Uint32Array(size));
-    this.kidCount = next(this.kidCount, new Uint32Array(size));
+    this.tlv = resized(this.tlv, size);
+    this.name = resized(this.name, size);
+    this.type = resized(this.type, size);
+    this.ref = resized(this.ref, size);
+    this.vkind = resized(this.vkind, size);
+    this.varg = resized(this.varg, size);
+    this.bits = resized(this.bits, size);
+    this.kidStart = resized(this.kidStart, size);
+    this.kidCount = resized(this.kidCount, size);
   }
 }
 
