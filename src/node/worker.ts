@@ -130,8 +130,12 @@ function serve(): void {
       try {
         // A big file's first rows first: its top annotated, a few thousand nodes, then the whole.
         if (msg.open.length > earlyAfterBytes) {
-          const early = modelInfo(inspectModel(msg.open, { annotateNodes: 2000 }));
-          early.payload.decoding = true;
+          // The first 20,000 elements read, 2,000 annotated: the top rows. Its problems (mostly what
+          // was not read yet) are not the file's; the whole's come with it.
+          const early = modelInfo(
+            inspectModel(msg.open, { annotateNodes: 2000, limits: { maxNodes: 20_000 } }),
+          );
+          Object.assign(early.payload, { decoding: true, problems: [], problemCount: 0, errorCount: 0 });
           port.postMessage({ early } satisfies FromWorker);
         }
         model = inspectModel(msg.open);

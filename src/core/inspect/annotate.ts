@@ -89,6 +89,11 @@ export interface AnnotateLimits {
   maxDepth: number;
   /** Annotated nodes at most; the rest is shown as "not annotated". */
   maxNodes: number;
+  /**
+   * Past `maxNodes`, a list's further elements are left out (said in its notes) instead of each shown
+   * "not annotated": a first look at a big file (its top rows) need not make a node per CRL entry.
+   */
+  leaveOutPastLimit?: boolean;
 }
 
 /** A problem whose field path is found once the tree is built (see `finish`). */
@@ -415,9 +420,19 @@ export class Annotator {
   /** Annotates every child of `tlv` as `itemType`, named "[i]", as the children of `node`. */
   private items(node: Node, tlv: Tlv, itemType: OpenType, depth: number): void {
     const t = this.t;
-    this.out.reserveKids(node, t.childCount[tlv]);
-    for (let c = t.firstChild[tlv], k = 0; c >= 0; c = t.nextSibling[c], k++)
+    const shown = this.reserveWithin(node, tlv);
+    for (let c = t.firstChild[tlv], k = 0; c >= 0 && k < shown; c = t.nextSibling[c], k++)
       this.out.setKid(node, k, this.annotate(c, itemType, -(k + 1), depth + 1));
+  }
+
+  /** Slots for the children of `tlv` (fewer, with a note, past the node limit when `leaveOutPastLimit`). */
+  private reserveWithin(node: Node, tlv: Tlv): number {
+    const count = this.t.childCount[tlv];
+    const room = Math.max(0, this.limits.maxNodes - this.nodes);
+    const shown = this.limits.leaveOutPastLimit && count > room ? room : count;
+    this.out.reserveKids(node, shown);
+    if (shown < count) this.out.addNote(node, `${count - shown} more elements, not read yet`);
+    return shown;
   }
 
   private repeated(
@@ -658,8 +673,8 @@ export class Annotator {
       return node;
     }
     if (t.constructed(tlv)) {
-      this.out.reserveKids(node, t.childCount[tlv]);
-      for (let c = t.firstChild[tlv], k = 0; c >= 0; c = t.nextSibling[c], k++)
+      const shown = this.reserveWithin(node, tlv);
+      for (let c = t.firstChild[tlv], k = 0; c >= 0 && k < shown; c = t.nextSibling[c], k++)
         this.out.setKid(node, k, this.generic(c, 0, depth + 1, false));
     } else if (t.tagClass(tlv) === 0) {
       this.fillPrimitive(node, t.tagNumber[tlv]);

@@ -30,8 +30,9 @@ export interface InspectOptions {
   kind?: DocumentKind;
   limits?: Partial<DerLimits>;
   /**
-   * Nodes annotated at most (2,000,000 by default); past them nodes are shown "not annotated". A first
-   * look at a big file (the inspector's first rows while the whole is decoded) takes a few thousand.
+   * Nodes annotated at most (2,000,000 by default); past them nodes are shown "not annotated". Given,
+   * a list's elements past it are left out (a note says how many): a first look at a big file (the
+   * inspector's first rows while the whole is decoded) takes a few thousand.
    */
   annotateNodes?: number;
 }
@@ -99,6 +100,7 @@ export function inspectInput(
   const limits: AnnotateLimits = {
     maxDepth: options.limits?.maxDepth ?? 200,
     maxNodes: options.annotateNodes ?? 2_000_000,
+    leaveOutPastLimit: options.annotateNodes !== undefined,
   };
   // The annotators count nodes as they make them: no second walk of the tree.
   const stats = { nodes: 0, explained: 0 };
