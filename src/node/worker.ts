@@ -7,9 +7,10 @@
  *   host → worker `{ open: bytes }` once, then `{ id, q, args }`; worker → host `{ info }` or
  *   `{ failed }` once, then `{ id, a }` or `{ id, failed }`.
  * - A capture's exchanges (`cmp-lens capture`, the capture view): a pool of workers, each given
- *   batches of exchanges `{ job, exchanges, kemKeys }`, answering `{ job, views }` (or `{ job, failed }`)
- *   and `{ progress: n }` after each exchange (n messages); a MAC's secret is asked of the main thread
- *   (`{ lookup: query, lid }` → `{ lid, secret }`), where the SecretSource is.
+ *   batches of exchanges `{ job, exchanges, kemKeys, secrets }` (the MAC secrets the main thread looked
+ *   up for the batch, where the SecretSource is), answering `{ job, views }` (or `{ job, jobFailed }`)
+ *   and `{ progress: n }` after each exchange (n messages); a secret not looked up ahead is asked of
+ *   the main thread (`{ lookup: query, lid }` → `{ lid, secret }`).
  */
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
@@ -232,7 +233,8 @@ export function workerModel(
     };
     const onAbort = () => end(new Cancelled());
     signal?.addEventListener('abort', onAbort, { once: true });
-    worker.on('error', (e) => end(new Error(`the decoding worker stopped: ${e.message}`)));
+    // The runtime's own text (an out-of-memory, a fault) is not said: what stopped, in our words.
+    worker.on('error', () => end(new Error('the decoding worker stopped (out of memory, or a fault in it)')));
     worker.on('exit', () => end(new Error('the decoding worker ended')));
     worker.on('message', (msg: FromWorker) => {
       if ('job' in msg || 'progress' in msg || 'lookup' in msg) return;
@@ -307,7 +309,9 @@ export function workerRunner(
           );
         };
         for (const w of workers) {
-          w.on('error', (e) => reject(new Error(`a capture worker stopped: ${e.message}`)));
+          w.on('error', () =>
+            reject(new Error('a capture worker stopped (out of memory, or a fault in it)')),
+          );
           w.on('message', (msg: FromWorker) => {
             if ('progress' in msg) return onMessages(msg.progress);
             if ('lookup' in msg) {

@@ -57,9 +57,12 @@ export class TlvTree {
   nextSibling = new Int32Array(0);
   childCount = new Uint32Array(0);
 
-  constructor(readonly bytes: Uint8Array) {
-    // Real messages have an element every 5 to 10 bytes: room for that, grown if needed.
-    this.grow(Math.max(64, Math.min(bytes.length >> 3, 4_000_000)));
+  /** `room`: elements expected (the arrays grow by doubling past it). */
+  constructor(
+    readonly bytes: Uint8Array,
+    room = 64,
+  ) {
+    this.grow(Math.max(64, room));
   }
 
   tagClass(i: number): TagClass {
@@ -92,13 +95,6 @@ export class TlvTree {
     const out = new Array<number>(this.childCount[i]);
     for (let c = this.firstChild[i], k = 0; c >= 0; c = this.nextSibling[c]) out[k++] = c;
     return out;
-  }
-
-  /** Child `k` of `i`, or -1 (a walk of the list: for the first few). */
-  child(i: number, k: number): number {
-    let c = this.firstChild[i];
-    for (; c >= 0 && k > 0; k--) c = this.nextSibling[c];
-    return c;
   }
 
   /**
@@ -517,8 +513,18 @@ export function readTlv(
   bytes: Uint8Array,
   options: { start?: number; end?: number; limits?: Partial<DerLimits> } = {},
 ): { tree: TlvTree; roots: number[]; problems: DerProblem[] } {
-  const tree = new TlvTree(bytes);
-  const read = readInto(tree, options.start ?? 0, options.end ?? bytes.length, {
+  const start = options.start ?? 0;
+  const end = options.end ?? bytes.length;
+  // Real messages have an element every 5 to 10 bytes: room for that in the range read, unless only
+  // its top is read (a depth limit: a header of a 10 MB message needs no room for a million) or
+  // a few elements (a node limit).
+  const tree = new TlvTree(
+    bytes,
+    options.limits?.maxDepth !== undefined && options.limits.maxDepth < 8
+      ? 64
+      : Math.min((end - start) >> 3, options.limits?.maxNodes ?? 4_000_000, 4_000_000),
+  );
+  const read = readInto(tree, start, end, {
     ...defaultDerLimits,
     ...options.limits,
   });

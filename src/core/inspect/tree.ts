@@ -157,10 +157,6 @@ export class AnnTree {
     return this.strings[this.type[node]];
   }
 
-  offset(node: number): number {
-    return this.tlvs.offset[this.tlv[node]];
-  }
-
   /** The rendering of a primitive node (its value, notes, OID, hexFrom); undefined for other kinds. */
   rendered(node: number): Rendered | undefined {
     if (this.vkind[node] !== ValueKind.Primitive) return undefined;
