@@ -26,7 +26,9 @@ function layerOf(file) {
     if (m[1] === 'asn1') return { name: own, folders: [own], indexes: [], packages: ['@peculiar/'] };
     if (m[1] === 'der')
       return { name: own, folders: [own, 'src/core/base/bytes.ts'], indexes: [], packages: [] };
-    if (m[1] === 'base') return { name: own, folders: [own, ...floor], indexes: [], packages: peculiar };
+    // asn1js: the schema library's value layer, for fromTree.ts (its schema objects, rare values).
+    if (m[1] === 'base')
+      return { name: own, folders: [own, ...floor], indexes: [], packages: [...peculiar, 'asn1js'] };
     const onProtection = ['checks', 'compose', 'transport', 'testca'].includes(m[1]);
     return {
       name: own,

@@ -56,7 +56,13 @@ async function verdict(
     purpose: `the MAC of message #${m.index}`,
   });
   const r = (
-    await verifyMessage(m.der, { secret, kemSecret, protectionOnly: true, header: read.header })
+    await verifyMessage(m.der, {
+      secret,
+      kemSecret,
+      protectionOnly: true,
+      header: read.header,
+      doc: read.doc,
+    })
   ).find((c) => c.check === 'protection');
   return { verdict: r?.verdict ?? '?', chain: r?.chain };
 }

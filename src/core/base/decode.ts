@@ -1,10 +1,12 @@
 /**
- * The one way the core decodes DER into a schema class: `decodeAs` in place of the schema library's
- * parse, so its error texts ("Data does not match to PKIHeader ASN1 schema") never reach a user. A
+ * The one way the core decodes DER into a schema class: `decodeAs`, over our TLV reader and
+ * fromTree.ts (not the schema library's parse through asn1js: no node limit, a hundredth of the
+ * cost, and no library text — "Data does not match to PKIHeader ASN1 schema" — can reach a user). A
  * failure says what did not decode, as which type, and why in our DER reader's words where it has one.
  */
-import { AsnParser } from '@peculiar/asn1-schema';
-import { readDer } from '../der/reader';
+import { readDer, readTlv, slotOf } from '../der/reader';
+import type { TlvNode } from '../der/types';
+import { decodeTree } from './fromTree';
 
 /** A value that does not decode as the type asked for; the message is ours. */
 export class DecodeError extends Error {}
@@ -33,21 +35,49 @@ function derFault(bytes: Uint8Array): string | undefined {
  * without it the message starts with the type.
  */
 export function decodeAs<T>(bytes: ArrayBuffer | ArrayBufferView, type: new () => T, what?: string): T {
-  try {
-    return AsnParser.parse(bytes, type);
-  } catch {
-    const view =
-      bytes instanceof Uint8Array
-        ? bytes
-        : ArrayBuffer.isView(bytes)
-          ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-          : new Uint8Array(bytes);
-    const name = asn1Names[type.name] ?? type.name;
-    const fault = derFault(view);
-    throw new DecodeError(
-      `${what ? `${what} do${what.endsWith('s') ? '' : 'es'} not decode as` : 'not'} ${name}: ${fault ?? 'its elements do not fit that type'}`,
-    );
+  // A view, an ArrayBuffer, or what looks like a view (the schema library's OctetString: an
+  // extension's extnValue is decoded as it stands).
+  const view =
+    bytes instanceof Uint8Array
+      ? bytes
+      : bytes instanceof ArrayBuffer
+        ? new Uint8Array(bytes)
+        : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // Bytes after the first element are passed over, as the library's parse did.
+  const read = readTlv(view);
+  if (!read.broken && read.roots.length) {
+    try {
+      return decodeTree(read.tree, read.roots[0], type);
+    } catch {
+      // said below
+    }
   }
+  throw failure(view, type, what);
+}
+
+/** Our words for `bytes` not decoding as `type`. */
+function failure(bytes: Uint8Array, type: new () => unknown, what?: string): DecodeError {
+  const name = asn1Names[type.name] ?? type.name;
+  const fault = derFault(bytes);
+  return new DecodeError(
+    `${what ? `${what} do${what.endsWith('s') ? '' : 'es'} not decode as` : 'not'} ${name}: ${fault ?? 'its elements do not fit that type'}`,
+  );
+}
+
+/**
+ * An element of a tree readDer made (whole: the caller checked its problems) decoded as `type`,
+ * without reading its bytes again; decodeAs's words when it does not fit.
+ */
+export function decodeNode<T>(bytes: Uint8Array, node: TlvNode, type: new () => T, what?: string): T {
+  const slot = slotOf(node);
+  if (slot) {
+    try {
+      return decodeTree(slot.tree, slot.index, type);
+    } catch {
+      throw failure(bytes.subarray(node.offset, node.end), type, what);
+    }
+  }
+  return decodeAs(bytes.subarray(node.offset, node.end), type, what);
 }
 
 /**

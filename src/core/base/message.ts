@@ -1,10 +1,9 @@
 /** Reading a PKIMessage's header and body for a client or server (not for display: see inspect/). */
 import { PKIBody, PKIHeader, PKIStatus, PKIStatusInfo, pkiBodyNames, pkiFailureInfoNames } from '../asn1';
 import { tagName, type TlvNode } from '../der/types';
-import { nodeCount, readDer } from '../der/reader';
-import { slice } from './encoded';
+import { nodeCount, readDer, type DerDocument } from '../der/reader';
 import { toHex } from './bytes';
-import { decodeAs } from './decode';
+import { decodeNode } from './decode';
 
 export interface ReadMessage {
   header: PKIHeader;
@@ -18,19 +17,21 @@ export interface ReadMessage {
    * only named.
    */
   bodyNodes?: number;
+  /** The TLV read it was decoded from: a caller that reads the message again (checks, verify) reuses it. */
+  doc?: DerDocument;
 }
 
 /**
- * The most TLV nodes a body may have to be decoded into schema objects (asn1js, under
- * @peculiar/asn1-schema, refuses more than 10,000 and holds a live object per node).
+ * The most TLV nodes a body may have to be decoded into schema objects (an object per field: a CRL
+ * of 200,000 entries would be a million of them, for checks that read a few).
  */
 export const schemaNodeLimit = 9_000;
 
 export { nodeCount };
 
 /**
- * Header and body, parsed separately from our TLV tree: extraCerts are left out, so a message with
- * thousands of them stays under asn1js's node limit. Throws with the offset when it does not decode.
+ * Header and body, decoded from our TLV tree (read once): extraCerts are left out, so a message with
+ * thousands of them costs what its header and body do. Throws with the offset when it does not decode.
  */
 export function readMessage(der: Uint8Array, read: ReturnType<typeof readDer> = readDer(der)): ReadMessage {
   const doc = read;
@@ -52,7 +53,7 @@ export function readMessage(der: Uint8Array, read: ReturnType<typeof readDer> = 
   let header: PKIHeader;
   let body: PKIBody;
   try {
-    header = decodeAs(slice(der, h), PKIHeader);
+    header = decodeNode(der, h, PKIHeader);
   } catch {
     throw new Error(
       `the header at ${at(h)} does not match PKIHeader (RFC 9810 §5.1.1); inspecting the message shows the field at fault`,
@@ -60,9 +61,9 @@ export function readMessage(der: Uint8Array, read: ReturnType<typeof readDer> = 
   }
   const nodes = nodeCount(b, schemaNodeLimit);
   if (nodes > schemaNodeLimit)
-    return { header, body: new PKIBody(), bodyName: pkiBodyNames[b.tagNumber], bodyNodes: nodeCount(b) };
+    return { header, body: new PKIBody(), bodyName: pkiBodyNames[b.tagNumber], bodyNodes: nodeCount(b), doc };
   try {
-    body = decodeAs(slice(der, b), PKIBody);
+    body = decodeNode(der, b, PKIBody);
   } catch {
     throw new Error(
       `the ${pkiBodyNames[b.tagNumber]} body at ${at(b)} does not match its RFC 9810 schema; inspecting the message shows the field at fault`,
@@ -70,7 +71,7 @@ export function readMessage(der: Uint8Array, read: ReturnType<typeof readDer> = 
   }
   const bodyName =
     Object.keys(body).find((k) => (body as unknown as Record<string, unknown>)[k] !== undefined) ?? '?';
-  return { header, body, bodyName };
+  return { header, body, bodyName, doc };
 }
 
 /** "rejection: badPOP, badRequest (text)" */
@@ -179,7 +180,7 @@ export function peekMessage(der: Uint8Array): MessageOutline | undefined {
   const info = statusNode(bodyName, b.children?.[0]);
   if (info && universal(info, 16)) {
     try {
-      out.status = statusText(decodeAs(slice(der, info), PKIStatusInfo));
+      out.status = statusText(decodeNode(der, info, PKIStatusInfo));
     } catch {
       // a status that does not decode is left out of the outline; readMessage reports it
     }

@@ -62,7 +62,8 @@ export class ExchangeChecker {
     let it: Item;
     try {
       if (decoded === null) throw new Error('does not decode');
-      it = { der, m: decoded ?? readMessage(der), at: new Locator(readDer(der).roots[0]) };
+      const m = decoded ?? readMessage(der);
+      it = { der, m, at: new Locator((m.doc?.bytes === der ? m.doc : readDer(der)).roots[0]) };
     } catch {
       this.lastItem = undefined; // checkMessage reports what does not decode
       return;

@@ -105,10 +105,16 @@ export class TlvTree {
     start: number,
     end: number,
     limits: DerLimits,
-  ): { roots: number[]; problems: DerProblem[]; next: number } {
+  ): {
+    roots: number[];
+    problems: DerProblem[];
+    next: number;
+    /** The first element could not be read whole (see Reader.broken). */
+    broken: boolean;
+  } {
     const reader = new Reader(this, limits);
     const { nodes, next } = reader.readList(start, end, 0, false);
-    return { roots: nodes, problems: reader.problems, next };
+    return { roots: nodes, problems: reader.problems, next, broken: reader.firstBroken ?? reader.broken };
   }
 
   /** A slot for a new element; grows the arrays by doubling. */
@@ -126,15 +132,40 @@ export class TlvTree {
     if (this.offset.length > this.count + (this.count >> 3)) this.grow(this.count);
   }
 
+  /**
+   * Room for `size` elements, what was read kept: the eight arrays are views of one buffer (one
+   * allocation: a tree is made for every small read, a header or a certificate, thousands a second).
+   */
   private grow(size: number): void {
-    this.offset = resized(this.offset, size);
-    this.headerLength = resized(this.headerLength, size);
-    this.length = resized(this.length, size);
-    this.tagNumber = resized(this.tagNumber, size);
-    this.flags = resized(this.flags, size);
-    this.firstChild = resized(this.firstChild, size);
-    this.nextSibling = resized(this.nextSibling, size);
-    this.childCount = resized(this.childCount, size);
+    const buffer = new ArrayBuffer(size * 26);
+    const at = (k: number) => k * size * 4;
+    const keep = Math.min(this.count, size);
+    const offset = new Uint32Array(buffer, at(0), size);
+    const length = new Uint32Array(buffer, at(1), size);
+    const tagNumber = new Uint32Array(buffer, at(2), size);
+    const childCount = new Uint32Array(buffer, at(3), size);
+    const firstChild = new Int32Array(buffer, at(4), size);
+    const nextSibling = new Int32Array(buffer, at(5), size);
+    const headerLength = new Uint8Array(buffer, at(6), size);
+    const flags = new Uint8Array(buffer, at(6) + size, size);
+    if (keep) {
+      offset.set(this.offset.subarray(0, keep));
+      length.set(this.length.subarray(0, keep));
+      tagNumber.set(this.tagNumber.subarray(0, keep));
+      childCount.set(this.childCount.subarray(0, keep));
+      firstChild.set(this.firstChild.subarray(0, keep));
+      nextSibling.set(this.nextSibling.subarray(0, keep));
+      headerLength.set(this.headerLength.subarray(0, keep));
+      flags.set(this.flags.subarray(0, keep));
+    }
+    this.offset = offset;
+    this.length = length;
+    this.tagNumber = tagNumber;
+    this.childCount = childCount;
+    this.firstChild = firstChild;
+    this.nextSibling = nextSibling;
+    this.headerLength = headerLength;
+    this.flags = flags;
   }
 
   /** How many elements the subtree of `i` has (itself included), counting no further than `limit` + 1. */
@@ -184,6 +215,10 @@ class LazyNode implements TlvNode {
     if (f & TlvFlag.Truncated) this.truncated = true;
   }
 
+  get slot(): { tree: TlvTree; index: number } {
+    return { tree: this.tree, index: this.i };
+  }
+
   /** Elements in this one's subtree (itself included), counting no further than `limit` + 1. */
   size(limit: number): number {
     return this.tree.subtreeSize(this.i, limit);
@@ -212,6 +247,14 @@ interface Header {
 
 class Reader {
   readonly problems: DerProblem[] = [];
+  /**
+   * Whether an element could not be read whole (a bad header or length, cut off, too deep, too many):
+   * the errors that are not about one primitive's content (checkPrimitive's, which a schema decoder
+   * may pass over as a BER reader does).
+   */
+  broken = false;
+  /** `broken` as it was when the first top-level element was read (what follows it does not count). */
+  firstBroken?: boolean;
   private readonly bytes: Uint8Array;
   private readonly startCount: number;
   private stopped = false;
@@ -240,6 +283,12 @@ class Reader {
 
   problem(offset: number, message: string, severity: DerProblem['severity'] = 'error'): void {
     this.problems.push({ offset, message, severity });
+    if (severity === 'error') this.broken = true;
+  }
+
+  /** A fault in one primitive's content octets: the element itself was read whole. */
+  private contentProblem(offset: number, message: string): void {
+    this.problems.push({ offset, message, severity: 'error' });
   }
 
   /**
@@ -267,8 +316,10 @@ class Reader {
       }
       const node = this.readNode(pos, end, depth);
       if (node < 0) break;
-      if (parent < 0) nodes.push(node);
-      else if (last < 0) t.firstChild[parent] = node;
+      if (parent < 0) {
+        nodes.push(node);
+        if (nodes.length === 1) this.firstBroken = this.broken;
+      } else if (last < 0) t.firstChild[parent] = node;
       else t.nextSibling[last] = node;
       last = node;
       count++;
@@ -381,25 +432,31 @@ class Reader {
     const tagNumber = t.tagNumber[i];
     if (tagNumber === 3) {
       if (length === 0)
-        this.problem(offset, `BIT STRING at offset ${hexOffset(offset)} has no unused-bits octet`);
+        this.contentProblem(offset, `BIT STRING at offset ${hexOffset(offset)} has no unused-bits octet`);
       else if (this.bytes[start] > 7)
-        this.problem(
+        this.contentProblem(
           offset,
           `BIT STRING at offset ${hexOffset(offset)} says ${this.bytes[start]} unused bits (at most 7 are allowed)`,
         );
     } else if ((tagNumber === 2 || tagNumber === 10) && length === 0) {
-      this.problem(
+      this.contentProblem(
         offset,
         `${tagNumber === 2 ? 'INTEGER' : 'ENUMERATED'} at offset ${hexOffset(offset)} has no content octets`,
       );
     } else if (tagNumber === 1 && length !== 1) {
-      this.problem(offset, `BOOLEAN at offset ${hexOffset(offset)} has ${length} content octets (must be 1)`);
+      this.contentProblem(
+        offset,
+        `BOOLEAN at offset ${hexOffset(offset)} has ${length} content octets (must be 1)`,
+      );
     } else if (tagNumber === 5 && length !== 0) {
-      this.problem(offset, `NULL at offset ${hexOffset(offset)} has ${length} content octets (must be 0)`);
+      this.contentProblem(
+        offset,
+        `NULL at offset ${hexOffset(offset)} has ${length} content octets (must be 0)`,
+      );
     } else if (tagNumber === 0) {
-      this.problem(offset, `unexpected end-of-contents marker at offset ${hexOffset(offset)}`);
+      this.contentProblem(offset, `unexpected end-of-contents marker at offset ${hexOffset(offset)}`);
     } else if (tagNumber === 16 || tagNumber === 17) {
-      this.problem(
+      this.contentProblem(
         offset,
         `${tagNumber === 16 ? 'SEQUENCE' : 'SET'} at offset ${hexOffset(offset)} is encoded as primitive (must be constructed)`,
       );
@@ -512,7 +569,7 @@ class Reader {
 export function readTlv(
   bytes: Uint8Array,
   options: { start?: number; end?: number; limits?: Partial<DerLimits> } = {},
-): { tree: TlvTree; roots: number[]; problems: DerProblem[] } {
+): { tree: TlvTree; roots: number[]; problems: DerProblem[]; broken: boolean } {
   const start = options.start ?? 0;
   const end = options.end ?? bytes.length;
   // Real messages have an element every 5 to 10 bytes: room for that in the range read, unless only
@@ -528,7 +585,7 @@ export function readTlv(
     ...defaultDerLimits,
     ...options.limits,
   });
-  return { tree, roots: read.roots, problems: read.problems };
+  return { tree, roots: read.roots, problems: read.problems, broken: read.broken };
 }
 
 /**
@@ -540,7 +597,7 @@ export function readInto(
   start: number,
   end: number,
   limits: DerLimits,
-): { roots: number[]; problems: DerProblem[] } {
+): { roots: number[]; problems: DerProblem[]; broken: boolean } {
   const problem = (offset: number, message: string): DerProblem => ({ offset, message, severity: 'error' });
   if (end - start > limits.maxBytes)
     return {
@@ -548,13 +605,15 @@ export function readInto(
       problems: [
         problem(start, `input of ${end - start} bytes is larger than the limit of ${limits.maxBytes} bytes`),
       ],
+      broken: true,
     };
   if (end <= start)
     return {
       roots: [],
       problems: [problem(start, `the input is empty: no ASN.1 element at offset ${hexOffset(start)}`)],
+      broken: true,
     };
-  const { roots, problems, next } = tree.read(start, end, limits);
+  const { roots, problems, next, broken } = tree.read(start, end, limits);
   const first = roots.length ? roots[0] : -1;
   const firstEnd = first >= 0 ? tree.end(first) : 0;
   if (first >= 0 && firstEnd < end) {
@@ -567,7 +626,7 @@ export function readInto(
   } else if (first < 0 && next < end && problems.length === 0) {
     problems.push(problem(next, `${end - next} bytes at offset ${hexOffset(next)} could not be read`));
   }
-  return { roots, problems };
+  return { roots, problems, broken: broken || first < 0 };
 }
 
 /** Like readTlv, as TlvNode objects: for the small reads (a header, a certificate) most callers make. */
@@ -591,6 +650,11 @@ export function nodeCount(n: TlvNode, limit = Infinity): number {
     if (x.children) for (const c of x.children) stack.push(c);
   }
   return count;
+}
+
+/** The tree and slot behind a node readDer made (undefined for a node made otherwise). */
+export function slotOf(n: TlvNode): { tree: TlvTree; index: number } | undefined {
+  return n instanceof LazyNode ? n.slot : undefined;
 }
 
 /** The content bytes of a node (a view, not a copy). */

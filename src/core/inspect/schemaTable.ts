@@ -5,6 +5,7 @@
 import { AsnPropTypes, AsnTypeTypes } from '@peculiar/asn1-schema';
 import { schemaStorage } from '@peculiar/asn1-schema/build/cjs/storage';
 import type { OpenType } from '../asn1';
+import { universalOf } from '../base/fromTree';
 
 /** A tag to match: class (0 universal … 3 private) and number; `any` matches every tag. */
 export type TagMatch = { cls: number; num: number } | 'any';
@@ -39,36 +40,6 @@ export interface ConvertibleSpec {
 }
 
 export type TypeSpec = { kind: 'builtin'; asn: AsnPropTypes } | ConvertibleSpec | StructSpec | ArraySpec;
-
-const universalOf: Partial<Record<AsnPropTypes, number>> = {
-  [AsnPropTypes.Boolean]: 1,
-  [AsnPropTypes.Integer]: 2,
-  [AsnPropTypes.BitString]: 3,
-  [AsnPropTypes.OctetString]: 4,
-  [AsnPropTypes.Null]: 5,
-  [AsnPropTypes.ObjectIdentifier]: 6,
-  [AsnPropTypes.Enumerated]: 10,
-  [AsnPropTypes.Utf8String]: 12,
-  [AsnPropTypes.RelativeObjectIdentifier]: 13,
-  [AsnPropTypes.TIME]: 14,
-  [AsnPropTypes.NumericString]: 18,
-  [AsnPropTypes.PrintableString]: 19,
-  [AsnPropTypes.TeletexString]: 20,
-  [AsnPropTypes.VideotexString]: 21,
-  [AsnPropTypes.IA5String]: 22,
-  [AsnPropTypes.UTCTime]: 23,
-  [AsnPropTypes.GeneralizedTime]: 24,
-  [AsnPropTypes.GraphicString]: 25,
-  [AsnPropTypes.VisibleString]: 26,
-  [AsnPropTypes.GeneralString]: 27,
-  [AsnPropTypes.UniversalString]: 28,
-  [AsnPropTypes.CharacterString]: 29,
-  [AsnPropTypes.BmpString]: 30,
-  [AsnPropTypes.DATE]: 31,
-  [AsnPropTypes.TimeOfDay]: 32,
-  [AsnPropTypes.DateTime]: 33,
-  [AsnPropTypes.Duration]: 34,
-};
 
 /** Universal tag number of a built-in type; undefined for ANY. */
 export function universalTag(asn: AsnPropTypes): number | undefined {

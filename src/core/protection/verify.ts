@@ -15,7 +15,7 @@ import {
 } from '@peculiar/asn1-x509';
 import type { CheckResult } from '../../shared/protection';
 import { oids, PKIHeader, pkiBodyNames } from '../asn1';
-import { readDer } from '../der/reader';
+import { readDer, type DerDocument } from '../der/reader';
 import { bitStringBytes, certificateParts, retag, sequenceOf, slice } from '../base/encoded';
 import type { TlvNode } from '../der/types';
 import { toHex } from '../der/values';
@@ -43,6 +43,8 @@ export interface VerifyOptions {
   protectionOnly?: boolean;
   /** The header, when the caller decoded it already (saves decoding it twice). */
   header?: PKIHeader;
+  /** The message's TLV read, when the caller has it (readMessage's `doc`; used when it is of these bytes). */
+  doc?: DerDocument;
   /**
    * KemBasedMac: the KEM shared secret of the exchange (RFC 9810 §5.1.3.4), decapsulated from its
    * KemCiphertextInfo with the KEM private key (`kemSharedSecret`), or kept by the side that encapsulated.
@@ -59,7 +61,7 @@ export async function verifyMessage(input: Uint8Array, options: VerifyOptions = 
   const subtle = (options.crypto ?? globalThis.crypto).subtle;
   // A plain view, so a Node Buffer's different slice() semantics cannot reach the input.
   const der = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-  const doc = readDer(der);
+  const doc = options.doc?.bytes === input ? options.doc : readDer(der);
   const root = doc.roots[0];
   if (
     !root ||
