@@ -52,7 +52,7 @@ async function run(args: string[], io: Io): Promise<number> {
   const view = await captureView(
     result,
     file,
-    { secrets: givenSecret(secret) },
+    { secrets: secret ? givenSecret(secret) : undefined },
     undefined,
     existsSync(script) ? workerRunner(script) : undefined,
   );

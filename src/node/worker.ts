@@ -8,8 +8,9 @@
  *   `{ failed }` once, then `{ id, a }` or `{ id, failed }`.
  * - A capture's exchanges (`cmp-lens capture`, the capture view): a pool of workers, each given
  *   batches of exchanges `{ job, exchanges, kemKeys, secrets }` (the MAC secrets the main thread looked
- *   up for the batch, where the SecretSource is), answering `{ job, views }` (or `{ job, jobFailed }`)
- *   and `{ progress: n }` after each exchange (n messages); a secret not looked up ahead is asked of
+ *   up for the batch, where the SecretSource is), two batches in flight per worker, answering
+ *   `{ job, views }` (or `{ job, jobFailed }`; progress is counted by batch: a message per exchange
+ *   cost the main thread more than a progress bar needs); a secret not looked up ahead is asked of
  *   the main thread (`{ lookup: query, lid }` → `{ lid, secret }`).
  */
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
@@ -21,6 +22,7 @@ import {
   inThisThread,
   localModel,
   modelInfo,
+  noSecrets,
   type ExchangeRunner,
   type ExchangeView,
   type InspectorModel,
@@ -41,7 +43,8 @@ type ToWorker =
       exchanges: CapturedExchange[];
       kemKeys?: Uint8Array[];
       /** Secrets looked up ahead by the main thread, by `secretKey`. */
-      secrets: [string, Uint8Array | undefined][];
+      /** Undefined: the caller has no SecretSource (nothing to ask the main thread for). */
+      secrets?: [string, Uint8Array | undefined][];
     }
   | { lid: number; secret: Uint8Array | undefined };
 type FromWorker =
@@ -51,7 +54,6 @@ type FromWorker =
   | { id?: number; failed: string }
   | { job: number; views: ExchangeView[] }
   | { job: number; jobFailed: string }
-  | { progress: number }
   | { lookup: SecretQuery; lid: number };
 
 /** What a secret lookup is keyed by: the message's senderKID and transactionID. */
@@ -66,8 +68,8 @@ function secretKey(q: Pick<SecretQuery, 'senderKid' | 'transactionId'>): string 
 async function lookupAhead(
   exchanges: CapturedExchange[],
   secrets: SecretSource | undefined,
-): Promise<[string, Uint8Array | undefined][]> {
-  if (!secrets) return [];
+): Promise<[string, Uint8Array | undefined][] | undefined> {
+  if (!secrets) return undefined;
   const out = new Map<string, Uint8Array | undefined>();
   for (const e of exchanges)
     for (const m of e.messages) {
@@ -109,17 +111,18 @@ function serve(): void {
     if ('job' in msg) {
       void (async () => {
         try {
-          // The secrets the main thread looked up for this batch answer at once; others are asked for.
+          // The secrets the main thread looked up for this batch answer at once; others are asked
+          // for (none when the caller has no SecretSource: a round trip per message for nothing).
           const known = new Map(msg.secrets);
-          const batchSecrets: SecretSource = {
-            lookup: (q) =>
-              known.has(secretKey(q)) ? Promise.resolve(known.get(secretKey(q))) : secrets.lookup(q),
-          };
+          const batchSecrets: SecretSource = msg.secrets
+            ? {
+                lookup: (q) =>
+                  known.has(secretKey(q)) ? Promise.resolve(known.get(secretKey(q))) : secrets.lookup(q),
+              }
+            : noSecrets;
           const views: ExchangeView[] = [];
-          for (const e of msg.exchanges) {
+          for (const e of msg.exchanges)
             views.push(await exchangeView(e, { secrets: batchSecrets, kemKeys: msg.kemKeys }));
-            port.postMessage({ progress: e.messages.length } satisfies FromWorker);
-          }
           port.postMessage({ job: msg.job, views } satisfies FromWorker);
         } catch (e) {
           port.postMessage({ job: msg.job, jobFailed: (e as Error).message } satisfies FromWorker);
@@ -237,7 +240,7 @@ export function workerModel(
     worker.on('error', () => end(new Error('the decoding worker stopped (out of memory, or a fault in it)')));
     worker.on('exit', () => end(new Error('the decoding worker ended')));
     worker.on('message', (msg: FromWorker) => {
-      if ('job' in msg || 'progress' in msg || 'lookup' in msg) return;
+      if ('job' in msg || 'lookup' in msg) return;
       if ('early' in msg) return onEarly?.(msg.early);
       if ('info' in msg) {
         signal?.removeEventListener('abort', onAbort);
@@ -313,7 +316,6 @@ export function workerRunner(
             reject(new Error('a capture worker stopped (out of memory, or a fault in it)')),
           );
           w.on('message', (msg: FromWorker) => {
-            if ('progress' in msg) return onMessages(msg.progress);
             if ('lookup' in msg) {
               const lookup = (options.secrets?.lookup(msg.lookup) ?? Promise.resolve(undefined)).catch(
                 () => undefined,
@@ -324,10 +326,13 @@ export function workerRunner(
             if ('jobFailed' in msg) return reject(new Error(msg.jobFailed));
             if ('views' in msg) {
               views[msg.job] = msg.views;
+              onMessages(msg.views.reduce((n, v) => n + v.rows.length, 0));
               if (++finished === batches.length) resolve();
               else give(w);
             }
           });
+          // Two batches in flight: the next is there when one is done (no round trip idle).
+          give(w);
           give(w);
         }
       });
