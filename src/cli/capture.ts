@@ -41,20 +41,22 @@ async function run(args: string[], io: Io): Promise<number> {
   if (p.positional.length !== 1) throw new UsageError('capture needs one FILE (.pcap or .pcapng)');
   const file = p.positional[0];
   const secret = readSecret(p.value('--secret-file'), p.value('--secret-env'), io);
+  // Every core checks exchanges: worker threads running dist/worker.js, beside this bundle, started
+  // now to load while the capture is read.
+  const script = join(__dirname, 'worker.js');
+  const runner = existsSync(script) ? workerRunner(script, undefined, undefined, true) : undefined;
   let result;
   try {
     result = await readCaptureFile(file);
   } catch (e) {
     throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  // Every core checks exchanges: worker threads running dist/worker.js, beside this bundle.
-  const script = join(__dirname, 'worker.js');
   const view = await captureView(
     result,
     file,
     { secrets: secret ? givenSecret(secret) : undefined },
     undefined,
-    existsSync(script) ? workerRunner(script) : undefined,
+    runner,
   );
   if (p.bool('--json')) {
     io.out(JSON.stringify(view, null, 2));

@@ -279,20 +279,38 @@ const batchSize = 32;
 /**
  * An ExchangeRunner that spreads the exchanges over `size` worker threads (all cores by default)
  * running `script`; each batch's views come back in order. A capture with fewer than `minMessages`
- * messages is checked in this thread (starting workers costs more than it saves).
+ * messages is checked in this thread (starting workers costs more than it saves). `startNow`: the
+ * workers start (and load their script) at once, while the caller reads the capture; unused, they
+ * hold the process open no longer than it runs (unref'd) and end with the first run.
  */
 export function workerRunner(
   script: string,
   size = Math.max(1, availableParallelism()),
   minMessages = 500,
+  startNow = false,
 ): ExchangeRunner {
+  let started: Worker[] = [];
+  if (startNow)
+    for (let k = 0; k < size; k++) {
+      const w = new Worker(script);
+      w.unref();
+      started.push(w);
+    }
   return async (exchanges, options, onMessages) => {
+    const ready = started;
+    started = [];
     const total = exchanges.reduce((n, e) => n + e.messages.length, 0);
-    if (total < minMessages || size < 1) return inThisThread(exchanges, options, onMessages);
+    if (total < minMessages || size < 1) {
+      await Promise.all(ready.map((w) => w.terminate()));
+      return inThisThread(exchanges, options, onMessages);
+    }
     const batches: CapturedExchange[][] = [];
     for (let i = 0; i < exchanges.length; i += batchSize) batches.push(exchanges.slice(i, i + batchSize));
     const views: ExchangeView[][] = new Array<ExchangeView[]>(batches.length);
-    const workers = Array.from({ length: Math.min(size, batches.length) }, () => new Worker(script));
+    const count = Math.min(size, batches.length);
+    for (const w of ready.splice(count)) void w.terminate();
+    const workers = [...ready, ...Array.from({ length: count - ready.length }, () => new Worker(script))];
+    for (const w of workers) w.ref();
     let next = 0;
     try {
       await new Promise<void>((resolve, reject) => {

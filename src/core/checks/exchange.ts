@@ -182,7 +182,7 @@ export class ExchangeChecker {
           offset: at.body?.offset,
         });
       if (this.issued.length) {
-        for (const r of await checkCertHashes(der, this.issued, this.options.subtle)) {
+        for (const r of await checkCertHashes(der, this.issued, this.options.subtle, m.body)) {
           if (r.verdict === 'invalid')
             this.add({
               i,

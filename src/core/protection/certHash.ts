@@ -5,7 +5,7 @@
  */
 import { Certificate } from '@peculiar/asn1-x509';
 import type { CheckResult } from '../../shared/protection';
-import { PKIMessage, oidName } from '../asn1';
+import { PKIMessage, oidName, type PKIBody } from '../asn1';
 import { readDer } from '../der/reader';
 import { decodeInteger, toHex } from '../der/values';
 import { hashByOid, signatureByOid } from '../base/algorithms';
@@ -59,15 +59,17 @@ export function certHashFor(cert: Certificate, hashAlg: string | undefined): str
   return scheme.hash;
 }
 
-/** One result per CertStatus of a certConf, against the candidate certificates. */
+/** One result per CertStatus of a certConf, against the candidate certificates (`body`: the certConf's, decoded). */
 export async function checkCertHashes(
   certConfDer: Uint8Array,
   candidates: Uint8Array[],
   subtle: Subtle = globalThis.crypto.subtle,
+  body?: PKIBody,
 ): Promise<CheckResult[]> {
-  let msg: PKIMessage;
+  // The certConf's body: the caller's, when it decoded the message already (the exchange checks).
+  let msg: { body: PKIBody };
   try {
-    msg = decodeAs(certConfDer, PKIMessage);
+    msg = body ? { body } : decodeAs(certConfDer, PKIMessage);
   } catch (e) {
     return [
       {

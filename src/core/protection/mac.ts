@@ -17,7 +17,7 @@ import { sha1 } from '@noble/hashes/legacy.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { algName, hashByOid, hmacByOid, hmacName } from '../base/algorithms';
 import { quirks } from './quirks';
-import { own } from '../base/bytes';
+import { own, toHex } from '../base/bytes';
 import type { Subtle } from '../base/crypto';
 import { decodeAs } from '../base/decode';
 
@@ -66,9 +66,26 @@ export interface MacPlan {
   };
 }
 
+/**
+ * The last plans made, by their parameters' bytes: the messages of a capture or an exchange share
+ * them (a plan holds no secret, only what the parameters say).
+ */
+const recentPlans = new Map<string, MacPlan>();
+
 /** RFC 4211 §4.4: K = H^iterationCount(secret || salt); MAC = HMAC(K, data). */
 export function pbmPlan(parameters: ArrayBuffer | undefined): MacPlan {
   if (!parameters) throw new Error('passwordBasedMac without PBMParameter');
+  const key = toHex(new Uint8Array(parameters));
+  let plan = recentPlans.get(key);
+  if (!plan) {
+    plan = makePbmPlan(parameters);
+    if (recentPlans.size >= 32) recentPlans.delete(recentPlans.keys().next().value!);
+    recentPlans.set(key, plan);
+  }
+  return plan;
+}
+
+function makePbmPlan(parameters: ArrayBuffer): MacPlan {
   const p = decodeAs(parameters, PBMParameter);
   const owf = hashByOid[p.owf.algorithm];
   if (!owf) throw new UnsupportedAlgorithm(`PBM one-way function ${p.owf.algorithm} is not supported`);
