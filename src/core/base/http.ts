@@ -4,6 +4,9 @@
  * A stream that does not start like HTTP is dropped at once, so other traffic costs nothing.
  */
 
+
+const latin1 = new TextDecoder('latin1');
+
 export interface HttpMessage {
   kind: 'request' | 'response';
   method?: string;
@@ -43,7 +46,7 @@ function chunked(
     let eol = q;
     while (eol + 1 < b.length && !(b[eol] === 13 && b[eol + 1] === 10)) eol++;
     if (eol + 1 >= b.length) return undefined;
-    const line = new TextDecoder('latin1').decode(b.subarray(q, eol)).split(';')[0].trim();
+    const line = latin1.decode(b.subarray(q, eol)).split(';')[0].trim();
     if (!/^[0-9a-fA-F]+$/.test(line)) return { error: `bad chunk size "${line.slice(0, 20)}"` };
     const n = parseInt(line, 16);
     q = eol + 2;
@@ -93,7 +96,9 @@ class Bytes {
       if (used + b.length <= this.store.length / 2) {
         this.store.copyWithin(0, this.start, this.end); // room enough once the consumed part is gone
       } else {
-        const next = new Uint8Array(Math.max(this.store.length * 2, used + b.length, 4096));
+        // The first append takes what it needs (most messages come in one segment or two: a
+        // connection each, tens of thousands in a capture), later ones double.
+        const next = new Uint8Array(Math.max(this.store.length * 2, used + b.length));
         next.set(this.store.subarray(this.start, this.end));
         this.store = next;
       }
@@ -147,7 +152,7 @@ export class HttpStream {
     const b = this.buf.view();
     const end = findHeaderEnd(b, 0);
     if (end < 0) {
-      const start = new TextDecoder('latin1').decode(b.subarray(0, Math.min(b.length, 16)));
+      const start = latin1.decode(b.subarray(0, Math.min(b.length, 16)));
       if (!/^(HTTP\/|[A-Z]+ )/.test(start) && b.length >= 5) this.notHttp = true;
       else if (b.length > maxHeaderBytes) {
         this.problems.push(`no end of HTTP headers within ${maxHeaderBytes} bytes`);
@@ -155,7 +160,7 @@ export class HttpStream {
       }
       return false;
     }
-    const lines = new TextDecoder('latin1').decode(b.subarray(0, end)).split('\r\n');
+    const lines = latin1.decode(b.subarray(0, end)).split('\r\n');
     const req = requestLine.exec(lines[0]);
     const res = statusLine.exec(lines[0]);
     if (!req && !res) {

@@ -138,7 +138,7 @@ export class RecordReader {
     this.emit(
       sec + frac / (this.nanos ? 1e9 : 1e6),
       this.linkType,
-      this.buf.slice(pos + 16, pos + 16 + incl),
+      this.buf.subarray(pos + 16, pos + 16 + incl),
       incl < orig,
       pos,
     );
@@ -209,7 +209,7 @@ export class RecordReader {
     const ts = this.u32(pos + 12) * 2 ** 32 + this.u32(pos + 16);
     const cap = this.u32(pos + 20);
     const orig = this.u32(pos + 24);
-    const data = this.buf.slice(pos + 28, pos + 28 + Math.min(cap, len - 32));
+    const data = this.buf.subarray(pos + 28, pos + 28 + Math.min(cap, len - 32));
     this.emit(ts / iface.tsDivisor, iface.linkType, data, cap < orig, pos);
   }
 
@@ -218,9 +218,14 @@ export class RecordReader {
     if (!iface) return;
     const orig = this.u32(pos + 8);
     const cap = Math.min(orig, len - 16);
-    this.emit(0, iface.linkType, this.buf.slice(pos + 12, pos + 12 + cap), cap < orig, pos);
+    this.emit(0, iface.linkType, this.buf.subarray(pos + 12, pos + 12 + cap), cap < orig, pos);
   }
 
+  /**
+   * `data` is a view of the chunk being read (never written again: each push joins into a new
+   * buffer), valid while the listener runs; what a listener keeps it copies (TCP's out-of-order
+   * segments, HTTP's buffers).
+   */
   private emit(time: number, linkType: number, data: Uint8Array, truncated: boolean, pos: number): void {
     this.count++;
     this.onRecord({ number: this.count, time, linkType, data, truncated, offset: this.base + pos });
