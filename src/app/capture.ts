@@ -7,6 +7,7 @@ import { ExchangeChecker } from '../core/checks';
 import { kemCiphertextOf, kemSharedSecret, verifyMessage } from '../core/protection';
 import { readMessage, senderKidHex, transactionIdHex, type ReadMessage } from '../core/base';
 import {
+  exchangeKey,
   groupExchanges,
   type CaptureResult,
   type CapturedExchange,
@@ -167,6 +168,106 @@ export async function captureView(
     summary: `${s.packets} packets, ${s.tcpSegments} TCP segments (${s.outOfOrder} out of order, ${s.retransmitted} retransmitted), ${s.httpMessages} HTTP messages, ${result.messages.length} CMP messages in ${exchanges.length} exchange${exchanges.length === 1 ? '' : 's'}`,
     exchanges,
     problems: result.problems,
+  };
+}
+
+/**
+ * Checks a capture's exchanges while it is still being read, so the reading (one thread) and the
+ * checking (a worker pool) overlap. `add` hears each message as the reader completes it; an exchange
+ * that has heard nothing for `quiet` messages is handed to `run` (which may be called again before
+ * earlier calls end: a CapturePool's). `runner` is the ExchangeRunner for captureView once the file
+ * is read: an exchange checked early is taken as it was when nothing has changed since (its messages
+ * and their pairing, which an answer sets later), and checked again otherwise; the rest run then.
+ * The view is the one captureView would give without it (a test compares).
+ */
+export class EarlyExchanges {
+  /** Every exchange's messages so far, and whether they were handed over as they are. */
+  private readonly groups = new Map<string, { messages: CapturedMessage[]; last: number; sent: boolean }>();
+  /** The exchanges not handed over (or changed since). */
+  private readonly open = new Set<string>();
+  private readonly early = new Map<
+    string,
+    { count: number; paired: (number | undefined)[]; view: Promise<ExchangeView | undefined> }
+  >();
+  private seen = 0;
+
+  constructor(
+    private readonly run: ExchangeRunner,
+    private readonly options: ViewOptions,
+    private readonly quiet = 2000,
+  ) {}
+
+  add(m: CapturedMessage): void {
+    const key = exchangeKey(m);
+    const g = this.groups.get(key);
+    if (g) {
+      g.messages.push(m);
+      g.last = this.seen;
+      if (g.sent) {
+        // Handed over too early (a pollReq minutes later): it goes again.
+        g.sent = false;
+        this.early.delete(key);
+      }
+    } else this.groups.set(key, { messages: [m], last: this.seen, sent: false });
+    this.open.add(key);
+    if (++this.seen % 512 === 0) this.handOver(this.seen - this.quiet);
+  }
+
+  /** Hands the exchanges quiet since message number `before` to `run`. */
+  private handOver(before: number): void {
+    const keys: string[] = [];
+    const exchanges: CapturedExchange[] = [];
+    for (const key of this.open) {
+      const g = this.groups.get(key)!;
+      if (g.last >= before) continue;
+      this.open.delete(key);
+      g.sent = true;
+      keys.push(key);
+      const first = g.messages[0];
+      exchanges.push({ transactionID: first.transactionID ?? `#${first.index}`, messages: [...g.messages] });
+    }
+    if (!exchanges.length) return;
+    const views = this.run(exchanges, this.options, () => undefined);
+    keys.forEach((key, k) => {
+      const messages = exchanges[k].messages;
+      this.early.set(key, {
+        count: messages.length,
+        paired: messages.map((m) => m.pairedWith),
+        // A failed early run is not the view's failure: the exchange is checked again at the end.
+        view: views.then(
+          (v) => v[k],
+          () => undefined,
+        ),
+      });
+    });
+  }
+
+  /** For captureView: the exchanges' views, early ones reused when still the same. */
+  readonly runner: ExchangeRunner = async (exchanges, options, onMessages) => {
+    const out = new Array<ExchangeView>(exchanges.length);
+    const rest: number[] = [];
+    await Promise.all(
+      exchanges.map(async (e, k) => {
+        const early = this.early.get(exchangeKey(e.messages[0]));
+        const same =
+          early &&
+          early.count === e.messages.length &&
+          e.messages.every((m, j) => m.pairedWith === early.paired[j]);
+        const view = same ? await early.view : undefined;
+        if (view) {
+          out[k] = view;
+          onMessages(e.messages.length);
+        } else rest.push(k);
+      }),
+    );
+    rest.sort((a, b) => a - b);
+    const views = await this.run(
+      rest.map((k) => exchanges[k]),
+      options,
+      onMessages,
+    );
+    rest.forEach((k, j) => (out[k] = views[j]));
+    return out;
   };
 }
 

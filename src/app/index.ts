@@ -60,6 +60,7 @@ export {
 } from './serve';
 export {
   captureView,
+  EarlyExchanges,
   exchangeView,
   exportPlan,
   inThisThread,

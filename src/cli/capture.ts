@@ -5,10 +5,10 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { captureView, exportPlan, givenSecret } from '../app';
+import { captureView, EarlyExchanges, exportPlan, givenSecret } from '../app';
 import { findingLine } from '../core/checks';
 import { readCaptureFile } from '../node/captureFile';
-import { workerRunner } from '../node/worker';
+import { CapturePool } from '../node/worker';
 import type { CaptureRow } from '../shared/capture';
 import { helpText, parseFlags, type FlagSpec } from './args';
 import type { Command } from './command';
@@ -42,22 +42,27 @@ async function run(args: string[], io: Io): Promise<number> {
   const file = p.positional[0];
   const secret = readSecret(p.value('--secret-file'), p.value('--secret-env'), io);
   // Every core checks exchanges: worker threads running dist/worker.js, beside this bundle, started
-  // now to load while the capture is read.
+  // now, checking exchanges while the file is still read (EarlyExchanges).
   const script = join(__dirname, 'worker.js');
-  const runner = existsSync(script) ? workerRunner(script, undefined, undefined, true) : undefined;
+  const pool = existsSync(script) ? new CapturePool(script).start() : undefined;
+  const options = { secrets: secret ? givenSecret(secret) : undefined };
+  const early = pool && new EarlyExchanges((e, o, n) => pool.run(e, o, n), options);
   let result;
+  let view;
   try {
-    result = await readCaptureFile(file);
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    try {
+      result = await readCaptureFile(file, undefined, undefined, early && ((m) => early.add(m)));
+    } catch (e) {
+      throw new UsageError(
+        `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
+    }
+    // A few hundred messages are checked sooner here than the workers would be ready.
+    const few = result.messages.length < 500;
+    view = await captureView(result, file, options, undefined, early && !few ? early.runner : undefined);
+  } finally {
+    await pool?.close();
   }
-  const view = await captureView(
-    result,
-    file,
-    { secrets: secret ? givenSecret(secret) : undefined },
-    undefined,
-    runner,
-  );
   if (p.bool('--json')) {
     io.out(JSON.stringify(view, null, 2));
   } else {

@@ -31,6 +31,7 @@ import {
   type Question,
   type SecretQuery,
   type SecretSource,
+  type ViewOptions,
 } from '../app';
 import { senderKidOf } from '../core/base';
 import type { CapturedExchange } from '../core/capture';
@@ -42,8 +43,10 @@ type ToWorker =
       job: number;
       exchanges: CapturedExchange[];
       kemKeys?: Uint8Array[];
-      /** Secrets looked up ahead by the main thread, by `secretKey`. */
-      /** Undefined: the caller has no SecretSource (nothing to ask the main thread for). */
+      /**
+       * Secrets looked up ahead by the main thread, by `secretKey`; undefined: the caller has no
+       * SecretSource (nothing to ask the main thread for).
+       */
       secrets?: [string, Uint8Array | undefined][];
     }
   | { lid: number; secret: Uint8Array | undefined };
@@ -54,7 +57,7 @@ type FromWorker =
   | { id?: number; failed: string }
   | { job: number; views: ExchangeView[] }
   | { job: number; jobFailed: string }
-  | { lookup: SecretQuery; lid: number };
+  | { lookup: SecretQuery; lid: number; job: number };
 
 /** What a secret lookup is keyed by: the message's senderKID and transactionID. */
 function secretKey(q: Pick<SecretQuery, 'senderKid' | 'transactionId'>): string {
@@ -94,14 +97,12 @@ function serve(): void {
   // Secrets asked of the main thread, by lookup id.
   const lookups = new Map<number, (s: Uint8Array | undefined) => void>();
   let nextLookup = 1;
-  const secrets: SecretSource = {
-    lookup: (query) =>
-      new Promise((resolve) => {
-        const lid = nextLookup++;
-        lookups.set(lid, resolve);
-        port.postMessage({ lookup: query, lid } satisfies FromWorker);
-      }),
-  };
+  const ask = (job: number, query: SecretQuery) =>
+    new Promise<Uint8Array | undefined>((resolve) => {
+      const lid = nextLookup++;
+      lookups.set(lid, resolve);
+      port.postMessage({ lookup: query, lid, job } satisfies FromWorker);
+    });
   port.on('message', (msg: ToWorker) => {
     if ('lid' in msg) {
       lookups.get(msg.lid)?.(msg.secret);
@@ -117,7 +118,7 @@ function serve(): void {
           const batchSecrets: SecretSource = msg.secrets
             ? {
                 lookup: (q) =>
-                  known.has(secretKey(q)) ? Promise.resolve(known.get(secretKey(q))) : secrets.lookup(q),
+                  known.has(secretKey(q)) ? Promise.resolve(known.get(secretKey(q))) : ask(msg.job, q),
               }
             : noSecrets;
           const views: ExchangeView[] = [];
@@ -276,87 +277,158 @@ export function workerModel(
 /** Exchanges a worker is given at a time: few messages each, so the workers stay evenly busy. */
 const batchSize = 32;
 
+/** One batch of a run, waiting for a worker or on one. */
+interface Job {
+  id: number;
+  exchanges: CapturedExchange[];
+  options: ViewOptions;
+  done(views: ExchangeView[]): void;
+  fail(e: Error): void;
+}
+
+/**
+ * Worker threads running `script` that check capture exchanges: `run` may be called again while
+ * earlier runs are under way (the capture view checks exchanges while the file is still read), all
+ * sharing the workers; each worker has two batches in flight, so the next is there when one is done.
+ * Idle workers do not hold the process open. `close` ends them.
+ */
+export class CapturePool {
+  private readonly workers: Worker[] = [];
+  private readonly busy = new Map<Worker, Job[]>();
+  private readonly queue: Job[] = [];
+  private nextJob = 1;
+  private broken?: Error;
+
+  constructor(
+    private readonly script: string,
+    private readonly size = Math.max(1, availableParallelism()),
+  ) {}
+
+  /** Starts the workers now (they load their script while the caller does something else). */
+  start(): this {
+    while (this.workers.length < this.size) this.addWorker();
+    return this;
+  }
+
+  /** The views of `exchanges`, in their order; `onMessages` hears, by batch, how many were done. */
+  run(
+    exchanges: CapturedExchange[],
+    options: ViewOptions,
+    onMessages: (n: number) => void,
+  ): Promise<ExchangeView[]> {
+    if (this.broken) return Promise.reject(this.broken);
+    if (!exchanges.length) return Promise.resolve([]);
+    this.start();
+    return new Promise((resolve, reject) => {
+      const parts: ExchangeView[][] = [];
+      let left = Math.ceil(exchanges.length / batchSize);
+      let failed = false;
+      for (let i = 0, k = 0; i < exchanges.length; i += batchSize, k++) {
+        const slot = k;
+        this.queue.push({
+          id: this.nextJob++,
+          exchanges: exchanges.slice(i, i + batchSize),
+          options,
+          done: (views) => {
+            parts[slot] = views;
+            onMessages(views.reduce((n, v) => n + v.rows.length, 0));
+            if (--left === 0 && !failed) resolve(parts.flat());
+          },
+          fail: (e) => {
+            failed = true;
+            reject(e);
+          },
+        });
+      }
+      this.pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    const ws = this.workers.splice(0);
+    await Promise.all(ws.map((w) => w.terminate()));
+  }
+
+  private addWorker(): void {
+    const w = new Worker(this.script);
+    w.unref();
+    this.workers.push(w);
+    this.busy.set(w, []);
+    w.on('error', () =>
+      this.breakAll(new Error('a capture worker stopped (out of memory, or a fault in it)')),
+    );
+    w.on('message', (msg: FromWorker) => {
+      const jobs = this.busy.get(w) ?? [];
+      if ('lookup' in msg) {
+        const job = jobs.find((j) => j.id === msg.job);
+        const lookup = (job?.options.secrets?.lookup(msg.lookup) ?? Promise.resolve(undefined)).catch(
+          () => undefined,
+        );
+        void lookup.then((secret) => w.postMessage({ lid: msg.lid, secret } satisfies ToWorker));
+        return;
+      }
+      if (!('job' in msg)) return;
+      const at = jobs.findIndex((j) => j.id === msg.job);
+      if (at < 0) return;
+      const [job] = jobs.splice(at, 1);
+      if ('jobFailed' in msg) job.fail(new Error(msg.jobFailed));
+      else if ('views' in msg) job.done(msg.views);
+      this.pump();
+    });
+  }
+
+  /** Gives queued batches to workers with fewer than two in flight. */
+  private pump(): void {
+    for (const w of this.workers) {
+      const jobs = this.busy.get(w)!;
+      while (jobs.length < 2 && this.queue.length) {
+        const job = this.queue.shift()!;
+        jobs.push(job);
+        void lookupAhead(job.exchanges, job.options.secrets).then(
+          (secrets) =>
+            w.postMessage({
+              job: job.id,
+              exchanges: job.exchanges,
+              kemKeys: job.options.kemKeys,
+              secrets,
+            } satisfies ToWorker),
+          (e: Error) => {
+            jobs.splice(jobs.indexOf(job), 1);
+            job.fail(e);
+          },
+        );
+      }
+      if (jobs.length) w.ref();
+      else w.unref();
+    }
+  }
+
+  private breakAll(e: Error): void {
+    this.broken = e;
+    for (const jobs of this.busy.values()) for (const j of jobs.splice(0)) j.fail(e);
+    for (const j of this.queue.splice(0)) j.fail(e);
+    void this.close();
+  }
+}
+
 /**
  * An ExchangeRunner that spreads the exchanges over `size` worker threads (all cores by default)
- * running `script`; each batch's views come back in order. A capture with fewer than `minMessages`
- * messages is checked in this thread (starting workers costs more than it saves). `startNow`: the
- * workers start (and load their script) at once, while the caller reads the capture; unused, they
- * hold the process open no longer than it runs (unref'd) and end with the first run.
+ * running `script` (a CapturePool for the one run). A capture with fewer than `minMessages` messages
+ * is checked in this thread (starting workers costs more than it saves).
  */
 export function workerRunner(
   script: string,
   size = Math.max(1, availableParallelism()),
   minMessages = 500,
-  startNow = false,
 ): ExchangeRunner {
-  let started: Worker[] = [];
-  if (startNow)
-    for (let k = 0; k < size; k++) {
-      const w = new Worker(script);
-      w.unref();
-      started.push(w);
-    }
   return async (exchanges, options, onMessages) => {
-    const ready = started;
-    started = [];
     const total = exchanges.reduce((n, e) => n + e.messages.length, 0);
-    if (total < minMessages || size < 1) {
-      await Promise.all(ready.map((w) => w.terminate()));
-      return inThisThread(exchanges, options, onMessages);
-    }
-    const batches: CapturedExchange[][] = [];
-    for (let i = 0; i < exchanges.length; i += batchSize) batches.push(exchanges.slice(i, i + batchSize));
-    const views: ExchangeView[][] = new Array<ExchangeView[]>(batches.length);
-    const count = Math.min(size, batches.length);
-    for (const w of ready.splice(count)) void w.terminate();
-    const workers = [...ready, ...Array.from({ length: count - ready.length }, () => new Worker(script))];
-    for (const w of workers) w.ref();
-    let next = 0;
+    if (total < minMessages || size < 1) return inThisThread(exchanges, options, onMessages);
+    const pool = new CapturePool(script, Math.min(size, Math.ceil(exchanges.length / batchSize)));
     try {
-      await new Promise<void>((resolve, reject) => {
-        let finished = 0;
-        const give = (w: Worker): void => {
-          if (next >= batches.length) return;
-          const job = next++;
-          void lookupAhead(batches[job], options.secrets).then(
-            (secrets) =>
-              w.postMessage({
-                job,
-                exchanges: batches[job],
-                kemKeys: options.kemKeys,
-                secrets,
-              } satisfies ToWorker),
-            reject,
-          );
-        };
-        for (const w of workers) {
-          w.on('error', () =>
-            reject(new Error('a capture worker stopped (out of memory, or a fault in it)')),
-          );
-          w.on('message', (msg: FromWorker) => {
-            if ('lookup' in msg) {
-              const lookup = (options.secrets?.lookup(msg.lookup) ?? Promise.resolve(undefined)).catch(
-                () => undefined,
-              );
-              void lookup.then((secret) => w.postMessage({ lid: msg.lid, secret } satisfies ToWorker));
-              return;
-            }
-            if ('jobFailed' in msg) return reject(new Error(msg.jobFailed));
-            if ('views' in msg) {
-              views[msg.job] = msg.views;
-              onMessages(msg.views.reduce((n, v) => n + v.rows.length, 0));
-              if (++finished === batches.length) resolve();
-              else give(w);
-            }
-          });
-          // Two batches in flight: the next is there when one is done (no round trip idle).
-          give(w);
-          give(w);
-        }
-      });
+      return await pool.run(exchanges, options, onMessages);
     } finally {
-      await Promise.all(workers.map((w) => w.terminate()));
+      await pool.close();
     }
-    return views.flat();
   };
 }

@@ -5,9 +5,16 @@ import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { captureView, givenSecret, localModel, type ModelInfo, type SecretQuery } from '../../src/app';
+import {
+  captureView,
+  EarlyExchanges,
+  givenSecret,
+  localModel,
+  type ModelInfo,
+  type SecretQuery,
+} from '../../src/app';
 import { readCaptureFile } from '../../src/node/captureFile';
-import { Cancelled, workerModel, workerRunner } from '../../src/node/worker';
+import { Cancelled, CapturePool, workerModel, workerRunner } from '../../src/node/worker';
 import { makeBigCapture } from '../bench/capture';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -151,6 +158,47 @@ describe(
         assert.ok(verdicts.has('valid'), [...verdicts].join(', '));
         assert.ok(here.exchanges.length >= 400);
       } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('checked while the file is read (EarlyExchanges over a CapturePool): the same view, exchanges handed over too early checked again', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'cmp-lens-early-'));
+      const pool = new CapturePool(script, 2).start();
+      try {
+        const file = join(dir, 'c.pcap');
+        makeBigCapture(file, 400 * 9400); // 2,400 messages
+        const secrets = givenSecret(new TextEncoder().encode('s3cret'));
+        const here = await captureView(await readCaptureFile(file), 'c.pcap', { secrets });
+        for (const quiet of [2000, 0]) {
+          // quiet 0: every 512 messages, all exchanges are handed over, the last ones mid-way (their
+          // later messages and answers make them go again).
+          const ran: number[] = [];
+          const early = new EarlyExchanges(
+            (e, o, n) => {
+              ran.push(e.length);
+              return pool.run(e, o, n);
+            },
+            { secrets },
+            quiet,
+          );
+          const result = await readCaptureFile(file, undefined, undefined, (m) => early.add(m));
+          const handedEarly = ran.reduce((a, b) => a + b, 0);
+          const progress: number[] = [];
+          const there = await captureView(
+            result,
+            'c.pcap',
+            { secrets },
+            (d) => progress.push(d),
+            early.runner,
+          );
+          assert.deepEqual(there, here, `quiet ${quiet}`);
+          assert.equal(progress.at(-1), result.messages.length);
+          assert.ok(handedEarly > 0, 'exchanges were checked while the file was read');
+          if (quiet === 0) assert.ok(ran.at(-1)! > 0, 'some were checked again at the end');
+        }
+      } finally {
+        await pool.close();
         rmSync(dir, { recursive: true, force: true });
       }
     });

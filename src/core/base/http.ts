@@ -4,7 +4,6 @@
  * A stream that does not start like HTTP is dropped at once, so other traffic costs nothing.
  */
 
-
 const latin1 = new TextDecoder('latin1');
 
 export interface HttpMessage {

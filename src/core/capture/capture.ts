@@ -68,6 +68,8 @@ const isPkixCmp = (ct: string | undefined) =>
   ct?.split(';')[0].trim().toLowerCase() === 'application/pkixcmp';
 
 export class CaptureParser {
+  /** Hears each CMP message as it completes (its `pairedWith` is set later, when its answer comes). */
+  onMessage?: (m: CapturedMessage) => void;
   private readonly reader: RecordReader;
   private readonly connections = new Map<string, Connection>();
   private readonly messages: CapturedMessage[] = [];
@@ -215,7 +217,7 @@ export class CaptureParser {
       }
       if (pkix || outline) {
         index = this.messages.length + 1;
-        this.messages.push({
+        const message: CapturedMessage = {
           index,
           packet: m.lastPacket,
           firstPacket: m.firstPacket,
@@ -234,7 +236,9 @@ export class CaptureParser {
           pkiStatus: outline?.status,
           decodeError,
           incomplete: m.incomplete,
-        });
+        };
+        this.messages.push(message);
+        this.onMessage?.(message);
       }
     }
     if (m.kind === 'request') c.waiting.push(index);
@@ -260,6 +264,13 @@ export interface CapturedExchange {
   messages: CapturedMessage[];
 }
 
+/** Which exchange a message belongs to (groupExchanges' key). */
+export function exchangeKey(m: CapturedMessage): string {
+  return m.transactionID === undefined
+    ? `#${m.index}`
+    : `${m.client.replace(/:\d+$/, '')} ${m.transactionID}`;
+}
+
 /**
  * Messages grouped by client host and transactionID, in capture order; those without a transactionID
  * each stand alone. The client's host is part of the key (not its port: a transaction may take a new
@@ -269,8 +280,7 @@ export interface CapturedExchange {
 export function groupExchanges(messages: CapturedMessage[]): CapturedExchange[] {
   const groups = new Map<string, { transactionID: string; messages: CapturedMessage[] }>();
   for (const m of messages) {
-    const key =
-      m.transactionID === undefined ? `#${m.index}` : `${m.client.replace(/:\d+$/, '')} ${m.transactionID}`;
+    const key = exchangeKey(m);
     const group = groups.get(key);
     if (group) group.messages.push(m);
     else groups.set(key, { transactionID: m.transactionID ?? `#${m.index}`, messages: [m] });

@@ -1,6 +1,7 @@
 export {
   CaptureParser,
   groupExchanges,
+  exchangeKey,
   parseCapture,
   type CaptureResult,
   type CapturedExchange,
