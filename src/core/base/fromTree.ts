@@ -179,20 +179,15 @@ function compile(s: Asn1Schema): Matcher {
   return m;
 }
 
-/** An element as matched: its slot, and the tag it is taken to have (an IMPLICIT tag undone). */
+/** The tag an element is taken to have (an IMPLICIT tag undone), when not its own. */
 interface View {
-  i: number;
   cls: number;
   tag: number;
   cons: boolean;
 }
 
-const own = (t: TlvTree, i: number): View => ({
-  i,
-  cls: t.flags[i] & 3,
-  tag: t.tagNumber[i],
-  cons: (t.flags[i] & TlvFlag.Constructed) !== 0,
-});
+const asSequence: View = { cls: 0, tag: 16, cons: true };
+const asSet: View = { cls: 0, tag: 17, cons: true };
 
 type Root = Record<string, number | number[]>;
 
@@ -202,18 +197,22 @@ type Root = Record<string, number | number[]>;
  * that does not fit is skipped; the last field compared decides; elements past the fields are not
  * looked at; a tag of 31 or more never fits (asn1js marks it "hex only").
  */
-function fits(t: TlvTree, root: Root, v: View, m: Matcher): boolean {
+function fits(t: TlvTree, root: Root, i: number, m: Matcher, as?: View): boolean {
   if (m.kind === Kind.Choice) {
-    for (const alt of m.items) if (fits(t, root, v, alt)) return true;
+    for (const alt of m.items) if (fits(t, root, i, alt, as)) return true;
     return false;
   }
   if (m.kind === Kind.Any) {
-    if (m.name) root[m.name] = v.i;
+    if (m.name) root[m.name] = i;
     return true;
   }
-  if (m.cls !== v.cls || m.tag !== v.tag || m.cons !== v.cons || v.tag >= 31) return false;
-  if (m.name) root[m.name] = v.i;
-  if (m.kind !== Kind.Constructed || fitsContent(t, root, v.i, m)) return true;
+  const f = t.flags[i];
+  const cls = as ? as.cls : f & 3;
+  const tag = as ? as.tag : t.tagNumber[i];
+  const cons = as ? as.cons : (f & TlvFlag.Constructed) !== 0;
+  if (m.cls !== cls || m.tag !== tag || m.cons !== cons || tag >= 31) return false;
+  if (m.name) root[m.name] = i;
+  if (m.kind !== Kind.Constructed || fitsContent(t, root, i, m)) return true;
   if (m.name) delete root[m.name];
   return false;
 }
@@ -223,7 +222,7 @@ function fitsContent(t: TlvTree, root: Root, i: number, m: Matcher): boolean {
   const r = m.repeated;
   if (r) {
     for (let c = t.firstChild[i]; c >= 0; c = t.nextSibling[c]) {
-      if (!fits(t, root, own(t, c), r.m) && !r.optional) return false;
+      if (!fits(t, root, c, r.m) && !r.optional) return false;
       if (r.name) ((root[r.name] ??= []) as number[]).push(c);
     }
     return true;
@@ -240,7 +239,7 @@ function fitsContent(t: TlvTree, root: Root, i: number, m: Matcher): boolean {
       if (!f.optional) return false;
       continue;
     }
-    last = fits(t, root, own(t, c), f);
+    last = fits(t, root, c, f);
     if (last) {
       c = t.nextSibling[c];
       at++;
@@ -599,44 +598,92 @@ function fieldValue(
     : primitive(t, i, as ?? T);
 }
 
-/** `v` decoded as `type`: the library's AsnParser.fromASN, over the tree. */
-function decode(t: TlvTree, v: View, type: Ctor): unknown {
-  if (convertible(type)) return ofClass(t, v.i, type);
+/** A field of a class, with what its decoding needs worked out once. */
+interface Field {
+  key: string;
+  item: SchemaItem;
+  T: AsnPropTypes | Ctor;
+  /** A primitive type or a self-converting class. */
+  primitive: boolean;
+  /** The tag an IMPLICIT SEQUENCE or SET field's element is taken to have. */
+  implicitAs?: View;
+  /** An optional CHOICE: left out when none of its alternatives fits. */
+  optionalChoice: boolean;
+}
+
+/** How a class is decoded: its schema, matcher and fields, worked out at its first use. */
+interface Plan {
+  schema: Schema;
+  matcher: Matcher;
+  array: boolean;
+  fields: Field[];
+}
+
+const plans = new WeakMap<Ctor, Plan>();
+
+function planOf(type: Ctor): Plan {
+  let plan = plans.get(type);
+  if (plan) return plan;
   const schema = schemaOf(type);
-  let m = compile(schema.schema as Asn1Schema);
+  const fields: Field[] = [];
+  for (const key in schema.items) {
+    const item = schema.items[key];
+    const T = item.type;
+    const primitive = typeof T === 'number' || convertible(T);
+    let implicitAs: View | undefined;
+    if (!primitive && !item.repeated && item.implicit && typeof item.context === 'number') {
+      const kind = schemaOf(T).type;
+      implicitAs =
+        kind === AsnTypeTypes.Sequence ? asSequence : kind === AsnTypeTypes.Set ? asSet : undefined;
+    }
+    const optionalChoice =
+      !primitive && !!item.optional && hasSchema(T) && schemaOf(T).type === AsnTypeTypes.Choice;
+    fields.push({ key, item, T, primitive, implicitAs, optionalChoice });
+  }
+  plan = { schema, matcher: compile(schema.schema as Asn1Schema), array: isArrayType(type), fields };
+  plans.set(type, plan);
+  return plan;
+}
+
+/** Element `i` (taken to have the tag `as` when given) decoded as `type`: the library's AsnParser.fromASN. */
+function decode(t: TlvTree, i: number, type: Ctor, as?: View): unknown {
+  if (convertible(type)) return ofClass(t, i, type);
+  const plan = planOf(type);
+  const schema = plan.schema;
+  let m = plan.matcher;
+  const f = t.flags[i];
   // An element of a context (application, private) class, constructed: asn1js's generic Constructed.
-  if (v.cls !== 0 && v.cons) {
+  if (!as && (f & 3) !== 0 && f & TlvFlag.Constructed) {
     if (schema.type === AsnTypeTypes.Choice) {
-      if (v.cls === 2)
+      if ((f & 3) === 2)
         for (const key in schema.items) {
           const item = schema.items[key];
-          if (item.context === v.tag && item.implicit && hasSchema(item.type)) {
+          if (item.context === t.tagNumber[i] && item.implicit && hasSchema(item.type)) {
             if (schemaOf(item.type).type === AsnTypeTypes.Sequence) {
               const res = new type() as Record<string, unknown>;
-              res[key] = decode(t, { i: v.i, cls: 0, tag: 16, cons: true }, item.type);
+              res[key] = decode(t, i, item.type, asSequence);
               return res;
             }
           }
         }
-    } else m = { ...m, cls: 2, tag: v.tag, cons: true, name: '' };
+    } else m = { ...m, cls: 2, tag: t.tagNumber[i], cons: true, name: '' };
   }
   const root: Root = {};
-  if (!fits(t, root, v, m)) throw new SchemaMismatch(type.name, m.kind === Kind.Choice);
-  if (isArrayType(type)) {
+  if (!fits(t, root, i, m, as)) throw new SchemaMismatch(type.name, m.kind === Kind.Choice);
+  if (plan.array) {
     const item = schema.itemType!;
-    const list = kids(t, v.i);
+    const list = kids(t, i);
     const from = (type as unknown as { from(a: number[], f: (c: number) => unknown): unknown }).from;
     return typeof item === 'number'
       ? from.call(type, list, (c) => primitive(t, c, elementType(t, c, item)))
-      : from.call(type, list, (c) => decode(t, own(t, c), item));
+      : from.call(type, list, (c) => decode(t, c, item));
   }
   const res = new type() as Record<string, unknown>;
-  for (const key in schema.items) {
-    const at = root[key];
+  for (const field of plan.fields) {
+    const at = root[field.key];
     if (at === undefined) continue;
-    const item = schema.items[key];
-    const T = item.type;
-    if (typeof T === 'number' || convertible(T)) {
+    const { key, item, T } = field;
+    if (field.primitive) {
       // An IMPLICIT single value is its content read as T; the elements of an IMPLICIT SET OF are
       // checked (elementType, ofClass), the others were by their schema.
       if (!item.repeated) res[key] = fieldValue(t, at as number, item, T, undefined, !!item.implicit);
@@ -647,25 +694,19 @@ function decode(t: TlvTree, v: View, type: Ctor): unknown {
         );
     } else if (item.repeated) {
       if (!Array.isArray(at)) throw new SchemaMismatch(type.name);
-      res[key] = at.map((c) => decode(t, own(t, c), T));
+      res[key] = at.map((c) => decode(t, c, T as Ctor));
     } else {
-      const i = at as number;
-      let view = own(t, i);
-      if (item.implicit && typeof item.context === 'number') {
-        const kind = schemaOf(T).type;
-        if (kind === AsnTypeTypes.Sequence) view = { i, cls: 0, tag: 16, cons: true };
-        else if (kind === AsnTypeTypes.Set) view = { i, cls: 0, tag: 17, cons: true };
-      }
-      if (item.optional && hasSchema(T) && schemaOf(T).type === AsnTypeTypes.Choice) {
+      const e = at as number;
+      if (field.optionalChoice) {
         try {
-          res[key] = decode(t, view, T);
-        } catch (e) {
-          if (!(e instanceof SchemaMismatch && e.noChoice)) throw e;
+          res[key] = decode(t, e, T as Ctor, field.implicitAs);
+        } catch (err) {
+          if (!(err instanceof SchemaMismatch && err.noChoice)) throw err;
           res[key] = undefined;
         }
       } else {
-        res[key] = decode(t, view, T);
-        if (item.raw) res[`${key}Raw`] = t.bytes.subarray(t.offset[i], t.end(i));
+        res[key] = decode(t, e, T as Ctor, field.implicitAs);
+        if (item.raw) res[`${key}Raw`] = t.bytes.subarray(t.offset[e], t.end(e));
       }
     }
   }
@@ -674,5 +715,5 @@ function decode(t: TlvTree, v: View, type: Ctor): unknown {
 
 /** Element `i` of `tree` decoded as `type`; throws SchemaMismatch (or a RangeError of a converter). */
 export function decodeTree<T>(tree: TlvTree, i: number, type: new () => T): T {
-  return decode(tree, own(tree, i), type as Ctor) as T;
+  return decode(tree, i, type as Ctor) as T;
 }
