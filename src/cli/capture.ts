@@ -12,7 +12,7 @@ import { CapturePool } from '../node/worker';
 import type { CaptureRow } from '../shared/capture';
 import { helpText, parseFlags, type FlagSpec } from './args';
 import type { Command } from './command';
-import { readSecret, secretFlags, UsageError, type Io } from './io';
+import { readSecret, secretFlags, UsageError, writeStream, type Io } from './io';
 import { writeFileAtomic } from '../node/atomic';
 
 const flags: FlagSpec = {
@@ -66,13 +66,20 @@ async function run(args: string[], io: Io): Promise<number> {
   if (p.bool('--json')) {
     io.out(JSON.stringify(view, null, 2));
   } else {
-    io.out(`${file}: ${view.summary}`);
-    for (const e of view.exchanges) {
-      io.out(`\nexchange ${e.transactionID}`);
-      for (const r of e.rows) io.out(`  ${line(r)}`);
-      for (const f of e.findings)
-        io.out(`  gap/check: #${e.rows[f.messageIndex ?? 0].index}: ${findingLine(f)}`);
-    }
+    // In batches (writeStream): a line a write was a system call per message.
+    const shown = view;
+    await writeStream(
+      io,
+      (function* () {
+        yield `${file}: ${shown.summary}`;
+        for (const e of shown.exchanges) {
+          yield `\nexchange ${e.transactionID}`;
+          for (const r of e.rows) yield `  ${line(r)}`;
+          for (const f of e.findings) yield `  gap/check: #${e.rows[f.messageIndex ?? 0].index}: ${findingLine(f)}`;
+        }
+      })(),
+      true,
+    );
     for (const pr of view.problems) {
       io.err(
         `problem${pr.packet ? ` (packet ${pr.packet})` : ''}${pr.offset ? ` at offset 0x${pr.offset.toString(16)}` : ''}: ${pr.message}`,

@@ -118,10 +118,19 @@ class Bytes {
   }
 }
 
+interface Head {
+  /** Offset of the blank line ending the headers. */
+  end: number;
+  req: RegExpExecArray | null;
+  status?: number;
+  headers: Map<string, string>;
+}
+
 export class HttpStream {
   private readonly buf = new Bytes();
   private firstPacket = 0;
   private notHttp = false;
+  private head?: Head;
   /** Set by the pairing: the method of the request a response answers (HEAD has no body). */
   problems: string[] = [];
 
@@ -144,11 +153,11 @@ export class HttpStream {
     if (this.buf.length && !this.notHttp)
       this.problems.push(`${this.buf.length} bytes of an unfinished HTTP message at the end of the stream`);
     this.buf.clear();
+    this.head = undefined;
   }
 
-  /** Parses one message from the buffer; true when one was taken. */
-  private parse(packet: number, closing: boolean): boolean {
-    const b = this.buf.view();
+  /** The head (request or status line, headers) at the buffer's start; undefined until it is all there. */
+  private readHead(b: Uint8Array): Head | undefined {
     const end = findHeaderEnd(b, 0);
     if (end < 0) {
       const start = latin1.decode(b.subarray(0, Math.min(b.length, 16)));
@@ -157,22 +166,32 @@ export class HttpStream {
         this.problems.push(`no end of HTTP headers within ${maxHeaderBytes} bytes`);
         this.notHttp = true;
       }
-      return false;
+      return undefined;
     }
     const lines = latin1.decode(b.subarray(0, end)).split('\r\n');
     const req = requestLine.exec(lines[0]);
     const res = statusLine.exec(lines[0]);
     if (!req && !res) {
       this.notHttp = true;
-      return false;
+      return undefined;
     }
     const headers = new Map<string, string>();
     for (const l of lines.slice(1)) {
       const c = l.indexOf(':');
       if (c > 0) headers.set(l.slice(0, c).trim().toLowerCase(), l.slice(c + 1).trim());
     }
+    return { end, req, status: res ? Number(res[1]) : undefined, headers };
+  }
+
+  /** Parses one message from the buffer; true when one was taken. */
+  private parse(packet: number, closing: boolean): boolean {
+    const b = this.buf.view();
+    // The head of a message whose body is still coming was read already (most bodies take a segment
+    // or two after it): read again only once a message is taken.
+    const head = this.head ?? (this.head = this.readHead(b));
+    if (!head) return false;
+    const { end, req, status, headers } = head;
     const bodyStart = end + 4;
-    const status = res ? Number(res[1]) : undefined;
     const base = {
       kind: req ? ('request' as const) : ('response' as const),
       method: req?.[1],
@@ -236,6 +255,7 @@ export class HttpStream {
       used = b.length;
     }
     this.buf.consume(used);
+    this.head = undefined;
     this.firstPacket = packet;
     this.onMessage({ ...base, body, incomplete });
     return true;
