@@ -75,7 +75,8 @@ async function run(args: string[], io: Io): Promise<number> {
         for (const e of shown.exchanges) {
           yield `\nexchange ${e.transactionID}`;
           for (const r of e.rows) yield `  ${line(r)}`;
-          for (const f of e.findings) yield `  gap/check: #${e.rows[f.messageIndex ?? 0].index}: ${findingLine(f)}`;
+          for (const f of e.findings)
+            yield `  gap/check: #${e.rows[f.messageIndex ?? 0].index}: ${findingLine(f)}`;
         }
       })(),
       true,

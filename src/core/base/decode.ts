@@ -4,7 +4,7 @@
  * cost, and no library text — "Data does not match to PKIHeader ASN1 schema" — can reach a user). A
  * failure says what did not decode, as which type, and why in our DER reader's words where it has one.
  */
-import { readDer, readTlv, slotOf } from '../der/reader';
+import { readDer, slotOf, withTlvRead } from '../der/reader';
 import type { TlvNode } from '../der/types';
 import { decodeTree } from './fromTree';
 
@@ -43,16 +43,18 @@ export function decodeAs<T>(bytes: ArrayBuffer | ArrayBufferView, type: new () =
       : bytes instanceof ArrayBuffer
         ? new Uint8Array(bytes)
         : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  // Bytes after the first element are passed over, as the library's parse did.
-  const read = readTlv(view);
-  if (!read.broken && read.roots.length) {
+  // Bytes after the first element are passed over, as the library's parse did. The tree lives for
+  // this call (the objects made copy what they keep).
+  const decoded = withTlvRead(view, (read) => {
+    if (read.broken || !read.roots.length) return undefined;
     try {
-      return decodeTree(read.tree, read.roots[0], type);
+      return { value: decodeTree(read.tree, read.roots[0], type) };
     } catch {
-      // said below
+      return undefined; // said below
     }
-  }
-  throw failure(view, type, what);
+  });
+  if (!decoded) throw failure(view, type, what);
+  return decoded.value;
 }
 
 /** Our words for `bytes` not decoding as `type`. */

@@ -1,7 +1,7 @@
 /** Reading a PKIMessage's header and body for a client or server (not for display: see inspect/). */
 import { PKIBody, PKIHeader, PKIStatus, PKIStatusInfo, pkiBodyNames, pkiFailureInfoNames } from '../asn1';
 import { tagName, type TlvNode } from '../der/types';
-import { nodeCount, readDer, type DerDocument } from '../der/reader';
+import { nodeCount, readDer, withTlvRead, type DerDocument } from '../der/reader';
 import { toHex } from './bytes';
 import { decodeNode } from './decode';
 
@@ -160,10 +160,15 @@ export function messageShaped(root: TlvNode | undefined): boolean {
  * body [0..26], … }); readMessage says why, and decodes fully.
  */
 export function peekMessage(der: Uint8Array): MessageOutline | undefined {
-  const doc = readDer(der);
-  if (doc.problems.some((p) => p.severity === 'error')) return undefined;
-  const [root] = doc.roots;
-  if (!root || !messageShaped(root)) return undefined;
+  // A tree that lives for this call (withTlvRead): one per message was most of a capture's reading.
+  return withTlvRead(der, (read) => {
+    if (read.problems.some((p) => p.severity === 'error') || !read.roots.length) return undefined;
+    return outlineOf(der, read.tree.node(read.roots[0]));
+  });
+}
+
+function outlineOf(der: Uint8Array, root: TlvNode): MessageOutline | undefined {
+  if (!messageShaped(root)) return undefined;
   const [h, b] = root.children!;
   if (b.tagNumber >= pkiBodyNames.length) return undefined;
   const hc = h.children ?? [];

@@ -59,7 +59,7 @@ export class TlvTree {
 
   /** `room`: elements expected (the arrays grow by doubling past it). */
   constructor(
-    readonly bytes: Uint8Array,
+    public bytes: Uint8Array,
     room = 64,
   ) {
     this.grow(Math.max(64, room));
@@ -587,6 +587,34 @@ export function readTlv(
   });
   return { tree, roots: read.roots, problems: read.problems, broken: read.broken };
 }
+
+const scratch = { tree: new TlvTree(new Uint8Array(0), 4096), busy: false };
+
+/**
+ * `read` of a tree of `bytes` that lives only while `read` runs (a message's outline, a small value
+ * decoded): one tree, emptied and reused, not one allocated per call (a hundred thousand in a
+ * capture). Nothing `read` returns may keep the tree or a node of it. A call inside another gets a
+ * tree of its own.
+ */
+export function withTlvRead<T>(
+  bytes: Uint8Array,
+  read: (r: { tree: TlvTree; roots: number[]; problems: DerProblem[]; broken: boolean }) => T,
+): T {
+  if (scratch.busy || bytes.length > 1 << 16) return read(readTlv(bytes));
+  const tree = scratch.tree;
+  scratch.busy = true;
+  try {
+    tree.bytes = bytes;
+    tree.count = 0;
+    const r = readInto(tree, 0, bytes.length, defaultDerLimits);
+    return read({ tree, roots: r.roots, problems: r.problems, broken: r.broken });
+  } finally {
+    tree.bytes = empty;
+    scratch.busy = false;
+  }
+}
+
+const empty = new Uint8Array(0);
 
 /**
  * Reads `tree.bytes[start, end)` into `tree` (appended: an OCTET STRING's content read into its
