@@ -133,10 +133,23 @@ export class TlvTree {
   }
 
   /**
-   * Room for `size` elements, what was read kept: the eight arrays are views of one buffer (one
-   * allocation: a tree is made for every small read, a header or a certificate, thousands a second).
+   * Room for `size` elements, what was read kept. A small tree's eight arrays are views of one buffer
+   * (one allocation: a tree is made for every small read, a header or a certificate, thousands a
+   * second); a big one's are grown one at a time (the old and the new of all eight at once would
+   * raise a big file's peak by the size of its tree).
    */
   private grow(size: number): void {
+    if (size > 1 << 16) {
+      this.offset = resized(this.offset, size);
+      this.length = resized(this.length, size);
+      this.tagNumber = resized(this.tagNumber, size);
+      this.childCount = resized(this.childCount, size);
+      this.firstChild = resized(this.firstChild, size);
+      this.nextSibling = resized(this.nextSibling, size);
+      this.headerLength = resized(this.headerLength, size);
+      this.flags = resized(this.flags, size);
+      return;
+    }
     const buffer = new ArrayBuffer(size * 26);
     const at = (k: number) => k * size * 4;
     const keep = Math.min(this.count, size);
