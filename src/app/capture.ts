@@ -242,13 +242,16 @@ export class EarlyExchanges {
     });
   }
 
-  /** For captureView: the exchanges' views, early ones reused when still the same. */
+  /**
+   * For captureView: the exchanges' views, early ones reused when still the same (and checked with
+   * the same options: other secrets, other verdicts).
+   */
   readonly runner: ExchangeRunner = async (exchanges, options, onMessages) => {
     const out = new Array<ExchangeView>(exchanges.length);
     const rest: number[] = [];
     await Promise.all(
       exchanges.map(async (e, k) => {
-        const early = this.early.get(exchangeKey(e.messages[0]));
+        const early = options === this.options ? this.early.get(exchangeKey(e.messages[0])) : undefined;
         const same =
           early &&
           early.count === e.messages.length &&

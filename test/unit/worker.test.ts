@@ -174,29 +174,41 @@ describe(
           // quiet 0: every 512 messages, all exchanges are handed over, the last ones mid-way (their
           // later messages and answers make them go again).
           const ran: number[] = [];
+          const options = { secrets };
           const early = new EarlyExchanges(
             (e, o, n) => {
               ran.push(e.length);
               return pool.run(e, o, n);
             },
-            { secrets },
+            options,
             quiet,
           );
           const result = await readCaptureFile(file, undefined, undefined, (m) => early.add(m));
           const handedEarly = ran.reduce((a, b) => a + b, 0);
           const progress: number[] = [];
-          const there = await captureView(
-            result,
-            'c.pcap',
-            { secrets },
-            (d) => progress.push(d),
-            early.runner,
-          );
+          const there = await captureView(result, 'c.pcap', options, (d) => progress.push(d), early.runner);
           assert.deepEqual(there, here, `quiet ${quiet}`);
           assert.equal(progress.at(-1), result.messages.length);
           assert.ok(handedEarly > 0, 'exchanges were checked while the file was read');
+          // The last run is what was checked at the end: fewer exchanges than all, more than none at quiet 0.
+          assert.ok(
+            ran.at(-1)! < here.exchanges.length,
+            `${ran.at(-1)} of ${here.exchanges.length} checked at the end`,
+          );
           if (quiet === 0) assert.ok(ran.at(-1)! > 0, 'some were checked again at the end');
         }
+        // Other options (another secret) at the end: nothing checked early is taken.
+        const ran: number[] = [];
+        const early = new EarlyExchanges(
+          (e, o, n) => {
+            ran.push(e.length);
+            return pool.run(e, o, n);
+          },
+          { secrets },
+        );
+        const result = await readCaptureFile(file, undefined, undefined, (m) => early.add(m));
+        await captureView(result, 'c.pcap', {}, undefined, early.runner);
+        assert.equal(ran.at(-1), here.exchanges.length);
       } finally {
         await pool.close();
         rmSync(dir, { recursive: true, force: true });
