@@ -8,22 +8,24 @@ import { AsnIntegerConverter, type IAsnConverter } from '@peculiar/asn1-schema';
  * the parse reports, instead of a number that is not the one in the file.
  */
 export const AsnSafeIntegerConverter: IAsnConverter<number> = {
-  fromASN: (value) => {
-    // The parser hands an asn1js Integer here (its type says only "some block").
-    const octets = (value.valueBlock as unknown as { valueHexView: Uint8Array }).valueHexView;
-    if (octets.byteLength > 8)
-      throw new RangeError(
-        `INTEGER of ${octets.byteLength} octets is too large for this field (at most ±2^53 − 1)`,
-      );
-    let n = 0n;
-    for (const b of octets) n = (n << 8n) | BigInt(b);
-    if (octets.byteLength && octets[0] & 0x80) n -= 1n << BigInt(8 * octets.byteLength);
-    if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < BigInt(Number.MIN_SAFE_INTEGER))
-      throw new RangeError(`INTEGER ${n} is too large for this field (at most ±2^53 − 1)`);
-    return Number(n);
-  },
+  // The parser hands an asn1js Integer here (its type says only "some block").
+  fromASN: (value) => safeInteger((value.valueBlock as unknown as { valueHexView: Uint8Array }).valueHexView),
   toASN: (value: number) => {
     if (!Number.isSafeInteger(value)) throw new RangeError(`${value} is not an integer in ±(2^53 − 1)`);
     return AsnIntegerConverter.toASN(value);
   },
 };
+
+/** An INTEGER's two's-complement octets as a number; a RangeError beyond ±(2^53 − 1). */
+export function safeInteger(octets: Uint8Array): number {
+  if (octets.byteLength > 8)
+    throw new RangeError(
+      `INTEGER of ${octets.byteLength} octets is too large for this field (at most ±2^53 − 1)`,
+    );
+  let n = 0n;
+  for (const b of octets) n = (n << 8n) | BigInt(b);
+  if (octets.byteLength && octets[0] & 0x80) n -= 1n << BigInt(8 * octets.byteLength);
+  if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < BigInt(Number.MIN_SAFE_INTEGER))
+    throw new RangeError(`INTEGER ${n} is too large for this field (at most ±2^53 − 1)`);
+  return Number(n);
+}

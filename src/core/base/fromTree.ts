@@ -53,9 +53,9 @@ import {
 // decorators filled (another would hold no schema for our classes: every decode would fail, and
 // every test that reads a message would say so).
 import { schemaStorage } from '@peculiar/asn1-schema/build/cjs/storage';
-import { AsnSafeIntegerConverter } from '../asn1/integer';
+import { AsnSafeIntegerConverter, safeInteger } from '../asn1/integer';
 import { TlvFlag, type TlvTree } from '../der/reader';
-import { decodeOid } from '../der/values';
+import { decodeInteger, decodeOid } from '../der/values';
 
 type Ctor<T = unknown> = new () => T;
 
@@ -80,7 +80,10 @@ interface Schema {
 
 const schemas = new WeakMap<Ctor, Schema>();
 
-/** A class's schema (its asn1js schema tree built once). */
+/**
+ * A class's schema (its asn1js schema tree built once): this module is the one that reads the
+ * library's schema storage (the inspector's schema table asks here too).
+ */
 export function schemaOf(type: Ctor): Schema {
   let s = schemas.get(type);
   if (!s) {
@@ -92,7 +95,7 @@ export function schemaOf(type: Ctor): Schema {
 }
 
 /** Whether the schema library has a schema for `type`. */
-function hasSchema(type: unknown): type is Ctor {
+export function hasSchema(type: unknown): type is Ctor {
   return typeof type === 'function' && schemaStorage.has(type as Ctor);
 }
 
@@ -258,21 +261,6 @@ const content = (t: TlvTree, i: number): Uint8Array => {
   return t.bytes.subarray(s, s + t.length[i]);
 };
 
-/** Two's complement, as asn1js's valueDec (three octets at most). */
-function smallInt(c: Uint8Array): number {
-  let n = 0;
-  for (const b of c) n = n * 256 + b;
-  if (c.length && c[0] & 0x80) n -= 2 ** (8 * c.length);
-  return n;
-}
-
-function bigInt(c: Uint8Array): bigint {
-  let n = 0n;
-  for (const b of c) n = (n << 8n) | BigInt(b);
-  if (c.length && c[0] & 0x80) n -= 1n << BigInt(8 * c.length);
-  return n;
-}
-
 const latin1 = (c: Uint8Array): string => {
   let s = '';
   for (let k = 0; k < c.length; k += 8192) s += String.fromCharCode(...c.subarray(k, k + 8192));
@@ -349,9 +337,9 @@ function primitive(t: TlvTree, i: number, type: AsnPropTypes): unknown {
     case AsnPropTypes.Any:
       return anyOf(t, i);
     case AsnPropTypes.Integer:
-      return c.length >= 4 ? bigInt(c).toString() : smallInt(c);
+      return c.length >= 4 ? decodeInteger(c).toString() : Number(decodeInteger(c));
     case AsnPropTypes.Enumerated:
-      return c.length >= 4 ? 0 : smallInt(c);
+      return c.length >= 4 ? 0 : Number(decodeInteger(c));
     case AsnPropTypes.Boolean:
       return c.some((b) => b !== 0);
     case AsnPropTypes.OctetString:
@@ -486,15 +474,9 @@ function converted(t: TlvTree, i: number, converter: IAsnConverter, type: AsnPro
     case 'intBytes':
       return copy(t, t.contentStart(i), t.contentStart(i) + c.length);
     case 'bigint':
-      return bigInt(c);
-    case 'safe': {
-      if (c.length > 8)
-        throw new RangeError(`INTEGER of ${c.length} octets is too large for this field (at most ±2^53 − 1)`);
-      const n = bigInt(c);
-      if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < BigInt(Number.MIN_SAFE_INTEGER))
-        throw new RangeError(`INTEGER ${n} is too large for this field (at most ±2^53 − 1)`);
-      return Number(n);
-    }
+      return decodeInteger(c);
+    case 'safe':
+      return safeInteger(c);
     case 'octets':
       return new OctetString(c);
     default:
@@ -517,11 +499,11 @@ function ofClass(
   type: Ctor<{ fromASN(v: unknown): unknown }>,
   implicit = false,
 ): unknown {
-  const tag = classTag(type);
+  const tag = selfTag(type);
   if (
     !implicit &&
-    tag !== undefined &&
-    ((t.flags[i] & 3) !== 0 || t.tagNumber[i] !== tag || t.flags[i] & TlvFlag.Constructed)
+    tag &&
+    ((t.flags[i] & 3) !== tag.cls || t.tagNumber[i] !== tag.num || t.flags[i] & TlvFlag.Constructed)
   )
     throw new SchemaMismatch(type.name);
   const value = new type();
@@ -563,21 +545,27 @@ function elementType(t: TlvTree, i: number, type: AsnPropTypes): AsnPropTypes {
   throw new SchemaMismatch(AsnPropTypes[type]);
 }
 
-/** The universal tag a self-converting class's value carries (BIT STRING, OCTET STRING). */
-function classTag(type: Ctor): number | undefined {
-  return type === BitString || BitString.isPrototypeOf(type)
-    ? 3
-    : type === OctetString || OctetString.isPrototypeOf(type)
-      ? 4
+const selfTags = new WeakMap<Ctor, { cls: number; num: number } | undefined>();
+
+/**
+ * The tag a self-converting class's value carries (its own schema's: BIT STRING for BitString and its
+ * subclasses, OCTET STRING for OctetString's), undefined when it names none.
+ */
+export function selfTag(type: Ctor): { cls: number; num: number } | undefined {
+  if (selfTags.has(type)) return selfTags.get(type);
+  const schema = (
+    new type() as { toSchema?: (name: string) => { idBlock: { tagClass: number; tagNumber: number } } }
+  ).toSchema?.('');
+  const tag =
+    schema && schema.idBlock.tagClass >= 1
+      ? { cls: schema.idBlock.tagClass - 1, num: schema.idBlock.tagNumber }
       : undefined;
+  selfTags.set(type, tag);
+  return tag;
 }
 
-const isArrayType = (type: Ctor): boolean => Array.isPrototypeOf(type);
-
-/** The children of `i`, in order. */
-function kids(t: TlvTree, i: number): number[] {
-  return t.children(i);
-}
+/** Whether `type` is a SEQUENCE OF / SET OF class (the library's AsnArray and its kin). */
+export const isArrayType = (type: object): boolean => Array.isPrototypeOf(type);
 
 /**
  * The value of a primitive or self-converting field `item` of type `T` from element `i`; `as`: the
@@ -672,7 +660,7 @@ function decode(t: TlvTree, i: number, type: Ctor, as?: View): unknown {
   if (!fits(t, root, i, m, as)) throw new SchemaMismatch(type.name, m.kind === Kind.Choice);
   if (plan.array) {
     const item = schema.itemType!;
-    const list = kids(t, i);
+    const list = t.children(i);
     const from = (type as unknown as { from(a: number[], f: (c: number) => unknown): unknown }).from;
     return typeof item === 'number'
       ? from.call(type, list, (c) => primitive(t, c, elementType(t, c, item)))
@@ -689,9 +677,11 @@ function decode(t: TlvTree, i: number, type: Ctor, as?: View): unknown {
       if (!item.repeated) res[key] = fieldValue(t, at as number, item, T, undefined, !!item.implicit);
       else if (Array.isArray(at)) res[key] = at.map((c) => fieldValue(t, c, item, T, undefined, true));
       else
-        res[key] = kids(t, at).map((c) =>
-          fieldValue(t, c, item, T, typeof T === 'number' ? elementType(t, c, T) : undefined, false),
-        );
+        res[key] = t
+          .children(at)
+          .map((c) =>
+            fieldValue(t, c, item, T, typeof T === 'number' ? elementType(t, c, T) : undefined, false),
+          );
     } else if (item.repeated) {
       if (!Array.isArray(at)) throw new SchemaMismatch(type.name);
       res[key] = at.map((c) => decode(t, c, T as Ctor));

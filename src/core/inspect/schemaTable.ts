@@ -1,11 +1,10 @@
 /**
- * The one module that reads @peculiar/asn1-schema's field table (`schemaStorage`, not exported from
- * the package root). It turns a schema class into plain descriptions the annotator walks.
+ * The schema classes as plain descriptions the annotator walks, from @peculiar/asn1-schema's field
+ * table (read through src/core/base/fromTree.ts, the one module that reads the library's storage).
  */
 import { AsnPropTypes, AsnTypeTypes } from '@peculiar/asn1-schema';
-import { schemaStorage } from '@peculiar/asn1-schema/build/cjs/storage';
 import type { OpenType } from '../asn1';
-import { universalOf } from '../base/fromTree';
+import { hasSchema, isArrayType, schemaOf, selfTag, universalOf } from '../base/fromTree';
 
 /** A tag to match: class (0 universal … 3 private) and number; `any` matches every tag. */
 export type TagMatch = { cls: number; num: number } | 'any';
@@ -64,9 +63,9 @@ function describeClass(ctor: new () => object): TypeSpec {
   if (typeof proto.toASN === 'function' && typeof proto.fromASN === 'function') {
     return { kind: 'convertible', name: ctor.name, ctor, tag: convertibleTag(ctor) };
   }
-  if (!schemaStorage.has(ctor)) return { kind: 'builtin', asn: AsnPropTypes.Any };
-  const schema = schemaStorage.get(ctor);
-  if (isArrayClass(ctor)) {
+  if (!hasSchema(ctor)) return { kind: 'builtin', asn: AsnPropTypes.Any };
+  const schema = schemaOf(ctor);
+  if (isArrayType(ctor)) {
     return {
       kind: 'array',
       name: ctor.name,
@@ -88,21 +87,8 @@ function describeClass(ctor: new () => object): TypeSpec {
   return { kind, name: ctor.name, ctor, fields };
 }
 
-function isArrayClass(ctor: object): boolean {
-  let proto: unknown = ctor;
-  while (proto) {
-    if (proto === Array) return true;
-    proto = Object.getPrototypeOf(proto);
-  }
-  return false;
-}
-
 function convertibleTag(ctor: new () => object): TagMatch {
-  const schema = (
-    new ctor() as { toSchema?: (name: string) => { idBlock: { tagClass: number; tagNumber: number } } }
-  ).toSchema?.('');
-  if (!schema || schema.idBlock.tagClass < 1) return 'any';
-  return { cls: schema.idBlock.tagClass - 1, num: schema.idBlock.tagNumber };
+  return selfTag(ctor) ?? 'any';
 }
 
 // Maps, not WeakMaps: the schema's objects live as long as the module, and a Map is faster to read.
