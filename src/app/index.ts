@@ -9,13 +9,14 @@ export {
   inspectFile,
   inspectJson,
   inspectJsonChunks,
-  inspectLines,
+  inspectTextChunks,
   inspectModel,
   inspectText,
   InspectorModel,
   readDerInput,
   respond,
   showPayload,
+  textOf,
   type Inspected,
 } from './inspect';
 export {

@@ -3,10 +3,17 @@
  * inspector), text (Show as Text, Compare, `cmp-lens inspect`) or JSON (`--json`).
  */
 import { unwrapInput, type Unwrapped } from '../core/base';
-import { formatLines, inspectInput, InspectorModel, jsonChunks, type InspectOptions } from '../core/inspect';
+import {
+  inspectInput,
+  textChunks,
+  textOf,
+  InspectorModel,
+  jsonChunks,
+  type InspectOptions,
+} from '../core/inspect';
 
 /** The inspector's view model and its answers to the webview (tree pages, details, filter, bytes). */
-export { InspectorModel, respond, showPayload } from '../core/inspect';
+export { InspectorModel, respond, showPayload, textOf } from '../core/inspect';
 import type { AnnotatedDocument } from '../shared/annotated';
 import { checkMessage } from '../core/checks';
 import type { CheckProfile, Finding } from '../shared/findings';
@@ -40,18 +47,18 @@ export function inspectText(
   bytes: Uint8Array,
   options: { offsets?: boolean; depth?: number; profile?: CheckProfile } = {},
 ): { text: string; doc: AnnotatedDocument; findings: Finding[] } {
-  const { lines, doc, findings } = inspectLines(bytes, options);
-  return { text: [...lines].join('\n'), doc, findings };
+  const { chunks, doc, findings } = inspectTextChunks(bytes, options);
+  return { text: textOf(chunks), doc, findings };
 }
 
-/** The text form as lines produced one at a time (`cmp-lens inspect` writes each as it comes). */
-export function inspectLines(
+/** The text form as UTF-8 chunks produced one at a time, each line ending in a newline (`cmp-lens inspect` writes each as it comes). */
+export function inspectTextChunks(
   bytes: Uint8Array,
   options: { offsets?: boolean; depth?: number; profile?: CheckProfile } = {},
-): { lines: Iterable<string>; doc: AnnotatedDocument; findings: Finding[] } {
+): { chunks: Iterable<Uint8Array>; doc: AnnotatedDocument; findings: Finding[] } {
   const { doc, der } = inspectInput(bytes);
   return {
-    lines: formatLines(doc, { offsets: options.offsets ?? false, depth: options.depth ?? 0, der }),
+    chunks: textChunks(doc, { offsets: options.offsets ?? false, depth: options.depth ?? 0, der }),
     doc,
     findings: findingsOf(doc, der, options.profile ?? 'base'),
   };

@@ -1,10 +1,11 @@
 /** `cmp-lens inspect FILE`: the annotated tree of a CMP message (or a certificate, CSR, CRL …). */
-import { inspectJsonChunks, inspectLines } from '../app';
+import { inspectJsonChunks, inspectTextChunks } from '../app';
 import { helpText, intFlag, oneFile, parseFlags, type FlagSpec } from './args';
 import type { Command } from './command';
-import { readInput, UsageError, writeStream, type Io } from './io';
+import { readInput, UsageError, writeChunks, writeStream, type Io } from './io';
 import { findingLine } from '../core/checks';
-import type { CheckProfile } from '../shared/findings';
+import type { CheckProfile, Finding } from '../shared/findings';
+import type { AnnotatedDocument } from '../shared/annotated';
 
 const flags: FlagSpec = {
   '--offsets': { kind: 'bool', help: 'show offset+header+length of every node' },
@@ -31,19 +32,27 @@ async function run(args: string[], io: Io): Promise<number> {
   if (profile !== 'base' && profile !== 'lightweight')
     throw new UsageError('--profile must be base or lightweight');
   const bytes = readInput(file, io);
-  const { doc, findings, ...out } = p.bool('--json')
-    ? inspectJsonChunks(bytes, profile)
-    : inspectLines(bytes, { offsets: p.bool('--offsets'), depth, profile });
-  if ('chunks' in out) await writeStream(io, out.chunks, false);
-  else {
-    await writeStream(io, out.lines, true);
-    // The message-level findings, as the inspector shows them under the tree.
-    if (doc.kind === 'PKIMessage') {
-      io.out(`findings (${profileNames[profile]}): ${findings.length || 'none'}`);
-      for (const f of findings) io.out(`  ${findingLine(f)}`);
-    }
+  if (p.bool('--json')) {
+    const { doc, findings, chunks } = inspectJsonChunks(bytes, profile);
+    await writeStream(io, chunks, false);
+    return exitCode(doc, findings, p.bool('--strict'));
   }
-  const strict = p.bool('--strict');
+  const { doc, findings, chunks } = inspectTextChunks(bytes, {
+    offsets: p.bool('--offsets'),
+    depth,
+    profile,
+  });
+  await writeChunks(io, chunks);
+  // The message-level findings, as the inspector shows them under the tree.
+  if (doc.kind === 'PKIMessage') {
+    io.out(`findings (${profileNames[profile]}): ${findings.length || 'none'}`);
+    for (const f of findings) io.out(`  ${findingLine(f)}`);
+  }
+  return exitCode(doc, findings, p.bool('--strict'));
+}
+
+/** 1 for errors in the input or error findings (warnings too with `strict`), else 0. */
+function exitCode(doc: AnnotatedDocument, findings: Finding[], strict: boolean): number {
   const bad = (s: string) => s === 'error' || (strict && s === 'warning');
   return doc.problems.some((e) => bad(e.severity)) || findings.some((f) => bad(f.severity)) ? 1 : 0;
 }

@@ -4,7 +4,7 @@
  * one secret they give is every command's SecretSource (`givenSecret`).
  */
 import { readFileSync } from 'node:fs';
-import { readDerInput } from '../app';
+import { readDerInput, textOf } from '../app';
 import { readFailure } from '../node/materials';
 
 /** Wrong use of the CLI: exit 2 with the message. */
@@ -16,7 +16,7 @@ export interface Io {
    * Text as it is, no newline added (streamed output), resolved once the receiver took it (a pipe
    * that is full holds the writer back); absent: `out` takes whole lines.
    */
-  write?: (text: string) => Promise<void>;
+  write?: (text: string | Uint8Array) => Promise<void>;
   err: (text: string) => void;
   readFile: (path: string) => Uint8Array;
   readStdin: () => Uint8Array;
@@ -53,6 +53,12 @@ export async function writeStream(io: Io, pieces: Iterable<string>, lines: boole
     }
   }
   await write(lines ? batch : `${batch}\n`);
+}
+
+/** Writes UTF-8 `chunks` as they are produced; the text ends with a newline (an Io without `write` takes it whole, without). */
+export async function writeChunks(io: Io, chunks: Iterable<Uint8Array>): Promise<void> {
+  if (!io.write) return io.out(textOf(chunks));
+  for (const c of chunks) await io.write(c);
 }
 
 /** A file's bytes ("-": standard input); a file that cannot be read is a usage error naming it. */

@@ -29,6 +29,11 @@ export const schemaNodeLimit = 9_000;
 
 export { nodeCount };
 
+/** "offset 0x…" of an element (a module function: see readInto in der/reader on closures). */
+function atOffset(n: TlvNode): string {
+  return `offset 0x${n.offset.toString(16)}`;
+}
+
 /**
  * Header and body, decoded from our TLV tree (read once): extraCerts are left out, so a message with
  * thousands of them costs what its header and body do. Throws with the offset when it does not decode.
@@ -41,12 +46,11 @@ export function readMessage(der: Uint8Array, read: ReturnType<typeof readDer> = 
   if (!root || root.tagNumber !== 16 || (root.children?.length ?? 0) < 2)
     throw new Error('not a PKIMessage: expected SEQUENCE { header, body, … } at offset 0x0');
   const [h, b] = root.children!;
-  const at = (n: TlvNode) => `offset 0x${n.offset.toString(16)}`;
   if (b.tagClass !== 2 || !b.constructed || b.tagNumber >= pkiBodyNames.length) {
     throw new Error(
       b.tagClass === 2
-        ? `unknown PKIBody alternative [${b.tagNumber}] at ${at(b)} (RFC 9810 defines 0–${pkiBodyNames.length - 1})`
-        : `the body at ${at(b)} is ${tagName(b)}, not a PKIBody alternative [0]–[${pkiBodyNames.length - 1}] (RFC 9810 §5.1.2)`,
+        ? `unknown PKIBody alternative [${b.tagNumber}] at ${atOffset(b)} (RFC 9810 defines 0–${pkiBodyNames.length - 1})`
+        : `the body at ${atOffset(b)} is ${tagName(b)}, not a PKIBody alternative [0]–[${pkiBodyNames.length - 1}] (RFC 9810 §5.1.2)`,
     );
   }
   // The schema decoder's own words never reach a user: what and where, and where to look closer.
@@ -56,7 +60,7 @@ export function readMessage(der: Uint8Array, read: ReturnType<typeof readDer> = 
     header = decodeNode(der, h, PKIHeader);
   } catch {
     throw new Error(
-      `the header at ${at(h)} does not match PKIHeader (RFC 9810 §5.1.1); inspecting the message shows the field at fault`,
+      `the header at ${atOffset(h)} does not match PKIHeader (RFC 9810 §5.1.1); inspecting the message shows the field at fault`,
     );
   }
   const nodes = nodeCount(b, schemaNodeLimit);
@@ -66,7 +70,7 @@ export function readMessage(der: Uint8Array, read: ReturnType<typeof readDer> = 
     body = decodeNode(der, b, PKIBody);
   } catch {
     throw new Error(
-      `the ${pkiBodyNames[b.tagNumber]} body at ${at(b)} does not match its RFC 9810 schema; inspecting the message shows the field at fault`,
+      `the ${pkiBodyNames[b.tagNumber]} body at ${atOffset(b)} does not match its RFC 9810 schema; inspecting the message shows the field at fault`,
     );
   }
   const bodyName =

@@ -151,16 +151,15 @@ export class TlvTree {
       return;
     }
     const buffer = new ArrayBuffer(size * 26);
-    const at = (k: number) => k * size * 4;
     const keep = Math.min(this.count, size);
-    const offset = new Uint32Array(buffer, at(0), size);
-    const length = new Uint32Array(buffer, at(1), size);
-    const tagNumber = new Uint32Array(buffer, at(2), size);
-    const childCount = new Uint32Array(buffer, at(3), size);
-    const firstChild = new Int32Array(buffer, at(4), size);
-    const nextSibling = new Int32Array(buffer, at(5), size);
-    const headerLength = new Uint8Array(buffer, at(6), size);
-    const flags = new Uint8Array(buffer, at(6) + size, size);
+    const offset = new Uint32Array(buffer, 0, size);
+    const length = new Uint32Array(buffer, size * 4, size);
+    const tagNumber = new Uint32Array(buffer, size * 8, size);
+    const childCount = new Uint32Array(buffer, size * 12, size);
+    const firstChild = new Int32Array(buffer, size * 16, size);
+    const nextSibling = new Int32Array(buffer, size * 20, size);
+    const headerLength = new Uint8Array(buffer, size * 24, size);
+    const flags = new Uint8Array(buffer, size * 24 + size, size);
     if (keep) {
       offset.set(this.offset.subarray(0, keep));
       length.set(this.length.subarray(0, keep));
@@ -592,7 +591,7 @@ export function readTlv(
     bytes,
     options.limits?.maxDepth !== undefined && options.limits.maxDepth < 8
       ? 64
-      : Math.min((end - start) >> 3, options.limits?.maxNodes ?? 4_000_000, 4_000_000),
+      : Math.min((end - start) >> 2, options.limits?.maxNodes ?? 4_000_000, 4_000_000),
   );
   const read = readInto(tree, start, end, {
     ...defaultDerLimits,
@@ -629,6 +628,12 @@ export function withTlvRead<T>(
 
 const empty = new Uint8Array(0);
 
+// Module functions, not closures in the functions that use them: the bundle keeps function names
+// (esbuild's keepNames), which costs a defineProperty each time a named closure is made.
+function problem(offset: number, message: string): DerProblem {
+  return { offset, message, severity: 'error' };
+}
+
 /**
  * Reads `tree.bytes[start, end)` into `tree` (appended: an OCTET STRING's content read into its
  * message's tree) with the checks of a whole input: empty, too large, trailing bytes.
@@ -639,7 +644,6 @@ export function readInto(
   end: number,
   limits: DerLimits,
 ): { roots: number[]; problems: DerProblem[]; broken: boolean } {
-  const problem = (offset: number, message: string): DerProblem => ({ offset, message, severity: 'error' });
   if (end - start > limits.maxBytes)
     return {
       roots: [],

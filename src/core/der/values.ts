@@ -33,15 +33,17 @@ export function decodeOid(content: Uint8Array): string | undefined {
   return total > maxOidArcs ? `${text}…(${total} arcs)` : text;
 }
 
+/** Two's-complement INTEGER content of 1 to 6 octets, `bytes[start, end)`, as a number (in place: no view, no bigint). */
+export function smallIntegerAt(bytes: Uint8Array, start: number, end: number): number {
+  let n = 0;
+  for (let i = start; i < end; i++) n = n * 256 + bytes[i];
+  return bytes[start] & 0x80 ? n - 2 ** ((end - start) * 8) : n;
+}
+
 /** Two's-complement INTEGER content as a bigint. */
 export function decodeInteger(content: Uint8Array): bigint {
   if (content.length === 0) return 0n;
-  if (content.length <= 6) {
-    let n = 0;
-    for (const b of content) n = n * 256 + b;
-    if ((content[0] & 0x80) !== 0) n -= 2 ** (content.length * 8);
-    return BigInt(n);
-  }
+  if (content.length <= 6) return BigInt(smallIntegerAt(content, 0, content.length));
   let value = BigInt(`0x${toHex(content)}`);
   if ((content[0] & 0x80) !== 0) value -= 1n << BigInt(content.length * 8);
   return value;

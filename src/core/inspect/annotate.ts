@@ -35,6 +35,11 @@ import { namedBits, summarized } from './render';
 import { AnnTree, ValueKind } from './tree';
 import { AsnPropTypes } from '@peculiar/asn1-schema';
 
+// Read once: a bundled CommonJS module's exports are getters, one call per read, per node.
+const anyAsn = AsnPropTypes.Any;
+const bitStringAsn = AsnPropTypes.BitString;
+const octetStringAsn = AsnPropTypes.OctetString;
+
 /** Named INTEGER values by "Owner.field". */
 const namedIntegers: Record<string, Record<number, string>> = {
   'PKIHeader.pvno': PVNO,
@@ -232,7 +237,7 @@ export class Annotator {
     }
     switch (spec.kind) {
       case 'builtin':
-        return spec.asn === AsnPropTypes.Any
+        return spec.asn === anyAsn
           ? this.generic(tlv, name, depth, true)
           : this.primitive(tlv, name, spec.asn, depth);
       case 'convertible':
@@ -285,12 +290,7 @@ export class Annotator {
 
   private convertible(tlv: Tlv, name: number, spec: ConvertibleSpec, depth: number): Node {
     const universal = spec.tag === 'any' ? this.t.tagNumber[tlv] : spec.tag.num;
-    const asn =
-      universal === 3
-        ? AsnPropTypes.BitString
-        : universal === 4
-          ? AsnPropTypes.OctetString
-          : AsnPropTypes.Any;
+    const asn = universal === 3 ? bitStringAsn : universal === 4 ? octetStringAsn : anyAsn;
     const node = this.primitive(tlv, name, asn, depth, namedBits.get(spec.ctor));
     if (spec.name !== 'BitString' && spec.name !== 'OctetString') {
       this.out.type[node] = this.labelId(spec, () => spec.name);

@@ -3,5 +3,5 @@ export { InspectorModel } from './model';
 export { Annotator } from './annotate';
 export { bodyDescriptions } from './summary';
 export { respond, showPayload } from './respond';
-export { formatDocument, formatLines, textHexBytes, type TextOptions } from './text';
+export { formatDocument, textChunks, textHexBytes, textOf, type TextOptions } from './text';
 export { jsonChunks, nodeFields, withPaths } from './paths';

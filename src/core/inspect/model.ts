@@ -8,7 +8,7 @@ import type { CopyWhat, FilterMatch, NodeDetails, NodeRow } from '../../shared/p
 import { integerDecimal, toHex } from '../der/values';
 import { toBase64 } from '../base/bytes';
 import { pathOf, walkWithPaths } from './paths';
-import { fullValue } from './render';
+import { fullValue } from './tree';
 import { fieldHelp } from '../asn1/help';
 import { rfcLink } from '../../shared/rfc';
 import { pkiFailureInfoMeanings, pkiStatusMeanings } from '../asn1/cmpStatus';

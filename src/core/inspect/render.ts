@@ -1,6 +1,5 @@
 /** Values for people: primitives by type, and short summaries of composite productions. */
 import { KeyUsage, Reason } from '@peculiar/asn1-x509';
-import type { AnnotatedNode } from '../../shared/annotated';
 import { dnShortNames, oidName, pkiFailureInfoNames, PKIFailureInfo } from '../asn1';
 import {
   bitsSet,
@@ -11,6 +10,7 @@ import {
   decodeString,
   decodeTime,
   formatInteger,
+  smallIntegerAt,
   toHex,
   visible,
 } from '../der/values';
@@ -20,7 +20,7 @@ export interface Rendered {
   notes?: string[];
   /** Raw OID, kept so open types can be selected by it. */
   oid?: string;
-  /** The value is the hex of the content from this octet on, cut to `treeHexBytes` (see AnnotatedNode.hexFrom). */
+  /** The value is the hex of the content from this octet on, cut to `treeHexBytes` (see AnnotatedNode.hexFrom in src/shared/annotated). */
   hexFrom?: number;
 }
 
@@ -141,11 +141,7 @@ export function plainValueAt(
     case 2:
     case 10: {
       if (n > 8) return formatIntegerAt(bytes, start, end);
-      if (n === 0 || n > 6) return undefined;
-      let v = 0;
-      for (let i = start; i < end; i++) v = v * 256 + bytes[i];
-      if (bytes[start] & 0x80) v -= 2 ** (n * 8);
-      return String(v);
+      return n === 0 || n > 6 ? undefined : String(smallIntegerAt(bytes, start, end));
     }
     case 5:
       return n === 0 ? 'NULL' : undefined;
@@ -214,81 +210,94 @@ function renderBitString(content: Uint8Array, bitNames?: readonly string[]): Ren
   return { ...hexValue(content, 1), notes: [`${bits * 8 - unused} bits (${bits} bytes, ${unused} unused)`] };
 }
 
-/** Largest value the details pane and "copy value" spell out in hex (64 KiB of content). */
-const fullHexMax = 65536;
-
-/** A node's value in full: the tree's, or for hex cut in the tree, all of it (up to `max` bytes, 64 KiB by default). */
-export function fullValue(node: AnnotatedNode, der: Uint8Array, max = fullHexMax): string | undefined {
-  if (node.hexFrom === undefined) {
-    // An explicit tag shows its element's value: in full, the element's full value.
-    const only = node.childCount === 1 ? node.child(0) : undefined;
-    return only?.hexFrom !== undefined && only.value === node.value ? fullValue(only, der, max) : node.value;
-  }
-  const start = node.offset + node.headerLength + node.hexFrom;
-  const content = der.subarray(start, Math.min(der.length, node.offset + node.headerLength + node.length));
-  if (content.length <= max) return toHex(content);
-  return max === fullHexMax
-    ? `${toHex(content, max)} (${content.length} bytes; "Copy hex" copies the whole element)`
-    : toHex(content, max);
-}
-
-/** Value of an INTEGER field that has named values (PKIStatus, pvno, …). */
-export function namedInteger(content: Uint8Array, names: Record<number, string>): string {
-  const n = Number(decodeInteger(content.subarray(0, 8)));
+/** Value of an INTEGER field that has named values (PKIStatus, pvno, …), read from `bytes[start, end)`. */
+export function namedIntegerAt(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  names: Record<number, string>,
+): string {
+  // The usual case (one octet) without a BigInt.
+  const n =
+    end > start && end - start <= 6
+      ? smallIntegerAt(bytes, start, end)
+      : Number(decodeInteger(bytes.subarray(start, Math.min(end, start + 8))));
   const name = names[n];
   return name ? `${name} (${n})` : `${n} (not a named value)`;
 }
 
-/** The child named `name` (a loop over child(i): no list of every child made). */
-function childNamed(node: AnnotatedNode | undefined, name: string): AnnotatedNode | undefined {
-  if (!node) return undefined;
-  for (let i = 0; i < node.childCount; i++) {
-    const c = node.child(i);
-    if (c.name === name) return c;
-  }
-  return undefined;
+/**
+ * What summaries read of an annotated tree: nodes are indexes (src/core/inspect/tree.ts's AnnTree),
+ * so a CRL of 200,000 entries is summarised without an object per node visited.
+ */
+export interface SummaryTree {
+  childCountOf(node: number): number;
+  /** Child `k` of `node`; -1 when there is none. */
+  kid(node: number, k: number): number;
+  nameOf(node: number): string;
+  valueOf(node: number): string | undefined;
+  oid(node: number): string | undefined;
 }
 
-function childValue(node: AnnotatedNode, name: string): string | undefined {
-  const child = childNamed(node, name);
-  if (!child) return undefined;
-  const value = child.value;
-  if (value === undefined && child.childCount === 1) {
-    const inner = child.child(0);
-    if (inner.name === name) return inner.value;
+/** The child named `name`, -1 for none (a loop: no list of every child made). */
+function childNamed(tree: SummaryTree, node: number, name: string): number {
+  if (node < 0) return -1;
+  const n = tree.childCountOf(node);
+  for (let k = 0; k < n; k++) {
+    const c = tree.kid(node, k);
+    if (c >= 0 && tree.nameOf(c) === name) return c;
+  }
+  return -1;
+}
+
+function childValue(tree: SummaryTree, node: number, name: string): string | undefined {
+  const child = childNamed(tree, node, name);
+  if (child < 0) return undefined;
+  const value = tree.valueOf(child);
+  if (value === undefined && tree.childCountOf(child) === 1) {
+    const inner = tree.kid(child, 0);
+    if (inner >= 0 && tree.nameOf(inner) === name) return tree.valueOf(inner);
   }
   return value;
 }
 
 /** The reasonCode of a CRL entry's extensions (2.5.29.21), its name only. */
-function reasonOf(extensions: AnnotatedNode | undefined): string | undefined {
-  if (!extensions) return undefined;
-  for (let i = 0; i < extensions.childCount; i++) {
-    const e = extensions.child(i);
-    if (!(e.value ?? '').endsWith('(2.5.29.21)')) continue;
-    const v = childNamed(e, 'extnValue');
-    return v?.childCount ? v.child(0).value : undefined;
+function reasonOf(tree: SummaryTree, extensions: number): string | undefined {
+  if (extensions < 0) return undefined;
+  const n = tree.childCountOf(extensions);
+  for (let k = 0; k < n; k++) {
+    const e = tree.kid(extensions, k);
+    const id = childNamed(tree, e, 'extnID');
+    if (id < 0 || tree.oid(id) !== '2.5.29.21') continue;
+    const v = childNamed(tree, e, 'extnValue');
+    const inner = v >= 0 && tree.childCountOf(v) ? tree.kid(v, 0) : -1;
+    return inner >= 0 ? tree.valueOf(inner) : undefined;
   }
   return undefined;
 }
 
-function rdnText(node: AnnotatedNode, oidOf: (n: AnnotatedNode) => string | undefined): string {
-  return node.children
-    .map((atv) => {
-      const typeNode = atv.children[0];
-      const valueNode = atv.children[1];
-      const oid = typeNode ? oidOf(typeNode) : undefined;
-      const key = oid ? (dnShortNames.get(oid) ?? oid) : '?';
-      const raw = valueNode?.value ?? '';
-      return `${key}=${raw.replace(/([,+"\\<>;])/g, '\\$1').replace(/^([ #])/, '\\$1')}`;
-    })
-    .join('+');
+function rdnText(tree: SummaryTree, rdn: number): string {
+  const parts: string[] = [];
+  for (let k = 0; k < tree.childCountOf(rdn); k++) {
+    const atv = tree.kid(rdn, k);
+    const typeNode = atv >= 0 && tree.childCountOf(atv) > 0 ? tree.kid(atv, 0) : -1;
+    const valueNode = atv >= 0 && tree.childCountOf(atv) > 1 ? tree.kid(atv, 1) : -1;
+    const oid = typeNode >= 0 ? tree.oid(typeNode) : undefined;
+    const key = oid ? (dnShortNames.get(oid) ?? oid) : '?';
+    const raw = (valueNode >= 0 ? tree.valueOf(valueNode) : undefined) ?? '';
+    parts.push(`${key}=${raw.replace(/([,+"\\<>;])/g, '\\$1').replace(/^([ #])/, '\\$1')}`);
+  }
+  return parts.join('+');
 }
 
-/** RFC 4514 form: last RDN first. */
-export function nameText(node: AnnotatedNode, oidOf: (n: AnnotatedNode) => string | undefined): string {
-  const rdns = node.children.map((rdn) => rdnText(rdn, oidOf));
-  return rdns.length ? rdns.reverse().join(',') : '(empty name)';
+/** A Name in RFC 4514 form: last RDN first. */
+export function nameText(tree: SummaryTree, node: number): string {
+  const rdns: string[] = [];
+  for (let k = tree.childCountOf(node) - 1; k >= 0; k--) {
+    const rdn = tree.kid(node, k);
+    if (rdn >= 0) rdns.push(rdnText(tree, rdn));
+  }
+  return rdns.length ? rdns.join(',') : '(empty name)';
 }
 
 /** The productions `summarize` has a summary for. */
@@ -307,42 +316,49 @@ export const summarized = new Set([
 ]);
 
 /** Summaries of composite productions, by production name. */
-export function summarize(type: string, node: AnnotatedNode): string | undefined {
+export function summarize(type: string, tree: SummaryTree, node: number): string | undefined {
   switch (type) {
     case 'AlgorithmIdentifier':
-      return childValue(node, 'algorithm');
-    case 'Time':
-      return node.children[0]?.value;
+      return childValue(tree, node, 'algorithm');
+    case 'Time': {
+      const first = tree.childCountOf(node) ? tree.kid(node, 0) : -1;
+      return first >= 0 ? tree.valueOf(first) : undefined;
+    }
     case 'Extension':
-      return childValue(node, 'extnID');
+      return childValue(tree, node, 'extnID');
     case 'InfoTypeAndValue':
-      return childValue(node, 'infoType');
+      return childValue(tree, node, 'infoType');
     case 'AttributeTypeAndValue':
     case 'Attribute':
-      return childValue(node, 'type');
+      return childValue(tree, node, 'type');
     case 'PKIStatusInfo': {
-      const status = childValue(node, 'status');
-      const fail = childValue(node, 'failInfo');
+      const status = childValue(tree, node, 'status');
+      const fail = childValue(tree, node, 'failInfo');
       return fail ? `${status}; failInfo: ${fail}` : status;
     }
     case 'Certificate': {
-      const tbs = node.children.find((c) => c.name === 'tbsCertificate');
-      return tbs ? childValue(tbs, 'subject') : undefined;
+      const tbs = childNamed(tree, node, 'tbsCertificate');
+      return tbs >= 0 ? childValue(tree, tbs, 'subject') : undefined;
     }
     case 'CertificationRequest': {
-      const info = node.children.find((c) => c.name === 'certificationRequestInfo');
-      return info ? childValue(info, 'subject') : undefined;
+      const info = childNamed(tree, node, 'certificationRequestInfo');
+      return info >= 0 ? childValue(tree, info, 'subject') : undefined;
     }
     // A CRL entry leads with what tells it apart: its serial, when, and why.
     case 'RevokedCertificate': {
-      const serial = childValue(node, 'userCertificate');
-      const date = childNamed(node, 'revocationDate')?.value;
-      const reason = reasonOf(childNamed(node, 'crlEntryExtensions'));
-      return [serial, date, reason?.replace(/ \(\d+\)$/, '')].filter(Boolean).join(' · ');
+      const serial = childValue(tree, node, 'userCertificate');
+      const when = childNamed(tree, node, 'revocationDate');
+      const date = when >= 0 ? tree.valueOf(when) : undefined;
+      const reason = reasonOf(tree, childNamed(tree, node, 'crlEntryExtensions'))?.replace(/ \(\d+\)$/, '');
+      // What there is of the three, joined (one string: 200,000 entries make no arrays).
+      let text = serial || '';
+      if (date) text = text ? `${text} · ${date}` : date;
+      if (reason) text = text ? `${text} · ${reason}` : reason;
+      return text;
     }
     case 'CertificateList': {
-      const tbs = node.children.find((c) => c.name === 'tbsCertList');
-      return tbs ? `issuer ${childValue(tbs, 'issuer') ?? '?'}` : undefined;
+      const tbs = childNamed(tree, node, 'tbsCertList');
+      return tbs >= 0 ? `issuer ${childValue(tree, tbs, 'issuer') ?? '?'}` : undefined;
     }
     default:
       return undefined;

@@ -10,7 +10,14 @@ import { resized, TlvFlag, type TlvTree } from '../der/reader';
 import { tagName } from '../der/types';
 import { toHex } from '../der/values';
 import { nodeFields } from './paths';
-import { nameText, namedInteger, renderPrimitiveAt, summarize, type Rendered } from './render';
+import {
+  nameText,
+  namedIntegerAt,
+  renderPrimitiveAt,
+  summarize,
+  type Rendered,
+  type SummaryTree,
+} from './render';
 
 /** How a node's value is made when it is asked for. */
 export const enum ValueKind {
@@ -36,7 +43,7 @@ const enum Bit {
   Items = 4,
 }
 
-export class AnnTree {
+export class AnnTree implements SummaryTree {
   count = 0;
   /** The TLV element of each node. */
   tlv = new Int32Array(0);
@@ -61,8 +68,9 @@ export class AnnTree {
   readonly namedTables: Record<number, string>[] = [];
 
   constructor(readonly tlvs: TlvTree) {
-    // About one node per element read: room for that, grown if needed.
-    this.grow(Math.max(64, tlvs.count));
+    // About one node per element read, and the elements read from inside OCTET STRINGs while
+    // annotating (a CRL entry's reasonCode): room for a quarter more, grown if needed.
+    this.grow(Math.max(64, tlvs.count + (tlvs.count >> 2)));
   }
 
   get bytes(): Uint8Array {
@@ -172,6 +180,73 @@ export class AnnTree {
     return this.rendered(node)?.oid;
   }
 
+  childCountOf(node: number): number {
+    return this.kidCount[node];
+  }
+
+  /** The value for people (AnnotatedNode.value), made now from the bytes. */
+  valueOf(node: number): string | undefined {
+    switch (this.vkind[node] as ValueKind) {
+      case ValueKind.Primitive:
+        return this.rendered(node)?.value;
+      case ValueKind.Named: {
+        const t = this.tlv[node];
+        const start = this.tlvs.offset[t] + this.tlvs.headerLength[t];
+        return namedIntegerAt(
+          this.bytes,
+          start,
+          start + this.tlvs.length[t],
+          this.namedTables[this.varg[node]],
+        );
+      }
+      case ValueKind.Serial: {
+        const t = this.tlv[node];
+        const start = this.tlvs.offset[t] + this.tlvs.headerLength[t];
+        return `0x${toHex(this.bytes.subarray(start, start + this.tlvs.length[t]))}`;
+      }
+      case ValueKind.Summary:
+        return summarize(this.strings[this.varg[node]], this, node);
+      case ValueKind.Name:
+        return nameText(this, node);
+      case ValueKind.FirstChild: {
+        const first = this.kid(node, 0);
+        return first >= 0 ? this.valueOf(first) : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** AnnotatedNode.hexFrom: where the hex of a value cut short starts. */
+  hexFromOf(node: number): number | undefined {
+    return this.vkind[node] === ValueKind.Primitive ? this.rendered(node)?.hexFrom : undefined;
+  }
+
+  /**
+   * A node's value in full: the tree's, or for hex cut in the tree, all of it (up to `max` bytes of
+   * content, 64 KiB by default). `value`: the node's value when the caller has it already.
+   */
+  fullValue(node: number, der: Uint8Array, max = fullHexMax, value = this.valueOf(node)): string | undefined {
+    const hexFrom = this.hexFromOf(node);
+    if (hexFrom === undefined) {
+      // An explicit tag shows its element's value: in full, the element's full value.
+      const only = this.kidCount[node] === 1 ? this.kid(node, 0) : -1;
+      if (only < 0 || this.hexFromOf(only) === undefined) return value;
+      const inner = this.valueOf(only);
+      return inner === value ? this.fullValue(only, der, max, inner) : value;
+    }
+    const t = this.tlv[node];
+    const contentStart = this.tlvs.offset[t] + this.tlvs.headerLength[t];
+    const content = der.subarray(
+      contentStart + hexFrom,
+      Math.min(der.length, contentStart + this.tlvs.length[t]),
+    );
+    if (content.length <= max) return toHex(content);
+    return max === fullHexMax
+      ? `${toHex(content, max)} (${content.length} bytes; "Copy hex" copies the whole element)`
+      : toHex(content, max);
+  }
+
   view(node: number): NodeView {
     return new NodeView(this, node);
   }
@@ -193,6 +268,14 @@ export class AnnTree {
     this.kidStart = resized(this.kidStart, size);
     this.kidCount = resized(this.kidCount, size);
   }
+}
+
+/** Largest value the details pane and "copy value" spell out in hex (64 KiB of content). */
+const fullHexMax = 65536;
+
+/** A node's value in full (AnnTree.fullValue); a node that is not a view of an AnnTree has its value. */
+export function fullValue(node: AnnotatedNode, der: Uint8Array, max = fullHexMax): string | undefined {
+  return node instanceof NodeView ? node.tree.fullValue(node.index, der, max) : node.value;
 }
 
 const indexNames: string[] = [];
@@ -270,24 +353,10 @@ export class NodeView implements AnnotatedNode {
   }
 
   get value(): string | undefined {
-    const tree = this.tree;
-    const i = this.index;
-    switch (tree.vkind[i] as ValueKind) {
-      case ValueKind.Primitive:
-        return this.rendered()?.value;
-      case ValueKind.Named:
-        return namedInteger(this.content(), tree.namedTables[tree.varg[i]]);
-      case ValueKind.Serial:
-        return `0x${toHex(this.content())}`;
-      case ValueKind.Summary:
-        return summarize(tree.strings[tree.varg[i]], this);
-      case ValueKind.Name:
-        return nameText(this, (n) => (n as NodeView).oid);
-      case ValueKind.FirstChild:
-        return this.childCount ? this.child(0).value : undefined;
-      default:
-        return undefined;
-    }
+    // A primitive's rendering is kept by the view: value, hexFrom and notes are read together.
+    return this.tree.vkind[this.index] === ValueKind.Primitive
+      ? this.rendered()?.value
+      : this.tree.valueOf(this.index);
   }
 
   get hexFrom(): number | undefined {
@@ -321,12 +390,6 @@ export class NodeView implements AnnotatedNode {
     const out = new Array<NodeView>(n);
     for (let k = 0; k < n; k++) out[k] = this.child(k);
     return out;
-  }
-
-  private content(): Uint8Array {
-    const { tlvs } = this.tree;
-    const start = tlvs.offset[this.t] + tlvs.headerLength[this.t];
-    return tlvs.bytes.subarray(start, start + tlvs.length[this.t]);
   }
 
   toJSON(): Record<string, unknown> {
