@@ -3,7 +3,11 @@ import { inspectJsonChunks, inspectTextChunks } from '../app';
 import { helpText, intFlag, oneFile, parseFlags, type FlagSpec } from './args';
 import type { Command } from './command';
 import { readInput, UsageError, writeChunks, writeStream, type Io } from './io';
-import { findingLine } from '../core/checks';
+import { checkMessage, findingLine } from '../core/checks';
+import { inspectInput, pieceChunks, sharedCopy, textChunks, textParts, textPlan, treeOf } from '../core/inspect';
+import { InspectHelper } from '../node/worker';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CheckProfile, Finding } from '../shared/findings';
 import type { AnnotatedDocument } from '../shared/annotated';
 
@@ -31,24 +35,92 @@ async function run(args: string[], io: Io): Promise<number> {
   const profile = (p.value('--profile') ?? 'base') as CheckProfile;
   if (profile !== 'base' && profile !== 'lightweight')
     throw new UsageError('--profile must be base or lightweight');
-  const bytes = readInput(file, io);
+  let bytes = readInput(file, io);
   if (p.bool('--json')) {
     const { doc, findings, chunks } = inspectJsonChunks(bytes, profile);
     await writeStream(io, chunks, false);
     return exitCode(doc, findings, p.bool('--strict'));
   }
-  const { doc, findings, chunks } = inspectTextChunks(bytes, {
-    offsets: p.bool('--offsets'),
-    depth,
-    profile,
-  });
-  await writeChunks(io, chunks);
+  const opts = { offsets: p.bool('--offsets'), depth: depth ?? 0, profile };
+  const script = join(__dirname, 'worker.js');
+  let helper: InspectHelper | undefined;
+  if (io.write && bytes.length >= helperFrom && existsSync(script)) {
+    // In shared memory, the input is the helper's too (posting it copies nothing).
+    bytes = sharedCopy(bytes);
+    helper = new InspectHelper(script, bytes, profile);
+  }
+  let doc: AnnotatedDocument;
+  let findings: Finding[];
+  try {
+    ({ doc, findings } = helper
+      ? await writeWithHelper(io, bytes, opts, helper)
+      : await (async () => {
+          const text = inspectTextChunks(bytes, opts);
+          await writeChunks(io, text.chunks);
+          return text;
+        })());
+  } finally {
+    helper?.close();
+  }
   // The message-level findings, as the inspector shows them under the tree.
   if (doc.kind === 'PKIMessage') {
     io.out(`findings (${profileNames[profile]}): ${findings.length || 'none'}`);
     for (const f of findings) io.out(`  ${findingLine(f)}`);
   }
   return exitCode(doc, findings, p.bool('--strict'));
+}
+
+/** Inputs from this size on (bytes) are inspected with a helper thread (InspectHelper): a few MB of DER is a million lines. */
+const helperFrom = 4 << 20;
+
+/**
+ * The text form of a big message written by two threads: this one and the helper take turns at the
+ * pieces of its longest list (textPlan), each piece written out in order as soon as it is this
+ * piece's turn; the helper has checked the message meanwhile. Whatever the helper fails to do, this
+ * thread does (the output is the same bytes either way).
+ */
+async function writeWithHelper(
+  io: Io,
+  bytes: Uint8Array,
+  options: { offsets: boolean; depth: number; profile: CheckProfile },
+  helper: InspectHelper,
+): Promise<{ doc: AnnotatedDocument; findings: Finding[] }> {
+  const write = io.write!;
+  const { doc, der } = inspectInput(bytes, { shared: true });
+  const opts = { offsets: options.offsets, depth: options.depth, der };
+  const plan = textPlan(doc, opts);
+  if (!plan) await writeChunks(io, textChunks(doc, opts));
+  else {
+    const tree = treeOf(doc);
+    helper.share(tree.share(), plan, opts);
+    if (plan.pieces.length > 1) helper.go(1);
+    for (const part of textParts(doc, opts, plan)) {
+      if (typeof part !== 'number') await write(part);
+      else if (part % 2 === 0) for (const c of pieceChunks(tree, opts, plan, part)) await write(c);
+      else {
+        if (part + 2 < plan.pieces.length) helper.go(part + 2);
+        let written = 0;
+        try {
+          for await (const c of helper.piece(part)) {
+            await write(c);
+            written += c.length;
+          }
+        } catch {
+          // The helper stopped: the rest of its piece from here.
+          for (const c of pieceChunks(tree, opts, plan, part)) {
+            const skip = Math.min(written, c.length);
+            written -= skip;
+            if (skip < c.length) await write(c.subarray(skip));
+          }
+        }
+      }
+    }
+  }
+  if (doc.kind !== 'PKIMessage') return { doc, findings: [] };
+  const findings = await helper
+    .findings()
+    .catch(() => checkMessage(der.slice(), { profile: options.profile }));
+  return { doc, findings };
 }
 
 /** 1 for errors in the input or error findings (warnings too with `strict`), else 0. */

@@ -12,6 +12,10 @@
  *   `{ job, views }` (or `{ job, jobFailed }`; progress is counted by batch: a message per exchange
  *   cost the main thread more than a progress bar needs); a secret not looked up ahead is asked of
  *   the main thread (`{ lookup: query, lid }` → `{ lid, secret }`).
+ * - Half of a big tree's text (`cmp-lens inspect`, `InspectHelper`): the message's findings first
+ *   `{ findings: bytes, profile }` → `{ found }` (while the main thread annotates), then the tree in
+ *   shared memory and a plan `{ text: tree, plan, offsets, depth }`, and the pieces to write one at
+ *   a time `{ go: i }` → `{ piece: i, chunk }`… `{ piece: i, done: true }` (the chunks transferred).
  */
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
@@ -33,7 +37,10 @@ import {
   type SecretSource,
   type ViewOptions,
 } from '../app';
-import { senderKidOf } from '../core/base';
+import { senderKidOf, unwrapInput } from '../core/base';
+import { checkMessage } from '../core/checks';
+import { AnnTree, pieceChunks, type SharedAnnTree, type TextOptions, type TextPlan } from '../core/inspect';
+import type { CheckProfile, Finding } from '../shared/findings';
 import type { CapturedExchange } from '../core/capture';
 
 type ToWorker =
@@ -49,7 +56,17 @@ type ToWorker =
        */
       secrets?: [string, Uint8Array | undefined][];
     }
-  | { lid: number; secret: Uint8Array | undefined };
+  | { lid: number; secret: Uint8Array | undefined }
+  | ToHelper;
+/** `cmp-lens inspect`'s helper (InspectHelper). */
+type ToHelper =
+  | { findings: Uint8Array; profile: CheckProfile }
+  | { text: SharedAnnTree; plan: TextPlan; offsets: boolean; depth: number }
+  | { go: number };
+type FromHelper =
+  | { found: Finding[] }
+  | { foundFailed: string }
+  | { piece: number; chunk?: Uint8Array; done?: boolean; pieceFailed?: string };
 type FromWorker =
   | { info: ModelInfo }
   | { early: ModelInfo }
@@ -103,7 +120,37 @@ function serve(): void {
       lookups.set(lid, resolve);
       port.postMessage({ lookup: query, lid, job } satisfies FromWorker);
     });
+  let text: { tree: AnnTree; plan: TextPlan; opts: TextOptions } | undefined;
   port.on('message', (msg: ToWorker) => {
+    if ('findings' in msg) {
+      // What `cmp-lens inspect` prints under the tree, checked while the main thread annotates.
+      let found: Finding[];
+      try {
+        found = checkMessage(unwrapInput(msg.findings).der, { profile: msg.profile });
+      } catch (e) {
+        port.postMessage({ foundFailed: (e as Error).message } satisfies FromHelper);
+        return;
+      }
+      port.postMessage({ found } satisfies FromHelper);
+      return;
+    }
+    if ('text' in msg) {
+      const tree = AnnTree.fromShare(msg.text);
+      text = { tree, plan: msg.plan, opts: { offsets: msg.offsets, depth: msg.depth, der: tree.bytes } };
+      return;
+    }
+    if ('go' in msg) {
+      const piece = msg.go;
+      try {
+        if (!text) throw new Error('no tree to write');
+        for (const chunk of pieceChunks(text.tree, text.opts, text.plan, piece))
+          port.postMessage({ piece, chunk } satisfies FromHelper, [chunk.buffer as ArrayBuffer]);
+        port.postMessage({ piece, done: true } satisfies FromHelper);
+      } catch (e) {
+        port.postMessage({ piece, pieceFailed: (e as Error).message } satisfies FromHelper);
+      }
+      return;
+    }
     if ('lid' in msg) {
       lookups.get(msg.lid)?.(msg.secret);
       lookups.delete(msg.lid);
@@ -272,6 +319,86 @@ export function workerModel(
     if (signal?.aborted) return onAbort();
     worker.postMessage({ open: bytes } satisfies ToWorker);
   });
+}
+
+/**
+ * A worker beside `cmp-lens inspect` on a big message (this machine's other core): it checks the
+ * message while this thread reads and annotates it, then writes every other piece of the text
+ * (`textPlan`) while this thread writes the others. Each piece is asked for (`go`) when the one
+ * before it is being written, so at most two pieces wait here. A failure is said once: the caller
+ * does the rest in its own thread.
+ */
+export class InspectHelper {
+  private readonly worker: Worker;
+  private readonly found: Promise<Finding[]>;
+  private readonly pieces = new Map<number, { chunks: Uint8Array[]; done: boolean; wake?: () => void }>();
+  private failure: string | undefined;
+
+  constructor(script: string, bytes: Uint8Array, profile: CheckProfile) {
+    this.worker = new Worker(script);
+    let settle!: { resolve: (f: Finding[]) => void; reject: (e: Error) => void };
+    this.found = new Promise<Finding[]>((resolve, reject) => (settle = { resolve, reject }));
+    this.found.catch(() => undefined);
+    const fail = (why: string): void => {
+      this.failure ??= why;
+      settle.reject(new Error(why));
+      for (const p of this.pieces.values()) p.wake?.();
+    };
+    this.worker.on('message', (m: FromHelper) => {
+      if ('found' in m) return settle.resolve(m.found);
+      if ('foundFailed' in m) return settle.reject(new Error(m.foundFailed));
+      if (m.pieceFailed !== undefined) return fail(m.pieceFailed);
+      const piece = this.pieces.get(m.piece);
+      if (!piece) return;
+      if (m.chunk) piece.chunks.push(m.chunk);
+      if (m.done) piece.done = true;
+      piece.wake?.();
+    });
+    this.worker.on('error', (e) => fail(e.message));
+    this.worker.on('exit', () => fail('the worker ended'));
+    this.worker.postMessage({ findings: bytes, profile } satisfies ToHelper);
+  }
+
+  /** The message's findings (rejected if the worker could not check it). */
+  findings(): Promise<Finding[]> {
+    return this.found;
+  }
+
+  /** Hands the worker the tree (in shared memory: nothing is copied) and the plan of its text. */
+  share(tree: SharedAnnTree, plan: TextPlan, opts: TextOptions): void {
+    this.worker.postMessage({
+      text: tree,
+      plan,
+      offsets: opts.offsets,
+      depth: opts.depth,
+    } satisfies ToHelper);
+  }
+
+  /** Asks for piece `i` of the plan. */
+  go(i: number): void {
+    if (this.pieces.has(i)) return;
+    this.pieces.set(i, { chunks: [], done: false });
+    this.worker.postMessage({ go: i } satisfies ToHelper);
+  }
+
+  /** The chunks of piece `i` as they come; throws if the worker failed before the end of it. */
+  async *piece(i: number): AsyncGenerator<Uint8Array> {
+    this.go(i);
+    const piece = this.pieces.get(i)!;
+    for (;;) {
+      while (piece.chunks.length) yield piece.chunks.shift()!;
+      if (piece.done) break;
+      if (this.failure !== undefined) throw new Error(this.failure);
+      await new Promise<void>((wake) => (piece.wake = wake));
+      piece.wake = undefined;
+    }
+    this.pieces.delete(i);
+  }
+
+  close(): void {
+    this.worker.removeAllListeners();
+    void this.worker.terminate();
+  }
 }
 
 /** Exchanges a worker is given at a time: few messages each, so the workers stay evenly busy. */

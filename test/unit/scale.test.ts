@@ -18,13 +18,18 @@ import { runTransaction } from '../../src/core/transport';
 import {
   formatDocument,
   inspectInput,
+  pieceChunks,
+  textChunks,
   textHexBytes,
+  textParts,
+  textPlan,
+  treeOf,
   withPaths,
   type TextOptions,
 } from '../../src/core/inspect';
-import { fullValue } from '../../src/core/inspect/tree';
+import { AnnTree, fullValue } from '../../src/core/inspect/tree';
 import type { AnnotatedDocument, AnnotatedNode } from '../../src/shared/annotated';
-import { denseCrlann } from '../gen/inputs';
+import { denseCrlann, manyExtraCerts } from '../gen/inputs';
 import { fixture, fixtureFiles } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'cmp-lens-scale-'));
@@ -140,6 +145,34 @@ describe('scale: output streamed, whole commands on big messages', () => {
     // Two- and three-octet characters written in place; a surrogate pair the general way.
     assert.match(utf8('·ü€ — 😀 ok'), /UTF8String \(unexplained\) = ·ü€ — 😀 ok$/m);
     assert.match(utf8('😀\u2066x'), /UTF8String \(unexplained\) = 😀\\u\{2066\}x$/m);
+  });
+
+  it('a text cut into pieces (textPlan) is, put back together, the whole text; each piece written from a shared copy of the tree', () => {
+    const joined = (chunks: Iterable<Uint8Array>) => Buffer.concat([...chunks]).toString('utf8');
+    for (const [input, opts] of [
+      [denseCrlann(3000), { offsets: false, depth: 0 }],
+      [denseCrlann(2000), { offsets: true, depth: 0 }],
+      [manyExtraCerts(60), { offsets: false, depth: 0 }],
+      [denseCrlann(1000), { offsets: false, depth: 8 }],
+    ] as const) {
+      const { doc, der } = inspectInput(input, { shared: true });
+      const o = { ...opts, der };
+      const whole = joined(textChunks(doc, o));
+      const plan = textPlan(doc, o, 1000, 300)!;
+      assert.ok(plan && plan.pieces.length > 3, `a plan of several pieces (${plan?.pieces.length})`);
+      // As another thread reads it: a tree made from what share() posts.
+      const other = AnnTree.fromShare(structuredClone(treeOf(doc).share()));
+      const parts: Uint8Array[] = [];
+      for (const part of textParts(doc, o, plan))
+        if (typeof part !== 'number') parts.push(part);
+        else
+          parts.push(...pieceChunks(part % 2 ? other : treeOf(doc), { ...o, der: other.bytes }, plan, part));
+      assert.equal(joined(parts), whole);
+    }
+    // Depth limit above the list, or a small tree: no plan.
+    const { doc, der } = inspectInput(denseCrlann(1000));
+    assert.equal(textPlan(doc, { offsets: false, depth: 3, der }, 1000, 700), undefined);
+    assert.equal(textPlan(doc, { offsets: false, depth: 0, der }), undefined);
   });
 
   it('a dense crlann (200,000 entries with reasonCode): inspect --json completes and parses; no false finding', async () => {

@@ -23,9 +23,20 @@ export interface DerDocument {
   nodeCount: number;
 }
 
-/** A copy of `a` with room for `size` entries (cut to them when it had more): how the trees grow and shrink. */
-export function resized<T extends Uint8Array | Uint32Array | Int32Array>(a: T, size: number): T {
-  const b = new (a.constructor as new (n: number) => T)(size);
+type TreeArray = Uint8Array | Uint32Array | Int32Array;
+
+/** Whether `a` is in memory another thread can read (a SharedArrayBuffer; none in a page without cross-origin isolation). */
+export function isShared(a: TreeArray): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;
+}
+
+/**
+ * A copy of `a` with room for `size` entries (cut to them when it had more): how the trees grow and
+ * shrink. `shared`: in a SharedArrayBuffer (by default, where `a` is).
+ */
+export function resized<T extends TreeArray>(a: T, size: number, shared = isShared(a)): T {
+  const make = a.constructor as new (n: number | SharedArrayBuffer) => T;
+  const b = shared ? new make(new SharedArrayBuffer(size * a.BYTES_PER_ELEMENT)) : new make(size);
   b.set(a.length > size ? a.subarray(0, size) : a);
   return b;
 }
@@ -45,22 +56,27 @@ export const enum TlvFlag {
  */
 export class TlvTree {
   count = 0;
-  offset = new Uint32Array(0);
+  offset: Uint32Array = new Uint32Array(0);
   /** Identifier and length octets (at most 1 + 5 + 5). */
-  headerLength = new Uint8Array(0);
+  headerLength: Uint8Array = new Uint8Array(0);
   /** Content octets (for indefinite lengths: without the end-of-contents marker). */
-  length = new Uint32Array(0);
-  tagNumber = new Uint32Array(0);
+  length: Uint32Array = new Uint32Array(0);
+  tagNumber: Uint32Array = new Uint32Array(0);
   /** Tag class in the low two bits, then TlvFlag bits. */
-  flags = new Uint8Array(0);
-  firstChild = new Int32Array(0);
-  nextSibling = new Int32Array(0);
-  childCount = new Uint32Array(0);
+  flags: Uint8Array = new Uint8Array(0);
+  firstChild: Int32Array = new Int32Array(0);
+  nextSibling: Int32Array = new Int32Array(0);
+  childCount: Uint32Array = new Uint32Array(0);
 
-  /** `room`: elements expected (the arrays grow by doubling past it). */
+  /**
+   * `room`: elements expected (the arrays grow by doubling past it). `shared`: the arrays in shared
+   * memory, for another thread to read (`cmp-lens inspect` writes a big tree's text on two); such a
+   * tree is not trimmed (the room never used is never touched, so it takes no memory).
+   */
   constructor(
     public bytes: Uint8Array,
     room = 64,
+    readonly shared = false,
   ) {
     this.grow(Math.max(64, room));
   }
@@ -129,7 +145,7 @@ export class TlvTree {
 
   /** Releases the memory the arrays hold beyond the elements read. */
   trim(): void {
-    if (this.offset.length > this.count + (this.count >> 3)) this.grow(this.count);
+    if (!this.shared && this.offset.length > this.count + (this.count >> 3)) this.grow(this.count);
   }
 
   /**
@@ -140,17 +156,18 @@ export class TlvTree {
    */
   private grow(size: number): void {
     if (size > 1 << 16) {
-      this.offset = resized(this.offset, size);
-      this.length = resized(this.length, size);
-      this.tagNumber = resized(this.tagNumber, size);
-      this.childCount = resized(this.childCount, size);
-      this.firstChild = resized(this.firstChild, size);
-      this.nextSibling = resized(this.nextSibling, size);
-      this.headerLength = resized(this.headerLength, size);
-      this.flags = resized(this.flags, size);
+      const shared = this.shared;
+      this.offset = resized(this.offset, size, shared);
+      this.length = resized(this.length, size, shared);
+      this.tagNumber = resized(this.tagNumber, size, shared);
+      this.childCount = resized(this.childCount, size, shared);
+      this.firstChild = resized(this.firstChild, size, shared);
+      this.nextSibling = resized(this.nextSibling, size, shared);
+      this.headerLength = resized(this.headerLength, size, shared);
+      this.flags = resized(this.flags, size, shared);
       return;
     }
-    const buffer = new ArrayBuffer(size * 26);
+    const buffer = this.shared ? new SharedArrayBuffer(size * 26) : new ArrayBuffer(size * 26);
     const keep = Math.min(this.count, size);
     const offset = new Uint32Array(buffer, 0, size);
     const length = new Uint32Array(buffer, size * 4, size);
@@ -580,7 +597,7 @@ class Reader {
  */
 export function readTlv(
   bytes: Uint8Array,
-  options: { start?: number; end?: number; limits?: Partial<DerLimits> } = {},
+  options: { start?: number; end?: number; limits?: Partial<DerLimits>; shared?: boolean } = {},
 ): { tree: TlvTree; roots: number[]; problems: DerProblem[]; broken: boolean } {
   const start = options.start ?? 0;
   const end = options.end ?? bytes.length;
@@ -592,6 +609,7 @@ export function readTlv(
     options.limits?.maxDepth !== undefined && options.limits.maxDepth < 8
       ? 64
       : Math.min((end - start) >> 2, options.limits?.maxNodes ?? 4_000_000, 4_000_000),
+    options.shared,
   );
   const read = readInto(tree, start, end, {
     ...defaultDerLimits,

@@ -35,6 +35,11 @@ export interface InspectOptions {
    * inspector's first rows while the whole is decoded) takes a few thousand.
    */
   annotateNodes?: number;
+  /**
+   * The trees in shared memory (and the DER copied there), for another thread to write part of the
+   * text (AnnTree.share); they are not trimmed. Ignored where there is no SharedArrayBuffer.
+   */
+  shared?: boolean;
 }
 
 interface Attempt {
@@ -79,6 +84,14 @@ function recognise(tree: TlvTree, tlv: number, limits: AnnotateLimits, forced?: 
   return attempt(tree, tlv, 'ASN.1', undefined, limits);
 }
 
+/** `bytes` in shared memory: as they are if they are there already, else a copy. */
+export function sharedCopy(bytes: Uint8Array): Uint8Array {
+  if (bytes.buffer instanceof SharedArrayBuffer) return bytes;
+  const copy = new Uint8Array(new SharedArrayBuffer(bytes.length));
+  copy.set(bytes);
+  return copy;
+}
+
 /** The annotated document for file content. Never throws: faults are in `problems`. */
 export function inspectBytes(input: Uint8Array, options: InspectOptions = {}): AnnotatedDocument {
   return inspectInput(input, options).doc;
@@ -92,8 +105,9 @@ export function inspectInput(
   const unwrapped = unwrapInput(new Uint8Array(input.buffer, input.byteOffset, input.byteLength));
   const problems: Problem[] = [];
   if (unwrapped.error) problems.push({ offset: 0, message: unwrapped.error, severity: 'error' });
-  const bytes = unwrapped.der;
-  const doc = readTlv(bytes, { limits: options.limits });
+  const shared = !!options.shared && typeof SharedArrayBuffer !== 'undefined';
+  const bytes = shared ? sharedCopy(unwrapped.der) : unwrapped.der;
+  const doc = readTlv(bytes, { limits: options.limits, shared });
   for (const p of doc.problems) problems.push(p);
   const roots: AnnotatedNode[] = [];
   let kind = 'ASN.1' as DocumentKind;

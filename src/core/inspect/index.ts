@@ -1,7 +1,19 @@
-export { inspectBytes, inspectInput, type InspectOptions } from './document';
+export { inspectBytes, inspectInput, sharedCopy, type InspectOptions } from './document';
 export { InspectorModel } from './model';
 export { Annotator } from './annotate';
 export { bodyDescriptions } from './summary';
 export { respond, showPayload } from './respond';
-export { formatDocument, textChunks, textHexBytes, textOf, type TextOptions } from './text';
+export {
+  formatDocument,
+  pieceChunks,
+  textChunks,
+  textHexBytes,
+  textOf,
+  textParts,
+  textPlan,
+  treeOf,
+  type TextOptions,
+  type TextPlan,
+} from './text';
 export { jsonChunks, nodeFields, withPaths } from './paths';
+export { AnnTree, type SharedAnnTree } from './tree';

@@ -5,6 +5,7 @@
  */
 import type { AnnotatedDocument } from '../../shared/annotated';
 import { TlvFlag } from '../der/reader';
+import { summarize, type SummaryTree } from './render';
 import { NodeView, ValueKind, type AnnTree } from './tree';
 
 export interface TextOptions {
@@ -130,15 +131,6 @@ function viewOf(node: unknown): NodeView {
   return node;
 }
 
-/** Bytes of the interned strings of a tree (names and types), encoded once each. */
-class StringBytes {
-  private readonly cache: (Uint8Array | undefined)[] = [];
-  constructor(private readonly tree: AnnTree) {}
-  get(id: number): Uint8Array {
-    return (this.cache[id] ??= encoder.encode(this.tree.strings[id]));
-  }
-}
-
 const unexplainedBytes = encoder.encode(' (unexplained)');
 const equalsBytes = encoder.encode(' = ');
 const serialBytes = encoder.encode(' = 0x');
@@ -147,104 +139,302 @@ const ellipsisBytes = encoder.encode('…');
 const problemBytes = encoder.encode('  !! cut off: ');
 const presentBytes = encoder.encode(' content bytes present');
 
-/** One node's line: [offsets] indent [name ]type[ = value][  !! problems], and a newline. */
-function writeLine(
-  out: ChunkWriter,
-  tree: AnnTree,
-  strings: StringBytes,
-  node: number,
-  indent: number,
-  opts: TextOptions,
-): void {
-  const tlvs = tree.tlvs;
-  const t = tree.tlv[node];
-  if (opts.offsets) {
-    const offset = String(tlvs.offset[t]);
-    if (offset.length < 6) out.spaces(6 - offset.length);
-    out.text(offset, false);
-    out.byte(0x2b);
-    out.decimal(tlvs.headerLength[t]);
-    out.byte(0x2b);
-    out.decimal(tlvs.length[t]);
-    out.byte(0x20);
+/**
+ * The lines of one AnnTree. What repeats from line to line is made once: a line's start (indent,
+ * name, type) by its parts, and the values a summary read (a CRL entry's serial, date and reason)
+ * for the lines of its children that follow.
+ */
+class TreeWriter implements SummaryTree {
+  /** Line starts by (name, type, indent, explained) packed into a small integer. */
+  private readonly starts = new Map<number, Uint8Array>();
+  /** "] type" of list items, by (type, explained). */
+  private readonly itemTypes = new Map<number, Uint8Array>();
+  /** Values read lately, by node (a few, direct-mapped). */
+  private readonly memoNode = new Int32Array(16).fill(-1);
+  private readonly memoValue: (string | undefined)[] = new Array<string | undefined>(16);
+
+  constructor(
+    private readonly out: ChunkWriter,
+    private readonly tree: AnnTree,
+    private readonly opts: TextOptions,
+  ) {}
+
+  /** One node's line: [offsets] indent [name ]type[ = value][  !! problems], and a newline. */
+  line(node: number, indent: number): void {
+    const { out, tree } = this;
+    const tlvs = tree.tlvs;
+    const t = tree.tlv[node];
+    if (this.opts.offsets) {
+      const offset = String(tlvs.offset[t]);
+      if (offset.length < 6) out.spaces(6 - offset.length);
+      out.text(offset, false);
+      out.byte(0x2b);
+      out.decimal(tlvs.headerLength[t]);
+      out.byte(0x2b);
+      out.decimal(tlvs.length[t]);
+      out.byte(0x20);
+    }
+    const name = tree.name[node];
+    const type = tree.type[node];
+    const explained = tree.explained(node) ? 1 : 0;
+    if (name < 0) {
+      out.spaces(indent * 2);
+      out.byte(0x5b);
+      out.decimal(-name - 1);
+      const key = type * 2 + explained;
+      let rest = this.itemTypes.get(key);
+      if (!rest)
+        this.itemTypes.set(
+          key,
+          (rest = encoder.encode(`] ${tree.strings[type]}${explained ? '' : ' (unexplained)'}`)),
+        );
+      out.bytes(rest);
+    } else if (name < 1024 && type < 1024 && indent < 128) {
+      const key = (((name << 10) | type) << 8) | (indent << 1) | explained;
+      let start = this.starts.get(key);
+      if (!start) {
+        const label = name ? `${tree.strings[name]} ` : '';
+        const text = `${'  '.repeat(indent)}${label}${tree.strings[type]}${explained ? '' : ' (unexplained)'}`;
+        this.starts.set(key, (start = encoder.encode(text)));
+      }
+      out.bytes(start);
+    } else {
+      out.spaces(indent * 2);
+      if (name) {
+        out.text(tree.strings[name], false);
+        out.byte(0x20);
+      }
+      out.text(tree.strings[type], false);
+      if (!explained) out.bytes(unexplainedBytes);
+    }
+    this.value(node);
+    if (tlvs.flags[t] & TlvFlag.Truncated) {
+      out.bytes(problemBytes);
+      out.decimal(tlvs.length[t]);
+      out.bytes(presentBytes);
+    }
+    out.byte(0x0a);
   }
-  out.spaces(indent * 2);
-  const name = tree.name[node];
-  if (name > 0) {
-    out.bytes(strings.get(name));
-    out.byte(0x20);
-  } else if (name < 0) {
-    out.byte(0x5b);
-    out.decimal(-name - 1);
-    out.byte(0x5d);
-    out.byte(0x20);
+
+  /**
+   * " = value": AnnTree.fullValue(node, der, textHexBytes) (or valueOf without `der`), with hex and
+   * serial numbers written from the DER as they are read instead of through a string.
+   */
+  private value(node: number): void {
+    const { out, tree } = this;
+    const der = this.opts.der;
+    const kind = tree.vkind[node] as ValueKind;
+    let value: string | undefined;
+    if (kind === ValueKind.Primitive) {
+      value = this.memo(node);
+      if (value === undefined) {
+        const r = tree.rendered(node);
+        if (der && r?.hexFrom !== undefined) return this.hex(node, r.hexFrom, der);
+        value = r?.value;
+      }
+    } else if (kind === ValueKind.Serial) {
+      const t = tree.tlv[node];
+      const start = tree.tlvs.offset[t] + tree.tlvs.headerLength[t];
+      out.bytes(serialBytes);
+      out.hex(tree.bytes, start, start + tree.tlvs.length[t]);
+      return;
+    } else if (kind === ValueKind.FirstChild) {
+      // An explicit tag shows its element's value (in full when it is the only one).
+      const first = tree.kid(node, 0);
+      if (first >= 0 && tree.vkind[first] === ValueKind.Primitive) {
+        const r = tree.rendered(first);
+        if (der && r?.hexFrom !== undefined && tree.kidCount[node] === 1)
+          return this.hex(first, r.hexFrom, der);
+        value = r?.value;
+        if (r?.hexFrom === undefined) this.remember(first, value);
+      } else value = first >= 0 ? this.valueOf(first) : undefined;
+    } else value = this.valueOf(node);
+    if (value === undefined) return;
+    if (der && kind !== ValueKind.FirstChild && tree.kidCount[node] === 1) {
+      // fullValue's rule for a node whose value is its only child's cut hex.
+      const only = tree.kid(node, 0);
+      const r = only >= 0 ? tree.rendered(only) : undefined;
+      if (r?.hexFrom !== undefined && r.value === value) return this.hex(only, r.hexFrom, der);
+    }
+    out.bytes(equalsBytes);
+    out.text(value, true);
   }
-  out.bytes(strings.get(tree.type[node]));
-  if (!tree.explained(node)) out.bytes(unexplainedBytes);
-  writeValue(out, tree, node, opts.der);
-  if (tlvs.flags[t] & TlvFlag.Truncated) {
-    out.bytes(problemBytes);
-    out.decimal(tlvs.length[t]);
-    out.bytes(presentBytes);
+
+  /** " = " and the hex of a node's content from `hexFrom`, `textHexBytes` of it at most, then "…". */
+  private hex(node: number, hexFrom: number, der: Uint8Array): void {
+    const { out, tree } = this;
+    const t = tree.tlv[node];
+    const contentStart = tree.tlvs.offset[t] + tree.tlvs.headerLength[t];
+    const start = Math.min(der.length, contentStart + hexFrom);
+    const end = Math.min(der.length, contentStart + tree.tlvs.length[t]);
+    out.bytes(equalsBytes);
+    if (end - start <= textHexBytes) return out.hex(der, start, end);
+    out.hex(der, start, start + textHexBytes);
+    out.bytes(ellipsisBytes);
   }
-  out.byte(0x0a);
+
+  private memo(node: number): string | undefined {
+    const slot = node & 15;
+    return this.memoNode[slot] === node ? this.memoValue[slot] : undefined;
+  }
+
+  private remember(node: number, value: string | undefined): void {
+    const slot = node & 15;
+    this.memoNode[slot] = node;
+    this.memoValue[slot] = value;
+  }
+
+  // SummaryTree: summaries read the tree through the writer, so what they read is remembered.
+  valueOf(node: number): string | undefined {
+    const known = this.memo(node);
+    if (known !== undefined) return known;
+    const tree = this.tree;
+    const kind = tree.vkind[node] as ValueKind;
+    if (kind === ValueKind.Primitive) {
+      // Hex cut short is not remembered: the node's own line shows more of it.
+      const r = tree.rendered(node);
+      if (r?.hexFrom === undefined) this.remember(node, r?.value);
+      return r?.value;
+    }
+    const value =
+      kind === ValueKind.Summary ? summarize(tree.strings[tree.varg[node]], this, node) : tree.valueOf(node);
+    this.remember(node, value);
+    return value;
+  }
+
+  childCountOf(node: number): number {
+    return this.tree.kidCount[node];
+  }
+
+  kid(node: number, k: number): number {
+    return this.tree.kid(node, k);
+  }
+
+  nameOf(node: number): string {
+    return this.tree.nameOf(node);
+  }
+
+  oid(node: number): string | undefined {
+    return this.tree.oid(node);
+  }
 }
 
 /**
- * " = value": AnnTree.fullValue(node, der, textHexBytes) (or valueOf without `der`), with hex and
- * serial numbers written from the DER as they are read instead of through a string.
+ * Where a big tree's text is cut to be written by two threads: the children of `node` (a long list,
+ * a CRL's entries) in `pieces`, ranges [from, to) of its children of about the same number of nodes.
+ * The lines of each piece are those the whole text has there (`pieceChunks`).
  */
-function writeValue(out: ChunkWriter, tree: AnnTree, node: number, der: Uint8Array | undefined): void {
-  const kind = tree.vkind[node] as ValueKind;
-  let value: string | undefined;
-  if (kind === ValueKind.Primitive) {
-    const r = tree.rendered(node);
-    if (der && r?.hexFrom !== undefined) return writeHex(out, tree, node, r.hexFrom, der);
-    value = r?.value;
-  } else if (kind === ValueKind.Serial) {
-    const t = tree.tlv[node];
-    const start = tree.tlvs.offset[t] + tree.tlvs.headerLength[t];
-    out.bytes(serialBytes);
-    out.hex(tree.bytes, start, start + tree.tlvs.length[t]);
-    return;
-  } else if (kind === ValueKind.FirstChild) {
-    // An explicit tag shows its element's value (in full when it is the only one).
-    const first = tree.kid(node, 0);
-    if (first >= 0 && tree.vkind[first] === ValueKind.Primitive) {
-      const r = tree.rendered(first);
-      if (der && r?.hexFrom !== undefined && tree.kidCount[node] === 1)
-        return writeHex(out, tree, first, r.hexFrom, der);
-      value = r?.value;
-    } else value = first >= 0 ? tree.valueOf(first) : undefined;
-  } else value = tree.valueOf(node);
-  if (value === undefined) return;
-  if (der && kind !== ValueKind.FirstChild && tree.kidCount[node] === 1) {
-    // fullValue's rule for a node whose value is its only child's cut hex.
-    const only = tree.kid(node, 0);
-    const r = only >= 0 ? tree.rendered(only) : undefined;
-    if (r?.hexFrom !== undefined && r.value === value) return writeHex(out, tree, only, r.hexFrom, der);
-  }
-  out.bytes(equalsBytes);
-  out.text(value, true);
+export interface TextPlan {
+  node: number;
+  /** The indent of the children's lines. */
+  indent: number;
+  pieces: [number, number][];
 }
 
-/** " = " and the hex of a node's content from `hexFrom`, `textHexBytes` of it at most, then "…". */
-function writeHex(out: ChunkWriter, tree: AnnTree, node: number, hexFrom: number, der: Uint8Array): void {
-  const t = tree.tlv[node];
-  const contentStart = tree.tlvs.offset[t] + tree.tlvs.headerLength[t];
-  const start = Math.min(der.length, contentStart + hexFrom);
-  const end = Math.min(der.length, contentStart + tree.tlvs.length[t]);
-  out.bytes(equalsBytes);
-  if (end - start <= textHexBytes) return out.hex(der, start, end);
-  out.hex(der, start, start + textHexBytes);
-  out.bytes(ellipsisBytes);
+/** Nodes in the subtree of `node`: nodes are made parent first, a subtree's in one run. */
+function subtreeNodes(tree: AnnTree, node: number): number {
+  let last = node;
+  for (;;) {
+    const n = tree.kidCount[last];
+    const kid = n ? tree.kid(last, n - 1) : -1;
+    if (kid < 0) return last - node + 1;
+    last = kid;
+  }
+}
+
+/**
+ * A plan for a document of one root whose text is long: the list found by going down into the
+ * biggest child while it holds at least `minNodes` nodes, cut into pieces of about `pieceNodes`.
+ * Undefined when there is none (a small tree, several roots, a depth limit above the list).
+ */
+export function textPlan(
+  doc: AnnotatedDocument,
+  opts: TextOptions,
+  minNodes = 200_000,
+  pieceNodes = 65_536,
+): TextPlan | undefined {
+  if (doc.roots.length !== 1) return undefined;
+  const { tree, index } = viewOf(doc.roots[0]);
+  let node = index;
+  let indent = 0;
+  for (;;) {
+    if (opts.depth && indent + 1 >= opts.depth) return undefined;
+    const n = tree.kidCount[node];
+    if (n >= 16 && subtreeNodes(tree, node) >= minNodes) break;
+    let best = -1;
+    let bestSize = 0;
+    for (let k = 0; k < n; k++) {
+      const kid = tree.kid(node, k);
+      const size = kid >= 0 ? subtreeNodes(tree, kid) : 0;
+      if (size > bestSize) [best, bestSize] = [kid, size];
+    }
+    if (bestSize < minNodes) return undefined;
+    node = best;
+    indent++;
+  }
+  const pieces: [number, number][] = [];
+  let from = 0;
+  let nodes = 0;
+  const n = tree.kidCount[node];
+  for (let k = 0; k < n; k++) {
+    const kid = tree.kid(node, k);
+    nodes += kid >= 0 ? subtreeNodes(tree, kid) : 0;
+    if (nodes >= pieceNodes || k === n - 1) {
+      pieces.push([from, k + 1]);
+      from = k + 1;
+      nodes = 0;
+    }
+  }
+  return { node, indent: indent + 1, pieces };
+}
+
+/** Writes the lines of the subtrees in `stack` (with their indents), depth-first, yielding full chunks. */
+function* walk(
+  out: ChunkWriter,
+  writer: TreeWriter,
+  tree: AnnTree,
+  nodes: number[],
+  indents: number[],
+  opts: TextOptions,
+  plan?: TextPlan,
+): Generator<Uint8Array | number> {
+  // Depth-first with an explicit stack: no recursion, however deep or wide the tree.
+  while (nodes.length) {
+    const node = nodes.pop()!;
+    const indent = indents.pop()!;
+    writer.line(node, indent);
+    if (out.full.length) yield* out.full.splice(0);
+    if (opts.depth && indent + 1 >= opts.depth) continue;
+    if (plan && node === plan.node) {
+      // Its children are the plan's pieces: each one's place is marked by its number.
+      out.flush();
+      yield* out.full.splice(0);
+      for (let i = 0; i < plan.pieces.length; i++) yield i;
+      continue;
+    }
+    for (let k = tree.kidCount[node] - 1; k >= 0; k--) {
+      const kid = tree.kid(node, k);
+      if (kid < 0) continue;
+      nodes.push(kid);
+      indents.push(indent + 1);
+    }
+  }
 }
 
 /**
  * The text form as UTF-8 chunks, produced as they are written: a caller writes each out without
  * holding the whole. Every line ends with a newline.
  */
-export function* textChunks(doc: AnnotatedDocument, opts: TextOptions): Generator<Uint8Array> {
+export function textChunks(doc: AnnotatedDocument, opts: TextOptions): Generator<Uint8Array> {
+  return textParts(doc, opts) as Generator<Uint8Array>;
+}
+
+/** textChunks, with the place of each piece of `plan` marked by its number instead of its lines. */
+export function* textParts(
+  doc: AnnotatedDocument,
+  opts: TextOptions,
+  plan?: TextPlan,
+): Generator<Uint8Array | number> {
   const out = new ChunkWriter();
   const line = (s: string): void => {
     out.text(s, false);
@@ -258,31 +448,42 @@ export function* textChunks(doc: AnnotatedDocument, opts: TextOptions): Generato
     const s = doc.summary;
     line(`body: ${s.bodyType} — ${s.bodyDescription}${s.status ? `; status ${s.status}` : ''}`);
   }
-  // Depth-first with an explicit stack: no recursion, however deep or wide the tree.
   for (const root of doc.roots) {
     const { tree, index } = viewOf(root);
-    const strings = new StringBytes(tree);
-    const nodes = [index];
-    const indents = [0];
-    while (nodes.length) {
-      const node = nodes.pop()!;
-      const indent = indents.pop()!;
-      writeLine(out, tree, strings, node, indent, opts);
-      if (out.full.length) yield* out.full.splice(0);
-      if (opts.depth && indent + 1 >= opts.depth) continue;
-      for (let k = tree.kidCount[node] - 1; k >= 0; k--) {
-        const kid = tree.kid(node, k);
-        if (kid < 0) continue;
-        nodes.push(kid);
-        indents.push(indent + 1);
-      }
-    }
+    yield* walk(out, new TreeWriter(out, tree, opts), tree, [index], [0], opts, plan);
   }
   const pct = doc.stats.nodes ? ((100 * doc.stats.explained) / doc.stats.nodes).toFixed(1) : '0';
   line(`${doc.stats.nodes} nodes, ${doc.stats.explained} named by the schema (${pct}%)`);
   for (const p of doc.problems) line(`${p.severity}: ${safe(p.message)}${p.path ? ` [${p.path}]` : ''}`);
   out.flush();
   yield* out.full;
+}
+
+/** The lines of piece `i` of `plan` (the subtrees of some of its node's children), as UTF-8 chunks. */
+export function* pieceChunks(
+  tree: AnnTree,
+  opts: TextOptions,
+  plan: TextPlan,
+  i: number,
+): Generator<Uint8Array> {
+  const out = new ChunkWriter();
+  const [from, to] = plan.pieces[i];
+  const nodes: number[] = [];
+  const indents: number[] = [];
+  for (let k = to - 1; k >= from; k--) {
+    const kid = tree.kid(plan.node, k);
+    if (kid < 0) continue;
+    nodes.push(kid);
+    indents.push(plan.indent);
+  }
+  yield* walk(out, new TreeWriter(out, tree, opts), tree, nodes, indents, opts) as Generator<Uint8Array>;
+  out.flush();
+  yield* out.full;
+}
+
+/** The AnnTree under a document's single root, for pieceChunks in this thread. */
+export function treeOf(doc: AnnotatedDocument): AnnTree {
+  return viewOf(doc.roots[0]).tree;
 }
 
 /** The text form as one string (lines joined by newlines, none at the end): for a message of ordinary size. */

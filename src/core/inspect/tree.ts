@@ -6,7 +6,7 @@
  * arrays instead of millions of objects. `NodeView` reads one node as an `AnnotatedNode`.
  */
 import type { AnnotatedNode } from '../../shared/annotated';
-import { resized, TlvFlag, type TlvTree } from '../der/reader';
+import { resized, TlvFlag, TlvTree } from '../der/reader';
 import { tagName } from '../der/types';
 import { toHex } from '../der/values';
 import { nodeFields } from './paths';
@@ -18,6 +18,29 @@ import {
   type Rendered,
   type SummaryTree,
 } from './render';
+
+/** An AnnTree as posted to another thread (AnnTree.share): arrays in the order share() lists them. */
+export interface SharedAnnTree {
+  bytes: Uint8Array;
+  tlvs: [Uint32Array, Uint8Array, Uint32Array, Uint32Array, Uint8Array, Int32Array, Int32Array, Uint32Array];
+  tlvCount: number;
+  nodes: [
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Uint8Array,
+    Int32Array,
+    Uint8Array,
+    Uint32Array,
+    Uint32Array,
+    Int32Array,
+  ];
+  count: number;
+  strings: string[];
+  bitNames: (readonly string[])[];
+  namedTables: Record<number, string>[];
+}
 
 /** How a node's value is made when it is asked for. */
 export const enum ValueKind {
@@ -46,18 +69,18 @@ const enum Bit {
 export class AnnTree implements SummaryTree {
   count = 0;
   /** The TLV element of each node. */
-  tlv = new Int32Array(0);
+  tlv: Int32Array = new Int32Array(0);
   /** A string's index, or -(i + 1) for the list index name "[i]". */
-  name = new Int32Array(0);
-  type = new Int32Array(0);
+  name: Int32Array = new Int32Array(0);
+  type: Int32Array = new Int32Array(0);
   /** String index of where the production is defined; 0 for none. */
-  ref = new Int32Array(0);
-  vkind = new Uint8Array(0);
-  varg = new Int32Array(0);
-  bits = new Uint8Array(0);
-  kidStart = new Uint32Array(0);
-  kidCount = new Uint32Array(0);
-  kids = new Int32Array(0);
+  ref: Int32Array = new Int32Array(0);
+  vkind: Uint8Array = new Uint8Array(0);
+  varg: Int32Array = new Int32Array(0);
+  bits: Uint8Array = new Uint8Array(0);
+  kidStart: Uint32Array = new Uint32Array(0);
+  kidCount: Uint32Array = new Uint32Array(0);
+  kids: Int32Array = new Int32Array(0);
   private kidsUsed = 0;
   /** Notes beyond the rendered value's (few nodes have them). */
   readonly notes = new Map<number, string[]>();
@@ -110,11 +133,12 @@ export class AnnTree implements SummaryTree {
 
   /** Room for `n` children of `node`, each -1 until set. */
   reserveKids(node: number, n: number): void {
-    if (this.kidsUsed + n > this.kids.length) {
-      const bigger = new Int32Array(Math.max(256, (this.kidsUsed + n) * 2));
-      bigger.set(this.kids.subarray(0, this.kidsUsed));
-      this.kids = bigger;
-    }
+    if (this.kidsUsed + n > this.kids.length)
+      this.kids = resized(
+        this.kids.subarray(0, this.kidsUsed),
+        Math.max(256, (this.kidsUsed + n) * 2),
+        this.tlvs.shared,
+      );
     this.kidStart[node] = this.kidsUsed;
     this.kidCount[node] = n;
     this.kids.fill(-1, this.kidsUsed, this.kidsUsed + n);
@@ -251,22 +275,96 @@ export class AnnTree implements SummaryTree {
     return new NodeView(this, node);
   }
 
-  /** Releases the memory arrays hold beyond what is used (once annotation is done). */
+  /** Releases the memory arrays hold beyond what is used (once annotation is done; not a shared tree's, see TlvTree). */
   trim(): void {
+    if (this.tlvs.shared) return;
     this.grow(this.count);
     this.kids = resized(this.kids, this.kidsUsed);
   }
 
   private grow(size: number): void {
-    this.tlv = resized(this.tlv, size);
-    this.name = resized(this.name, size);
-    this.type = resized(this.type, size);
-    this.ref = resized(this.ref, size);
-    this.vkind = resized(this.vkind, size);
-    this.varg = resized(this.varg, size);
-    this.bits = resized(this.bits, size);
-    this.kidStart = resized(this.kidStart, size);
-    this.kidCount = resized(this.kidCount, size);
+    const shared = this.tlvs.shared;
+    this.tlv = resized(this.tlv, size, shared);
+    this.name = resized(this.name, size, shared);
+    this.type = resized(this.type, size, shared);
+    this.ref = resized(this.ref, size, shared);
+    this.vkind = resized(this.vkind, size, shared);
+    this.varg = resized(this.varg, size, shared);
+    this.bits = resized(this.bits, size, shared);
+    this.kidStart = resized(this.kidStart, size, shared);
+    this.kidCount = resized(this.kidCount, size, shared);
+  }
+
+  /**
+   * What another thread needs to read this tree's values and text: its arrays (in shared memory when
+   * the TLV tree was read `shared`: posting them copies nothing), strings and tables.
+   */
+  share(): SharedAnnTree {
+    const t = this.tlvs;
+    return {
+      bytes: t.bytes,
+      tlvs: [
+        t.offset,
+        t.headerLength,
+        t.length,
+        t.tagNumber,
+        t.flags,
+        t.firstChild,
+        t.nextSibling,
+        t.childCount,
+      ],
+      tlvCount: t.count,
+      nodes: [
+        this.tlv,
+        this.name,
+        this.type,
+        this.ref,
+        this.vkind,
+        this.varg,
+        this.bits,
+        this.kidStart,
+        this.kidCount,
+        this.kids,
+      ],
+      count: this.count,
+      strings: this.strings,
+      bitNames: this.bitNames,
+      namedTables: this.namedTables,
+    };
+  }
+
+  /** The tree another thread shared (`share`), to read: values, summaries and text, not annotation. */
+  static fromShare(s: SharedAnnTree): AnnTree {
+    const tlvs = new TlvTree(s.bytes, 0, true);
+    [
+      tlvs.offset,
+      tlvs.headerLength,
+      tlvs.length,
+      tlvs.tagNumber,
+      tlvs.flags,
+      tlvs.firstChild,
+      tlvs.nextSibling,
+      tlvs.childCount,
+    ] = s.tlvs;
+    const tree = new AnnTree(tlvs);
+    tlvs.count = s.tlvCount;
+    [
+      tree.tlv,
+      tree.name,
+      tree.type,
+      tree.ref,
+      tree.vkind,
+      tree.varg,
+      tree.bits,
+      tree.kidStart,
+      tree.kidCount,
+      tree.kids,
+    ] = s.nodes;
+    tree.count = s.count;
+    tree.strings.splice(0, tree.strings.length, ...s.strings);
+    tree.bitNames.push(...s.bitNames);
+    tree.namedTables.push(...s.namedTables);
+    return tree;
   }
 }
 
