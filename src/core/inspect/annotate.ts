@@ -21,6 +21,8 @@ import { hexOffset, tagName, universalName } from '../der/types';
 import {
   describe,
   fieldTags,
+  nextId,
+  specTags,
   tagMatches,
   typeTags,
   universalTag,
@@ -72,15 +74,30 @@ const serialFields = new Set([
   'IssuerAndSerialNumber.serialNumber',
 ]);
 
-const namedFor = new WeakMap<FieldSpec, Record<number, string> | null>();
+// Facts about a field of an owner, by FieldSpec.id (a field belongs to one owner): arrays, read per node.
+const namedFor: (Record<number, string> | null)[] = [];
 function namedIntegerCache(owner: string, field: FieldSpec): Record<number, string> | undefined {
-  let names = namedFor.get(field);
-  if (names === undefined) {
-    names = namedIntegers[`${owner}.${field.name}`] ?? null;
-    namedFor.set(field, names);
-  }
+  let names = namedFor[field.id];
+  if (names === undefined) names = namedFor[field.id] = namedIntegers[`${owner}.${field.name}`] ?? null;
   return names ?? undefined;
 }
+
+const serialFor: boolean[] = [];
+function isSerialField(owner: string, field: FieldSpec): boolean {
+  return (serialFor[field.id] ??= serialFields.has(`${owner}.${field.name}`));
+}
+
+// Facts about a production, by its description's id.
+const opensFor: (OpenField[] | null)[] = [];
+function opensOf(spec: StructSpec): OpenField[] | undefined {
+  let opens = opensFor[spec.id];
+  if (opens === undefined) {
+    const list = openFields.filter((f) => f.owner === spec.ctor);
+    opens = opensFor[spec.id] = list.length ? list : null;
+  }
+  return opens ?? undefined;
+}
+const summarizedFor: boolean[] = [];
 
 const selectorCache = new Map<string, string[]>();
 function selectorParts(selector: string): string[] {
@@ -128,7 +145,6 @@ export class Annotator {
   readonly out: AnnTree;
   private readonly t: TlvTree;
   private readonly bytes: Uint8Array;
-  private readonly openByOwner = new Map<unknown, OpenField[]>();
   private skipNested = false;
 
   constructor(
@@ -138,7 +154,6 @@ export class Annotator {
     this.t = tlvs;
     this.bytes = tlvs.bytes;
     this.out = new AnnTree(tlvs);
-    for (const f of openFields) this.openByOwner.set(f.owner, [...(this.openByOwner.get(f.owner) ?? []), f]);
   }
 
   /** A problem at element `tlv`, about the element `at` (whose path `message` is given). */
@@ -173,18 +188,20 @@ export class Annotator {
   }
 
   // Type labels are made once per schema object (or tag) and kept as string indexes: a label built
-  // and looked up per node is a million short-lived strings for a big CRL.
-  private readonly labelIds = new Map<unknown, number>();
+  // and looked up per node is a million short-lived strings for a big CRL. The string indexes of
+  // this tree's labels and names, by description or field id (FieldSpec.id), universal tag number.
+  private readonly specLabels: number[] = [];
+  private readonly specRefs: number[] = [];
+  private readonly universalLabels: number[] = [];
+  private readonly fieldNames: number[] = [];
+  /** "[0] EXPLICIT", "SEQUENCE OF X", "Choice alt [n] EXPLICIT" by field. */
+  private readonly fieldLabels: number[] = [];
   private readonly tagIds = new Map<number, number>();
-  private readonly altIds = new Map<FieldSpec, Map<number, number>>();
-  /** "[0] EXPLICIT" by field (labelIds has the field's SEQUENCE OF label). */
-  private readonly explicitIds = new Map<FieldSpec, number>();
+  private readonly altIds: Map<number, number>[] = [];
 
-  /** The string index of the label `make()` gives for `key`, made the first time. */
-  private labelId(key: unknown, make: () => string): number {
-    let id = this.labelIds.get(key);
-    if (id === undefined) this.labelIds.set(key, (id = this.out.intern(make())));
-    return id;
+  /** Interns `text` as entry `id` of `ids` (the first time: callers read `ids[id]` first). */
+  private remember(ids: number[], id: number, text: string): number {
+    return (ids[id] = this.out.intern(text));
   }
 
   /** The string index of the element's tag as ASN.1 writes it. */
@@ -202,16 +219,22 @@ export class Annotator {
     return this.out.add(tlv, name, type, explained);
   }
 
-  private nameId(name: string): number {
-    return this.out.intern(name);
+  /** The string index of a field's name. */
+  private fieldName(field: FieldSpec): number {
+    return this.fieldNames[field.id] ?? this.remember(this.fieldNames, field.id, field.name);
   }
 
-  private readonly refIds = new Map<unknown, number>();
-  private setRef(node: Node, ctor: unknown): void {
-    let id = this.refIds.get(ctor);
+  /** The string index of a production's name. */
+  private specLabel(spec: ConvertibleSpec | ArraySpec | StructSpec): number {
+    return this.specLabels[spec.id] ?? this.remember(this.specLabels, spec.id, spec.name);
+  }
+
+  /** Where the production is defined ("RFC 9810 §5.1.1"), when known. */
+  private setRef(node: Node, spec: ConvertibleSpec | ArraySpec | StructSpec): void {
+    let id = this.specRefs[spec.id];
     if (id === undefined) {
-      const ref = productionRefs.get(ctor as never);
-      this.refIds.set(ctor, (id = ref ? this.out.intern(ref) : 0));
+      const ref = productionRefs.get(spec.ctor as never);
+      id = this.specRefs[spec.id] = ref ? this.out.intern(ref) : 0;
     }
     if (id) this.out.ref[node] = id;
   }
@@ -225,7 +248,7 @@ export class Annotator {
     if (
       !implicit &&
       spec.kind !== 'choice' &&
-      !tagMatches(typeTags(type), t.tagClass(tlv), t.tagNumber[tlv])
+      !tagMatches(specTags(spec, type), t.tagClass(tlv), t.tagNumber[tlv])
     ) {
       this.problem(
         tlv,
@@ -260,12 +283,10 @@ export class Annotator {
   ): Node {
     const t = this.t;
     const universal = universalTag(asn) ?? t.tagNumber[tlv];
-    const node = this.base(
-      tlv,
-      name,
-      this.labelId(universal, () => universalName(universal)),
-      true,
-    );
+    const label =
+      this.universalLabels[universal] ??
+      this.remember(this.universalLabels, universal, universalName(universal));
+    const node = this.base(tlv, name, label, true);
     if (t.constructed(tlv)) {
       // BER's constructed string: its segments are the string's own pieces (X.690 §8.7.3, §8.23.6).
       const segments = t.children(tlv);
@@ -293,8 +314,8 @@ export class Annotator {
     const asn = universal === 3 ? bitStringAsn : universal === 4 ? octetStringAsn : anyAsn;
     const node = this.primitive(tlv, name, asn, depth, namedBits.get(spec.ctor));
     if (spec.name !== 'BitString' && spec.name !== 'OctetString') {
-      this.out.type[node] = this.labelId(spec, () => spec.name);
-      this.setRef(node, spec.ctor);
+      this.out.type[node] = this.specLabel(spec);
+      this.setRef(node, spec);
     }
     return node;
   }
@@ -313,13 +334,11 @@ export class Annotator {
     }
     let node: Node;
     if (alt.context !== undefined && !alt.implicit) {
-      node = this.base(
-        tlv,
-        name,
-        this.labelId(alt, () => `${spec.name} ${alt.name} [${alt.context}] EXPLICIT`),
-        true,
-      );
-      this.explicitInner(node, tlv, alt, this.nameId(alt.name), depth, undefined, false, alt.name);
+      const label =
+        this.fieldLabels[alt.id] ??
+        this.remember(this.fieldLabels, alt.id, `${spec.name} ${alt.name} [${alt.context}] EXPLICIT`);
+      node = this.base(tlv, name, label, true);
+      this.explicitInner(node, tlv, alt, this.fieldName(alt), depth, undefined, false, alt.name);
       this.out.setValue(node, ValueKind.FirstChild);
     } else {
       node = this.fieldValue(tlv, alt, name, depth, undefined);
@@ -327,14 +346,14 @@ export class Annotator {
       const names = namedIntegerCache(spec.name, alt);
       if (names && this.isPlainInteger(tlv)) this.setNamed(node, names);
     }
-    this.setRef(node, spec.ctor);
+    this.setRef(node, spec);
     return node;
   }
 
   /** "Time utcTime: UTCTime", made once per alternative and inner type. */
   private altId(spec: StructSpec, alt: FieldSpec, inner: number): number {
-    let byType = this.altIds.get(alt);
-    if (!byType) this.altIds.set(alt, (byType = new Map()));
+    let byType = this.altIds[alt.id];
+    if (!byType) this.altIds[alt.id] = byType = new Map();
     let id = byType.get(inner);
     if (id === undefined)
       byType.set(inner, (id = this.out.intern(`${spec.name} ${alt.name}: ${this.out.strings[inner]}`)));
@@ -442,28 +461,22 @@ export class Annotator {
     depth: number,
     open: OpenType | undefined,
   ): Node {
-    const node = this.base(
-      tlv,
-      name,
-      this.labelId(
-        field,
-        () => `${field.repeated === 'set' ? 'SET' : 'SEQUENCE'} OF ${typeLabel(describe(field.type))}`,
-      ),
-      true,
-    );
+    const label =
+      this.fieldLabels[field.id] ??
+      this.remember(
+        this.fieldLabels,
+        field.id,
+        `${field.repeated === 'set' ? 'SET' : 'SEQUENCE'} OF ${typeLabel(describe(field.type))}`,
+      );
+    const node = this.base(tlv, name, label, true);
     this.items(node, tlv, open ?? field.type, depth);
     return node;
   }
 
   /** A node named by a production (SEQUENCE, SET OF class), with where the RFC defines it. */
   private production(tlv: Tlv, name: number, spec: ArraySpec | StructSpec): Node {
-    const node = this.base(
-      tlv,
-      name,
-      this.labelId(spec, () => spec.name),
-      true,
-    );
-    this.setRef(node, spec.ctor);
+    const node = this.base(tlv, name, this.specLabel(spec), true);
+    this.setRef(node, spec);
     return node;
   }
 
@@ -480,7 +493,7 @@ export class Annotator {
     const node = this.production(tlv, name, spec);
     // One slot per element; until it is filled, a slot is -1 (select() reads the list while it is built).
     this.out.reserveKids(node, t.childCount[tlv]);
-    const opens = this.openByOwner.get(spec.ctor);
+    const opens = opensOf(spec);
     let child = t.firstChild[tlv];
     let next = 0;
     const fields = spec.fields;
@@ -522,7 +535,8 @@ export class Annotator {
       );
       this.out.setKid(node, next, this.generic(extra, 0, depth + 1, false));
     }
-    if (summarized.has(spec.name)) this.out.setValue(node, ValueKind.Summary, this.out.type[node]);
+    if ((summarizedFor[spec.id] ??= summarized.has(spec.name)))
+      this.out.setValue(node, ValueKind.Summary, this.out.type[node]);
     return node;
   }
 
@@ -548,11 +562,10 @@ export class Annotator {
     const entry = open ? open.types.get(this.select(owner, open.selector) ?? '') : undefined;
     const openType =
       entry instanceof ShapeChoice ? entry.pick(this.innerFirst(tlv, field, !!open?.encapsulated)) : entry;
-    const name = this.nameId(field.name);
+    const name = this.fieldName(field);
     if (field.context !== undefined && !field.implicit) {
-      let label = this.explicitIds.get(field);
-      if (label === undefined)
-        this.explicitIds.set(field, (label = this.out.intern(`[${field.context}] EXPLICIT`)));
+      const label =
+        this.fieldLabels[field.id] ?? this.remember(this.fieldLabels, field.id, `[${field.context}] EXPLICIT`);
       const wrapper = this.base(tlv, name, label, true);
       this.explicitInner(wrapper, tlv, field, name, depth, openType, !!open?.encapsulated);
       this.out.setValue(wrapper, ValueKind.FirstChild);
@@ -566,7 +579,7 @@ export class Annotator {
       this.t.tagNumber[tlv] === 2 &&
       this.t.tagClass(tlv) === 0 &&
       !this.t.constructed(tlv) &&
-      serialFields.has(`${ownerType}.${field.name}`)
+      isSerialField(ownerType, field)
     )
       this.out.setValue(node, ValueKind.Serial);
     return node;
@@ -589,7 +602,7 @@ export class Annotator {
   private encapsulatedField(tlv: Tlv, field: FieldSpec, depth: number, inner: OpenType | undefined): Node {
     // With a known inner type, skip the generic look inside: the typed decode below replaces it.
     this.skipNested = inner !== undefined;
-    const node = this.annotate(tlv, field.type, this.nameId(field.name), depth);
+    const node = this.annotate(tlv, field.type, this.fieldName(field), depth);
     this.skipNested = false;
     const t = this.t;
     if (inner === undefined || t.constructed(tlv)) return node;
@@ -612,7 +625,7 @@ export class Annotator {
     this.out.setEncapsulates(node);
     // Typed content replaces whatever was below (a BIT STRING has none; skipNested kept it so).
     this.out.reserveKids(node, 1);
-    this.out.setKid(node, 0, this.annotate(doc.roots[0], inner, this.nameId(field.name), depth + 1));
+    this.out.setKid(node, 0, this.annotate(doc.roots[0], inner, this.fieldName(field), depth + 1));
     return node;
   }
 
@@ -704,7 +717,8 @@ const bareFields = new WeakMap<FieldSpec, FieldSpec>();
 /** The field without its explicit tag: what the element inside the tag is. */
 function bareField(field: FieldSpec): FieldSpec {
   let bare = bareFields.get(field);
-  if (!bare) bareFields.set(field, (bare = { ...field, context: undefined, implicit: false }));
+  if (!bare)
+    bareFields.set(field, (bare = { ...field, id: nextId(), context: undefined, implicit: false, tags: undefined }));
   return bare;
 }
 

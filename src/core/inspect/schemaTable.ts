@@ -10,35 +10,54 @@ import { hasSchema, isArrayType, schemaOf, selfTag, universalOf } from '../base/
 export type TagMatch = { cls: number; num: number } | 'any';
 
 export interface FieldSpec {
+  /** A number of its own among all fields described (annotators keep per-field facts in arrays by it). */
+  id: number;
   name: string;
   type: OpenType;
   optional: boolean;
   context?: number;
   implicit: boolean;
   repeated?: 'sequence' | 'set';
+  /** fieldTags, kept once made. */
+  tags?: TagMatch[];
 }
 
-export interface StructSpec {
+/** What every description has: a number of its own (as FieldSpec.id) and its tags once made (typeTags). */
+interface Described {
+  id: number;
+  tags?: TagMatch[];
+}
+export interface StructSpec extends Described {
   kind: 'sequence' | 'set' | 'choice';
   name: string;
   ctor: OpenType;
   fields: FieldSpec[];
 }
-export interface ArraySpec {
+export interface ArraySpec extends Described {
   kind: 'array';
   name: string;
   ctor: OpenType;
   set: boolean;
   itemType: OpenType;
 }
-export interface ConvertibleSpec {
+export interface ConvertibleSpec extends Described {
   kind: 'convertible';
   name: string;
   ctor: OpenType;
   tag: TagMatch;
 }
+export interface BuiltinSpec extends Described {
+  kind: 'builtin';
+  asn: AsnPropTypes;
+}
 
-export type TypeSpec = { kind: 'builtin'; asn: AsnPropTypes } | ConvertibleSpec | StructSpec | ArraySpec;
+export type TypeSpec = BuiltinSpec | ConvertibleSpec | StructSpec | ArraySpec;
+
+let described = 0;
+/** A new description's (or field's) number. */
+export function nextId(): number {
+  return described++;
+}
 
 /** Universal tag number of a built-in type; undefined for ANY. */
 export function universalTag(asn: AsnPropTypes): number | undefined {
@@ -50,7 +69,7 @@ const builtins: TypeSpec[] = [];
 
 /** Describes a type; classes without a schema are reported as ANY. */
 export function describe(type: OpenType): TypeSpec {
-  if (typeof type === 'number') return (builtins[type] ??= { kind: 'builtin', asn: type });
+  if (typeof type === 'number') return (builtins[type] ??= { kind: 'builtin', asn: type, id: nextId() });
   const known = cache.get(type);
   if (known) return known;
   const spec = describeClass(type);
@@ -61,9 +80,9 @@ export function describe(type: OpenType): TypeSpec {
 function describeClass(ctor: new () => object): TypeSpec {
   const proto = ctor.prototype as { toASN?: unknown; fromASN?: unknown };
   if (typeof proto.toASN === 'function' && typeof proto.fromASN === 'function') {
-    return { kind: 'convertible', name: ctor.name, ctor, tag: convertibleTag(ctor) };
+    return { kind: 'convertible', name: ctor.name, ctor, tag: convertibleTag(ctor), id: nextId() };
   }
-  if (!hasSchema(ctor)) return { kind: 'builtin', asn: AsnPropTypes.Any };
+  if (!hasSchema(ctor)) return { kind: 'builtin', asn: AsnPropTypes.Any, id: nextId() };
   const schema = schemaOf(ctor);
   if (isArrayType(ctor)) {
     return {
@@ -72,9 +91,11 @@ function describeClass(ctor: new () => object): TypeSpec {
       ctor,
       set: schema.type === AsnTypeTypes.Set,
       itemType: schema.itemType as OpenType,
+      id: nextId(),
     };
   }
   const fields: FieldSpec[] = Object.entries(schema.items).map(([name, item]) => ({
+    id: nextId(),
     name,
     type: item.type as OpenType,
     optional: !!item.optional || item.defaultValue !== undefined,
@@ -84,37 +105,33 @@ function describeClass(ctor: new () => object): TypeSpec {
   }));
   const kind =
     schema.type === AsnTypeTypes.Choice ? 'choice' : schema.type === AsnTypeTypes.Set ? 'set' : 'sequence';
-  return { kind, name: ctor.name, ctor, fields };
+  return { kind, name: ctor.name, ctor, fields, id: nextId() };
 }
 
 function convertibleTag(ctor: new () => object): TagMatch {
   return selfTag(ctor) ?? 'any';
 }
 
-// Maps, not WeakMaps: the schema's objects live as long as the module, and a Map is faster to read.
-const fieldTagCache = new Map<FieldSpec, TagMatch[]>();
-const typeTagCache = new Map<OpenType, TagMatch[]>();
-
-/** The tags a field's element may carry, context tag included. */
+/** The tags a field's element may carry, context tag included (kept on the field: read per node). */
 export function fieldTags(field: FieldSpec): TagMatch[] {
-  let tags = fieldTagCache.get(field);
-  if (!tags) {
-    if (field.context !== undefined) tags = [{ cls: 2, num: field.context }];
-    else if (field.repeated) tags = [{ cls: 0, num: field.repeated === 'set' ? 17 : 16 }];
-    else tags = typeTags(field.type, 0);
-    fieldTagCache.set(field, tags);
-  }
-  return tags;
+  if (field.tags) return field.tags;
+  if (field.context !== undefined) return (field.tags = [{ cls: 2, num: field.context }]);
+  if (field.repeated) return (field.tags = [{ cls: 0, num: field.repeated === 'set' ? 17 : 16 }]);
+  return (field.tags = typeTags(field.type, 0));
 }
 
 /** The tags an element of `type` may carry (several for a CHOICE). */
 export function typeTags(type: OpenType, depth = 0): TagMatch[] {
-  let tags = typeTagCache.get(type);
-  if (!tags) {
-    tags = computeTypeTags(type, depth);
-    if (depth === 0) typeTagCache.set(type, tags);
-  }
+  const spec = describe(type);
+  if (spec.tags) return spec.tags;
+  const tags = computeTypeTags(type, depth);
+  if (depth === 0) spec.tags = tags;
   return tags;
+}
+
+/** typeTags of a type already described. */
+export function specTags(spec: TypeSpec, type: OpenType): TagMatch[] {
+  return spec.tags ?? typeTags(type);
 }
 
 function computeTypeTags(type: OpenType, depth: number): TagMatch[] {
