@@ -1,6 +1,8 @@
 // Bundles the extension host, the CLI and each webview. `--production` minifies; `--watch` rebuilds.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -90,11 +92,28 @@ const builds = [
   {
     ...common,
     entryPoints: ['src/cli/index.ts'],
+    outfile: 'dist/cli.bundle.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  // `cmp-lens` itself: runs dist/cli.bundle.js with V8's code cache; the helper thread likewise.
+  {
+    ...common,
+    entryPoints: ['src/cli/start.ts'],
     outfile: 'dist/cli.js',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    ...common,
+    entryPoints: ['src/node/workerStart.ts'],
+    outfile: 'dist/workerStart.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
 ];
 
@@ -114,4 +133,22 @@ if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
+  await writeCodeCaches();
+}
+
+/**
+ * V8's code cache for `cmp-lens` and its helper thread (src/node/codeCache.ts): the CLI inspects a
+ * message once, the worker is started once, each with CMP_LENS_WRITE_CODE_CACHE set.
+ */
+async function writeCodeCaches() {
+  const env = { ...process.env, CMP_LENS_WRITE_CODE_CACHE: '1' };
+  const sample = 'test/fixtures/openssl-mock/ir-pbm-ip.der';
+  spawnSync(process.execPath, ['dist/cli.js', 'inspect', sample], { env, stdio: 'ignore' });
+  const worker = new Worker('./dist/workerStart.js', { env });
+  await new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.postMessage({ findings: new Uint8Array(readFileSync(sample)), profile: 'base' });
+  });
+  await worker.terminate();
 }

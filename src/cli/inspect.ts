@@ -4,7 +4,15 @@ import { helpText, intFlag, oneFile, parseFlags, type FlagSpec } from './args';
 import type { Command } from './command';
 import { readInput, UsageError, writeChunks, writeStream, type Io } from './io';
 import { checkMessage, findingLine } from '../core/checks';
-import { inspectInput, pieceChunks, sharedCopy, textChunks, textParts, textPlan, treeOf } from '../core/inspect';
+import {
+  inspectInput,
+  pieceChunks,
+  sharedCopy,
+  textChunks,
+  textParts,
+  textPlan,
+  treeOf,
+} from '../core/inspect';
 import { InspectHelper } from '../node/worker';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,12 +50,12 @@ async function run(args: string[], io: Io): Promise<number> {
     return exitCode(doc, findings, p.bool('--strict'));
   }
   const opts = { offsets: p.bool('--offsets'), depth: depth ?? 0, profile };
-  const script = join(__dirname, 'worker.js');
+  const script = join(__dirname, 'workerStart.js');
   let helper: InspectHelper | undefined;
   if (io.write && bytes.length >= helperFrom && existsSync(script)) {
-    // In shared memory, the input is the helper's too (posting it copies nothing).
+    // In shared memory: the helper reads what this thread reads (posting it copies nothing).
     bytes = sharedCopy(bytes);
-    helper = new InspectHelper(script, bytes, profile);
+    helper = new InspectHelper(script);
   }
   let doc: AnnotatedDocument;
   let findings: Finding[];
@@ -86,7 +94,10 @@ async function writeWithHelper(
   helper: InspectHelper,
 ): Promise<{ doc: AnnotatedDocument; findings: Finding[] }> {
   const write = io.write!;
-  const { doc, der } = inspectInput(bytes, { shared: true });
+  const { doc, der } = inspectInput(bytes, {
+    shared: true,
+    onRead: (read) => helper.check(read, options.profile),
+  });
   const opts = { offsets: options.offsets, depth: options.depth, der };
   const plan = textPlan(doc, opts);
   if (!plan) await writeChunks(io, textChunks(doc, opts));

@@ -12,10 +12,11 @@
  *   `{ job, views }` (or `{ job, jobFailed }`; progress is counted by batch: a message per exchange
  *   cost the main thread more than a progress bar needs); a secret not looked up ahead is asked of
  *   the main thread (`{ lookup: query, lid }` → `{ lid, secret }`).
- * - Half of a big tree's text (`cmp-lens inspect`, `InspectHelper`): the message's findings first
- *   `{ findings: bytes, profile }` → `{ found }` (while the main thread annotates), then the tree in
- *   shared memory and a plan `{ text: tree, plan, offsets, depth }`, and the pieces to write one at
- *   a time `{ go: i }` → `{ piece: i, chunk }`… `{ piece: i, done: true }` (the chunks transferred).
+ * - Half of a big tree's text (`cmp-lens inspect`, `InspectHelper`): the message's findings first,
+ *   from its TLV read in shared memory `{ findings: read, profile }` → `{ found }` (while the main
+ *   thread annotates), then the annotated tree and a plan `{ text: tree, plan, offsets, depth }`, and
+ *   the pieces to write one at a time `{ go: i }` → `{ piece: i, chunk }`… `{ piece: i, done: true }`
+ *   (the chunks transferred).
  */
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
@@ -37,7 +38,9 @@ import {
   type SecretSource,
   type ViewOptions,
 } from '../app';
-import { senderKidOf, unwrapInput } from '../core/base';
+import { senderKidOf } from '../core/base';
+import { TlvTree, type SharedTlvTree } from '../core/der/reader';
+import type { DerProblem } from '../core/der/types';
 import { checkMessage } from '../core/checks';
 import { AnnTree, pieceChunks, type SharedAnnTree, type TextOptions, type TextPlan } from '../core/inspect';
 import type { CheckProfile, Finding } from '../shared/findings';
@@ -60,9 +63,15 @@ type ToWorker =
   | ToHelper;
 /** `cmp-lens inspect`'s helper (InspectHelper). */
 type ToHelper =
-  | { findings: Uint8Array; profile: CheckProfile }
+  | { findings: SharedRead; profile: CheckProfile }
   | { text: SharedAnnTree; plan: TextPlan; offsets: boolean; depth: number }
   | { go: number };
+/** A TLV read (readTlv) as posted: the tree in shared memory, its roots and problems. */
+interface SharedRead {
+  tree: SharedTlvTree;
+  roots: number[];
+  problems: DerProblem[];
+}
 type FromHelper =
   | { found: Finding[] }
   | { foundFailed: string }
@@ -126,7 +135,9 @@ function serve(): void {
       // What `cmp-lens inspect` prints under the tree, checked while the main thread annotates.
       let found: Finding[];
       try {
-        found = checkMessage(unwrapInput(msg.findings).der, { profile: msg.profile });
+        const tree = TlvTree.fromShare(msg.findings.tree);
+        const read = { tree, roots: msg.findings.roots, problems: msg.findings.problems };
+        found = checkMessage(tree.bytes, { profile: msg.profile, read });
       } catch (e) {
         port.postMessage({ foundFailed: (e as Error).message } satisfies FromHelper);
         return;
@@ -322,8 +333,9 @@ export function workerModel(
 }
 
 /**
- * A worker beside `cmp-lens inspect` on a big message (this machine's other core): it checks the
- * message while this thread reads and annotates it, then writes every other piece of the text
+ * A worker beside `cmp-lens inspect` on a big message (this machine's other core): it starts while
+ * this thread reads the message, checks it (from the TLV read, shared) while this thread annotates
+ * it, then writes every other piece of the text
  * (`textPlan`) while this thread writes the others. Each piece is asked for (`go`) when the one
  * before it is being written, so at most two pieces wait here. A failure is said once: the caller
  * does the rest in its own thread.
@@ -334,7 +346,7 @@ export class InspectHelper {
   private readonly pieces = new Map<number, { chunks: Uint8Array[]; done: boolean; wake?: () => void }>();
   private failure: string | undefined;
 
-  constructor(script: string, bytes: Uint8Array, profile: CheckProfile) {
+  constructor(script: string) {
     this.worker = new Worker(script);
     let settle!: { resolve: (f: Finding[]) => void; reject: (e: Error) => void };
     this.found = new Promise<Finding[]>((resolve, reject) => (settle = { resolve, reject }));
@@ -356,7 +368,12 @@ export class InspectHelper {
     });
     this.worker.on('error', (e) => fail(e.message));
     this.worker.on('exit', () => fail('the worker ended'));
-    this.worker.postMessage({ findings: bytes, profile } satisfies ToHelper);
+  }
+
+  /** Has the worker check the message from its TLV read (in shared memory: readTlv with `shared`). */
+  check(read: { tree: TlvTree; roots: number[]; problems: DerProblem[] }, profile: CheckProfile): void {
+    const findings = { tree: read.tree.share(), roots: read.roots, problems: read.problems };
+    this.worker.postMessage({ findings, profile } satisfies ToHelper);
   }
 
   /** The message's findings (rejected if the worker could not check it). */

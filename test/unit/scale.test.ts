@@ -4,6 +4,7 @@
 // no schema decoder's node limit or text reaches the user.
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { inspectJsonChunks, inspectText } from '../../src/app';
 import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
 import * as cmp from '../../src/core/asn1';
 import { readMessage } from '../../src/core/base';
-import { checkMessage } from '../../src/core/checks';
+import { checkMessage, findingLine } from '../../src/core/checks';
 import { TestCa } from '../../src/core/testca';
 import { runTransaction } from '../../src/core/transport';
 import {
@@ -37,18 +38,22 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const cliJs = join(__dirname, '..', '..', 'dist', 'cli.js');
 
 /** Runs the built CLI with its stdout a pipe; returns the bytes written, the exit code and stderr. */
-function runCli(args: string[]): Promise<{ code: number; bytes: number; tail: string; err: string }> {
+function runCli(
+  args: string[],
+): Promise<{ code: number; bytes: number; tail: string; err: string; sha256: string }> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [cliJs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let bytes = 0;
     let tail = '';
     let err = '';
+    const hash = createHash('sha256');
     p.stdout.on('data', (d: Buffer) => {
       bytes += d.length;
+      hash.update(d);
       tail = (tail + d.toString('utf8')).slice(-4000);
     });
     p.stderr.on('data', (d: Buffer) => (err += d));
-    p.on('close', (code) => resolve({ code: code ?? -1, bytes, tail, err }));
+    p.on('close', (code) => resolve({ code: code ?? -1, bytes, tail, err, sha256: hash.digest('hex') }));
   });
 }
 
@@ -189,6 +194,21 @@ describe('scale: output streamed, whole commands on big messages', () => {
     assert.equal(json.code, 0, json.err); // warnings only
     assert.match(json.tail, /"path": "protection",\n\s+"profile": "base",\n\s+"offset": 0\n\s+}\n\s+]\n}\n$/);
     assert.ok(json.bytes > 2 ** 29, `${json.bytes} bytes of JSON: more than one string could hold`);
+  });
+
+  it('cmp-lens inspect on a big message (a helper thread checks it and writes half the text) prints what one thread does', async () => {
+    const big = denseCrlann(100_000);
+    assert.ok(big.length >= 4 << 20, 'big enough for the helper');
+    const file = join(dir, 'dense-crlann-100k.der');
+    writeFileSync(file, big);
+    for (const args of [[], ['--offsets']]) {
+      const { text, findings } = inspectText(big, { offsets: args.length > 0 });
+      const expected = `${text}\nfindings (RFC 9810 base rules): ${findings.length}\n${findings.map((f) => `  ${findingLine(f)}\n`).join('')}`;
+      const run = await runCli(['inspect', ...args, file]);
+      assert.equal(run.code, 0, run.err);
+      assert.equal(run.bytes, Buffer.byteLength(expected));
+      assert.equal(run.sha256, createHash('sha256').update(expected).digest('hex'));
+    }
   });
 });
 

@@ -13,8 +13,8 @@ import {
 } from '@peculiar/asn1-x509';
 import type { CheckProfile, Finding } from '../../shared/findings';
 import { PBKDF2Params, PBMAC1Params, PBMParameter, PKIStatus, oids, type PKIStatusInfo } from '../asn1';
-import { readDer } from '../der/reader';
-import type { TlvNode } from '../der/types';
+import { derDocument, readDer, type TlvTree } from '../der/reader';
+import type { DerProblem, TlvNode } from '../der/types';
 import { toHex } from '../der/values';
 import { signatureByOid } from '../base/algorithms';
 import { slice } from '../base/encoded';
@@ -35,6 +35,8 @@ export interface CheckOptions {
   profile?: CheckProfile;
   /** For "messageTime in the future"; default now. */
   now?: Date;
+  /** The message's TLV read, when it was read already (readTlv of the same DER): not read again. */
+  read?: { tree: TlvTree; roots: number[]; problems: DerProblem[] };
 }
 
 /** Bodies that open a transaction: no recipNonce yet (RFC 9483 §3.1). */
@@ -820,7 +822,7 @@ function checkBody(m: ReadMessage, f: Findings): void {
 /** The findings for one message, in the order header, protection, body. */
 export function checkMessage(der: Uint8Array, options: CheckOptions = {}): Finding[] {
   const profile = options.profile ?? 'base';
-  const doc = readDer(der);
+  const doc = options.read ? derDocument(options.read) : readDer(der);
   const root = doc.roots[0];
   let m: ReadMessage;
   try {

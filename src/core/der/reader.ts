@@ -213,6 +213,61 @@ export class TlvTree {
   node(i: number): TlvNode {
     return new LazyNode(this, i);
   }
+
+  /** What another thread needs to read this tree (arrays in shared memory when it is `shared`: posting them copies nothing). */
+  share(): SharedTlvTree {
+    return {
+      bytes: this.bytes,
+      arrays: [
+        this.offset,
+        this.headerLength,
+        this.length,
+        this.tagNumber,
+        this.flags,
+        this.firstChild,
+        this.nextSibling,
+        this.childCount,
+      ],
+      count: this.count,
+    };
+  }
+
+  /**
+   * The tree another thread shared, to read: its first `count` elements, which that thread does not
+   * change (it only appends: an OCTET STRING's content read later; a copy of grown arrays leaves
+   * these as they were).
+   */
+  static fromShare(s: SharedTlvTree): TlvTree {
+    const tree = new TlvTree(s.bytes, 0, true);
+    [
+      tree.offset,
+      tree.headerLength,
+      tree.length,
+      tree.tagNumber,
+      tree.flags,
+      tree.firstChild,
+      tree.nextSibling,
+      tree.childCount,
+    ] = s.arrays;
+    tree.count = s.count;
+    return tree;
+  }
+}
+
+/** A TlvTree as posted to another thread (TlvTree.share). */
+export interface SharedTlvTree {
+  bytes: Uint8Array;
+  arrays: [
+    Uint32Array,
+    Uint8Array,
+    Uint32Array,
+    Uint32Array,
+    Uint8Array,
+    Int32Array,
+    Int32Array,
+    Uint32Array,
+  ];
+  count: number;
 }
 
 /** A TlvNode over a TlvTree slot: plain fields, and children made (once) when first read. */
@@ -697,8 +752,13 @@ export function readDer(
   bytes: Uint8Array,
   options: { start?: number; end?: number; limits?: Partial<DerLimits> } = {},
 ): DerDocument {
-  const { tree, roots, problems } = readTlv(bytes, options);
-  return { bytes, roots: roots.map((r) => tree.node(r)), problems, nodeCount: tree.count };
+  return derDocument(readTlv(bytes, options));
+}
+
+/** The DerDocument of a TLV read already made (readTlv). */
+export function derDocument(read: { tree: TlvTree; roots: number[]; problems: DerProblem[] }): DerDocument {
+  const { tree, roots, problems } = read;
+  return { bytes: tree.bytes, roots: roots.map((r) => tree.node(r)), problems, nodeCount: tree.count };
 }
 
 /** How many TLV nodes `n` has (itself included), counting no further than `limit` + 1. */

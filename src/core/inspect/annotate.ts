@@ -565,7 +565,8 @@ export class Annotator {
     const name = this.fieldName(field);
     if (field.context !== undefined && !field.implicit) {
       const label =
-        this.fieldLabels[field.id] ?? this.remember(this.fieldLabels, field.id, `[${field.context}] EXPLICIT`);
+        this.fieldLabels[field.id] ??
+        this.remember(this.fieldLabels, field.id, `[${field.context}] EXPLICIT`);
       const wrapper = this.base(tlv, name, label, true);
       this.explicitInner(wrapper, tlv, field, name, depth, openType, !!open?.encapsulated);
       this.out.setValue(wrapper, ValueKind.FirstChild);
@@ -718,7 +719,10 @@ const bareFields = new WeakMap<FieldSpec, FieldSpec>();
 function bareField(field: FieldSpec): FieldSpec {
   let bare = bareFields.get(field);
   if (!bare)
-    bareFields.set(field, (bare = { ...field, id: nextId(), context: undefined, implicit: false, tags: undefined }));
+    bareFields.set(
+      field,
+      (bare = { ...field, id: nextId(), context: undefined, implicit: false, tags: undefined }),
+    );
   return bare;
 }
 

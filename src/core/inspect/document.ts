@@ -9,6 +9,7 @@ import { Certificate, CertificateList, SubjectPublicKeyInfo } from '@peculiar/as
 import type { AnnotatedDocument, AnnotatedNode, DocumentKind, Problem } from '../../shared/annotated';
 import { CertReqMessages, PKIMessage, PKIMessages, type OpenType } from '../asn1';
 import { readTlv, type DerLimits, type TlvTree } from '../der/reader';
+import type { DerProblem } from '../der/types';
 import { Annotator, type AnnotateLimits } from './annotate';
 import { unwrapInput } from '../base/pem';
 import { summarizeMessage } from './summary';
@@ -40,6 +41,8 @@ export interface InspectOptions {
    * text (AnnTree.share); they are not trimmed. Ignored where there is no SharedArrayBuffer.
    */
   shared?: boolean;
+  /** Called with the TLV read before it is annotated (a helper thread checks the message meanwhile). */
+  onRead?: (read: { tree: TlvTree; roots: number[]; problems: DerProblem[] }) => void;
 }
 
 interface Attempt {
@@ -108,6 +111,7 @@ export function inspectInput(
   const shared = !!options.shared && typeof SharedArrayBuffer !== 'undefined';
   const bytes = shared ? sharedCopy(unwrapped.der) : unwrapped.der;
   const doc = readTlv(bytes, { limits: options.limits, shared });
+  options.onRead?.(doc);
   for (const p of doc.problems) problems.push(p);
   const roots: AnnotatedNode[] = [];
   let kind = 'ASN.1' as DocumentKind;

@@ -6,7 +6,7 @@
  * arrays instead of millions of objects. `NodeView` reads one node as an `AnnotatedNode`.
  */
 import type { AnnotatedNode } from '../../shared/annotated';
-import { resized, TlvFlag, TlvTree } from '../der/reader';
+import { resized, TlvFlag, TlvTree, type SharedTlvTree } from '../der/reader';
 import { tagName } from '../der/types';
 import { toHex } from '../der/values';
 import { nodeFields } from './paths';
@@ -21,9 +21,7 @@ import {
 
 /** An AnnTree as posted to another thread (AnnTree.share): arrays in the order share() lists them. */
 export interface SharedAnnTree {
-  bytes: Uint8Array;
-  tlvs: [Uint32Array, Uint8Array, Uint32Array, Uint32Array, Uint8Array, Int32Array, Int32Array, Uint32Array];
-  tlvCount: number;
+  tlvs: SharedTlvTree;
   nodes: [
     Int32Array,
     Int32Array,
@@ -300,20 +298,8 @@ export class AnnTree implements SummaryTree {
    * the TLV tree was read `shared`: posting them copies nothing), strings and tables.
    */
   share(): SharedAnnTree {
-    const t = this.tlvs;
     return {
-      bytes: t.bytes,
-      tlvs: [
-        t.offset,
-        t.headerLength,
-        t.length,
-        t.tagNumber,
-        t.flags,
-        t.firstChild,
-        t.nextSibling,
-        t.childCount,
-      ],
-      tlvCount: t.count,
+      tlvs: this.tlvs.share(),
       nodes: [
         this.tlv,
         this.name,
@@ -335,19 +321,10 @@ export class AnnTree implements SummaryTree {
 
   /** The tree another thread shared (`share`), to read: values, summaries and text, not annotation. */
   static fromShare(s: SharedAnnTree): AnnTree {
-    const tlvs = new TlvTree(s.bytes, 0, true);
-    [
-      tlvs.offset,
-      tlvs.headerLength,
-      tlvs.length,
-      tlvs.tagNumber,
-      tlvs.flags,
-      tlvs.firstChild,
-      tlvs.nextSibling,
-      tlvs.childCount,
-    ] = s.tlvs;
+    // Made with no elements, so the tree makes no room for their nodes; then given them.
+    const tlvs = TlvTree.fromShare({ ...s.tlvs, count: 0 });
     const tree = new AnnTree(tlvs);
-    tlvs.count = s.tlvCount;
+    tlvs.count = s.tlvs.count;
     [
       tree.tlv,
       tree.name,
