@@ -351,7 +351,7 @@ export function textPlan(
   doc: AnnotatedDocument,
   opts: TextOptions,
   minNodes = 200_000,
-  pieceNodes = 65_536,
+  pieceNodes = 16_384,
 ): TextPlan | undefined {
   if (doc.roots.length !== 1) return undefined;
   const { tree, index } = viewOf(doc.roots[0]);
