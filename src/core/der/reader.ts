@@ -656,14 +656,17 @@ export function readTlv(
 ): { tree: TlvTree; roots: number[]; problems: DerProblem[]; broken: boolean } {
   const start = options.start ?? 0;
   const end = options.end ?? bytes.length;
-  // Real messages have an element every 5 to 10 bytes: room for that in the range read, unless only
-  // its top is read (a depth limit: a header of a 10 MB message needs no room for a million) or
-  // a few elements (a node limit).
+  // Real messages have an element every 5 to 10 bytes: room for one every 8 (a small tree grows
+  // cheaply, and a capture makes one per message) or, past 1 MiB, every 4 (growing a big tree copies
+  // it; room never used is never touched, so it takes no memory), unless only its top is read (a
+  // depth limit: a header of a 10 MB message needs no room for a million) or a few elements (a node
+  // limit).
+  const size = end - start;
   const tree = new TlvTree(
     bytes,
     options.limits?.maxDepth !== undefined && options.limits.maxDepth < 8
       ? 64
-      : Math.min((end - start) >> 2, options.limits?.maxNodes ?? 4_000_000, 4_000_000),
+      : Math.min(size >> (size > 1 << 20 ? 2 : 3), options.limits?.maxNodes ?? 4_000_000, 4_000_000),
     options.shared,
   );
   const read = readInto(tree, start, end, {
