@@ -41,9 +41,10 @@ async function run(args: string[], io: Io): Promise<number> {
   if (p.positional.length !== 1) throw new UsageError('capture needs one FILE (.pcap or .pcapng)');
   const file = p.positional[0];
   const secret = readSecret(p.value('--secret-file'), p.value('--secret-env'), io);
-  // Every core checks exchanges: worker threads running dist/worker.js, beside this bundle, started
-  // now, checking exchanges while the file is still read (EarlyExchanges).
-  const script = join(__dirname, 'worker.js');
+  // Every core checks exchanges: worker threads running dist/worker.js (through dist/workerStart.js:
+  // with its code cache), beside this bundle, started now, checking exchanges while the file is still
+  // read (EarlyExchanges).
+  const script = join(__dirname, 'workerStart.js');
   const pool = existsSync(script) ? new CapturePool(script).start() : undefined;
   const options = { secrets: secret ? givenSecret(secret) : undefined };
   const early = pool && new EarlyExchanges((e, o, n) => pool.run(e, o, n), options);
