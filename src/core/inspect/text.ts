@@ -116,7 +116,18 @@ class ChunkWriter {
 
   /** A non-negative integer in decimal. */
   decimal(v: number): void {
-    this.text(String(v), false);
+    // Digits in place (a string per list item's "[i]" was most of what the text made to throw away).
+    if (v < 0 || v > 0xffffffff || v !== Math.floor(v)) return this.text(String(v), false);
+    let digits = 1;
+    for (let x = v; x >= 10; x = Math.floor(x / 10)) digits++;
+    this.room(digits);
+    const buf = this.buf;
+    let x = v;
+    for (let p = this.pos + digits - 1; p >= this.pos; p--) {
+      buf[p] = 0x30 + (x % 10);
+      x = Math.floor(x / 10);
+    }
+    this.pos += digits;
   }
 }
 
@@ -226,7 +237,7 @@ class TreeWriter implements SummaryTree {
     const kind = tree.vkind[node] as ValueKind;
     let value: string | undefined;
     if (kind === ValueKind.Primitive) {
-      value = this.memo(node);
+      value = this.memo(node) ?? tree.plainValue(node);
       if (value === undefined) {
         const r = tree.rendered(node);
         if (der && r?.hexFrom !== undefined) return this.hex(node, r.hexFrom, der);
@@ -291,6 +302,11 @@ class TreeWriter implements SummaryTree {
     const tree = this.tree;
     const kind = tree.vkind[node] as ValueKind;
     if (kind === ValueKind.Primitive) {
+      const plain = tree.plainValue(node);
+      if (plain !== undefined) {
+        this.remember(node, plain);
+        return plain;
+      }
       // Hex cut short is not remembered: the node's own line shows more of it.
       const r = tree.rendered(node);
       if (r?.hexFrom === undefined) this.remember(node, r?.value);

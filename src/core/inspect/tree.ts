@@ -13,6 +13,7 @@ import { nodeFields } from './paths';
 import {
   nameText,
   namedIntegerAt,
+  plainValueAt,
   renderPrimitiveAt,
   summarize,
   type Rendered,
@@ -195,6 +196,17 @@ export class AnnTree implements SummaryTree {
     const arg = this.varg[node];
     const bitNames = arg >> 8 ? this.bitNames[(arg >> 8) - 1] : undefined;
     return renderPrimitiveAt(arg & 0xff, this.bytes, start, start + this.tlvs.length[t], bitNames);
+  }
+
+  /**
+   * A primitive's value when it is one of the plain kinds (BOOLEAN, NULL, INTEGER, DER time: no notes,
+   * no hex cut short), made without a Rendered object; undefined otherwise (then `rendered`).
+   */
+  plainValue(node: number): string | undefined {
+    if (this.vkind[node] !== ValueKind.Primitive) return undefined;
+    const t = this.tlv[node];
+    const start = this.tlvs.offset[t] + this.tlvs.headerLength[t];
+    return plainValueAt(this.varg[node] & 0xff, this.bytes, start, start + this.tlvs.length[t]);
   }
 
   /** The OID a node holds, for the open types chosen by it. */
