@@ -13,7 +13,7 @@ import {
   textPlan,
   treeOf,
 } from '../core/inspect';
-import { InspectHelper } from '../node/worker';
+import { InspectHelper, PieceClaims } from '../node/worker';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckProfile, Finding } from '../shared/findings';
@@ -82,9 +82,9 @@ async function run(args: string[], io: Io): Promise<number> {
 const helperFrom = 4 << 20;
 
 /**
- * The text form of a big message written by two threads: this one and the helper take turns at the
- * pieces of its longest list (textPlan), each piece written out in order as soon as it is this
- * piece's turn; the helper has checked the message meanwhile. Whatever the helper fails to do, this
+ * The text form of a big message written by two threads: this one and the helper share the pieces
+ * of its longest list (textPlan, PieceClaims), each piece written out here in order; the helper has
+ * checked the message meanwhile. Whatever the helper fails to do, this
  * thread does (the output is the same bytes either way).
  */
 async function writeWithHelper(
@@ -103,13 +103,26 @@ async function writeWithHelper(
   if (!plan) await writeChunks(io, textChunks(doc, opts));
   else {
     const tree = treeOf(doc);
-    helper.share(tree.share(), plan, opts);
-    if (plan.pieces.length > 1) helper.go(1);
+    const claims = PieceClaims.make(plan.pieces.length);
+    helper.share(tree.share(), plan, opts, claims);
+    // Pieces this thread made ahead, while the helper's came, waiting for their turn.
+    const ahead = new Map<number, Uint8Array[]>();
     for (const part of textParts(doc, opts, plan)) {
-      if (typeof part !== 'number') await write(part);
-      else if (part % 2 === 0) for (const c of pieceChunks(tree, opts, plan, part)) await write(c);
+      if (typeof part !== 'number') {
+        await write(part);
+        continue;
+      }
+      const made = ahead.get(part);
+      ahead.delete(part);
+      if (made) for (const c of made) await write(c);
+      else if (claims.take(part, 'main')) for (const c of pieceChunks(tree, opts, plan, part)) await write(c);
       else {
-        if (part + 2 < plan.pieces.length) helper.go(part + 2);
+        // The helper has it: meanwhile, the next piece nobody has, made here and kept.
+        for (let j = part + 1; j < Math.min(plan.pieces.length, part + PieceClaims.ahead); j++)
+          if (!ahead.has(j) && claims.take(j, 'main')) {
+            ahead.set(j, [...pieceChunks(tree, opts, plan, j)]);
+            break;
+          }
         let written = 0;
         try {
           for await (const c of helper.piece(part)) {
@@ -125,6 +138,7 @@ async function writeWithHelper(
           }
         }
       }
+      claims.written(part + 1);
     }
   }
   if (doc.kind !== 'PKIMessage') return { doc, findings: [] };

@@ -14,9 +14,10 @@
  *   the main thread (`{ lookup: query, lid }` → `{ lid, secret }`).
  * - Half of a big tree's text (`cmp-lens inspect`, `InspectHelper`): the message's findings first,
  *   from its TLV read in shared memory `{ findings: read, profile }` → `{ found }` (while the main
- *   thread annotates), then the annotated tree and a plan `{ text: tree, plan, offsets, depth }`, and
- *   the pieces to write one at a time `{ go: i }` → `{ piece: i, chunk }`… `{ piece: i, done: true }`
- *   (the chunks transferred).
+ *   thread annotates), then the annotated tree, a plan and a shared control block
+ *   `{ text: tree, plan, offsets, depth, control }`; the worker then takes pieces of the text as the
+ *   control block lets it (`PieceClaims`) and sends each one's chunks `{ piece: i, chunk }`…
+ *   `{ piece: i, done: true }` (the chunks transferred).
  */
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
@@ -64,8 +65,7 @@ type ToWorker =
 /** `cmp-lens inspect`'s helper (InspectHelper). */
 type ToHelper =
   | { findings: SharedRead; profile: CheckProfile }
-  | { text: SharedAnnTree; plan: TextPlan; offsets: boolean; depth: number }
-  | { go: number };
+  | { text: SharedAnnTree; plan: TextPlan; offsets: boolean; depth: number; control: Int32Array };
 /** A TLV read (readTlv) as posted: the tree in shared memory, its roots and problems. */
 interface SharedRead {
   tree: SharedTlvTree;
@@ -129,7 +129,6 @@ function serve(): void {
       lookups.set(lid, resolve);
       port.postMessage({ lookup: query, lid, job } satisfies FromWorker);
     });
-  let text: { tree: AnnTree; plan: TextPlan; opts: TextOptions } | undefined;
   port.on('message', (msg: ToWorker) => {
     if ('findings' in msg) {
       // What `cmp-lens inspect` prints under the tree, checked while the main thread annotates.
@@ -147,18 +146,19 @@ function serve(): void {
     }
     if ('text' in msg) {
       const tree = AnnTree.fromShare(msg.text);
-      text = { tree, plan: msg.plan, opts: { offsets: msg.offsets, depth: msg.depth, der: tree.bytes } };
-      return;
-    }
-    if ('go' in msg) {
-      const piece = msg.go;
-      try {
-        if (!text) throw new Error('no tree to write');
-        for (const chunk of pieceChunks(text.tree, text.opts, text.plan, piece))
-          port.postMessage({ piece, chunk } satisfies FromHelper, [chunk.buffer as ArrayBuffer]);
-        port.postMessage({ piece, done: true } satisfies FromHelper);
-      } catch (e) {
-        port.postMessage({ piece, pieceFailed: (e as Error).message } satisfies FromHelper);
+      const opts = { offsets: msg.offsets, depth: msg.depth, der: tree.bytes };
+      const claims = new PieceClaims(msg.control);
+      // Every piece this thread can take, in order, while the main thread writes out the ones before.
+      for (let piece = 0; piece < msg.plan.pieces.length; piece++) {
+        if (!claims.take(piece, 'helper')) continue;
+        try {
+          for (const chunk of pieceChunks(tree, opts, msg.plan, piece))
+            port.postMessage({ piece, chunk } satisfies FromHelper, [chunk.buffer as ArrayBuffer]);
+          port.postMessage({ piece, done: true } satisfies FromHelper);
+        } catch (e) {
+          port.postMessage({ piece, pieceFailed: (e as Error).message } satisfies FromHelper);
+          return;
+        }
       }
       return;
     }
@@ -335,12 +335,44 @@ export function workerModel(
 }
 
 /**
+ * Who writes which piece of a text (textPlan), decided as the work goes, in shared memory: slot 0 is
+ * the next piece the main thread writes out, slot 1 + i who took piece i (0 nobody yet, 1 the main
+ * thread, 2 the helper). The main thread takes each piece nobody has when it comes to it; the helper
+ * takes them in order but at most `ahead` beyond the main thread's, waiting (Atomics.wait: a worker
+ * may block) for it to move on. So the helper does more when the main thread is slower (it also writes
+ * everything out), and no more than `ahead` pieces wait in memory.
+ */
+export class PieceClaims {
+  static readonly ahead = 4;
+
+  constructor(readonly control: Int32Array) {}
+
+  static make(pieces: number): PieceClaims {
+    return new PieceClaims(new Int32Array(new SharedArrayBuffer(4 * (pieces + 1))));
+  }
+
+  /** Takes piece `i` if nobody has; for the helper, first waits until it is at most `ahead` beyond. */
+  take(i: number, who: 'main' | 'helper'): boolean {
+    const c = this.control;
+    if (who === 'helper')
+      for (let next = Atomics.load(c, 0); i >= next + PieceClaims.ahead; next = Atomics.load(c, 0))
+        Atomics.wait(c, 0, next);
+    return Atomics.compareExchange(c, 1 + i, 0, who === 'main' ? 1 : 2) === 0;
+  }
+
+  /** The main thread has written out pieces up to `i` (not included). */
+  written(i: number): void {
+    Atomics.store(this.control, 0, i);
+    Atomics.notify(this.control, 0);
+  }
+}
+
+/**
  * A worker beside `cmp-lens inspect` on a big message (this machine's other core): it starts while
  * this thread reads the message, checks it (from the TLV read, shared) while this thread annotates
- * it, then writes every other piece of the text
- * (`textPlan`) while this thread writes the others. Each piece is asked for (`go`) when the one
- * before it is being written, so at most two pieces wait here. A failure is said once: the caller
- * does the rest in its own thread.
+ * it, then writes pieces of the text (`textPlan`) while this thread writes the others, who does which
+ * decided as they go (`PieceClaims`). A failure is said once: the caller does the rest in its own
+ * thread.
  */
 export class InspectHelper {
   private readonly worker: Worker;
@@ -362,8 +394,7 @@ export class InspectHelper {
       if ('found' in m) return settle.resolve(m.found);
       if ('foundFailed' in m) return settle.reject(new Error(m.foundFailed));
       if (m.pieceFailed !== undefined) return fail(m.pieceFailed);
-      const piece = this.pieces.get(m.piece);
-      if (!piece) return;
+      const piece = this.entry(m.piece);
       if (m.chunk) piece.chunks.push(m.chunk);
       if (m.done) piece.done = true;
       piece.wake?.();
@@ -384,26 +415,25 @@ export class InspectHelper {
   }
 
   /** Hands the worker the tree (in shared memory: nothing is copied) and the plan of its text. */
-  share(tree: SharedAnnTree, plan: TextPlan, opts: TextOptions): void {
+  share(tree: SharedAnnTree, plan: TextPlan, opts: TextOptions, claims: PieceClaims): void {
     this.worker.postMessage({
       text: tree,
       plan,
       offsets: opts.offsets,
       depth: opts.depth,
+      control: claims.control,
     } satisfies ToHelper);
   }
 
-  /** Asks for piece `i` of the plan. */
-  go(i: number): void {
-    if (this.pieces.has(i)) return;
-    this.pieces.set(i, { chunks: [], done: false });
-    this.worker.postMessage({ go: i } satisfies ToHelper);
+  private entry(i: number): { chunks: Uint8Array[]; done: boolean; wake?: () => void } {
+    let piece = this.pieces.get(i);
+    if (!piece) this.pieces.set(i, (piece = { chunks: [], done: false }));
+    return piece;
   }
 
-  /** The chunks of piece `i` as they come; throws if the worker failed before the end of it. */
+  /** The chunks of piece `i` (which the worker took) as they come; throws if the worker failed before the end of it. */
   async *piece(i: number): AsyncGenerator<Uint8Array> {
-    this.go(i);
-    const piece = this.pieces.get(i)!;
+    const piece = this.entry(i);
     for (;;) {
       while (piece.chunks.length) yield piece.chunks.shift()!;
       if (piece.done) break;
