@@ -57,6 +57,11 @@ import { AsnSafeIntegerConverter, safeInteger } from '../asn1/integer';
 import { TlvFlag, type TlvTree } from '../der/reader';
 import { decodeInteger, decodeOid } from '../der/values';
 
+// Read once: in a bundle, a CommonJS module's exports are getters, a call per read (per element).
+const Prop = AsnPropTypes;
+const BitStringClass = BitString;
+const OctetStringClass = OctetString;
+
 type Ctor<T = unknown> = new () => T;
 
 /** A schema item as the library stores it. */
@@ -334,47 +339,47 @@ function timeOf(c: Uint8Array, generalized: boolean): Date {
 function primitive(t: TlvTree, i: number, type: AsnPropTypes): unknown {
   const c = content(t, i);
   switch (type) {
-    case AsnPropTypes.Any:
+    case Prop.Any:
       return anyOf(t, i);
-    case AsnPropTypes.Integer:
+    case Prop.Integer:
       return c.length >= 4 ? decodeInteger(c).toString() : Number(decodeInteger(c));
-    case AsnPropTypes.Enumerated:
+    case Prop.Enumerated:
       return c.length >= 4 ? 0 : Number(decodeInteger(c));
-    case AsnPropTypes.Boolean:
+    case Prop.Boolean:
       return c.some((b) => b !== 0);
-    case AsnPropTypes.OctetString:
+    case Prop.OctetString:
       return copy(t, c.byteOffset - t.bytes.byteOffset, c.byteOffset - t.bytes.byteOffset + c.length);
-    case AsnPropTypes.BitString:
+    case Prop.BitString:
       if (c.length === 0) throw new SchemaMismatch('BIT STRING');
       return copy(t, c.byteOffset - t.bytes.byteOffset + 1, c.byteOffset - t.bytes.byteOffset + c.length);
-    case AsnPropTypes.ObjectIdentifier:
+    case Prop.ObjectIdentifier:
       return oidText(c);
-    case AsnPropTypes.Null:
+    case Prop.Null:
       return null;
-    case AsnPropTypes.Utf8String:
+    case Prop.Utf8String:
       try {
         return utf8.decode(c);
       } catch {
         return latin1(c);
       }
-    case AsnPropTypes.BmpString: {
+    case Prop.BmpString: {
       let s = '';
       for (let k = 0; k + 1 < c.length; k += 2) s += String.fromCharCode((c[k] << 8) | c[k + 1]);
       return s;
     }
-    case AsnPropTypes.UTCTime:
+    case Prop.UTCTime:
       return timeOf(c, false);
-    case AsnPropTypes.GeneralizedTime:
+    case Prop.GeneralizedTime:
       return timeOf(c, true);
-    case AsnPropTypes.NumericString:
-    case AsnPropTypes.PrintableString:
-    case AsnPropTypes.TeletexString:
-    case AsnPropTypes.VideotexString:
-    case AsnPropTypes.IA5String:
-    case AsnPropTypes.GraphicString:
-    case AsnPropTypes.VisibleString:
-    case AsnPropTypes.GeneralString:
-    case AsnPropTypes.CharacterString:
+    case Prop.NumericString:
+    case Prop.PrintableString:
+    case Prop.TeletexString:
+    case Prop.VideotexString:
+    case Prop.IA5String:
+    case Prop.GraphicString:
+    case Prop.VisibleString:
+    case Prop.GeneralString:
+    case Prop.CharacterString:
       return latin1(c);
     default:
       return viaAsn1js(t, i, type, defaultConverter(type) ?? undefined);
@@ -388,33 +393,33 @@ function anyOf(t: TlvTree, i: number): ArrayBuffer | null {
 
 /** The universal tag number of each type number (the inspector's schema table, IMPLICIT tags undone). */
 export const universalOf: Partial<Record<AsnPropTypes, number>> = {
-  [AsnPropTypes.Boolean]: 1,
-  [AsnPropTypes.Integer]: 2,
-  [AsnPropTypes.BitString]: 3,
-  [AsnPropTypes.OctetString]: 4,
-  [AsnPropTypes.Null]: 5,
-  [AsnPropTypes.ObjectIdentifier]: 6,
-  [AsnPropTypes.Enumerated]: 10,
-  [AsnPropTypes.Utf8String]: 12,
-  [AsnPropTypes.RelativeObjectIdentifier]: 13,
-  [AsnPropTypes.TIME]: 14,
-  [AsnPropTypes.NumericString]: 18,
-  [AsnPropTypes.PrintableString]: 19,
-  [AsnPropTypes.TeletexString]: 20,
-  [AsnPropTypes.VideotexString]: 21,
-  [AsnPropTypes.IA5String]: 22,
-  [AsnPropTypes.UTCTime]: 23,
-  [AsnPropTypes.GeneralizedTime]: 24,
-  [AsnPropTypes.GraphicString]: 25,
-  [AsnPropTypes.VisibleString]: 26,
-  [AsnPropTypes.GeneralString]: 27,
-  [AsnPropTypes.UniversalString]: 28,
-  [AsnPropTypes.CharacterString]: 29,
-  [AsnPropTypes.BmpString]: 30,
-  [AsnPropTypes.DATE]: 31,
-  [AsnPropTypes.TimeOfDay]: 32,
-  [AsnPropTypes.DateTime]: 33,
-  [AsnPropTypes.Duration]: 34,
+  [Prop.Boolean]: 1,
+  [Prop.Integer]: 2,
+  [Prop.BitString]: 3,
+  [Prop.OctetString]: 4,
+  [Prop.Null]: 5,
+  [Prop.ObjectIdentifier]: 6,
+  [Prop.Enumerated]: 10,
+  [Prop.Utf8String]: 12,
+  [Prop.RelativeObjectIdentifier]: 13,
+  [Prop.TIME]: 14,
+  [Prop.NumericString]: 18,
+  [Prop.PrintableString]: 19,
+  [Prop.TeletexString]: 20,
+  [Prop.VideotexString]: 21,
+  [Prop.IA5String]: 22,
+  [Prop.UTCTime]: 23,
+  [Prop.GeneralizedTime]: 24,
+  [Prop.GraphicString]: 25,
+  [Prop.VisibleString]: 26,
+  [Prop.GeneralString]: 27,
+  [Prop.UniversalString]: 28,
+  [Prop.CharacterString]: 29,
+  [Prop.BmpString]: 30,
+  [Prop.DATE]: 31,
+  [Prop.TimeOfDay]: 32,
+  [Prop.DateTime]: 33,
+  [Prop.Duration]: 34,
 };
 
 /**
@@ -438,27 +443,27 @@ function viaAsn1js(
 
 /** The library's converters this module makes values for itself, by what they make. */
 const converterType = new Map<IAsnConverter, AsnPropTypes | 'intBytes' | 'bigint' | 'safe' | 'octets'>([
-  [AsnAnyConverter, AsnPropTypes.Any],
-  [AsnIntegerConverter, AsnPropTypes.Integer],
-  [AsnEnumeratedConverter, AsnPropTypes.Enumerated],
-  [AsnBooleanConverter, AsnPropTypes.Boolean],
-  [AsnOctetStringConverter, AsnPropTypes.OctetString],
-  [AsnBitStringConverter, AsnPropTypes.BitString],
-  [AsnObjectIdentifierConverter, AsnPropTypes.ObjectIdentifier],
-  [AsnNullConverter, AsnPropTypes.Null],
-  [AsnUtf8StringConverter, AsnPropTypes.Utf8String],
-  [AsnBmpStringConverter, AsnPropTypes.BmpString],
-  [AsnNumericStringConverter, AsnPropTypes.NumericString],
-  [AsnPrintableStringConverter, AsnPropTypes.PrintableString],
-  [AsnTeletexStringConverter, AsnPropTypes.TeletexString],
-  [AsnVideotexStringConverter, AsnPropTypes.VideotexString],
-  [AsnIA5StringConverter, AsnPropTypes.IA5String],
-  [AsnGraphicStringConverter, AsnPropTypes.GraphicString],
-  [AsnVisibleStringConverter, AsnPropTypes.VisibleString],
-  [AsnGeneralStringConverter, AsnPropTypes.GeneralString],
-  [AsnCharacterStringConverter, AsnPropTypes.CharacterString],
-  [AsnUTCTimeConverter, AsnPropTypes.UTCTime],
-  [AsnGeneralizedTimeConverter, AsnPropTypes.GeneralizedTime],
+  [AsnAnyConverter, Prop.Any],
+  [AsnIntegerConverter, Prop.Integer],
+  [AsnEnumeratedConverter, Prop.Enumerated],
+  [AsnBooleanConverter, Prop.Boolean],
+  [AsnOctetStringConverter, Prop.OctetString],
+  [AsnBitStringConverter, Prop.BitString],
+  [AsnObjectIdentifierConverter, Prop.ObjectIdentifier],
+  [AsnNullConverter, Prop.Null],
+  [AsnUtf8StringConverter, Prop.Utf8String],
+  [AsnBmpStringConverter, Prop.BmpString],
+  [AsnNumericStringConverter, Prop.NumericString],
+  [AsnPrintableStringConverter, Prop.PrintableString],
+  [AsnTeletexStringConverter, Prop.TeletexString],
+  [AsnVideotexStringConverter, Prop.VideotexString],
+  [AsnIA5StringConverter, Prop.IA5String],
+  [AsnGraphicStringConverter, Prop.GraphicString],
+  [AsnVisibleStringConverter, Prop.VisibleString],
+  [AsnGeneralStringConverter, Prop.GeneralString],
+  [AsnCharacterStringConverter, Prop.CharacterString],
+  [AsnUTCTimeConverter, Prop.UTCTime],
+  [AsnGeneralizedTimeConverter, Prop.GeneralizedTime],
   [AsnIntegerArrayBufferConverter, 'intBytes'],
   [AsnIntegerBigIntConverter, 'bigint'],
   [AsnSafeIntegerConverter, 'safe'],
@@ -509,13 +514,13 @@ function ofClass(
   const value = new type();
   const c = content(t, i);
   const start = t.contentStart(i);
-  if (value instanceof BitString) {
+  if (value instanceof BitStringClass) {
     if (c.length === 0) throw new SchemaMismatch('BIT STRING');
     value.unusedBits = c[0];
     value.value = copy(t, start + 1, start + c.length);
     return value;
   }
-  if (value instanceof OctetString) {
+  if (value instanceof OctetStringClass) {
     value.buffer = copy(t, start, start + c.length);
     return value;
   }
@@ -536,7 +541,7 @@ const typeOfTag = new Map(Object.entries(universalOf).map(([k, v]) => [v, Number
  * as it does there). Returns the type to read the element as.
  */
 function elementType(t: TlvTree, i: number, type: AsnPropTypes): AsnPropTypes {
-  if (type === AsnPropTypes.Any) return type;
+  if (type === Prop.Any) return type;
   const universal = (t.flags[i] & 3) === 0 && !(t.flags[i] & TlvFlag.Constructed);
   const tag = t.tagNumber[i];
   if (universal && tag === universalOf[type]) return type;
