@@ -5,9 +5,9 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { inspectJsonChunks, inspectText } from '../../src/app';
 import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema';
@@ -40,9 +40,10 @@ const cliJs = join(__dirname, '..', '..', 'dist', 'cli.js');
 /** Runs the built CLI with its stdout a pipe; returns the bytes written, the exit code and stderr. */
 function runCli(
   args: string[],
+  cli = cliJs,
 ): Promise<{ code: number; bytes: number; tail: string; err: string; sha256: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [cliJs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let bytes = 0;
     let tail = '';
     let err = '';
@@ -201,13 +202,26 @@ describe('scale: output streamed, whole commands on big messages', () => {
     assert.ok(big.length >= 4 << 20, 'big enough for the helper');
     const file = join(dir, 'dense-crlann-100k.der');
     writeFileSync(file, big);
-    for (const args of [[], ['--offsets']]) {
-      const { text, findings } = inspectText(big, { offsets: args.length > 0 });
-      const expected = `${text}\nfindings (RFC 9810 base rules): ${findings.length}\n${findings.map((f) => `  ${findingLine(f)}\n`).join('')}`;
-      const run = await runCli(['inspect', ...args, file]);
+    const expected = (offsets: boolean): string => {
+      const { text, findings } = inspectText(big, { offsets });
+      return `${text}\nfindings (RFC 9810 base rules): ${findings.length}\n${findings.map((f) => `  ${findingLine(f)}\n`).join('')}`;
+    };
+    const same = (run: Awaited<ReturnType<typeof runCli>>, text: string): void => {
       assert.equal(run.code, 0, run.err);
-      assert.equal(run.bytes, Buffer.byteLength(expected));
-      assert.equal(run.sha256, createHash('sha256').update(expected).digest('hex'));
+      assert.equal(run.err, '', "nothing on stderr (a helper that failed is not the user's business)");
+      assert.equal(run.bytes, Buffer.byteLength(text));
+      assert.equal(run.sha256, createHash('sha256').update(text).digest('hex'));
+    };
+    for (const offsets of [false, true])
+      same(await runCli(['inspect', ...(offsets ? ['--offsets'] : []), file]), expected(offsets));
+    // A helper that cannot start (its bundle gone from beside the CLI): this thread does it all.
+    const lone = mkdtempSync(join(tmpdir(), 'cmp-lens-lone-'));
+    try {
+      for (const f of ['cli.js', 'cli.bundle.js', 'workerStart.js'])
+        copyFileSync(join(dirname(cliJs), f), join(lone, f));
+      same(await runCli(['inspect', file], join(lone, 'cli.js')), expected(false));
+    } finally {
+      rmSync(lone, { recursive: true, force: true });
     }
   });
 });
