@@ -3,17 +3,9 @@ import { inspectJsonChunks, inspectTextChunks } from '../app';
 import { helpText, intFlag, oneFile, parseFlags, type FlagSpec } from './args';
 import type { Command } from './command';
 import { readInput, UsageError, writeChunks, writeStream, type Io } from './io';
-import { checkMessage, findingLine } from '../core/checks';
-import {
-  inspectInput,
-  pieceChunks,
-  sharedCopy,
-  textChunks,
-  textParts,
-  textPlan,
-  treeOf,
-} from '../core/inspect';
-import { InspectHelper, PieceClaims } from '../node/worker';
+import { findingLine } from '../core/checks';
+import { sharedCopy } from '../core/inspect';
+import { inspectWithHelper } from '../node/worker';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckProfile, Finding } from '../shared/findings';
@@ -43,7 +35,7 @@ async function run(args: string[], io: Io): Promise<number> {
   const profile = (p.value('--profile') ?? 'base') as CheckProfile;
   if (profile !== 'base' && profile !== 'lightweight')
     throw new UsageError('--profile must be base or lightweight');
-  let bytes = readInput(file, io);
+  const bytes = readInput(file, io);
   if (p.bool('--json')) {
     const { doc, findings, chunks } = inspectJsonChunks(bytes, profile);
     await writeStream(io, chunks, false);
@@ -51,24 +43,15 @@ async function run(args: string[], io: Io): Promise<number> {
   }
   const opts = { offsets: p.bool('--offsets'), depth: depth ?? 0, profile };
   const script = join(__dirname, 'workerStart.js');
-  let helper: InspectHelper | undefined;
-  if (io.write && bytes.length >= helperFrom && existsSync(script)) {
-    // In shared memory: the helper reads what this thread reads (posting it copies nothing).
-    bytes = sharedCopy(bytes);
-    helper = new InspectHelper(script);
-  }
   let doc: AnnotatedDocument;
   let findings: Finding[];
-  try {
-    ({ doc, findings } = helper
-      ? await writeWithHelper(io, bytes, opts, helper)
-      : await (async () => {
-          const text = inspectTextChunks(bytes, opts);
-          await writeChunks(io, text.chunks);
-          return text;
-        })());
-  } finally {
-    helper?.close();
+  if (io.write && bytes.length >= helperFrom && existsSync(script))
+    // In shared memory: the helper thread reads what this thread reads (posting it copies nothing).
+    ({ doc, findings } = await inspectWithHelper(script, sharedCopy(bytes), opts, io.write));
+  else {
+    const text = inspectTextChunks(bytes, opts);
+    await writeChunks(io, text.chunks);
+    ({ doc, findings } = text);
   }
   // The message-level findings, as the inspector shows them under the tree.
   if (doc.kind === 'PKIMessage') {
@@ -78,75 +61,8 @@ async function run(args: string[], io: Io): Promise<number> {
   return exitCode(doc, findings, p.bool('--strict'));
 }
 
-/** Inputs from this size on (bytes) are inspected with a helper thread (InspectHelper): a few MB of DER is a million lines. */
+/** Inputs from this size on (bytes) are inspected with a helper thread (inspectWithHelper): a few MB of DER is a million lines. */
 const helperFrom = 4 << 20;
-
-/**
- * The text form of a big message written by two threads: this one and the helper share the pieces
- * of its longest list (textPlan, PieceClaims), each piece written out here in order; the helper has
- * checked the message meanwhile. Whatever the helper fails to do, this
- * thread does (the output is the same bytes either way).
- */
-async function writeWithHelper(
-  io: Io,
-  bytes: Uint8Array,
-  options: { offsets: boolean; depth: number; profile: CheckProfile },
-  helper: InspectHelper,
-): Promise<{ doc: AnnotatedDocument; findings: Finding[] }> {
-  const write = io.write!;
-  const { doc, der } = inspectInput(bytes, {
-    shared: true,
-    onRead: (read) => helper.check(read, options.profile),
-  });
-  const opts = { offsets: options.offsets, depth: options.depth, der };
-  const plan = textPlan(doc, opts);
-  if (!plan) await writeChunks(io, textChunks(doc, opts));
-  else {
-    const tree = treeOf(doc);
-    const claims = PieceClaims.make(plan.pieces.length);
-    helper.share(tree.share(), plan, opts, claims);
-    // Pieces this thread made ahead, while the helper's came, waiting for their turn.
-    const ahead = new Map<number, Uint8Array[]>();
-    for (const part of textParts(doc, opts, plan)) {
-      if (typeof part !== 'number') {
-        await write(part);
-        continue;
-      }
-      const made = ahead.get(part);
-      ahead.delete(part);
-      if (made) for (const c of made) await write(c);
-      else if (claims.take(part, 'main')) for (const c of pieceChunks(tree, opts, plan, part)) await write(c);
-      else {
-        // The helper has it: meanwhile, the next piece nobody has, made here and kept.
-        for (let j = part + 1; j < Math.min(plan.pieces.length, part + PieceClaims.ahead); j++)
-          if (!ahead.has(j) && claims.take(j, 'main')) {
-            ahead.set(j, [...pieceChunks(tree, opts, plan, j)]);
-            break;
-          }
-        let written = 0;
-        try {
-          for await (const c of helper.piece(part)) {
-            await write(c);
-            written += c.length;
-          }
-        } catch {
-          // The helper stopped: the rest of its piece from here.
-          for (const c of pieceChunks(tree, opts, plan, part)) {
-            const skip = Math.min(written, c.length);
-            written -= skip;
-            if (skip < c.length) await write(c.subarray(skip));
-          }
-        }
-      }
-      claims.written(part + 1);
-    }
-  }
-  if (doc.kind !== 'PKIMessage') return { doc, findings: [] };
-  const findings = await helper
-    .findings()
-    .catch(() => checkMessage(der.slice(), { profile: options.profile }));
-  return { doc, findings };
-}
 
 /** 1 for errors in the input or error findings (warnings too with `strict`), else 0. */
 function exitCode(doc: AnnotatedDocument, findings: Finding[], strict: boolean): number {

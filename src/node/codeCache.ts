@@ -1,8 +1,8 @@
 /**
  * Runs a CommonJS bundle with V8's code cache: the compiled code of the bundle's functions, kept
  * in `FILE.cache` beside it, is used instead of compiling them again. `cmp-lens` is one bundle of
- * 1.4 MB; compiling it was a third of every command's start (Node 22's module.enableCompileCache
- * does the same; Node 20 has no such thing).
+ * 1.4 MB; compiling it took about 30 ms of `--help`'s 140 (profiled): 0.14 → 0.11 s with the cache.
+ * Node 22's module.enableCompileCache does the same; Node 20 has no such thing.
  *
  * The cache is written by `npm run build` (esbuild.mjs runs the CLI once with
  * CMP_LENS_WRITE_CODE_CACHE set, after the functions a command uses have run). A cache V8 does not

@@ -12,7 +12,7 @@
  *   `{ job, views }` (or `{ job, jobFailed }`; progress is counted by batch: a message per exchange
  *   cost the main thread more than a progress bar needs); a secret not looked up ahead is asked of
  *   the main thread (`{ lookup: query, lid }` → `{ lid, secret }`).
- * - Half of a big tree's text (`cmp-lens inspect`, `InspectHelper`): the message's findings first,
+ * - Part of a big tree's text (`cmp-lens inspect`, `InspectHelper`): the message's findings first,
  *   from its TLV read in shared memory `{ findings: read, profile }` → `{ found }` (while the main
  *   thread annotates), then the annotated tree, a plan and a shared control block
  *   `{ text: tree, plan, offsets, depth, control }`; the worker then takes pieces of the text as the
@@ -43,8 +43,20 @@ import { senderKidOf } from '../core/base';
 import { TlvTree, type SharedTlvTree } from '../core/der/reader';
 import type { DerProblem } from '../core/der/types';
 import { checkMessage } from '../core/checks';
-import { AnnTree, pieceChunks, type SharedAnnTree, type TextOptions, type TextPlan } from '../core/inspect';
+import {
+  AnnTree,
+  inspectInput,
+  pieceChunks,
+  textChunks,
+  textParts,
+  textPlan,
+  treeOf,
+  type SharedAnnTree,
+  type TextOptions,
+  type TextPlan,
+} from '../core/inspect';
 import type { CheckProfile, Finding } from '../shared/findings';
+import type { AnnotatedDocument } from '../shared/annotated';
 import type { CapturedExchange } from '../core/capture';
 
 type ToWorker =
@@ -342,7 +354,7 @@ export function workerModel(
  * may block) for it to move on. So the helper does more when the main thread is slower (it also writes
  * everything out), and no more than `ahead` pieces wait in memory.
  */
-export class PieceClaims {
+class PieceClaims {
   static readonly ahead = 4;
 
   constructor(readonly control: Int32Array) {}
@@ -374,7 +386,7 @@ export class PieceClaims {
  * decided as they go (`PieceClaims`). A failure is said once: the caller does the rest in its own
  * thread.
  */
-export class InspectHelper {
+class InspectHelper {
   private readonly worker: Worker;
   private readonly found: Promise<Finding[]>;
   private readonly pieces = new Map<number, { chunks: Uint8Array[]; done: boolean; wake?: () => void }>();
@@ -447,6 +459,85 @@ export class InspectHelper {
   close(): void {
     this.worker.removeAllListeners();
     void this.worker.terminate();
+  }
+}
+
+/**
+ * `cmp-lens inspect`'s text of a big message (`bytes` in shared memory), written by two threads: this
+ * one and a helper (InspectHelper, started first, so it loads while this thread reads) share the
+ * pieces of its longest list (textPlan, PieceClaims), each piece handed to `write` in order; the helper
+ * checks the message meanwhile. Whatever the helper fails to do, this thread does (the output is the
+ * same bytes either way).
+ */
+export async function inspectWithHelper(
+  script: string,
+  bytes: Uint8Array,
+  options: { offsets: boolean; depth: number; profile: CheckProfile },
+  write: (chunk: Uint8Array) => Promise<void>,
+): Promise<{ doc: AnnotatedDocument; findings: Finding[] }> {
+  const helper = new InspectHelper(script);
+  try {
+    const { doc, der } = inspectInput(bytes, {
+      shared: true,
+      onRead: (read) => helper.check(read, options.profile),
+    });
+    const opts = { offsets: options.offsets, depth: options.depth, der };
+    const plan = textPlan(doc, opts);
+    if (!plan) for (const c of textChunks(doc, opts)) await write(c);
+    else await writePieces(helper, doc, opts, plan, write);
+    if (doc.kind !== 'PKIMessage') return { doc, findings: [] };
+    const findings = await helper.findings().catch(() => checkMessage(der, { profile: options.profile }));
+    return { doc, findings };
+  } finally {
+    helper.close();
+  }
+}
+
+/** The text with the pieces of `plan` shared out (see inspectWithHelper). */
+async function writePieces(
+  helper: InspectHelper,
+  doc: AnnotatedDocument,
+  opts: TextOptions,
+  plan: TextPlan,
+  write: (chunk: Uint8Array) => Promise<void>,
+): Promise<void> {
+  const tree = treeOf(doc);
+  const claims = PieceClaims.make(plan.pieces.length);
+  helper.share(tree.share(), plan, opts, claims);
+  // Pieces this thread made ahead, while the helper's came, waiting for their turn.
+  const ahead = new Map<number, Uint8Array[]>();
+  for (const part of textParts(doc, opts, plan)) {
+    if (typeof part !== 'number') {
+      await write(part);
+      continue;
+    }
+    const made = ahead.get(part);
+    ahead.delete(part);
+    if (made) for (const c of made) await write(c);
+    else if (claims.take(part, 'main')) for (const c of pieceChunks(tree, opts, plan, part)) await write(c);
+    else {
+      // The helper has it: meanwhile, the next piece nobody has, made here and kept.
+      for (let j = part + 1; j < Math.min(plan.pieces.length, part + PieceClaims.ahead); j++)
+        if (!ahead.has(j) && claims.take(j, 'main')) {
+          ahead.set(j, [...pieceChunks(tree, opts, plan, j)]);
+          break;
+        }
+      let written = 0;
+      try {
+        for await (const c of helper.piece(part)) {
+          await write(c);
+          written += c.length;
+        }
+      } catch {
+        // The helper stopped: the rest of its piece from here.
+        for (const c of pieceChunks(tree, opts, plan, part)) {
+          const skip = Math.min(written, c.length);
+          written -= skip;
+          if (skip < c.length) await write(c.subarray(skip));
+        }
+      }
+    }
+    claims.written(part + 1);
   }
 }
 

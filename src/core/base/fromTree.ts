@@ -262,7 +262,7 @@ const copy = (t: TlvTree, start: number, end: number): ArrayBuffer =>
   t.bytes.buffer.slice(t.bytes.byteOffset + start, t.bytes.byteOffset + end) as ArrayBuffer;
 
 const content = (t: TlvTree, i: number): Uint8Array => {
-  const s = t.offset[i] + t.headerLength[i];
+  const s = t.contentStart(i);
   return t.bytes.subarray(s, s + t.length[i]);
 };
 

@@ -245,7 +245,7 @@ class TreeWriter implements SummaryTree {
       }
     } else if (kind === ValueKind.Serial) {
       const t = tree.tlv[node];
-      const start = tree.tlvs.offset[t] + tree.tlvs.headerLength[t];
+      const start = tree.tlvs.contentStart(t);
       out.bytes(serialBytes);
       out.hex(tree.bytes, start, start + tree.tlvs.length[t]);
       return;
@@ -275,7 +275,7 @@ class TreeWriter implements SummaryTree {
   private hex(node: number, hexFrom: number, der: Uint8Array): void {
     const { out, tree } = this;
     const t = tree.tlv[node];
-    const contentStart = tree.tlvs.offset[t] + tree.tlvs.headerLength[t];
+    const contentStart = tree.tlvs.contentStart(t);
     const start = Math.min(der.length, contentStart + hexFrom);
     const end = Math.min(der.length, contentStart + tree.tlvs.length[t]);
     out.bytes(equalsBytes);

@@ -192,7 +192,7 @@ export class AnnTree implements SummaryTree {
   rendered(node: number): Rendered | undefined {
     if (this.vkind[node] !== ValueKind.Primitive) return undefined;
     const t = this.tlv[node];
-    const start = this.tlvs.offset[t] + this.tlvs.headerLength[t];
+    const start = this.tlvs.contentStart(t);
     const arg = this.varg[node];
     const bitNames = arg >> 8 ? this.bitNames[(arg >> 8) - 1] : undefined;
     return renderPrimitiveAt(arg & 0xff, this.bytes, start, start + this.tlvs.length[t], bitNames);
@@ -205,7 +205,7 @@ export class AnnTree implements SummaryTree {
   plainValue(node: number): string | undefined {
     if (this.vkind[node] !== ValueKind.Primitive) return undefined;
     const t = this.tlv[node];
-    const start = this.tlvs.offset[t] + this.tlvs.headerLength[t];
+    const start = this.tlvs.contentStart(t);
     return plainValueAt(this.varg[node] & 0xff, this.bytes, start, start + this.tlvs.length[t]);
   }
 
@@ -225,7 +225,7 @@ export class AnnTree implements SummaryTree {
         return this.rendered(node)?.value;
       case ValueKind.Named: {
         const t = this.tlv[node];
-        const start = this.tlvs.offset[t] + this.tlvs.headerLength[t];
+        const start = this.tlvs.contentStart(t);
         return namedIntegerAt(
           this.bytes,
           start,
@@ -235,7 +235,7 @@ export class AnnTree implements SummaryTree {
       }
       case ValueKind.Serial: {
         const t = this.tlv[node];
-        const start = this.tlvs.offset[t] + this.tlvs.headerLength[t];
+        const start = this.tlvs.contentStart(t);
         return `0x${toHex(this.bytes.subarray(start, start + this.tlvs.length[t]))}`;
       }
       case ValueKind.Summary:
@@ -270,7 +270,7 @@ export class AnnTree implements SummaryTree {
       return inner === value ? this.fullValue(only, der, max, inner) : value;
     }
     const t = this.tlv[node];
-    const contentStart = this.tlvs.offset[t] + this.tlvs.headerLength[t];
+    const contentStart = this.tlvs.contentStart(t);
     const content = der.subarray(
       contentStart + hexFrom,
       Math.min(der.length, contentStart + this.tlvs.length[t]),
